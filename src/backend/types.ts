@@ -1,0 +1,81 @@
+import type { BottlePaths } from "../core/paths.ts";
+import type { Runner } from "../core/runner.ts";
+import type { AgentConfig, BottleConfig } from "../manifest/schema.ts";
+
+/** What every backend is handed: the only ways it touches the outside world. */
+export interface BackendDeps {
+  runner: Runner;
+  paths: BottlePaths;
+  env: Record<string, string | undefined>;
+  /** Progress for people (build output, "waiting for gate"); goes to stderr. */
+  log: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+/** A fully resolved request to start a bottle: the manifest's answer plus the CLI's choices. */
+export interface StartSpec {
+  identity: string;
+  agentName: string;
+  agent: AgentConfig;
+  bottleName: string;
+  bottle: BottleConfig;
+  /** Folder of the manifest, for relative paths (Dockerfile, skills, prompt_file). */
+  manifestDir: string;
+  /** The directory to copy into the workspace, or undefined for an empty one. */
+  copyFrom: string | undefined;
+  /** `--prompt`: run non-interactively with this text. */
+  prompt: string | undefined;
+  /** Agent env: literal values, and host variables forwarded by name. */
+  env: { literal: Record<string, string>; forwarded: string[] };
+}
+
+/** The resolved plan a backend will carry out; `bottle plan` prints it. Frozen. */
+export interface Plan {
+  backend: string;
+  spec: StartSpec;
+  /** The engine commands launch will run, in order, for `bottle plan` (no secret values). */
+  commands: readonly (readonly string[])[];
+  /** Backend-specific resolution (names, images, runtime). */
+  details: Readonly<Record<string, unknown>>;
+}
+
+/** A live bottle. Disposing it tears everything down in reverse order. */
+export interface Bottle extends AsyncDisposable {
+  identity: string;
+  plan: Plan;
+  containers: string[];
+  networks: string[];
+  /** Hands the terminal to the agent; resolves with its exit code. */
+  attach(): Promise<number>;
+  /** Runs the agent with a prompt non-interactively; resolves with its exit code. */
+  runPrompt(prompt: string): Promise<number>;
+  /** Leaves the bottle running after the CLI exits (`--detach`). */
+  detach(): void;
+}
+
+/** One bottle as `bottle list` shows it. */
+export interface BottleSummary {
+  identity: string;
+  agent: string;
+  backend: string;
+  status: "running" | "stopped" | "orphaned" | "blocked";
+  createdAt: string;
+}
+
+/** What `cleanup` found and removed. */
+export interface CleanupReport {
+  removed: { kind: "container" | "network" | "volume" | "machine" | "state"; name: string }[];
+}
+
+/**
+ * The contract every backend implements (docker, smolmachines; Kubernetes later):
+ * `prepare` resolves without creating engine objects, `launch` creates them and
+ * returns an AsyncDisposable, `cleanup` reaps what a dead CLI left behind.
+ */
+export interface Backend {
+  name: string;
+  prepare(spec: StartSpec, deps: BackendDeps): Promise<Plan>;
+  launch(plan: Plan, deps: BackendDeps): Promise<Bottle>;
+  cleanup(deps: BackendDeps, options: { identity?: string }): Promise<CleanupReport>;
+  list(deps: BackendDeps): Promise<BottleSummary[]>;
+}

@@ -1,0 +1,21 @@
+import { VERSION } from "./version.ts";
+
+/** The one place that knows bottle's engine label names. */
+export const LABEL = {
+  identity: "dev.bottle.identity",
+  role: "dev.bottle.role",
+  version: "dev.bottle.version",
+} as const;
+
+/** What an engine object is for; `cleanup` and `list` query by these. */
+export type Role = "agent" | "gate" | "network" | "registry" | "volume";
+
+/** The labels every engine object of a bottle carries. */
+export function bottleLabels(identity: string, role: Role): Record<string, string> {
+  return { [LABEL.identity]: identity, [LABEL.role]: role, [LABEL.version]: VERSION };
+}
+
+/** `--label k=v` pairs for `docker run`/`docker network create`. */
+export function labelArgs(labels: Record<string, string>): string[] {
+  return Object.entries(labels).flatMap(([key, value]) => ["--label", `${key}=${value}`]);
+}

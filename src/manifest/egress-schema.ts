@@ -1,0 +1,36 @@
+import * as v from "valibot";
+import { NameSchema } from "./name-schema.ts";
+
+/** Roles a route can play; `claude_code_oauth` marks the Claude route (at most one per bottle). */
+export const ROUTE_ROLES = ["claude_code_oauth"] as const;
+
+/** The header a route injects; `${NAME}` in `value` is read from the gate's environment. */
+export const InjectSchema = v.strictObject({
+  header: v.pipe(v.string(), v.regex(/^[A-Za-z0-9-]+$/, "a header name: letters, digits and '-'")),
+  value: v.string(),
+});
+
+/** An auth-injecting reverse route: `http://gate:PORT/r/<name>/…` → `upstream`. */
+export const RouteSchema = v.strictObject({
+  name: NameSchema,
+  upstream: v.pipe(v.string(), v.url("an absolute URL such as https://api.anthropic.com")),
+  roles: v.optional(v.array(v.picklist(ROUTE_ROLES, `a role: ${ROUTE_ROLES.join(" | ")}`)), []),
+  inject: v.optional(InjectSchema),
+});
+
+/** DLP: `block` refuses a request carrying a secret, `warn` logs and forwards, `off` skips scanning. */
+export const DlpSchema = v.strictObject({
+  action: v.optional(v.picklist(["block", "warn", "off"], "block | warn | off"), "block"),
+});
+
+/** A bottle's egress policy, and the `egress` of a gate config: the same shape. */
+export const EgressSchema = v.strictObject({
+  allow: v.optional(v.array(v.string()), []),
+  deny: v.optional(v.array(v.string()), []),
+  allow_cidrs: v.optional(v.array(v.string()), []),
+  routes: v.optional(v.array(RouteSchema), []),
+  dlp: v.optional(DlpSchema, { action: "block" }),
+});
+
+export type Egress = v.InferOutput<typeof EgressSchema>;
+export type Route = v.InferOutput<typeof RouteSchema>;
