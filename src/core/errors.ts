@@ -6,9 +6,9 @@
 export class BottleError extends Error {
   override readonly name = "BottleError";
   readonly hint: string | undefined;
-  readonly exitCode: 1 | 2;
+  readonly exitCode: 1 | 2 | 130;
 
-  constructor(message: string, options: { hint?: string; cause?: unknown; exitCode?: 1 | 2 } = {}) {
+  constructor(message: string, options: { hint?: string; cause?: unknown; exitCode?: 1 | 2 | 130 } = {}) {
     super(message, { cause: options.cause });
     this.hint = options.hint;
     this.exitCode = options.exitCode ?? 1;
@@ -22,5 +22,5 @@ export class UsageError extends BottleError {
   }
 }
 
-/** Exit codes: 0 ok, 1 failure, 2 usage. */
-export const ExitCode = { ok: 0, failure: 1, usage: 2 } as const;
+/** Exit codes: 0 ok, 1 failure, 2 usage, 130 cancelled by the person (128 + SIGINT, as shells report Ctrl-C). */
+export const ExitCode = { ok: 0, failure: 1, usage: 2, cancelled: 130 } as const;
