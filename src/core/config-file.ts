@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from "yaml";
 import { BottleError } from "./errors.ts";
 
 /** One thing wrong with a config file, pointing at the offending key or value. */
@@ -18,9 +18,12 @@ export function formatProblem(problem: Problem): string {
 /** Every problem in a config file at once; the message lists them all. */
 export class ConfigError extends BottleError {
   readonly problems: Problem[];
-  constructor(problems: Problem[]) {
+  constructor(problems: Problem[], hint?: string) {
     const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
-    super(`${count} in ${problems[0]?.file ?? "config"}:\n${problems.map(formatProblem).join("\n")}`);
+    super(
+      `${count} in ${problems[0]?.file ?? "config"}:\n${problems.map(formatProblem).join("\n")}`,
+      hint === undefined ? {} : { hint },
+    );
     this.problems = problems;
   }
 }
@@ -28,9 +31,11 @@ export class ConfigError extends BottleError {
 /** A parsed YAML (or JSON) document that can point at any of its nodes. */
 export interface SourceDocument {
   file: string;
+  /** The text as read, so positions can be computed and clamped to it. */
+  text: string;
   doc: Document.Parsed;
   lineCounter: LineCounter;
-  /** Plain data, as `yaml` converts it. */
+  /** Plain data, as `yaml` converts it; undefined when the text did not parse. */
   data: unknown;
 }
 
@@ -38,50 +43,113 @@ export interface SourceDocument {
 export type DataPath = readonly (string | number)[];
 
 /**
+ * 1-based line and column of a character offset. Lines split at "\n" (a "\r\n" file
+ * reads the same); the offset is clamped into the text so a position always exists.
+ */
+export function position(text: string, offset: number): { line: number; col: number } {
+  const at = Math.max(0, Math.min(offset, text.length));
+  const lineStart = text.lastIndexOf("\n", at - 1) + 1;
+  let line = 1;
+  for (let index = text.indexOf("\n"); index !== -1 && index < at; index = text.indexOf("\n", index + 1)) line++;
+  return { line, col: at - lineStart + 1 };
+}
+
+// Data keys are strings (`yaml` stringifies `1:` to "1"), so compare key nodes the same way.
+function pairFor(map: { items: Pair[] }, key: string | number): Pair | undefined {
+  return map.items.find((item) => {
+    const node = item.key;
+    const value = isScalar(node) ? node.value : node;
+    return value === key || (value !== null && typeof value !== "object" && String(value) === String(key));
+  });
+}
+
+/** The node a data path leads to (following aliases), and the key node of its last step. */
+function walk(source: SourceDocument, path: DataPath): { node?: unknown; key?: unknown }[] {
+  const steps: { node?: unknown; key?: unknown }[] = [{ node: source.doc.contents }];
+  let node: unknown = source.doc.contents;
+  for (const segment of path) {
+    // An alias stands for its anchor's node; descend into that.
+    if (isAlias(node)) node = node.resolve(source.doc);
+    if (isMap(node)) {
+      const pair = pairFor(node, segment);
+      if (pair === undefined) break;
+      node = pair.value;
+      steps.push({ node: pair.value ?? undefined, key: pair.key });
+    } else if (isSeq(node) && typeof segment === "number") {
+      node = node.items[segment];
+      if (node === undefined) break;
+      steps.push({ node });
+    } else break;
+  }
+  return steps;
+}
+
+function rangeStart(node: unknown): number | undefined {
+  const range = (node as Node | null | undefined)?.range;
+  return Array.isArray(range) ? range[0] : undefined;
+}
+
+/**
  * Where a path points: the value node, or the key itself when `at` is "key" (an unknown
  * key, a duplicate). Falls back to the nearest ancestor that exists, then to 1:1.
  */
 export function locate(source: SourceDocument, path: DataPath, at: "key" | "value" = "value") {
-  const position = (offset: number) => {
-    const { line, col } = source.lineCounter.linePos(offset);
-    return { line, col };
-  };
-  for (let depth = path.length; depth >= 0; depth--) {
-    const prefix = path.slice(0, depth);
-    if (at === "key" && depth === path.length && depth > 0) {
-      const parent = prefix.length === 1 ? source.doc.contents : source.doc.getIn(prefix.slice(0, -1), true);
-      if (isMap(parent)) {
-        const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === prefix.at(-1));
-        const range = (pair?.key as Node | undefined)?.range;
-        if (range) return position(range[0]);
-      }
-      continue;
-    }
-    const node = prefix.length === 0 ? source.doc.contents : (source.doc.getIn(prefix, true) as Node | undefined);
-    if (node && typeof node === "object" && "range" in node && node.range) return position(node.range[0]);
+  const steps = walk(source, path);
+  const found = steps.length === path.length + 1;
+  for (let depth = steps.length - 1; depth >= 0; depth--) {
+    const step = steps[depth]!;
+    // A key with no value (`image:`) has no value node: point at the key instead.
+    const wantKey = (found && depth === path.length && at === "key") || step.node === undefined;
+    const offset = rangeStart(wantKey ? step.key : step.node) ?? rangeStart(step.key);
+    if (offset !== undefined) return position(source.text, offset);
   }
   return { line: 1, col: 1 };
 }
 
+// `yaml` reports a duplicate at the repeated key; name it, as it is written.
+function duplicateKeyMessage(text: string, offset: number): string {
+  const key = /^(?:"[^"\n]*"|'[^'\n]*'|[^:\n]*?)(?=\s*:)/.exec(text.slice(offset, offset + 200))?.[0].trim();
+  return key ? `duplicate key ${/^["']/.test(key) ? key : JSON.stringify(key)}` : "duplicate key";
+}
+
 /**
  * Parses YAML text (JSON is YAML) keeping positions. Syntax errors and duplicate keys
- * come back as problems, not exceptions.
+ * come back as problems, not exceptions. With only duplicate keys the data is still
+ * converted (the last value wins) so the schema can report everything else at once.
  */
 export function parseSource(file: string, text: string): { source: SourceDocument; problems: Problem[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const source: SourceDocument = { file, text, doc, lineCounter, data: undefined };
   const problems: Problem[] = doc.errors.map((error) => {
-    const { line, col } = lineCounter.linePos(error.pos[0]);
-    const message = error.code === "DUPLICATE_KEY" ? "duplicate key" : error.message.split("\n")[0]!;
-    return { file, line, col, message };
+    const message = error.code === "DUPLICATE_KEY" ? duplicateKeyMessage(text, error.pos[0]) : error.message.split("\n")[0]!;
+    return { file, ...position(text, error.pos[0]), message };
   });
-  const data = problems.length === 0 ? doc.toJS({ maxAliasCount: 100 }) : undefined;
-  return { source: { file, doc, lineCounter, data }, problems };
+  if (doc.errors.every((error) => error.code === "DUPLICATE_KEY")) {
+    try {
+      // A small alias budget stops "billion laughs" documents from exhausting memory.
+      source.data = doc.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      problems.push({ file, line: 1, col: 1, message: (error as Error).message.split("\n")[0]! });
+    }
+  }
+  return { source, problems };
 }
 
 /** valibot's issue path as plain segments. */
 export function issuePath(issue: v.BaseIssue<unknown>): (string | number)[] {
   return (issue.path ?? []).map((item) => item.key as string | number);
+}
+
+/** True when valibot reports a key that the object does not allow. */
+export function isUnknownKeyIssue(issue: v.BaseIssue<unknown>): boolean {
+  return issue.type === "strict_object" && issue.expected === "never";
+}
+
+/** True when the issue is about a key itself (unknown key, invalid record key), not its value. */
+function pointsAtKey(issue: v.BaseIssue<unknown>): boolean {
+  const last = issue.path?.at(-1) as { origin?: string } | undefined;
+  return isUnknownKeyIssue(issue) || last?.origin === "key";
 }
 
 /** Maps valibot issues to problems; `describe` may rewrite a message (did-you-mean…). */
@@ -92,13 +160,18 @@ export function issuesToProblems(
 ): Problem[] {
   return issues.map((issue) => {
     const path = issuePath(issue);
-    const unknownKey = issue.type === "strict_object" && issue.expected === "never";
-    const { line, col } = locate(source, path, unknownKey ? "key" : "value");
+    const { line, col } = locate(source, path, pointsAtKey(issue) ? "key" : "value");
     return { file: source.file, line, col, message: describe(issue, path) };
   });
 }
 
-/** Sorts problems by position so output reads top to bottom. */
+/** Sorts problems by position so output reads top to bottom, dropping exact repeats. */
 export function sortProblems(problems: Problem[]): Problem[] {
-  return problems.toSorted((a, b) => a.line - b.line || a.col - b.col);
+  const seen = new Set<string>();
+  return problems
+    .toSorted((a, b) => a.line - b.line || a.col - b.col || a.message.localeCompare(b.message))
+    .filter((problem) => {
+      const key = formatProblem(problem);
+      return seen.has(key) ? false : (seen.add(key), true);
+    });
 }

@@ -6,15 +6,15 @@ export const ROUTE_ROLES = ["claude_code_oauth"] as const;
 
 /** The header a route injects; `${NAME}` in `value` is read from the gate's environment. */
 export const InjectSchema = v.strictObject({
-  header: v.pipe(v.string(), v.regex(/^[A-Za-z0-9-]+$/, "a header name: letters, digits and '-'")),
+  header: v.pipe(v.string(), v.regex(/^[A-Za-z0-9-]+$/, "not a valid header name: use letters, digits and '-'")),
   value: v.string(),
 });
 
 /** An auth-injecting reverse route: `http://gate:PORT/r/<name>/…` → `upstream`. */
 export const RouteSchema = v.strictObject({
   name: NameSchema,
-  upstream: v.pipe(v.string(), v.url("an absolute URL such as https://api.anthropic.com")),
-  roles: v.optional(v.array(v.picklist(ROUTE_ROLES, `a role: ${ROUTE_ROLES.join(" | ")}`)), []),
+  upstream: v.pipe(v.string(), v.url("expected an absolute URL such as https://api.anthropic.com")),
+  roles: v.optional(v.array(v.picklist(ROUTE_ROLES, `a role (${ROUTE_ROLES.join(" | ")})`)), []),
   inject: v.optional(InjectSchema),
 });
 

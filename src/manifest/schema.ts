@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { EgressSchema } from "./egress-schema.ts";
+import { EnvValueSchema } from "./env-value.ts";
 import { EnvNameSchema, NameSchema } from "./name-schema.ts";
 
 /** `default` (the top-level Dockerfile's image), an image reference, or a Dockerfile to build. */
@@ -23,22 +24,22 @@ export const AgentSchema = v.strictObject({
   prompt_file: v.optional(v.string()),
   skills: v.optional(v.array(v.string()), []),
   /** Literal values go to a 0600 env-file; `${VAR}` is forwarded from the host by name. */
-  env: v.optional(v.record(EnvNameSchema, v.string()), {}),
+  env: v.optional(v.record(EnvNameSchema, EnvValueSchema), {}),
   bottle: v.optional(NameSchema, "default"),
 });
 
 /** A repo the git gate mirrors; pushes go upstream with a key only the gate reads. */
 export const GitRepoSchema = v.strictObject({
   name: NameSchema,
-  upstream: v.pipe(v.string(), v.minLength(1)),
+  upstream: v.pipe(v.string(), v.minLength(1, "expected a git URL such as git@github.com:org/app.git")),
   key: v.optional(v.string()),
   push: v.optional(v.array(v.string()), []),
 });
 
 /** Resource limits; memory like `512m`, `4g`. */
 export const ResourcesSchema = v.strictObject({
-  cpus: v.optional(v.pipe(v.number(), v.minValue(0.1, "at least 0.1 CPUs"))),
-  memory: v.optional(v.pipe(v.string(), v.regex(/^\d+(\.\d+)?[bkmg]?$/i, "a size such as 512m or 4g"))),
+  cpus: v.optional(v.pipe(v.number(), v.minValue(0.1, "expected at least 0.1 CPUs"))),
+  memory: v.optional(v.pipe(v.string(), v.regex(/^\d+(\.\d+)?[bkmgBKMG]?$/, "expected a size such as 512m or 4g"))),
 });
 
 /** One bottle: the sandbox an agent runs in. */
@@ -54,6 +55,7 @@ export const BottleSchema = v.strictObject({
 export const ManifestSchema = v.strictObject({
   version: v.literal(1, "unsupported version: this bottle reads version 1"),
   agents: v.record(NameSchema, AgentSchema),
+  /** By default, `default` is the built-in default bottle (see default-manifest.ts). */
   bottles: v.optional(v.record(NameSchema, BottleSchema), {}),
 });
 

@@ -1,0 +1,47 @@
+import * as v from "valibot";
+import { issuesToProblems, locate, parseSource, sortProblems, type Problem } from "../core/config-file.ts";
+import { describeIssue } from "../core/describe-issue.ts";
+import { checkManifest } from "./check-manifest.ts";
+import { defaultBottle } from "./default-manifest.ts";
+import { ManifestSchema, type Manifest } from "./schema.ts";
+
+const describe = describeIssue(ManifestSchema);
+
+function describeVersion(value: unknown): string {
+  if (value === undefined) return 'missing key "version": this bottle reads version 1';
+  const shown = typeof value === "string" ? JSON.stringify(value) : value === null ? "(empty)" : String(value);
+  return `unsupported version ${shown}: this bottle reads version 1`;
+}
+
+/**
+ * Parses and validates manifest text. Pure: never throws, never reads files. Returns
+ * every problem at once, sorted by position, each pointing at the offending key or
+ * value; `manifest` is set only when there are none. An agent naming `default` with no
+ * `bottles.default` gets the built-in default bottle.
+ */
+export function parseManifest(file: string, text: string): { manifest?: Manifest; problems: Problem[] } {
+  const { source, problems } = parseSource(file, text);
+  if (problems.length > 0 && source.data === undefined) return { problems: sortProblems(problems) };
+  const data = source.data;
+  if (data === null || data === undefined) {
+    return { problems: [{ file, line: 1, col: 1, message: "empty manifest: expected `version: 1` and `agents`" }] };
+  }
+  if (typeof data !== "object" || Array.isArray(data)) {
+    const position = { file, ...locate(source, []) };
+    const top = Array.isArray(data) ? "a list" : `${typeof data} ${JSON.stringify(data)}`;
+    return { problems: [{ ...position, message: `the top level must be a mapping with \`version: 1\` and \`agents\`, got ${top}` }] };
+  }
+  const result = v.safeParse(ManifestSchema, data);
+  if (!result.success) {
+    problems.push(
+      ...issuesToProblems(source, result.issues, (issue, path) =>
+        path.length === 1 && path[0] === "version" ? describeVersion((data as { version?: unknown }).version) : describe(issue, path),
+      ),
+    );
+  }
+  problems.push(...checkManifest(source));
+  if (problems.length > 0 || !result.success) return { problems: sortProblems(problems) };
+  const manifest = result.output;
+  manifest.bottles.default ??= defaultBottle();
+  return { manifest, problems: [] };
+}

@@ -1,0 +1,79 @@
+import type { StartSpec } from "../backend/types.ts";
+import { BottleError, UsageError } from "../core/errors.ts";
+import { mintIdentity } from "../core/identity.ts";
+import { forwardedName } from "./env-value.ts";
+import { BUILT_IN, type LoadedManifest } from "./load.ts";
+
+/** The CLI's choices that complete a manifest into a StartSpec. */
+export interface ResolveStartOptions {
+  /** By default, the manifest's only agent. */
+  agent?: string | undefined;
+  copyFrom?: string | undefined;
+  prompt?: string | undefined;
+  /** By default, a fresh `<agent>-<random>`; `resume` passes the existing one. */
+  identity?: string | undefined;
+  /** The host environment forwarded `${NAME}` values are read from. */
+  env: Record<string, string | undefined>;
+}
+
+/** The agents a manifest defines, in manifest order: the picker's choices. */
+export function agentNames(loaded: LoadedManifest): string[] {
+  return Object.keys(loaded.manifest.agents);
+}
+
+function chooseAgent(loaded: LoadedManifest, agent: string | undefined): string {
+  const names = agentNames(loaded);
+  const where = loaded.file === BUILT_IN ? "the built-in manifest" : loaded.file;
+  if (agent !== undefined) {
+    if (names.includes(agent)) return agent;
+    throw new UsageError(`no agent "${agent}" in ${where}`, `agents: ${names.join(", ")}`);
+  }
+  if (names.length === 1) return names[0]!;
+  throw new UsageError(
+    `${where} defines ${names.length} agents (${names.join(", ")}): name one`,
+    "pass AGENT, as in `bottle start AGENT`, or run `bottle` on a terminal to pick",
+  );
+}
+
+/**
+ * Completes a loaded manifest with the CLI's choices into the StartSpec a backend
+ * prepares. Host variables forwarded by `${NAME}` must be set now: an agent that
+ * silently starts without its token fails later, far from the cause. Only names are
+ * kept for forwarded variables; their values stay in the host environment.
+ */
+export function resolveStart(loaded: LoadedManifest, options: ResolveStartOptions): StartSpec {
+  const agentName = chooseAgent(loaded, options.agent);
+  const agent = loaded.manifest.agents[agentName]!;
+  const bottle = loaded.manifest.bottles[agent.bottle];
+  if (bottle === undefined) {
+    // parseManifest guarantees this; a hand-built manifest may not.
+    throw new BottleError(`agent "${agentName}" uses bottle "${agent.bottle}", which is not defined`);
+  }
+  const literal: Record<string, string> = {};
+  const forwarded: string[] = [];
+  for (const [key, value] of Object.entries(agent.env)) {
+    const name = forwardedName(value);
+    if (name === undefined) {
+      literal[key] = value;
+      continue;
+    }
+    if (options.env[name] === undefined) {
+      const where = loaded.file === BUILT_IN ? "the built-in manifest" : loaded.file;
+      throw new BottleError(`host variable ${name} is not set (agent "${agentName}" forwards it as env ${key} in ${where})`, {
+        hint: `export ${name}=… before starting, or remove ${key} from the agent's env`,
+      });
+    }
+    forwarded.push(name);
+  }
+  return {
+    identity: options.identity ?? mintIdentity(agentName),
+    agentName,
+    agent,
+    bottleName: agent.bottle,
+    bottle,
+    manifestDir: loaded.dir,
+    copyFrom: options.copyFrom,
+    prompt: options.prompt,
+    env: { literal, forwarded },
+  };
+}
