@@ -1,73 +1,137 @@
 #!/usr/bin/env bun
 import { parseArgs } from "node:util";
+import { didYouMean } from "../core/did-you-mean.ts";
 import { BottleError, ExitCode, UsageError } from "../core/errors.ts";
-import { processRunner } from "../core/runner.ts";
+import { processRunner, type Runner } from "../core/runner.ts";
 import { VERSION } from "../core/version.ts";
 import { COMMANDS, GLOBAL_FLAGS, type CommandSpec } from "./commands.ts";
-import { isInteractive, type CommandContext } from "./context.ts";
+import { isInteractive, type CommandContext, type Output } from "./context.ts";
 import { commandHelp, mainHelp } from "./help.ts";
 
-const stdout = { write: (text: string) => void process.stdout.write(text) };
-const stderr = { write: (text: string) => void process.stderr.write(text) };
+/** The outside world `main` touches; tests replace any part of it. */
+export interface MainIO {
+  stdout: Output;
+  stderr: Output;
+  cwd: string;
+  runner: Runner;
+  /** By default, true when both ends are a TTY and `CI` is not set. */
+  interactive: boolean;
+  signal: AbortSignal;
+}
 
-function parse(name: string, spec: CommandSpec, args: string[]) {
+function processIO(env: Record<string, string | undefined>): MainIO {
+  return {
+    stdout: { write: (text: string) => void process.stdout.write(text) },
+    stderr: { write: (text: string) => void process.stderr.write(text) },
+    cwd: process.cwd(),
+    runner: processRunner,
+    interactive: isInteractive(env),
+    signal: new AbortController().signal,
+  };
+}
+
+/** `bottle` for the picker flow, `bottle <name>` otherwise: how messages name what was run. */
+function shown(name: string, picker: boolean): string {
+  return picker ? "bottle" : `bottle ${name}`;
+}
+
+/** Turns node:util parseArgs' messages into ours: first sentence, `flag` wording, a did-you-mean. */
+function flagError(error: Error, command: string, flags: string[]): UsageError {
+  const message = error.message.split(/\.( |\n)|\n/)[0]!;
+  const unknown = /^Unknown option '(-{1,2})([^']*)'/.exec(message);
+  if (unknown) {
+    const close = unknown[1] === "--" ? didYouMean(unknown[2]!, flags) : undefined;
+    return new UsageError(
+      `unknown flag: ${unknown[1]}${unknown[2]} (${command})`,
+      close === undefined ? `run \`${command} --help\` for its flags` : `did you mean --${close}?`,
+    );
+  }
+  return new UsageError(`${message.replace(/^Option/, "flag")} (${command})`, `run \`${command} --help\``);
+}
+
+function parse(name: string, spec: CommandSpec, args: string[], picker: boolean) {
   const flags = { ...spec.flags, ...GLOBAL_FLAGS };
+  const command = shown(name, picker);
+  let parsed;
   try {
-    const { values, positionals } = parseArgs({
+    parsed = parseArgs({
       args,
+      // Bun 1.3's parseArgs rejects `short: undefined`, so absent keys stay absent.
       options: Object.fromEntries(
-        Object.entries(flags).map(([flag, { type, short, multiple }]) => [flag, { type, short, multiple }]),
+        Object.entries(flags).map(([flag, { type, short, multiple }]) => [
+          flag,
+          { type, ...(short === undefined ? {} : { short }), ...(multiple === undefined ? {} : { multiple }) },
+        ]),
       ),
       allowPositionals: true,
       strict: true,
     });
-    if (positionals.length > (spec.maxPositionals ?? 0)) {
-      throw new UsageError(`\`bottle ${name}\` got an unexpected argument: ${positionals.at(-1)}`, `usage: ${spec.usage}`);
-    }
-    return { values, positionals };
   } catch (error) {
-    if (error instanceof UsageError) throw error;
-    const message = (error as Error).message.split(". ")[0]!.replace(/^Unknown option/, "unknown flag");
-    throw new UsageError(`${message} (bottle ${name})`, `run \`bottle ${name} --help\``);
+    const code = (error as NodeJS.ErrnoException).code ?? "";
+    if (!code.startsWith("ERR_PARSE_ARGS_")) throw error;
+    throw flagError(error as Error, command, Object.keys(flags));
   }
+  if (parsed.positionals.length > (spec.maxPositionals ?? 0)) {
+    throw new UsageError(`\`${command}\` got an unexpected argument: ${parsed.positionals.at(-1)}`, `usage: ${spec.usage}`);
+  }
+  return parsed;
 }
 
-/** Runs the CLI with `argv` (without the program name) and returns the exit code. */
-export async function main(argv: string[], env = process.env): Promise<number> {
+function unknownCommand(name: string): UsageError {
+  const close = didYouMean(name, Object.keys(COMMANDS));
+  return new UsageError(
+    `unknown command: ${name}`,
+    close === undefined ? "run `bottle --help` for the list of commands" : `did you mean \`bottle ${close}\`?`,
+  );
+}
+
+/**
+ * Runs the CLI with `argv` (without the program name) and returns the exit code:
+ * 0 ok, 1 failure, 2 usage, 130 cancelled. Every error ends here: a BottleError
+ * prints its message and hint, anything else a one-line report; stacks only with
+ * `--debug`.
+ */
+export async function main(argv: string[], env: Record<string, string | undefined> = process.env, io: Partial<MainIO> = {}): Promise<number> {
+  const world = { ...processIO(env), ...io };
+  const { stdout, stderr } = world;
   const debug = argv.includes("--debug");
-  const controller = new AbortController();
   try {
     const [first, ...rest] = argv;
-    if (first === "--version" || first === "-v") {
+    if (first === "--version" || first === "-v" || first === "version") {
       stdout.write(`bottle ${VERSION}\n`);
       return ExitCode.ok;
     }
     if (first === "--help" || first === "-h" || first === "help") {
-      stdout.write(mainHelp());
+      const topic = rest.find((word) => !word.startsWith("-"));
+      if (topic === undefined) {
+        stdout.write(mainHelp());
+        return ExitCode.ok;
+      }
+      const spec = COMMANDS[topic];
+      if (spec === undefined) throw unknownCommand(topic);
+      stdout.write(commandHelp(topic, spec));
       return ExitCode.ok;
     }
     // `bottle` alone, or `bottle --flag …`, is the picker's start flow.
-    const pickerFlow = first === undefined || first.startsWith("-");
-    const name = pickerFlow ? "start" : first;
+    const picker = first === undefined || first.startsWith("-");
+    const name = picker ? "start" : first;
     const spec = COMMANDS[name];
-    if (spec === undefined) {
-      throw new UsageError(`unknown command: ${name}`, "run `bottle --help` for the list of commands");
-    }
-    const { values, positionals } = parse(name, spec, pickerFlow ? argv : rest);
+    if (spec === undefined) throw unknownCommand(name);
+    const { values, positionals } = parse(name, spec, picker ? argv : rest, picker);
     if (values.help) {
-      stdout.write(pickerFlow ? mainHelp() : commandHelp(name, spec));
+      stdout.write(picker ? mainHelp() : commandHelp(name, spec));
       return ExitCode.ok;
     }
     const context: CommandContext = {
       positionals,
-      flags: { ...values, picker: pickerFlow },
-      runner: processRunner,
+      flags: { ...values, picker },
+      runner: world.runner,
       env,
-      cwd: process.cwd(),
+      cwd: world.cwd,
       stdout,
       stderr,
-      interactive: isInteractive(env),
-      signal: controller.signal,
+      interactive: world.interactive,
+      signal: world.signal,
     };
     const module = await spec.load();
     return (await module.run(context)) ?? ExitCode.ok;

@@ -1,0 +1,83 @@
+import { isAbsolute, resolve } from "node:path";
+import type { StartSpec } from "../backend/types.ts";
+import type { BackendName } from "./backend-name.ts";
+
+/** A route as the plan shows it: where it goes and which header it fills, never the value. */
+export interface RouteView {
+  name: string;
+  upstream: string;
+  roles: string[];
+  /** The header the gate injects, if any. */
+  injectHeader: string | null;
+  /** Host variables the injected value is built from (`${NAME}`), by name only. */
+  injectFrom: string[];
+}
+
+/** What `bottle plan` prints: the resolved spec, with names where values would be secret. */
+export interface PlanView {
+  /** The identity this start would use; a real start mints its own. */
+  identity: string;
+  manifest: string;
+  agent: string;
+  bottle: string;
+  backend: BackendName;
+  image: string | { dockerfile: string; context: string };
+  /** By default (null), the image's own command. */
+  command: string[] | null;
+  /** `--prompt` given: the agent runs non-interactively. */
+  mode: "interactive" | "prompt";
+  workspace: { copyFrom: string | null };
+  skills: string[];
+  runtime: string;
+  resources: { cpus: number | null; memory: string | null };
+  egress: { allow: string[]; deny: string[]; allowCidrs: string[]; routes: RouteView[]; dlp: string };
+  git: { name: string; upstream: string; push: string[] }[];
+  supervise: boolean;
+  /** Env names only: literal ones go to a 0600 env-file, forwarded ones come from the host. */
+  env: { literal: string[]; forwarded: string[] };
+}
+
+/** `${NAME}` references in a template, by name; everything else in it stays unseen. */
+function referencedNames(template: string): string[] {
+  return [...template.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((match) => match[1]!);
+}
+
+/** Builds the plan view of a resolved start. Pure: names and settings, no secret values. */
+export function planView(spec: StartSpec, backend: BackendName, manifestFile: string): PlanView {
+  const { agent, bottle } = spec;
+  const inDir = (path: string) => (isAbsolute(path) ? path : resolve(spec.manifestDir, path));
+  const image =
+    typeof agent.image === "string"
+      ? agent.image
+      : { dockerfile: inDir(agent.image.dockerfile), context: inDir(agent.image.context ?? resolve(inDir(agent.image.dockerfile), "..")) };
+  return {
+    identity: spec.identity,
+    manifest: manifestFile,
+    agent: spec.agentName,
+    bottle: spec.bottleName,
+    backend,
+    image,
+    command: agent.command ?? null,
+    mode: spec.prompt === undefined ? "interactive" : "prompt",
+    workspace: { copyFrom: spec.copyFrom ?? null },
+    skills: agent.skills.map(inDir),
+    runtime: bottle.runtime,
+    resources: { cpus: bottle.resources.cpus ?? null, memory: bottle.resources.memory ?? null },
+    egress: {
+      allow: [...bottle.egress.allow],
+      deny: [...bottle.egress.deny],
+      allowCidrs: [...bottle.egress.allow_cidrs],
+      routes: bottle.egress.routes.map((route) => ({
+        name: route.name,
+        upstream: route.upstream,
+        roles: [...route.roles],
+        injectHeader: route.inject?.header ?? null,
+        injectFrom: route.inject === undefined ? [] : referencedNames(route.inject.value),
+      })),
+      dlp: bottle.egress.dlp.action,
+    },
+    git: bottle.git.map((repo) => ({ name: repo.name, upstream: repo.upstream, push: [...repo.push] })),
+    supervise: bottle.supervise,
+    env: { literal: Object.keys(spec.env.literal).toSorted(), forwarded: spec.env.forwarded.toSorted() },
+  };
+}
