@@ -12,7 +12,7 @@ export const EnvValueSchema = v.pipe(
   v.string(),
   v.regex(/^[^\r\n]*$/, "a literal env value cannot contain a newline"),
   v.regex(
-    /^(?:\$\{[A-Za-z_][A-Za-z0-9_]*\}|(?:(?!\$\{)[^])*)$/,
+    /^(?:\$\{[A-Za-z_][A-Za-z0-9_]*\}|(?:(?!\$\{)[\s\S])*)$/,
     "`${` is only allowed as the whole value, `${NAME}`, which forwards the host variable NAME",
   ),
 );

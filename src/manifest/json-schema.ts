@@ -1,0 +1,34 @@
+import { toJsonSchema } from "@valibot/to-json-schema";
+import { ManifestSchema } from "./schema.ts";
+
+/**
+ * The manifest's JSON Schema (draft-07), generated from the valibot schema so the two
+ * cannot disagree; editors use it for completion (`bottle schema > bottle.schema.json`).
+ * `errorMode: "throw"` makes a schema feature JSON Schema cannot express fail here,
+ * at generation, rather than silently loosening the published schema.
+ */
+export function manifestJsonSchema(): Record<string, unknown> {
+  const { $schema, ...schema } = toJsonSchema(ManifestSchema, {
+    errorMode: "throw",
+    // JSON Schema has one `pattern` per schema; a second regex (env values have two, for
+    // two clear messages) becomes an `allOf` entry instead of an error.
+    overrideAction: ({ valibotAction, jsonSchema }) => {
+      const action = valibotAction as { type: string; requirement?: unknown };
+      if (action.type !== "regex" || !(action.requirement instanceof RegExp) || jsonSchema.pattern === undefined) return undefined;
+      if (jsonSchema.pattern === action.requirement.source) return undefined;
+      const { allOf = [], ...rest } = jsonSchema;
+      return { ...rest, allOf: [...allOf, { pattern: action.requirement.source }] };
+    },
+  });
+  return {
+    $schema,
+    title: "bottle manifest (bottle.yaml)",
+    description: "Agents and the bottles (sandbox + egress gate) they run in. See the README's manifest reference.",
+    ...schema,
+  };
+}
+
+/** The schema as the committed file holds it: 2-space JSON and a final newline. */
+export function manifestJsonSchemaText(): string {
+  return `${JSON.stringify(manifestJsonSchema(), null, 2)}\n`;
+}

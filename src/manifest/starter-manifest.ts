@@ -1,0 +1,88 @@
+/**
+ * The commented `bottle.yaml` that `bottle init` writes: valid as it stands (a unit
+ * test parses it), it runs what the built-in default runs, and every key the schema
+ * knows is either set or shown commented out with what it does and its default.
+ */
+export const STARTER_MANIFEST = `# bottle.yaml — what runs in a bottle, and what it may reach.
+# Check it with \`bottle validate\`; the full reference is in bottle's README
+# ("Manifest reference"), and \`bottle schema\` prints a JSON Schema for editors.
+
+# The manifest format. This bottle reads version 1.
+version: 1
+
+# Agents: each is a program (a coding agent CLI) and the bottle it runs in.
+# Names use lowercase letters, digits, '_', '.', '-': they end up in container names.
+agents:
+  claude:
+    # The image: \`default\` (bottle's agent image with Claude Code, git, /workspace),
+    # an image reference such as \`ghcr.io/org/agent:1\`, or a Dockerfile to build:
+    #   image: { dockerfile: ./Dockerfile, context: . }   # context defaults to the Dockerfile's folder
+    image: default
+    # The command run in the workspace. By default, the image's own command.
+    command: [claude, --dangerously-skip-permissions]
+    # A first prompt for the agent, inline or from a file (relative to this manifest);
+    # set one of the two, not both.
+    # prompt: "Read the README and list what is unclear."
+    # prompt_file: ./prompts/first.md
+    # Skill folders copied into the agent's home (relative to this manifest). By default, none.
+    skills: []
+    # Environment variables for the agent. A literal value goes to an env-file of
+    # mode 0600 (no newlines). Exactly \`\${NAME}\` forwards the host's NAME under the
+    # same name; a missing host variable stops \`bottle start\` with its name.
+    env:
+      GIT_AUTHOR_NAME: Bottle
+      # GH_HOST: \${GH_HOST}
+    # The bottle this agent runs in. By default, \`default\`.
+    bottle: default
+
+# Bottles: the sandbox and its gate. An agent naming \`default\` when no \`default\` is
+# defined here gets the built-in default bottle (the one below).
+bottles:
+  default:
+    # The container runtime: auto (gVisor's runsc when the engine has it, else runc),
+    # runc, or runsc. By default, auto.
+    runtime: auto
+    # Limits for the agent's container. By default, none.
+    resources:
+      cpus: 2        # at least 0.1
+      memory: 4g     # a number with an optional unit b, k, m or g
+    # Everything the agent reaches goes through the gate's egress policy.
+    egress:
+      # Hosts the agent may reach; \`*.example.com\` matches any subdomain. By default, none.
+      allow:
+        - registry.npmjs.org
+        - pypi.org
+        - files.pythonhosted.org
+        - github.com
+        - "*.github.com"
+        - "*.githubusercontent.com"
+      # Hosts refused even when allowed above. By default, none.
+      deny: []
+      # Private address ranges the agent may reach (blocked by default), e.g. 10.1.0.0/16.
+      allow_cidrs: []
+      # Routes: the agent calls http://gate:PORT/r/<name>/… and the gate forwards to
+      # \`upstream\` over HTTPS, replacing any credential with \`inject\`. \`\${NAME}\` in
+      # the injected value is read by the gate from the host; the agent never sees it.
+      routes:
+        - name: anthropic
+          upstream: https://api.anthropic.com
+          # claude_code_oauth marks the Claude route (at most one per bottle).
+          roles: [claude_code_oauth]
+          inject:
+            header: authorization
+            value: "Bearer \${CLAUDE_CODE_OAUTH_TOKEN}"
+      # Secret scanning of what leaves: block (refuse), warn (log and forward) or off.
+      # By default, block.
+      dlp:
+        action: block
+    # Repos the gate's git server mirrors for the agent; pushes are checked and sent
+    # upstream with a key only the gate reads. By default, none.
+    git: []
+    #  - name: app
+    #    upstream: git@github.com:org/app.git
+    #    key: ~/.ssh/bottle_deploy     # read by the gate only
+    #    push: ["bottle/*"]            # ref patterns the agent may push (never force, never delete)
+    # Let the agent ask a person for more (a new host, a route, an image change)
+    # through the gate's MCP server; \`bottle approve\` answers. By default, false.
+    supervise: false
+`;
