@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { BottleError } from "./errors.ts";
 
 /** How a child gets its input and where its output goes. */
@@ -49,10 +50,15 @@ export interface Runner {
   start(argv: readonly string[], options?: RunOptions): RunningProcess;
 }
 
-/** The short name of a command for messages: `docker run`, `smolvm machine create`. */
+/**
+ * The short name of a command for messages: `docker run`, `smolvm machine`. Only the
+ * program and a subcommand-shaped second word: a script (`sh -c …`) or a value is
+ * never repeated into an error message.
+ */
 export function describeCommand(argv: readonly string[]): string {
-  const words = argv.slice(0, 3).filter((word) => !word.startsWith("-"));
-  return words.slice(0, 2).map((word) => word.split("/").pop()).join(" ");
+  const program = argv[0]?.split("/").pop() ?? "";
+  const sub = argv[1];
+  return sub !== undefined && /^[a-z][a-z0-9-]*$/.test(sub) ? `${program} ${sub}` : program;
 }
 
 /** A non-zero exit turned into the error users see: the command and its last stderr line. */
@@ -82,6 +88,32 @@ async function drain(
   return text + decoder.decode();
 }
 
+/** Why a child could not start, as users should read it (Bun 1.3 throws from `spawn`). */
+function startFailure(argv: readonly string[], options: RunOptions, error: unknown): BottleError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const program = argv[0] ?? "";
+  // Bun reports a missing cwd as ENOENT of posix_spawn too, naming the program.
+  if (code === "ENOENT" && options.cwd !== undefined && !existsSync(options.cwd)) {
+    return new BottleError(`cannot run \`${program}\`: the directory ${options.cwd} does not exist`, { cause: error });
+  }
+  if (code === "ENOENT") {
+    return new BottleError(`\`${program}\` is not installed or not on PATH`, {
+      cause: error,
+      hint: `install ${program} and run \`bottle doctor\``,
+    });
+  }
+  if (code === "EACCES") {
+    return new BottleError(`\`${program}\` is not executable`, { cause: error, hint: `check its permissions: ls -l ${program}` });
+  }
+  if (code === "ENOEXEC") {
+    return new BottleError(`\`${program}\` is not a program this machine can run`, {
+      cause: error,
+      hint: "is it built for another OS or CPU, or a script without a #! line?",
+    });
+  }
+  return new BottleError(`could not start \`${program}\`: ${(error as Error).message}`, { cause: error });
+}
+
 function startProcess(argv: readonly string[], options: RunOptions): RunningProcess {
   const capture = (options.stdio ?? "capture") === "capture";
   const input = options.stdin ?? "ignore";
@@ -95,11 +127,7 @@ function startProcess(argv: readonly string[], options: RunOptions): RunningProc
       stderr: capture ? "pipe" : "inherit",
     });
   } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
-    throw new BottleError(
-      missing ? `\`${argv[0]}\` is not installed or not on PATH` : `could not start \`${argv[0]}\``,
-      { cause: error, hint: missing ? `install ${argv[0]} and run \`bottle doctor\`` : undefined },
-    );
+    throw startFailure(argv, options, error);
   }
 
   let timedOut = false;
@@ -111,7 +139,9 @@ function startProcess(argv: readonly string[], options: RunOptions): RunningProc
           child.kill("SIGKILL");
         }, options.timeoutMs);
   const abort = () => child.kill("SIGTERM");
-  options.signal?.addEventListener("abort", abort, { once: true });
+  // An already-aborted signal never fires "abort" again: stop the child at once.
+  if (options.signal?.aborted) abort();
+  else options.signal?.addEventListener("abort", abort, { once: true });
 
   const exited = (async (): Promise<RunResult> => {
     const [stdout, stderr] = await Promise.all([
@@ -138,6 +168,7 @@ function startProcess(argv: readonly string[], options: RunOptions): RunningProc
 
 /** The runner over `Bun.spawn` that the CLI uses. */
 export const processRunner: Runner = {
-  run: (argv, options = {}) => startProcess(argv, options).exited,
+  // async, so a child that cannot start rejects like one that fails, never throws.
+  run: async (argv, options = {}) => startProcess(argv, options).exited,
   start: (argv, options = {}) => startProcess(argv, options),
 };
