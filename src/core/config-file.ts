@@ -54,9 +54,10 @@ export function position(text: string, offset: number): { line: number; col: num
   return { line, col: at - lineStart + 1 };
 }
 
-// Data keys are strings (`yaml` stringifies `1:` to "1"), so compare key nodes the same way.
+// Data keys are strings (`yaml` stringifies `1:` to "1"), so compare key nodes the same
+// way. With a duplicate key the last one wins in the data, so it is the one to point at.
 function pairFor(map: { items: Pair[] }, key: string | number): Pair | undefined {
-  return map.items.find((item) => {
+  return map.items.findLast((item) => {
     const node = item.key;
     const value = isScalar(node) ? node.value : node;
     return value === key || (value !== null && typeof value !== "object" && String(value) === String(key));
@@ -74,7 +75,9 @@ function walk(source: SourceDocument, path: DataPath): { node?: unknown; key?: u
       const pair = pairFor(node, segment);
       if (pair === undefined) break;
       node = pair.value;
-      steps.push({ node: pair.value ?? undefined, key: pair.key });
+      // `key:` with nothing after it has an empty null node at the end of the line.
+      const empty = isScalar(node) && node.range !== undefined && node.range !== null && node.range[0] === node.range[1];
+      steps.push({ node: empty ? undefined : (node ?? undefined), key: pair.key });
     } else if (isSeq(node) && typeof segment === "number") {
       node = node.items[segment];
       if (node === undefined) break;

@@ -57,6 +57,15 @@ export function describeValue(value: unknown): string {
   return typeof value;
 }
 
+/** `unknown key "comand" (did you mean "command"?)`, or the keys allowed at that level. */
+export function unknownKeyMessage(root: AnySchema, path: DataPath): string {
+  const key = String(path.at(-1));
+  const allowed = keysAt(root, path.slice(0, -1));
+  const suggestion = didYouMean(key, allowed);
+  if (suggestion !== undefined) return `unknown key "${key}" (did you mean "${suggestion}"?)`;
+  return `unknown key "${key}" (allowed here: ${allowed.join(", ")})`;
+}
+
 const EXPECTED: Record<string, string> = {
   string: "a string",
   number: "a number",
@@ -76,12 +85,7 @@ const EXPECTED: Record<string, string> = {
 export function describeIssue(root: AnySchema) {
   return (issue: v.BaseIssue<unknown>, path: DataPath): string => {
     const key = path.at(-1);
-    if (isUnknownKeyIssue(issue)) {
-      const allowed = keysAt(root, path.slice(0, -1));
-      const suggestion = didYouMean(String(key), allowed);
-      if (suggestion !== undefined) return `unknown key "${key}" (did you mean "${suggestion}"?)`;
-      return `unknown key "${key}" (allowed here: ${allowed.join(", ")})`;
-    }
+    if (isUnknownKeyIssue(issue)) return unknownKeyMessage(root, path);
     if (issue.type === "strict_object" && issue.input === undefined && key !== undefined) {
       return `missing key "${key}"`;
     }

@@ -9,7 +9,7 @@ export const NameSchema = v.pipe(
   v.string(),
   v.regex(
     /^[a-z0-9][a-z0-9_.-]{0,39}$/,
-    "not a valid name: use lowercase letters, digits, '_', '.', '-' (starting with a letter or digit, at most 40)",
+    "not a valid name: use lowercase letters, digits, '_', '.', '-', starting with a letter or digit, at most 40 characters",
   ),
 );
 

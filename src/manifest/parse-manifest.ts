@@ -1,6 +1,7 @@
 import * as v from "valibot";
-import { issuesToProblems, locate, parseSource, sortProblems, type Problem } from "../core/config-file.ts";
-import { describeIssue } from "../core/describe-issue.ts";
+import { isUnknownKeyIssue, issuesToProblems, locate, parseSource, sortProblems, type Problem } from "../core/config-file.ts";
+import { describeIssue, unknownKeyMessage } from "../core/describe-issue.ts";
+import { unknownKeys } from "../core/unknown-keys.ts";
 import { checkManifest } from "./check-manifest.ts";
 import { defaultBottle } from "./default-manifest.ts";
 import { ManifestSchema, type Manifest } from "./schema.ts";
@@ -33,11 +34,16 @@ export function parseManifest(file: string, text: string): { manifest?: Manifest
   }
   const result = v.safeParse(ManifestSchema, data);
   if (!result.success) {
+    // Unknown keys come from our own walk below, which finds all of them, not valibot's first.
+    const issues = result.issues.filter((issue) => !isUnknownKeyIssue(issue));
     problems.push(
-      ...issuesToProblems(source, result.issues, (issue, path) =>
+      ...issuesToProblems(source, issues, (issue, path) =>
         path.length === 1 && path[0] === "version" ? describeVersion((data as { version?: unknown }).version) : describe(issue, path),
       ),
     );
+  }
+  for (const path of unknownKeys(ManifestSchema, data)) {
+    problems.push({ file, ...locate(source, path, "key"), message: unknownKeyMessage(ManifestSchema, path) });
   }
   problems.push(...checkManifest(source));
   if (problems.length > 0 || !result.success) return { problems: sortProblems(problems) };
