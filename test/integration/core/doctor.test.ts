@@ -1,0 +1,32 @@
+import { expect, test } from "bun:test";
+import { hostDoctorDeps } from "../../../src/core/doctor/host-doctor-deps.ts";
+import { runDoctor } from "../../../src/core/doctor/run-doctor.ts";
+import { processRunner } from "../../../src/core/runner.ts";
+import { describeEngine } from "../../helpers/engine.ts";
+
+describeEngine("bottle doctor against the real engine", () => {
+  test("finds the docker CLI, the engine and runc, and is ok", async () => {
+    const report = await runDoctor(hostDoctorDeps(processRunner, process.env));
+    const checks = Object.fromEntries(report.checks.map((check) => [check.name, check]));
+    expect(checks.docker).toMatchObject({ status: "ok" });
+    expect(checks.docker?.summary).toStartWith("Docker version ");
+    expect(checks.engine?.status).toBe("ok");
+    expect(checks.engine?.summary).toMatch(/^Docker Engine \d+\.\d+/);
+    expect(checks.runtimes?.summary).toContain("runc");
+    expect(checks.disk?.summary).toContain(" free for ");
+    expect(report.ok).toBe(true);
+  });
+
+  test("an unreachable engine fails with the cause, not a stack", async () => {
+    const env = { ...process.env, DOCKER_HOST: "unix:///nonexistent/bottle-doctor.sock" };
+    // The runner passes `env` on to docker, which is how DOCKER_HOST reaches it.
+    const runner = {
+      run: (argv: readonly string[], options = {}) => processRunner.run(argv, { ...options, env: { DOCKER_HOST: env.DOCKER_HOST } }),
+      start: processRunner.start,
+    };
+    const report = await runDoctor(hostDoctorDeps(runner, env));
+    expect(report.ok).toBe(false);
+    const engine = report.checks.find((check) => check.name === "engine");
+    expect(engine).toMatchObject({ status: "fail", summary: "the Docker engine is not running" });
+  });
+});
