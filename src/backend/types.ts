@@ -45,12 +45,14 @@ export interface Bottle extends AsyncDisposable {
   plan: Plan;
   containers: string[];
   networks: string[];
+  /** Engine volumes (the workspace); kept on a normal exit so `resume` finds them. */
+  volumes: string[];
   /** Hands the terminal to the agent; resolves with its exit code. */
   attach(): Promise<number>;
   /** Runs the agent with a prompt non-interactively; resolves with its exit code. */
   runPrompt(prompt: string): Promise<number>;
-  /** Leaves the bottle running after the CLI exits (`--detach`). */
-  detach(): void;
+  /** Leaves the bottle running after the CLI exits (`--detach`); disposing it is then a no-op. */
+  detach(): Promise<void>;
 }
 
 /** One bottle as `bottle list` shows it. */
@@ -62,9 +64,29 @@ export interface BottleSummary {
   createdAt: string;
 }
 
-/** What `cleanup` found and removed. */
+/** What `cleanup` found and removed (or, with `dryRun`, would remove). */
 export interface CleanupReport {
   removed: { kind: "container" | "network" | "volume" | "machine" | "state"; name: string }[];
+}
+
+/** Which bottles `cleanup` reaps. */
+export interface CleanupOptions {
+  /** Only this bottle; by default, every dead one. */
+  identity?: string;
+  /** Also stopped bottles (their workspaces are kept for `resume` otherwise). */
+  includeStopped?: boolean;
+  /** Report what would be removed, remove nothing. */
+  dryRun?: boolean;
+}
+
+/** `<state>/<identity>/metadata.json`: enough to list, attach to and `resume` a bottle. */
+export interface BottleMetadata {
+  identity: string;
+  backend: string;
+  agent: string;
+  createdAt: string;
+  /** The spec it was started with (env names and literals, never secret values). */
+  spec: StartSpec;
 }
 
 /**
@@ -76,6 +98,12 @@ export interface Backend {
   name: string;
   prepare(spec: StartSpec, deps: BackendDeps): Promise<Plan>;
   launch(plan: Plan, deps: BackendDeps): Promise<Bottle>;
-  cleanup(deps: BackendDeps, options: { identity?: string }): Promise<CleanupReport>;
+  cleanup(deps: BackendDeps, options: CleanupOptions): Promise<CleanupReport>;
   list(deps: BackendDeps): Promise<BottleSummary[]>;
+  /** Hands the terminal to the agent of a running bottle; resolves with its exit code. */
+  attach(identity: string, deps: BackendDeps): Promise<number>;
+  /** Removes a bottle's running parts, keeping its state and workspace for `resume`. */
+  stop(identity: string, deps: BackendDeps): Promise<CleanupReport>;
+  /** Streams the agent's (or the gate's) logs to the terminal; resolves with an exit code. */
+  logs(identity: string, deps: BackendDeps, options: { gate: boolean; follow: boolean }): Promise<number>;
 }

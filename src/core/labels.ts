@@ -5,6 +5,11 @@ export const LABEL = {
   identity: "dev.bottle.identity",
   role: "dev.bottle.role",
   version: "dev.bottle.version",
+  /**
+   * The state folder of the CLI that made the object: `cleanup` reaps only its own, so
+   * two users (or test runs) sharing an engine never remove each other's bottles.
+   */
+  owner: "dev.bottle.owner",
 } as const;
 
 /** What an engine object is for; `cleanup` and `list` query by these. */

@@ -1,0 +1,57 @@
+import { LABEL } from "../../core/labels.ts";
+import { failure, type Runner } from "../../core/runner.ts";
+
+/** One engine object of some bottle, found by label. */
+export interface EngineObject {
+  kind: "container" | "network" | "volume";
+  name: string;
+  identity: string;
+  role: string;
+  /** Containers: `running`, `exited`, `created`…; empty for networks and volumes. */
+  state: string;
+}
+
+const FORMAT = `{{.Names}}\t{{.Label "${LABEL.identity}"}}\t{{.Label "${LABEL.role}"}}\t{{.State}}`;
+const NAMED = (field: string) => `{{.${field}}}\t{{.Label "${LABEL.identity}"}}\t{{.Label "${LABEL.role}"}}\t`;
+
+function parse(kind: EngineObject["kind"], stdout: string): EngineObject[] {
+  return stdout
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => {
+      const [name = "", identity = "", role = "", state = ""] = line.split("\t");
+      return { kind, name, identity, role, state };
+    });
+}
+
+/**
+ * Every container, network and volume labelled as belonging to a bottle of `owner`
+ * (this CLI's state folder), optionally one identity. A label query, never name
+ * matching: a user's own `claude-…` container is not ours to touch.
+ */
+export async function findEngineObjects(runner: Runner, owner: string, identity?: string): Promise<EngineObject[]> {
+  const filters = ["--filter", `label=${LABEL.owner}=${owner}`, "--filter", identity === undefined ? `label=${LABEL.identity}` : `label=${LABEL.identity}=${identity}`];
+  const [containers, networks, volumes] = await Promise.all([
+    runner.run(["docker", "ps", "--all", "--no-trunc", ...filters, "--format", FORMAT]),
+    runner.run(["docker", "network", "ls", "--no-trunc", ...filters, "--format", NAMED("Name")]),
+    runner.run(["docker", "volume", "ls", ...filters, "--format", NAMED("Name")]),
+  ]);
+  return [...parse("container", containers.stdout), ...parse("network", networks.stdout), ...parse("volume", volumes.stdout)];
+}
+
+/**
+ * Removes objects in the order the engine accepts: containers (forced: a bottle being
+ * reaped has no one to stop it gracefully for), then networks and volumes they used.
+ * Objects already gone count as removed; anything else that fails is thrown.
+ */
+export async function removeEngineObjects(runner: Runner, objects: readonly EngineObject[]): Promise<void> {
+  const names = (kind: EngineObject["kind"]) => objects.filter((object) => object.kind === kind).map((object) => object.name);
+  const remove = async (argv: string[], targets: string[]) => {
+    if (targets.length === 0) return;
+    const result = await runner.run([...argv, ...targets], { check: false });
+    const failed = result.stderr.split("\n").filter((line) => line.trim() !== "" && !/no such|not found/i.test(line));
+    if (result.exitCode !== 0 && failed.length > 0) throw failure(result);
+  };
+  await remove(["docker", "rm", "--force", "--volumes"], names("container"));
+  await Promise.all([remove(["docker", "network", "rm"], names("network")), remove(["docker", "volume", "rm", "--force"], names("volume"))]);
+}

@@ -1,0 +1,11 @@
+import type { Backend } from "../types.ts";
+import { attach } from "./attach.ts";
+import { cleanup } from "./cleanup.ts";
+import { launch } from "./launch.ts";
+import { list } from "./list.ts";
+import { logs } from "./logs.ts";
+import { prepare } from "./prepare.ts";
+import { stop } from "./stop.ts";
+
+/** The Docker backend: containers on an internal network behind the bottle's gate. */
+export const dockerBackend: Backend = { name: "docker", prepare, launch, cleanup, list, attach, stop, logs };

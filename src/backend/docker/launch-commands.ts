@@ -1,0 +1,92 @@
+import { bottleLabels, LABEL, labelArgs, type Role } from "../../core/labels.ts";
+import type { DockerDetails } from "./docker-plan.ts";
+import { GATE_CONFIG_MOUNT } from "./gate-config.ts";
+
+/** Where the workspace is mounted in the agent container. */
+export const WORKSPACE = "/workspace";
+
+function labels(details: DockerDetails, identity: string, role: Role): string[] {
+  return labelArgs({ ...bottleLabels(identity, role), [LABEL.owner]: details.owner });
+}
+
+/** The engine commands that create a bottle, each with the one that undoes it. */
+export interface LaunchCommands {
+  internal: { create: string[]; remove: string[] };
+  egress: { create: string[]; remove: string[] };
+  workspace: { create: string[]; remove: string[] };
+  gate: { create: string[]; connect: string[]; remove: string[] };
+  agent: { create: string[]; remove: string[] };
+}
+
+/**
+ * The exact argv of every engine command launch runs: one builder for launch itself,
+ * `bottle plan` and the benchmark's hand-written floor. Secrets appear as `-e NAME`
+ * only; their values travel in the docker client's environment.
+ */
+export function launchCommands(details: DockerDetails, identity: string): LaunchCommands {
+  const { names } = details;
+  const runtime = details.runtime === "runc" ? [] : ["--runtime", details.runtime];
+  return {
+    internal: {
+      // --internal: no route off the host; the gate is the agent's only way out.
+      create: ["docker", "network", "create", "--internal", ...labels(details, identity, "network"), names.internal],
+      remove: ["docker", "network", "rm", names.internal],
+    },
+    egress: {
+      create: ["docker", "network", "create", ...labels(details, identity, "network"), names.egress],
+      remove: ["docker", "network", "rm", names.egress],
+    },
+    workspace: {
+      create: ["docker", "volume", "create", ...labels(details, identity, "volume"), names.workspace],
+      remove: ["docker", "volume", "rm", "--force", names.workspace],
+    },
+    gate: {
+      create: [
+        "docker", "run", "--detach", "--name", names.gate,
+        "--network", names.egress,
+        ...labels(details, identity, "gate"),
+        ...runtime,
+        // The config file is 0600 on the host: run as its owner, with no capabilities.
+        "--user", details.gateUser,
+        "--cap-drop", "ALL", "--security-opt", "no-new-privileges", "--read-only",
+        "--volume", `${details.gateConfigPath}:${GATE_CONFIG_MOUNT}:ro`,
+        ...details.gateSecrets.flatMap((name) => ["--env", name]),
+        details.gateImage.ref,
+        "--config", GATE_CONFIG_MOUNT,
+      ],
+      // Docker 20.10 takes one --network at run: the internal one is joined after.
+      connect: ["docker", "network", "connect", names.internal, names.gate],
+      remove: ["docker", "rm", "--force", names.gate],
+    },
+    agent: {
+      create: [
+        "docker", "run", "--detach", "--name", names.agent, "--hostname", identity,
+        "--network", names.internal,
+        ...labels(details, identity, "agent"),
+        ...runtime,
+        "--init", "--security-opt", "no-new-privileges", "--cap-drop", "NET_RAW",
+        ...(details.resources.cpus === undefined ? [] : ["--cpus", String(details.resources.cpus)]),
+        ...(details.resources.memory === undefined ? [] : ["--memory", details.resources.memory]),
+        "--env-file", details.envFilePath,
+        ...Object.entries(details.agentEnv).flatMap(([key, value]) => ["--env", `${key}=${value}`]),
+        ...details.forwarded.flatMap(({ key }) => ["--env", key]),
+        "--volume", `${names.workspace}:${WORKSPACE}`, "--workdir", WORKSPACE,
+        // The agent runs through `docker exec`; the container itself only idles.
+        "--entrypoint", "sleep", details.agentImage.ref, "2147483647",
+      ],
+      remove: ["docker", "rm", "--force", names.agent],
+    },
+  };
+}
+
+/** The commands in launch order, for `bottle plan`. */
+export function launchOrder(commands: LaunchCommands): string[][] {
+  return [
+    commands.internal.create,
+    commands.egress.create,
+    commands.workspace.create,
+    commands.gate.create,
+    commands.gate.connect,
+    commands.agent.create,
+  ];
+}
