@@ -1,0 +1,142 @@
+/**
+ * The credential formats the scanner knows, each derived from the provider's
+ * documented token format. Every pattern has two regexes:
+ *
+ * - `raw` runs on text as it is (and on decoded forms of it). It is anchored with
+ *   `(?<![A-Za-z0-9])` rather than `\b` so `api_key=sk-…` still matches after `_`,
+ *   and fixed-length formats also require a boundary at the end.
+ * - `compact` runs on text with the delimiters `. - _ / = & + , :` and whitespace
+ *   removed, so a key an agent splits as `sk-ant-api03-AAAA/BBBB`, across path
+ *   segments or across query parameters is still found. Without delimiters there are
+ *   no boundaries, so compact forms keep only distinctive prefixes and require the
+ *   random part to look random (mixed character classes); JWTs have no compact form
+ *   (their dots are structural).
+ */
+export type CredentialPattern = {
+  /** The `Finding.kind` this pattern reports. */
+  kind: string;
+  raw: RegExp;
+  compact: RegExp | undefined;
+  /** Extra check on a raw match (e.g. a JWT header must decode to JSON with `alg`). */
+  accept?: (match: string) => boolean;
+  /** Extra check on a compact match; by default {@link looksRandom}. */
+  acceptCompact?: (match: string) => boolean;
+};
+
+const START = "(?<![A-Za-z0-9])";
+
+/** Random tokens mix digits, upper- and lower-case letters; slugs and words don't. */
+export function looksRandom(text: string): boolean {
+  return /[0-9]/.test(text) && /[A-Z]/.test(text) && /[a-z]/.test(text);
+}
+
+/** A JWT's header is base64url JSON naming its `alg`; anything else with dots isn't one. */
+function isJwt(match: string): boolean {
+  const header = match.slice(0, match.indexOf("."));
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(header, "base64url").toString("utf8"));
+    return typeof parsed === "object" && parsed !== null && "alg" in parsed;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * OpenAI keys: every current key (legacy `sk-…`, `sk-proj-…`, `sk-svcacct-…`,
+ * `sk-admin-…`) embeds `T3BlbkFJ` (base64 of "OpenAI"); a legacy key without it is
+ * 48 random alphanumerics. Words like `sk-learn` or `sk-some-slug` are neither.
+ */
+function isOpenAiKey(match: string): boolean {
+  if (match.includes("T3BlbkFJ")) return true;
+  const body = match.slice(3);
+  return /^[A-Za-z0-9]{48}$/.test(body) && looksRandom(body);
+}
+
+/** AWS key IDs are base32 (A–Z, 2–7); a compact match must also contain a digit, so
+ * a run of upper-case words (`ASIANFOODRECIPES…`) is not taken for one. */
+function isCompactAwsKey(match: string): boolean {
+  const body = match.slice(4);
+  return /^[A-Z2-7]{16}$/.test(body) && /[2-7]/.test(body);
+}
+
+/** All known credential formats, most specific first (Anthropic before OpenAI). */
+export const credentialPatterns: readonly CredentialPattern[] = [
+  {
+    // sk-ant-api03-…, sk-ant-admin01-…, sk-ant-oat01-… (OAuth) followed by ~90 chars.
+    kind: "anthropic-key",
+    raw: new RegExp(`${START}sk-ant-[a-z]{2,8}[0-9]{2}-[A-Za-z0-9_-]{32,}`, "g"),
+    compact: /skant[a-z]{2,8}[0-9]{2}[A-Za-z0-9]{32,}/g,
+  },
+  {
+    kind: "openai-key",
+    raw: new RegExp(`${START}sk-(?!ant-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}`, "g"),
+    compact: /sk(?:proj|svcacct|admin)?[A-Za-z0-9]{8,}T3BlbkFJ[A-Za-z0-9]{8,}/g,
+    accept: isOpenAiKey,
+    acceptCompact: () => true,
+  },
+  {
+    // Access key IDs: AKIA (long-term) or ASIA (STS) + 16 characters.
+    kind: "aws-access-key",
+    raw: new RegExp(`${START}(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])`, "g"),
+    compact: /(?:AKIA|ASIA)[A-Z0-9]{16}/g,
+    acceptCompact: isCompactAwsKey,
+  },
+  {
+    // Classic tokens ghp_/gho_/ghu_/ghs_/ghr_ + 36 base62; fine-grained github_pat_22_59.
+    kind: "github-token",
+    raw: new RegExp(`${START}(?:gh[pousr]_[A-Za-z0-9]{36}(?![A-Za-z0-9])|github_pat_[A-Za-z0-9_]{40,})`, "g"),
+    compact: /(?:gh[pousr][A-Za-z0-9]{36}|githubpat[A-Za-z0-9]{40,})/g,
+  },
+  {
+    kind: "gitlab-token",
+    raw: new RegExp(`${START}glpat-[A-Za-z0-9_.-]{20,}`, "g"),
+    compact: /glpat[A-Za-z0-9]{20,}/g,
+  },
+  {
+    // xoxb- (bot), xoxp- (user), xoxa-/xoxr- (app/refresh), xoxs- (session): dash-separated.
+    kind: "slack-token",
+    raw: new RegExp(`${START}xox[abprs]-[0-9]+-[A-Za-z0-9-]{10,}`, "g"),
+    compact: /xox[abprs][0-9]{8,}[A-Za-z0-9]{10,}/g,
+    acceptCompact: (match) => /[A-Za-z]/.test(match.slice(4)),
+  },
+  {
+    // Live secret and restricted keys only: test-mode keys can't move money.
+    kind: "stripe-key",
+    raw: new RegExp(`${START}(?:sk|rk)_live_[A-Za-z0-9]{20,}`, "g"),
+    compact: /(?:sk|rk)live[A-Za-z0-9]{20,}/g,
+  },
+  {
+    kind: "google-api-key",
+    raw: new RegExp(`${START}AIza[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])`, "g"),
+    compact: /AIza[A-Za-z0-9]{30,}/g,
+  },
+  {
+    kind: "npm-token",
+    raw: new RegExp(`${START}npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])`, "g"),
+    compact: /npm[A-Za-z0-9]{36}/g,
+  },
+  {
+    // PyPI API tokens are macaroons whose first bytes encode the location "pypi.org"
+    // (or "test.pypi.org"), hence the fixed base64 prefix.
+    kind: "pypi-token",
+    raw: new RegExp(`${START}pypi-(?:AgEIcHlwaS5vcmc|AgENdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{40,}`, "g"),
+    compact: /pypi(?:AgEIcHlwaS5vcmc|AgENdGVzdC5weXBpLm9yZw)[A-Za-z0-9]{40,}/g,
+    acceptCompact: () => true,
+  },
+  {
+    // The whole block when its END line is there (so redaction removes the key
+    // material), else just the BEGIN line.
+    kind: "private-key",
+    raw: /-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]{0,16384}?-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----)?/g,
+    compact: /BEGIN[A-Z0-9]*PRIVATEKEY/g,
+    acceptCompact: () => true,
+  },
+  {
+    // header.payload.signature, each base64url; the header is JSON starting with `{`
+    // (base64 "ey" or "ew"), and `alg: none` tokens have an empty signature.
+    kind: "jwt",
+    raw: new RegExp(`${START}e[wy][A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]*`, "g"),
+    compact: undefined,
+    accept: isJwt,
+  },
+];
