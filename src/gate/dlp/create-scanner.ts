@@ -80,7 +80,13 @@ export function createScanner(options: ScannerOptions): Scanner {
       const parts = splitUrl(target);
       if (parts.userinfo !== "") scanForms(parts.userinfo, "url.userinfo", url, out);
       if (parts.path !== "") scanForms(parts.path, "url.path", url, out);
-      if (parts.query !== "") scanForms(parts.query, "url.query", url, out);
+      if (parts.query !== "") {
+        scanForms(parts.query, "url.query", url, out);
+        // A key split over parameters (`a=AKIA…&b=…`) has the parameter names in
+        // between; the values alone, concatenated, are the key again.
+        const values = parts.query.split("&").map((pair) => pair.slice(pair.indexOf("=") + 1));
+        if (values.length > 1) scanForms(values.join(""), "url.query", url, out);
+      }
       if (parts.fragment !== "") scanForms(parts.fragment, "url.fragment", url, out);
       return out.list;
     },

@@ -66,6 +66,35 @@ function compactHits(text: string, held: HeldSecretForms, hits: Hit[]): void {
   substringHits(compacted, held.compact, hits, map);
 }
 
+/** By default, at most this many pieces of a run are recombined (quadratic). */
+const MAX_PIECES = 16;
+
+/**
+ * Adds every contiguous range of `separator`-joined pieces of `run` that is long
+ * enough to decode: standard base64 contains `/` and `+`, so `upload/<base64>/x`
+ * must be tried as `<base64>` too, and `<base64 with a slash>` must not be cut at it.
+ */
+function addSpans(run: string, runStart: number, separator: string, candidates: Map<string, number>): void {
+  const pieces = run.split(separator);
+  if (pieces.length > MAX_PIECES) {
+    let offset = 0;
+    for (const piece of pieces) {
+      if (piece.length >= 16) candidates.set(piece, runStart + offset);
+      offset += piece.length + 1;
+    }
+    return;
+  }
+  let startOffset = 0;
+  for (let first = 0; first < pieces.length; first++) {
+    let joined = "";
+    for (let last = first; last < pieces.length; last++) {
+      joined = last === first ? (pieces[first] ?? "") : `${joined}${separator}${pieces[last] ?? ""}`;
+      if (joined.length >= 16 && joined.length < run.length) candidates.set(joined, runStart + startOffset);
+    }
+    startOffset += (pieces[first] ?? "").length + 1;
+  }
+}
+
 function decodedHits(text: string, options: FindHitsOptions, depth: number, hits: Hit[]): void {
   // Decoded text is whatever the agent chose to encode, so a credential in it may be
   // glued to other characters: the boundary-free compact pass is what finds it there.
@@ -76,12 +105,7 @@ function decodedHits(text: string, options: FindHitsOptions, depth: number, hits
     // which shifts the decoding; also try the pieces between those delimiters.
     const candidates = new Map<string, number>([[run[0], run.index]]);
     for (const separator of ["/", "+", "-", "_"]) {
-      if (!run[0].includes(separator)) continue;
-      let offset = 0;
-      for (const piece of run[0].split(separator)) {
-        if (piece.length >= 16) candidates.set(piece, run.index + offset);
-        offset += piece.length + 1;
-      }
+      if (run[0].includes(separator)) addSpans(run[0], run.index, separator, candidates);
     }
     for (const [candidate, start] of candidates) {
       for (const decoded of decodeToken(candidate)) {

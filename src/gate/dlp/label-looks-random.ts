@@ -5,8 +5,8 @@ import { shannonEntropy } from "./shannon-entropy.ts";
 export const MIN_RANDOM_RUN = 24;
 /** Below this a run is too repetitive to be encoded data. */
 export const MIN_RANDOM_ENTROPY = 3.3;
-/** English-like labels are ~35–40% vowels; base32/base64 ~16%, hex ~12%. */
-export const MAX_RANDOM_VOWEL_RATIO = 0.25;
+/** Word-made labels are 35–50% vowels; random base32/base64 ~16%, hex ~12%. */
+export const MAX_RANDOM_VOWEL_RATIO = 0.3;
 
 /**
  * Whether a hostname label looks like random or encoded data rather than a name.
@@ -18,7 +18,9 @@ export const MAX_RANDOM_VOWEL_RATIO = 0.25;
  * hyphen-free run (hyphens join words; `ec2-54-12-34-56` or ELB names are short runs)
  * is at least {@link MIN_RANDOM_RUN} characters, has entropy ≥
  * {@link MIN_RANDOM_ENTROPY}, few vowels (< {@link MAX_RANDOM_VOWEL_RATIO}), and either
- * two or more digits or mixed case (hostnames are lower case; base64 is not).
+ * two or more digits or mixed case (hostnames are lower case; base64 is not). A
+ * 26-character random base32 label fails the vowel or digit test ~6% of the time:
+ * such a label is then left to the `encoded-label` check.
  * Punycode labels (`xn--…`) are skipped: they encode Unicode names, not data.
  * Known false positive: services that put a 32-hex account id in the hostname
  * (e.g. Cloudflare R2 endpoints).
