@@ -38,6 +38,7 @@ const START_FLAGS: Record<string, FlagSpec> = {
   prompt: { type: "string", short: "p", value: "TEXT", description: "run the agent non-interactively with this prompt and exit with its code" },
   detach: { type: "boolean", short: "d", description: "return once the bottle is ready" },
   yes: { type: "boolean", short: "y", description: "skip the confirmation" },
+  "dry-run": { type: "boolean", description: "pick and resolve as usual, then print the plan instead of starting (as `bottle plan`)" },
   json,
 };
 
@@ -49,6 +50,53 @@ export const COMMANDS: Record<string, CommandSpec> = {
     maxPositionals: 1,
     flags: START_FLAGS,
     load: () => import("./commands/start.ts"),
+  },
+  attach: {
+    summary: "open a session on a running bottle's agent",
+    usage: "bottle attach ID",
+    maxPositionals: 1,
+    flags: {},
+    load: () => import("./commands/attach.ts"),
+  },
+  resume: {
+    summary: "bring a stopped bottle back, with its workspace, and attach",
+    usage: "bottle resume ID [flags]",
+    maxPositionals: 1,
+    flags: { prompt: START_FLAGS.prompt!, detach: START_FLAGS.detach!, json },
+    load: () => import("./commands/resume.ts"),
+  },
+  list: {
+    summary: "list bottles: identity, agent, backend, status, age",
+    usage: "bottle list [flags]",
+    flags: { json },
+    load: () => import("./commands/list.ts"),
+  },
+  stop: {
+    summary: "stop a bottle, keeping its workspace for resume",
+    usage: "bottle stop ID [flags]",
+    maxPositionals: 1,
+    flags: { json },
+    load: () => import("./commands/stop.ts"),
+  },
+  logs: {
+    summary: "show a bottle's agent logs, or its gate's (audit) with --gate",
+    usage: "bottle logs ID [flags]",
+    maxPositionals: 1,
+    flags: {
+      gate: { type: "boolean", description: "the gate's logs (its audit lines and errors)" },
+      follow: { type: "boolean", short: "f", description: "keep streaming new lines" },
+    },
+    load: () => import("./commands/logs.ts"),
+  },
+  cleanup: {
+    summary: "remove what dead bottles left behind (dry run without --yes)",
+    usage: "bottle cleanup [flags]",
+    flags: {
+      yes: { type: "boolean", short: "y", description: "remove, instead of only listing" },
+      all: { type: "boolean", description: "also remove stopped bottles and their workspaces" },
+      json,
+    },
+    load: () => import("./commands/cleanup.ts"),
   },
   plan: {
     summary: "dry run: print the resolved plan and the exact engine commands",

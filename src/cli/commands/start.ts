@@ -1,15 +1,18 @@
+import { selectBackend } from "../../backend/select.ts";
 import type { CommandContext } from "../context.ts";
+import { runBottle } from "../run-bottle.ts";
 import { resolveStartChoices } from "../start-flow.ts";
-import { showPlan } from "./plan.ts";
 
 /**
- * `bottle start` and `bottle` (the picker). Until a backend is wired in (issue 4), the
- * flow ends at the plan: it prints what would start and says so on stderr, keeping
- * stdout the plan alone (and valid JSON with `--json`).
+ * `bottle start` and `bottle` (the picker): resolves the start, then prepare → launch →
+ * attach, `--prompt` (exits with the agent's code) or `--detach` (returns once ready).
  */
 export async function run(context: CommandContext): Promise<number> {
   const choices = await resolveStartChoices(context);
-  showPlan(context, choices);
-  context.stderr.write("bottle: launching is not wired yet: this is the plan `bottle start` will carry out\n");
-  return 0;
+  const prompt = typeof context.flags.prompt === "string" ? context.flags.prompt : undefined;
+  return runBottle(context, selectBackend(choices.backend), choices.spec, {
+    detach: context.flags.detach === true,
+    prompt,
+    json: context.flags.json === true,
+  });
 }

@@ -1,0 +1,50 @@
+import type { Backend, StartSpec } from "../backend/types.ts";
+import { ExitCode } from "../core/errors.ts";
+import { backendDeps } from "./backend-deps.ts";
+import { writeJsonOut, type CommandContext } from "./context.ts";
+
+/** How `start`/`resume` hand the bottle over once it is ready. */
+export interface RunBottleOptions {
+  /** Return once ready, leaving it running. */
+  detach: boolean;
+  /** Run the agent non-interactively with this prompt and exit with its code. */
+  prompt: string | undefined;
+  json: boolean;
+}
+
+/**
+ * prepare → launch → attach / `--prompt` / `--detach`. The bottle is an `await using`
+ * resource: however this returns (the agent exits, an error, SIGINT/SIGTERM/SIGHUP),
+ * it is torn down, unless it was detached.
+ */
+export async function runBottle(context: CommandContext, backend: Backend, spec: StartSpec, options: RunBottleOptions): Promise<number> {
+  const deps = backendDeps(context);
+  const plan = await backend.prepare(spec, deps);
+  await using bottle = await backend.launch(plan, deps);
+  const summary = {
+    identity: bottle.identity,
+    backend: backend.name,
+    agent: spec.agentName,
+    containers: bottle.containers,
+    networks: bottle.networks,
+    volumes: bottle.volumes,
+  };
+  if (options.detach) {
+    await bottle.detach();
+    if (options.json) writeJsonOut(context.stdout, { ...summary, status: "running" });
+    else {
+      context.stdout.write(`${bottle.identity}\n`);
+      context.stderr.write(`bottle ${bottle.identity} is running: \`bottle attach ${bottle.identity}\`, \`bottle stop ${bottle.identity}\`\n`);
+    }
+    return ExitCode.ok;
+  }
+  if (options.prompt !== undefined) {
+    const exitCode = await bottle.runPrompt(options.prompt);
+    if (options.json) writeJsonOut(context.stdout, { ...summary, exitCode });
+    return deps.signal?.aborted ? ExitCode.cancelled : exitCode;
+  }
+  if (options.json) writeJsonOut(context.stdout, summary);
+  const exitCode = await bottle.attach();
+  context.stderr.write(`bottle ${bottle.identity} stopped; its workspace is kept: \`bottle resume ${bottle.identity}\`\n`);
+  return deps.signal?.aborted ? ExitCode.cancelled : exitCode;
+}

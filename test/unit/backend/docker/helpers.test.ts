@@ -1,0 +1,45 @@
+import { describe, expect, test } from "bun:test";
+import { agentCommand, promptArgs } from "../../../../src/backend/docker/agent-command.ts";
+import { envFileText } from "../../../../src/backend/docker/agent-env.ts";
+import { gateSecretNames } from "../../../../src/backend/docker/gate-config.ts";
+import { lddLibraries } from "../../../../src/backend/docker/gate-image.ts";
+import { dockerNames } from "../../../../src/backend/docker/names.ts";
+import { BottleError } from "../../../../src/core/errors.ts";
+
+describe("docker backend helpers", () => {
+  test("ldd output gives the libraries and the loader", () => {
+    const output = [
+      "\tlinux-vdso.so.1 (0x00007fff)",
+      "\tlibc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x00007f)",
+      "\t/lib64/ld-linux-x86-64.so.2 (0x00007f)",
+      "\tlibm.so.6 => /lib/x86_64-linux-gnu/libm.so.6 (0x00007f)",
+    ].join("\n");
+    expect(lddLibraries(output)).toEqual(["/lib/x86_64-linux-gnu/libc.so.6", "/lib64/ld-linux-x86-64.so.2", "/lib/x86_64-linux-gnu/libm.so.6"]);
+  });
+
+  test("route secrets are the ${NAME}s of inject values, once each", () => {
+    const route = (value: string) => ({ name: "r", upstream: "https://x", roles: [], inject: { header: "authorization", value } });
+    expect(gateSecretNames({ allow: [], deny: [], allow_cidrs: [], dlp: { action: "block" }, routes: [route("Bearer ${A}"), route("${B}:${A}")] })).toEqual(["A", "B"]);
+  });
+
+  test("the agent command falls back to the image's entrypoint and cmd", () => {
+    expect(agentCommand(["claude"], { entrypoint: ["x"], cmd: null })).toEqual(["claude"]);
+    expect(agentCommand([], { entrypoint: ["/bin/agent"], cmd: ["--flag"] })).toEqual(["/bin/agent", "--flag"]);
+    expect(() => agentCommand([], { entrypoint: null, cmd: null })).toThrow(BottleError);
+  });
+
+  test("claude takes -p, other agents the prompt as the last argument", () => {
+    expect(promptArgs(["/usr/local/bin/claude", "--x"], "hi")).toEqual(["-p", "hi"]);
+    expect(promptArgs(["sh", "-c"], "exit 3")).toEqual(["exit 3"]);
+  });
+
+  test("env-file lines are KEY=VALUE, verbatim", () => {
+    expect(envFileText({ A: "1", B: "x y=z" })).toBe("A=1\nB=x y=z\n");
+  });
+
+  test("taken unpinned names get a free suffix", () => {
+    const names = dockerNames("a-bcdefghi", { taken: new Set(["a-bcdefghi-agent", "a-bcdefghi-agent-2"]) });
+    expect(names.agent).toBe("a-bcdefghi-agent-3");
+    expect(names.gate).toBe("a-bcdefghi-gate");
+  });
+});

@@ -1,0 +1,129 @@
+import { describe, expect, test } from "bun:test";
+import { prepare } from "../../../../src/backend/docker/prepare.ts";
+import { dockerDetails } from "../../../../src/backend/docker/docker-plan.ts";
+import type { BackendDeps, StartSpec } from "../../../../src/backend/types.ts";
+import { BottleError } from "../../../../src/core/errors.ts";
+import { bottlePaths } from "../../../../src/core/paths.ts";
+import { defaultBottle } from "../../../../src/manifest/default-manifest.ts";
+import { recordingRunner, type Reply } from "../../../helpers/recording-runner.ts";
+
+const SECRET = "sk-ant-oat01-unit-test-secret-value";
+
+function spec(overrides: Partial<StartSpec> = {}): StartSpec {
+  return {
+    identity: "claude-abcdefgh",
+    agentName: "claude",
+    agent: { image: "example/agent:1", command: ["claude"], skills: [], env: { GIT_AUTHOR_NAME: "Bottle", GH_TOKEN: "${GH_TOKEN}" }, bottle: "default" },
+    bottleName: "default",
+    bottle: defaultBottle(),
+    manifestDir: "/tmp",
+    copyFrom: undefined,
+    prompt: undefined,
+    env: { literal: { GIT_AUTHOR_NAME: "Bottle" }, forwarded: ["GH_TOKEN"] },
+    ...overrides,
+  };
+}
+
+function deps(replies: Reply[], env: Record<string, string | undefined> = {}) {
+  const recorder = recordingRunner([...replies, { match: /^docker info/, stdout: '{"runc":{"path":"runc"}}' }]);
+  const full = { HOME: "/home/u", XDG_STATE_HOME: "/nonexistent/state", CLAUDE_CODE_OAUTH_TOKEN: SECRET, GH_TOKEN: "ghp_forwarded", BOTTLE_GATE_IMAGE: "bottle-gate:test", ...env };
+  const value: BackendDeps = { runner: recorder.runner, paths: bottlePaths(full), env: full, log: () => {} };
+  return { deps: value, calls: recorder.calls };
+}
+
+describe("docker prepare", () => {
+  test("resolves a frozen plan and runs only read-only engine queries", async () => {
+    const { deps: d, calls } = deps([]);
+    const plan = await prepare(spec(), d);
+    expect(Object.isFrozen(plan)).toBe(true);
+    expect(plan.backend).toBe("docker");
+    const verbs = calls.map((call) => call.argv.slice(1, 3).join(" "));
+    for (const verb of verbs) expect(verb).toMatch(/^(info|ps|network ls|volume ls)/);
+    const details = dockerDetails(plan);
+    expect(details.names).toEqual({
+      agent: "claude-abcdefgh-agent",
+      gate: "claude-abcdefgh-gate",
+      internal: "claude-abcdefgh-internal",
+      egress: "claude-abcdefgh-egress",
+      workspace: "claude-abcdefgh-workspace",
+    });
+    expect(details.runtime).toBe("runc");
+  });
+
+  test("secrets are never on argv or in the plan: names only", async () => {
+    const { deps: d } = deps([]);
+    const plan = await prepare(spec(), d);
+    const text = JSON.stringify(plan);
+    expect(text).not.toContain(SECRET);
+    expect(text).not.toContain("ghp_forwarded");
+    const gate = plan.commands.find((argv) => argv.includes("claude-abcdefgh-gate") && argv[1] === "run")!;
+    expect(gate.join(" ")).toContain("--env CLAUDE_CODE_OAUTH_TOKEN");
+    const agent = plan.commands.find((argv) => argv.includes("claude-abcdefgh-agent"))!;
+    expect(agent.join(" ")).toContain("--env GH_TOKEN ");
+    expect(agent.join(" ")).not.toContain("GIT_AUTHOR_NAME");
+    expect(agent.join(" ")).toContain("--env-file");
+  });
+
+  test("the agent is on the internal network only, with the proxies and the Claude route", async () => {
+    const { deps: d } = deps([]);
+    const agent = (await prepare(spec(), d)).commands.find((argv) => argv.includes("claude-abcdefgh-agent"))!;
+    const networks = agent.flatMap((word, index) => (word === "--network" ? [agent[index + 1]] : []));
+    expect(networks).toEqual(["claude-abcdefgh-internal"]);
+    const line = agent.join(" ");
+    expect(line).toContain("HTTPS_PROXY=http://claude-abcdefgh-gate:8080");
+    expect(line).toContain("ANTHROPIC_BASE_URL=http://claude-abcdefgh-gate:8080/r/anthropic");
+    expect(line).toContain("CLAUDE_CODE_OAUTH_TOKEN=bottle-placeholder");
+    expect(line).toContain("DISABLE_TELEMETRY=1");
+    const internal = (await prepare(spec(), d)).commands.find((argv) => argv.includes("claude-abcdefgh-internal") && argv[2] === "create")!;
+    expect(internal).toContain("--internal");
+  });
+
+  test("runtime auto picks runsc when the engine lists it", async () => {
+    const { deps: d } = deps([{ match: /^docker info/, stdout: '{"runc":{},"runsc":{"path":"/usr/bin/runsc"}}' }]);
+    const plan = await prepare(spec(), d);
+    expect(dockerDetails(plan).runtime).toBe("runsc");
+    for (const argv of plan.commands.filter((argv) => argv[1] === "run")) expect(argv.join(" ")).toContain("--runtime runsc");
+  });
+
+  test("runtime runsc without it on the engine is a clear error; runc is never upgraded", async () => {
+    const { deps: d } = deps([]);
+    const err = await prepare(spec({ bottle: { ...defaultBottle(), runtime: "runsc" } }), d).catch((error) => error);
+    expect(err).toBeInstanceOf(BottleError);
+    expect(err.message).toContain("runsc");
+    expect(err.hint).toContain("runtime: auto");
+    const withRunsc = deps([{ match: /^docker info/, stdout: '{"runc":{},"runsc":{}}' }]);
+    expect(dockerDetails(await prepare(spec({ bottle: { ...defaultBottle(), runtime: "runc" } }), withRunsc.deps)).runtime).toBe("runc");
+  });
+
+  test("an engine that is not running is one line with the fix", async () => {
+    const { deps: d } = deps([{ match: /^docker info/, exitCode: 1, stderr: "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n" }]);
+    const err = await prepare(spec(), d).catch((error) => error);
+    expect(err).toBeInstanceOf(BottleError);
+    expect(err.message).not.toContain("\n");
+    expect(err.message).toContain("not running");
+    expect(err.hint).toContain("dockerd");
+  });
+
+  test("BOTTLE_CONTAINER pins the agent's name, and a taken one is an error", async () => {
+    const free = deps([], { BOTTLE_CONTAINER: "my-agent" });
+    expect(dockerDetails(await prepare(spec(), free.deps)).names.agent).toBe("my-agent");
+    const taken = deps([{ match: /^docker ps --all --format/, stdout: "other\nmy-agent\n" }], { BOTTLE_CONTAINER: "my-agent" });
+    const err = await prepare(spec(), taken.deps).catch((error) => error);
+    expect(err).toBeInstanceOf(BottleError);
+    expect(err.message).toContain("my-agent");
+    expect(err.hint).toContain("docker rm -f my-agent");
+  });
+
+  test("a missing route secret names the variable", async () => {
+    const { deps: d } = deps([], { CLAUDE_CODE_OAUTH_TOKEN: undefined });
+    const err = await prepare(spec(), d).catch((error) => error);
+    expect(err).toBeInstanceOf(BottleError);
+    expect(err.message).toContain("CLAUDE_CODE_OAUTH_TOKEN");
+  });
+
+  test("labelled objects of a dead bottle are reported as leftovers", async () => {
+    const { deps: d } = deps([{ match: /^docker ps --all --no-trunc/, stdout: "old-aaaaaaaa-agent\told-aaaaaaaa\tagent\texited\n" }]);
+    const plan = await prepare(spec(), d);
+    expect(dockerDetails(plan).leftovers).toEqual(["old-aaaaaaaa"]);
+  });
+});
