@@ -81,7 +81,9 @@ function unknownCommand(name: string): UsageError {
   const close = didYouMean(name, Object.keys(COMMANDS));
   return new UsageError(
     `unknown command: ${name}`,
-    close === undefined ? "run `bottle --help` for the list of commands" : `did you mean \`bottle ${close}\`?`,
+    close === undefined
+      ? `run \`bottle --help\` for the list of commands; to start an agent by name: \`bottle start ${name}\``
+      : `did you mean \`bottle ${close}\`?`,
   );
 }
 
@@ -133,7 +135,8 @@ export async function main(argv: string[], env: Record<string, string | undefine
       interactive: world.interactive,
       signal: world.signal,
     };
-    const module = await spec.load();
+    // `--dry-run` runs the same start flow (the picker included) and ends in `plan`.
+    const module = await (values["dry-run"] === true ? COMMANDS.plan!.load() : spec.load());
     return (await module.run(context)) ?? ExitCode.ok;
   } catch (error) {
     if (error instanceof BottleError) {

@@ -3,6 +3,7 @@ import { COMMANDS } from "../../../src/cli/commands.ts";
 import { isInteractive } from "../../../src/cli/context.ts";
 import { main } from "../../../src/cli/main.ts";
 import { VERSION } from "../../../src/core/version.ts";
+import { recordingRunner } from "../../helpers/recording-runner.ts";
 import { collector, TWO_AGENTS, workdir } from "./context.ts";
 
 /** Runs `bottle ARGS` in a fresh folder (holding `manifest` as bottle.yaml) without a terminal. */
@@ -10,8 +11,10 @@ async function bottle(args: string[], options: { manifest?: string; env?: Record
   const { cwd, env } = workdir(options.manifest);
   const stdout = collector();
   const stderr = collector();
-  const code = await main(args, { ...env, ...options.env }, { cwd, stdout, stderr, interactive: options.interactive ?? false });
-  return { code, stdout: stdout.text(), stderr: stderr.text(), cwd };
+  // A recorder, so a test that reached a backend by mistake would start nothing real.
+  const { runner, calls } = recordingRunner();
+  const code = await main(args, { ...env, ...options.env }, { cwd, stdout, stderr, runner, interactive: options.interactive ?? false });
+  return { code, stdout: stdout.text(), stderr: stderr.text(), cwd, calls };
 }
 
 describe("bottle --version and --help", () => {
@@ -47,7 +50,7 @@ describe("bottle refuses bad calls with exit 2 and a hint", () => {
   test("an unknown command far from any", async () => {
     const { code, stderr } = await bottle(["frobnicate"]);
     expect(code).toBe(2);
-    expect(stderr).toContain("hint: run `bottle --help` for the list of commands");
+    expect(stderr).toContain("hint: run `bottle --help` for the list of commands; to start an agent by name: `bottle start frobnicate`");
   });
 
   test("an unknown flag, with a did-you-mean", async () => {
@@ -154,18 +157,25 @@ describe("bottle plan", () => {
   });
 });
 
-describe("bottle start (until a backend is wired)", () => {
-  test("with a single agent and no terminal, ends at the plan and says launching is not wired", async () => {
-    const { code, stdout, stderr } = await bottle([]);
+describe("bottle --dry-run: the start flow ending at the plan", () => {
+  test("with a single agent and no terminal, proceeds to the plan and starts nothing", async () => {
+    const { code, stdout, calls } = await bottle(["--dry-run"]);
     expect(code).toBe(0);
     expect(stdout).toContain("agent          claude\n");
-    expect(stderr).toContain("launching is not wired yet");
+    expect(calls).toEqual([]);
   });
 
-  test("--json keeps stdout a single JSON object", async () => {
-    const { code, stdout } = await bottle(["start", "shell", "--json"], { manifest: TWO_AGENTS, env: { GH_TOKEN: "x" } });
+  test("`start --dry-run --json` keeps stdout a single JSON object", async () => {
+    const { code, stdout, calls } = await bottle(["start", "shell", "--dry-run", "--json"], { manifest: TWO_AGENTS, env: { GH_TOKEN: "x" } });
     expect(code).toBe(0);
     expect(JSON.parse(stdout).agent).toBe("shell");
+    expect(calls).toEqual([]);
+  });
+
+  test("without a terminal and with two agents, it is the same usage error as a real start", async () => {
+    const { code, stderr } = await bottle(["--dry-run"], { manifest: TWO_AGENTS });
+    expect(code).toBe(2);
+    expect(stderr).toStartWith("bottle: no agent chosen: pass AGENT (one of: claude, shell) or run on a terminal\n");
   });
 });
 
