@@ -3,6 +3,8 @@
 # because nothing can be pulled from an image registry where bottle is built and tested.
 # Idempotent: does nothing when the image exists (pass --force to rebuild). Safe to run
 # concurrently: a lock serialises builders, the second one finds the image and returns.
+# Its label is not a dev.bottle.role: images pass labels on to every container run
+# from them, and only bottle objects may carry a role.
 #
 # Environment (by default, the values shown):
 #   BOTTLE_BASE_IMAGE=bottle-base:bookworm   the tag to create
@@ -59,6 +61,6 @@ rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/* "$root"/
 tar -C "$root" -c . | docker import \
   --change 'CMD ["/bin/bash"]' \
   --change 'ENV LANG=C.UTF-8' \
-  --change 'LABEL dev.bottle.role=base' \
+  --change 'LABEL dev.bottle.base=bookworm' \
   - "$image" >/dev/null
 echo "base-image: created $image in $((SECONDS - started))s"

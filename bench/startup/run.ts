@@ -1,0 +1,95 @@
+/**
+ * Startup benchmark: how long `dist/bottle --version` takes next to `docker --version`
+ * (and bottle run from source). Uses hyperfine when installed (`apt-get install -y
+ * hyperfine`), otherwise times the runs itself. Writes bench/startup/RESULTS.md.
+ *
+ *   bun bench/startup/run.ts [--runs N]
+ */
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { processRunner } from "../../src/core/runner.ts";
+import { compile, ENTRY, ROOT } from "../../scripts/compile.ts";
+
+const { values } = parseArgs({ options: { runs: { type: "string", default: "100" } } });
+const runs = Number(values.runs);
+const binary = join(ROOT, "dist/bottle");
+
+/** One measured command: its label and argv. */
+interface Subject {
+  label: string;
+  argv: string[];
+}
+
+/** Wall-clock times of one subject, in milliseconds. */
+interface Sample {
+  label: string;
+  times: number[];
+}
+
+/** The q-quantile of sorted values, interpolating between neighbours. */
+function quantile(sorted: number[], q: number): number {
+  const position = (sorted.length - 1) * q;
+  const low = Math.floor(position);
+  const high = Math.ceil(position);
+  return sorted[low]! + (sorted[high]! - sorted[low]!) * (position - low);
+}
+
+async function haveHyperfine(): Promise<boolean> {
+  return (await processRunner.run(["hyperfine", "--version"], { check: false }).catch(() => undefined))?.exitCode === 0;
+}
+
+async function withHyperfine(subjects: Subject[]): Promise<Sample[]> {
+  const out = join(await mkdtemp(join(tmpdir(), "bottle-bench-")), "results.json");
+  // -N: no intermediate shell, so the numbers are the programs' own start-up.
+  await processRunner.run(
+    ["hyperfine", "-N", "--warmup", "5", "--runs", String(runs), "--export-json", out, ...subjects.map((s) => s.argv.join(" "))],
+    { stdio: "inherit", timeoutMs: 1_800_000 },
+  );
+  const json = JSON.parse(await readFile(out, "utf8")) as { results: { times: number[] }[] };
+  return json.results.map((result, index) => ({ label: subjects[index]!.label, times: result.times.map((s) => s * 1000) }));
+}
+
+async function withLoop(subjects: Subject[]): Promise<Sample[]> {
+  const samples: Sample[] = [];
+  for (const subject of subjects) {
+    const times: number[] = [];
+    for (let i = 0; i < runs + 5; i++) {
+      const started = performance.now();
+      await processRunner.run(subject.argv);
+      if (i >= 5) times.push(performance.now() - started);
+    }
+    samples.push({ label: subject.label, times });
+  }
+  return samples;
+}
+
+if (!existsSync(binary)) await compile({ outfile: binary });
+const subjects: Subject[] = [
+  { label: "`dist/bottle --version` (compiled)", argv: [binary, "--version"] },
+  { label: "`docker --version`", argv: ["docker", "--version"] },
+  { label: "`bun src/cli/main.ts --version` (from source)", argv: [process.execPath, ENTRY, "--version"] },
+];
+const tool = (await haveHyperfine()) ? "hyperfine -N" : "a timing loop in bun";
+const samples = tool.startsWith("hyperfine") ? await withHyperfine(subjects) : await withLoop(subjects);
+
+const rows = samples.map(({ label, times }) => {
+  const sorted = times.toSorted((a, b) => a - b);
+  return `| ${label} | ${quantile(sorted, 0.5).toFixed(1)} | ${quantile(sorted, 0.9).toFixed(1)} | ${sorted.length} |`;
+});
+const cpu = cpus()[0]?.model ?? "unknown CPU";
+const report = [
+  "# Startup benchmark",
+  "",
+  `Measured ${new Date().toISOString().slice(0, 10)} with ${tool}, ${runs} runs after 5 warm-ups, on ${cpus().length} × ${cpu}`,
+  `(${process.platform}-${process.arch}, Bun ${Bun.version}). Re-run: \`bun bench/startup/run.ts\`.`,
+  "",
+  "| command | median (ms) | p90 (ms) | runs |",
+  "|---|---:|---:|---:|",
+  ...rows,
+  "",
+].join("\n");
+await writeFile(join(import.meta.dir, "RESULTS.md"), report);
+console.log(report);
