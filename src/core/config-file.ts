@@ -122,9 +122,11 @@ function duplicateKeyMessage(text: string, offset: number): string {
  */
 export function parseSource(file: string, text: string): { source: SourceDocument; problems: Problem[] } {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  // logLevel "error": `yaml` would print warnings to the console; they become problems instead.
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true, logLevel: "error" });
   const source: SourceDocument = { file, text, doc, lineCounter, data: undefined };
-  const problems: Problem[] = doc.errors.map((error) => {
+  // Warnings (an unresolved `!tag`) are problems too: the file does not mean what it says.
+  const problems: Problem[] = [...doc.errors, ...doc.warnings].map((error) => {
     const message = error.code === "DUPLICATE_KEY" ? duplicateKeyMessage(text, error.pos[0]) : error.message.split("\n")[0]!;
     return { file, ...position(text, error.pos[0]), message };
   });

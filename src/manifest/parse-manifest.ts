@@ -1,7 +1,7 @@
 import * as v from "valibot";
-import { isUnknownKeyIssue, issuesToProblems, locate, parseSource, sortProblems, type Problem } from "../core/config-file.ts";
+import { isUnknownKeyIssue, issuePath, issuesToProblems, locate, parseSource, sortProblems, type DataPath, type Problem } from "../core/config-file.ts";
 import { describeIssue, unknownKeyMessage } from "../core/describe-issue.ts";
-import { unknownKeys } from "../core/unknown-keys.ts";
+import { strictShape } from "../core/strict-shape.ts";
 import { checkManifest } from "./check-manifest.ts";
 import { defaultBottle } from "./default-manifest.ts";
 import { ManifestSchema, type Manifest } from "./schema.ts";
@@ -33,19 +33,31 @@ export function parseManifest(file: string, text: string): { manifest?: Manifest
     return { problems: [{ ...position, message: `the top level must be a mapping with \`version: 1\` and \`agents\`, got ${top}` }] };
   }
   const result = v.safeParse(ManifestSchema, data);
+  const shape = strictShape(ManifestSchema, data);
+  // A list where a mapping belongs: valibot reads its indexes as keys, so its issues
+  // below that point are noise; one clear problem replaces them.
+  const underList = (path: DataPath) =>
+    shape.listsForMappings.some((list) => list.length <= path.length && list.every((key, at) => String(path[at]) === String(key)));
   if (!result.success) {
-    // Unknown keys come from our own walk below, which finds all of them, not valibot's first.
-    const issues = result.issues.filter((issue) => !isUnknownKeyIssue(issue));
+    // Unknown keys come from the shape walk, which finds all of them, not valibot's first.
+    const issues = result.issues.filter((issue) => !isUnknownKeyIssue(issue) && !underList(issuePath(issue)));
     problems.push(
       ...issuesToProblems(source, issues, (issue, path) =>
         path.length === 1 && path[0] === "version" ? describeVersion((data as { version?: unknown }).version) : describe(issue, path),
       ),
     );
   }
-  for (const path of unknownKeys(ManifestSchema, data)) {
+  for (const path of shape.listsForMappings) {
+    problems.push({ file, ...locate(source, path), message: "expected a mapping, got a list" });
+  }
+  for (const path of shape.unknownKeys) {
     problems.push({ file, ...locate(source, path, "key"), message: unknownKeyMessage(ManifestSchema, path) });
   }
   problems.push(...checkManifest(source));
+  if (!result.success && problems.length === 0) {
+    // A safety net: should the filters above ever drop every issue, report valibot's own.
+    problems.push(...issuesToProblems(source, result.issues, describe));
+  }
   if (problems.length > 0 || !result.success) return { problems: sortProblems(problems) };
   const manifest = result.output;
   manifest.bottles.default ??= defaultBottle();

@@ -1,0 +1,28 @@
+import { describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { manifestJsonSchema, manifestJsonSchemaText } from "../../../src/manifest/json-schema.ts";
+
+describe("manifestJsonSchema", () => {
+  test("the committed schema/bottle.schema.json is the generated one (run `bun run schema`)", () => {
+    const committed = readFileSync(join(import.meta.dir, "../../../schema/bottle.schema.json"), "utf8");
+    expect(committed).toBe(manifestJsonSchemaText());
+  });
+
+  test("describes the manifest's shape: strict objects, required keys, enums, env patterns", () => {
+    const schema = manifestJsonSchema() as any;
+    expect(schema.$schema).toBe("http://json-schema.org/draft-07/schema#");
+    expect(schema.required).toEqual(["version", "agents"]);
+    expect(schema.additionalProperties).toBe(false);
+    expect(schema.properties.version).toEqual({ const: 1 });
+    const bottle = schema.properties.bottles.additionalProperties;
+    expect(bottle.properties.runtime.enum).toEqual(["auto", "runc", "runsc"]);
+    const env = schema.properties.agents.additionalProperties.properties.env.additionalProperties;
+    const patterns = [env.pattern, ...env.allOf.map((entry: { pattern: string }) => entry.pattern)].map((source) => new RegExp(source));
+    const accepts = (value: string) => patterns.every((pattern) => pattern.test(value));
+    expect(accepts("${GH_HOST}")).toBe(true);
+    expect(accepts("plain $HOME")).toBe(true);
+    expect(accepts("Bearer ${TOKEN}")).toBe(false);
+    expect(accepts("two\nlines")).toBe(false);
+  });
+});

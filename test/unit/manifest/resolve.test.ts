@@ -1,0 +1,79 @@
+import { describe, expect, test } from "bun:test";
+import { BottleError, UsageError } from "../../../src/core/errors.ts";
+import { isIdentity } from "../../../src/core/identity.ts";
+import { DEFAULT_MANIFEST } from "../../../src/manifest/default-manifest.ts";
+import { BUILT_IN, type LoadedManifest } from "../../../src/manifest/load.ts";
+import { parseManifest } from "../../../src/manifest/parse-manifest.ts";
+import { agentNames, resolveStart } from "../../../src/manifest/resolve.ts";
+
+function loaded(text: string): LoadedManifest {
+  const { manifest, problems } = parseManifest("bottle.yaml", text);
+  if (manifest === undefined) throw new Error(problems.map((problem) => problem.message).join("\n"));
+  return { manifest, file: "/p/bottle.yaml", dir: "/p" };
+}
+
+const two = loaded(`version: 1
+agents:
+  claude:
+    env:
+      GIT_AUTHOR_NAME: Bottle
+      GH_TOKEN: \${GH_TOKEN}
+  shell:
+    command: [bash]
+    bottle: tight
+bottles:
+  tight:
+    runtime: runsc
+`);
+
+describe("resolveStart", () => {
+  test("the built-in default resolves to claude in the default bottle", () => {
+    const spec = resolveStart({ manifest: DEFAULT_MANIFEST, file: BUILT_IN, dir: "/w" }, { env: {} });
+    expect(spec.agentName).toBe("claude");
+    expect(spec.bottleName).toBe("default");
+    expect(spec.agent.command).toEqual(["claude", "--dangerously-skip-permissions"]);
+    expect(spec.bottle.egress.routes[0]?.roles).toEqual(["claude_code_oauth"]);
+    expect(isIdentity(spec.identity)).toBe(true);
+    expect(spec.identity.startsWith("claude-")).toBe(true);
+    expect(spec.manifestDir).toBe("/w");
+  });
+
+  test("splits env into literal values and forwarded names, never copying host values", () => {
+    const spec = resolveStart(two, { agent: "claude", env: { GH_TOKEN: "secret-value" }, copyFrom: "/src", prompt: "hi", identity: "claude-abcdefgh" });
+    expect(spec.env).toEqual({ literal: { GIT_AUTHOR_NAME: "Bottle" }, forwarded: ["GH_TOKEN"] });
+    expect(JSON.stringify(spec)).not.toContain("secret-value");
+    expect(spec).toMatchObject({ identity: "claude-abcdefgh", copyFrom: "/src", prompt: "hi", manifestDir: "/p" });
+  });
+
+  test("a missing forwarded host variable is an error naming it and where it is used", () => {
+    const call = () => resolveStart(two, { agent: "claude", env: {} });
+    expect(call).toThrow(BottleError);
+    expect(call).toThrow('host variable GH_TOKEN is not set (agent "claude" forwards it as env GH_TOKEN in /p/bottle.yaml)');
+  });
+
+  test("an agent's named bottle is resolved", () => {
+    const spec = resolveStart(two, { agent: "shell", env: {} });
+    expect(spec.bottleName).toBe("tight");
+    expect(spec.bottle.runtime).toBe("runsc");
+  });
+
+  test("with several agents and none named, a usage error names AGENT and the picker", () => {
+    const call = () => resolveStart(two, { env: { GH_TOKEN: "x" } });
+    expect(call).toThrow(UsageError);
+    expect(call).toThrow("/p/bottle.yaml defines 2 agents (claude, shell): name one");
+    try {
+      call();
+    } catch (error) {
+      expect((error as UsageError).hint).toContain("AGENT");
+      expect((error as UsageError).exitCode).toBe(2);
+    }
+  });
+
+  test("an unknown agent is a usage error listing the agents", () => {
+    expect(() => resolveStart(two, { agent: "nope", env: {} })).toThrow('no agent "nope" in /p/bottle.yaml');
+  });
+
+  test("agentNames lists agents in manifest order", () => {
+    expect(agentNames(two)).toEqual(["claude", "shell"]);
+  });
+});
