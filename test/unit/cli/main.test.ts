@@ -3,16 +3,24 @@ import { COMMANDS } from "../../../src/cli/commands.ts";
 import { isInteractive } from "../../../src/cli/context.ts";
 import { main } from "../../../src/cli/main.ts";
 import { VERSION } from "../../../src/core/version.ts";
-import { recordingRunner } from "../../helpers/recording-runner.ts";
+import { recordingRunner, type Reply } from "../../helpers/recording-runner.ts";
 import { collector, TWO_AGENTS, workdir } from "./context.ts";
 
+/** Calls that would create, start or remove something: a dry run must make none. */
+function changes(calls: { argv: string[] }[]) {
+  return calls.filter(({ argv }) => /^docker (run|create|start|network create|volume create|rm|build|exec)\b/.test(argv.join(" ")));
+}
+
 /** Runs `bottle ARGS` in a fresh folder (holding `manifest` as bottle.yaml) without a terminal. */
-async function bottle(args: string[], options: { manifest?: string; env?: Record<string, string>; interactive?: boolean } = {}) {
+async function bottle(
+  args: string[],
+  options: { manifest?: string; env?: Record<string, string>; interactive?: boolean; replies?: Reply[] } = {},
+) {
   const { cwd, env } = workdir(options.manifest);
   const stdout = collector();
   const stderr = collector();
   // A recorder, so a test that reached a backend by mistake would start nothing real.
-  const { runner, calls } = recordingRunner();
+  const { runner, calls } = recordingRunner(options.replies);
   const code = await main(args, { ...env, ...options.env }, { cwd, stdout, stderr, runner, interactive: options.interactive ?? false });
   return { code, stdout: stdout.text(), stderr: stderr.text(), cwd, calls };
 }
@@ -143,6 +151,42 @@ describe("bottle plan", () => {
     expect(stdout).not.toContain(secret);
   });
 
+  test("lists the engine commands the backend would run, with no secret values", async () => {
+    const { code, stdout, calls } = await bottle(["plan", "claude"], {
+      manifest: TWO_AGENTS,
+      env,
+      replies: [{ match: /^docker info/, stdout: '{"runc":{}}' }],
+    });
+    expect(code).toBe(0);
+    expect(stdout).toContain("\nengine commands:\n");
+    expect(stdout).toMatch(/^  docker network create --internal .*-internal$/m);
+    expect(stdout).toMatch(/^  docker run .*--env CLAUDE_CODE_OAUTH_TOKEN /m);
+    expect(stdout).not.toContain(env.CLAUDE_CODE_OAUTH_TOKEN);
+    // A dry run only asks: nothing that creates, starts or removes reaches the engine.
+    expect(changes(calls)).toEqual([]);
+    expect(JSON.stringify(calls)).not.toContain(env.CLAUDE_CODE_OAUTH_TOKEN);
+  });
+
+  test("with the engine down, the spec still prints and stderr says why", async () => {
+    const { code, stdout, stderr } = await bottle(["plan", "claude"], {
+      manifest: TWO_AGENTS,
+      env,
+      replies: [{ match: /^docker info/, exitCode: 1, stderr: "Cannot connect to the Docker daemon at unix:///var/run/docker.sock" }],
+    });
+    expect(code).toBe(0);
+    expect(stdout).toContain("agent          claude\n");
+    expect(stdout).not.toContain("engine commands:");
+    expect(stderr).toContain("bottle: engine commands unavailable: the Docker engine is not running or not reachable");
+  });
+
+  test("--json carries the commands, or null and the reason", async () => {
+    const known = await bottle(["plan", "claude", "--json"], { manifest: TWO_AGENTS, env, replies: [{ match: /^docker info/, stdout: '{"runc":{}}' }] });
+    const commands = JSON.parse(known.stdout).commands as string[][];
+    expect(commands.some((argv) => argv.join(" ").startsWith("docker network create --internal"))).toBe(true);
+    const down = await bottle(["plan", "claude", "--json"], { manifest: TWO_AGENTS, env, replies: [{ match: /^docker info/, exitCode: 1 }] });
+    expect(JSON.parse(down.stdout)).toMatchObject({ agent: "claude", commands: null, commandsUnavailable: expect.stringContaining("not running") });
+  });
+
   test("a forwarded host variable that is not set fails with its name (exit 1)", async () => {
     const { code, stderr } = await bottle(["plan", "shell"], { manifest: TWO_AGENTS });
     expect(code).toBe(1);
@@ -162,14 +206,14 @@ describe("bottle --dry-run: the start flow ending at the plan", () => {
     const { code, stdout, calls } = await bottle(["--dry-run"]);
     expect(code).toBe(0);
     expect(stdout).toContain("agent          claude\n");
-    expect(calls).toEqual([]);
+    expect(changes(calls)).toEqual([]);
   });
 
   test("`start --dry-run --json` keeps stdout a single JSON object", async () => {
     const { code, stdout, calls } = await bottle(["start", "shell", "--dry-run", "--json"], { manifest: TWO_AGENTS, env: { GH_TOKEN: "x" } });
     expect(code).toBe(0);
     expect(JSON.parse(stdout).agent).toBe("shell");
-    expect(calls).toEqual([]);
+    expect(changes(calls)).toEqual([]);
   });
 
   test("without a terminal and with two agents, it is the same usage error as a real start", async () => {
