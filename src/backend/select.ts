@@ -1,10 +1,12 @@
 import { UsageError } from "../core/errors.ts";
 import { dockerBackend } from "./docker/index.ts";
+import { smolmachinesBackend } from "./smolmachines/index.ts";
 import type { Backend } from "./types.ts";
 
 /** Every backend by name. Adding one (Kubernetes…) is a line here, not a CLI change. */
 const BACKENDS: Record<string, () => Backend> = {
   docker: () => dockerBackend,
+  smolmachines: () => smolmachinesBackend,
 };
 
 /** The one function that picks a backend by name. */

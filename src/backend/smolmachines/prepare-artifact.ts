@@ -2,8 +2,9 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readdir, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import type { ImagePlan } from "../docker/agent-image.ts";
+import { ensureAgentImage, type ImageConfig } from "../docker/ensure-agent-image.ts";
 import type { BackendDeps } from "../types.ts";
-import { type AgentImageSource, ensureAgentImage } from "./build-agent-image.ts";
 import { withEphemeralRegistry } from "./ephemeral-registry.ts";
 import { cacheKey, imageId } from "./image-key.ts";
 
@@ -18,15 +19,13 @@ export interface SmolArtifact {
   path: string;
   /** True when it was already there and nothing was built, pushed or packed. */
   cached: boolean;
+  /** The image's entrypoint and command: the agent's command when the manifest sets none. */
+  imageConfig: ImageConfig;
 }
 
 /** The name `smolvm pack create --output` is given; it adds `.smolmachine` itself. */
 export const PACK_OUTPUT = "agent";
 
-/** The program; `BOTTLE_SMOLVM` points elsewhere (a test double, a build not on PATH). */
-export function smolvmProgram(env: Record<string, string | undefined>): string {
-  return env.BOTTLE_SMOLVM || "smolvm";
-}
 
 function alive(pid: number): boolean {
   try {
@@ -53,13 +52,13 @@ async function sweepPartials(root: string): Promise<void> {
  * engine) and is packed into a private temp folder that is renamed into place only when
  * complete: Ctrl-C never leaves a half-written artifact where a later run would trust it.
  */
-export async function prepareArtifact(source: AgentImageSource, deps: BackendDeps): Promise<SmolArtifact> {
-  await ensureAgentImage(source, deps);
+export async function prepareArtifact(source: ImagePlan, deps: BackendDeps): Promise<SmolArtifact> {
+  const imageConfig = await ensureAgentImage(source, deps.runner, deps.log, deps.signal);
   const id = await imageId(deps.runner, source.ref);
   const key = cacheKey(id);
   const dir = deps.paths.smolmachinesCache(key);
   const path = join(dir, `${PACK_OUTPUT}.smolmachine`);
-  if (existsSync(path)) return { key, imageId: id, dir, path, cached: true };
+  if (existsSync(path)) return { key, imageId: id, dir, path, cached: true, imageConfig };
 
   const root = dirname(dir);
   await mkdir(root, { recursive: true, mode: 0o700 });
@@ -74,7 +73,7 @@ export async function prepareArtifact(source: AgentImageSource, deps: BackendDep
       try {
         await deps.runner.run(["docker", "push", pushed], { signal: deps.signal });
         await deps.runner.run(
-          [smolvmProgram(deps.env), "pack", "create", "--image", pushed, "--output", join(partial, PACK_OUTPUT)],
+          ["smolvm", "pack", "create", "--image", pushed, "--output", join(partial, PACK_OUTPUT)],
           // The registry is on loopback: a corporate proxy in the environment must not get these requests.
           { env: { NO_PROXY: "localhost,127.0.0.1", no_proxy: "localhost,127.0.0.1" }, signal: deps.signal },
         );
@@ -93,5 +92,5 @@ export async function prepareArtifact(source: AgentImageSource, deps: BackendDep
   } finally {
     await rm(partial, { recursive: true, force: true });
   }
-  return { key, imageId: id, dir, path, cached: false };
+  return { key, imageId: id, dir, path, cached: false, imageConfig };
 }

@@ -86,7 +86,7 @@ describeEngine("smolmachines prepare: build → push → pack, cached by image I
     const warm = spyRunner();
     const second = await prepareArtifact(image, deps(warm.runner));
     expect(second).toEqual({ ...first, cached: true });
-    expect(warm.calls.map((argv) => argv.slice(0, 2).join(" "))).toEqual(["docker image", "docker image"]);
+    expect(warm.calls.map((argv) => argv.slice(0, 3).join(" "))).toEqual(["docker image inspect", "docker image inspect"]);
     expect((await fake.calls()).filter((c) => c.argv[0] === "pack")).toHaveLength(1);
   }, 180_000);
 

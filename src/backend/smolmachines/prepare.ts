@@ -1,0 +1,56 @@
+import { resolve } from "node:path";
+import { BottleError } from "../../core/errors.ts";
+import { agentEnv } from "../docker/agent-env.ts";
+import { agentImage } from "../docker/agent-image.ts";
+import { gateSecretNames } from "../docker/gate-config.ts";
+import { gateImage } from "../docker/gate-image.ts";
+import type { Backend, Plan } from "../types.ts";
+import { smolCommands } from "./machine-commands.ts";
+import { HOST_GATEWAY, memoryMib, type SmolDetails, smolStateFiles } from "./smol-plan.ts";
+
+/**
+ * Resolves a StartSpec into a frozen smolmachines plan. Like the docker backend's, it
+ * creates nothing and writes nothing (`bottle plan` runs it): the image build and the
+ * pack happen in launch, where a cached artifact makes them free.
+ */
+export const prepare: Backend["prepare"] = async (spec, deps) => {
+  const stateDir = deps.paths.bottleState(spec.identity);
+  const files = smolStateFiles(stateDir);
+  const gateSecrets = gateSecretNames(spec.bottle.egress);
+  const missing = gateSecrets.filter((name) => deps.env[name] === undefined || deps.env[name] === "");
+  if (missing.length > 0) {
+    throw new BottleError(`bottle "${spec.bottleName}" routes inject ${missing.join(", ")}, which ${missing.length === 1 ? "is" : "are"} not set on the host`, {
+      hint: `export ${missing[0]}=… (for Claude: \`claude setup-token\` prints a CLAUDE_CODE_OAUTH_TOKEN), or remove the route`,
+    });
+  }
+  // The gate's host port is published by Docker at launch; the plan carries a placeholder.
+  const env = agentEnv(spec, HOST_GATEWAY, "<gate-port>" as unknown as number);
+  const cpus = spec.bottle.resources.cpus;
+  const details: SmolDetails = {
+    stateDir,
+    owner: deps.paths.state,
+    machine: `bottle-${spec.identity}`,
+    gate: `${spec.identity}-gate`,
+    agentImage: agentImage(spec, deps.env),
+    gateImage: gateImage(deps.env, deps.paths),
+    gateConfigPath: files.gateConfig,
+    gateSecrets,
+    agentEnv: env.fixed,
+    forwarded: env.forwarded,
+    command: spec.agent.command ?? [],
+    skills: spec.agent.skills.map((skill) => resolve(spec.manifestDir, skill)),
+    cpus: cpus === undefined ? undefined : Math.max(1, Math.ceil(cpus)),
+    memMib: memoryMib(spec.bottle.resources.memory),
+    workspace: files.workspace,
+    skillsDir: files.skills,
+    gateUser: `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`,
+  };
+  const commands = smolCommands(details, spec.identity, "<cache>/agent.smolmachine", "<gate-port>");
+  const plan: Plan = {
+    backend: "smolmachines",
+    spec,
+    commands: [commands.gate.create, commands.gate.port, commands.machine.create, commands.machine.start],
+    details: details as unknown as Record<string, unknown>,
+  };
+  return Object.freeze(plan);
+};

@@ -1,0 +1,47 @@
+import { basename, join } from "node:path";
+import { cp, mkdir } from "node:fs/promises";
+import type { Runner } from "../../core/runner.ts";
+import { guestEnvText } from "./guest-env.ts";
+import { guestExec } from "./machine-commands.ts";
+import { GUEST_ENV_FILE, SKILLS_MOUNT, WORKSPACE } from "./smol-plan.ts";
+
+/** What the host side prepares before the machine exists: the folders it mounts. */
+export async function prepareMounts(options: { workspace: string; skillsDir: string; copyFrom: string | undefined; skills: readonly string[] }): Promise<void> {
+  await mkdir(options.workspace, { recursive: true, mode: 0o700 });
+  // `--cwd`: everything, dotfiles and ignored files included, like `cp -a`.
+  if (options.copyFrom !== undefined) await cp(options.copyFrom, options.workspace, { recursive: true, preserveTimestamps: true, force: true });
+  if (options.skills.length > 0) {
+    await mkdir(options.skillsDir, { recursive: true, mode: 0o700 });
+    for (const skill of options.skills) await cp(skill, join(options.skillsDir, basename(skill)), { recursive: true });
+  }
+}
+
+/**
+ * Provisions the running guest through `smolvm machine exec`: the agent's env file
+ * (written over stdin, 0600: secret values never touch argv), the skills, and Claude's
+ * first-run state.
+ */
+export async function provisionGuest(
+  runner: Runner,
+  options: { machine: string; env: Record<string, string>; skills: boolean; claude: boolean; signal?: AbortSignal },
+): Promise<void> {
+  const { machine } = options;
+  const dir = GUEST_ENV_FILE.slice(0, GUEST_ENV_FILE.lastIndexOf("/"));
+  const raw = (script: string) => ["smolvm", "machine", "exec", "--name", machine, "--", "sh", "-c", script];
+  if (Object.keys(options.env).length > 0) {
+    await runner.run(["smolvm", "machine", "exec", "--name", machine, "-i", "--", "sh", "-c", `umask 077 && mkdir -p ${dir} && cat > ${GUEST_ENV_FILE}`], {
+      stdin: guestEnvText(options.env),
+      signal: options.signal,
+    });
+  }
+  if (options.skills) {
+    await runner.run(raw(`mkdir -p "$HOME/.claude/skills" && cp -R ${SKILLS_MOUNT}/. "$HOME/.claude/skills/"`), { signal: options.signal });
+  }
+  if (options.claude) {
+    // Claude Code's first-run screens (theme, trust) would stop an attached session. An existing file is kept.
+    const state = `{"hasCompletedOnboarding":true,"bypassPermissionsModeAccepted":true,"projects":{"${WORKSPACE}":{"hasTrustDialogAccepted":true}}}`;
+    await runner.run(raw(`[ -e "$HOME/.claude.json" ] || printf '%s' '${state}' > "$HOME/.claude.json"`), { signal: options.signal });
+  }
+  // The guest answers commands: a quick proof that exec and the env file work before attach.
+  await runner.run(guestExec(machine, ["true"]), { signal: options.signal });
+}

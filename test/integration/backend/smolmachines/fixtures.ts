@@ -1,0 +1,79 @@
+import { mkdir, mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { BackendDeps, StartSpec } from "../../../../src/backend/types.ts";
+import { mintIdentity } from "../../../../src/core/identity.ts";
+import { bottlePaths } from "../../../../src/core/paths.ts";
+import { processRunner } from "../../../../src/core/runner.ts";
+import { defaultBottle } from "../../../../src/manifest/default-manifest.ts";
+import type { AgentConfig } from "../../../../src/manifest/schema.ts";
+import { ensureRegistryImage } from "../../../fixtures/registry/registry-image.ts";
+import { writeAgentContext } from "../../../fixtures/smolvm/agent-context.ts";
+import { useFakeSmolvm } from "../../../fixtures/smolvm/fake-env.ts";
+import { ensureStandInGateImage } from "../../../fixtures/smolvm/stand-in-gate.ts";
+
+/** Everything a smolmachines test needs: the fake on PATH, images, a private root. */
+export interface SmolWorld {
+  root: string;
+  fake: ReturnType<typeof useFakeSmolvm>;
+  /** The agent's Dockerfile (busybox + curl), in `contextDir`. */
+  dockerfile: string;
+  contextDir: string;
+  env: Record<string, string | undefined>;
+}
+
+/**
+ * Sets up the fake smolvm (on PATH, log and state under a private root), the test
+ * registry image, the stand-in gate image (the real gate is selected by
+ * BOTTLE_GATE_IMAGE the same way) and the agent's build context.
+ */
+export async function smolWorld(): Promise<SmolWorld> {
+  const root = await mkdtemp(join(tmpdir(), "bottle-smol-test-"));
+  const fake = useFakeSmolvm(root);
+  const contextDir = join(root, "agent");
+  await mkdir(contextDir, { recursive: true });
+  const [registry, gate, dockerfile] = await Promise.all([
+    ensureRegistryImage(processRunner),
+    ensureStandInGateImage(processRunner),
+    writeAgentContext(contextDir, processRunner, "world"),
+  ]);
+  const env = { ...process.env, BOTTLE_REGISTRY_IMAGE: registry, BOTTLE_GATE_IMAGE: gate, XDG_CACHE_HOME: join(root, "cache") };
+  return { root, fake, dockerfile, contextDir, env };
+}
+
+/** Fresh deps with their own state folder (cleanup must only see this test's bottles). */
+export async function smolDeps(world: SmolWorld, log: (line: string) => void = () => {}): Promise<BackendDeps> {
+  const state = await mkdtemp(join(world.root, "state-"));
+  const env = { ...world.env, XDG_STATE_HOME: state };
+  return { runner: processRunner, paths: bottlePaths(env), env, log };
+}
+
+/** A spec for the busybox+curl agent of `world`, built from its Dockerfile. */
+export function smolSpec(world: SmolWorld, agent: Partial<AgentConfig> = {}, extra: Partial<StartSpec> = {}): StartSpec {
+  return {
+    identity: mintIdentity("smoltest"),
+    agentName: "smoltest",
+    agent: { image: { dockerfile: world.dockerfile }, command: ["sh", "-c"], skills: [], env: {}, bottle: "default", ...agent },
+    bottleName: "default",
+    bottle: { ...defaultBottle(), egress: { allow: [], deny: [], allow_cidrs: [], routes: [], dlp: { action: "block" } } },
+    manifestDir: world.contextDir,
+    copyFrom: undefined,
+    prompt: undefined,
+    env: { literal: {}, forwarded: [] },
+    ...extra,
+  };
+}
+
+/** What of `identity` still exists: smolvm machines, labelled containers, the fake's VM containers. */
+export async function smolLeftovers(identity: string): Promise<string[]> {
+  const [machines, containers] = await Promise.all([
+    processRunner.run(["smolvm", "machine", "ls", "--json"]),
+    processRunner.run(["docker", "ps", "-a", "--filter", `label=dev.bottle.identity=${identity}`, "--format", "container {{.Names}}"]),
+  ]);
+  const rows = JSON.parse(machines.stdout) as { name: string; labels: Record<string, string> }[];
+  const fakeVm = await processRunner.run(["docker", "ps", "-a", "--filter", `name=^smolvm-fake-bottle-${identity}$`, "--format", "vm-container {{.Names}}"]);
+  return [
+    ...rows.filter((row) => row.labels["dev.bottle.identity"] === identity).map((row) => `machine ${row.name}`),
+    ...`${containers.stdout}${fakeVm.stdout}`.split("\n").filter(Boolean),
+  ];
+}
