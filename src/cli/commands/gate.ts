@@ -1,0 +1,49 @@
+import { BottleError, UsageError } from "../../core/errors.ts";
+import { loadGateConfig } from "../../gate/load-config.ts";
+import { startGate } from "../../gate/serve-gate.ts";
+import { watchConfig } from "../../gate/watch-config.ts";
+import type { CommandContext } from "../context.ts";
+
+/**
+ * `bottle gate --config FILE`: runs the gate until SIGTERM or SIGINT (it is PID 1 in
+ * its container, where the kernel gives no default handlers). SIGHUP or a change to
+ * the file reloads the policy; a bad new config is reported and the old one stays.
+ */
+export async function run(context: CommandContext): Promise<number> {
+  const file = context.flags.config;
+  if (typeof file !== "string" || file === "") {
+    throw new UsageError("`bottle gate` needs --config FILE", "usage: bottle gate --config FILE");
+  }
+  const config = await loadGateConfig(file);
+  const gate = await startGate(config, context.env);
+  const log = (line: string) => context.stderr.write(`bottle gate: ${line}\n`);
+  log(`listening on ${config.listen.replace(/:\d+$/, `:${gate.port}`)}`);
+
+  let reloading = Promise.resolve();
+  const reload = (why: string) => {
+    reloading = reloading.then(async () => {
+      try {
+        const next = await loadGateConfig(file);
+        if (next.listen !== config.listen || next.audit !== config.audit) log("listen and audit changes apply on restart");
+        gate.reload(next);
+        log(`reloaded ${file} (${why})`);
+      } catch (error) {
+        const message = error instanceof BottleError ? error.message : String(error);
+        log(`reload failed, keeping the previous policy: ${message}`);
+      }
+    });
+  };
+  const stopWatching = watchConfig(file, () => reload("file changed"));
+  const onHup = () => reload("SIGHUP");
+  process.on("SIGHUP", onHup);
+
+  const signal = await new Promise<string>((resolve) => {
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+    process.once("SIGINT", () => resolve("SIGINT"));
+  });
+  log(`${signal}: shutting down`);
+  stopWatching();
+  process.off("SIGHUP", onHup);
+  await gate.close();
+  return 0;
+}

@@ -1,0 +1,55 @@
+import { createWriteStream, type WriteStream } from "node:fs";
+
+/** One decision of the gate, as one JSON line. Secrets in `path` are already redacted. */
+export interface AuditEntry {
+  time: string;
+  /** The client's address and port. */
+  client: string;
+  /** `CONNECT`, `GET`… */
+  method: string;
+  host: string;
+  /** Path and query (redacted); empty for tunnels. */
+  path: string;
+  /** `allow`, `block` (policy, 403), `warn` (DLP saw something, forwarded), `error` (400/502). */
+  decision: "allow" | "block" | "warn" | "error";
+  /** `not-allowed`, `denied`, `private-address`, `dlp:<kind>`, `upstream-failure`… */
+  reason?: string;
+  status: number;
+  /** For a route, its name. */
+  route?: string;
+  bytes_up: number;
+  bytes_down: number;
+  duration_ms: number;
+}
+
+/** Where decisions go. */
+export interface AuditLog {
+  record(entry: AuditEntry): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the audit log: appended JSON lines in `path` (created 0600: lines name hosts
+ * and paths), or stderr when there is no path. Writes never block a request; a
+ * failing disk is reported once on stderr rather than taking the gate down.
+ */
+export function openAuditLog(path: string | undefined): AuditLog {
+  if (path === undefined) {
+    return {
+      record: (entry) => void process.stderr.write(`${JSON.stringify(entry)}\n`),
+      close: async () => {},
+    };
+  }
+  const stream: WriteStream = createWriteStream(path, { flags: "a", mode: 0o600 });
+  let failed = false;
+  stream.on("error", (error) => {
+    if (!failed) process.stderr.write(`bottle gate: cannot write the audit log ${path}: ${error.message}\n`);
+    failed = true;
+  });
+  return {
+    record: (entry) => {
+      if (!failed) stream.write(`${JSON.stringify(entry)}\n`);
+    },
+    close: () => new Promise((resolve) => stream.end(() => resolve())),
+  };
+}

@@ -1,0 +1,55 @@
+import type { Egress } from "../../manifest/egress-schema.ts";
+import { cidrContains, formatIp, parseCidr, parseIpLiteral, type Cidr, type IpAddress } from "./address.ts";
+import { classifyAddress } from "./classify-address.ts";
+import { hostMatches, normalizeHost } from "./host-match.ts";
+
+/** A policy decision: allowed, or refused with the reason sent in `X-Bottle-Block`. */
+export type Verdict = { allowed: true } | { allowed: false; reason: string };
+
+/** The egress policy of one config generation; a reload builds a new one. */
+export interface EgressPolicy {
+  /** By name: deny wins, then allow patterns, route upstreams and `allow_cidrs` for IP literals. */
+  checkHost(host: string): Verdict;
+  /** After resolution: refuses non-public addresses unless inside `allow_cidrs`. */
+  checkAddress(ip: IpAddress): Verdict;
+}
+
+const ALLOWED: Verdict = { allowed: true };
+
+/** Hosts a route forwards to are allowed implicitly. */
+function routeHosts(egress: Egress): string[] {
+  return egress.routes.map((route) => normalizeHost(new URL(route.upstream).hostname));
+}
+
+/**
+ * Builds the policy. By default, every host is refused (`not-allowed`); `deny` wins
+ * over `allow`; the SSRF guard applies to every host, `*` included.
+ */
+export function createPolicy(egress: Egress): EgressPolicy {
+  const cidrs: Cidr[] = egress.allow_cidrs.map((text) => parseCidr(text)).filter((cidr) => cidr !== undefined);
+  const implicit = routeHosts(egress);
+  const inAllowedCidr = (ip: IpAddress) => cidrs.some((cidr) => cidrContains(cidr, ip));
+
+  return {
+    checkHost(host) {
+      const ip = parseIpLiteral(host);
+      // Patterns see an IP literal in its canonical spelling, so `0x7f.1` cannot dodge a deny of 127.0.0.1.
+      const name = ip === undefined ? normalizeHost(host) : formatIp(ip);
+      if (egress.deny.some((pattern) => matches(pattern, name))) return { allowed: false, reason: "denied" };
+      if (egress.allow.some((pattern) => matches(pattern, name))) return ALLOWED;
+      if (implicit.some((routeHost) => matches(routeHost, name))) return ALLOWED;
+      if (ip !== undefined && inAllowedCidr(ip)) return ALLOWED;
+      return { allowed: false, reason: "not-allowed" };
+    },
+    checkAddress(ip) {
+      if (inAllowedCidr(ip)) return ALLOWED;
+      return classifyAddress(ip) === undefined ? ALLOWED : { allowed: false, reason: "private-address" };
+    },
+  };
+}
+
+/** A pattern that is itself an IP literal compares in canonical spelling too. */
+function matches(pattern: string, name: string): boolean {
+  const ip = parseIpLiteral(pattern);
+  return hostMatches(ip === undefined ? pattern : formatIp(ip), name);
+}

@@ -1,0 +1,45 @@
+import { lookup } from "node:dns/promises";
+import { formatIp, parseIpLiteral, type IpAddress } from "./address.ts";
+import type { EgressPolicy } from "./policy.ts";
+
+/** Where to connect: an address the policy has checked, or why not. */
+export type Resolution =
+  | { ok: true; address: string; family: 4 | 6 }
+  | { ok: false; status: 403; reason: string }
+  | { ok: false; status: 502; reason: string };
+
+/** Resolves a hostname to every address it has; tests may hand in their own. */
+export type LookupAll = (host: string) => Promise<string[]>;
+
+/** The system resolver (getaddrinfo: /etc/hosts, then DNS), every address. */
+export const systemLookup: LookupAll = async (host) =>
+  (await lookup(host, { all: true, verbatim: true })).map((entry) => entry.address);
+
+/**
+ * Resolves `host` in the gate and checks every address it returns: one refused
+ * address refuses the host (a name that mixes public and private answers is an
+ * attack). The caller connects to the returned address, never to the name again, so
+ * there is no window for DNS rebinding between the check and the connection.
+ */
+export async function resolveChecked(host: string, policy: EgressPolicy, lookupAll: LookupAll = systemLookup): Promise<Resolution> {
+  const literal = parseIpLiteral(host);
+  let addresses: IpAddress[];
+  if (literal !== undefined) {
+    addresses = [literal];
+  } else {
+    let answers: string[];
+    try {
+      answers = await lookupAll(host);
+    } catch {
+      return { ok: false, status: 502, reason: "dns-failure" };
+    }
+    addresses = answers.map((answer) => parseIpLiteral(answer)).filter((ip) => ip !== undefined);
+    if (addresses.length === 0) return { ok: false, status: 502, reason: "dns-failure" };
+  }
+  for (const ip of addresses) {
+    const verdict = policy.checkAddress(ip);
+    if (!verdict.allowed) return { ok: false, status: 403, reason: verdict.reason };
+  }
+  const first = addresses[0]!;
+  return { ok: true, address: formatIp(first), family: first.family };
+}
