@@ -1,5 +1,4 @@
 import { locate, type Problem, type SourceDocument } from "../core/config-file.ts";
-import { forwardedName } from "./env-value.ts";
 
 type Mapping = Record<string, unknown>;
 
@@ -13,9 +12,9 @@ function entries(value: unknown): [string, unknown][] {
 
 /**
  * The rules a schema cannot say: references between agents and bottles, uniqueness
- * across list items, one Claude route per bottle, env forwarding by the same name,
- * `prompt` vs `prompt_file`. Works on the raw data so that these problems are
- * reported together with the schema's, even when other parts are malformed.
+ * across list items, one Claude route per bottle, `prompt` vs `prompt_file`. Works on
+ * the raw data so that these problems are reported together with the schema's, even
+ * when other parts are malformed.
  */
 export function checkManifest(source: SourceDocument): Problem[] {
   const problems: Problem[] = [];
@@ -38,13 +37,6 @@ export function checkManifest(source: SourceDocument): Problem[] {
     }
     if (agent.prompt !== undefined && agent.prompt_file !== undefined) {
       at(["agents", name, "prompt_file"], "set `prompt` or `prompt_file`, not both", "key");
-    }
-    for (const [key, value] of entries(agent.env)) {
-      const forwarded = typeof value === "string" ? forwardedName(value) : undefined;
-      // Forwarding passes the host variable by name (`docker run -e NAME`), so it keeps its name.
-      if (forwarded !== undefined && forwarded !== key) {
-        at(["agents", name, "env", key], `forwarding keeps the variable's name: write \`${key}: \${${key}}\`, or set ${key} on the host (renaming \${${forwarded}} is not supported)`);
-      }
     }
   }
 

@@ -6,7 +6,7 @@ const FORWARDED = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
 /**
  * An agent's env value: a literal (it lands in a mode-0600 env-file, one line per
  * variable, so it cannot hold a newline), or exactly `${NAME}` to forward the host's
- * variable. Anything else containing `${` is refused rather than half-interpolated.
+ * variable NAME (under the key's name, which may differ: `GH_TOKEN: ${MY_GH_TOKEN}`). Anything else containing `${` is refused rather than half-interpolated.
  */
 export const EnvValueSchema = v.pipe(
   v.string(),

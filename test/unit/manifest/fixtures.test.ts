@@ -19,7 +19,7 @@ const EXPECTED: Record<string, string[]> = {
   ],
   "env-interpolation.yaml": [
     "env-interpolation.yaml:5:14: `${` is only allowed as the whole value, `${NAME}`, which forwards the host variable NAME (got \"Bearer ${GH_TOKEN}\")",
-    "env-interpolation.yaml:6:17: forwarding keeps the variable's name: write `GH_TOKEN: ${GH_TOKEN}`, or set GH_TOKEN on the host (renaming ${GITHUB_TOKEN} is not supported)",
+    "env-interpolation.yaml:7:18: `${` is only allowed as the whole value, `${NAME}`, which forwards the host variable NAME (got \"$HOME/bin:${PATH}\")",
   ],
   "env-newline.yaml": [
     "env-newline.yaml:5:17: a literal env value cannot contain a newline",

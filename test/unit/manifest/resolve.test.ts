@@ -18,6 +18,7 @@ agents:
     env:
       GIT_AUTHOR_NAME: Bottle
       GH_TOKEN: \${GH_TOKEN}
+      GITHUB_TOKEN: \${MY_GH}
   shell:
     command: [bash]
     bottle: tight
@@ -39,16 +40,17 @@ describe("resolveStart", () => {
   });
 
   test("splits env into literal values and forwarded names, never copying host values", () => {
-    const spec = resolveStart(two, { agent: "claude", env: { GH_TOKEN: "secret-value" }, copyFrom: "/src", prompt: "hi", identity: "claude-abcdefgh" });
-    expect(spec.env).toEqual({ literal: { GIT_AUTHOR_NAME: "Bottle" }, forwarded: ["GH_TOKEN"] });
-    expect(JSON.stringify(spec)).not.toContain("secret-value");
+    const spec = resolveStart(two, { agent: "claude", env: { GH_TOKEN: "secret-value", MY_GH: "other-secret" }, copyFrom: "/src", prompt: "hi", identity: "claude-abcdefgh" });
+    // `forwarded` holds host variable names; agent.env says which key each lands under.
+    expect(spec.env).toEqual({ literal: { GIT_AUTHOR_NAME: "Bottle" }, forwarded: ["GH_TOKEN", "MY_GH"] });
+    expect(JSON.stringify(spec)).not.toContain("secret");
     expect(spec).toMatchObject({ identity: "claude-abcdefgh", copyFrom: "/src", prompt: "hi", manifestDir: "/p" });
   });
 
   test("a missing forwarded host variable is an error naming it and where it is used", () => {
-    const call = () => resolveStart(two, { agent: "claude", env: {} });
+    const call = () => resolveStart(two, { agent: "claude", env: { GH_TOKEN: "x" } });
     expect(call).toThrow(BottleError);
-    expect(call).toThrow('host variable GH_TOKEN is not set (agent "claude" forwards it as env GH_TOKEN in /p/bottle.yaml)');
+    expect(call).toThrow('host variable MY_GH is not set (agent "claude" forwards it as env GITHUB_TOKEN in /p/bottle.yaml)');
   });
 
   test("an agent's named bottle is resolved", () => {
@@ -58,7 +60,7 @@ describe("resolveStart", () => {
   });
 
   test("with several agents and none named, a usage error names AGENT and the picker", () => {
-    const call = () => resolveStart(two, { env: { GH_TOKEN: "x" } });
+    const call = () => resolveStart(two, { env: { GH_TOKEN: "x", MY_GH: "y" } });
     expect(call).toThrow(UsageError);
     expect(call).toThrow("/p/bottle.yaml defines 2 agents (claude, shell): name one");
     try {
