@@ -7,7 +7,7 @@ const LISTEN = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
 export const ListenSchema = v.pipe(
   v.string(),
   v.regex(LISTEN, "HOST:PORT, such as 0.0.0.0:8080"),
-  v.check((text) => Number(LISTEN.exec(text)?.[2]) <= 65535, "a port from 0 to 65535"),
+  v.check((text) => !LISTEN.test(text) || Number(LISTEN.exec(text)?.[2]) <= 65535, "a port from 0 to 65535"),
 );
 
 /**
