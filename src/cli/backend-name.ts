@@ -1,19 +1,25 @@
 import * as v from "valibot";
+import { backendNames } from "../backend/select.ts";
 import { UsageError } from "../core/errors.ts";
 
-/** The backends `--backend` accepts. By default, `docker`. */
-export const BACKEND_NAMES = ["docker", "smolmachines"] as const;
+/**
+ * A backend's name, as `--backend` takes it. The list comes from the backend registry
+ * (`src/backend/select.ts`), so adding a backend there needs no change here.
+ */
+export type BackendName = string;
 
-/** One of {@link BACKEND_NAMES}. */
-export type BackendName = (typeof BACKEND_NAMES)[number];
+/** By default, `docker`: it needs only a Docker engine. */
+export const DEFAULT_BACKEND: BackendName = "docker";
 
-/** `--backend` at the edge: a picklist, so a typo is a usage error before anything runs. */
-export const BackendNameSchema = v.picklist(BACKEND_NAMES);
+/** `--backend` at the edge: a picklist of the registered backends. */
+export function backendNameSchema(names: readonly string[] = backendNames()) {
+  return v.picklist(names as [string, ...string[]]);
+}
 
-/** Validates the `--backend` flag; undefined when it was not given. */
-export function parseBackendFlag(value: unknown): BackendName | undefined {
+/** Validates the `--backend` flag; undefined when it was not given. A typo is a usage error before anything runs. */
+export function parseBackendFlag(value: unknown, names: readonly string[] = backendNames()): BackendName | undefined {
   if (value === undefined) return undefined;
-  const result = v.safeParse(BackendNameSchema, value);
+  const result = v.safeParse(backendNameSchema(names), value);
   if (result.success) return result.output;
-  throw new UsageError(`unknown backend: ${String(value)}`, `pass --backend ${BACKEND_NAMES.join(" or --backend ")}`);
+  throw new UsageError(`unknown backend: ${String(value)}`, `pass ${names.map((name) => `--backend ${name}`).join(" or ")}`);
 }

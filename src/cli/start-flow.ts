@@ -1,3 +1,4 @@
+import { backendNames } from "../backend/select.ts";
 import type { StartSpec } from "../backend/types.ts";
 import { UsageError } from "../core/errors.ts";
 import { loadManifest, type LoadedManifest } from "../manifest/load.ts";
@@ -72,7 +73,7 @@ export async function resolveStartChoices(context: CommandContext, options: Star
   const agents = agentChoices(loaded);
   let answers: StartAnswers = {};
   for (;;) {
-    const decision = decideStart({ agents, flags, answers, mode, cwd: context.cwd });
+    const decision = decideStart({ agents, backends: backendNames(), flags, answers, mode, cwd: context.cwd });
     if (decision.kind === "usage") throw new UsageError(decision.message, decision.hint);
     if (decision.kind === "ask") {
       answers = await askQuestion(decision.question, answers, io);

@@ -2,7 +2,7 @@ import { confirm, note } from "@clack/prompts";
 import { formatRows } from "../format-plan.ts";
 import type { PlanView } from "../plan-view.ts";
 import { CancelledError, prompt, type PromptIO } from "./prompt.ts";
-import { startSummary } from "./summary.ts";
+import { startSummary } from "./start-summary.ts";
 
 /**
  * Shows what is about to start and asks to go ahead. Declining is the same as

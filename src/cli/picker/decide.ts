@@ -1,4 +1,4 @@
-import { BACKEND_NAMES, type BackendName } from "../backend-name.ts";
+import { DEFAULT_BACKEND, type BackendName } from "../backend-name.ts";
 import { didYouMean } from "../../core/did-you-mean.ts";
 
 /** An agent as the picker lists it: its name, and what it runs as a hint. */
@@ -55,6 +55,8 @@ export type StartDecision =
 /** Everything {@link decideStart} looks at. */
 export interface DecideStartOptions {
   agents: readonly AgentChoice[];
+  /** The registered backends, in the order the picker lists them. */
+  backends: readonly BackendName[];
   flags: StartFlags;
   answers: StartAnswers;
   mode: PromptMode;
@@ -62,7 +64,8 @@ export interface DecideStartOptions {
   cwd: string;
 }
 
-const BACKEND_HINTS: Record<BackendName, string> = {
+/** What the picker says about the backends it knows; another backend is listed by name alone. */
+const BACKEND_HINTS: Record<string, string> = {
   docker: "containers behind a gate container",
   smolmachines: "a microVM per bottle (needs smolvm and /dev/kvm)",
 };
@@ -74,7 +77,7 @@ const BACKEND_HINTS: Record<BackendName, string> = {
  * nothing is asked, and a choice with no safe default is a usage error.
  * By default, the backend is docker and the workspace starts empty.
  */
-export function decideStart({ agents, flags, answers, mode, cwd }: DecideStartOptions): StartDecision {
+export function decideStart({ agents, backends, flags, answers, mode, cwd }: DecideStartOptions): StartDecision {
   const names = agents.map((agent) => agent.name);
   if (names.length === 0) {
     return { kind: "usage", message: "the manifest defines no agents", hint: "add one under `agents:` (see `bottle init`)" };
@@ -109,15 +112,18 @@ export function decideStart({ agents, flags, answers, mode, cwd }: DecideStartOp
     };
   }
 
-  const backend = flags.backend ?? answers.backend ?? (mode === "picker" ? undefined : "docker");
+  const backend = flags.backend ?? answers.backend ?? (mode === "picker" ? undefined : DEFAULT_BACKEND);
   if (backend === undefined) {
     return {
       kind: "ask",
       question: {
         key: "backend",
         message: "Which backend?",
-        options: BACKEND_NAMES.map((name) => ({ value: name, label: name, hint: BACKEND_HINTS[name] })),
-        initial: "docker",
+        options: backends.map((name) => {
+          const hint = BACKEND_HINTS[name];
+          return hint === undefined ? { value: name, label: name } : { value: name, label: name, hint };
+        }),
+        initial: backends.includes(DEFAULT_BACKEND) ? DEFAULT_BACKEND : backends[0]!,
       },
     };
   }

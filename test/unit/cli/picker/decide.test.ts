@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { decideStart, type DecideStartOptions } from "../../../../src/cli/picker/decide.ts";
 
 const agents = [{ name: "claude", hint: "claude --dangerously-skip-permissions" }, { name: "shell" }];
-const base: DecideStartOptions = { agents, flags: {}, answers: {}, mode: "picker", cwd: "/home/me/app" };
+const base: DecideStartOptions = { agents, backends: ["docker", "smolmachines"], flags: {}, answers: {}, mode: "picker", cwd: "/home/me/app" };
 const decide = (overrides: Partial<DecideStartOptions>) => decideStart({ ...base, ...overrides });
 
 describe("decideStart in the picker", () => {
@@ -38,6 +38,12 @@ describe("decideStart in the picker", () => {
       kind: "ask",
       question: { key: "copyCwd", message: "Copy /home/me/app into the workspace?", initial: false },
     });
+  });
+
+  test("lists the registered backends, a new one by name alone", () => {
+    const decision = decide({ answers: { agent: "shell" }, backends: ["docker", "smolmachines", "kubernetes"] });
+    if (decision.kind !== "ask" || decision.question.key !== "backend") throw new Error(`unexpected ${JSON.stringify(decision)}`);
+    expect(decision.question.options.at(-1)).toEqual({ value: "kubernetes", label: "kubernetes" });
   });
 
   test("ends ready, asking for confirmation", () => {
