@@ -15,7 +15,8 @@ export function mainHelp(): string {
     "bottle — run coding agents in isolated sandboxes behind an egress gate",
     "",
     "Usage:",
-    "  bottle                 pick an agent and start it (on a terminal)",
+    "  bottle [flags]         pick an agent, backend and workspace, confirm, start (on a terminal;",
+    "                         takes the flags of `bottle start`; --dry-run ends at the plan)",
     "  bottle <command> [flags]",
     "",
     "Commands:",
@@ -26,6 +27,8 @@ export function mainHelp(): string {
     ...flagLines(GLOBAL_FLAGS),
     "",
     "Run `bottle <command> --help` for a command's flags.",
+    "",
+    "Exit codes: 0 ok, 1 failure, 2 usage (bad flag, unknown command, missing choice), 130 cancelled.",
     "",
   ].join("\n");
 }
