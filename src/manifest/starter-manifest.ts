@@ -27,11 +27,14 @@ agents:
     # Skill folders copied into the agent's home (relative to this manifest). By default, none.
     skills: []
     # Environment variables for the agent. A literal value goes to an env-file of
-    # mode 0600 (no newlines). Exactly \`\${NAME}\` forwards the host's NAME under the
-    # same name; a missing host variable stops \`bottle start\` with its name.
+    # mode 0600 (no newlines). A value of exactly \`\${NAME}\` forwards the host's
+    # variable NAME by name (its value never lands in a file or on a command line);
+    # a missing host variable stops \`bottle start\` with its name. \`\${\` anywhere
+    # else in a value is an error.
     env:
       GIT_AUTHOR_NAME: Bottle
       # GH_HOST: \${GH_HOST}
+      # GITHUB_TOKEN: \${MY_BOTTLE_GH_TOKEN}   # the host's MY_BOTTLE_GH_TOKEN, as GITHUB_TOKEN
     # The bottle this agent runs in. By default, \`default\`.
     bottle: default
 
