@@ -122,7 +122,8 @@ function startProcess(argv: readonly string[], options: RunOptions): RunningProc
     child = Bun.spawn([...argv], {
       cwd: options.cwd,
       env: { ...process.env, ...options.env, ...options.secretEnv },
-      stdin: typeof input === "string" ? new TextEncoder().encode(input) : input,
+      // "inherit"/"ignore" are modes, not text: writing them as bytes would feed `docker exec -i` the word.
+      stdin: input === "inherit" || input === "ignore" ? input : typeof input === "string" ? new TextEncoder().encode(input) : input,
       stdout: capture ? "pipe" : "inherit",
       stderr: capture ? "pipe" : "inherit",
     });

@@ -86,6 +86,13 @@ describe("processRunner.run", () => {
     expect(result.stdout).toBe("hello\nworld");
   });
 
+  test("stdin 'ignore' and 'inherit' are modes, never text written to the child", async () => {
+    expect((await processRunner.run(["cat"], { stdin: "ignore" })).stdout).toBe("");
+    // Under `bun test` the parent's stdin is not a pipe with data: inherited, cat reads nothing.
+    const inherited = await processRunner.run(["sh", "-c", "cat </dev/stdin | head -c 7; true"], { stdin: "inherit", timeoutMs: 5_000, check: false });
+    expect(inherited.stdout).not.toContain("inherit");
+  });
+
   test("onOutput sees the output as it comes, and the result still has all of it", async () => {
     const seen: string[] = [];
     const result = await processRunner.run(sh("echo one; echo two >&2"), {
