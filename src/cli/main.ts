@@ -6,6 +6,7 @@ import { processRunner, type Runner } from "../core/runner.ts";
 import { VERSION } from "../core/version.ts";
 import { COMMANDS, GLOBAL_FLAGS, type CommandSpec } from "./commands.ts";
 import { isInteractive, type CommandContext, type Output } from "./context.ts";
+import { debugRunner } from "./debug-runner.ts";
 import { commandHelp, mainHelp } from "./help.ts";
 
 /** The outside world `main` touches; tests replace any part of it. */
@@ -127,7 +128,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     const context: CommandContext = {
       positionals,
       flags: { ...values, picker },
-      runner: world.runner,
+      runner: debug ? debugRunner(world.runner, (line) => stderr.write(`${line}\n`)) : world.runner,
       env,
       cwd: world.cwd,
       stdout,

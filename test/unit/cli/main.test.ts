@@ -235,6 +235,14 @@ describe("bottle's error handler", () => {
     expect(debug.text()).toContain("    at ");
   });
 
+  test("--debug shows each command bottle runs", async () => {
+    const replies = [{ match: /^docker info/, stdout: '{"runc":{}}' }];
+    const quiet = await bottle(["plan", "claude"], { manifest: TWO_AGENTS, replies });
+    expect(quiet.stderr).not.toContain("$ docker");
+    const loud = await bottle(["plan", "claude", "--debug"], { manifest: TWO_AGENTS, replies });
+    expect(loud.stderr).toContain("$ docker info --format '{{json .Runtimes}}'\n");
+  });
+
   test("a BottleError shows its stack only with --debug", async () => {
     const plain = await bottle(["plan", "--manifest", "missing.yaml"]);
     expect(plain.code).toBe(1);
