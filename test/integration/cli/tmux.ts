@@ -1,10 +1,17 @@
 import { randomBytes } from "node:crypto";
 import { processRunner } from "../../../src/core/runner.ts";
 
-/** True when `tmux` runs here; the picker tests skip without it (CI installs it). */
+/**
+ * True when `tmux` runs here; the picker tests skip without it. CI installs it and sets
+ * `BOTTLE_REQUIRE_ENGINE=1`: there a missing tmux is a failure, not a silent skip.
+ */
 export async function tmuxAvailable(): Promise<boolean> {
   const result = await processRunner.run(["tmux", "-V"], { check: false, timeoutMs: 10_000 }).catch(() => undefined);
-  return result?.exitCode === 0;
+  const available = result?.exitCode === 0;
+  if (!available && process.env.BOTTLE_REQUIRE_ENGINE === "1") {
+    throw new Error("BOTTLE_REQUIRE_ENGINE=1 but `tmux -V` does not run: install tmux to test the picker");
+  }
+  return available;
 }
 
 /** Quotes a word for the shell tmux runs the command with. */
