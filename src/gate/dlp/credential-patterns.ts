@@ -2,9 +2,12 @@
  * The credential formats the scanner knows, each derived from the provider's
  * documented token format. Every pattern has two regexes:
  *
- * - `raw` runs on text as it is (and on decoded forms of it). It is anchored with
- *   `(?<![A-Za-z0-9])` rather than `\b` so `api_key=sk-…` still matches after `_`,
- *   and fixed-length formats also require a boundary at the end.
+ * - `raw` runs on text as it is (and on decoded forms of it), only when one of its
+ *   literal `prefixes` occurs (an `indexOf` is ~10× cheaper than the regex on a large
+ *   body). A match must not follow a letter or digit, checked in code rather than
+ *   with `(?<!…)`: lookbehind makes JSC's regex several times slower (Bun 1.3.14).
+ *   Unlike `\b`, this still matches `api_key=sk-…` after `_`. Fixed-length formats
+ *   also require a boundary at the end.
  * - `compact` runs on text with the delimiters `. - _ / = & + , :` and whitespace
  *   removed, so a key an agent splits as `sk-ant-api03-AAAA/BBBB`, across path
  *   segments or across query parameters is still found. Without delimiters there are
@@ -15,6 +18,8 @@
 export type CredentialPattern = {
   /** The `Finding.kind` this pattern reports. */
   kind: string;
+  /** Literals one of which every raw match contains. */
+  prefixes: readonly string[];
   raw: RegExp;
   compact: RegExp | undefined;
   /** Extra check on a raw match (e.g. a JWT header must decode to JSON with `alg`). */
@@ -22,8 +27,6 @@ export type CredentialPattern = {
   /** Extra check on a compact match; by default {@link looksRandom}. */
   acceptCompact?: (match: string) => boolean;
 };
-
-const START = "(?<![A-Za-z0-9])";
 
 /** Random tokens mix digits, upper- and lower-case letters; slugs and words don't. */
 export function looksRandom(text: string): boolean {
@@ -64,12 +67,14 @@ export const credentialPatterns: readonly CredentialPattern[] = [
   {
     // sk-ant-api03-…, sk-ant-admin01-…, sk-ant-oat01-… (OAuth) followed by ~90 chars.
     kind: "anthropic-key",
-    raw: new RegExp(`${START}sk-ant-[a-z]{2,8}[0-9]{2}-[A-Za-z0-9_-]{32,}`, "g"),
+    prefixes: ["sk-ant-"],
+    raw: /sk-ant-[a-z]{2,8}[0-9]{2}-[A-Za-z0-9_-]{32,}/g,
     compact: /skant[a-z]{2,8}[0-9]{2}[A-Za-z0-9]{32,}/g,
   },
   {
     kind: "openai-key",
-    raw: new RegExp(`${START}sk-(?!ant-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}`, "g"),
+    prefixes: ["sk-"],
+    raw: /sk-(?!ant-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/g,
     compact: /sk(?:proj|svcacct|admin)?[A-Za-z0-9]{8,}T3BlbkFJ[A-Za-z0-9]{8,}/g,
     accept: isOpenAiKey,
     acceptCompact: () => true,
@@ -77,49 +82,57 @@ export const credentialPatterns: readonly CredentialPattern[] = [
   {
     // Access key IDs: AKIA (long-term) or ASIA (STS) + 16 characters.
     kind: "aws-access-key",
-    raw: new RegExp(`${START}(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])`, "g"),
+    prefixes: ["AKIA", "ASIA"],
+    raw: /(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/g,
     compact: /(?:AKIA|ASIA)[A-Z0-9]{16}/g,
     acceptCompact: isCompactAwsKey,
   },
   {
     // Classic tokens ghp_/gho_/ghu_/ghs_/ghr_ + 36 base62; fine-grained github_pat_22_59.
     kind: "github-token",
-    raw: new RegExp(`${START}(?:gh[pousr]_[A-Za-z0-9]{36}(?![A-Za-z0-9])|github_pat_[A-Za-z0-9_]{40,})`, "g"),
+    prefixes: ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"],
+    raw: /(?:gh[pousr]_[A-Za-z0-9]{36}(?![A-Za-z0-9])|github_pat_[A-Za-z0-9_]{40,})/g,
     compact: /(?:gh[pousr][A-Za-z0-9]{36}|githubpat[A-Za-z0-9]{40,})/g,
   },
   {
     kind: "gitlab-token",
-    raw: new RegExp(`${START}glpat-[A-Za-z0-9_.-]{20,}`, "g"),
+    prefixes: ["glpat-"],
+    raw: /glpat-[A-Za-z0-9_.-]{20,}/g,
     compact: /glpat[A-Za-z0-9]{20,}/g,
   },
   {
     // xoxb- (bot), xoxp- (user), xoxa-/xoxr- (app/refresh), xoxs- (session): dash-separated.
     kind: "slack-token",
-    raw: new RegExp(`${START}xox[abprs]-[0-9]+-[A-Za-z0-9-]{10,}`, "g"),
+    prefixes: ["xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-"],
+    raw: /xox[abprs]-[0-9]+-[A-Za-z0-9-]{10,}/g,
     compact: /xox[abprs][0-9]{8,}[A-Za-z0-9]{10,}/g,
     acceptCompact: (match) => /[A-Za-z]/.test(match.slice(4)),
   },
   {
     // Live secret and restricted keys only: test-mode keys can't move money.
     kind: "stripe-key",
-    raw: new RegExp(`${START}(?:sk|rk)_live_[A-Za-z0-9]{20,}`, "g"),
+    prefixes: ["_live_"],
+    raw: /(?:sk|rk)_live_[A-Za-z0-9]{20,}/g,
     compact: /(?:sk|rk)live[A-Za-z0-9]{20,}/g,
   },
   {
     kind: "google-api-key",
-    raw: new RegExp(`${START}AIza[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])`, "g"),
+    prefixes: ["AIza"],
+    raw: /AIza[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])/g,
     compact: /AIza[A-Za-z0-9]{30,}/g,
   },
   {
     kind: "npm-token",
-    raw: new RegExp(`${START}npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])`, "g"),
+    prefixes: ["npm_"],
+    raw: /npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])/g,
     compact: /npm[A-Za-z0-9]{36}/g,
   },
   {
     // PyPI API tokens are macaroons whose first bytes encode the location "pypi.org"
     // (or "test.pypi.org"), hence the fixed base64 prefix.
     kind: "pypi-token",
-    raw: new RegExp(`${START}pypi-(?:AgEIcHlwaS5vcmc|AgENdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{40,}`, "g"),
+    prefixes: ["pypi-"],
+    raw: /pypi-(?:AgEIcHlwaS5vcmc|AgENdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{40,}/g,
     compact: /pypi(?:AgEIcHlwaS5vcmc|AgENdGVzdC5weXBpLm9yZw)[A-Za-z0-9]{40,}/g,
     acceptCompact: () => true,
   },
@@ -127,6 +140,7 @@ export const credentialPatterns: readonly CredentialPattern[] = [
     // The whole block when its END line is there (so redaction removes the key
     // material), else just the BEGIN line.
     kind: "private-key",
+    prefixes: ["PRIVATE KEY"],
     raw: /-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]{0,16384}?-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----)?/g,
     compact: /BEGIN[A-Z0-9]*PRIVATEKEY/g,
     acceptCompact: () => true,
@@ -135,7 +149,9 @@ export const credentialPatterns: readonly CredentialPattern[] = [
     // header.payload.signature, each base64url; the header is JSON starting with `{`
     // (base64 "ey" or "ew"), and `alg: none` tokens have an empty signature.
     kind: "jwt",
-    raw: new RegExp(`${START}e[wy][A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]*`, "g"),
+    // Base64 of `{"`, `{ `, `{\n`, `{\r\n` and `{\t`: how a JSON header starts.
+    prefixes: ["eyJ", "eyA", "ewo", "ew0", "ewk"],
+    raw: /e[wy][A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g,
     compact: undefined,
     accept: isJwt,
   },

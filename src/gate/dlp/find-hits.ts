@@ -15,20 +15,43 @@ export type FindHitsOptions = {
   decode: boolean;
 };
 
-/** Runs of base64/base32/hex characters long enough to hide a credential in. */
-const TOKEN_RUN = /[A-Za-z0-9+/_-]{16,}={0,2}/g;
+/** Tokens shorter than this are not decoded: 16 base64 characters are 12 bytes,
+ * less than any credential we look for. */
+const MIN_TOKEN = 16;
 /** By default, tokens longer than this are not decoded: a credential encodes to far
  * less, and a large blob (an inline image) would cost time for nothing. Held secrets
  * inside large blobs are still found through their precomputed aligned forms. */
 const MAX_DECODED_TOKEN = 4096;
 /** base64(hex(secret)) is found; deeper nesting is not worth the time. */
 const MAX_DEPTH = 2;
-const COMPACT_DELIMITER = /[.\-_/=&+,:\s]/;
+/** By default, at most this many pieces of a run are recombined (quadratic). */
+const MAX_PIECES = 16;
+
+// Character tables: a `charCodeAt` lookup is much cheaper than a regex per character,
+// and `matchAll` costs ~10 µs per call in Bun 1.3.14, so loops use `exec` or scan by hand.
+const TOKEN_CHARS = new Uint8Array(128);
+const ALNUM = new Uint8Array(128);
+const COMPACT_DELIMITERS = new Uint8Array(128);
+for (const char of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") {
+  ALNUM[char.charCodeAt(0)] = 1;
+  TOKEN_CHARS[char.charCodeAt(0)] = 1;
+}
+for (const char of "+/_-") TOKEN_CHARS[char.charCodeAt(0)] = 1;
+for (const char of ".-_/=&+,: \t\r\n") COMPACT_DELIMITERS[char.charCodeAt(0)] = 1;
+
+function followsAlnum(text: string, index: number): boolean {
+  const code = index > 0 ? text.charCodeAt(index - 1) : 128;
+  return code < 128 && ALNUM[code] === 1;
+}
 
 function patternHits(text: string, hits: Hit[]): void {
   for (const pattern of credentialPatterns) {
-    pattern.raw.lastIndex = 0;
-    for (const match of text.matchAll(pattern.raw)) {
+    if (!pattern.prefixes.some((prefix) => text.indexOf(prefix) !== -1)) continue;
+    const regex = pattern.raw;
+    regex.lastIndex = 0;
+    for (let match = regex.exec(text); match !== null; match = regex.exec(text)) {
+      if (match[0].length === 0) regex.lastIndex++;
+      if (pattern.kind !== "private-key" && followsAlnum(text, match.index)) continue;
       if (pattern.accept !== undefined && !pattern.accept(match[0])) continue;
       hits.push({ kind: pattern.kind, start: match.index, end: match.index + match[0].length });
     }
@@ -46,18 +69,21 @@ function substringHits(text: string, forms: readonly string[], hits: Hit[], map?
 }
 
 function compactHits(text: string, held: HeldSecretForms, hits: Hit[]): void {
-  let compacted = "";
+  const kept: string[] = [];
   const map: number[] = [];
   for (let i = 0; i < text.length; i++) {
-    const char = text[i] ?? "";
-    if (COMPACT_DELIMITER.test(char)) continue;
-    compacted += char;
+    const code = text.charCodeAt(i);
+    if (code < 128 && COMPACT_DELIMITERS[code] === 1) continue;
+    kept.push(text[i] ?? "");
     map.push(i);
   }
+  const compacted = kept.join("");
   for (const pattern of credentialPatterns) {
-    if (pattern.compact === undefined) continue;
+    const regex = pattern.compact;
+    if (regex === undefined) continue;
     const accept = pattern.acceptCompact ?? looksRandom;
-    for (const match of compacted.matchAll(pattern.compact)) {
+    regex.lastIndex = 0;
+    for (let match = regex.exec(compacted); match !== null; match = regex.exec(compacted)) {
       if (!accept(match[0])) continue;
       const last = match.index + match[0].length - 1;
       hits.push({ kind: pattern.kind, start: map[match.index] ?? 0, end: (map[last] ?? 0) + 1 });
@@ -66,32 +92,56 @@ function compactHits(text: string, held: HeldSecretForms, hits: Hit[]): void {
   substringHits(compacted, held.compact, hits, map);
 }
 
-/** By default, at most this many pieces of a run are recombined (quadratic). */
-const MAX_PIECES = 16;
-
 /**
- * Adds every contiguous range of `separator`-joined pieces of `run` that is long
- * enough to decode: standard base64 contains `/` and `+`, so `upload/<base64>/x`
- * must be tried as `<base64>` too, and `<base64 with a slash>` must not be cut at it.
+ * Adds contiguous ranges of `separator`-joined pieces of `run` long enough to decode.
+ * Standard base64 contains `/` and `+`, so `upload/<base64>/x` must be tried as
+ * `<base64>`, and a `<base64 with a slash>` must not be cut at it: for those, every
+ * range (when `all`). For `-` and `_` (in base64url, and in slugs and UUIDs, which
+ * are common and never decode) only the ranges that drop a prefix or a suffix, to
+ * un-glue `id-<token>` without paying a quadratic number of decodes per UUID.
  */
-function addSpans(run: string, runStart: number, separator: string, candidates: Map<string, number>): void {
-  const pieces = run.split(separator);
-  if (pieces.length > MAX_PIECES) {
-    let offset = 0;
-    for (const piece of pieces) {
-      if (piece.length >= 16) candidates.set(piece, runStart + offset);
-      offset += piece.length + 1;
+function addSpans(run: string, runStart: number, separator: string, all: boolean, candidates: Map<string, number>): void {
+  const starts = [0];
+  for (let at = run.indexOf(separator); at !== -1; at = run.indexOf(separator, at + 1)) starts.push(at + 1);
+  const count = starts.length;
+  // Piece i spans [starts[i], ends[i]); ends exclude the separator.
+  const endOf = (i: number): number => (i + 1 < count ? (starts[i + 1] ?? 0) - 1 : run.length);
+  const add = (from: number, to: number): void => {
+    if (to - from >= MIN_TOKEN && to - from < run.length) candidates.set(run.slice(from, to), runStart + from);
+  };
+  if (all && count <= MAX_PIECES) {
+    for (let first = 0; first < count; first++) {
+      for (let last = first; last < count; last++) add(starts[first] ?? 0, endOf(last));
     }
     return;
   }
-  let startOffset = 0;
-  for (let first = 0; first < pieces.length; first++) {
-    let joined = "";
-    for (let last = first; last < pieces.length; last++) {
-      joined = last === first ? (pieces[first] ?? "") : `${joined}${separator}${pieces[last] ?? ""}`;
-      if (joined.length >= 16 && joined.length < run.length) candidates.set(joined, runStart + startOffset);
+  for (let i = 0; i < count; i++) {
+    add(starts[i] ?? 0, run.length); // drop a prefix
+    add(0, endOf(i)); // drop a suffix
+    add(starts[i] ?? 0, endOf(i)); // a single piece
+  }
+}
+
+/** Calls `visit` with each run of base64/base32/hex characters (plus `=` padding) of
+ * at least {@link MIN_TOKEN} and at most {@link MAX_DECODED_TOKEN} characters. */
+function forEachTokenRun(text: string, visit: (run: string, start: number) => void): void {
+  let i = 0;
+  while (i < text.length) {
+    const code = text.charCodeAt(i);
+    if (code >= 128 || TOKEN_CHARS[code] !== 1) {
+      i++;
+      continue;
     }
-    startOffset += (pieces[first] ?? "").length + 1;
+    const start = i;
+    while (i < text.length) {
+      const next = text.charCodeAt(i);
+      if (next >= 128 || TOKEN_CHARS[next] !== 1) break;
+      i++;
+    }
+    let end = i;
+    while (end < text.length && end - i < 2 && text.charCodeAt(end) === 61) end++; // "=" padding
+    const length = end - start;
+    if (length >= MIN_TOKEN && length <= MAX_DECODED_TOKEN) visit(text.slice(start, end), start);
   }
 }
 
@@ -99,13 +149,12 @@ function decodedHits(text: string, options: FindHitsOptions, depth: number, hits
   // Decoded text is whatever the agent chose to encode, so a credential in it may be
   // glued to other characters: the boundary-free compact pass is what finds it there.
   const inner: FindHitsOptions = { ...options, compact: true };
-  for (const run of text.matchAll(TOKEN_RUN)) {
-    if (run[0].length > MAX_DECODED_TOKEN) continue;
+  forEachTokenRun(text, (run, runStart) => {
     // A run may glue a token to its neighbours (`v1/<base64>` in a path, `id-<hex>`),
     // which shifts the decoding; also try the pieces between those delimiters.
-    const candidates = new Map<string, number>([[run[0], run.index]]);
+    const candidates = new Map<string, number>([[run, runStart]]);
     for (const separator of ["/", "+", "-", "_"]) {
-      if (run[0].includes(separator)) addSpans(run[0], run.index, separator, candidates);
+      if (run.includes(separator)) addSpans(run, runStart, separator, separator === "/" || separator === "+", candidates);
     }
     for (const [candidate, start] of candidates) {
       for (const decoded of decodeToken(candidate)) {
@@ -114,7 +163,7 @@ function decodedHits(text: string, options: FindHitsOptions, depth: number, hits
         for (const hit of found) hits.push({ kind: hit.kind, start, end: start + candidate.length });
       }
     }
-  }
+  });
 }
 
 /**

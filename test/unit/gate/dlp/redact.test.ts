@@ -6,7 +6,7 @@ import { base32, fakeCredentials, FakeSource, percentAll } from "./fake-credenti
 
 const source = new FakeSource(11);
 const held = `held.${source.token(30)}`;
-const credentials = { ...fakeCredentials(3), "held-secret": held };
+const credentials: Record<string, string> = { ...fakeCredentials(3), "held-secret": held };
 const scanner = createScanner({ heldSecrets: [held] });
 
 /** No 10-character window of the secret, in raw or any encoding we sent, survives. */
@@ -44,12 +44,12 @@ for (const [kind, secret] of Object.entries(credentials)) {
 
 describe("redact keeps what is clean", () => {
   test("the rest of the path is kept around a raw key", () => {
-    const key = credentials["github-token"];
+    const key = credentials["github-token"] ?? "";
     expect(scanner.redact(`/repos/o/r/issues?token=${key}&page=2`)).toBe("/repos/o/r/issues?token=[REDACTED:github-token]&page=2");
   });
 
   test("a private key block is removed whole", () => {
-    const text = `before\n${credentials["private-key"]}\nafter`;
+    const text = `before\n${credentials["private-key"] ?? ""}\nafter`;
     expect(scanner.redact(text)).toBe("before\n[REDACTED:private-key]\nafter");
   });
 
