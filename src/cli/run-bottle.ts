@@ -21,6 +21,11 @@ export async function runBottle(context: CommandContext, backend: Backend, spec:
   const deps = backendDeps(context);
   const plan = await backend.prepare(spec, deps);
   await using bottle = await backend.launch(plan, deps);
+  // A signal that landed just as launch finished still means "stop": tear down, do not detach.
+  if (deps.signal?.aborted) {
+    context.stderr.write("bottle: interrupted: the bottle was torn down\n");
+    return ExitCode.cancelled;
+  }
   const summary = {
     identity: bottle.identity,
     backend: backend.name,

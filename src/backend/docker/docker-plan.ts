@@ -12,6 +12,8 @@ export interface DockerDetails {
   owner: string;
   names: DockerNames;
   runtime: DockerRuntime;
+  /** The /28s of the two networks (launch picks others if these turn out taken). */
+  subnets: { internal: string; egress: string };
   agentImage: ImagePlan;
   gateImage: GateImagePlan;
   gatePort: number;

@@ -9,6 +9,13 @@ function labels(details: DockerDetails, identity: string, role: Role): string[] 
   return labelArgs({ ...bottleLabels(identity, role), [LABEL.owner]: details.owner });
 }
 
+/** `docker network create` for one of a bottle's networks, on a given subnet. */
+export function networkCreate(details: DockerDetails, identity: string, which: "internal" | "egress", subnet: string): string[] {
+  // --internal: no route off the host; the gate is the agent's only way out.
+  const internal = which === "internal" ? ["--internal"] : [];
+  return ["docker", "network", "create", ...internal, "--subnet", subnet, ...labels(details, identity, "network"), details.names[which]];
+}
+
 /** The engine commands that create a bottle, each with the one that undoes it. */
 export interface LaunchCommands {
   internal: { create: string[]; remove: string[] };
@@ -28,12 +35,11 @@ export function launchCommands(details: DockerDetails, identity: string): Launch
   const runtime = details.runtime === "runc" ? [] : ["--runtime", details.runtime];
   return {
     internal: {
-      // --internal: no route off the host; the gate is the agent's only way out.
-      create: ["docker", "network", "create", "--internal", ...labels(details, identity, "network"), names.internal],
+      create: networkCreate(details, identity, "internal", details.subnets.internal),
       remove: ["docker", "network", "rm", names.internal],
     },
     egress: {
-      create: ["docker", "network", "create", ...labels(details, identity, "network"), names.egress],
+      create: networkCreate(details, identity, "egress", details.subnets.egress),
       remove: ["docker", "network", "rm", names.egress],
     },
     workspace: {

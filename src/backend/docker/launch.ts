@@ -1,4 +1,5 @@
 import { BottleError } from "../../core/errors.ts";
+import { failure } from "../../core/runner.ts";
 import { writeLiveMarker } from "../../core/live-marker.ts";
 import { ensurePrivateDir, removeDir, writeJson, writePrivateFile } from "../../core/state.ts";
 import type { Backend, BackendDeps, Bottle, BottleMetadata, Plan } from "../types.ts";
@@ -9,7 +10,8 @@ import { dockerDetails, type DockerDetails } from "./docker-plan.ts";
 import { gateConfig } from "./gate-config.ts";
 import { waitForGate } from "./gate-health.ts";
 import { ensureGateImage } from "./gate-image.ts";
-import { launchCommands, WORKSPACE } from "./launch-commands.ts";
+import { launchCommands, networkCreate, WORKSPACE } from "./launch-commands.ts";
+import { pickSubnet, subnetTaken } from "./subnet.ts";
 import { stateFiles } from "./prepare.ts";
 import { provision } from "./provision.ts";
 import { reapDead } from "./reap.ts";
@@ -81,9 +83,16 @@ export const launch: Backend["launch"] = async (plan, deps) => {
         if (!keepWorkspace) await quiet(commands.workspace.remove);
       });
     }
+    const network = async (which: "internal" | "egress") => {
+      let result = await runner.run(commands[which].create, { check: false });
+      for (let attempt = 0; result.exitCode !== 0 && subnetTaken(result.stderr) && attempt < 20; attempt++) {
+        result = await runner.run(networkCreate(details, spec.identity, which, pickSubnet(deps.env.BOTTLE_SUBNET_POOL)), { check: false });
+      }
+      if (result.exitCode !== 0) throw failure(result);
+    };
     await Promise.all([
-      runner.run(commands.internal.create),
-      runner.run(commands.egress.create),
+      network("internal"),
+      network("egress"),
       details.resume ? Promise.resolve() : runner.run(commands.workspace.create),
     ]);
     interrupted(signal);

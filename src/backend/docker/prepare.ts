@@ -13,6 +13,7 @@ import { gateImage } from "./gate-image.ts";
 import { launchCommands, launchOrder } from "./launch-commands.ts";
 import { dockerNames } from "./names.ts";
 import { resolveRuntime } from "./runtime.ts";
+import { pickSubnet } from "./subnet.ts";
 
 /** The files of a docker bottle inside its state folder. */
 export function stateFiles(stateDir: string) {
@@ -65,6 +66,7 @@ export const prepare: Backend["prepare"] = async (spec, deps) => {
     owner,
     names,
     runtime,
+    subnets: { internal: pickSubnet(deps.env.BOTTLE_SUBNET_POOL), egress: pickSubnet(deps.env.BOTTLE_SUBNET_POOL) },
     agentImage: agentImage(spec, deps.env),
     gateImage: gateImage(deps.env, deps.paths),
     gatePort: GATE_PORT,

@@ -43,3 +43,14 @@ describe("docker backend helpers", () => {
     expect(names.gate).toBe("a-bcdefghi-gate");
   });
 });
+
+describe("subnets", () => {
+  test("a /28 slot of the pool, aligned", async () => {
+    const { pickSubnet, subnetTaken } = await import("../../../../src/backend/docker/subnet.ts");
+    expect(pickSubnet("10.213.0.0/16", () => 0)).toBe("10.213.0.0/28");
+    expect(pickSubnet("10.213.0.0/16", () => 4095)).toBe("10.213.255.240/28");
+    expect(pickSubnet("192.168.50.7/24", () => 1)).toBe("192.168.50.16/28");
+    expect(() => pickSubnet("nonsense")).toThrow(BottleError);
+    expect(subnetTaken("Error response from daemon: Pool overlaps with other one on this address space")).toBe(true);
+  });
+});

@@ -1,0 +1,95 @@
+import { afterAll, expect, test } from "bun:test";
+import { processRunner } from "../../../../src/core/runner.ts";
+import { describeEngine } from "../../../helpers/engine.ts";
+import { bottle, bottleProcess, cliWorld, owned, type CliWorld } from "./cli.ts";
+import { busyboxImage } from "./fixtures.ts";
+
+const worlds: CliWorld[] = [];
+async function world(): Promise<CliWorld> {
+  await busyboxImage();
+  const made = await cliWorld("{}", process.env.BOTTLE_GATE_IMAGE ? { BOTTLE_GATE_IMAGE: process.env.BOTTLE_GATE_IMAGE } : {});
+  worlds.push(made);
+  return made;
+}
+
+// Whatever a failing test left, remove it: only objects this file's worlds own.
+afterAll(async () => {
+  for (const made of worlds) await bottle(made, ["cleanup", "--yes", "--all"]);
+}, 300_000);
+
+/** The progress lines launch prints, in order: one per stage. */
+const STAGES = ["preparing images", "creating networks", "starting the gate", "waiting for the gate", "provisioning"];
+
+describeEngine("docker faults", () => {
+  for (const stage of STAGES) {
+    test(`SIGINT while "${stage}" leaves nothing with the bottle's labels`, async () => {
+      const made = await world();
+      let sent = false;
+      // --cwd: provisioning copies a folder, so that stage lasts long enough to be hit.
+      const child = bottleProcess(made, ["start", "bbtest", "--detach", "--cwd"], (line) => {
+        if (!sent && line.startsWith(stage)) {
+          sent = true;
+          child.kill("SIGINT");
+        }
+      });
+      const result = await child.exited;
+      expect(sent).toBe(true);
+      expect(result.exitCode).toBe(130);
+      expect(result.stderr).toContain("interrupted");
+      expect(await owned(made)).toEqual([]);
+    }, 180_000);
+  }
+
+  test("kill -9 of the CLI, then `cleanup --yes`, leaves nothing", async () => {
+    const made = await world();
+    let killed = false;
+    // Killed once its containers exist; not during the prompt, whose `docker exec` would
+    // outlive the CLI holding this test's pipes open.
+    const child = bottleProcess(made, ["start", "bbtest", "--prompt", "sleep 120"], (line) => {
+      if (!killed && line.startsWith("waiting for the gate")) {
+        killed = true;
+        child.kill("SIGKILL");
+      }
+    });
+    const result = await child.exited;
+    expect(result.signal).toBe("SIGKILL");
+    expect((await owned(made)).length).toBeGreaterThan(0);
+    const listed = JSON.parse((await bottle(made, ["list", "--json"])).stdout) as { status: string }[];
+    expect(listed.map((entry) => entry.status)).toEqual(["orphaned"]);
+    const dry = await bottle(made, ["cleanup"]);
+    expect(dry.stdout).toContain("would remove container");
+    expect((await owned(made)).length).toBeGreaterThan(0);
+    const cleaned = await bottle(made, ["cleanup", "--yes"]);
+    expect(cleaned.exitCode).toBe(0);
+    expect(await owned(made)).toEqual([]);
+  }, 180_000);
+
+  test("ten parallel `start --detach` give ten distinct working bottles", async () => {
+    const made = await world();
+    const results = await Promise.all(Array.from({ length: 10 }, () => bottle(made, ["start", "bbtest", "--detach", "--json"])));
+    for (const result of results) expect({ exitCode: result.exitCode, stderr: result.stderr }).toMatchObject({ exitCode: 0 });
+    const started = results.map((result) => JSON.parse(result.stdout) as { identity: string; containers: string[] });
+    expect(new Set(started.map((entry) => entry.identity)).size).toBe(10);
+    for (const { containers } of started) {
+      const [gate, agent] = containers as [string, string];
+      // Working: the agent reaches its own gate over the internal network.
+      const probe = await processRunner.run(["docker", "exec", agent, "wget", "-Y", "off", "-q", "-O", "/dev/null", `http://${gate}:8080/healthz`], { check: false });
+      expect({ agent, exitCode: probe.exitCode, stderr: probe.stderr }).toMatchObject({ exitCode: 0 });
+    }
+    const listed = JSON.parse((await bottle(made, ["list", "--json"])).stdout) as { status: string }[];
+    expect(listed.filter((entry) => entry.status === "running").length).toBe(10);
+    for (const { identity } of started) expect((await bottle(made, ["stop", identity])).exitCode).toBe(0);
+    await bottle(made, ["cleanup", "--yes", "--all"]);
+    expect(await owned(made)).toEqual([]);
+  }, 600_000);
+
+  test("an engine that is not running gives a one-line error with the fix", async () => {
+    const made = await cliWorld("{}", { DOCKER_HOST: "unix:///nonexistent/docker.sock" });
+    const result = await bottle(made, ["start", "bbtest", "--detach"]);
+    expect(result.exitCode).toBe(1);
+    const lines = result.stderr.trim().split("\n");
+    expect(lines[0]).toMatch(/^bottle: the Docker engine is not running/);
+    expect(lines[1]).toMatch(/^  hint: start it/);
+    expect(lines.length).toBe(2);
+  }, 60_000);
+});
