@@ -1,0 +1,99 @@
+import { describe, expect, test } from "bun:test";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { guestEnvText } from "../../../../src/backend/smolmachines/guest-env.ts";
+import { cacheKey } from "../../../../src/backend/smolmachines/image-key.ts";
+import { guestExec } from "../../../../src/backend/smolmachines/machine-commands.ts";
+import { prepare } from "../../../../src/backend/smolmachines/prepare.ts";
+import { memoryMib, smolDetails } from "../../../../src/backend/smolmachines/smol-plan.ts";
+import type { StartSpec } from "../../../../src/backend/types.ts";
+import { bottlePaths } from "../../../../src/core/paths.ts";
+import { processRunner } from "../../../../src/core/runner.ts";
+import { defaultBottle } from "../../../../src/manifest/default-manifest.ts";
+import { recordingRunner } from "../../../helpers/recording-runner.ts";
+
+function spec(extra: Partial<StartSpec> = {}): StartSpec {
+  return {
+    identity: "claude-abcdefgh",
+    agentName: "claude",
+    agent: { image: "bottle-agent:test", command: ["claude"], skills: [], env: { GH_TOKEN: "${GH_TOKEN}" }, bottle: "default" },
+    bottleName: "default",
+    bottle: { ...defaultBottle(), resources: { cpus: 2.5, memory: "4g" } },
+    manifestDir: "/tmp",
+    copyFrom: undefined,
+    prompt: undefined,
+    env: { literal: { GIT_AUTHOR_NAME: "Bottle" }, forwarded: ["GH_TOKEN"] },
+    ...extra,
+  };
+}
+
+describe("smolmachines prepare (no engine, no smolvm)", () => {
+  const env = { HOME: "/home/u", CLAUDE_CODE_OAUTH_TOKEN: "sk-ant-oat01-secret-value", GH_TOKEN: "ghp_secretsecret" };
+
+  test("runs nothing, and plans the issue's exact machine create", async () => {
+    const { runner, calls } = recordingRunner();
+    const plan = await prepare(spec(), { runner, paths: bottlePaths(env), env, log: () => {} });
+    expect(calls).toEqual([]);
+    expect(Object.isFrozen(plan)).toBe(true);
+    const [gate, port, create, start] = plan.commands.map((argv) => [...argv]);
+    expect(gate).toContain("127.0.0.1::8080");
+    expect(gate!.slice(gate!.indexOf("--env"), gate!.indexOf("--env") + 2)).toEqual(["--env", "CLAUDE_CODE_OAUTH_TOKEN"]);
+    expect(port).toEqual(["docker", "port", "claude-abcdefgh-gate", "8080/tcp"]);
+    expect(create!.slice(0, 9)).toEqual([
+      "smolvm", "machine", "create", "--from", "<cache>/agent.smolmachine", "--name", "bottle-claude-abcdefgh", "--allow-cidr", "100.96.0.1/32",
+    ]);
+    const line = create!.join(" ");
+    expect(line).toContain("-e HTTPS_PROXY=http://100.96.0.1:<gate-port>");
+    expect(line).toContain("-e HTTP_PROXY=http://100.96.0.1:<gate-port>");
+    expect(line).toContain("-e NO_PROXY=100.96.0.1,localhost,127.0.0.1");
+    expect(line).toContain("-v /home/u/.local/state/bottle/claude-abcdefgh/workspace:/workspace");
+    // Whole CPUs (rounded up) and MiB: smolvm takes no fractions and has no --memory.
+    expect(line).toContain("--cpus 3 --mem 4096");
+    expect(line).not.toContain("--memory");
+    expect(start).toEqual(["smolvm", "machine", "start", "--name", "bottle-claude-abcdefgh"]);
+    // No secret value anywhere in the plan; literal values stay out of argv too.
+    const text = JSON.stringify(plan);
+    expect(text).not.toContain("sk-ant-oat01-secret-value");
+    expect(text).not.toContain("ghp_secretsecret");
+    expect(plan.commands.flat().join(" ")).not.toContain("Bottle");
+    expect(smolDetails(plan).forwarded).toEqual([{ key: "GH_TOKEN", from: "GH_TOKEN" }]);
+  });
+
+  test("an unset route secret is a clear error with the fix", async () => {
+    const { runner } = recordingRunner();
+    const run = prepare(spec(), { runner, paths: bottlePaths({ HOME: "/h" }), env: { HOME: "/h" }, log: () => {} });
+    await expect(run).rejects.toThrow(/routes inject CLAUDE_CODE_OAUTH_TOKEN, which is not set on the host/);
+  });
+});
+
+describe("smolmachines helpers", () => {
+  test("memoryMib reads the manifest's sizes, rounding up", () => {
+    expect(memoryMib("4g")).toBe(4096);
+    expect(memoryMib("512m")).toBe(512);
+    expect(memoryMib("1.5G")).toBe(1536);
+    expect(memoryMib("1000k")).toBe(1);
+    expect(memoryMib("1073741824")).toBe(1024);
+    expect(memoryMib(undefined)).toBeUndefined();
+  });
+
+  test("cacheKey is the first 16 hex digits of the image ID, and rejects anything else", () => {
+    expect(cacheKey(`sha256:${"0123456789abcdef".repeat(4)}`)).toBe("0123456789abcdef");
+    expect(() => cacheKey("bottle-agent:latest")).toThrow(/not an image ID/);
+  });
+
+  test("guestExec puts the command after --, with --name (never -n), and sources the env file", () => {
+    const argv = guestExec("bottle-x", ["claude", "-p", "hi"], { interactive: true, tty: true, workdir: "/workspace" });
+    expect(argv.slice(0, 10)).toEqual(["smolvm", "machine", "exec", "--name", "bottle-x", "-i", "-t", "-w", "/workspace", "--"]);
+    expect(argv.slice(-3)).toEqual(["claude", "-p", "hi"]);
+    expect(argv).not.toContain("-n");
+  });
+
+  test("the guest env file round-trips any value through sh, byte for byte", async () => {
+    const values = { A: "it's", B: "$HOME `id` $(id) \\ \"q\"", C: "", D: "line=1;x" };
+    const file = join(await mkdtemp(join(tmpdir(), "guest-env-")), "agent.env");
+    await writeFile(file, guestEnvText(values));
+    const result = await processRunner.run(["sh", "-c", `set -a; . ${file}; set +a; printf '%s\\n' "$A" "$B" "$C" "$D"`]);
+    expect(result.stdout).toBe(`${Object.values(values).join("\n")}\n`);
+  });
+});
