@@ -1,4 +1,5 @@
 import { locate, type Problem, type SourceDocument } from "../core/config-file.ts";
+import { parseCidr } from "../gate/egress/address.ts";
 
 type Mapping = Record<string, unknown>;
 
@@ -12,9 +13,9 @@ function entries(value: unknown): [string, unknown][] {
 
 /**
  * The rules a schema cannot say: references between agents and bottles, uniqueness
- * across list items, one Claude route per bottle, `prompt` vs `prompt_file`. Works on
- * the raw data so that these problems are reported together with the schema's, even
- * when other parts are malformed.
+ * across list items, one Claude route per bottle, CIDR blocks, `prompt` vs
+ * `prompt_file`. Works on the raw data so that these problems are reported together
+ * with the schema's, even when other parts are malformed.
  */
 export function checkManifest(source: SourceDocument): Problem[] {
   const problems: Problem[] = [];
@@ -43,6 +44,12 @@ export function checkManifest(source: SourceDocument): Problem[] {
   for (const [name, bottle] of entries(bottles)) {
     if (!isMapping(bottle)) continue;
     const egress = isMapping(bottle.egress) ? bottle.egress : {};
+    // The gate refuses a bad CIDR at startup; say so now, at the line that has it.
+    (Array.isArray(egress.allow_cidrs) ? egress.allow_cidrs : []).forEach((cidr: unknown, index) => {
+      if (typeof cidr === "string" && parseCidr(cidr) === undefined) {
+        at(["bottles", name, "egress", "allow_cidrs", index], `not a CIDR block: "${cidr}" (such as 10.0.0.0/8 or fd00::/8)`);
+      }
+    });
     const routes = Array.isArray(egress.routes) ? egress.routes : [];
     const routeNames = new Map<string, number>();
     let claude: { index: number; name: unknown } | undefined;

@@ -18,6 +18,19 @@ export const RouteSchema = v.strictObject({
   inject: v.optional(InjectSchema),
 });
 
+/**
+ * An allow/deny entry: `*` (every host), `*.example.com` (its subdomains), a host name,
+ * or an IP literal. A URL or `host:port` is refused here rather than silently never
+ * matching at the gate.
+ */
+export const HostPatternSchema = v.pipe(
+  v.string(),
+  v.regex(
+    /^(?:\*|(?:\*\.)?[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)*\.?|\[?[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*\]?)$/,
+    "not a host pattern: use a host name (github.com), *.github.com for its subdomains, an IP, or *",
+  ),
+);
+
 /** DLP: `block` refuses a request carrying a secret, `warn` logs and forwards, `off` skips scanning. */
 export const DlpSchema = v.strictObject({
   action: v.optional(v.picklist(["block", "warn", "off"], "block | warn | off"), "block"),
@@ -25,8 +38,8 @@ export const DlpSchema = v.strictObject({
 
 /** A bottle's egress policy, and the `egress` of a gate config: the same shape. */
 export const EgressSchema = v.strictObject({
-  allow: v.optional(v.array(v.string()), []),
-  deny: v.optional(v.array(v.string()), []),
+  allow: v.optional(v.array(HostPatternSchema), []),
+  deny: v.optional(v.array(HostPatternSchema), []),
   allow_cidrs: v.optional(v.array(v.string()), []),
   routes: v.optional(v.array(RouteSchema), []),
   dlp: v.optional(DlpSchema, { action: "block" }),
