@@ -38,10 +38,10 @@ export const DlpSchema = v.strictObject({
 
 /** A bottle's egress policy, and the `egress` of a gate config: the same shape. */
 export const EgressSchema = v.strictObject({
-  allow: v.optional(v.array(HostPatternSchema), []),
-  deny: v.optional(v.array(HostPatternSchema), []),
-  allow_cidrs: v.optional(v.array(v.string()), []),
-  routes: v.optional(v.array(RouteSchema), []),
+  allow: v.optional(v.pipe(v.array(HostPatternSchema), v.description("Hosts the agent may reach: github.com, *.github.com, or *.")), []),
+  deny: v.optional(v.pipe(v.array(HostPatternSchema), v.description("Hosts refused even when allowed.")), []),
+  allow_cidrs: v.optional(v.pipe(v.array(v.string()), v.description("Private address ranges the agent may reach, e.g. 10.1.0.0/16.")), []),
+  routes: v.optional(v.pipe(v.array(RouteSchema), v.description("Auth-injecting routes: http://gate:PORT/r/<name>/… → upstream.")), []),
   dlp: v.optional(DlpSchema, { action: "block" }),
 });
 

@@ -18,22 +18,41 @@ export const ImageSchema = v.union(
 
 /** One agent: what runs in the bottle and how. */
 export const AgentSchema = v.strictObject({
-  image: v.optional(ImageSchema, "default"),
-  command: v.optional(v.pipe(v.array(v.string()), v.minLength(1, "a command needs at least the program"))),
-  prompt: v.optional(v.string()),
-  prompt_file: v.optional(v.string()),
-  skills: v.optional(v.array(v.string()), []),
+  image: v.optional(
+    v.pipe(ImageSchema, v.description("`default` (bottle's agent image), an image reference, or { dockerfile, context } to build")),
+    "default",
+  ),
+  command: v.optional(
+    v.pipe(
+      v.array(v.string()),
+      v.minLength(1, "a command needs at least the program"),
+      v.description("The program and its arguments. By default, the image's command."),
+    ),
+  ),
+  prompt: v.optional(v.pipe(v.string(), v.description("A first prompt for the agent (not with prompt_file)."))),
+  prompt_file: v.optional(v.pipe(v.string(), v.description("A file holding the first prompt, relative to the manifest (not with prompt)."))),
+  skills: v.optional(v.pipe(v.array(v.string()), v.description("Skill folders for the agent, relative to the manifest.")), []),
   /** Literal values go to a 0600 env-file; `${VAR}` is forwarded from the host by name. */
-  env: v.optional(v.record(EnvNameSchema, EnvValueSchema), {}),
-  bottle: v.optional(NameSchema, "default"),
+  env: v.optional(
+    v.pipe(
+      v.record(EnvNameSchema, EnvValueSchema),
+      v.description("Agent environment: literal values (no newlines), or exactly ${NAME} to forward the host's NAME."),
+    ),
+    {},
+  ),
+  bottle: v.optional(v.pipe(NameSchema, v.description("The bottle this agent runs in.")), "default"),
 });
 
 /** A repo the git gate mirrors; pushes go upstream with a key only the gate reads. */
 export const GitRepoSchema = v.strictObject({
   name: NameSchema,
-  upstream: v.pipe(v.string(), v.minLength(1, "expected a git URL such as git@github.com:org/app.git")),
-  key: v.optional(v.string()),
-  push: v.optional(v.array(v.string()), []),
+  upstream: v.pipe(
+    v.string(),
+    v.minLength(1, "expected a git URL such as git@github.com:org/app.git"),
+    v.description("Where approved pushes go, e.g. git@github.com:org/app.git."),
+  ),
+  key: v.optional(v.pipe(v.string(), v.description("The SSH key for upstream; read by the gate only."))),
+  push: v.optional(v.pipe(v.array(v.string()), v.description("Ref patterns the agent may push, e.g. bottle/*.")), []),
 });
 
 /** Resource limits; memory like `512m`, `4g`. */
@@ -44,19 +63,25 @@ export const ResourcesSchema = v.strictObject({
 
 /** One bottle: the sandbox an agent runs in. */
 export const BottleSchema = v.strictObject({
-  runtime: v.optional(v.picklist(["auto", "runc", "runsc"], "auto | runc | runsc"), "auto"),
+  runtime: v.optional(
+    v.pipe(v.picklist(["auto", "runc", "runsc"], "auto | runc | runsc"), v.description("auto picks gVisor's runsc when the engine has it.")),
+    "auto",
+  ),
   resources: v.optional(ResourcesSchema, {}),
-  egress: v.optional(EgressSchema, {}),
-  git: v.optional(v.array(GitRepoSchema), []),
-  supervise: v.optional(v.boolean(), false),
+  egress: v.optional(v.pipe(EgressSchema, v.description("What the agent may reach, through the gate.")), {}),
+  git: v.optional(v.pipe(v.array(GitRepoSchema), v.description("Repos the gate's git server mirrors.")), []),
+  supervise: v.optional(v.pipe(v.boolean(), v.description("Let the agent ask a person for more capability.")), false),
 });
 
 /** The manifest, `bottle.yaml`. */
 export const ManifestSchema = v.strictObject({
-  version: v.literal(1, "unsupported version: this bottle reads version 1"),
-  agents: v.record(NameSchema, AgentSchema),
+  version: v.pipe(v.literal(1, "unsupported version: this bottle reads version 1"), v.description("The manifest format: 1.")),
+  agents: v.pipe(v.record(NameSchema, AgentSchema), v.description("Agents by name: what runs, and in which bottle.")),
   /** By default, `default` is the built-in default bottle (see default-manifest.ts). */
-  bottles: v.optional(v.record(NameSchema, BottleSchema), {}),
+  bottles: v.optional(
+    v.pipe(v.record(NameSchema, BottleSchema), v.description("Bottles by name; `default` is built in unless defined here.")),
+    {},
+  ),
 });
 
 export type Manifest = v.InferOutput<typeof ManifestSchema>;

@@ -14,7 +14,8 @@ describe("manifestJsonSchema", () => {
     expect(schema.$schema).toBe("http://json-schema.org/draft-07/schema#");
     expect(schema.required).toEqual(["version", "agents"]);
     expect(schema.additionalProperties).toBe(false);
-    expect(schema.properties.version).toEqual({ const: 1 });
+    expect(schema.properties.version).toMatchObject({ const: 1 });
+    expect(schema.properties.agents.description).toContain("Agents by name");
     const bottle = schema.properties.bottles.additionalProperties;
     expect(bottle.properties.runtime.enum).toEqual(["auto", "runc", "runsc"]);
     const env = schema.properties.agents.additionalProperties.properties.env.additionalProperties;
