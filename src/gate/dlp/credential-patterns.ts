@@ -2,6 +2,9 @@
  * The credential formats the scanner knows, each derived from the provider's
  * documented token format. Every pattern has two regexes:
  *
+ * Quantifiers are bounded (no `{n,}`): an unbounded class followed by more pattern
+ * backtracks quadratically on hostile input such as "sk-" repeated 300,000 times.
+ *
  * - `raw` runs on text as it is (and on decoded forms of it), only when one of its
  *   literal `prefixes` occurs (an `indexOf` is ~10× cheaper than the regex on a large
  *   body). A match must not follow a letter or digit, checked in code rather than
@@ -24,6 +27,8 @@ export type CredentialPattern = {
   compact: RegExp | undefined;
   /** Extra check on a raw match (e.g. a JWT header must decode to JSON with `alg`). */
   accept?: (match: string) => boolean;
+  /** Where a raw hit really ends, when the regex only finds its start. */
+  extendEnd?: (text: string, end: number, memo: { endLine?: number }) => number;
   /** Extra check on a compact match; by default {@link looksRandom}. */
   acceptCompact?: (match: string) => boolean;
 };
@@ -62,20 +67,34 @@ function isCompactAwsKey(match: string): boolean {
   return /^[A-Z2-7]{16}$/.test(body) && /[2-7]/.test(body);
 }
 
+/** By default, a private key block longer than this is redacted only up to here. */
+const MAX_PRIVATE_KEY_BLOCK = 16384;
+
+/** The end of the `-----END … PRIVATE KEY-----` line after a BEGIN line, if near.
+ * `memo` keeps the last END position for one text: without it, a body of thousands
+ * of BEGIN lines and no END would be searched to its end once per line. */
+function privateKeyBlockEnd(text: string, end: number, memo: { endLine?: number }): number {
+  if (memo.endLine === undefined || (memo.endLine !== -1 && memo.endLine < end)) memo.endLine = text.indexOf("-----END", end);
+  const endLine = memo.endLine;
+  if (endLine === -1 || endLine - end > MAX_PRIVATE_KEY_BLOCK) return end;
+  const close = text.indexOf("-----", endLine + 8);
+  return close === -1 || close - endLine > 64 ? end : close + 5;
+}
+
 /** All known credential formats, most specific first (Anthropic before OpenAI). */
 export const credentialPatterns: readonly CredentialPattern[] = [
   {
     // sk-ant-api03-…, sk-ant-admin01-…, sk-ant-oat01-… (OAuth) followed by ~90 chars.
     kind: "anthropic-key",
     prefixes: ["sk-ant-"],
-    raw: /sk-ant-[a-z]{2,8}[0-9]{2}-[A-Za-z0-9_-]{32,}/g,
-    compact: /skant[a-z]{2,8}[0-9]{2}[A-Za-z0-9]{32,}/g,
+    raw: /sk-ant-[a-z]{2,8}[0-9]{2}-[A-Za-z0-9_-]{32,256}/g,
+    compact: /skant[a-z]{2,8}[0-9]{2}[A-Za-z0-9]{32,256}/g,
   },
   {
     kind: "openai-key",
     prefixes: ["sk-"],
-    raw: /sk-(?!ant-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/g,
-    compact: /sk(?:proj|svcacct|admin)?[A-Za-z0-9]{8,}T3BlbkFJ[A-Za-z0-9]{8,}/g,
+    raw: /sk-(?!ant-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,256}/g,
+    compact: /sk(?:proj|svcacct|admin)?[A-Za-z0-9]{8,160}T3BlbkFJ[A-Za-z0-9]{8,160}/g,
     accept: isOpenAiKey,
     acceptCompact: () => true,
   },
@@ -91,35 +110,35 @@ export const credentialPatterns: readonly CredentialPattern[] = [
     // Classic tokens ghp_/gho_/ghu_/ghs_/ghr_ + 36 base62; fine-grained github_pat_22_59.
     kind: "github-token",
     prefixes: ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"],
-    raw: /(?:gh[pousr]_[A-Za-z0-9]{36}(?![A-Za-z0-9])|github_pat_[A-Za-z0-9_]{40,})/g,
-    compact: /(?:gh[pousr][A-Za-z0-9]{36}|githubpat[A-Za-z0-9]{40,})/g,
+    raw: /(?:gh[pousr]_[A-Za-z0-9]{36}(?![A-Za-z0-9])|github_pat_[A-Za-z0-9_]{40,255})/g,
+    compact: /(?:gh[pousr][A-Za-z0-9]{36}|githubpat[A-Za-z0-9]{40,255})/g,
   },
   {
     kind: "gitlab-token",
     prefixes: ["glpat-"],
-    raw: /glpat-[A-Za-z0-9_.-]{20,}/g,
-    compact: /glpat[A-Za-z0-9]{20,}/g,
+    raw: /glpat-[A-Za-z0-9_.-]{20,128}/g,
+    compact: /glpat[A-Za-z0-9]{20,128}/g,
   },
   {
     // xoxb- (bot), xoxp- (user), xoxa-/xoxr- (app/refresh), xoxs- (session): dash-separated.
     kind: "slack-token",
     prefixes: ["xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-"],
-    raw: /xox[abprs]-[0-9]+-[A-Za-z0-9-]{10,}/g,
-    compact: /xox[abprs][0-9]{8,}[A-Za-z0-9]{10,}/g,
+    raw: /xox[abprs]-[0-9]{1,20}-[A-Za-z0-9-]{10,256}/g,
+    compact: /xox[abprs][0-9]{8,60}[A-Za-z0-9]{10,256}/g,
     acceptCompact: (match) => /[A-Za-z]/.test(match.slice(4)),
   },
   {
     // Live secret and restricted keys only: test-mode keys can't move money.
     kind: "stripe-key",
     prefixes: ["_live_"],
-    raw: /(?:sk|rk)_live_[A-Za-z0-9]{20,}/g,
-    compact: /(?:sk|rk)live[A-Za-z0-9]{20,}/g,
+    raw: /(?:sk|rk)_live_[A-Za-z0-9]{20,256}/g,
+    compact: /(?:sk|rk)live[A-Za-z0-9]{20,256}/g,
   },
   {
     kind: "google-api-key",
     prefixes: ["AIza"],
     raw: /AIza[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])/g,
-    compact: /AIza[A-Za-z0-9]{30,}/g,
+    compact: /AIza[A-Za-z0-9]{30,40}/g,
   },
   {
     kind: "npm-token",
@@ -132,17 +151,19 @@ export const credentialPatterns: readonly CredentialPattern[] = [
     // (or "test.pypi.org"), hence the fixed base64 prefix.
     kind: "pypi-token",
     prefixes: ["pypi-"],
-    raw: /pypi-(?:AgEIcHlwaS5vcmc|AgENdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{40,}/g,
-    compact: /pypi(?:AgEIcHlwaS5vcmc|AgENdGVzdC5weXBpLm9yZw)[A-Za-z0-9]{40,}/g,
+    raw: /pypi-(?:AgEIcHlwaS5vcmc|AgENdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{40,512}/g,
+    compact: /pypi(?:AgEIcHlwaS5vcmc|AgENdGVzdC5weXBpLm9yZw)[A-Za-z0-9]{40,512}/g,
     acceptCompact: () => true,
   },
   {
-    // The whole block when its END line is there (so redaction removes the key
-    // material), else just the BEGIN line.
+    // The BEGIN line; `extendEnd` stretches the hit over the block to its END line
+    // (so redaction removes the key material). Doing that with a lazy `[\s\S]*?` in
+    // the regex costs seconds on a body of repeated BEGIN lines.
     kind: "private-key",
     prefixes: ["PRIVATE KEY"],
-    raw: /-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]{0,16384}?-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----)?/g,
-    compact: /BEGIN[A-Z0-9]*PRIVATEKEY/g,
+    raw: /-----BEGIN[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----/g,
+    extendEnd: privateKeyBlockEnd,
+    compact: /BEGIN[A-Z0-9]{0,40}PRIVATEKEY/g,
     acceptCompact: () => true,
   },
   {
@@ -151,7 +172,7 @@ export const credentialPatterns: readonly CredentialPattern[] = [
     kind: "jwt",
     // Base64 of `{"`, `{ `, `{\n`, `{\r\n` and `{\t`: how a JSON header starts.
     prefixes: ["eyJ", "eyA", "ewo", "ew0", "ewk"],
-    raw: /e[wy][A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g,
+    raw: /e[wy][A-Za-z0-9_-]{8,2048}\.[A-Za-z0-9_-]{8,8192}\.[A-Za-z0-9_-]{0,2048}/g,
     compact: undefined,
     accept: isJwt,
   },

@@ -48,12 +48,14 @@ function patternHits(text: string, hits: Hit[]): void {
   for (const pattern of credentialPatterns) {
     if (!pattern.prefixes.some((prefix) => text.indexOf(prefix) !== -1)) continue;
     const regex = pattern.raw;
+    const memo = {};
     regex.lastIndex = 0;
     for (let match = regex.exec(text); match !== null; match = regex.exec(text)) {
       if (match[0].length === 0) regex.lastIndex++;
       if (pattern.kind !== "private-key" && followsAlnum(text, match.index)) continue;
       if (pattern.accept !== undefined && !pattern.accept(match[0])) continue;
-      hits.push({ kind: pattern.kind, start: match.index, end: match.index + match[0].length });
+      const end = match.index + match[0].length;
+      hits.push({ kind: pattern.kind, start: match.index, end: pattern.extendEnd?.(text, end, memo) ?? end });
     }
   }
 }
@@ -116,9 +118,12 @@ function addSpans(run: string, runStart: number, separator: string, all: boolean
     return;
   }
   for (let i = 0; i < count; i++) {
-    add(starts[i] ?? 0, run.length); // drop a prefix
-    add(0, endOf(i)); // drop a suffix
-    add(starts[i] ?? 0, endOf(i)); // a single piece
+    // Empty pieces (`----` in a banner) would only repeat the same text shifted.
+    if (starts[i] !== endOf(i)) {
+      add(starts[i] ?? 0, run.length); // drop a prefix
+      add(0, endOf(i)); // drop a suffix
+      add(starts[i] ?? 0, endOf(i)); // a single piece
+    }
   }
 }
 
