@@ -99,7 +99,8 @@ export async function connectTunnel(context: GateContext, req: IncomingMessage, 
   upstream.on("close", () => {
     clearTimeout(connectTimer);
     if (!established) return;
-    client.end();
+    // Bun 1.3.14 may never emit 'close' on a server socket we only end(): destroy it once the data is flushed.
+    client.end(() => client.destroy());
     setTimeout(() => client.destroy(), CLOSE_GRACE_MS).unref();
   });
   client.on("close", () => {

@@ -1,7 +1,6 @@
-import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from "node:http";
-import https from "node:https";
-import { endToEndHeaders } from "./headers.ts";
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import type { BodyPrefix } from "./read-body-prefix.ts";
+import { endToEndHeaders } from "./headers.ts";
 import { respond } from "./respond.ts";
 
 /** Where a request goes: a checked address, never a name to resolve again. */
@@ -25,79 +24,124 @@ export interface RelayResult {
   failure?: string;
 }
 
-/** By default, an upstream silent for 5 minutes is given up (SSE streams send pings well within). */
-const IDLE_MS = 5 * 60_000;
+/**
+ * The request body as a stream that pulls from the client only as fast as the
+ * upstream takes it (the client socket is paused in between), after the prefix DLP
+ * already read.
+ */
+function bodyStream(req: IncomingMessage, prefix: BodyPrefix | undefined, count: (bytes: number) => void): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        if (prefix !== undefined && prefix.prefix.length > 0) controller.enqueue(new Uint8Array(prefix.prefix));
+        if (prefix?.complete) return controller.close();
+        req.on("data", (chunk: Buffer) => {
+          count(chunk.length);
+          controller.enqueue(new Uint8Array(chunk));
+          if ((controller.desiredSize ?? 1) <= 0) req.pause();
+        });
+        req.on("end", () => controller.close());
+        req.on("error", (error) => controller.error(error));
+      },
+      pull() {
+        req.resume();
+      },
+      cancel() {
+        req.destroy();
+      },
+    },
+    { highWaterMark: 4 },
+  );
+}
 
-// Upstream connections are reused across clients: a forward proxy's latency is mostly
-// connection setup otherwise.
-const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256 });
+/** Headers for fetch: repeated values joined, as HTTP allows for every header but set-cookie (a response header). */
+function requestHeaders(headers: OutgoingHttpHeaders): Headers {
+  const out = new Headers();
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    for (const item of Array.isArray(value) ? value : [value]) out.append(name, String(item));
+  }
+  // fetch would otherwise ask for gzip on the client's behalf and, with decompress off,
+  // hand it a compressed body it never asked for.
+  if (!out.has("accept-encoding")) out.set("accept-encoding", "identity");
+  return out;
+}
+
+/** Waits until the response can take more, so a slow client slows the upstream read instead of filling memory. */
+function writeWithBackpressure(res: ServerResponse, chunk: Uint8Array): Promise<void> | undefined {
+  if (res.write(chunk)) return undefined;
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
+  });
+}
 
 /**
- * Sends the request upstream and streams the response back as it arrives (pipes both
- * ways, so a slow side slows the other instead of filling memory). `body` is the
- * prefix DLP already read; the rest of the body, if any, follows from `req`.
+ * Sends the request to the checked address and streams the response back chunk by
+ * chunk as it arrives (server-sent events are not buffered). Uses fetch: Bun 1.3.14's
+ * `node:http` client loses or stalls multi-megabyte piped request bodies, fetch with
+ * a streamed body does not. `decompress: false` and `redirect: "manual"` keep it a
+ * faithful proxy: bytes and redirects reach the client as the upstream sent them.
  */
-export function relayUpstream(req: IncomingMessage, res: ServerResponse, target: UpstreamTarget, body: BodyPrefix | undefined): Promise<RelayResult> {
-  return new Promise((resolve) => {
-    const result: RelayResult = { status: 0, bytesUp: body?.prefix.length ?? 0, bytesDown: 0 };
-    let settled = false;
-    const settle = (failure?: string) => {
-      if (settled) return;
-      settled = true;
-      if (failure !== undefined) result.failure = failure;
-      resolve(result);
-    };
-    const secure = target.protocol === "https:";
-    const options: https.RequestOptions = {
-      host: target.address,
-      port: target.port,
-      method: target.method,
-      path: target.path,
-      headers: target.headers,
-      agent: secure ? httpsAgent : httpAgent,
-      timeout: IDLE_MS,
-    };
-    // SNI carries names only; for an IP-literal upstream the certificate is checked against the IP.
-    if (secure && !/^[\d.]+$|:/.test(target.servername)) options.servername = target.servername;
-    const upstream = (secure ? https : http).request(options);
+export async function relayUpstream(req: IncomingMessage, res: ServerResponse, target: UpstreamTarget, body: BodyPrefix | undefined): Promise<RelayResult> {
+  const result: RelayResult = { status: 0, bytesUp: body?.prefix.length ?? 0, bytesDown: 0 };
+  const host = target.address.includes(":") ? `[${target.address}]` : target.address;
+  const url = `${target.protocol}//${host}:${target.port}${target.path}`;
+  const abort = new AbortController();
+  const onClose = () => {
+    if (!res.writableFinished) abort.abort();
+  };
+  res.on("close", onClose);
+  const method = target.method.toUpperCase();
+  const hasBody = body !== undefined || (method !== "GET" && method !== "HEAD" && (req.headers["content-length"] !== undefined || req.headers["transfer-encoding"] !== undefined));
 
-    upstream.on("response", (upstreamRes) => {
-      result.status = upstreamRes.statusCode ?? 502;
-      res.writeHead(result.status, upstreamRes.statusMessage, endToEndHeaders(upstreamRes.rawHeaders));
-      // Send the headers now: an event stream's client waits on them before the first event.
-      res.flushHeaders();
-      upstreamRes.on("data", (chunk: Buffer) => (result.bytesDown += chunk.length));
-      upstreamRes.on("end", () => settle());
-      upstreamRes.on("error", () => {
-        res.destroy();
-        settle("upstream-broke-off");
-      });
-      upstreamRes.pipe(res);
-    });
-    upstream.on("timeout", () => upstream.destroy(new Error("upstream idle timeout")));
-    upstream.on("error", (error) => {
-      if (!res.headersSent) respond(res, 502, `bottle gate: upstream ${target.servername} failed: ${error.message}`);
-      else res.destroy();
-      settle("upstream-failure");
-    });
-    // The client went away mid-exchange: stop talking to the upstream too.
-    res.on("close", () => {
-      if (!res.writableFinished) {
-        upstream.destroy();
-        settle("client-closed");
-      }
-    });
+  let upstream: Response;
+  try {
+    upstream = await fetch(url, {
+      method,
+      headers: requestHeaders(target.headers),
+      body: hasBody ? bodyStream(req, body, (bytes) => (result.bytesUp += bytes)) : undefined,
+      duplex: "half",
+      redirect: "manual",
+      decompress: false,
+      signal: abort.signal,
+      // The certificate must match the name the client asked for, not the pinned address.
+      tls: target.protocol === "https:" ? { serverName: target.servername } : undefined,
+    } as RequestInit);
+  } catch (error) {
+    res.off("close", onClose);
+    if (abort.signal.aborted) return { ...result, failure: "client-closed" };
+    respond(res, 502, `bottle gate: upstream ${target.servername} failed: ${(error as Error).message}`);
+    return { ...result, failure: "upstream-failure" };
+  }
 
-    req.on("data", (chunk: Buffer) => (result.bytesUp += chunk.length));
-    if (body !== undefined) {
-      if (body.prefix.length > 0) upstream.write(body.prefix);
-      if (body.complete) {
-        upstream.end();
-        return;
+  result.status = upstream.status;
+  const raw: string[] = [];
+  for (const [name, value] of upstream.headers) if (name !== "set-cookie") raw.push(name, value);
+  for (const cookie of upstream.headers.getSetCookie()) raw.push("set-cookie", cookie);
+  // fetch has already undone the framing; node re-frames (chunked or content-length) itself.
+  res.writeHead(upstream.status, upstream.statusText, endToEndHeaders(raw));
+  // Send the headers now: an event stream's client waits on them before the first event.
+  res.flushHeaders();
+  try {
+    if (upstream.body !== null) {
+      for await (const chunk of upstream.body) {
+        result.bytesDown += chunk.length;
+        await writeWithBackpressure(res, chunk);
+        if (res.destroyed) break;
       }
     }
-    req.pipe(upstream);
-    req.resume();
-  });
+    res.end();
+  } catch {
+    res.destroy();
+    result.failure = abort.signal.aborted ? "client-closed" : "upstream-broke-off";
+  } finally {
+    res.off("close", onClose);
+  }
+  return result;
 }
