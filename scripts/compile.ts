@@ -33,6 +33,9 @@ export function compileArgv(options: CompileOptions, bun: string = process.execP
     "--no-compile-autoload-dotenv",
     "--no-compile-autoload-bunfig",
     "--minify",
+    // Chunks per lazily loaded command: without it Bun 1.3.14 evaluates every command's
+    // imports (node:http, node:net, streams) at startup, doubling `bottle --version`.
+    "--splitting",
     ...(options.target === undefined ? [] : [`--target=${options.target}`]),
     `--outfile=${options.outfile}`,
     ENTRY,

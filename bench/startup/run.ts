@@ -7,7 +7,7 @@
  */
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { processRunner } from "../../src/core/runner.ts";
@@ -23,10 +23,12 @@ interface Subject {
   argv: string[];
 }
 
-/** Wall-clock times of one subject, in milliseconds. */
+/** Wall-clock times of one subject, in milliseconds, and its mean CPU time when known. */
 interface Sample {
   label: string;
   times: number[];
+  /** Mean user + system CPU per run: unlike wall time, barely moved by other load. */
+  cpu?: number;
 }
 
 /** The q-quantile of sorted values, interpolating between neighbours. */
@@ -48,8 +50,12 @@ async function withHyperfine(subjects: Subject[]): Promise<Sample[]> {
     ["hyperfine", "-N", "--warmup", "5", "--runs", String(runs), "--export-json", out, ...subjects.map((s) => s.argv.join(" "))],
     { stdio: "inherit", timeoutMs: 1_800_000 },
   );
-  const json = JSON.parse(await readFile(out, "utf8")) as { results: { times: number[] }[] };
-  return json.results.map((result, index) => ({ label: subjects[index]!.label, times: result.times.map((s) => s * 1000) }));
+  const json = JSON.parse(await readFile(out, "utf8")) as { results: { times: number[]; user: number; system: number }[] };
+  return json.results.map((result, index) => ({
+    label: subjects[index]!.label,
+    times: result.times.map((seconds) => seconds * 1000),
+    cpu: (result.user + result.system) * 1000,
+  }));
 }
 
 async function withLoop(subjects: Subject[]): Promise<Sample[]> {
@@ -75,19 +81,23 @@ const subjects: Subject[] = [
 const tool = (await haveHyperfine()) ? "hyperfine -N" : "a timing loop in bun";
 const samples = tool.startsWith("hyperfine") ? await withHyperfine(subjects) : await withLoop(subjects);
 
-const rows = samples.map(({ label, times }) => {
+const rows = samples.map(({ label, times, cpu }) => {
   const sorted = times.toSorted((a, b) => a - b);
-  return `| ${label} | ${quantile(sorted, 0.5).toFixed(1)} | ${quantile(sorted, 0.9).toFixed(1)} | ${sorted.length} |`;
+  const ms = (value: number) => value.toFixed(1);
+  return `| ${label} | ${ms(quantile(sorted, 0.5))} | ${ms(quantile(sorted, 0.9))} | ${cpu === undefined ? "–" : ms(cpu)} | ${sorted.length} |`;
 });
+const [load1] = loadavg();
 const cpu = cpus()[0]?.model ?? "unknown CPU";
 const report = [
   "# Startup benchmark",
   "",
   `Measured ${new Date().toISOString().slice(0, 10)} with ${tool}, ${runs} runs after 5 warm-ups, on ${cpus().length} × ${cpu}`,
-  `(${process.platform}-${process.arch}, Bun ${Bun.version}). Re-run: \`bun bench/startup/run.ts\`.`,
+  `(${process.platform}-${process.arch}, Bun ${Bun.version}), load average ${load1?.toFixed(1)} at the end.`,
+  "Wall times include waiting for a CPU on a busy machine; the CPU column (user + system) does not.",
+  "Re-run: `bun bench/startup/run.ts`.",
   "",
-  "| command | median (ms) | p90 (ms) | runs |",
-  "|---|---:|---:|---:|",
+  "| command | median (ms) | p90 (ms) | CPU, mean (ms) | runs |",
+  "|---|---:|---:|---:|---:|",
   ...rows,
   "",
 ].join("\n");
