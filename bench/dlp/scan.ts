@@ -71,6 +71,19 @@ measure("scanHostname (api.github.com)", () => scanner.scanHostname("api.github.
 measure("scanHostname (3-label CDN host)", () => scanner.scanHostname("ec2-54-12-34-56.compute-1.amazonaws.com"));
 measure("redact (typical path)", () => scanner.redact("/repos/owner/repo/commits?per_page=100&page=2"));
 measure("createScanner (3 held secrets)", () => createScanner({ heldSecrets }));
+// Hostile inputs (1 MiB each): repeated prefixes that make naive regexes backtrack.
+const hostile: Record<string, string> = {
+  "BEGIN PRIVATE KEY lines": "-----BEGIN PRIVATE KEY-----\n".repeat(37_450),
+  '"sk-" repeated': "sk-".repeat(349_525),
+  "JWT-like fragments": "eyJhbGciOiJIUzI1.".repeat(61_680),
+  "%25 repeated": "%25".repeat(349_525),
+};
+for (const [name, text] of Object.entries(hostile)) {
+  const bytes = new TextEncoder().encode(text);
+  measure(`scanBody (1 MiB hostile: ${name})`, () => scanner.scanBody(bytes, "text/plain"));
+  const path = `http://x.example/${text.slice(0, 64 * 1024)}`;
+  measure(`scanUrl (64 KiB hostile: ${name})`, () => scanner.scanUrl(path));
+}
 // Reference point for a loaded machine: how long the runtime itself takes to parse the body.
 const bodyText = new TextDecoder().decode(body);
 measure("reference: JSON.parse (same 64 KiB body)", () => JSON.parse(bodyText));

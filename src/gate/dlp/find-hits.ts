@@ -150,7 +150,26 @@ function forEachTokenRun(text: string, visit: (run: string, start: number) => vo
   }
 }
 
-function decodedHits(text: string, options: FindHitsOptions, depth: number, hits: Hit[]): void {
+/** Kinds found inside each decoded candidate token, per top-level scan: a body that
+ * repeats one token thousands of times is decoded and scanned once. */
+type DecodedCache = Map<string, string[]>;
+
+function decodedKinds(candidate: string, inner: FindHitsOptions, depth: number, cache: DecodedCache): string[] {
+  // Keyed by depth too: a token met deeper is scanned less deeply.
+  const key = `${depth}:${candidate}`;
+  const cached = cache.get(key);
+  if (cached !== undefined) return cached;
+  const kinds: string[] = [];
+  for (const decoded of decodeToken(candidate)) {
+    const found = findHits(decoded, inner, depth + 1, cache);
+    if (decoded.includes("%")) found.push(...findHits(percentDecodeOnce(decoded, false), inner, depth + 1, cache));
+    for (const hit of found) if (!kinds.includes(hit.kind)) kinds.push(hit.kind);
+  }
+  cache.set(key, kinds);
+  return kinds;
+}
+
+function decodedHits(text: string, options: FindHitsOptions, depth: number, hits: Hit[], cache: DecodedCache): void {
   // Decoded text is whatever the agent chose to encode, so a credential in it may be
   // glued to other characters: the boundary-free compact pass is what finds it there.
   const inner: FindHitsOptions = { ...options, compact: true };
@@ -162,11 +181,7 @@ function decodedHits(text: string, options: FindHitsOptions, depth: number, hits
       if (run.includes(separator)) addSpans(run, runStart, separator, separator === "/" || separator === "+", candidates);
     }
     for (const [candidate, start] of candidates) {
-      for (const decoded of decodeToken(candidate)) {
-        const found = findHits(decoded, inner, depth + 1);
-        if (decoded.includes("%")) found.push(...findHits(percentDecodeOnce(decoded, false), inner, depth + 1));
-        for (const hit of found) hits.push({ kind: hit.kind, start, end: start + candidate.length });
-      }
+      for (const kind of decodedKinds(candidate, inner, depth, cache)) hits.push({ kind, start, end: start + candidate.length });
     }
   });
 }
@@ -176,11 +191,11 @@ function decodedHits(text: string, options: FindHitsOptions, depth: number, hits
  * precomputed encoding, optionally inside decodable tokens and across delimiters.
  * Spans index into `text` (a decoded token's hit covers the whole token).
  */
-export function findHits(text: string, options: FindHitsOptions, depth = 0): Hit[] {
+export function findHits(text: string, options: FindHitsOptions, depth = 0, cache: DecodedCache = new Map()): Hit[] {
   const hits: Hit[] = [];
   patternHits(text, hits);
   substringHits(text, options.held.exact, hits);
   if (options.compact) compactHits(text, options.held, hits);
-  if (options.decode && depth < MAX_DEPTH) decodedHits(text, options, depth, hits);
+  if (options.decode && depth < MAX_DEPTH) decodedHits(text, options, depth, hits, cache);
   return hits;
 }
