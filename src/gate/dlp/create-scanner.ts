@@ -16,8 +16,8 @@ export type Finding = {
    * `private-key`, `jwt`, `held-secret`, `high-entropy-label` or `encoded-label`. */
   kind: string;
   /** `url.path`, `url.query`, `url.userinfo`, `url.fragment`, `header:<lower-case
-   * name>` (`header:[REDACTED]` when the name itself holds a secret), `body` or
-   * `hostname`. */
+   * name>` (`header:[REDACTED]` when the name holds a secret or is not a plain name
+   * of up to 64 letters, digits and dashes), `body` or `hostname`. */
   where: string;
 };
 
@@ -94,11 +94,13 @@ export function createScanner(options: ScannerOptions): Scanner {
     scanHeaders(headers) {
       const out = new Findings();
       for (const [name, value] of headers) {
-        // The name is the agent's to choose too: if it carries a secret, the
+        // The name is the agent's to choose too: if it carries a secret, or is not
+        // shaped like a header name (where a piece of a split key could hide), the
         // finding's `where` must not repeat it.
         const nameFindings = new Findings();
         scanForms(name, "header:[REDACTED]", text, nameFindings);
-        const where = nameFindings.list.length > 0 ? "header:[REDACTED]" : `header:${name.toLowerCase()}`;
+        const plainName = nameFindings.list.length === 0 && /^[A-Za-z0-9-]{1,64}$/.test(name);
+        const where = plainName ? `header:${name.toLowerCase()}` : "header:[REDACTED]";
         for (const finding of nameFindings.list) out.add(finding.kind, finding.where);
         scanForms(value, where, text, out);
       }

@@ -2,9 +2,6 @@
  * The credential formats the scanner knows, each derived from the provider's
  * documented token format. Every pattern has two regexes:
  *
- * Quantifiers are bounded (no `{n,}`): an unbounded class followed by more pattern
- * backtracks quadratically on hostile input such as "sk-" repeated 300,000 times.
- *
  * - `raw` runs on text as it is (and on decoded forms of it), only when one of its
  *   literal `prefixes` occurs (an `indexOf` is ~10× cheaper than the regex on a large
  *   body). A match must not follow a letter or digit, checked in code rather than
@@ -17,6 +14,9 @@
  *   no boundaries, so compact forms keep only distinctive prefixes and require the
  *   random part to look random (mixed character classes); JWTs have no compact form
  *   (their dots are structural).
+ *
+ * Quantifiers are bounded (no `{n,}`): an unbounded class followed by more pattern
+ * backtracks quadratically on hostile input such as "sk-" repeated 300,000 times.
  */
 export type CredentialPattern = {
   /** The `Finding.kind` this pattern reports. */

@@ -88,6 +88,11 @@ describe("held secrets", () => {
     expect(buildHeldSecretForms(["short", "1234567"]).exact).toEqual([]);
   });
 
+  test("a header name that is not a plain name is not repeated in findings", () => {
+    const findings = scanner.scanHeaders([[`x_${held.slice(0, 6)}.part`, held]]);
+    expect(findings).toEqual([{ kind: "held-secret", where: "header:[REDACTED]" }]);
+  });
+
   test("findings never carry the secret", () => {
     const findings = scanner.scanHeaders([[held, held]]);
     expect(findings.length).toBeGreaterThan(0);
