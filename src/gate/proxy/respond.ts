@@ -37,6 +37,8 @@ export function respondRaw(socket: Duplex, status: number, text: string, reason?
   socket.end(
     `HTTP/1.1 ${status} ${REASONS[status] ?? "Error"}\r\ncontent-type: text/plain; charset=utf-8\r\n${block}` +
       `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    // Bun 1.3.14 may never close a server socket we only end(): destroy it once flushed.
+    () => socket.destroy(),
   );
 }
 

@@ -85,8 +85,11 @@ export async function startTestGate(egress: v.InferInput<typeof EgressSchema>, e
   };
 }
 
-/** Sends raw bytes to the gate and returns everything it answers until it closes (or `waitMs`). */
-export function rawExchange(port: number, bytes: string | Uint8Array, waitMs = 2_000): Promise<string> {
+/**
+ * Sends raw bytes to the gate and returns everything it answers until it closes, until
+ * `until` says the answer is complete (keep-alive), or after `waitMs`.
+ */
+export function rawExchange(port: number, bytes: string | Uint8Array, waitMs = 2_000, until?: (answer: string) => boolean): Promise<string> {
   return new Promise((resolve) => {
     const socket = net.connect(port, "127.0.0.1");
     const chunks: Buffer[] = [];
@@ -96,7 +99,10 @@ export function rawExchange(port: number, bytes: string | Uint8Array, waitMs = 2
       resolve(Buffer.concat(chunks).toString("latin1"));
     };
     const timer = setTimeout(done, waitMs);
-    socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+    socket.on("data", (chunk: Buffer) => {
+      chunks.push(chunk);
+      if (until?.(Buffer.concat(chunks).toString("latin1"))) done();
+    });
     socket.on("close", done);
     socket.on("error", done);
     socket.write(bytes);

@@ -1,0 +1,77 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { blockReason, curl, rawExchange, startRecordingOrigin, startTestGate } from "./harness.ts";
+
+const SPELLINGS_OF_LOOPBACK = ["127.0.0.1", "2130706433", "0177.0.0.1", "0x7f.1", "0x7f000001", "127.1", "127.0.1", "[::ffff:127.0.0.1]", "[::ffff:7f00:1]"];
+
+/** The status line and the X-Bottle-Block value of a raw answer. */
+function summary(answer: string): string {
+  const status = answer.split("\r\n")[0] ?? "";
+  const block = /^x-bottle-block: (.+)$/im.exec(answer)?.[1]?.trim();
+  return block === undefined ? status : `${status} [${block}]`;
+}
+
+describe("SSRF guard", async () => {
+  const origin = startRecordingOrigin();
+  const port = origin.server.port;
+  // `*` allows every name: only the address check stands between the client and loopback.
+  const open = await startTestGate({ allow: ["*"] }, {}, async (host) => {
+    if (host === "rebind.gate.test") return ["93.184.216.34", "127.0.0.1"];
+    if (host === "localhost" || host.endsWith(".gate.test")) return ["127.0.0.1"];
+    if (host === "metadata.gate.test") return ["169.254.169.254"];
+    throw new Error("ENOTFOUND");
+  });
+  const trusting = await startTestGate({ allow: ["*"], allow_cidrs: ["127.0.0.0/8"] });
+  afterAll(async () => {
+    await open[Symbol.asyncDispose]();
+    await trusting[Symbol.asyncDispose]();
+    origin.server.stop(true);
+  });
+
+  test.each(SPELLINGS_OF_LOOPBACK)("plain request to %s is refused", async (host) => {
+    const answer = await rawExchange(open.port, `GET http://${host}:${port}/ HTTP/1.1\r\nHost: ${host}:${port}\r\nConnection: close\r\n\r\n`);
+    expect(summary(answer)).toBe("HTTP/1.1 403 Forbidden [private-address]");
+  });
+
+  test.each(SPELLINGS_OF_LOOPBACK)("CONNECT to %s is refused", async (host) => {
+    const answer = await rawExchange(open.port, `CONNECT ${host}:${port} HTTP/1.1\r\nHost: ${host}:${port}\r\n\r\n`);
+    expect(summary(answer)).toBe("HTTP/1.1 403 Forbidden [private-address]");
+  });
+
+  test.each(SPELLINGS_OF_LOOPBACK)("%s is reached when 127.0.0.0/8 is in allow_cidrs", async (host) => {
+    const answer = await rawExchange(trusting.port, `GET http://${host}:${port}/ok HTTP/1.1\r\nHost: ${host}:${port}\r\nConnection: close\r\n\r\n`, 5_000, (text) =>
+      text.includes("bytes)"),
+    );
+    expect(summary(answer)).toBe("HTTP/1.1 200 OK");
+    expect(answer).toContain("origin saw GET /ok");
+  });
+
+  test.each([
+    ["http://127.0.0.1:9/", "loopback"],
+    ["http://[::1]:9/", "IPv6 loopback"],
+    ["http://localhost:9/", "a name resolving to loopback"],
+    ["http://169.254.169.254/latest/meta-data/", "cloud metadata"],
+    ["http://metadata.gate.test/", "a name resolving to metadata"],
+    ["http://10.0.0.1/", "RFC 1918"],
+    ["http://172.16.0.1/", "RFC 1918"],
+    ["http://192.168.1.1/", "RFC 1918"],
+    ["http://100.64.0.1/", "CGNAT"],
+    ["http://0.0.0.0:9/", "unspecified"],
+    ["http://[fd00::1]/", "ULA"],
+    ["http://[fe80::1]/", "IPv6 link-local"],
+    ["http://rebind.gate.test/", "a name with one private answer"],
+  ])("curl to %s (%s) is 403 private-address", async (url) => {
+    const result = await curl(["-x", open.proxy, url]);
+    expect(result.status).toBe(403);
+    expect(blockReason(result)).toBe("private-address");
+  });
+
+  test("curl CONNECT to a metadata address is refused before any connection", async () => {
+    const result = await curl(["-x", open.proxy, "https://169.254.169.254/"]);
+    expect(result.connectStatus).toBe(403);
+    expect(blockReason(result)).toBe("private-address");
+  });
+
+  test("nothing refused reached the origin", () => {
+    expect(origin.seen.every((request) => request.url === "/ok")).toBe(true);
+  });
+});
