@@ -1,44 +1,66 @@
-import { existsSync, readFileSync } from "node:fs";
-import { isAbsolute, join, dirname } from "node:path";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, isAbsolute, join } from "node:path";
 import { BottleError } from "../../core/errors.ts";
+import { bottlePaths, type BottlePaths } from "../../core/paths.ts";
 import type { StartSpec } from "../types.ts";
+import DEFAULT_DOCKERFILE from "../../../Dockerfile" with { type: "text" };
 import { contentKey } from "./image-key.ts";
 
 /** An image a bottle runs, and how to build it when it is missing. */
 export interface ImagePlan {
   ref: string;
-  build?: { dockerfile: string; context: string; args: Record<string, string> };
+  /** `dockerfileText` set: the Dockerfile is written into an otherwise empty context. */
+  build?: { dockerfile: string; context: string; args: Record<string, string>; dockerfileText?: string };
 }
 
-/** The repository's top-level Dockerfile, the `image: default` agent image (running from source). */
+/** The repository root, when running from source. */
 export const REPO_ROOT = join(import.meta.dir, "../../..");
 
 /** By default, the local debootstrapped base (`scripts/base-image.sh`): nothing is pulled. */
 export const DEFAULT_BASE_IMAGE = "bottle-base:bookworm";
 
 /**
- * Resolves the agent's image. A plain reference is used as given. A Dockerfile (the
- * manifest's, or the top-level one for `default`) is built under a tag keyed by its
- * content, so an unchanged image is not rebuilt.
+ * PEM text of the extra CA certificates the agent image should trust: the files under
+ * `BOTTLE_EXTRA_CA_CERTS` (a file or a folder), by default the host's locally added
+ * ones (`/usr/local/share/ca-certificates`, Debian's place). Empty when there are none.
  */
-export function agentImage(spec: StartSpec, env: Record<string, string | undefined>): ImagePlan {
+export function extraCaCerts(env: Record<string, string | undefined>): string {
+  const from = env.BOTTLE_EXTRA_CA_CERTS ?? "/usr/local/share/ca-certificates";
+  if (!existsSync(from)) return "";
+  const files = from.endsWith(".crt") || from.endsWith(".pem")
+    ? [from]
+    : (readdirSync(from, { recursive: true }) as string[]).filter((file) => file.endsWith(".crt")).sort().map((file) => join(from, file));
+  return files.map((file) => readFileSync(file, "utf8").trim()).join("\n");
+}
+
+/**
+ * Resolves the agent's image. A plain reference is used as given. A Dockerfile (the
+ * manifest's, or the embedded top-level one for `default`) is built under a tag keyed
+ * by its content and build args, so an unchanged image is never rebuilt.
+ */
+export function agentImage(spec: StartSpec, env: Record<string, string | undefined>, paths: BottlePaths = bottlePaths(env)): ImagePlan {
   const image = spec.agent.image;
   if (typeof image === "string" && image !== "default") return { ref: image };
+  const fromManifest = typeof image === "object";
   const resolve = (path: string) => (isAbsolute(path) ? path : join(spec.manifestDir, path));
-  const dockerfile = typeof image === "string" ? join(REPO_ROOT, "Dockerfile") : resolve(image.dockerfile);
-  const context = typeof image === "string" ? REPO_ROOT : image.context === undefined ? dirname(dockerfile) : resolve(image.context);
-  if (!existsSync(dockerfile)) {
+  const dockerfile = fromManifest ? resolve(image.dockerfile) : join(paths.cache, "agent-default", "Dockerfile");
+  if (fromManifest && !existsSync(dockerfile)) {
     throw new BottleError(`agent "${spec.agentName}": Dockerfile not found: ${dockerfile}`, {
       hint: "fix `image.dockerfile` in the manifest (relative paths are from the manifest's folder)",
     });
   }
+  const context = fromManifest ? (image.context === undefined ? dirname(dockerfile) : resolve(image.context)) : dirname(dockerfile);
+  const text = fromManifest ? readFileSync(dockerfile, "utf8") : DEFAULT_DOCKERFILE;
   const args: Record<string, string> = {};
-  const text = readFileSync(dockerfile, "utf8");
   if (/^\s*ARG\s+BASE_IMAGE\b/m.test(text)) args.BASE_IMAGE = env.BOTTLE_BASE_IMAGE ?? DEFAULT_BASE_IMAGE;
-  // The default image's context is the repository: only the Dockerfile and what it
-  // copies matter, and walking the whole tree would cost every start.
-  const dirs = typeof image === "string" ? [] : [context];
-  const key = contentKey([text, JSON.stringify(args)], dirs);
-  const name = typeof image === "string" ? "default" : spec.agentName;
-  return { ref: `bottle-agent-${name}:${key}`, build: { dockerfile, context, args } };
+  if (/^\s*ARG\s+EXTRA_CA_CERTS\b/m.test(text)) {
+    const pem = extraCaCerts(env);
+    if (pem !== "") args.EXTRA_CA_CERTS = pem;
+  }
+  const key = contentKey([text, JSON.stringify(args)], fromManifest ? [context] : []);
+  const name = fromManifest ? spec.agentName : "default";
+  return {
+    ref: `bottle-agent-${name}:${key}`,
+    build: { dockerfile, context, args, ...(fromManifest ? {} : { dockerfileText: DEFAULT_DOCKERFILE }) },
+  };
 }

@@ -1,5 +1,6 @@
 import { BottleError } from "../../core/errors.ts";
 import type { Runner } from "../../core/runner.ts";
+import { writePrivateFile } from "../../core/state.ts";
 import type { ImagePlan } from "./agent-image.ts";
 
 /** The parts of an image's config the agent's command depends on. */
@@ -28,6 +29,10 @@ export async function ensureAgentImage(plan: ImagePlan, runner: Runner, log: (li
   };
   if (plan.build !== undefined) {
     log(`building the agent image ${plan.ref} (cached afterwards)…`);
+    if (plan.build.dockerfileText !== undefined) {
+      // The embedded default Dockerfile copies nothing: its context is a folder holding only it.
+      await writePrivateFile(plan.build.dockerfile, plan.build.dockerfileText);
+    }
     const args = Object.entries(plan.build.args).flatMap(([key, value]) => ["--build-arg", `${key}=${value}`]);
     await runner.run(["docker", "build", "--tag", plan.ref, "--file", plan.build.dockerfile, ...args, plan.build.context], {
       onOutput: progress,

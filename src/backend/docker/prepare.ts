@@ -67,7 +67,7 @@ export const prepare: Backend["prepare"] = async (spec, deps) => {
     names,
     runtime,
     subnets: { internal: pickSubnet(deps.env.BOTTLE_SUBNET_POOL), egress: pickSubnet(deps.env.BOTTLE_SUBNET_POOL) },
-    agentImage: agentImage(spec, deps.env),
+    agentImage: agentImage(spec, deps.env, deps.paths),
     gateImage: gateImage(deps.env, deps.paths),
     gatePort: GATE_PORT,
     gateConfigPath: files.gateConfig,

@@ -1,4 +1,4 @@
-import { copyFile, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BackendDeps, StartSpec } from "../../../../src/backend/types.ts";
@@ -7,26 +7,14 @@ import { processRunner } from "../../../../src/core/runner.ts";
 import { mintIdentity } from "../../../../src/core/identity.ts";
 import { defaultBottle } from "../../../../src/manifest/default-manifest.ts";
 import type { BottleConfig } from "../../../../src/manifest/schema.ts";
+import { BUSYBOX_IMAGE as SHARED_BUSYBOX, ensureBusyboxImage } from "../../../helpers/images.ts";
 
-/** A tiny agent image: static busybox FROM scratch (sh, wget, nc, nslookup), nothing pulled. */
-export const BUSYBOX_IMAGE = "bottle-test-busybox:1";
+/** A tiny agent image: static busybox FROM scratch (sh, wget, nc, nslookup, httpd), nothing pulled. */
+export const BUSYBOX_IMAGE = SHARED_BUSYBOX;
 
-/** Builds {@link BUSYBOX_IMAGE} once per engine. */
-export async function busyboxImage(): Promise<string> {
-  const present = await processRunner.run(["docker", "image", "inspect", BUSYBOX_IMAGE], { check: false });
-  if (present.exitCode === 0) return BUSYBOX_IMAGE;
-  const dir = await mkdtemp(join(tmpdir(), "bottle-busybox-"));
-  try {
-    await copyFile("/bin/busybox", join(dir, "busybox"));
-    await writeFile(
-      join(dir, "Dockerfile"),
-      'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "mkdir", "-p", "/usr/bin", "/sbin", "/usr/sbin", "/tmp", "/root"]\nRUN ["/bin/busybox", "--install", "-s"]\nENV PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root\n',
-    );
-    await processRunner.run(["docker", "build", "--quiet", "--tag", BUSYBOX_IMAGE, dir], { timeoutMs: 300_000 });
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-  return BUSYBOX_IMAGE;
+/** Builds {@link BUSYBOX_IMAGE} once per test process (the shared helper's image). */
+export function busyboxImage(): Promise<string> {
+  return ensureBusyboxImage();
 }
 
 /** A private state/cache root per test file, so cleanup only ever sees this test's bottles. */
