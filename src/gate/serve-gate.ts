@@ -58,6 +58,8 @@ export async function startGate(config: GateConfig, env: Record<string, string |
     };
     // Never let one bad exchange take the gate down.
     handle().catch((error: unknown) => {
+      // A client that hung up mid-request is not news.
+      if (req.socket.destroyed) return res.destroy();
       process.stderr.write(`bottle gate: request failed: ${(error as Error)?.message ?? String(error)}\n`);
       if (!res.headersSent) respond(res, 502, "bottle gate: internal error");
       else res.destroy();
