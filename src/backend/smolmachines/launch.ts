@@ -11,7 +11,7 @@ import type { Backend, BackendDeps, Bottle, BottleMetadata, Plan } from "../type
 import { ensureSmolmachinesAvailable } from "./availability.ts";
 import { guestExec, smolCommands } from "./machine-commands.ts";
 import { prepareArtifact } from "./prepare-artifact.ts";
-import { prepareMounts, provisionGuest } from "./provision.ts";
+import { prepareMounts, provisionGuest, shareMounts } from "./provision.ts";
 import { HOST_GATEWAY, type SmolDetails, smolDetails, smolStateFiles, WORKSPACE } from "./smol-plan.ts";
 
 function interrupted(signal: AbortSignal | undefined): void {
@@ -72,16 +72,16 @@ export const launch: Backend["launch"] = async (plan, deps) => {
 
     log("starting the gate…");
     const gateSecrets = Object.fromEntries(details.gateSecrets.map((name) => [name, deps.env[name] ?? ""]));
-    const placeholder = smolCommands(details, spec.identity, artifact.path, "<gate-port>");
-    stack.defer(() => quiet(placeholder.gate.remove));
-    await runner.run(placeholder.gate.create, { secretEnv: gateSecrets });
-    const port = publishedPort((await runner.run(placeholder.gate.port)).stdout, details.gate);
+    const planned = smolCommands(details, spec.identity, artifact.path);
+    stack.defer(() => quiet(planned.gate.remove));
+    await runner.run(planned.gate.create, { secretEnv: gateSecrets });
+    const port = publishedPort((await runner.run(planned.gate.port)).stdout, details.gate);
     await waitForGate(runner, { gate: details.gate, network: "bridge", port: GATE_PORT, signal, log });
     interrupted(signal);
 
     log("starting the microVM…");
     const live: SmolDetails = { ...details, agentEnv: agentEnv(spec, HOST_GATEWAY, port).fixed };
-    const commands = smolCommands(live, spec.identity, artifact.path, port);
+    const commands = smolCommands(live, spec.identity, artifact.path);
     stack.defer(() => quiet(commands.machine.remove));
     await runner.run(commands.machine.create);
     stack.defer(() => quiet(commands.machine.stop));
@@ -90,6 +90,7 @@ export const launch: Backend["launch"] = async (plan, deps) => {
 
     const command = agentCommand(details.command, artifact.imageConfig);
     log("provisioning the guest…");
+    await shareMounts(runner, { machine: details.machine, folders: existsSync(details.skillsDir) ? [details.workspace, details.skillsDir] : [details.workspace], log, signal });
     await provisionGuest(runner, {
       machine: details.machine,
       env: guestEnv(plan, details, deps.env),

@@ -9,12 +9,12 @@ export interface SmolCommands {
 }
 
 /**
- * The exact argv launch runs, also shown by `bottle plan`. `gatePort` is the gate's
- * published host port, known only once the gate runs (`<gate-port>` in a plan).
+ * The exact argv launch runs, also shown by `bottle plan` (where the agent env names
+ * the gate's port `<gate-port>`: Docker publishes it only when the gate starts).
  * Secrets appear as `--env NAME` for the gate only; the guest never gets one on argv.
  */
-export function smolCommands(details: SmolDetails, identity: string, artifact: string, gatePort: number | string): SmolCommands {
-  const env = Object.entries(details.agentEnv).map(([key, value]) => [key, value.replaceAll("<gate-port>", String(gatePort))] as const);
+export function smolCommands(details: SmolDetails, identity: string, artifact: string): SmolCommands {
+  const env = Object.entries(details.agentEnv);
   return {
     gate: {
       create: [

@@ -23,7 +23,8 @@ export const prepare: Backend["prepare"] = async (spec, deps) => {
       hint: `export ${missing[0]}=… (for Claude: \`claude setup-token\` prints a CLAUDE_CODE_OAUTH_TOKEN), or remove the route`,
     });
   }
-  // The gate's host port is published by Docker at launch; the plan carries a placeholder.
+  // The gate's host port is published by Docker at launch: the plan shows `<gate-port>`
+  // (agentEnv only interpolates it into URLs), and launch recomputes the env with the real one.
   const env = agentEnv(spec, HOST_GATEWAY, "<gate-port>" as unknown as number);
   const cpus = spec.bottle.resources.cpus;
   const details: SmolDetails = {
@@ -45,7 +46,7 @@ export const prepare: Backend["prepare"] = async (spec, deps) => {
     skillsDir: files.skills,
     gateUser: `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`,
   };
-  const commands = smolCommands(details, spec.identity, "<cache>/agent.smolmachine", "<gate-port>");
+  const commands = smolCommands(details, spec.identity, "<cache>/agent.smolmachine");
   const plan: Plan = {
     backend: "smolmachines",
     spec,

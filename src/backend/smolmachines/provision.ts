@@ -17,6 +17,28 @@ export async function prepareMounts(options: { workspace: string; skillsDir: str
 }
 
 /**
+ * Hands the mounted folders to the guest's user. They are made by this host user,
+ * private (0700); the guest sees the host's uids through the mount, so an agent image
+ * running as a non-root user (the default one does) could not write its workspace.
+ * As root, bottle chowns them to the guest's uid:gid; as anyone else it cannot, and
+ * the guest user must be the host user.
+ */
+export async function shareMounts(
+  runner: Runner,
+  options: { machine: string; folders: readonly string[]; log: (line: string) => void; signal?: AbortSignal },
+): Promise<void> {
+  const who = await runner.run(["smolvm", "machine", "exec", "--name", options.machine, "--", "sh", "-c", "id -u; id -g"], { signal: options.signal });
+  const [uid = "", gid = ""] = who.stdout.trim().split("\n").map((line) => line.trim());
+  const hostUid = process.getuid?.();
+  if (!/^\d+$/.test(uid) || !/^\d+$/.test(gid) || Number(uid) === hostUid) return;
+  if (hostUid !== 0) {
+    options.log(`the agent runs as uid ${uid} in the guest, you as ${hostUid}: it may not be able to write /workspace`);
+    return;
+  }
+  await runner.run(["chown", "-R", `${uid}:${gid}`, ...options.folders], { signal: options.signal });
+}
+
+/**
  * Provisions the running guest through `smolvm machine exec`: the agent's env file
  * (written over stdin, 0600: secret values never touch argv), the skills, and Claude's
  * first-run state.

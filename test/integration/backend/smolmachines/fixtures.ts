@@ -25,7 +25,7 @@ export interface SmolWorld {
 /**
  * Sets up the fake smolvm (on PATH, log and state under a private root), the test
  * registry image, the stand-in gate image (the real gate is selected by
- * BOTTLE_GATE_IMAGE the same way) and the agent's build context.
+ * BOTTLE_GATE_IMAGE the same way) and the agent's build context (uid 1000).
  */
 export async function smolWorld(): Promise<SmolWorld> {
   const root = await mkdtemp(join(tmpdir(), "bottle-smol-test-"));
@@ -35,7 +35,8 @@ export async function smolWorld(): Promise<SmolWorld> {
   const [registry, gate, dockerfile] = await Promise.all([
     ensureRegistryImage(processRunner),
     ensureStandInGateImage(processRunner),
-    writeAgentContext(contextDir, processRunner, "world"),
+    // A non-root user, as the real agent image: the workspace must be writable by it.
+    writeAgentContext(contextDir, processRunner, "world", { user: "1000:1000" }),
   ]);
   const env = { ...process.env, BOTTLE_REGISTRY_IMAGE: registry, BOTTLE_GATE_IMAGE: gate, XDG_CACHE_HOME: join(root, "cache") };
   return { root, fake, dockerfile, contextDir, env };
