@@ -20,14 +20,12 @@ export const attach: Backend["attach"] = async (identity, deps) => {
   if (running.stdout.trim() !== "true") {
     throw new BottleError(`${identity} is not running`, { hint: `bring it back with \`bottle resume ${identity}\`` });
   }
-  let command = details.command;
-  if (command.length === 0) {
-    const image = await deps.runner.run(["docker", "image", "inspect", "--format", "{{json .Config.Entrypoint}}\t{{json .Config.Cmd}}", details.agentImage.ref]);
-    const [entrypoint = "null", cmd = "null"] = image.stdout.trim().split("\t");
-    command = agentCommand([], { entrypoint: JSON.parse(entrypoint), cmd: JSON.parse(cmd) });
-  }
+  const image = await deps.runner.run(["docker", "image", "inspect", "--format", "{{json .Config.Entrypoint}}\t{{json .Config.Cmd}}\t{{json .Config.User}}", details.agentImage.ref]);
+  const [entrypoint = "null", cmd = "null", user = '""'] = image.stdout.trim().split("\t");
+  const command = agentCommand(details.command, { entrypoint: JSON.parse(entrypoint), cmd: JSON.parse(cmd) });
+  const asUser = JSON.parse(user) === "" ? [] : ["--user", JSON.parse(user) as string];
   const tty = process.stdin.isTTY ? ["--tty"] : [];
-  const result = await deps.runner.run(["docker", "exec", "--interactive", ...tty, "--workdir", WORKSPACE, details.names.agent, ...command], {
+  const result = await deps.runner.run(["docker", "exec", "--interactive", ...tty, "--workdir", WORKSPACE, ...asUser, details.names.agent, ...command], {
     stdio: "inherit",
     stdin: "inherit",
     check: false,

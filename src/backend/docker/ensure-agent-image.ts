@@ -7,13 +7,15 @@ import type { ImagePlan } from "./agent-image.ts";
 export interface ImageConfig {
   entrypoint: string[] | null;
   cmd: string[] | null;
+  /** The image's `USER` (empty: root); the agent runs as it. */
+  user?: string;
 }
 
 async function inspect(runner: Runner, ref: string): Promise<ImageConfig | undefined> {
-  const result = await runner.run(["docker", "image", "inspect", "--format", "{{json .Config.Entrypoint}}\t{{json .Config.Cmd}}", ref], { check: false });
+  const result = await runner.run(["docker", "image", "inspect", "--format", "{{json .Config.Entrypoint}}\t{{json .Config.Cmd}}\t{{json .Config.User}}", ref], { check: false });
   if (result.exitCode !== 0) return undefined;
-  const [entrypoint = "null", cmd = "null"] = result.stdout.trim().split("\t");
-  return { entrypoint: JSON.parse(entrypoint) as string[] | null, cmd: JSON.parse(cmd) as string[] | null };
+  const [entrypoint = "null", cmd = "null", user = '""'] = result.stdout.trim().split("\t");
+  return { entrypoint: JSON.parse(entrypoint) as string[] | null, cmd: JSON.parse(cmd) as string[] | null, user: JSON.parse(user) as string };
 }
 
 /**

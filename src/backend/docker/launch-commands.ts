@@ -70,6 +70,10 @@ export function launchCommands(details: DockerDetails, identity: string): Launch
         "--network", names.internal,
         ...labels(details, identity, "agent"),
         ...runtime,
+        // PID 1 (an idle sleep) runs as root so provisioning can `docker exec` as root:
+        // with no-new-privileges, engine 20.10 gives a root exec into a non-root
+        // container no capabilities. The agent itself runs as the image's USER.
+        "--user", "0",
         "--init", "--security-opt", "no-new-privileges", "--cap-drop", "NET_RAW",
         ...(details.resources.cpus === undefined ? [] : ["--cpus", String(details.resources.cpus)]),
         ...(details.resources.memory === undefined ? [] : ["--memory", details.resources.memory]),

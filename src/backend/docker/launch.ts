@@ -112,6 +112,7 @@ export const launch: Backend["launch"] = async (plan, deps) => {
     log("provisioning the workspace…");
     await provision(runner, {
       agent: details.names.agent,
+      user: agentConfig.user ?? "",
       copyFrom: spec.copyFrom,
       skills: details.skills,
       claude: command[0]?.split("/").pop() === "claude",
@@ -119,14 +120,15 @@ export const launch: Backend["launch"] = async (plan, deps) => {
     interrupted(signal);
     await writeLiveMarker(details.stateDir, "attached");
     keepWorkspace = true;
-    return bottle(plan, deps, stack.move(), command);
+    return bottle(plan, deps, stack.move(), command, agentConfig.user ?? "");
   } catch (error) {
     await stack.disposeAsync();
     throw error;
   }
 };
 
-function bottle(plan: Plan, deps: BackendDeps, stack: AsyncDisposableStack, command: string[]): Bottle {
+function bottle(plan: Plan, deps: BackendDeps, stack: AsyncDisposableStack, command: string[], user: string): Bottle {
+  const asUser = user === "" ? [] : ["--user", user];
   const details = dockerDetails(plan);
   const { names } = details;
   const initialPrompt = plan.spec.agent.prompt;
@@ -139,12 +141,12 @@ function bottle(plan: Plan, deps: BackendDeps, stack: AsyncDisposableStack, comm
     volumes: [names.workspace],
     async attach() {
       const tty = process.stdin.isTTY ? ["--tty"] : [];
-      const argv = ["docker", "exec", "--interactive", ...tty, "--workdir", WORKSPACE, names.agent, ...command, ...(initialPrompt ? [initialPrompt] : [])];
+      const argv = ["docker", "exec", "--interactive", ...tty, "--workdir", WORKSPACE, ...asUser, names.agent, ...command, ...(initialPrompt ? [initialPrompt] : [])];
       const result = await deps.runner.run(argv, { stdio: "inherit", stdin: "inherit", check: false, signal: deps.signal });
       return result.exitCode;
     },
     async runPrompt(prompt: string) {
-      const argv = ["docker", "exec", "--workdir", WORKSPACE, names.agent, ...command, ...promptArgs(command, prompt)];
+      const argv = ["docker", "exec", "--workdir", WORKSPACE, ...asUser, names.agent, ...command, ...promptArgs(command, prompt)];
       const result = await deps.runner.run(argv, { stdio: "inherit", check: false, signal: deps.signal });
       return result.exitCode;
     },

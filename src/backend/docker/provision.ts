@@ -5,6 +5,8 @@ import { WORKSPACE } from "./launch-commands.ts";
 /** What the agent container is provisioned with after it starts. */
 export interface ProvisionOptions {
   agent: string;
+  /** The image's USER the agent runs as (empty: root). */
+  user: string;
   copyFrom: string | undefined;
   skills: readonly string[];
   /** Claude Code reads skills and its settings from `~/.claude`. */
@@ -19,7 +21,8 @@ export interface ProvisionOptions {
 export async function provision(runner: Runner, options: ProvisionOptions): Promise<void> {
   const { agent } = options;
   if (options.copyFrom === undefined && options.skills.length === 0 && !options.claude) return;
-  const who = await runner.run(["docker", "exec", agent, "sh", "-c", 'id -u; id -g; printf %s "$HOME"']);
+  const asUser = options.user === "" ? [] : ["--user", options.user];
+  const who = await runner.run(["docker", "exec", ...asUser, agent, "sh", "-c", 'id -u; id -g; printf %s "$HOME"']);
   const [uid = "0", gid = "0", home = "/root"] = who.stdout.split("\n");
   const owner = `${uid}:${gid}`;
   const root = (command: string[]) => runner.run(["docker", "exec", "--user", "0", agent, ...command]);
