@@ -26,8 +26,8 @@ export type Finding = {
  * throws on any input, and returns each (kind, where) pair at most once.
  */
 export type Scanner = {
-  /** The request target (absolute- or origin-form): userinfo, path, query, fragment.
-   * Not the host: call {@link Scanner.scanHostname} for that. */
+  /** The request target (absolute- or origin-form): userinfo, path, query, fragment,
+   * and for an absolute-form target its host too (as {@link Scanner.scanHostname}). */
   scanUrl(url: string): Finding[];
   /** Every header name and value, including percent- and base64/base32/hex-decoded forms. */
   scanHeaders(headers: Iterable<[string, string]>): Finding[];
@@ -79,6 +79,7 @@ export function createScanner(options: ScannerOptions): Scanner {
       const out = new Findings();
       const parts = splitUrl(target);
       if (parts.userinfo !== "") scanForms(parts.userinfo, "url.userinfo", url, out);
+      if (parts.host !== "") for (const kind of hostnameKinds(parts.host, held)) out.add(kind, "hostname");
       if (parts.path !== "") scanForms(parts.path, "url.path", url, out);
       if (parts.query !== "") {
         scanForms(parts.query, "url.query", url, out);

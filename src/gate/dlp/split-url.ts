@@ -1,5 +1,5 @@
 /** The parts of a request target the scanner looks at, exactly as sent. */
-export type UrlParts = { userinfo: string; path: string; query: string; fragment: string };
+export type UrlParts = { userinfo: string; host: string; path: string; query: string; fragment: string };
 
 /**
  * Splits an absolute-form (`http://user@host/p?q#f`) or origin-form (`/p?q`) request
@@ -10,6 +10,7 @@ export type UrlParts = { userinfo: string; path: string; query: string; fragment
 export function splitUrl(target: string): UrlParts {
   let rest = target;
   let userinfo = "";
+  let host = "";
   const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(rest);
   if (scheme !== null) {
     rest = rest.slice(scheme[0].length);
@@ -18,6 +19,7 @@ export function splitUrl(target: string): UrlParts {
     rest = authorityEnd === -1 ? "" : rest.slice(authorityEnd);
     const at = authority.lastIndexOf("@");
     if (at !== -1) userinfo = authority.slice(0, at);
+    host = authority.slice(at + 1);
   }
   let fragment = "";
   const hash = rest.indexOf("#");
@@ -31,5 +33,5 @@ export function splitUrl(target: string): UrlParts {
     query = rest.slice(question + 1);
     rest = rest.slice(0, question);
   }
-  return { userinfo, path: rest, query, fragment };
+  return { userinfo, host, path: rest, query, fragment };
 }

@@ -92,6 +92,14 @@ describe("encoded and random labels are reported", () => {
   });
 });
 
+describe("the host of an absolute-form URL", () => {
+  test("is scanned by scanUrl like a CONNECT host", () => {
+    const host = `${Buffer.from("password=hunter2!").toString("hex")}.exfil.example`;
+    expect(scanner.scanUrl(`http://${host}:8080/index.html`)).toEqual([{ kind: "encoded-label", where: "hostname" }]);
+    expect(scanner.scanUrl("http://user@api.github.com:80/repos")).toEqual([]);
+  });
+});
+
 describe("labelLooksRandom", () => {
   test("random base32 labels of 24+ characters nearly always count", () => {
     let random = 0;
