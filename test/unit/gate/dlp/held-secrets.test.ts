@@ -33,7 +33,11 @@ const encodings: Record<string, string> = {
   "base64 at offset 1": b64(embedded(1)),
   "base64 at offset 2": b64(embedded(2)),
   "base64url at offset 1": Buffer.from(embedded(1)).toString("base64url"),
-  "inside a large base64 blob": b64(Buffer.concat([source.bytes(9000), Buffer.from(held), source.bytes(5000)])),
+  // Too long to decode (> 4096 characters): only the precomputed aligned forms find these.
+  "inside a large base64 blob, offset 0": b64(Buffer.concat([source.bytes(9000), Buffer.from(held), source.bytes(5000)])),
+  "inside a large base64 blob, offset 1": b64(Buffer.concat([source.bytes(9001), Buffer.from(held), source.bytes(5000)])),
+  "inside a large base64 blob, offset 2": b64(Buffer.concat([source.bytes(9002), Buffer.from(held), source.bytes(5000)])),
+  "inside a large base32 blob, offset 3": base32(Buffer.concat([source.bytes(9003), Buffer.from(held), source.bytes(5000)])),
 };
 
 describe("held secrets", () => {
