@@ -1,4 +1,4 @@
-import { credentialPatterns, looksRandom } from "./credential-patterns.ts";
+import { credentialPatterns, looksRandomCompact } from "./credential-patterns.ts";
 import { decodeToken } from "./decode-token.ts";
 import type { HeldSecretForms } from "./held-secret-forms.ts";
 import { percentDecodeOnce } from "./percent-decode.ts";
@@ -70,7 +70,13 @@ function substringHits(text: string, forms: readonly string[], hits: Hit[], map?
   }
 }
 
-function compactHits(text: string, held: HeldSecretForms, hits: Hit[]): void {
+/**
+ * Credential formats and held secrets in `text` with its delimiters removed. With
+ * `atBoundary`, a format match must start where a token could in the original text
+ * (not after a letter or digit, so `task-…` is not `sk-…`); decoded text, where the
+ * agent may glue a key to anything, passes false.
+ */
+function compactHits(text: string, held: HeldSecretForms, atBoundary: boolean, hits: Hit[]): void {
   const kept: string[] = [];
   const map: number[] = [];
   for (let i = 0; i < text.length; i++) {
@@ -83,10 +89,11 @@ function compactHits(text: string, held: HeldSecretForms, hits: Hit[]): void {
   for (const pattern of credentialPatterns) {
     const regex = pattern.compact;
     if (regex === undefined) continue;
-    const accept = pattern.acceptCompact ?? looksRandom;
+    const accept = pattern.acceptCompact ?? looksRandomCompact;
     regex.lastIndex = 0;
     for (let match = regex.exec(compacted); match !== null; match = regex.exec(compacted)) {
-      if (!accept(match[0])) continue;
+      if (atBoundary && followsAlnum(text, map[match.index] ?? 0)) continue;
+      if (!accept(match.slice(1).find((group) => group !== undefined) ?? match[0])) continue;
       const last = match.index + match[0].length - 1;
       hits.push({ kind: pattern.kind, start: map[match.index] ?? 0, end: (map[last] ?? 0) + 1 });
     }
@@ -195,7 +202,7 @@ export function findHits(text: string, options: FindHitsOptions, depth = 0, cach
   const hits: Hit[] = [];
   patternHits(text, hits);
   substringHits(text, options.held.exact, hits);
-  if (options.compact) compactHits(text, options.held, hits);
+  if (options.compact) compactHits(text, options.held, depth === 0, hits);
   if (options.decode && depth < MAX_DEPTH) decodedHits(text, options, depth, hits, cache);
   return hits;
 }

@@ -38,6 +38,16 @@ const urls = [
   "https://objects.githubusercontent.com/github-production-release-asset-2e65be/123456/abcd?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=20240101T000000Z&X-Amz-Expires=300",
   "https://api.anthropic.com/v1/messages?beta=true",
   "https://example.com/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q/r/s/t/u/v/w/x/y/z/0/1/2/3/4/5/6/7/8/9",
+  // Credential prefixes as path words: delimiter-stripped, these compact into
+  // prefix + mixed-case text, which must still read as words.
+  "http://x.example/ghp/Some/Path/With/Version2/AndMore/Words/Here",
+  "http://x.example/npm/Package/V2/SomeThingElse/AndMore/Stuff/Here/Ok",
+  "http://x.example/glpat/Release/Notes/V12/Chapter3/Section4/Intro",
+  "http://x.example/AIza/Maps/Embed/V3/Place/Search/Results/Page2",
+  "http://x.example/xoxb/12345678/Team/Channel/General/Messages/Page1/Recent",
+  "http://x.example/sk_live/Charges/Ch1/Refunds/Re2/Metadata/OrderIdAbc",
+  "http://x.example/ASIA/PACIFIC/REGION/S3/BUCKETS",
+  "http://x.example/tasks/task-Proj2ExportT3BlbkFJReportsQ4Summary2024Final",
 ];
 
 describe("clean URLs pass", () => {

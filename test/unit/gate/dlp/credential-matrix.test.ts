@@ -120,3 +120,23 @@ describe("hostname", () => {
     expectFound(scanner.scanHostname(`${credentials["aws-access-key"]}.exfil.example`), "aws-access-key", "hostname", "");
   });
 });
+
+describe("split keys across many generated credentials", () => {
+  // Compact matching must accept random tokens and reject word-made paths; the
+  // documented miss rates (credential-patterns.ts) are ~0.1–0.5%, AWS ~3%.
+  test("at least 99% (AWS 95%) of 300 seeded keys per kind are found when split", () => {
+    const found = new Map<string, number>();
+    for (let seed = 100; seed < 400; seed++) {
+      for (const [kind, secret] of Object.entries(fakeCredentials(seed))) {
+        if (kind === "jwt" || kind === "private-key") continue;
+        const third = Math.floor(secret.length / 3);
+        const url = `http://x.example/a/${secret.slice(0, third)}/${secret.slice(third, 2 * third)}/${secret.slice(2 * third)}`;
+        if (scanner.scanUrl(url).some((finding) => finding.kind === kind)) found.set(kind, (found.get(kind) ?? 0) + 1);
+      }
+    }
+    for (const kind of Object.keys(credentials)) {
+      if (kind === "jwt" || kind === "private-key") continue;
+      expect({ kind, found: (found.get(kind) ?? 0) >= (kind === "aws-access-key" ? 285 : 297) }).toEqual({ kind, found: true });
+    }
+  });
+});
