@@ -1,7 +1,7 @@
 import { isBinaryContentType, isFormContentType, jsonStringsIfEscaped, MAX_SCANNED_BODY } from "./body-text.ts";
 import { findHits, type FindHitsOptions } from "./find-hits.ts";
 import { buildHeldSecretForms } from "./held-secret-forms.ts";
-import { hostnameKinds } from "./hostname-findings.ts";
+import { hostnameKinds } from "./hostname-kinds.ts";
 import { percentDecodeRounds } from "./percent-decode.ts";
 import { redactText } from "./redact-text.ts";
 import { splitUrl } from "./split-url.ts";

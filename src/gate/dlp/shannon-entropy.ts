@@ -1,6 +1,6 @@
 /**
  * Shannon entropy of a string in bits per character (0 for the empty string).
- * Used to spot random-looking hostname labels; see `hostname-findings.ts` for the
+ * Used to spot random-looking hostname labels; see `label-looks-random.ts` for the
  * thresholds.
  */
 export function shannonEntropy(text: string): number {

@@ -105,7 +105,7 @@ describe("hostname", () => {
       ["base32", base32(secret).replace(/=+$/, "").toLowerCase()],
       ["base64url", Buffer.from(secret).toString("base64url")],
     ] as const) {
-      // A CONNECT host carries at most four joined labels of data (see hostname-findings.ts).
+      // A CONNECT host carries at most four joined labels of data (see hostname-kinds.ts).
       if (encoded.length > 240) continue;
       cases++;
       test(`${kind} as ${name} labels`, () => {
