@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { processRunner } from "../../../../src/core/runner.ts";
 import { describeEngine } from "../../../helpers/engine.ts";
-import { smolWorld, type SmolWorld } from "./fixtures.ts";
+import { disposeWorld, smolWorld, type SmolWorld } from "./fixtures.ts";
 
 const MAIN = join(import.meta.dir, "../../../../src/cli/main.ts");
 
@@ -41,7 +41,7 @@ describeEngine("bottle start --backend smolmachines (CLI, fake smolvm, real engi
   }, 300_000);
   afterAll(async () => {
     await processRunner.run([process.execPath, MAIN, "cleanup", "--all", "--yes"], { env, cwd: project, check: false });
-    await rm(join(world.root, "cli-state"), { recursive: true, force: true });
+    await disposeWorld(world);
   });
 
   const bottle = (...args: string[]) => processRunner.run([process.execPath, MAIN, ...args], { env, cwd: project, check: false, timeoutMs: 240_000 });

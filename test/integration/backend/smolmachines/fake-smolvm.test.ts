@@ -16,11 +16,12 @@ const smolvm = (args: string[], options: { stdin?: string } = {}) => processRunn
 describeEngine("fake smolvm machines (real engine)", () => {
   let dir: string;
   let artifact: string;
+  let fake: ReturnType<typeof useFakeSmolvm>;
   const name = `fake-check-${process.pid}`;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "bottle-fake-smolvm-"));
-    useFakeSmolvm(dir);
+    fake = useFakeSmolvm(dir);
     const context = join(dir, "agent");
     const dockerfile = await writeAgentContext(context, processRunner, "fake");
     const env = { XDG_CACHE_HOME: join(dir, "cache"), BOTTLE_REGISTRY_IMAGE: await ensureRegistryImage(processRunner) };
@@ -33,6 +34,7 @@ describeEngine("fake smolvm machines (real engine)", () => {
   afterAll(async () => {
     await smolvm(["machine", "delete", "--name", name, "-f"]);
     await processRunner.run(["docker", "rmi", "-f", `bottle-smolvm-test-agent:fake-${process.pid}`], { check: false });
+    fake.restore();
     await rm(dir, { recursive: true, force: true });
   });
 

@@ -1,6 +1,6 @@
-import { mkdir, mkdtemp } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import type { BackendDeps, StartSpec } from "../../../../src/backend/types.ts";
 import { mintIdentity } from "../../../../src/core/identity.ts";
 import { bottlePaths } from "../../../../src/core/paths.ts";
@@ -36,10 +36,19 @@ export async function smolWorld(): Promise<SmolWorld> {
     ensureRegistryImage(processRunner),
     ensureStandInGateImage(processRunner),
     // A non-root user, as the real agent image: the workspace must be writable by it.
-    writeAgentContext(contextDir, processRunner, "world", { user: "1000:1000" }),
+    writeAgentContext(contextDir, processRunner, basename(root), { user: "1000:1000" }),
   ]);
   const env = { ...process.env, BOTTLE_REGISTRY_IMAGE: registry, BOTTLE_GATE_IMAGE: gate, XDG_CACHE_HOME: join(root, "cache") };
   return { root, fake, dockerfile, contextDir, env };
+}
+
+/** Restores the environment and removes the agent images this world built (found by its marker label); the engine is shared. */
+export async function disposeWorld(world: SmolWorld): Promise<void> {
+  world.fake.restore();
+  const images = await processRunner.run(["docker", "images", "-q", "--filter", `label=dev.bottle.test.marker=${basename(world.root)}`], { check: false });
+  const ids = [...new Set(images.stdout.split("\n").filter(Boolean))];
+  if (ids.length > 0) await processRunner.run(["docker", "rmi", "-f", ...ids], { check: false });
+  await rm(world.root, { recursive: true, force: true });
 }
 
 /** Fresh deps with their own state folder (cleanup must only see this test's bottles). */

@@ -1,4 +1,4 @@
-import { beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -7,7 +7,7 @@ import { guestExec } from "../../../../src/backend/smolmachines/machine-commands
 import { BottleError } from "../../../../src/core/errors.ts";
 import { processRunner, type Runner } from "../../../../src/core/runner.ts";
 import { describeEngine } from "../../../helpers/engine.ts";
-import { smolDeps, smolLeftovers, smolSpec, smolWorld, type SmolWorld } from "./fixtures.ts";
+import { disposeWorld, smolDeps, smolLeftovers, smolSpec, smolWorld, type SmolWorld } from "./fixtures.ts";
 
 /** The real runner, remembering every argv (and optionally failing one step, as a broken host would). */
 function spyRunner(failWhen?: (argv: readonly string[]) => boolean) {
@@ -31,6 +31,7 @@ describeEngine("smolmachines launch through the fake smolvm (real engine, real c
   beforeAll(async () => {
     world = await smolWorld();
   }, 300_000);
+  afterAll(() => disposeWorld(world));
 
   test("the guest reaches the gate at 100.96.0.1 through its proxy env; workspace, env file and resources arrive", async () => {
     const copyFrom = await mkdtemp(join(world.root, "cwd-"));

@@ -44,6 +44,7 @@ describeEngine("smolmachines prepare: build → push → pack, cached by image I
   }, 120_000);
   afterAll(async () => {
     delete process.env.SMOLVM_FAKE_PACK_DELAY_MS;
+    fake.restore();
     for (const ref of built) await docker("rmi", "-f", ref);
     await rm(dir, { recursive: true, force: true });
   });

@@ -78,7 +78,7 @@ describe("fake smolvm: wrong forms fail as the real one", () => {
   test("the executable prints `Error: <msg>` on stderr and exits 1; --version prints `smolvm X.Y.Z`", async () => {
     const fake = join(import.meta.dir, "../../../fixtures/smolvm/smolvm");
     const state = await mkdtemp(join(tmpdir(), "smolvm-fake-unit-"));
-    const env = { SMOLVM_FAKE_STATE: state };
+    const env = { SMOLVM_FAKE_STATE: state, SMOLVM_FAKE_LOG: join(state, "calls.jsonl") };
     const bad = await processRunner.run([fake, "machine", "create", "--memory", "1"], { check: false, env });
     expect(bad.exitCode).toBe(1);
     expect(bad.stderr).toBe("Error: unexpected argument '--memory' found\n");
