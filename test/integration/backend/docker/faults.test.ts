@@ -1,4 +1,7 @@
 import { afterAll, expect, test } from "bun:test";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { processRunner } from "../../../../src/core/runner.ts";
 import { describeEngine } from "../../../helpers/engine.ts";
 import { bottle, bottleProcess, cliWorld, owned, type CliWorld } from "./cli.ts";
@@ -82,6 +85,21 @@ describeEngine("docker faults", () => {
     await bottle(made, ["cleanup", "--yes", "--all"]);
     expect(await owned(made)).toEqual([]);
   }, 600_000);
+
+  test("a gate that dies at start fails the launch with its last log lines, and leaves nothing", async () => {
+    await busyboxImage();
+    const tag = "bottle-test-broken-gate:1";
+    const dir = await mkdtemp(join(tmpdir(), "bottle-broken-gate-"));
+    await writeFile(join(dir, "Dockerfile"), `FROM ${await busyboxImage()}\nENTRYPOINT ["sh", "-c", "echo gate: bad config at line 3 >&2; exit 1", "--"]\n`);
+    await processRunner.run(["docker", "build", "--quiet", "--tag", tag, dir]);
+    const made = await cliWorld("{}", { BOTTLE_GATE_IMAGE: tag });
+    worlds.push(made);
+    const result = await bottle(made, ["start", "bbtest", "--detach"]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("gate: bad config at line 3");
+    expect(result.stderr).toContain("bottle: the gate did not become ready");
+    expect(await owned(made)).toEqual([]);
+  }, 180_000);
 
   test("an engine that is not running gives a one-line error with the fix", async () => {
     const made = await cliWorld("{}", { DOCKER_HOST: "unix:///nonexistent/docker.sock" });
