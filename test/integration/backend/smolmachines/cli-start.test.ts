@@ -49,10 +49,10 @@ describeEngine("bottle start --backend smolmachines (CLI, fake smolvm, real engi
   test("--prompt runs in the microVM with the cwd, the env and the gate, and exits with the agent's code; list and cleanup see it", async () => {
     const started = await bottle(
       "start", "smol", "--backend", "smolmachines", "--manifest", manifest, "--cwd", "--yes",
-      "--prompt", 'cat /workspace/notes.txt; echo "$GREETING"; curl -s http://example.test/from-cli; exit 3',
+      "--prompt", 'cat /workspace/notes.txt; echo "$GREETING"; curl -s -o /dev/null -w "%{http_code} %header{x-bottle-block}\n" http://blocked.test/; exit 3',
     );
     expect(started.stderr).toContain("starting the microVM");
-    expect(started.stdout).toBe("from the current directory\nhello from the manifest\nstand-in gate saw: GET http://example.test/from-cli HTTP/1.1\n");
+    expect(started.stdout).toBe("from the current directory\nhello from the manifest\n403 not-allowed\n");
     expect(started.exitCode).toBe(3);
 
     const listed = JSON.parse((await bottle("list", "--json")).stdout) as { identity: string; backend: string; status: string }[];

@@ -10,7 +10,6 @@ import type { AgentConfig } from "../../../../src/manifest/schema.ts";
 import { ensureRegistryImage } from "../../../fixtures/registry/registry-image.ts";
 import { writeAgentContext } from "../../../fixtures/smolvm/agent-context.ts";
 import { useFakeSmolvm } from "../../../fixtures/smolvm/fake-env.ts";
-import { ensureStandInGateImage } from "../../../fixtures/smolvm/stand-in-gate.ts";
 
 /** Everything a smolmachines test needs: the fake on PATH, images, a private root. */
 export interface SmolWorld {
@@ -24,21 +23,20 @@ export interface SmolWorld {
 
 /**
  * Sets up the fake smolvm (on PATH, log and state under a private root), the test
- * registry image, the stand-in gate image (the real gate is selected by
- * BOTTLE_GATE_IMAGE the same way) and the agent's build context (uid 1000).
+ * registry image and the agent's build context (uid 1000). The gate is the real one:
+ * its image is built from this checkout once per source change.
  */
 export async function smolWorld(): Promise<SmolWorld> {
   const root = await mkdtemp(join(tmpdir(), "bottle-smol-test-"));
   const fake = useFakeSmolvm(root);
   const contextDir = join(root, "agent");
   await mkdir(contextDir, { recursive: true });
-  const [registry, gate, dockerfile] = await Promise.all([
+  const [registry, dockerfile] = await Promise.all([
     ensureRegistryImage(processRunner),
-    ensureStandInGateImage(processRunner),
     // A non-root user, as the real agent image: the workspace must be writable by it.
     writeAgentContext(contextDir, processRunner, basename(root), { user: "1000:1000" }),
   ]);
-  const env = { ...process.env, BOTTLE_REGISTRY_IMAGE: registry, BOTTLE_GATE_IMAGE: gate, XDG_CACHE_HOME: join(root, "cache") };
+  const env = { ...process.env, BOTTLE_REGISTRY_IMAGE: registry, XDG_CACHE_HOME: join(root, "cache") };
   return { root, fake, dockerfile, contextDir, env };
 }
 
@@ -65,7 +63,7 @@ export function smolSpec(world: SmolWorld, agent: Partial<AgentConfig> = {}, ext
     agentName: "smoltest",
     agent: { image: { dockerfile: world.dockerfile }, command: ["sh", "-c"], skills: [], env: {}, bottle: "default", ...agent },
     bottleName: "default",
-    bottle: { ...defaultBottle(), egress: { allow: [], deny: [], allow_cidrs: [], routes: [], dlp: { action: "block" } } },
+    bottle: { ...defaultBottle(), egress: { allow: ["example.test"], deny: [], allow_cidrs: [], routes: [], dlp: { action: "block" } } },
     manifestDir: world.contextDir,
     copyFrom: undefined,
     prompt: undefined,

@@ -26,7 +26,7 @@ function spyRunner(failWhen?: (argv: readonly string[]) => boolean) {
   return { runner, calls };
 }
 
-describeEngine("smolmachines launch through the fake smolvm (real engine, real curl)", () => {
+describeEngine("smolmachines launch through the fake smolvm (real engine, real gate, real curl)", () => {
   let world: SmolWorld;
   beforeAll(async () => {
     world = await smolWorld();
@@ -50,15 +50,20 @@ describeEngine("smolmachines launch through the fake smolvm (real engine, real c
     const machine = `bottle-${spec.identity}`;
     {
       await using bottle = await smolmachinesBackend.launch(plan, { ...deps, runner: spy.runner });
+      // Through the real gate: a host off the allowlist is a policy 403, an allowed one
+      // that does not resolve is an upstream 502 — the gate's answers, not a network error.
+      const status = "curl -s -o /dev/null --max-time 20 -w '%{http_code} %header{x-bottle-block}\\n'";
       const script = [
-        "curl -s --max-time 10 http://example.test/through-gate",
+        `${status} http://blocked.test/x`,
+        `${status} http://example.test/x`,
         "cat /workspace/hello.txt /workspace/.hidden",
         'printf "%s|%s\\n" "$GREETING" "$FORWARDED"',
         "stat -c %a /tmp/bottle/agent.env",
       ].join("; ");
       const result = await processRunner.run(guestExec(machine, ["sh", "-c", script]));
       expect(result.stdout.split("\n")).toEqual([
-        "stand-in gate saw: GET http://example.test/through-gate HTTP/1.1",
+        "403 not-allowed",
+        "502 ",
         "hello from the host",
         "dotfiles too",
         `it's a $literal|${secret}`,
