@@ -17,12 +17,12 @@ export interface CliWorld {
 }
 
 /** Creates a CLI world; `egress` is the default bottle's egress, as YAML flow text. */
-export async function cliWorld(egress = "{}", extraEnv: Record<string, string> = {}): Promise<CliWorld> {
+export async function cliWorld(egress = "{}", extraEnv: Record<string, string> = {}, agentYaml: string[] = []): Promise<CliWorld> {
   const root = await mkdtemp(join(tmpdir(), "bottle-cli-"));
   const manifest = join(root, "bottle.yaml");
   await writeFile(
     manifest,
-    `version: 1\nagents:\n  bbtest:\n    image: bottle-test-busybox:1\n    command: [sh, -c]\nbottles:\n  default:\n    egress: ${egress}\n`,
+    `version: 1\nagents:\n  bbtest:\n    image: bottle-test-busybox:1\n    command: [sh, -c]\n${agentYaml.map((line) => `    ${line}\n`).join("")}bottles:\n  default:\n    egress: ${egress}\n`,
   );
   const work = join(root, "work");
   await mkdir(join(work, "src"), { recursive: true });
@@ -69,4 +69,12 @@ export async function owned(world: CliWorld): Promise<string[]> {
     processRunner.run(["docker", "volume", "ls", ...filter, "--format", "volume {{.Name}}"]),
   ]);
   return `${containers.stdout}${networks.stdout}${volumes.stdout}`.split("\n").filter((line) => line !== "");
+}
+
+/** Removes everything a world's CLI made, running (detached) bottles included. */
+export async function tearDownWorld(world: CliWorld): Promise<void> {
+  const listed = await bottle(world, ["list", "--json"]);
+  const bottles = listed.exitCode === 0 ? (JSON.parse(listed.stdout) as { identity: string; status: string }[]) : [];
+  for (const { identity, status } of bottles) if (status === "running") await bottle(world, ["stop", identity]);
+  await bottle(world, ["cleanup", "--yes", "--all"]);
 }

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { processRunner } from "../../../../src/core/runner.ts";
 import { describeEngine } from "../../../helpers/engine.ts";
-import { bottle, bottleProcess, cliWorld, owned, type CliWorld } from "./cli.ts";
+import { bottle, bottleProcess, cliWorld, owned, tearDownWorld, type CliWorld } from "./cli.ts";
 import { busyboxImage } from "./fixtures.ts";
 
 const worlds: CliWorld[] = [];
@@ -17,7 +17,7 @@ async function world(): Promise<CliWorld> {
 
 // Whatever a failing test left, remove it: only objects this file's worlds own.
 afterAll(async () => {
-  for (const made of worlds) await bottle(made, ["cleanup", "--yes", "--all"]);
+  for (const made of worlds) await tearDownWorld(made);
 }, 300_000);
 
 /** The progress lines launch prints, in order: one per stage. */

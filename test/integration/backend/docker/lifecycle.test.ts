@@ -1,18 +1,23 @@
 import { afterAll, expect, test } from "bun:test";
+import { mkdir, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { processRunner } from "../../../../src/core/runner.ts";
 import { describeEngine } from "../../../helpers/engine.ts";
-import { bottle, cliWorld, owned, type CliWorld } from "./cli.ts";
+import { bottle, cliWorld, owned, tearDownWorld, type CliWorld } from "./cli.ts";
 import { busyboxImage } from "./fixtures.ts";
 
 let world: CliWorld | undefined;
 afterAll(async () => {
-  if (world) await bottle(world, ["cleanup", "--yes", "--all"]);
+  if (world) await tearDownWorld(world);
 }, 120_000);
 
 describeEngine("docker lifecycle through the CLI", () => {
   test("start --detach --cwd, list, logs --gate, stop, resume --prompt keeps the workspace, cleanup --all", async () => {
     await busyboxImage();
-    world = await cliWorld();
+    world = await cliWorld("{}", {}, ["skills: [./skills/review]", "env: { GREETING: hello-literal, FROM_HOST: '${BOTTLE_TEST_FORWARDED}' }"]);
+    await mkdir(join(world.root, "skills", "review"), { recursive: true });
+    await writeFile(join(world.root, "skills", "review", "SKILL.md"), "# review\n");
+    world.env.BOTTLE_TEST_FORWARDED = "forwarded-value";
     const started = await bottle(world, ["start", "bbtest", "--detach", "--cwd", "--json"]);
     expect({ code: started.exitCode, stderr: started.stderr }).toMatchObject({ code: 0 });
     const { identity, backend, agent, containers, networks } = JSON.parse(started.stdout) as Record<string, unknown> & { identity: string; containers: string[] };
@@ -23,6 +28,15 @@ describeEngine("docker lifecycle through the CLI", () => {
     // The copied directory, uncommitted file included, is in the workspace.
     const copied = await processRunner.run(["docker", "exec", `${identity}-agent`, "cat", "/workspace/src/uncommitted.txt"]);
     expect(copied.stdout).toBe("work in progress\n");
+
+    // Skills land in the agent's ~/.claude/skills; literal and forwarded env reach it.
+    const skill = await processRunner.run(["docker", "exec", `${identity}-agent`, "sh", "-c", 'cat "$HOME/.claude/skills/review/SKILL.md"']);
+    expect(skill.stdout).toBe("# review\n");
+    const env = await processRunner.run(["docker", "exec", `${identity}-agent`, "env"]);
+    expect(env.stdout).toContain("GREETING=hello-literal\n");
+    expect(env.stdout).toContain("FROM_HOST=forwarded-value\n");
+    const envFile = await stat(join(world.state, identity, "agent.env"));
+    expect(envFile.mode & 0o777).toBe(0o600);
 
     const listed = JSON.parse((await bottle(world, ["list", "--json"])).stdout) as { identity: string; status: string; agent: string; backend: string; age: string }[];
     expect(listed).toHaveLength(1);
