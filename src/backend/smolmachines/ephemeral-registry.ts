@@ -55,7 +55,7 @@ async function answers(port: number): Promise<boolean> {
 async function waitReady(deps: RegistryDeps, name: string, port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await answers(port))) {
-    if (deps.signal?.aborted) throw new BottleError("interrupted while starting the local registry", { exitCode: 1 });
+    if (deps.signal?.aborted) throw new BottleError("interrupted while starting the local registry", { exitCode: 130 });
     if (Date.now() >= deadline) {
       const logs = await deps.runner.run(["docker", "logs", "--tail", "5", name], { check: false });
       const last = `${logs.stdout}${logs.stderr}`.trim().split("\n").pop();

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readdir, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { BottleError } from "../../core/errors.ts";
 import type { ImagePlan } from "../docker/agent-image.ts";
 import { ensureAgentImage, type ImageConfig } from "../docker/ensure-agent-image.ts";
 import type { BackendDeps } from "../types.ts";
@@ -89,6 +90,10 @@ export async function prepareArtifact(source: ImagePlan, deps: BackendDeps): Pro
       // A parallel prepare of the same image finished first: its artifact is as good.
       if (!existsSync(path)) throw error;
     }
+  } catch (error) {
+    // Ctrl-C kills the push or the pack mid-way: say so, not "smolvm was killed by SIGTERM".
+    if (deps.signal?.aborted) throw new BottleError("interrupted while packing the microVM image: nothing was cached", { exitCode: 130, cause: error });
+    throw error;
   } finally {
     await rm(partial, { recursive: true, force: true });
   }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import { existsSync, readdirSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { processRunner } from "../../../../src/core/runner.ts";
@@ -63,5 +64,35 @@ describeEngine("bottle start --backend smolmachines (CLI, fake smolvm, real engi
     expect(cleaned.exitCode).toBe(0);
     const after = JSON.parse((await bottle("list", "--json")).stdout) as { backend: string }[];
     expect(after.filter((entry) => entry.backend === "smolmachines")).toEqual([]);
+  }, 300_000);
+
+  test("Ctrl-C (SIGINT) during pack create: exit 130, no registry container, no artifact, no half-written file", async () => {
+    const packsBefore = (await world.fake.calls()).filter((c) => c.argv[0] === "pack").length;
+    const touched = join(project, "touch-to-repack");
+    // A new file in the build context gives a new image, so this start must pack.
+    await writeFile(join(world.contextDir, "rootfs", "marker"), String(Date.now()));
+    const child = processRunner.start(
+      [process.execPath, MAIN, "start", "smol", "--backend", "smolmachines", "--manifest", manifest, "--yes", "--prompt", `touch ${touched}`],
+      { env: { ...env, SMOLVM_FAKE_PACK_DELAY_MS: "30000" }, cwd: project, check: false },
+    );
+    let packs = packsBefore;
+    for (let i = 0; i < 1200 && packs === packsBefore; i++) {
+      await Bun.sleep(100);
+      packs = (await world.fake.calls()).filter((c) => c.argv[0] === "pack").length;
+    }
+    expect(packs).toBe(packsBefore + 1);
+    await Bun.sleep(500);
+    child.kill("SIGINT");
+    const result = await child.exited;
+    expect(result.exitCode).toBe(130);
+
+    const pack = (await world.fake.calls()).filter((c) => c.argv[0] === "pack").at(-1)!.argv;
+    const key = /bottle-agent:([0-9a-f]{16})$/.exec(pack[3]!)![1]!;
+    const registries = await processRunner.run(["docker", "ps", "-a", "--filter", `label=dev.bottle.identity=smolmachines-${key}`, "--format", "{{.Names}}"]);
+    expect(registries.stdout.trim()).toBe("");
+    const cache = join(env.XDG_CACHE_HOME!, "bottle", "smolmachines");
+    expect(existsSync(join(cache, key))).toBe(false);
+    expect(readdirSync(cache).filter((name) => name.startsWith(".partial-"))).toEqual([]);
+    expect(existsSync(touched)).toBe(false);
   }, 300_000);
 });
