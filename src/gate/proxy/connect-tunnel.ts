@@ -72,10 +72,9 @@ export async function connectTunnel(context: GateContext, req: IncomingMessage, 
 
   const upstream = net.connect({ host: resolution.address, port, family: resolution.family });
   upstream.setNoDelay(true);
+  if (client instanceof net.Socket) client.setNoDelay(true);
   tunnels.add(client);
   let established = false;
-  let bytesUp = head.length;
-  let bytesDown = 0;
   const connectTimer = setTimeout(() => upstream.destroy(new Error("connect timeout")), CONNECT_TIMEOUT_MS);
 
   upstream.once("connect", () => {
@@ -83,8 +82,6 @@ export async function connectTunnel(context: GateContext, req: IncomingMessage, 
     established = true;
     client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
     if (head.length > 0) upstream.write(head);
-    client.on("data", (chunk: Buffer) => (bytesUp += chunk.length));
-    upstream.on("data", (chunk: Buffer) => (bytesDown += chunk.length));
     client.pipe(upstream);
     upstream.pipe(client);
     upstream.setTimeout(TUNNEL_IDLE_MS, () => upstream.destroy());
@@ -111,8 +108,9 @@ export async function connectTunnel(context: GateContext, req: IncomingMessage, 
       decision: established ? (warned !== undefined ? "warn" : "allow") : "error",
       reason: established ? warned : "upstream-failure",
       status: established ? 200 : 502,
-      bytes_up: bytesUp,
-      bytes_down: bytesDown,
+      // The upstream socket's own counters: no per-chunk listener on the hot path.
+      bytes_up: upstream.bytesWritten,
+      bytes_down: upstream.bytesRead,
     });
   });
 }
