@@ -1,6 +1,7 @@
-import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { extraCaCerts } from "../../src/backend/docker/agent-image.ts";
 import { processRunner, type Runner } from "../../src/core/runner.ts";
 
 /** A shell and the usual tools on `FROM scratch`: the host's static busybox. */
@@ -44,14 +45,13 @@ export async function buildBusyboxImage(tag: string, labels: Record<string, stri
 }
 
 /**
- * PEM text of the host's locally added CA certificates (Debian keeps them in
- * `/usr/local/share/ca-certificates`), for the Dockerfile's `EXTRA_CA_CERTS`: where TLS
- * is intercepted, an image build that calls HTTPS needs them. Empty when there are none.
+ * PEM text of the host's extra CA certificates, for the Dockerfile's `EXTRA_CA_CERTS`:
+ * where TLS is intercepted, an image build that calls HTTPS needs them. The docker
+ * backend's own lookup (`$BOTTLE_EXTRA_CA_CERTS`, else `/usr/local/share/ca-certificates`),
+ * so tests build the image exactly as `bottle start` would. Empty when there are none.
  */
-export async function hostExtraCaCerts(dir = "/usr/local/share/ca-certificates"): Promise<string> {
-  const files = await readdir(dir, { recursive: true }).catch(() => []);
-  const pems = await Promise.all(files.filter((file) => file.endsWith(".crt")).sort().map((file) => readFile(join(dir, file), "utf8")));
-  return pems.map((pem) => pem.trim()).join("\n");
+export async function hostExtraCaCerts(env: Record<string, string | undefined> = process.env): Promise<string> {
+  return extraCaCerts(env);
 }
 
 // One build per test process, however many files ask.
