@@ -19,7 +19,13 @@ export function formatBytes(bytes: number): string {
 
 /** Free space where bottle keeps its state (workspace copies, mirrors, logs). */
 export async function checkDisk(deps: Pick<DoctorDeps, "freeBytes" | "stateDir">): Promise<DoctorCheck> {
-  const free = await deps.freeBytes(deps.stateDir);
+  let free: number;
+  try {
+    free = await deps.freeBytes(deps.stateDir);
+  } catch (error) {
+    // A folder we may not stat is worth a warning, not a crashed doctor.
+    return { name: "disk", status: "warn", summary: `cannot measure free space for ${deps.stateDir}: ${(error as Error).message}` };
+  }
   const summary = `${formatBytes(free)} free for ${deps.stateDir}`;
   if (free >= LOW_DISK_BYTES) return { name: "disk", status: "ok", summary };
   return {

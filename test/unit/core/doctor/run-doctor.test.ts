@@ -120,6 +120,14 @@ describe("runDoctor", () => {
     expect(checks.disk).toMatchObject({ status: "warn", summary: "1.0 GiB free for /home/u/.local/state/bottle" });
   });
 
+  test("a state folder whose disk cannot be measured is a warning", async () => {
+    const freeBytes = async () => Promise.reject(new Error("EACCES: permission denied"));
+    const report = await runDoctor(deps(recordingRunner(HEALTHY).runner, { freeBytes }));
+    expect(report.ok).toBe(true);
+    expect(byName(report).disk).toMatchObject({ status: "warn" });
+    expect(byName(report).disk?.summary).toContain("EACCES");
+  });
+
   test("a /dev/kvm the user may not open says how to join the kvm group", async () => {
     const report = await runDoctor(deps(recordingRunner(HEALTHY).runner, { canReadWrite: async () => false }));
     expect(byName(report).kvm).toMatchObject({ status: "warn", summary: "/dev/kvm exists but you may not use it" });
