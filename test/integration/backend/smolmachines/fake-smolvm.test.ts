@@ -92,4 +92,24 @@ describeEngine("fake smolvm machines (real engine)", () => {
       await processRunner.run(["docker", "rm", "-f", registry.stdout.trim()], { check: false });
     }
   }, 60_000);
+
+  test("the guest reaches host loopback at 100.96.0.1 only with --allow-cidr, and large bodies arrive intact", async () => {
+    const body = new Uint8Array(8 * 1024 * 1024).map((_, i) => (i * 7919) % 251);
+    const digest = new Bun.CryptoHasher("sha256").update(body).digest("hex");
+    using server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response(body) });
+    const env = { SMOLVM_FAKE_HOST_PORTS: String(server.port) };
+    const run = (args: string[]) => processRunner.run(["smolvm", ...args], { check: false, env });
+    const fetchBig = `curl -s --max-time 30 http://100.96.0.1:${server.port}/big | sha256sum`;
+    for (const [machine, allow] of [[`${name}-open`, ["--allow-cidr", "100.96.0.1/32"]], [`${name}-closed`, []]] as const) {
+      try {
+        expect((await run(["machine", "create", "--from", artifact, "--name", machine, ...allow])).exitCode).toBe(0);
+        expect((await run(["machine", "start", "--name", machine])).exitCode).toBe(0);
+        const result = await run(["machine", "exec", "--name", machine, "--", "sh", "-c", fetchBig]);
+        if (allow.length > 0) expect(result.stdout.split(" ")[0]).toBe(digest);
+        else expect(result.stdout.split(" ")[0]).not.toBe(digest);
+      } finally {
+        await run(["machine", "delete", "--name", machine, "-f"]);
+      }
+    }
+  }, 120_000);
 });
