@@ -21,16 +21,22 @@ force=0
 [[ "${1:-}" == "--force" ]] && force=1
 
 die() { echo "base-image: $*" >&2; exit 1; }
-[[ $(id -u) -eq 0 ]] || die "debootstrap needs root (run with sudo)"
-command -v debootstrap >/dev/null || die "debootstrap is missing: apt-get install -y debootstrap"
 command -v docker >/dev/null || die "docker is missing: apt-get install -y docker.io"
 docker version --format '{{.Server.Version}}' >/dev/null 2>&1 || die "the Docker engine is not reachable (start dockerd)"
 
 exists() { docker image inspect "$image" >/dev/null 2>&1; }
+# Checked before asking for root: with the image there, anyone who may use docker is done.
+if exists && [[ $force -eq 0 ]]; then
+  echo "base-image: $image already exists"
+  exit 0
+fi
+[[ $(id -u) -eq 0 ]] || die "debootstrap needs root (run with sudo)"
+command -v debootstrap >/dev/null || die "debootstrap is missing: apt-get install -y debootstrap"
 
 mkdir -p /var/lock
 exec 9>"/var/lock/bottle-base-image.lock"
 flock 9
+# Another builder may have finished while this one waited for the lock.
 if exists && [[ $force -eq 0 ]]; then
   echo "base-image: $image already exists"
   exit 0
