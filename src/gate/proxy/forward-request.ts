@@ -20,8 +20,8 @@ function parseTarget(target: string): URL | undefined {
 }
 
 /**
- * An absolute-form request (`GET http://host/path`): policy by name, DLP on the URL,
- * headers and body prefix, resolution with the SSRF check, then the request relayed to
+ * An absolute-form request (`GET http://host/path`): policy by name, DLP on the
+ * hostname, URL, headers and body prefix, resolution with the SSRF check, then the request relayed to
  * the checked address with the response streamed back.
  */
 export async function forwardRequest(context: GateContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -32,7 +32,7 @@ export async function forwardRequest(context: GateContext, req: IncomingMessage,
     time: new Date().toISOString(),
     client: `${req.socket.remoteAddress}:${req.socket.remotePort}`,
     method: req.method ?? "",
-    host: url?.host ?? "",
+    host: url === undefined ? "" : generation.scanner.redact(url.host),
     path: url === undefined ? "" : generation.scanner.redact(url.pathname + url.search),
     decision: "allow",
     status: 0,
@@ -61,7 +61,11 @@ export async function forwardRequest(context: GateContext, req: IncomingMessage,
   let body: BodyPrefix | undefined;
   let warned: string | undefined;
   if (generation.dlpAction !== "off") {
-    const findings = [...generation.scanner.scanUrl(req.url ?? ""), ...generation.scanner.scanHeaders(headerPairs(headers))];
+    const findings = [
+      ...generation.scanner.scanHostname(host),
+      ...generation.scanner.scanUrl(req.url ?? ""),
+      ...generation.scanner.scanHeaders(headerPairs(headers)),
+    ];
     if (hasBody(req)) {
       body = await readBodyPrefix(req, MAX_SCANNED_BODY);
       findings.push(...generation.scanner.scanBody(body.prefix, req.headers["content-type"]));

@@ -55,6 +55,13 @@ describe("DLP through the gate", async () => {
     expect(blockReason(result)).toBe("dlp:held-secret");
   });
 
+  test("the held secret in a plain request's hostname is refused", async () => {
+    const label = Buffer.from(HELD).toString("hex");
+    const result = await curl(["-x", block.proxy, `http://${label}.gate.test:${origin.server.port}/`]);
+    expect(result.status).toBe(403);
+    expect(blockReason(result)).toStartWith("dlp:");
+  });
+
   test("the held secret in a tunnel hostname is refused", async () => {
     const label = Buffer.from(HELD).toString("hex");
     const result = await curl(["-x", block.proxy, `https://${label}.gate.test:${origin.server.port}/`]);
@@ -91,7 +98,8 @@ describe("DLP through the gate", async () => {
 
   test("the blocking gate's audit names kinds, never values", async () => {
     const text = await readFile(block.auditFile, "utf8");
-    for (const value of [...Object.values(credentials), HELD]) expect(text).not.toContain(value);
+    const hex = Buffer.from(HELD).toString("hex");
+    for (const value of [...Object.values(credentials), HELD, hex]) expect(text).not.toContain(value);
     expect(text).toContain('"reason":"dlp:held-secret"');
   });
 });
