@@ -76,12 +76,18 @@ async function drain(
   stream: ReadableStream<Uint8Array> | null | undefined | number,
   name: "stdout" | "stderr",
   onOutput: RunOptions["onOutput"],
+  cut: Promise<unknown>,
 ): Promise<string> {
   if (stream === null || stream === undefined || typeof stream === "number") return "";
+  const reader = stream.getReader();
+  // Cancelling ends a pending read with `done`, keeping what arrived so far.
+  void cut.then(() => reader.cancel().catch(() => {}));
   const decoder = new TextDecoder();
   let text = "";
-  for await (const chunk of stream) {
-    const piece = decoder.decode(chunk, { stream: true });
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    const piece = decoder.decode(value, { stream: true });
     text += piece;
     onOutput?.(piece, name);
   }
@@ -132,6 +138,7 @@ function startProcess(argv: readonly string[], options: RunOptions): RunningProc
   }
 
   let timedOut = false;
+  let aborted = false;
   const timer =
     options.timeoutMs === undefined
       ? undefined
@@ -139,15 +146,22 @@ function startProcess(argv: readonly string[], options: RunOptions): RunningProc
           timedOut = true;
           child.kill("SIGKILL");
         }, options.timeoutMs);
-  const abort = () => child.kill("SIGTERM");
+  const abort = () => {
+    aborted = true;
+    child.kill("SIGTERM");
+  };
   // An already-aborted signal never fires "abort" again: stop the child at once.
   if (options.signal?.aborted) abort();
   else options.signal?.addEventListener("abort", abort, { once: true });
 
   const exited = (async (): Promise<RunResult> => {
+    // A child we stopped (timeout, abort) may have left a grandchild holding its pipes
+    // (`sh -c "sleep 60 & wait"`): stop reading once it is gone, or the deadline would
+    // stretch to the grandchild's lifetime. A child that exits by itself is read to the end.
+    const cut = child.exited.then(() => (timedOut || aborted ? undefined : new Promise<never>(() => {})));
     const [stdout, stderr] = await Promise.all([
-      drain(child.stdout, "stdout", options.onOutput),
-      drain(child.stderr, "stderr", options.onOutput),
+      drain(child.stdout, "stdout", options.onOutput, cut),
+      drain(child.stderr, "stderr", options.onOutput, cut),
     ]);
     const exitCode = await child.exited;
     clearTimeout(timer);

@@ -45,6 +45,31 @@ describe("processRunner.run", () => {
     expect(error.message).toBe("`sleep` timed out");
   });
 
+  test("a timeout is kept even when a grandchild holds the output pipes", async () => {
+    // Were the runner to read until every writer is gone, "late" would arrive too.
+    const script = "echo started; (sleep 10; echo late) & wait";
+    const result = await processRunner.run(sh(script), { timeoutMs: 300, check: false });
+    expect(result.timedOut).toBe(true);
+    expect(result.stdout).toBe("started\n");
+  });
+
+  test("an abort is kept even when a grandchild holds the output pipes", async () => {
+    const controller = new AbortController();
+    const running = processRunner.run(sh("echo started; (sleep 10; echo late) & wait"), {
+      signal: controller.signal,
+      check: false,
+      onOutput: () => controller.abort(),
+    });
+    const result = await running;
+    expect(result.signal).toBe("SIGTERM");
+    expect(result.stdout).toBe("started\n");
+  });
+
+  test("a child that exits by itself is read to the end, also output its grandchild adds", async () => {
+    const result = await processRunner.run(sh("echo started; (sleep 0.3; echo late) & exit 0"));
+    expect(result.stdout).toBe("started\nlate\n");
+  });
+
   test("an aborted signal stops the child, also one aborted before the start", async () => {
     const controller = new AbortController();
     const running = processRunner.run(["sleep", "30"], { signal: controller.signal, check: false });
