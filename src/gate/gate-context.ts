@@ -8,4 +8,6 @@ export interface GateContext {
   generation(): GateGeneration;
   audit: AuditLog;
   lookup: LookupAll;
+  /** Extra CA certificates (PEM) trusted for upstream TLS; by default, the system store only. */
+  upstreamCa?: string[];
 }

@@ -27,6 +27,8 @@ export interface Gate {
 export interface StartGateOptions {
   /** By default, the system resolver. */
   lookup?: LookupAll;
+  /** Extra CA certificates (PEM) for upstream TLS, such as a private CA in front of a route's upstream. */
+  upstreamCa?: string[];
 }
 
 /**
@@ -41,6 +43,7 @@ export async function startGate(config: GateConfig, env: Record<string, string |
   let generation: GateGeneration = buildGeneration(config.egress, env);
   const audit = openAuditLog(config.audit);
   const context: GateContext = { generation: () => generation, audit, lookup: options.lookup ?? systemLookup };
+  if (options.upstreamCa !== undefined) context.upstreamCa = options.upstreamCa;
   const tunnels = new Set<Duplex>();
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {

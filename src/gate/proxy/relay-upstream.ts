@@ -13,6 +13,8 @@ export interface UpstreamTarget {
   method: string;
   path: string;
   headers: OutgoingHttpHeaders;
+  /** Extra CA certificates (PEM) to trust for this upstream. */
+  ca?: string[];
 }
 
 /** How a relayed exchange went, for the audit log. */
@@ -114,7 +116,7 @@ export async function relayUpstream(req: IncomingMessage, res: ServerResponse, t
       decompress: false,
       signal: abort.signal,
       // The certificate must match the name the client asked for, not the pinned address.
-      tls: target.protocol === "https:" ? { serverName: target.servername } : undefined,
+      tls: target.protocol === "https:" ? { serverName: target.servername, ...(target.ca ? { ca: target.ca } : {}) } : undefined,
     } as RequestInit);
   } catch (error) {
     res.off("close", onClose);

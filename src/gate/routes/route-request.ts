@@ -83,6 +83,7 @@ export async function routeRequest(context: GateContext, req: IncomingMessage, r
     method: req.method ?? "GET",
     path: upstreamPath(route.upstream, rest),
     headers,
+    ...(context.upstreamCa ? { ca: context.upstreamCa } : {}),
   }, undefined);
   const failed = result.failure !== undefined;
   finish({

@@ -63,11 +63,16 @@ export const testLookup: LookupAll = async (host) => {
 };
 
 /** Starts a gate with `egress` (manifest shape, defaults filled in) and `env` for route secrets. */
-export async function startTestGate(egress: v.InferInput<typeof EgressSchema>, env: Record<string, string> = {}, lookup: LookupAll = testLookup): Promise<TestGate> {
+export async function startTestGate(
+  egress: v.InferInput<typeof EgressSchema>,
+  env: Record<string, string> = {},
+  lookup: LookupAll = testLookup,
+  upstreamCa?: string[],
+): Promise<TestGate> {
   const dir = await mkdtemp(join(tmpdir(), "gate-audit-"));
   const auditFile = join(dir, "audit.jsonl");
   const config = v.parse(GateConfigSchema, { listen: "127.0.0.1:0", egress, audit: auditFile });
-  const gate = await startGate(config, env, { lookup });
+  const gate = await startGate(config, env, upstreamCa === undefined ? { lookup } : { lookup, upstreamCa });
   return {
     ...gate,
     proxy: `http://127.0.0.1:${gate.port}`,

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { readFile } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { processRunner } from "../../../src/core/runner.ts";
-import { blockReason, curl, startRecordingOrigin, startTestGate } from "./harness.ts";
+import { blockReason, curl, makeTlsMaterial, startRecordingOrigin, startTestGate } from "./harness.ts";
 
 const TOKEN = "real-oauth-token-0123456789abcdef";
 
@@ -113,5 +113,36 @@ describe("credential-injecting routes", async () => {
     const lines = await gate.auditLines();
     expect(lines.find((line) => line.route === "anthropic")).toMatchObject({ decision: "allow", status: 200, method: "POST" });
     expect(await readFile(gate.auditFile, "utf8")).not.toContain(TOKEN);
+  });
+
+  test("an https upstream is verified against the route's name while the gate connects to the checked address", async () => {
+    const tls = await makeTlsMaterial();
+    const secure = Bun.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      tls: { cert: Bun.file(tls.certFile), key: Bun.file(tls.keyFile) },
+      fetch: (request) => new Response(`tls saw ${new URL(request.url).pathname} auth=${request.headers.get("authorization")}`),
+    });
+    const ca = [await Bun.file(tls.caFile).text()];
+    try {
+      await using good = await startTestGate(
+        { allow_cidrs: ["127.0.0.0/8"], routes: [{ name: "s", upstream: `https://origin.gate.test:${secure.port}`, inject: { header: "authorization", value: "Bearer ${CLAUDE_TOKEN}" } }] },
+        { CLAUDE_TOKEN: TOKEN },
+        undefined,
+        ca,
+      );
+      const ok = await curl([`${good.proxy}/r/s/v1/ping`]);
+      expect(ok.status).toBe(200);
+      expect(ok.body).toBe(`tls saw /v1/ping auth=Bearer ${TOKEN}`);
+
+      // Same address, a name the certificate does not carry: TLS must fail (502), not pass.
+      await using wrong = await startTestGate({ allow_cidrs: ["127.0.0.0/8"], routes: [{ name: "s", upstream: `https://wrong.gate.test:${secure.port}` }] }, {}, undefined, ca);
+      const refused = await curl([`${wrong.proxy}/r/s/v1/ping`]);
+      expect(refused.status).toBe(502);
+      expect(blockReason(refused)).toBeUndefined();
+    } finally {
+      secure.stop(true);
+      await rm(tls.dir, { recursive: true, force: true });
+    }
   });
 });
