@@ -11,6 +11,8 @@ import type { Backend, BackendDeps, Bottle, BottleMetadata, Plan } from "../type
 import { ensureSmolmachinesAvailable } from "./availability.ts";
 import { guestExec, smolCommands } from "./machine-commands.ts";
 import { prepareArtifact } from "./prepare-artifact.ts";
+import { reapSmolBottle } from "./reap.ts";
+import { surveySmolBottles } from "./survey.ts";
 import { prepareMounts, provisionGuest, shareMounts } from "./provision.ts";
 import { HOST_GATEWAY, type SmolDetails, smolDetails, smolStateFiles, WORKSPACE } from "./smol-plan.ts";
 
@@ -51,6 +53,7 @@ export const launch: Backend["launch"] = async (plan, deps) => {
   const stack = new AsyncDisposableStack();
   // A resumed bottle's state holds its workspace: a failed resume must not delete it.
   let keepState = existsSync(files.metadata);
+  await reapBeforeLaunch(deps, spec.identity);
   try {
     await ensurePrivateDir(details.stateDir);
     await writeLiveMarker(details.stateDir, "launching");
@@ -108,6 +111,22 @@ export const launch: Backend["launch"] = async (plan, deps) => {
     throw error;
   }
 };
+
+/**
+ * Every start reaps first, as the docker backend does: bottles whose CLI died, and this
+ * identity's own leftovers when it is resumed after a crash (its machine name would
+ * otherwise be taken). State and workspace of the resumed bottle stay.
+ */
+async function reapBeforeLaunch(deps: BackendDeps, identity: string): Promise<void> {
+  for (const found of await surveySmolBottles(deps)) {
+    if (found.identity === identity && found.liveness !== "live") {
+      await reapSmolBottle(deps, found, { keepState: true });
+    } else if (found.identity !== identity && found.liveness === "dead") {
+      deps.log(`removing dead bottle ${found.identity}`);
+      await reapSmolBottle(deps, found, { keepState: false });
+    }
+  }
+}
 
 function smolBottle(plan: Plan, deps: BackendDeps, stack: AsyncDisposableStack, command: string[]): Bottle {
   const details = smolDetails(plan);

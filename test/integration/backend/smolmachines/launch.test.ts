@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { smolmachinesBackend } from "../../../../src/backend/smolmachines/index.ts";
 import { guestExec } from "../../../../src/backend/smolmachines/machine-commands.ts";
 import { BottleError } from "../../../../src/core/errors.ts";
+import { writeLiveMarker } from "../../../../src/core/live-marker.ts";
 import { processRunner, type Runner } from "../../../../src/core/runner.ts";
 import { describeEngine } from "../../../helpers/engine.ts";
 import { disposeWorld, smolDeps, smolLeftovers, smolSpec, smolWorld, type SmolWorld } from "./fixtures.ts";
@@ -123,4 +124,40 @@ describeEngine("smolmachines launch through the fake smolvm (real engine, real g
     expect((error as BottleError).message).toBe("the smolmachines backend cannot run here: smolvm is not installed (only `--backend smolmachines` needs it)");
     expect((error as BottleError).hint).toContain("install smolvm");
   }, 60_000);
+
+  test("after a crash: resuming reuses the workspace, and the next start reaps a dead bottle", async () => {
+    const deps = await smolDeps(world);
+    const gone = processRunner.start(["true"]);
+    await gone.exited;
+    // What a CLI killed with -9 leaves: a running machine and gate, a marker naming a dead pid.
+    const crash = async (identity: string) => writeLiveMarker(deps.paths.bottleState(identity), "attached", gone.pid);
+
+    const resumed = smolSpec(world);
+    {
+      await using bottle = await smolmachinesBackend.launch(await smolmachinesBackend.prepare(resumed, deps), deps);
+      expect(await bottle.runPrompt("echo kept > /workspace/mark")).toBe(0);
+      await bottle.detach();
+    }
+    await crash(resumed.identity);
+    {
+      await using bottle = await smolmachinesBackend.launch(await smolmachinesBackend.prepare(resumed, deps), deps);
+      expect(await bottle.runPrompt("grep -q kept /workspace/mark")).toBe(0);
+    }
+
+    const dead = smolSpec(world);
+    {
+      await using bottle = await smolmachinesBackend.launch(await smolmachinesBackend.prepare(dead, deps), deps);
+      await bottle.detach();
+    }
+    await crash(dead.identity);
+    expect((await smolmachinesBackend.list(deps)).find((b) => b.identity === dead.identity)?.status).toBe("orphaned");
+    const next = smolSpec(world);
+    {
+      await using _bottle = await smolmachinesBackend.launch(await smolmachinesBackend.prepare(next, deps), deps);
+      expect(await smolLeftovers(dead.identity)).toEqual([]);
+      expect(existsSync(deps.paths.bottleState(dead.identity))).toBe(false);
+    }
+    await smolmachinesBackend.cleanup(deps, { includeStopped: true });
+    for (const spec of [resumed, dead, next]) expect(await smolLeftovers(spec.identity)).toEqual([]);
+  }, 300_000);
 });
