@@ -43,6 +43,23 @@ describeEngine("docker faults", () => {
     }, 180_000);
   }
 
+  for (const name of ["SIGTERM", "SIGHUP"] as const) {
+    test(`${name} while the gate starts unwinds the same way`, async () => {
+      const made = await world();
+      let sent = false;
+      const child = bottleProcess(made, ["start", "bbtest", "--detach"], (line) => {
+        if (!sent && line.startsWith("waiting for the gate")) {
+          sent = true;
+          child.kill(name);
+        }
+      });
+      const result = await child.exited;
+      expect(sent).toBe(true);
+      expect(result.exitCode).toBe(130);
+      expect(await owned(made)).toEqual([]);
+    }, 180_000);
+  }
+
   test("kill -9 of the CLI, then `cleanup --yes`, leaves nothing", async () => {
     const made = await world();
     let killed = false;
