@@ -72,9 +72,18 @@ async function withLoop(subjects: Subject[]): Promise<Sample[]> {
   return samples;
 }
 
+/** The floor: a compiled Bun program that only prints, built with the same flags. */
+async function compileHello(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "bottle-bench-hello-"));
+  await writeFile(join(dir, "hello.ts"), 'console.log("hello");\n');
+  await processRunner.run([process.execPath, "build", "--compile", "--minify", `--outfile=${join(dir, "hello")}`, join(dir, "hello.ts")]);
+  return join(dir, "hello");
+}
+
 if (!existsSync(binary)) await compile({ outfile: binary });
 const subjects: Subject[] = [
   { label: "`dist/bottle --version` (compiled)", argv: [binary, "--version"] },
+  { label: "compiled Bun hello-world (the floor)", argv: [await compileHello()] },
   { label: "`docker --version`", argv: ["docker", "--version"] },
   { label: "`bun src/cli/main.ts --version` (from source)", argv: [process.execPath, ENTRY, "--version"] },
 ];
