@@ -11,6 +11,9 @@ const HOP_BY_HOP = new Set([
   "trailer",
   "transfer-encoding",
   "upgrade",
+  // The gate's server already answered `100 Continue` and streams the body regardless;
+  // passing the expectation on would make the upstream wait to grant it again.
+  "expect",
 ]);
 
 /** Credentials a client may send to a route: the gate strips them all and injects its own. */
