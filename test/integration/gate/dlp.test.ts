@@ -1,5 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { readFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { base32, fakeCredentials } from "../../unit/gate/dlp/fake-credentials.ts";
 import { blockReason, curl, startRecordingOrigin, startTestGate } from "./harness.ts";
 
@@ -94,6 +96,18 @@ describe("DLP through the gate", async () => {
     expect(result.status).toBe(200);
     const line = (await off.auditLines()).find((entry) => entry.path === "/off");
     expect(line).toMatchObject({ decision: "allow" });
+  });
+
+  test("with DLP off, bodies still stream through whole (read only after resolution)", async () => {
+    const file = join(tmpdir(), `gate-off-body-${process.pid}.txt`);
+    await writeFile(file, "y".repeat(2 * 1024 * 1024 + 7));
+    try {
+      const result = await curl(["-x", off.proxy, "-H", "content-type: text/plain", "--data-binary", `@${file}`, `${target}/off-body`]);
+      expect(result.status).toBe(200);
+      expect(result.body).toBe(`origin saw POST /off-body (${2 * 1024 * 1024 + 7} bytes)`);
+    } finally {
+      await rm(file, { force: true });
+    }
   });
 
   test("the blocking gate's audit names kinds, never values", async () => {
