@@ -6,7 +6,6 @@ export const BLOCK_HEADER = "X-Bottle-Block";
 
 /** A status text for the statuses the gate itself answers with. */
 const REASONS: Record<number, string> = {
-  200: "Connection Established",
   400: "Bad Request",
   403: "Forbidden",
   404: "Not Found",
