@@ -1,3 +1,4 @@
+import { DEFAULT_BASE_IMAGE } from "../../backend/docker/agent-image.ts";
 import { doctorReportJson, formatDoctorReport } from "../../core/doctor/format-doctor-report.ts";
 import { hostDoctorDeps } from "../../core/doctor/host-doctor-deps.ts";
 import { runDoctor } from "../../core/doctor/run-doctor.ts";
@@ -5,11 +6,12 @@ import { writeJsonOut, type CommandContext } from "../context.ts";
 
 /**
  * `bottle doctor [--json]`: checks the docker CLI, the engine, its runtimes (gVisor),
- * smolvm, /dev/kvm and free disk. Exits 0 when the docker backend can work, 1 otherwise;
- * missing optional pieces are warnings.
+ * the agent image's base, smolvm, /dev/kvm and free disk. Exits 0 when the docker
+ * backend can work, 1 otherwise; missing optional pieces are warnings.
  */
 export async function run(context: CommandContext): Promise<number> {
-  const report = await runDoctor(hostDoctorDeps(context.runner, context.env));
+  const baseImage = context.env.BOTTLE_BASE_IMAGE ?? DEFAULT_BASE_IMAGE;
+  const report = await runDoctor(hostDoctorDeps(context.runner, context.env, baseImage));
   if (context.flags.json === true) writeJsonOut(context.stdout, doctorReportJson(report));
   else context.stdout.write(formatDoctorReport(report));
   return report.ok ? 0 : 1;

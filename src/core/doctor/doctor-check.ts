@@ -19,6 +19,8 @@ export interface DoctorCheck {
 /** The outside world the checks touch; tests replace each part. */
 export interface DoctorDeps {
   runner: Runner;
+  /** The base image the default agent image is built on (`BOTTLE_BASE_IMAGE`). */
+  baseImage: string;
   /** The state folder; its filesystem is the one whose free space matters. */
   stateDir: string;
   /** True when the current user may read and write `path`; false when it is missing too. */

@@ -12,9 +12,10 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /** The real machine: `node:fs` for devices and disk, the given runner for commands. */
-export function hostDoctorDeps(runner: Runner, env: Record<string, string | undefined>): DoctorDeps {
+export function hostDoctorDeps(runner: Runner, env: Record<string, string | undefined>, baseImage: string): DoctorDeps {
   return {
     runner,
+    baseImage,
     stateDir: bottlePaths(env).state,
     exists,
     canReadWrite: (path) =>

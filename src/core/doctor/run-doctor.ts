@@ -1,3 +1,4 @@
+import { checkBaseImage } from "./check-base-image.ts";
 import { checkDisk } from "./check-disk.ts";
 import { checkDockerCli } from "./check-docker-cli.ts";
 import { checkEngine } from "./check-engine.ts";
@@ -22,7 +23,7 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
     docker.status === "fail"
       ? [{ name: "engine", status: "fail", summary: "skipped: no docker CLI" }]
       : [await checkEngine(deps)];
-  if (engineChecks[0]?.status === "ok") engineChecks.push(await checkRuntimes(deps));
+  if (engineChecks[0]?.status === "ok") engineChecks.push(await checkRuntimes(deps), await checkBaseImage(deps));
   const [smolvm, kvm, disk] = await Promise.all([checkSmolvm(deps), checkKvm(deps), checkDisk(deps)]);
   const checks = [docker, ...engineChecks, smolvm, kvm, disk];
   return { ok: checks.every((check) => check.status !== "fail"), checks };

@@ -32,6 +32,7 @@ function withMissing(runner: Runner, ...missing: string[]): Runner {
 function deps(runner: Runner, overrides: Partial<DoctorDeps> = {}): DoctorDeps {
   return {
     runner,
+    baseImage: "bottle-base:bookworm",
     stateDir: "/home/u/.local/state/bottle",
     canReadWrite: async () => true,
     exists: async () => true,
@@ -120,6 +121,18 @@ describe("runDoctor", () => {
     expect(checks.disk).toMatchObject({ status: "warn", summary: "1.0 GiB free for /home/u/.local/state/bottle" });
   });
 
+  test("the base image is looked up on the engine; a missing one warns with how to make it", async () => {
+    const present = recordingRunner(HEALTHY);
+    expect(byName(await runDoctor(deps(present.runner)))["base-image"]).toMatchObject({ status: "ok", summary: "bottle-base:bookworm is present" });
+    expect(present.calls.map((call) => call.argv.join(" "))).toContain("docker image inspect --format {{.Id}} bottle-base:bookworm");
+
+    const missing: Reply = { match: /^docker image inspect/, exitCode: 1, stderr: "Error: No such image: bottle-base:bookworm" };
+    const report = await runDoctor(deps(recordingRunner([missing, ...HEALTHY]).runner));
+    expect(report.ok).toBe(true);
+    expect(byName(report)["base-image"]).toMatchObject({ status: "warn", summary: "bottle-base:bookworm is missing (the default agent image builds on it)" });
+    expect(byName(report)["base-image"]?.hint).toContain("scripts/base-image.sh");
+  });
+
   test("a state folder whose disk cannot be measured is a warning", async () => {
     const freeBytes = async () => Promise.reject(new Error("EACCES: permission denied"));
     const report = await runDoctor(deps(recordingRunner(HEALTHY).runner, { freeBytes }));
@@ -162,7 +175,7 @@ describe("the report", () => {
     const report = await runDoctor(deps(recordingRunner(HEALTHY).runner));
     const json = doctorReportJson(report) as { ok: boolean; checks: Record<string, { status: string; summary: string }> };
     expect(json.ok).toBe(true);
-    expect(Object.keys(json.checks)).toEqual(["docker", "engine", "runtimes", "smolvm", "kvm", "disk"]);
+    expect(Object.keys(json.checks)).toEqual(["docker", "engine", "runtimes", "base-image", "smolvm", "kvm", "disk"]);
     expect(json.checks.engine).toEqual({ status: "ok", summary: "Docker Engine 20.10.24" });
   });
 
