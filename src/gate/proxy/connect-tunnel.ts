@@ -57,7 +57,8 @@ export async function connectTunnel(context: GateContext, req: IncomingMessage, 
   if (generation.dlpAction !== "off") {
     const dlp = dlpVerdict(generation.scanner.scanHostname(host), generation.dlpAction);
     if (dlp.action === "block") {
-      respondRaw(client, 403, blockText(dlp.reason, "host"), dlp.reason);
+      // The body does not echo the hostname: it is what carries the secret.
+      respondRaw(client, 403, blockText(dlp.reason, "the tunnel's host"), dlp.reason);
       return finish({ decision: "block", reason: dlp.reason, status: 403 });
     }
     if (dlp.action === "warn") warned = dlp.reason;
