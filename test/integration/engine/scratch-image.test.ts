@@ -3,7 +3,7 @@ import { mintIdentity } from "../../../src/core/identity.ts";
 import { bottleLabels, LABEL, labelArgs } from "../../../src/core/labels.ts";
 import { processRunner } from "../../../src/core/runner.ts";
 import { describeEngine } from "../../helpers/engine.ts";
-import { buildBusyboxImage } from "../../helpers/images.ts";
+import { BUSYBOX_IMAGE, buildBusyboxImage, ensureBusyboxImage } from "../../helpers/images.ts";
 
 // A unique identity per run: other engineers and CI jobs share this engine.
 const identity = mintIdentity("scratch-test");
@@ -46,6 +46,14 @@ describeEngine("an image built FROM scratch runs through the runner", () => {
     expect((await docker("ps", "-a", "--filter", filter, "--format", "{{.Names}}")).stdout.trim()).toBe(name);
     await docker("rm", name);
     expect((await docker("ps", "-a", "--filter", filter, "--format", "{{.Names}}")).stdout.trim()).toBe("");
+  });
+
+  test("ensureBusyboxImage builds the shared busybox image once and it runs", async () => {
+    const [first, second] = await Promise.all([ensureBusyboxImage(), ensureBusyboxImage()]);
+    expect(first).toBe(BUSYBOX_IMAGE);
+    expect(second).toBe(BUSYBOX_IMAGE);
+    const { stdout } = await docker("run", "--rm", BUSYBOX_IMAGE, "sh", "-c", "echo ok; ls /bin/wget");
+    expect(stdout).toBe("ok\n/bin/wget\n");
   });
 
   test("removes the image it built", async () => {
