@@ -26,7 +26,7 @@ export interface AgentEnv {
  * to it, and the Claude route as `ANTHROPIC_BASE_URL` with the placeholder token.
  * Telemetry and auto-updates are off: they would only be refused by the egress policy.
  */
-export function agentEnv(spec: StartSpec, gateHost: string, port: number): AgentEnv {
+export function agentEnv(spec: StartSpec, gateHost: string, port: number | string): AgentEnv {
   const gate = `http://${gateHost}:${port}`;
   const fixed: Record<string, string> = {
     HTTPS_PROXY: gate,

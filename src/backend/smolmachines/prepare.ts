@@ -23,9 +23,9 @@ export const prepare: Backend["prepare"] = async (spec, deps) => {
       hint: `export ${missing[0]}=… (for Claude: \`claude setup-token\` prints a CLAUDE_CODE_OAUTH_TOKEN), or remove the route`,
     });
   }
-  // The gate's host port is published by Docker at launch: the plan shows `<gate-port>`
-  // (agentEnv only interpolates it into URLs), and launch recomputes the env with the real one.
-  const env = agentEnv(spec, HOST_GATEWAY, "<gate-port>" as unknown as number);
+  // The gate's host port is published by Docker at launch: the plan shows `<gate-port>`,
+  // and launch recomputes the env with the real one.
+  const env = agentEnv(spec, HOST_GATEWAY, "<gate-port>");
   const cpus = spec.bottle.resources.cpus;
   const details: SmolDetails = {
     stateDir,
