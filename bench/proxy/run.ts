@@ -3,7 +3,7 @@
  * CONNECT through the gate, straight to the origin, and through tinyproxy, in one run;
  * idle and loaded RSS of the gate process. Loopback only, bounded in time.
  *
- *   bun bench/proxy/run.ts [--seconds N]
+ *   bun bench/proxy/run.ts [--seconds N] [--gate-bin dist/bottle]
  *
  * Every server is its own process (origin, gate, tinyproxy), started through the one
  * runner; this process is the load generator (raw keep-alive sockets).
@@ -14,7 +14,10 @@ import { join } from "node:path";
 import { processRunner, type RunningProcess } from "../../src/core/runner.ts";
 import { percentile, runLoad, type LoadMode } from "./load.ts";
 
-const seconds = Number(process.argv[process.argv.indexOf("--seconds") + 1]) || 3;
+const flag = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const seconds = Number(flag("--seconds")) || 3;
+/** By default, the gate runs from source (`bun src/cli/main.ts gate`); `--gate-bin dist/bottle` measures the compiled binary. */
+const gateBin = flag("--gate-bin");
 const ROOT = join(import.meta.dir, "../..");
 
 /** Starts a server process and waits for `pattern` in its output (its port, its banner). */
@@ -65,7 +68,8 @@ try {
 
   const gateConfig = join(dir, "gate.yaml");
   await writeFile(gateConfig, `listen: 127.0.0.1:0\naudit: ${join(dir, "audit.jsonl")}\negress:\n  allow: ["*"]\n  allow_cidrs: [127.0.0.0/8]\n  dlp: { action: ${process.env.BENCH_DLP ?? "block"} }\n`);
-  const gate = await startServer([process.execPath, join(ROOT, "src/cli/main.ts"), "gate", "--config", gateConfig], /listening on 127\.0\.0\.1:(\d+)/);
+  const gateArgv = gateBin === undefined ? [process.execPath, join(ROOT, "src/cli/main.ts")] : [gateBin];
+  const gate = await startServer([...gateArgv, "gate", "--config", gateConfig], /listening on 127\.0\.0\.1:(\d+)/);
   children.push(gate.child);
   const gatePort = Number(gate.match[1]);
 
