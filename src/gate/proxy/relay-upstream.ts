@@ -69,6 +69,12 @@ function requestHeaders(headers: OutgoingHttpHeaders): Headers {
   return out;
 }
 
+/**
+ * By default, an upstream gets 10 minutes to start answering (a long non-streaming model
+ * call can take that); after it, the client gets a 502 and both sockets are released.
+ */
+const HEADERS_TIMEOUT_MS = 10 * 60_000;
+
 /** Bodies up to this size with a Content-Length are relayed in one piece. */
 const SMALL_BODY = 64 * 1024;
 
@@ -105,6 +111,11 @@ export async function relayUpstream(req: IncomingMessage, res: ServerResponse, t
   const method = target.method.toUpperCase();
   const hasBody = body !== undefined || (method !== "GET" && method !== "HEAD" && (req.headers["content-length"] !== undefined || req.headers["transfer-encoding"] !== undefined));
 
+  let timedOut = false;
+  const headersTimer = setTimeout(() => {
+    timedOut = true;
+    abort.abort();
+  }, HEADERS_TIMEOUT_MS);
   let upstream: Response;
   try {
     upstream = await fetch(url, {
@@ -119,11 +130,14 @@ export async function relayUpstream(req: IncomingMessage, res: ServerResponse, t
       tls: target.protocol === "https:" ? { serverName: target.servername, ...(target.ca ? { ca: target.ca } : {}) } : undefined,
     } as RequestInit);
   } catch (error) {
+    clearTimeout(headersTimer);
     res.off("close", onClose);
-    if (abort.signal.aborted) return { ...result, failure: "client-closed" };
-    respond(res, 502, `bottle gate: upstream ${target.servername} failed: ${(error as Error).message}`);
-    return { ...result, failure: "upstream-failure" };
+    if (abort.signal.aborted && !timedOut) return { ...result, failure: "client-closed" };
+    const why = timedOut ? "did not answer in time" : `failed: ${(error as Error).message}`;
+    respond(res, 502, `bottle gate: upstream ${target.servername} ${why}`);
+    return { ...result, failure: timedOut ? "upstream-timeout" : "upstream-failure" };
   }
+  clearTimeout(headersTimer);
 
   result.status = upstream.status;
   const raw: string[] = [];
