@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { BottleError } from "../../core/errors.ts";
 import { failure } from "../../core/runner.ts";
 import { writeLiveMarker } from "../../core/live-marker.ts";
@@ -54,8 +55,9 @@ export const launch: Backend["launch"] = async (plan, deps) => {
     await ensurePrivateDir(details.stateDir);
     await writeLiveMarker(details.stateDir, "launching");
     stack.defer(async () => {
-      if (keepWorkspace) await writeLiveMarker(details.stateDir, "stopped");
-      else await removeDir(details.stateDir);
+      // `bottle stop` + `cleanup --all` may have reaped it meanwhile: do not resurrect a bare folder.
+      if (keepWorkspace && existsSync(files.docker)) await writeLiveMarker(details.stateDir, "stopped");
+      else if (!keepWorkspace) await removeDir(details.stateDir);
     });
     const metadata: BottleMetadata = { identity: spec.identity, backend: "docker", agent: spec.agentName, createdAt: new Date().toISOString(), spec: { ...spec, prompt: undefined } };
     await Promise.all([

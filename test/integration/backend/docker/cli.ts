@@ -73,8 +73,13 @@ export async function owned(world: CliWorld): Promise<string[]> {
 
 /** Removes everything a world's CLI made, running (detached) bottles included. */
 export async function tearDownWorld(world: CliWorld): Promise<void> {
-  const listed = await bottle(world, ["list", "--json"]);
-  const bottles = listed.exitCode === 0 ? (JSON.parse(listed.stdout) as { identity: string; status: string }[]) : [];
-  for (const { identity, status } of bottles) if (status === "running") await bottle(world, ["stop", identity]);
-  await bottle(world, ["cleanup", "--yes", "--all"]);
+  // A CLI still tearing down (a killed terminal) may race the first pass: retry a few times.
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const listed = await bottle(world, ["list", "--json"]);
+    const bottles = listed.exitCode === 0 ? (JSON.parse(listed.stdout) as { identity: string; status: string }[]) : [];
+    for (const { identity, status } of bottles) if (status === "running") await bottle(world, ["stop", identity]);
+    await bottle(world, ["cleanup", "--yes", "--all"]);
+    if ((await owned(world)).length === 0) return;
+    await Bun.sleep(1_000);
+  }
 }
