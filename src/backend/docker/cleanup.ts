@@ -1,28 +1,10 @@
-import { BottleError } from "../../core/errors.ts";
-import type { Backend, CleanupReport } from "../types.ts";
+import { reapUnlessLive } from "../shared/reap-unless-live.ts";
+import type { Backend } from "../types.ts";
 import { reapBottle } from "./reap.ts";
 import { surveyBottles } from "./survey.ts";
 
-/**
- * Reaps docker bottles by label query and state folder: every dead one (its CLI died),
- * stopped ones too with `includeStopped`, or the one named. A live bottle is never
- * reaped here: `bottle stop` is how a person ends one on purpose.
- */
-export const cleanup: Backend["cleanup"] = async (deps, options) => {
-  const found = await surveyBottles(deps, options.identity);
-  if (options.identity !== undefined && found.length === 0) {
-    throw new BottleError(`no docker bottle ${options.identity}`, { hint: "`bottle list` shows the bottles there are" });
-  }
-  const removed: CleanupReport["removed"] = [];
-  for (const bottle of found) {
-    if (bottle.liveness === "live") {
-      if (options.identity !== undefined) {
-        throw new BottleError(`${bottle.identity} is running`, { hint: `stop it first: \`bottle stop ${bottle.identity}\`` });
-      }
-      continue;
-    }
-    if (bottle.liveness === "stopped" && !options.includeStopped && options.identity === undefined) continue;
-    removed.push(...(await reapBottle(deps, bottle, { keepWorkspace: false, dryRun: options.dryRun ?? false })));
-  }
-  return { removed };
-};
+/** Reaps docker bottles found by label query and state folder (see `reapUnlessLive`). */
+export const cleanup: Backend["cleanup"] = async (deps, options) =>
+  reapUnlessLive("docker", await surveyBottles(deps, options.identity), options, (bottle) =>
+    reapBottle(deps, bottle, { keepWorkspace: false, dryRun: options.dryRun ?? false }),
+  );
