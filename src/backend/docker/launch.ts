@@ -3,9 +3,10 @@ import { BottleError } from "../../core/errors.ts";
 import { failure } from "../../core/runner.ts";
 import { writeLiveMarker } from "../../core/live-marker.ts";
 import { ensurePrivateDir, removeDir, writeJson, writePrivateFile } from "../../core/state.ts";
+import { liveBottle } from "../shared/live-bottle.ts";
 import type { Backend, BackendDeps, Bottle, BottleMetadata, Plan } from "../types.ts";
 import { envFileText } from "./agent-env.ts";
-import { agentCommand, promptArgs } from "./agent-command.ts";
+import { agentCommand } from "./agent-command.ts";
 import { ensureAgentImage } from "./ensure-agent-image.ts";
 import { dockerDetails, type DockerDetails } from "./docker-plan.ts";
 import { gateConfig } from "./gate-config.ts";
@@ -132,32 +133,16 @@ function bottle(plan: Plan, deps: BackendDeps, stack: AsyncDisposableStack, comm
   const asUser = user === "" ? [] : ["--user", user];
   const details = dockerDetails(plan);
   const { names } = details;
-  const initialPrompt = plan.spec.agent.prompt;
-  let detached = false;
-  return {
-    identity: plan.spec.identity,
+  return liveBottle({
     plan,
-    containers: [names.gate, names.agent],
-    networks: [names.internal, names.egress],
-    volumes: [names.workspace],
-    async attach() {
-      const tty = process.stdin.isTTY ? ["--tty"] : [];
-      const argv = ["docker", "exec", "--interactive", ...tty, "--workdir", WORKSPACE, ...asUser, names.agent, ...command, ...(initialPrompt ? [initialPrompt] : [])];
-      const result = await deps.runner.run(argv, { stdio: "inherit", stdin: "inherit", check: false, signal: deps.signal });
-      return result.exitCode;
-    },
-    async runPrompt(prompt: string) {
-      const argv = ["docker", "exec", "--workdir", WORKSPACE, ...asUser, names.agent, ...command, ...promptArgs(command, prompt)];
-      const result = await deps.runner.run(argv, { stdio: "inherit", check: false, signal: deps.signal });
-      return result.exitCode;
-    },
-    async detach() {
-      detached = true;
-      await writeLiveMarker(details.stateDir, "detached");
-    },
-    async [Symbol.asyncDispose]() {
-      if (detached) return;
-      await stack.disposeAsync();
-    },
-  };
+    deps,
+    stack,
+    stateDir: details.stateDir,
+    command,
+    objects: { containers: [names.gate, names.agent], networks: [names.internal, names.egress], volumes: [names.workspace] },
+    exec: (argv, { interactive, tty }) => [
+      "docker", "exec", ...(interactive ? ["--interactive"] : []), ...(tty ? ["--tty"] : []),
+      "--workdir", WORKSPACE, ...asUser, names.agent, ...argv,
+    ],
+  });
 }

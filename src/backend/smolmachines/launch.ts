@@ -2,11 +2,12 @@ import { existsSync } from "node:fs";
 import { BottleError } from "../../core/errors.ts";
 import { writeLiveMarker } from "../../core/live-marker.ts";
 import { ensurePrivateDir, removeDir, writeJson } from "../../core/state.ts";
-import { agentCommand, promptArgs } from "../docker/agent-command.ts";
+import { agentCommand } from "../docker/agent-command.ts";
 import { agentEnv } from "../docker/agent-env.ts";
 import { GATE_PORT, gateConfig } from "../docker/gate-config.ts";
 import { waitForGate } from "../docker/gate-health.ts";
 import { ensureGateImage } from "../docker/gate-image.ts";
+import { liveBottle } from "../shared/live-bottle.ts";
 import type { Backend, BackendDeps, Bottle, BottleMetadata, Plan } from "../types.ts";
 import { ensureSmolmachinesAvailable } from "./availability.ts";
 import { guestExec, smolCommands } from "./machine-commands.ts";
@@ -130,32 +131,13 @@ async function reapBeforeLaunch(deps: BackendDeps, identity: string): Promise<vo
 
 function smolBottle(plan: Plan, deps: BackendDeps, stack: AsyncDisposableStack, command: string[]): Bottle {
   const details = smolDetails(plan);
-  const initialPrompt = plan.spec.agent.prompt;
-  let detached = false;
-  return {
-    identity: plan.spec.identity,
+  return liveBottle({
     plan,
-    containers: [details.gate],
-    networks: [],
-    volumes: [],
-    async attach() {
-      const tty = Boolean(process.stdin.isTTY);
-      const argv = guestExec(details.machine, [...command, ...(initialPrompt ? [initialPrompt] : [])], { interactive: true, tty, workdir: WORKSPACE });
-      const result = await deps.runner.run(argv, { stdio: "inherit", stdin: "inherit", check: false, signal: deps.signal });
-      return result.exitCode;
-    },
-    async runPrompt(prompt: string) {
-      const argv = guestExec(details.machine, [...command, ...promptArgs(command, prompt)], { workdir: WORKSPACE });
-      const result = await deps.runner.run(argv, { stdio: "inherit", check: false, signal: deps.signal });
-      return result.exitCode;
-    },
-    async detach() {
-      detached = true;
-      await writeLiveMarker(details.stateDir, "detached");
-    },
-    async [Symbol.asyncDispose]() {
-      if (detached) return;
-      await stack.disposeAsync();
-    },
-  };
+    deps,
+    stack,
+    stateDir: details.stateDir,
+    command,
+    objects: { containers: [details.gate], networks: [], volumes: [] },
+    exec: (argv, mode) => guestExec(details.machine, argv, { ...mode, workdir: WORKSPACE }),
+  });
 }
