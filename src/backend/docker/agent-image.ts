@@ -16,9 +16,6 @@ export interface ImagePlan {
 /** The repository root, when running from source. */
 export const REPO_ROOT = join(import.meta.dir, "../../..");
 
-/** By default, the local debootstrapped base (`scripts/base-image.sh`): nothing is pulled. */
-export const DEFAULT_BASE_IMAGE = "bottle-base:bookworm";
-
 /**
  * PEM text of the extra CA certificates the agent image should trust: the files under
  * `BOTTLE_EXTRA_CA_CERTS` (a file or a folder), by default the host's locally added
@@ -36,9 +33,15 @@ export function extraCaCerts(env: Record<string, string | undefined>): string {
 /**
  * Resolves the agent's image. A plain reference is used as given. A Dockerfile (the
  * manifest's, or the embedded top-level one for `default`) is built under a tag keyed
- * by its content and build args, so an unchanged image is never rebuilt.
+ * by its content and build args, so an unchanged image is never rebuilt. `baseImage`
+ * fills the Dockerfile's `ARG BASE_IMAGE` (see `resolveBaseImage`).
  */
-export function agentImage(spec: StartSpec, env: Record<string, string | undefined>, paths: BottlePaths = bottlePaths(env)): ImagePlan {
+export function agentImage(
+  spec: StartSpec,
+  env: Record<string, string | undefined>,
+  baseImage: string,
+  paths: BottlePaths = bottlePaths(env),
+): ImagePlan {
   const image = spec.agent.image;
   if (typeof image === "string" && image !== "default") return { ref: image };
   const fromManifest = typeof image === "object";
@@ -52,7 +55,7 @@ export function agentImage(spec: StartSpec, env: Record<string, string | undefin
   const context = fromManifest ? (image.context === undefined ? dirname(dockerfile) : resolve(image.context)) : dirname(dockerfile);
   const text = fromManifest ? readFileSync(dockerfile, "utf8") : DEFAULT_DOCKERFILE;
   const args: Record<string, string> = {};
-  if (/^\s*ARG\s+BASE_IMAGE\b/m.test(text)) args.BASE_IMAGE = env.BOTTLE_BASE_IMAGE ?? DEFAULT_BASE_IMAGE;
+  if (/^\s*ARG\s+BASE_IMAGE\b/m.test(text)) args.BASE_IMAGE = baseImage;
   if (/^\s*ARG\s+EXTRA_CA_CERTS\b/m.test(text)) {
     const pem = extraCaCerts(env);
     if (pem !== "") args.EXTRA_CA_CERTS = pem;

@@ -5,6 +5,7 @@ import { liveness, readLiveMarker } from "../../core/live-marker.ts";
 import type { Backend, Plan } from "../types.ts";
 import { agentEnv } from "./agent-env.ts";
 import { agentImage } from "./agent-image.ts";
+import { resolveBaseImage } from "./base-image.ts";
 import type { DockerDetails } from "./docker-plan.ts";
 import { engineInfo } from "./engine-info.ts";
 import { findEngineObjects } from "./engine-objects.ts";
@@ -67,7 +68,7 @@ export const prepare: Backend["prepare"] = async (spec, deps) => {
     names,
     runtime,
     subnets: { internal: pickSubnet(deps.env.BOTTLE_SUBNET_POOL), egress: pickSubnet(deps.env.BOTTLE_SUBNET_POOL) },
-    agentImage: agentImage(spec, deps.env, deps.paths),
+    agentImage: agentImage(spec, deps.env, await resolveBaseImage(deps.runner, deps.env), deps.paths),
     gateImage: gateImage(deps.env, deps.paths),
     gatePort: GATE_PORT,
     gateConfigPath: files.gateConfig,

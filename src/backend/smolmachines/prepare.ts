@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { BottleError } from "../../core/errors.ts";
 import { agentEnv } from "../docker/agent-env.ts";
 import { agentImage } from "../docker/agent-image.ts";
+import { resolveBaseImage } from "../docker/base-image.ts";
 import { gateSecretNames } from "../docker/gate-config.ts";
 import { gateImage } from "../docker/gate-image.ts";
 import type { Backend, Plan } from "../types.ts";
@@ -32,7 +33,7 @@ export const prepare: Backend["prepare"] = async (spec, deps) => {
     owner: deps.paths.state,
     machine: `bottle-${spec.identity}`,
     gate: `${spec.identity}-gate`,
-    agentImage: agentImage(spec, deps.env),
+    agentImage: agentImage(spec, deps.env, await resolveBaseImage(deps.runner, deps.env), deps.paths),
     gateImage: gateImage(deps.env, deps.paths),
     gateConfigPath: files.gateConfig,
     gateSecrets,

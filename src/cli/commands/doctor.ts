@@ -1,4 +1,4 @@
-import { DEFAULT_BASE_IMAGE } from "../../backend/docker/agent-image.ts";
+import { resolveBaseImage } from "../../backend/docker/base-image.ts";
 import { doctorReportJson, formatDoctorReport } from "../../core/doctor/format-doctor-report.ts";
 import { hostDoctorDeps } from "../../core/doctor/host-doctor-deps.ts";
 import { runDoctor } from "../../core/doctor/run-doctor.ts";
@@ -10,7 +10,7 @@ import { writeJsonOut, type CommandContext } from "../context.ts";
  * backend can work, 1 otherwise; missing optional pieces are warnings.
  */
 export async function run(context: CommandContext): Promise<number> {
-  const baseImage = context.env.BOTTLE_BASE_IMAGE ?? DEFAULT_BASE_IMAGE;
+  const baseImage = await resolveBaseImage(context.runner, context.env);
   const report = await runDoctor(hostDoctorDeps(context.runner, context.env, baseImage));
   if (context.flags.json === true) writeJsonOut(context.stdout, doctorReportJson(report));
   else context.stdout.write(formatDoctorReport(report));

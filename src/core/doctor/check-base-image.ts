@@ -1,9 +1,9 @@
 import { DOCTOR_TIMEOUT_MS, type DoctorCheck, type DoctorDeps } from "./doctor-check.ts";
 
 /**
- * Is the base of the default agent image on the engine? It is made locally
- * (`scripts/base-image.sh`), not pulled, so a missing one is worth saying before the
- * first `bottle start` fails to build.
+ * Is the base of the default agent image on the engine? When it is not, the first
+ * `bottle start` pulls it; where no registry can be reached that pull fails, so say
+ * how to make the local base before it does.
  */
 export async function checkBaseImage(deps: Pick<DoctorDeps, "runner" | "baseImage">): Promise<DoctorCheck> {
   const result = await deps.runner.run(["docker", "image", "inspect", "--format", "{{.Id}}", deps.baseImage], {
@@ -14,7 +14,7 @@ export async function checkBaseImage(deps: Pick<DoctorDeps, "runner" | "baseImag
   return {
     name: "base-image",
     status: "warn",
-    summary: `${deps.baseImage} is missing (the default agent image builds on it)`,
-    hint: "create it: `sudo bash scripts/base-image.sh`, or set BOTTLE_BASE_IMAGE to an image you can pull (e.g. debian:bookworm-slim)",
+    summary: `${deps.baseImage} is not on the engine: the first start pulls it for the default agent image`,
+    hint: "where no registry can be reached, make the local base instead: `sudo bash scripts/base-image.sh` (debootstrap)",
   };
 }

@@ -31,10 +31,10 @@ function spec(extra: Partial<StartSpec> = {}): StartSpec {
 describe("smolmachines prepare (no engine, no smolvm)", () => {
   const env = { HOME: "/home/u", CLAUDE_CODE_OAUTH_TOKEN: "sk-ant-oat01-secret-value", GH_TOKEN: "ghp_secretsecret" };
 
-  test("runs nothing, and plans the issue's exact machine create", async () => {
+  test("runs nothing but the base-image look-up, and plans the issue's exact machine create", async () => {
     const { runner, calls } = recordingRunner();
     const plan = await prepare(spec(), { runner, paths: bottlePaths(env), env, log: () => {} });
-    expect(calls).toEqual([]);
+    expect(calls.map((call) => call.argv.slice(0, 3).join(" "))).toEqual(["docker image inspect"]);
     expect(Object.isFrozen(plan)).toBe(true);
     const [gate, port, create, start] = plan.commands.map((argv) => [...argv]);
     expect(gate).toContain("127.0.0.1::8080");

@@ -129,7 +129,7 @@ describe("runDoctor", () => {
     const missing: Reply = { match: /^docker image inspect/, exitCode: 1, stderr: "Error: No such image: bottle-base:bookworm" };
     const report = await runDoctor(deps(recordingRunner([missing, ...HEALTHY]).runner));
     expect(report.ok).toBe(true);
-    expect(byName(report)["base-image"]).toMatchObject({ status: "warn", summary: "bottle-base:bookworm is missing (the default agent image builds on it)" });
+    expect(byName(report)["base-image"]).toMatchObject({ status: "warn", summary: "bottle-base:bookworm is not on the engine: the first start pulls it for the default agent image" });
     expect(byName(report)["base-image"]?.hint).toContain("scripts/base-image.sh");
   });
 
