@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Sets up a checkout of bottle: gets the pinned Bun (from npm when none is on PATH),
-# installs dependencies from the lockfile and compiles dist/bottle. No root needed;
-# Docker is checked (bottle doctor) but not installed. Idempotent.
+# installs dependencies from the lockfile and compiles dist/bottle. As root on Debian it
+# also installs and starts the Docker engine when none answers (scripts/engine.sh), and
+# makes the local base image when Debian's cannot be pulled (scripts/base-image.sh);
+# without root it only says what is missing. Idempotent.
 #
 #   bash scripts/setup.sh && ./dist/bottle
 #
@@ -33,6 +35,24 @@ fi
 
 "$bun" install --frozen-lockfile
 "$bun" run build
+
+is_root() { [[ $(id -u) -eq 0 ]]; }
+engine_up() { docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }
+if ! engine_up && is_root && command -v apt-get >/dev/null; then
+  bash scripts/engine.sh
+fi
+# The default agent image builds on the local base when it exists, else on Debian's
+# public image; where that cannot be pulled, make the local one now rather than fail
+# at the first start.
+if engine_up && ! docker image inspect bottle-base:bookworm >/dev/null 2>&1 \
+  && ! docker image inspect debian:bookworm-slim >/dev/null 2>&1 \
+  && ! docker pull -q debian:bookworm-slim >/dev/null 2>&1; then
+  if is_root; then
+    bash scripts/base-image.sh
+  else
+    echo "setup: debian:bookworm-slim cannot be pulled; make the local base: sudo bash scripts/base-image.sh" >&2
+  fi
+fi
 if ! ./dist/bottle doctor >/dev/null 2>&1; then
   ./dist/bottle doctor >&2 || true
   die "dist/bottle is built, but Docker is not ready: fix the FAIL lines above, then run ./dist/bottle"
