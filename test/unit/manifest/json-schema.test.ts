@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { manifestJsonSchema, manifestJsonSchemaText } from "../../../src/manifest/json-schema.ts";
 
 describe("manifestJsonSchema", () => {
-  test("the committed schema/bottle.schema.json is the generated one (run `bun run schema`)", () => {
-    const committed = readFileSync(join(import.meta.dir, "../../../schema/bottle.schema.json"), "utf8");
+  test("the committed src/manifest/bottle.schema.json is the generated one (run `bun run schema`)", () => {
+    const committed = readFileSync(join(import.meta.dir, "../../../src/manifest/bottle.schema.json"), "utf8");
     expect(committed).toBe(manifestJsonSchemaText());
   });
 

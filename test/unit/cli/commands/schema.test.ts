@@ -9,7 +9,7 @@ describe("bottle schema", () => {
     const { cwd, env } = workdir();
     const { context, stdout } = commandContext({ cwd, env });
     expect(await run(context)).toBe(0);
-    expect(stdout.text()).toBe(readFileSync(join(import.meta.dir, "../../../../schema/bottle.schema.json"), "utf8"));
+    expect(stdout.text()).toBe(readFileSync(join(import.meta.dir, "../../../../src/manifest/bottle.schema.json"), "utf8"));
     expect(JSON.parse(stdout.text()).title).toContain("bottle");
   });
 });
