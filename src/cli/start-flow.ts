@@ -73,7 +73,7 @@ export async function resolveStartChoices(context: CommandContext, options: Star
   const agents = agentChoices(loaded);
   let answers: StartAnswers = {};
   for (;;) {
-    const decision = decideStart({ agents, backends: backendNames(), flags, answers, mode, cwd: context.cwd });
+    const decision = decideStart({ agents, backends: backendNames(), flags, answers, mode, picker: context.flags.picker === true, cwd: context.cwd });
     if (decision.kind === "usage") throw new UsageError(decision.message, decision.hint);
     if (decision.kind === "ask") {
       answers = await askQuestion(decision.question, answers, io);

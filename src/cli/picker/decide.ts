@@ -60,6 +60,8 @@ export interface DecideStartOptions {
   flags: StartFlags;
   answers: StartAnswers;
   mode: PromptMode;
+  /** By default, false; true for bare `bottle`, which asked for the picker. */
+  picker?: boolean;
   /** The directory `--cwd` would copy, for the question's wording. */
   cwd: string;
 }
@@ -77,12 +79,21 @@ const BACKEND_HINTS: Record<string, string> = {
  * nothing is asked, and a choice with no safe default is a usage error.
  * By default, the backend is docker and the workspace starts empty.
  */
-export function decideStart({ agents, backends, flags, answers, mode, cwd }: DecideStartOptions): StartDecision {
+export function decideStart({ agents, backends, flags, answers, mode, picker = false, cwd }: DecideStartOptions): StartDecision {
   const names = agents.map((agent) => agent.name);
   if (names.length === 0) {
     return { kind: "usage", message: "the manifest defines no agents", hint: "add one under `agents:` (see `bottle init`)" };
   }
   const listed = names.join(", ");
+  // Bare `bottle` asks for the picker; without a person there is no one to pick, and
+  // starting the only agent anyway would surprise a script that forgot a TTY.
+  if (picker && mode === "none" && flags.agent === undefined) {
+    return {
+      kind: "usage",
+      message: "`bottle` alone is the interactive picker and needs a terminal (no TTY, or CI is set)",
+      hint: `name what to start: \`bottle start ${names[0]}\` (agents: ${listed}); \`bottle --help\` lists the flags`,
+    };
+  }
 
   if (flags.agent !== undefined && !names.includes(flags.agent)) {
     const close = didYouMean(flags.agent, names);

@@ -129,11 +129,11 @@ describeTmux("the picker, typed into a real terminal (tmux)", () => {
     expect(end).toContain("[exit 0]");
   }, TIMEOUT);
 
-  test("with CI set, even on a terminal, nothing prompts: a usage error naming AGENT, exit 2", async () => {
+  test("with CI set, even on a terminal, nothing prompts: a usage error naming `bottle start`, exit 2", async () => {
     const { terminal } = await open([], { CI: "1" });
     const end = await terminal.waitFor("[exit ");
     expect(end).not.toContain("Which agent?");
-    expect(end).toContain("bottle: no agent chosen: pass AGENT (one of: claude, shell) or run on a terminal");
+    expect(end).toContain("bottle: `bottle` alone is the interactive picker and needs a terminal (no TTY, or CI is set)");
     expect(end).toContain("[exit 2]");
   }, TIMEOUT);
 });
@@ -152,14 +152,14 @@ describe("CI=1 bottle without a terminal", () => {
     expect(result.timedOut).toBe(false);
     expect(result.exitCode).toBe(2);
     expect(result.stdout).toBe("");
-    expect(result.stderr).toStartWith("bottle: no agent chosen: pass AGENT (one of: claude, shell) or run on a terminal\n");
-    expect(result.stderr).toContain("hint: e.g. `bottle start claude`");
+    expect(result.stderr).toStartWith("bottle: `bottle` alone is the interactive picker and needs a terminal (no TTY, or CI is set)\n");
+    expect(result.stderr).toContain("hint: name what to start: `bottle start claude`");
   }, TIMEOUT);
 
-  test("with a single-agent manifest it proceeds to the plan", async () => {
+  test("`bottle start` with a single-agent manifest proceeds to the plan", async () => {
     const dir = mkdtempSync(join(tmpdir(), "bottle-ci-"));
     await Bun.write(join(dir, "bottle.yaml"), "version: 1\nagents:\n  solo:\n    command: [sh]\n");
-    const result = await processRunner.run([...BOTTLE, "--dry-run"], {
+    const result = await processRunner.run([...BOTTLE, "start", "--dry-run"], {
       cwd: dir,
       env: { HOME: dir, XDG_CONFIG_HOME: join(dir, ".config"), CI: "1", BOTTLE_MANIFEST: "" },
       check: false,

@@ -92,8 +92,16 @@ describe("bottle refuses bad calls with exit 2 and a hint", () => {
     expect(stderr).toContain("bottle: unknown backend: podman");
   });
 
-  test("no agent chosen without a terminal, when the manifest has two", async () => {
+  test("bare `bottle` without a terminal: the picker has nobody to ask", async () => {
     const { code, stdout, stderr } = await bottle([], { manifest: TWO_AGENTS });
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toStartWith("bottle: `bottle` alone is the interactive picker and needs a terminal (no TTY, or CI is set)\n");
+    expect(stderr).toContain("`bottle start claude` (agents: claude, shell)");
+  });
+
+  test("no agent chosen without a terminal, when the manifest has two", async () => {
+    const { code, stdout, stderr } = await bottle(["start"], { manifest: TWO_AGENTS });
     expect(code).toBe(2);
     expect(stdout).toBe("");
     expect(stderr).toStartWith("bottle: no agent chosen: pass AGENT (one of: claude, shell) or run on a terminal\n");
@@ -202,8 +210,15 @@ describe("bottle plan", () => {
 });
 
 describe("bottle --dry-run: the start flow ending at the plan", () => {
-  test("with a single agent and no terminal, proceeds to the plan and starts nothing", async () => {
-    const { code, stdout, calls } = await bottle(["--dry-run"]);
+  test("bare `bottle --dry-run` without a terminal is the picker's usage error, even with one agent", async () => {
+    const { code, stderr, calls } = await bottle(["--dry-run"]);
+    expect(code).toBe(2);
+    expect(stderr).toStartWith("bottle: `bottle` alone is the interactive picker and needs a terminal (no TTY, or CI is set)\n");
+    expect(calls).toEqual([]);
+  });
+
+  test("`start --dry-run` with a single agent and no terminal proceeds to the plan and starts nothing", async () => {
+    const { code, stdout, calls } = await bottle(["start", "--dry-run"]);
     expect(code).toBe(0);
     expect(stdout).toContain("agent          claude\n");
     expect(changes(calls)).toEqual([]);
@@ -217,7 +232,7 @@ describe("bottle --dry-run: the start flow ending at the plan", () => {
   });
 
   test("without a terminal and with two agents, it is the same usage error as a real start", async () => {
-    const { code, stderr } = await bottle(["--dry-run"], { manifest: TWO_AGENTS });
+    const { code, stderr } = await bottle(["start", "--dry-run"], { manifest: TWO_AGENTS });
     expect(code).toBe(2);
     expect(stderr).toStartWith("bottle: no agent chosen: pass AGENT (one of: claude, shell) or run on a terminal\n");
   });

@@ -82,7 +82,7 @@ describe("resolveStartChoices never prompts without a person", () => {
     const terminal = scriptedTerminal([]);
     const error = await resolveStartChoices({ ...context, interactive: false }, { io: terminal.io }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UsageError);
-    expect((error as UsageError).message).toBe("no agent chosen: pass AGENT (one of: claude, shell) or run on a terminal");
+    expect((error as UsageError).message).toBe("`bottle` alone is the interactive picker and needs a terminal (no TTY, or CI is set)");
     expect(terminal.screen()).toBe("");
   });
 

@@ -82,6 +82,15 @@ describe("decideStart without a person", () => {
     });
   });
 
+  test("bare `bottle` (the picker) is a usage error even with one agent: nobody to pick", () => {
+    const decision = decide({ mode: "none", picker: true, agents: [{ name: "claude" }] });
+    expect(decision.kind).toBe("usage");
+    if (decision.kind === "usage") {
+      expect(decision.message).toContain("needs a terminal");
+      expect(decision.hint).toContain("bottle start claude");
+    }
+  });
+
   test("flags still count", () => {
     expect(decide({ mode: "none", flags: { agent: "shell", backend: "smolmachines", copyCwd: true } })).toEqual({
       kind: "ready",
