@@ -1,5 +1,5 @@
 import { existsSync, statSync } from "node:fs";
-import { copyFile, mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { BottlePaths } from "../../core/paths.ts";
@@ -69,6 +69,7 @@ export async function ensureGateImage(plan: GateImagePlan, runner: Runner, log: 
       { cwd: REPO_ROOT, timeoutMs: 300_000 },
     );
     await rename(partial, path);
+    await pruneSiblings(path);
   }
   log(`building the gate image ${plan.ref}…`);
   const context = await mkdtemp(join(tmpdir(), "bottle-gate-image-"));
@@ -98,5 +99,29 @@ export async function ensureGateImage(plan: GateImagePlan, runner: Runner, log: 
     await runner.run(["docker", "build", "--quiet", "--tag", plan.ref, context], { timeoutMs: 300_000 });
   } finally {
     await rm(context, { recursive: true, force: true });
+  }
+  await pruneGateImages(runner, plan.ref);
+}
+
+/**
+ * Each source change or new binary makes a ~100 MB gate image; without this they pile
+ * up. Removes the other gate images; `docker rmi` without `--force` refuses the ones a
+ * container still uses, so running bottles keep theirs.
+ */
+export async function pruneGateImages(runner: Runner, keep: string): Promise<void> {
+  const listed = await runner.run(
+    ["docker", "image", "ls", "--filter", `label=${LABEL.role}=gate-image`, "--format", "{{.Repository}}:{{.Tag}}"],
+    { check: false },
+  );
+  const stale = listed.stdout.split("\n").filter((ref) => ref !== "" && ref !== keep && !ref.includes("<none>"));
+  if (stale.length > 0) await runner.run(["docker", "image", "rm", ...stale], { check: false });
+}
+
+/** Compiled gate binaries of earlier sources (one per source change, ~100 MB each). */
+async function pruneSiblings(path: string): Promise<void> {
+  const dir = dirname(path);
+  const keep = path.slice(dir.length + 1);
+  for (const name of await readdir(dir)) {
+    if (name !== keep && name.startsWith("bottle-") && !name.endsWith(".partial")) await rm(join(dir, name), { force: true });
   }
 }

@@ -2,9 +2,10 @@ import { describe, expect, test } from "bun:test";
 import { agentCommand, promptArgs } from "../../../../src/backend/docker/agent-command.ts";
 import { envFileText } from "../../../../src/backend/docker/agent-env.ts";
 import { gateSecretNames } from "../../../../src/backend/docker/gate-config.ts";
-import { lddLibraries } from "../../../../src/backend/docker/gate-image.ts";
+import { lddLibraries, pruneGateImages } from "../../../../src/backend/docker/gate-image.ts";
 import { dockerNames } from "../../../../src/backend/docker/names.ts";
 import { BottleError } from "../../../../src/core/errors.ts";
+import { recordingRunner } from "../../../helpers/recording-runner.ts";
 
 describe("docker backend helpers", () => {
   test("ldd output gives the libraries and the loader", () => {
@@ -52,5 +53,23 @@ describe("subnets", () => {
     expect(pickSubnet("192.168.50.7/24", () => 1)).toBe("192.168.50.16/28");
     expect(() => pickSubnet("nonsense")).toThrow(BottleError);
     expect(subnetTaken("Error response from daemon: Pool overlaps with other one on this address space")).toBe(true);
+  });
+});
+
+describe("pruneGateImages", () => {
+  test("removes every other gate image, never the one kept, and tolerates refusals", async () => {
+    const { runner, calls } = recordingRunner([
+      { match: /image ls/, stdout: "bottle-gate:0.1.0-old1\nbottle-gate:0.1.0-keep\n<none>:<none>\nbottle-gate:0.1.0-old2\n" },
+      { match: /image rm/, exitCode: 1, stderr: "conflict: image is being used by running container" },
+    ]);
+    await pruneGateImages(runner, "bottle-gate:0.1.0-keep");
+    expect(calls[0]?.argv).toContain("label=dev.bottle.role=gate-image");
+    expect(calls[1]?.argv).toEqual(["docker", "image", "rm", "bottle-gate:0.1.0-old1", "bottle-gate:0.1.0-old2"]);
+  });
+
+  test("runs no rm when there is nothing stale", async () => {
+    const { runner, calls } = recordingRunner([{ match: /image ls/, stdout: "bottle-gate:0.1.0-keep\n" }]);
+    await pruneGateImages(runner, "bottle-gate:0.1.0-keep");
+    expect(calls).toHaveLength(1);
   });
 });
