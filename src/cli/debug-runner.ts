@@ -1,5 +1,5 @@
 import type { Runner } from "../core/runner.ts";
-import { shellWords } from "./engine-commands.ts";
+import { shellWords } from "./shell-words.ts";
 
 /**
  * `--debug`: a runner that shows each command before it runs, as a person would type

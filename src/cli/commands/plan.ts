@@ -1,6 +1,7 @@
 import type { CommandContext } from "../context.ts";
 import { writeJsonOut } from "../context.ts";
-import { engineCommands, shellWords, type EngineCommands } from "../engine-commands.ts";
+import { engineCommands, type EngineCommands } from "../engine-commands.ts";
+import { shellWords } from "../shell-words.ts";
 import { formatPlan } from "../format-plan.ts";
 import { planView } from "../plan-view.ts";
 import { resolveStartChoices, type StartChoices } from "../start-flow.ts";
