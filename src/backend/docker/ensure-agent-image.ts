@@ -2,6 +2,7 @@ import { BottleError } from "../../core/errors.ts";
 import type { Runner } from "../../core/runner.ts";
 import { writePrivateFile } from "../../core/state.ts";
 import type { ImagePlan } from "./agent-image.ts";
+import { agentImageCommand } from "./image-commands.ts";
 
 /** The parts of an image's config the agent's command depends on. */
 export interface ImageConfig {
@@ -35,15 +36,14 @@ export async function ensureAgentImage(plan: ImagePlan, runner: Runner, log: (li
       // The embedded default Dockerfile copies nothing: its context is a folder holding only it.
       await writePrivateFile(plan.build.dockerfile, plan.build.dockerfileText);
     }
-    const args = Object.entries(plan.build.args).flatMap(([key, value]) => ["--build-arg", `${key}=${value}`]);
-    await runner.run(["docker", "build", "--tag", plan.ref, "--file", plan.build.dockerfile, ...args, plan.build.context], {
+    await runner.run(agentImageCommand(plan), {
       onOutput: progress,
       signal,
       timeoutMs: 3_600_000,
     });
   } else {
     log(`pulling the agent image ${plan.ref}…`);
-    const pulled = await runner.run(["docker", "pull", plan.ref], { onOutput: progress, signal, check: false });
+    const pulled = await runner.run(agentImageCommand(plan), { onOutput: progress, signal, check: false });
     if (pulled.exitCode !== 0) {
       throw new BottleError(`the agent image ${plan.ref} is not on this engine and could not be pulled`, {
         hint: "build or load it first (`docker build -t …`), or point `image:` at a Dockerfile",

@@ -7,6 +7,7 @@ import { LABEL } from "../../core/labels.ts";
 import type { Runner } from "../../core/runner.ts";
 import { VERSION } from "../../core/version.ts";
 import { REPO_ROOT } from "./agent-image.ts";
+import { gateImageCommand } from "./image-commands.ts";
 import { contentKey } from "./image-key.ts";
 
 /** The gate's image and, when it must be built, the bottle binary that goes in it. */
@@ -96,7 +97,7 @@ export async function ensureGateImage(plan: GateImagePlan, runner: Runner, log: 
         "",
       ].join("\n"),
     );
-    await runner.run(["docker", "build", "--quiet", "--tag", plan.ref, context], { timeoutMs: 300_000 });
+    await runner.run(gateImageCommand(plan.ref, context), { timeoutMs: 300_000 });
   } finally {
     await rm(context, { recursive: true, force: true });
   }

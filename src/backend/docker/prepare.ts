@@ -11,6 +11,7 @@ import { engineInfo } from "./engine-info.ts";
 import { findEngineObjects } from "./engine-objects.ts";
 import { GATE_PORT, gateSecretNames } from "./gate-config.ts";
 import { gateImage } from "./gate-image.ts";
+import { imageCommands } from "./image-commands.ts";
 import { launchCommands, launchOrder } from "./launch-commands.ts";
 import { dockerNames } from "./names.ts";
 import { resolveRuntime } from "./runtime.ts";
@@ -35,9 +36,10 @@ export const prepare: Backend["prepare"] = async (spec, deps) => {
   const runtime = resolveRuntime(spec.bottle.runtime, info.runtimes);
   const owner = deps.paths.state;
   const stateDir = deps.paths.bottleState(spec.identity);
-  const [inUse, objects] = await Promise.all([
+  const [inUse, objects, baseImage] = await Promise.all([
     deps.runner.run(["docker", "ps", "--all", "--format", "{{.Names}}"]),
     findEngineObjects(deps.runner, owner),
+    resolveBaseImage(deps.runner, deps.env),
   ]);
   const taken = new Set(inUse.stdout.split("\n").filter((name) => name !== ""));
   const names = dockerNames(spec.identity, { pinnedAgent: deps.env.BOTTLE_CONTAINER, taken });
@@ -68,7 +70,7 @@ export const prepare: Backend["prepare"] = async (spec, deps) => {
     names,
     runtime,
     subnets: { internal: pickSubnet(deps.env.BOTTLE_SUBNET_POOL), egress: pickSubnet(deps.env.BOTTLE_SUBNET_POOL) },
-    agentImage: agentImage(spec, deps.env, await resolveBaseImage(deps.runner, deps.env), deps.paths),
+    agentImage: agentImage(spec, deps.env, baseImage, deps.paths),
     gateImage: gateImage(deps.env, deps.paths),
     gatePort: GATE_PORT,
     gateConfigPath: files.gateConfig,
@@ -86,7 +88,10 @@ export const prepare: Backend["prepare"] = async (spec, deps) => {
   const plan: Plan = {
     backend: "docker",
     spec,
-    commands: launchOrder(launchCommands(details, spec.identity)),
+    commands: [
+      ...(await imageCommands(deps.runner, details.agentImage, details.gateImage)),
+      ...launchOrder(launchCommands(details, spec.identity)),
+    ],
     details: details as unknown as Record<string, unknown>,
   };
   return Object.freeze(plan);

@@ -5,6 +5,7 @@ import { agentImage } from "../docker/agent-image.ts";
 import { resolveBaseImage } from "../docker/base-image.ts";
 import { gateSecretNames } from "../docker/gate-config.ts";
 import { gateImage } from "../docker/gate-image.ts";
+import { imageCommands } from "../docker/image-commands.ts";
 import type { Backend, Plan } from "../types.ts";
 import { smolCommands } from "./machine-commands.ts";
 import { HOST_GATEWAY, memoryMib, type SmolDetails, smolStateFiles } from "./smol-plan.ts";
@@ -51,7 +52,15 @@ export const prepare: Backend["prepare"] = async (spec, deps) => {
   const plan: Plan = {
     backend: "smolmachines",
     spec,
-    commands: [commands.gate.create, commands.gate.port, commands.machine.create, commands.machine.start],
+    // Image builds first. A cache miss's registry, push and pack depend on the built
+    // image's ID, so the plan cannot name them in advance and does not list them.
+    commands: [
+      ...(await imageCommands(deps.runner, details.agentImage, details.gateImage)),
+      commands.gate.create,
+      commands.gate.port,
+      commands.machine.create,
+      commands.machine.start,
+    ],
     details: details as unknown as Record<string, unknown>,
   };
   return Object.freeze(plan);

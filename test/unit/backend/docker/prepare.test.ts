@@ -1,6 +1,10 @@
 import { describe, expect, test } from "bun:test";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { prepare } from "../../../../src/backend/docker/prepare.ts";
 import { dockerDetails } from "../../../../src/backend/docker/docker-plan.ts";
+import { agentImageCommand } from "../../../../src/backend/docker/image-commands.ts";
 import type { BackendDeps, StartSpec } from "../../../../src/backend/types.ts";
 import { BottleError } from "../../../../src/core/errors.ts";
 import { bottlePaths } from "../../../../src/core/paths.ts";
@@ -119,6 +123,29 @@ describe("docker prepare", () => {
     const err = await prepare(spec(), d).catch((error) => error);
     expect(err).toBeInstanceOf(BottleError);
     expect(err.message).toContain("CLAUDE_CODE_OAUTH_TOKEN");
+  });
+
+  test("the plan's commands start with the image builds a start would run, only for images the engine lacks", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "bottle-prepare-"));
+    await writeFile(join(dir, "Dockerfile"), "ARG BASE_IMAGE\nFROM $BASE_IMAGE\n");
+    const built = spec({ manifestDir: dir, agent: { ...spec().agent, image: { dockerfile: "Dockerfile" } } });
+    const missing = deps([{ match: /^docker image inspect --format \{\{\.Id\}\} bottle-/, exitCode: 1 }], { BOTTLE_GATE_IMAGE: undefined, BOTTLE_BASE_IMAGE: "base:1" });
+    const plan = await prepare(built, missing.deps);
+    const details = dockerDetails(plan);
+    expect(plan.commands[0]).toEqual(["docker", "build", "--tag", details.agentImage.ref, "--file", join(dir, "Dockerfile"), "--build-arg", "BASE_IMAGE=base:1", dir]);
+    expect(plan.commands[1]).toEqual(["docker", "build", "--quiet", "--tag", details.gateImage.ref, "<gate-image-context>"]);
+    expect(plan.commands[2]!.slice(0, 3)).toEqual(["docker", "network", "create"]);
+    // The same argv launch runs: one builder for both.
+    expect(plan.commands[0]).toEqual(agentImageCommand(details.agentImage));
+
+    // A missing plain reference is pulled; a BOTTLE_GATE_IMAGE is used as given, never built.
+    const pulled = deps([{ match: /^docker image inspect --format \{\{\.Id\}\} example\/agent:1/, exitCode: 1 }]);
+    const pulledPlan = await prepare(spec(), pulled.deps);
+    expect(pulledPlan.commands.filter((argv) => argv[1] === "build" || argv[1] === "pull")).toEqual([["docker", "pull", "example/agent:1"]]);
+
+    // Both images there (cached): no image command at all.
+    const cached = await prepare(built, deps([], { BOTTLE_GATE_IMAGE: undefined, BOTTLE_BASE_IMAGE: "base:1" }).deps);
+    expect(cached.commands.filter((argv) => argv[1] === "build" || argv[1] === "pull")).toEqual([]);
   });
 
   test("labelled objects of a dead bottle are reported as leftovers", async () => {

@@ -31,10 +31,10 @@ function spec(extra: Partial<StartSpec> = {}): StartSpec {
 describe("smolmachines prepare (no engine, no smolvm)", () => {
   const env = { HOME: "/home/u", CLAUDE_CODE_OAUTH_TOKEN: "sk-ant-oat01-secret-value", GH_TOKEN: "ghp_secretsecret" };
 
-  test("runs nothing but the base-image look-up, and plans the issue's exact machine create", async () => {
+  test("runs nothing but image look-ups, and plans the issue's exact machine create", async () => {
     const { runner, calls } = recordingRunner();
     const plan = await prepare(spec(), { runner, paths: bottlePaths(env), env, log: () => {} });
-    expect(calls.map((call) => call.argv.slice(0, 3).join(" "))).toEqual(["docker image inspect"]);
+    for (const call of calls) expect(call.argv.slice(0, 3).join(" ")).toBe("docker image inspect");
     expect(Object.isFrozen(plan)).toBe(true);
     const [gate, port, create, start] = plan.commands.map((argv) => [...argv]);
     expect(gate).toContain("127.0.0.1::8080");
@@ -58,6 +58,17 @@ describe("smolmachines prepare (no engine, no smolvm)", () => {
     expect(text).not.toContain("ghp_secretsecret");
     expect(plan.commands.flat().join(" ")).not.toContain("Bottle");
     expect(smolDetails(plan).forwarded).toEqual([{ key: "GH_TOKEN", from: "GH_TOKEN" }]);
+  });
+
+  test("an image the engine lacks puts its build (or pull) first in the plan's commands", async () => {
+    const { runner } = recordingRunner([{ match: /^docker image inspect --format \{\{\.Id\}\} (bottle-agent:test|bottle-gate:)/, exitCode: 1 }]);
+    const plan = await prepare(spec(), { runner, paths: bottlePaths(env), env, log: () => {} });
+    const gateRef = smolDetails(plan).gateImage.ref;
+    expect(plan.commands.slice(0, 2).map((argv) => [...argv])).toEqual([
+      ["docker", "pull", "bottle-agent:test"],
+      ["docker", "build", "--quiet", "--tag", gateRef, "<gate-image-context>"],
+    ]);
+    expect(plan.commands[2]).toContain("127.0.0.1::8080");
   });
 
   test("an unset route secret is a clear error with the fix", async () => {
