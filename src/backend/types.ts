@@ -49,8 +49,12 @@ export interface Bottle extends AsyncDisposable {
   volumes: string[];
   /** Hands the terminal to the agent; resolves with its exit code. */
   attach(): Promise<number>;
-  /** Runs the agent with a prompt non-interactively; resolves with its exit code. */
-  runPrompt(prompt: string): Promise<number>;
+  /**
+   * Runs the agent with a prompt non-interactively; resolves with its exit code. By
+   * default its output goes to the terminal; `onOutput` takes it instead (`--json`
+   * keeps stdout for the one JSON object).
+   */
+  runPrompt(prompt: string, options?: { onOutput?: (chunk: string) => void }): Promise<number>;
   /** Leaves the bottle running after the CLI exits (`--detach`); disposing it is then a no-op. */
   detach(): Promise<void>;
 }

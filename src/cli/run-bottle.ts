@@ -44,7 +44,8 @@ export async function runBottle(context: CommandContext, backend: Backend, spec:
     return ExitCode.ok;
   }
   if (options.prompt !== undefined) {
-    const exitCode = await bottle.runPrompt(options.prompt);
+    // With --json, stdout is the one JSON object: the agent's output goes to stderr.
+    const exitCode = await bottle.runPrompt(options.prompt, options.json ? { onOutput: (chunk) => context.stderr.write(chunk) } : {});
     if (options.json) writeJsonOut(context.stdout, { ...summary, exitCode });
     return deps.signal?.aborted ? ExitCode.cancelled : exitCode;
   }

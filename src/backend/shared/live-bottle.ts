@@ -36,9 +36,10 @@ export function liveBottle(options: LiveBottleOptions): Bottle {
       const result = await deps.runner.run(argv, { stdio: "inherit", stdin: "inherit", check: false, signal: deps.signal });
       return result.exitCode;
     },
-    async runPrompt(prompt: string) {
+    async runPrompt(prompt, { onOutput } = {}) {
       const argv = options.exec([...command, ...promptArgs(command, prompt)], { interactive: false, tty: false });
-      const result = await deps.runner.run(argv, { stdio: "inherit", check: false, signal: deps.signal });
+      const output = onOutput === undefined ? { stdio: "inherit" as const } : { stdio: "capture" as const, onOutput: (chunk: string) => onOutput(chunk) };
+      const result = await deps.runner.run(argv, { ...output, check: false, signal: deps.signal });
       return result.exitCode;
     },
     async detach() {
