@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
+import http from "node:http";
 import net from "node:net";
 import { startTestGate } from "./harness.ts";
 
@@ -62,5 +63,82 @@ describe("backpressure through a CONNECT tunnel", async () => {
     expect(received).toBeGreaterThan(0);
     expect(stalledAt).toBeLessThan(TOTAL / 4);
     socket.destroy();
+  }, 30_000);
+});
+
+/**
+ * Plain HTTP (absolute-form and routes) should pause the far side too, and does not
+ * yet: both tests are `test.failing`, so they pass while Bun buffers and start failing
+ * the day a Bun upgrade fixes it (then turn them into plain tests). Measured on Bun
+ * 1.3.14: `fetch` reads a response body off the socket however slowly its stream is
+ * read (oven-sh/bun#32471, fixed upstream by oven-sh/bun#29831), and the `node:http`
+ * server keeps reading a request body after `req.pause()` once it has started flowing.
+ * The gate's own writes to the client do wait for 'drain'; the buffering is inside Bun.
+ */
+describe("backpressure through a plain HTTP request", async () => {
+  const SIZE = 64 * 1024 * 1024;
+  let produced = 0;
+  let consumed = 0;
+  const origin = http.createServer((req, res) => {
+    if (req.method === "POST") {
+      // Takes the first megabyte of an upload, then stops reading.
+      req.on("data", (chunk: Buffer) => {
+        consumed += chunk.length;
+        if (consumed > 1024 * 1024) req.pause();
+      });
+      return;
+    }
+    res.writeHead(200, { "content-type": "application/octet-stream" });
+    const chunk = Buffer.alloc(64 * 1024);
+    const pump = () => {
+      while (produced < SIZE) {
+        produced += chunk.length;
+        if (!res.write(chunk)) return void res.once("drain", pump);
+      }
+      res.end();
+    };
+    pump();
+  });
+  await new Promise<void>((resolve) => origin.listen(0, "127.0.0.1", resolve));
+  const port = (origin.address() as net.AddressInfo).port;
+  const gate = await startTestGate({ allow: ["*.gate.test"], allow_cidrs: ["127.0.0.0/8"] });
+  afterAll(async () => {
+    await gate[Symbol.asyncDispose]();
+    origin.closeAllConnections();
+    origin.close();
+  });
+
+  test.failing("a client that stops reading a download stops the origin", async () => {
+    const socket = net.connect(gate.port, "127.0.0.1");
+    try {
+      await new Promise<void>((resolve) => socket.once("connect", resolve));
+      socket.on("error", () => {});
+      socket.on("data", () => socket.pause());
+      socket.write(`GET http://big.gate.test:${port}/ HTTP/1.1\r\nHost: big.gate.test:${port}\r\n\r\n`);
+      expect(await settled(() => produced)).toBeLessThan(SIZE / 4);
+    } finally {
+      socket.destroy();
+    }
+  }, 30_000);
+
+  test.failing("an origin that stops reading an upload stops the client", async () => {
+    const socket = net.connect(gate.port, "127.0.0.1");
+    try {
+      await new Promise<void>((resolve) => socket.once("connect", resolve));
+      socket.on("error", () => {});
+      socket.write(`POST http://big.gate.test:${port}/ HTTP/1.1\r\nHost: big.gate.test:${port}\r\nContent-Length: ${SIZE}\r\n\r\n`);
+      let sent = 0;
+      const chunk = Buffer.alloc(64 * 1024);
+      const pump = () => {
+        while (sent < SIZE && !socket.destroyed) {
+          sent += chunk.length;
+          if (!socket.write(chunk)) return void socket.once("drain", pump);
+        }
+      };
+      pump();
+      expect(await settled(() => sent)).toBeLessThan(SIZE / 4);
+    } finally {
+      socket.destroy();
+    }
   }, 30_000);
 });
