@@ -127,7 +127,13 @@ export function parseSource(file: string, text: string): { source: SourceDocumen
   const source: SourceDocument = { file, text, doc, lineCounter, data: undefined };
   // Warnings (an unresolved `!tag`) are problems too: the file does not mean what it says.
   const problems: Problem[] = [...doc.errors, ...doc.warnings].map((error) => {
-    const message = error.code === "DUPLICATE_KEY" ? duplicateKeyMessage(text, error.pos[0]) : error.message.split("\n")[0]!;
+    const message =
+      error.code === "DUPLICATE_KEY"
+        ? duplicateKeyMessage(text, error.pos[0])
+        : error.code === "MULTIPLE_DOCS"
+          ? // `yaml` 2.x words this for programmers ("please use YAML.parseAllDocuments()").
+            "a second YAML document starts here: this file must hold exactly one"
+          : error.message.split("\n")[0]!;
     return { file, ...position(text, error.pos[0]), message };
   });
   if (doc.errors.every((error) => error.code === "DUPLICATE_KEY")) {

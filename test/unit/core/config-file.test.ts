@@ -28,6 +28,13 @@ describe("parseSource", () => {
     expect(source.data).toEqual({ a: 3, b: 2 });
   });
 
+  test("a second document is one problem at its `---`, worded for people", () => {
+    const { problems } = parseSource("c.yaml", "a: 1\n---\nb: 2\n");
+    expect(problems.map(formatProblem)).toEqual([
+      "c.yaml:2:1: a second YAML document starts here: this file must hold exactly one",
+    ]);
+  });
+
   test("an unresolved tag is a problem", () => {
     const { problems } = parseSource("c.yaml", "a: !nope 1\n");
     expect(problems.map(formatProblem)).toEqual([expect.stringMatching(/^c\.yaml:1:4: Unresolved tag: !nope/)]);
