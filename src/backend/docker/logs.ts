@@ -1,3 +1,4 @@
+import { BottleError } from "../../core/errors.ts";
 import type { Backend } from "../types.ts";
 import { readDetails } from "./attach.ts";
 
@@ -11,6 +12,13 @@ import { readDetails } from "./attach.ts";
 export const logs: Backend["logs"] = async (identity, deps, options) => {
   const details = await readDetails(identity, deps);
   const name = options.gate ? details.names.gate : details.names.agent;
+  const exists = await deps.runner.run(["docker", "container", "inspect", "--format", "{{.State.Status}}", name], { check: false });
+  if (exists.exitCode !== 0) {
+    // Checked first: `docker logs` would only say "No such container".
+    throw new BottleError(`${identity} is not running: its containers, and their logs, went when it stopped`, {
+      hint: `\`bottle resume ${identity}\` starts it again; its logs then start afresh`,
+    });
+  }
   if (!options.gate) {
     deps.log(
       `note: the agent runs through \`docker exec\`: its sessions went to the terminal that ran them, and ${name}'s log holds only its idle PID 1. ` +
