@@ -10,6 +10,7 @@ import { buildGeneration, type GateGeneration } from "./gate-generation.ts";
 import { healthReport } from "./health.ts";
 import { connectTunnel } from "./proxy/connect-tunnel.ts";
 import { forwardRequest } from "./proxy/forward-request.ts";
+import { parserRejection } from "./proxy/parser-rejection.ts";
 import { respond } from "./proxy/respond.ts";
 import { ROUTE_PREFIX, routeRequest } from "./routes/route-request.ts";
 
@@ -78,8 +79,11 @@ export async function startGate(config: GateConfig, env: Record<string, string |
   });
   // Bun 1.3.14 answers a request its parser rejects with its own 400 (505 for an unknown
   // HTTP version) unless a listener ends the socket first, and then nothing gets out:
-  // listen (so nothing is thrown) and leave the answer to Bun.
-  server.on("clientError", () => {});
+  // listen (so nothing is thrown), leave the answer to Bun, and audit the decision.
+  server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => {
+    // A peer that reset or timed out is not a request the gate decided on.
+    if (error.code?.startsWith("HPE_")) audit.record(parserRejection(error, socket));
+  });
 
   const { host, port } = parseListen(config.listen);
   await new Promise<void>((resolve, reject) => {

@@ -99,6 +99,24 @@ describe("forward proxy through real curl", async () => {
     expect(await rawExchange(gate.port, "GET https://app.gate.test/ HTTP/1.1\r\nHost: app.gate.test\r\nConnection: close\r\n\r\n")).toStartWith("HTTP/1.1 400");
   });
 
+  test("a request Bun's parser refuses is audited with the status the client got, and none of its bytes", async () => {
+    const statusOf = (answer: string) => Number(answer.slice(9, 12));
+    const requests = [
+      "GET / HTTP/1.1\r\nBad Header\r\n\r\n",
+      "hello world\r\n\r\n",
+      "GET /secret-path HTTP/2.0\r\n\r\n",
+      "GET /\r\n\r\n",
+    ];
+    const seen: number[] = [];
+    for (const request of requests) seen.push(statusOf(await rawExchange(gate.port, request, 2_000, (text) => text.includes("\r\n"))));
+    expect(seen).toEqual([400, 400, 505, 505]);
+    // The earlier test's malformed requests are in the same log: these are the last ones.
+    const rejected = (await gate.auditLines()).filter((line) => String(line.reason).startsWith("bad-request:")).slice(-requests.length);
+    expect(rejected.map((line) => line.status)).toEqual(seen);
+    for (const line of rejected) expect(line).toMatchObject({ decision: "error", method: "", host: "", path: "" });
+    expect(JSON.stringify(rejected)).not.toContain("secret-path");
+  });
+
   test("/healthz answers 200 JSON with the version and services", async () => {
     const result = await curl([`${gate.proxy}/healthz`]);
     expect(result.status).toBe(200);
