@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { isUnknownKeyIssue, issuePath, issuesToProblems, locate, parseSource, sortProblems, type DataPath, type Problem } from "../core/config-file.ts";
 import { describeIssue, unknownKeyMessage } from "../core/describe-issue.ts";
+import { expandUnions } from "../core/expand-unions.ts";
 import { strictShape } from "../core/strict-shape.ts";
 import { checkManifest } from "./check-manifest.ts";
 import { defaultBottle } from "./default-manifest.ts";
@@ -40,7 +41,7 @@ export function parseManifest(file: string, text: string): { manifest?: Manifest
     shape.listsForMappings.some((list) => list.length <= path.length && list.every((key, at) => String(path[at]) === String(key)));
   if (!result.success) {
     // Unknown keys come from the shape walk, which finds all of them, not valibot's first.
-    const issues = result.issues.filter((issue) => !isUnknownKeyIssue(issue) && !underList(issuePath(issue)));
+    const issues = expandUnions(result.issues).filter((issue) => !isUnknownKeyIssue(issue) && !underList(issuePath(issue)));
     problems.push(
       ...issuesToProblems(source, issues, (issue, path) =>
         path.length === 1 && path[0] === "version" ? describeVersion((data as { version?: unknown }).version) : describe(issue, path),

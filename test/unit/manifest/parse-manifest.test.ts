@@ -72,6 +72,14 @@ describe("parseManifest", () => {
     ]);
   });
 
+  test("a wrong value inside `image: { dockerfile }` points at that value, not at the mapping", () => {
+    expect(lines("m", "version: 1\nagents:\n  a:\n    image: { dockerfile: 3 }\n  b:\n    image: { context: . }\n  c:\n    image: 5\n")).toEqual([
+      "m:4:26: expected a string, got number 3",
+      'm:6:12: missing key "dockerfile"',
+      "m:8:12: expected `default`, an image reference, or { dockerfile: PATH }, got number 5",
+    ]);
+  });
+
   test("an alias bomb is refused, not expanded", () => {
     const bomb = ["version: 1", "a: &a [x, x, x, x, x, x, x, x, x, x]", "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]", "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]", "agents: {z: {skills: *c}}"].join("\n");
     const { manifest, problems } = parseManifest("m", bomb);
