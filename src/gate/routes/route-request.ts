@@ -28,9 +28,13 @@ export async function routeRequest(context: GateContext, req: IncomingMessage, r
   const started = performance.now();
   const generation = context.generation();
   const target = req.url ?? "/";
-  const [name = "", ...restParts] = target.slice(ROUTE_PREFIX.length).split("/");
+  // The query is split off first: `/r/<name>?q` has no path after the name but keeps its query.
+  const afterPrefix = target.slice(ROUTE_PREFIX.length);
+  const queryAt = afterPrefix.indexOf("?");
+  const query = queryAt === -1 ? "" : afterPrefix.slice(queryAt);
+  const [name = "", ...restParts] = (queryAt === -1 ? afterPrefix : afterPrefix.slice(0, queryAt)).split("/");
   const rest = restParts.join("/");
-  const route = generation.routes.get(name.split("?")[0]!);
+  const route = generation.routes.get(name);
   const entry: AuditEntry = {
     time: new Date().toISOString(),
     client: `${req.socket.remoteAddress}:${req.socket.remotePort}`,
@@ -81,7 +85,7 @@ export async function routeRequest(context: GateContext, req: IncomingMessage, r
     port: Number(route.upstream.port || (secure ? 443 : 80)),
     servername: upstreamHost,
     method: req.method ?? "GET",
-    path: upstreamPath(route.upstream, rest),
+    path: upstreamPath(route.upstream, rest) + query,
     headers,
     ...(context.upstreamCa ? { ca: context.upstreamCa } : {}),
   }, undefined);

@@ -76,6 +76,19 @@ describe("credential-injecting routes", async () => {
     expect(seen.headers.authorization).toBeUndefined();
   });
 
+  test("the path after the route name and the query reach the upstream under its base path", async () => {
+    for (const [path, expected] of [
+      ["/r/anthropic/v1/models?limit=2", "/base/v1/models?limit=2"],
+      ["/r/anthropic?limit=2", "/base/?limit=2"],
+      ["/r/anthropic/a/b?x=/y", "/base/a/b?x=/y"],
+      ["/r/keyed/", "/"],
+    ] as const) {
+      const result = await curl([`${gate.proxy}${path}`]);
+      expect(result.status).toBe(200);
+      expect(origin.seen.at(-1)!.url).toBe(expected);
+    }
+  });
+
   test("an unknown route is 404, not a policy block", async () => {
     const result = await curl([`${gate.proxy}/r/nope/v1`]);
     expect(result.status).toBe(404);
