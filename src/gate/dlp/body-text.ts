@@ -1,6 +1,7 @@
 /** By default, pattern scanning reads at most the first 1 MiB of a body: enough for
  * any API request an agent makes, bounded so a huge upload can't stall the proxy.
- * Held secrets are still searched for in the whole body (plain byte search). */
+ * Held secrets are still searched for in all the bytes `scanBody` is given (plain byte
+ * search); the proxy reads only this much of a request body before streaming the rest. */
 export const MAX_SCANNED_BODY = 1024 * 1024;
 
 /** Content types whose bytes are not text: no pattern scan, held secrets only. */
