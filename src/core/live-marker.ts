@@ -35,7 +35,8 @@ export function processStart(pid: number): string | null {
   }
 }
 
-function processAlive(pid: number, start: string | null): boolean {
+/** True while `pid` runs and, where /proc tells, is still the process that started at `start`. */
+export function processAlive(pid: number, start: string | null): boolean {
   try {
     process.kill(pid, 0);
   } catch (error) {

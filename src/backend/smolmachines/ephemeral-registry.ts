@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { BottleError } from "../../core/errors.ts";
 import { bottleLabels, labelArgs } from "../../core/labels.ts";
 import type { Runner } from "../../core/runner.ts";
+import { registryOwnerLabels } from "./orphan-registries.ts";
 
 /**
  * By default, the upstream registry 2.8.3 pinned by digest (a tag can move; a digest
@@ -24,6 +25,12 @@ export interface RegistryOptions {
   readyTimeoutMs?: number;
   /** Labelled on the container so `cleanup` can tie an orphan to its bottle. */
   identity?: string;
+  /**
+   * The state folder of the CLI that starts it, labelled with this process's pid: a
+   * registry whose CLI was killed (`kill -9`: no teardown runs) is then an orphan that
+   * `cleanup` and the next start remove (see `reapOrphanRegistries`).
+   */
+  owner?: string;
 }
 
 /** A running registry on host loopback; disposing it force-removes the container. */
@@ -84,7 +91,7 @@ export async function startEphemeralRegistry(deps: RegistryDeps, options: Regist
     await deps.runner.run(
       [
         "docker", "run", "-d", "--rm", "--name", name,
-        ...labelArgs(bottleLabels(options.identity ?? name, "registry")),
+        ...labelArgs({ ...bottleLabels(options.identity ?? name, "registry"), ...registryOwnerLabels(options.owner) }),
         "-p", "127.0.0.1::5000", image,
       ],
       { signal: deps.signal },

@@ -11,6 +11,7 @@ import { liveBottle } from "../shared/live-bottle.ts";
 import type { Backend, BackendDeps, Bottle, BottleMetadata, Plan } from "../types.ts";
 import { ensureSmolmachinesAvailable } from "./availability.ts";
 import { guestExec, smolCommands } from "./machine-commands.ts";
+import { reapOrphanRegistries } from "./orphan-registries.ts";
 import { prepareArtifact } from "./prepare-artifact.ts";
 import { reapSmolBottle } from "./reap.ts";
 import { surveySmolBottles } from "./survey.ts";
@@ -116,9 +117,11 @@ export const launch: Backend["launch"] = async (plan, deps) => {
 /**
  * Every start reaps first, as the docker backend does: bottles whose CLI died, and this
  * identity's own leftovers when it is resumed after a crash (its machine name would
- * otherwise be taken). State and workspace of the resumed bottle stay.
+ * otherwise be taken), and registries a killed run left. State and workspace of the
+ * resumed bottle stay.
  */
 async function reapBeforeLaunch(deps: BackendDeps, identity: string): Promise<void> {
+  for (const { name } of await reapOrphanRegistries(deps)) deps.log(`removed the registry ${name} a killed run left`);
   for (const found of await surveySmolBottles(deps)) {
     if (found.identity === identity && found.liveness !== "live") {
       await reapSmolBottle(deps, found, { keepState: true });

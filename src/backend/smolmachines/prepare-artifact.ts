@@ -82,7 +82,7 @@ export async function prepareArtifact(source: ImagePlan, deps: BackendDeps): Pro
         // Only the temporary tag goes; the image keeps its own.
         await deps.runner.run(["docker", "rmi", pushed], { check: false });
       }
-    }, { identity: `smolmachines-${key}` });
+    }, { identity: `smolmachines-${key}`, owner: deps.paths.state });
     if (deps.signal?.aborted) throw deps.signal.reason;
     try {
       await rename(partial, dir);

@@ -1,0 +1,45 @@
+import { processAlive, processStart } from "../../core/live-marker.ts";
+import { LABEL } from "../../core/labels.ts";
+import type { BackendDeps, CleanupReport } from "../types.ts";
+import { SMOL_OWNER_LABEL } from "./smol-plan.ts";
+
+/** `<pid>:<start>` of the CLI that started a registry (start: /proc's start time, or empty). */
+export const REGISTRY_CREATOR_LABEL = "dev.bottle.registry.creator";
+
+/**
+ * The labels that tie a registry to the CLI starting it: its owner (the state folder, so
+ * cleanup never touches another user's) and this process, so a registry outliving a
+ * killed CLI can be told from one a running pack still needs. None without an owner.
+ */
+export function registryOwnerLabels(owner: string | undefined): Record<string, string> {
+  if (owner === undefined) return {};
+  return { [SMOL_OWNER_LABEL]: owner, [REGISTRY_CREATOR_LABEL]: `${process.pid}:${processStart(process.pid) ?? ""}` };
+}
+
+/**
+ * Removes this owner's ephemeral registries whose CLI is gone. Such a registry runs
+ * until removed (`--rm` acts only when it exits) and publishes a port on host loopback,
+ * which every smolmachines guest can reach through `--allow-cidr 100.96.0.1/32`.
+ */
+export async function reapOrphanRegistries(deps: BackendDeps, options: { dryRun?: boolean } = {}): Promise<CleanupReport["removed"]> {
+  const listed = await deps.runner.run(
+    [
+      "docker", "ps", "--all",
+      "--filter", `label=${LABEL.role}=registry`, "--filter", `label=${SMOL_OWNER_LABEL}=${deps.paths.state}`,
+      "--format", `{{.Names}}\t{{.Label "${REGISTRY_CREATOR_LABEL}"}}`,
+    ],
+    { check: false },
+  );
+  if (listed.exitCode !== 0) return [];
+  const orphans = listed.stdout
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => line.split("\t") as [string, string?])
+    .filter(([, creator = ""]) => {
+      const [pid = "", start = ""] = creator.split(":");
+      return !/^\d+$/.test(pid) || !processAlive(Number(pid), start === "" ? null : start);
+    })
+    .map(([name]) => name);
+  if (orphans.length > 0 && !options.dryRun) await deps.runner.run(["docker", "rm", "--force", ...orphans], { check: false });
+  return orphans.map((name) => ({ kind: "container" as const, name }));
+}
