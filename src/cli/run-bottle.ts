@@ -1,5 +1,5 @@
 import type { Backend, StartSpec } from "../backend/types.ts";
-import { ExitCode } from "../core/errors.ts";
+import { ExitCode, UsageError } from "../core/errors.ts";
 import { backendDeps } from "./backend-deps.ts";
 import { writeJsonOut, type CommandContext } from "./context.ts";
 
@@ -18,6 +18,10 @@ export interface RunBottleOptions {
  * it is torn down, unless it was detached.
  */
 export async function runBottle(context: CommandContext, backend: Backend, spec: StartSpec, options: RunBottleOptions): Promise<number> {
+  // Checked before anything starts: a detached bottle would silently never run the prompt.
+  if (options.detach && options.prompt !== undefined) {
+    throw new UsageError("--prompt and --detach contradict each other", "--prompt runs the agent once and exits with its code; --detach leaves it idle for `bottle attach`");
+  }
   const deps = backendDeps(context);
   const plan = await backend.prepare(spec, deps);
   await using bottle = await backend.launch(plan, deps);
