@@ -51,10 +51,16 @@ export async function runBottle(context: CommandContext, backend: Backend, spec:
     // With --json, stdout is the one JSON object: the agent's output goes to stderr.
     const exitCode = await bottle.runPrompt(options.prompt, options.json ? { onOutput: (chunk) => context.stderr.write(chunk) } : {});
     if (options.json) writeJsonOut(context.stdout, { ...summary, exitCode });
+    kept(context, bottle.identity);
     return deps.signal?.aborted ? ExitCode.cancelled : exitCode;
   }
   if (options.json) writeJsonOut(context.stdout, summary);
   const exitCode = await bottle.attach();
-  context.stderr.write(`bottle ${bottle.identity} stopped; its workspace is kept: \`bottle resume ${bottle.identity}\`\n`);
+  kept(context, bottle.identity);
   return deps.signal?.aborted ? ExitCode.cancelled : exitCode;
+}
+
+/** Says that the bottle's workspace outlives it: each start keeps one until cleaned up. */
+function kept(context: CommandContext, identity: string): void {
+  context.stderr.write(`bottle ${identity} stopped; its workspace is kept: \`bottle resume ${identity}\` (\`bottle cleanup --all --yes\` removes stopped bottles)\n`);
 }
