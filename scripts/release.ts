@@ -24,7 +24,7 @@ async function release(): Promise<void> {
   await rm(dir, { recursive: true, force: true });
   const sums: string[] = [];
   for (const target of RELEASE_TARGETS) {
-    const outfile = join(dir, `bottle-${VERSION}-${target.replace(/^bun-/, "")}`);
+    const outfile = join(dir, releaseName(target));
     await compile({ outfile, target });
     const digest = createHash("sha256").update(await readFile(outfile)).digest("hex");
     sums.push(`${digest}  ${basename(outfile)}`);
@@ -34,8 +34,16 @@ async function release(): Promise<void> {
   console.log(`wrote ${join(dir, "SHA256SUMS")}`);
 }
 
-try {
-  await release();
-} catch (error) {
-  process.exitCode = reportFailure("release", error);
+/** Where each target's binary goes: `dist/release/bottle-<version>-<os>-<arch>`. */
+export function releaseName(target: CompileTarget): string {
+  return `bottle-${VERSION}-${target.replace(/^bun-/, "")}`;
+}
+
+// Only as `bun run release`: tests import the names above without building anything.
+if (import.meta.main) {
+  try {
+    await release();
+  } catch (error) {
+    process.exitCode = reportFailure("release", error);
+  }
 }
