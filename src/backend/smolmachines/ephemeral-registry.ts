@@ -3,6 +3,7 @@ import { BottleError } from "../../core/errors.ts";
 import { bottleLabels, labelArgs } from "../../core/labels.ts";
 import type { Runner } from "../../core/runner.ts";
 import { registryOwnerLabels } from "./orphan-registries.ts";
+import { REGISTRY_PORT, registryRunCommand } from "./pack-commands.ts";
 
 /**
  * By default, the upstream registry 2.8.3 pinned by digest (a tag can move; a digest
@@ -88,15 +89,9 @@ export async function startEphemeralRegistry(deps: RegistryDeps, options: Regist
     await deps.runner.run(["docker", "rm", "-f", name], { check: false });
   };
   try {
-    await deps.runner.run(
-      [
-        "docker", "run", "-d", "--rm", "--name", name,
-        ...labelArgs({ ...bottleLabels(options.identity ?? name, "registry"), ...registryOwnerLabels(options.owner) }),
-        "-p", "127.0.0.1::5000", image,
-      ],
-      { signal: deps.signal },
-    );
-    const published = await deps.runner.run(["docker", "port", name, "5000/tcp"], { check: false });
+    const labels = labelArgs({ ...bottleLabels(options.identity ?? name, "registry"), ...registryOwnerLabels(options.owner) });
+    await deps.runner.run(registryRunCommand(name, image, labels), { signal: deps.signal });
+    const published = await deps.runner.run(["docker", "port", name, REGISTRY_PORT], { check: false });
     const port = hostPort(published.stdout);
     if (port === undefined) {
       throw new BottleError(`the local registry ${name} exited right after starting`, {

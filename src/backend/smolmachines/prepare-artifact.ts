@@ -8,6 +8,7 @@ import { ensureAgentImage, type ImageConfig } from "../docker/ensure-agent-image
 import type { BackendDeps } from "../types.ts";
 import { withEphemeralRegistry } from "./ephemeral-registry.ts";
 import { cacheKey, imageId } from "./image-key.ts";
+import { PACK_OUTPUT, packCommands } from "./pack-commands.ts";
 
 /** A packed machine artifact in the cache. */
 export interface SmolArtifact {
@@ -24,8 +25,6 @@ export interface SmolArtifact {
   imageConfig: ImageConfig;
 }
 
-/** The name `smolvm pack create --output` is given; it adds `.smolmachine` itself. */
-export const PACK_OUTPUT = "agent";
 
 
 function alive(pid: number): boolean {
@@ -68,19 +67,19 @@ export async function prepareArtifact(source: ImagePlan, deps: BackendDeps): Pro
   await mkdir(partial, { mode: 0o700 });
   try {
     await withEphemeralRegistry(deps, async (registry) => {
-      const pushed = `${registry.host}/bottle-agent:${key}`;
+      const commands = packCommands(source.ref, registry.host, key, join(partial, PACK_OUTPUT));
       deps.log(`packing the agent image for smolvm (${key})…`);
-      await deps.runner.run(["docker", "tag", source.ref, pushed], { signal: deps.signal });
+      await deps.runner.run(commands.tag, { signal: deps.signal });
       try {
-        await deps.runner.run(["docker", "push", pushed], { signal: deps.signal });
+        await deps.runner.run(commands.push, { signal: deps.signal });
         await deps.runner.run(
-          ["smolvm", "pack", "create", "--image", pushed, "--output", join(partial, PACK_OUTPUT)],
+          commands.pack,
           // The registry is on loopback: a corporate proxy in the environment must not get these requests.
           { env: { NO_PROXY: "localhost,127.0.0.1", no_proxy: "localhost,127.0.0.1" }, signal: deps.signal },
         );
       } finally {
         // Only the temporary tag goes; the image keeps its own.
-        await deps.runner.run(["docker", "rmi", pushed], { check: false });
+        await deps.runner.run(commands.untag, { check: false });
       }
     }, { identity: `smolmachines-${key}`, owner: deps.paths.state });
     if (deps.signal?.aborted) throw deps.signal.reason;

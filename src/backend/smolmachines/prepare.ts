@@ -7,7 +7,9 @@ import { gateSecretNames } from "../docker/gate-config.ts";
 import { gateImage } from "../docker/gate-image.ts";
 import { imageCommands } from "../docker/image-commands.ts";
 import type { Backend, Plan } from "../types.ts";
+import { DEFAULT_REGISTRY_IMAGE } from "./ephemeral-registry.ts";
 import { smolCommands } from "./machine-commands.ts";
+import { plannedPackCommands } from "./pack-commands.ts";
 import { HOST_GATEWAY, memoryMib, type SmolDetails, smolStateFiles } from "./smol-plan.ts";
 
 /**
@@ -49,13 +51,16 @@ export const prepare: Backend["prepare"] = async (spec, deps) => {
     gateUser: `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`,
   };
   const commands = smolCommands(details, spec.identity, "<cache>/agent.smolmachine");
+  const images = await Promise.all([
+    imageCommands(deps.runner, details.agentImage, details.gateImage),
+    plannedPackCommands(deps, details.agentImage, deps.env.BOTTLE_REGISTRY_IMAGE || DEFAULT_REGISTRY_IMAGE),
+  ]);
   const plan: Plan = {
     backend: "smolmachines",
     spec,
-    // Image builds first. A cache miss's registry, push and pack depend on the built
-    // image's ID, so the plan cannot name them in advance and does not list them.
+    // Image builds first, then (unless the artifact is cached) the registry, push and pack.
     commands: [
-      ...(await imageCommands(deps.runner, details.agentImage, details.gateImage)),
+      ...images.flat(),
       commands.gate.create,
       commands.gate.port,
       commands.machine.create,

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { guestEnvText } from "../../../../src/backend/smolmachines/guest-env.ts";
@@ -36,7 +36,7 @@ describe("smolmachines prepare (no engine, no smolvm)", () => {
     const plan = await prepare(spec(), { runner, paths: bottlePaths(env), env, log: () => {} });
     for (const call of calls) expect(call.argv.slice(0, 3).join(" ")).toBe("docker image inspect");
     expect(Object.isFrozen(plan)).toBe(true);
-    const [gate, port, create, start] = plan.commands.map((argv) => [...argv]);
+    const [gate, port, create, start] = plan.commands.slice(-4).map((argv) => [...argv]);
     expect(gate).toContain("127.0.0.1::8080");
     expect(gate!.slice(gate!.indexOf("--env"), gate!.indexOf("--env") + 2)).toEqual(["--env", "CLAUDE_CODE_OAUTH_TOKEN"]);
     expect(port).toEqual(["docker", "port", "claude-abcdefgh-gate", "8080/tcp"]);
@@ -68,7 +68,30 @@ describe("smolmachines prepare (no engine, no smolvm)", () => {
       ["docker", "pull", "bottle-agent:test"],
       ["docker", "build", "--quiet", "--tag", gateRef, "<gate-image-context>"],
     ]);
-    expect(plan.commands[2]).toContain("127.0.0.1::8080");
+    expect(plan.commands[2]!.slice(0, 6)).toEqual(["docker", "run", "-d", "--rm", "--name", "bottle-registry-<random>"]);
+  });
+
+  test("a miss lists the registry, push and pack with the image's key; a cached artifact lists none", async () => {
+    const id = `sha256:${"ab12".repeat(16)}`;
+    const root = await mkdtemp(join(tmpdir(), "smol-plan-"));
+    const paths = bottlePaths({ ...env, XDG_CACHE_HOME: root });
+    const { runner } = recordingRunner([{ match: /^docker image inspect --format \{\{\.Id\}\} bottle-agent:test$/, stdout: `${id}\n` }]);
+    const missed = await prepare(spec(), { runner, paths, env, log: () => {} });
+    const lines = missed.commands.map((argv) => argv.join(" "));
+    const pushed = "localhost:<registry-port>/bottle-agent:ab12ab12ab12ab12";
+    expect(lines.slice(0, 7)).toEqual([
+      expect.stringMatching(/^docker run -d --rm --name bottle-registry-<random> -p 127\.0\.0\.1::5000 registry:2\.8\.3@sha256:/),
+      "docker port bottle-registry-<random> 5000/tcp",
+      `docker tag bottle-agent:test ${pushed}`,
+      `docker push ${pushed}`,
+      `smolvm pack create --image ${pushed} --output ${join(root, "bottle", "smolmachines", "ab12ab12ab12ab12", "agent")}`,
+      `docker rmi ${pushed}`,
+      "docker rm -f bottle-registry-<random>",
+    ]);
+    await mkdir(join(root, "bottle", "smolmachines", "ab12ab12ab12ab12"), { recursive: true });
+    await writeFile(join(root, "bottle", "smolmachines", "ab12ab12ab12ab12", "agent.smolmachine"), "");
+    const cached = await prepare(spec(), { runner, paths, env, log: () => {} });
+    expect(cached.commands.map((argv) => argv[0])).toEqual(["docker", "docker", "smolvm", "smolvm"]);
   });
 
   test("an unset route secret is a clear error with the fix", async () => {
