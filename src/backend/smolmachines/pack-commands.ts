@@ -1,8 +1,11 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { bottleLabels, labelArgs } from "../../core/labels.ts";
 import type { ImagePlan } from "../docker/agent-image.ts";
 import type { BackendDeps } from "../types.ts";
 import { cacheKey, imageId } from "./image-key.ts";
+import { REGISTRY_CREATOR_LABEL } from "./orphan-registries.ts";
+import { SMOL_OWNER_LABEL } from "./smol-plan.ts";
 
 /** The name `smolvm pack create --output` is given; it adds `.smolmachine` itself. */
 export const PACK_OUTPUT = "agent";
@@ -43,7 +46,11 @@ export async function plannedPackCommands(deps: BackendDeps, source: ImagePlan, 
   const registry = "bottle-registry-<random>";
   const pack = packCommands(source.ref, "localhost:<registry-port>", key, join(deps.paths.smolmachinesCache(key), PACK_OUTPUT));
   return [
-    registryRunCommand(registry, registryImage, []),
+    registryRunCommand(registry, registryImage, labelArgs({
+      ...bottleLabels(`smolmachines-${key}`, "registry"),
+      [SMOL_OWNER_LABEL]: deps.paths.state,
+      [REGISTRY_CREATOR_LABEL]: "<pid>:<start>",
+    })),
     ["docker", "port", registry, REGISTRY_PORT],
     pack.tag,
     pack.push,

@@ -80,7 +80,7 @@ describe("smolmachines prepare (no engine, no smolvm)", () => {
     const lines = missed.commands.map((argv) => argv.join(" "));
     const pushed = "localhost:<registry-port>/bottle-agent:ab12ab12ab12ab12";
     expect(lines.slice(0, 7)).toEqual([
-      expect.stringMatching(/^docker run -d --rm --name bottle-registry-<random> -p 127\.0\.0\.1::5000 registry:2\.8\.3@sha256:/),
+      expect.stringMatching(/^docker run -d --rm --name bottle-registry-<random> --label dev\.bottle\.identity=smolmachines-ab12ab12ab12ab12 .*--label dev\.bottle\.registry\.creator=<pid>:<start> -p 127\.0\.0\.1::5000 registry:2\.8\.3@sha256:/),
       "docker port bottle-registry-<random> 5000/tcp",
       `docker tag bottle-agent:test ${pushed}`,
       `docker push ${pushed}`,
