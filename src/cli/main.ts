@@ -3,6 +3,7 @@ import { didYouMean } from "../core/did-you-mean.ts";
 import { BottleError, ExitCode, UsageError } from "../core/errors.ts";
 import { processRunner, type Runner } from "../core/runner.ts";
 import { VERSION } from "../core/version.ts";
+import { guardClosedPipe } from "./closed-pipe.ts";
 import { COMMANDS, GLOBAL_FLAGS, type CommandSpec } from "./commands.ts";
 import { isInteractive, type CommandContext, type Output } from "./context.ts";
 import { debugRunner } from "./debug-runner.ts";
@@ -25,8 +26,8 @@ export interface MainIO {
  */
 function processIO(): Omit<MainIO, "interactive"> {
   return {
-    stdout: { write: (text: string) => void process.stdout.write(text) },
-    stderr: { write: (text: string) => void process.stderr.write(text) },
+    stdout: { write: (text: string) => void guardClosedPipe(process.stdout).write(text) },
+    stderr: { write: (text: string) => void guardClosedPipe(process.stderr).write(text) },
     cwd: process.cwd(),
     runner: processRunner,
     signal: new AbortController().signal,
@@ -109,8 +110,18 @@ export async function main(argv: string[], env: Record<string, string | undefine
       // What scripts probe and bench/startup times: Bun's console.write goes straight to
       // fd 1, where process.stdout would first build node's stream layer (~20 ms in Bun
       // 1.3.14) for one line. Nothing else has written yet, so order cannot suffer.
-      (io.stdout ?? { write: (text: string) => void console.write(text) }).write(`bottle ${VERSION}\n`);
-      return ExitCode.ok;
+      // It throws EPIPE at once when the reader is gone: quiet 141, as guardClosedPipe.
+      let closedPipe = false;
+      const write = (text: string) => {
+        try {
+          console.write(text);
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== "EPIPE") throw error;
+          closedPipe = true;
+        }
+      };
+      (io.stdout ?? { write }).write(`bottle ${VERSION}\n`);
+      return closedPipe ? ExitCode.closedPipe : ExitCode.ok;
     }
     if (first === "--help" || first === "-h" || first === "help") {
       const topic = rest.find((word) => !word.startsWith("-"));

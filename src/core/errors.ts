@@ -22,5 +22,8 @@ export class UsageError extends BottleError {
   }
 }
 
-/** Exit codes: 0 ok, 1 failure, 2 usage, 130 cancelled by the person (128 + SIGINT, as shells report Ctrl-C). */
-export const ExitCode = { ok: 0, failure: 1, usage: 2, cancelled: 130 } as const;
+/**
+ * Exit codes: 0 ok, 1 failure, 2 usage, 130 cancelled by the person (128 + SIGINT, as
+ * shells report Ctrl-C), 141 when the reader of our output went away (128 + SIGPIPE).
+ */
+export const ExitCode = { ok: 0, failure: 1, usage: 2, cancelled: 130, closedPipe: 141 } as const;
