@@ -28,7 +28,7 @@ export function mainHelp(): string {
     "",
     "Run `bottle <command> --help` for a command's flags.",
     "",
-    "Exit codes: 0 ok, 1 failure, 2 usage (bad flag, unknown command, missing choice), 130 cancelled.",
+    "Exit codes: 0 ok, 1 failure, 2 usage (bad flag, unknown command, missing choice), 130 cancelled, 141 output pipe closed.",
     "",
   ].join("\n");
 }
