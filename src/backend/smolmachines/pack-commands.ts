@@ -34,18 +34,20 @@ export function packCommands(source: string, host: string, key: string, output: 
 }
 
 /**
- * What `bottle plan` shows of the artifact step: nothing when the image is built and its
- * artifact cached; otherwise the registry, push and pack a miss runs, with placeholders
- * for what only exists then (`<key>` when the image is still to be built). The pack
- * really writes into a private folder beside that output, renamed there when complete.
+ * What `bottle plan` shows of the artifact step: the artifact `machine create` will take,
+ * and no commands when the image is built and its artifact cached; otherwise the
+ * registry, push and pack a miss runs, with placeholders for what only exists then
+ * (`<key>` when the image is still to be built). The pack really writes into a private
+ * folder beside that output, renamed there when complete.
  */
-export async function plannedPackCommands(deps: BackendDeps, source: ImagePlan, registryImage: string): Promise<string[][]> {
+export async function plannedPack(deps: BackendDeps, source: ImagePlan, registryImage: string): Promise<{ artifact: string; commands: string[][] }> {
   const id = await imageId(deps.runner, source.ref).catch(() => undefined);
   const key = id === undefined ? "<key>" : cacheKey(id);
-  if (id !== undefined && existsSync(join(deps.paths.smolmachinesCache(key), `${PACK_OUTPUT}.smolmachine`))) return [];
+  const artifact = join(deps.paths.smolmachinesCache(key), `${PACK_OUTPUT}.smolmachine`);
+  if (id !== undefined && existsSync(artifact)) return { artifact, commands: [] };
   const registry = "bottle-registry-<random>";
   const pack = packCommands(source.ref, "localhost:<registry-port>", key, join(deps.paths.smolmachinesCache(key), PACK_OUTPUT));
-  return [
+  const commands = [
     registryRunCommand(registry, registryImage, labelArgs({
       ...bottleLabels(`smolmachines-${key}`, "registry"),
       [SMOL_OWNER_LABEL]: deps.paths.state,
@@ -58,4 +60,5 @@ export async function plannedPackCommands(deps: BackendDeps, source: ImagePlan, 
     pack.untag,
     ["docker", "rm", "-f", registry],
   ];
+  return { artifact, commands };
 }

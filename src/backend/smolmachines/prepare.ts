@@ -9,7 +9,7 @@ import { imageCommands } from "../docker/image-commands.ts";
 import type { Backend, Plan } from "../types.ts";
 import { DEFAULT_REGISTRY_IMAGE } from "./ephemeral-registry.ts";
 import { smolCommands } from "./machine-commands.ts";
-import { plannedPackCommands } from "./pack-commands.ts";
+import { plannedPack } from "./pack-commands.ts";
 import { HOST_GATEWAY, memoryMib, type SmolDetails, smolStateFiles } from "./smol-plan.ts";
 
 /**
@@ -50,17 +50,18 @@ export const prepare: Backend["prepare"] = async (spec, deps) => {
     skillsDir: files.skills,
     gateUser: `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`,
   };
-  const commands = smolCommands(details, spec.identity, "<cache>/agent.smolmachine");
-  const images = await Promise.all([
+  const [images, pack] = await Promise.all([
     imageCommands(deps.runner, details.agentImage, details.gateImage),
-    plannedPackCommands(deps, details.agentImage, deps.env.BOTTLE_REGISTRY_IMAGE || DEFAULT_REGISTRY_IMAGE),
+    plannedPack(deps, details.agentImage, deps.env.BOTTLE_REGISTRY_IMAGE || DEFAULT_REGISTRY_IMAGE),
   ]);
+  const commands = smolCommands(details, spec.identity, pack.artifact);
   const plan: Plan = {
     backend: "smolmachines",
     spec,
     // Image builds first, then (unless the artifact is cached) the registry, push and pack.
     commands: [
-      ...images.flat(),
+      ...images,
+      ...pack.commands,
       commands.gate.create,
       commands.gate.port,
       commands.machine.create,

@@ -41,7 +41,7 @@ describe("smolmachines prepare (no engine, no smolvm)", () => {
     expect(gate!.slice(gate!.indexOf("--env"), gate!.indexOf("--env") + 2)).toEqual(["--env", "CLAUDE_CODE_OAUTH_TOKEN"]);
     expect(port).toEqual(["docker", "port", "claude-abcdefgh-gate", "8080/tcp"]);
     expect(create!.slice(0, 9)).toEqual([
-      "smolvm", "machine", "create", "--from", "<cache>/agent.smolmachine", "--name", "bottle-claude-abcdefgh", "--allow-cidr", "100.96.0.1/32",
+      "smolvm", "machine", "create", "--from", "/home/u/.cache/bottle/smolmachines/<key>/agent.smolmachine", "--name", "bottle-claude-abcdefgh", "--allow-cidr", "100.96.0.1/32",
     ]);
     const line = create!.join(" ");
     expect(line).toContain("-e HTTPS_PROXY=http://100.96.0.1:<gate-port>");
@@ -92,6 +92,7 @@ describe("smolmachines prepare (no engine, no smolvm)", () => {
     await writeFile(join(root, "bottle", "smolmachines", "ab12ab12ab12ab12", "agent.smolmachine"), "");
     const cached = await prepare(spec(), { runner, paths, env, log: () => {} });
     expect(cached.commands.map((argv) => argv[0])).toEqual(["docker", "docker", "smolvm", "smolvm"]);
+    expect(cached.commands[2]).toContain(join(root, "bottle", "smolmachines", "ab12ab12ab12ab12", "agent.smolmachine"));
   });
 
   test("an unset route secret is a clear error with the fix", async () => {
