@@ -5,12 +5,20 @@
  *
  *   bun bench/startup/run.ts [--runs N]
  */
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { processRunner } from "../../src/core/runner.ts";
 import { compile, ENTRY } from "../../scripts/compile.ts";
+
+/** Scratch folders (two ~95 MB binaries among them), removed when the run ends. */
+const scratch: string[] = [];
+async function scratchDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  scratch.push(dir);
+  return dir;
+}
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "100" } } });
 const runs = Number(values.runs);
@@ -42,7 +50,7 @@ async function haveHyperfine(): Promise<boolean> {
 }
 
 async function withHyperfine(subjects: Subject[]): Promise<Sample[]> {
-  const out = join(await mkdtemp(join(tmpdir(), "bottle-bench-")), "results.json");
+  const out = join(await scratchDir("bottle-bench-"), "results.json");
   // -N: no intermediate shell, so the numbers are the programs' own start-up.
   await processRunner.run(
     ["hyperfine", "-N", "--warmup", "5", "--runs", String(runs), "--export-json", out, ...subjects.map((s) => s.argv.join(" "))],
@@ -72,7 +80,7 @@ async function withLoop(subjects: Subject[]): Promise<Sample[]> {
 
 /** The floor: a compiled Bun program that only prints, built with the same flags. */
 async function compileHello(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "bottle-bench-hello-"));
+  const dir = await scratchDir("bottle-bench-hello-");
   await writeFile(join(dir, "hello.ts"), 'console.log("hello");\n');
   await processRunner.run([process.execPath, "build", "--compile", "--minify", `--outfile=${join(dir, "hello")}`, join(dir, "hello.ts")]);
   return join(dir, "hello");
@@ -80,7 +88,7 @@ async function compileHello(): Promise<string> {
 
 // Always compiled from the current source (as `bun run build` does, into a scratch
 // folder): a dist/bottle left from an older checkout would report old numbers.
-const binary = await compile({ outfile: join(await mkdtemp(join(tmpdir(), "bottle-bench-bin-")), "bottle") });
+const binary = await compile({ outfile: join(await scratchDir("bottle-bench-bin-"), "bottle") });
 const subjects: Subject[] = [
   { label: "`dist/bottle --version` (compiled)", argv: [binary, "--version"] },
   { label: "compiled Bun hello-world (the floor)", argv: [await compileHello()] },
@@ -88,7 +96,9 @@ const subjects: Subject[] = [
   { label: "`bun src/cli/main.ts --version` (from source)", argv: [process.execPath, ENTRY, "--version"] },
 ];
 const tool = (await haveHyperfine()) ? "hyperfine -N" : "a timing loop in bun";
-const samples = tool.startsWith("hyperfine") ? await withHyperfine(subjects) : await withLoop(subjects);
+const samples = await (tool.startsWith("hyperfine") ? withHyperfine(subjects) : withLoop(subjects)).finally(() =>
+  Promise.all(scratch.map((dir) => rm(dir, { recursive: true, force: true }))),
+);
 
 const rows = samples.map(({ label, times, cpu }) => {
   const sorted = times.toSorted((a, b) => a - b);
