@@ -65,3 +65,43 @@ export function openAuditLog(path: string | undefined): AuditLog {
     },
   };
 }
+
+/** What a handler knows of a request when it arrives. */
+export interface AuditStart {
+  method: string;
+  host: string;
+  path: string;
+  route?: string;
+  /** By default, 0 until `finish` says; a tunnel starts at 200. */
+  status?: number;
+}
+
+/**
+ * Starts the audit entry of one request: time and client now, counters at zero.
+ * `finish` fills in the outcome and the duration and records the line; every handler
+ * (forward, route, tunnel) ends through it, so no decision goes unlogged.
+ */
+export function beginAudit(
+  audit: AuditLog,
+  socket: { remoteAddress?: string | undefined; remotePort?: number | undefined },
+  start: AuditStart,
+): (changes: Partial<AuditEntry>) => void {
+  const started = performance.now();
+  const entry: AuditEntry = {
+    time: new Date().toISOString(),
+    client: `${socket.remoteAddress}:${socket.remotePort}`,
+    method: start.method,
+    host: start.host,
+    path: start.path,
+    decision: "allow",
+    ...(start.route === undefined ? {} : { route: start.route }),
+    status: start.status ?? 0,
+    bytes_up: 0,
+    bytes_down: 0,
+    duration_ms: 0,
+  };
+  return (changes) => {
+    Object.assign(entry, changes, { duration_ms: Math.round((performance.now() - started) * 100) / 100 });
+    audit.record(entry);
+  };
+}

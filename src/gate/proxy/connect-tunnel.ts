@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import net from "node:net";
 import type { Duplex } from "node:stream";
-import type { AuditEntry } from "../audit.ts";
+import { beginAudit } from "../audit.ts";
 import { resolveChecked } from "../egress/resolve.ts";
 import type { GateContext } from "../gate-context.ts";
 import { dlpVerdict } from "./dlp-verdict.ts";
@@ -22,25 +22,14 @@ const CLOSE_GRACE_MS = 10_000;
  * erroring tears down both, so half-dead peers do not leak sockets.
  */
 export async function connectTunnel(context: GateContext, req: IncomingMessage, client: Duplex, head: Buffer, tunnels: Set<Duplex>): Promise<void> {
-  const started = performance.now();
   const generation = context.generation();
   const authority = parseAuthority(req.url ?? "");
-  const entry: AuditEntry = {
-    time: new Date().toISOString(),
-    client: `${req.socket.remoteAddress}:${req.socket.remotePort}`,
+  const finish = beginAudit(context.audit, req.socket, {
     method: "CONNECT",
     host: authority === undefined ? "" : generation.scanner.redact(req.url ?? ""),
     path: "",
-    decision: "allow",
     status: 200,
-    bytes_up: 0,
-    bytes_down: 0,
-    duration_ms: 0,
-  };
-  const finish = (changes: Partial<AuditEntry>) => {
-    Object.assign(entry, changes, { duration_ms: Math.round((performance.now() - started) * 100) / 100 });
-    context.audit.record(entry);
-  };
+  });
   client.on("error", () => client.destroy());
 
   if (authority === undefined) {

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { MAX_SCANNED_BODY } from "../dlp/body-text.ts";
 import { resolveChecked } from "../egress/resolve.ts";
-import type { AuditEntry } from "../audit.ts";
+import { beginAudit } from "../audit.ts";
 import type { GateContext } from "../gate-context.ts";
 import { dlpVerdict } from "./dlp-verdict.ts";
 import { endToEndHeaders, headerPairs } from "./headers.ts";
@@ -25,25 +25,13 @@ function parseTarget(target: string): URL | undefined {
  * the checked address with the response streamed back.
  */
 export async function forwardRequest(context: GateContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const started = performance.now();
   const generation = context.generation();
   const url = parseTarget(req.url ?? "");
-  const entry: AuditEntry = {
-    time: new Date().toISOString(),
-    client: `${req.socket.remoteAddress}:${req.socket.remotePort}`,
+  const finish = beginAudit(context.audit, req.socket, {
     method: req.method ?? "",
     host: url === undefined ? "" : generation.scanner.redact(url.host),
     path: url === undefined ? "" : generation.scanner.redact(url.pathname + url.search),
-    decision: "allow",
-    status: 0,
-    bytes_up: 0,
-    bytes_down: 0,
-    duration_ms: 0,
-  };
-  const finish = (changes: Partial<AuditEntry>) => {
-    Object.assign(entry, changes, { duration_ms: Math.round((performance.now() - started) * 100) / 100 });
-    context.audit.record(entry);
-  };
+  });
 
   if (url === undefined) {
     respond(res, 400, "bottle gate: a proxy request needs an http:// URL (use CONNECT for https)");

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { AuditEntry } from "../audit.ts";
+import { beginAudit } from "../audit.ts";
 import { resolveChecked } from "../egress/resolve.ts";
 import type { GateContext } from "../gate-context.ts";
 import { dlpVerdict } from "../proxy/dlp-verdict.ts";
@@ -25,7 +25,6 @@ function upstreamPath(base: URL, rest: string): string {
  * since they go to the upstream the operator configured for exactly this traffic.
  */
 export async function routeRequest(context: GateContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const started = performance.now();
   const generation = context.generation();
   const target = req.url ?? "/";
   // The query is split off first: `/r/<name>?q` has no path after the name but keeps its query.
@@ -35,23 +34,12 @@ export async function routeRequest(context: GateContext, req: IncomingMessage, r
   const [name = "", ...restParts] = (queryAt === -1 ? afterPrefix : afterPrefix.slice(0, queryAt)).split("/");
   const rest = restParts.join("/");
   const route = generation.routes.get(name);
-  const entry: AuditEntry = {
-    time: new Date().toISOString(),
-    client: `${req.socket.remoteAddress}:${req.socket.remotePort}`,
+  const finish = beginAudit(context.audit, req.socket, {
     method: req.method ?? "",
     host: route?.upstream.host ?? "",
     path: generation.scanner.redact(target),
-    decision: "allow",
     route: name,
-    status: 0,
-    bytes_up: 0,
-    bytes_down: 0,
-    duration_ms: 0,
-  };
-  const finish = (changes: Partial<AuditEntry>) => {
-    Object.assign(entry, changes, { duration_ms: Math.round((performance.now() - started) * 100) / 100 });
-    context.audit.record(entry);
-  };
+  });
   if (route === undefined) {
     respond(res, 404, `bottle gate: no route named ${JSON.stringify(name)} (routes: ${[...generation.routes.keys()].join(", ") || "none"})`);
     return finish({ decision: "error", reason: "no-route", status: 404 });
