@@ -1,35 +1,27 @@
 import type * as v from "valibot";
+import type { AnySchema, WalkableSchema } from "./walkable-schema.ts";
 import { isUnknownKeyIssue, type DataPath } from "./config-file.ts";
 import { didYouMean } from "./did-you-mean.ts";
-
-type AnySchema = v.BaseSchema<unknown, unknown, v.BaseIssue<unknown>>;
-type Walkable = AnySchema & {
-  entries?: Record<string, AnySchema>;
-  wrapped?: AnySchema;
-  item?: AnySchema;
-  value?: AnySchema;
-  options?: AnySchema[];
-};
 
 /**
  * The schema that validates the value at `path`, looking through optional wrappers,
  * records and arrays. Unions answer with their first object option that has the key.
  */
 export function schemaAt(schema: AnySchema, path: DataPath): AnySchema | undefined {
-  let current: Walkable | undefined = schema as Walkable;
-  const unwrap = (node: Walkable | undefined): Walkable | undefined => {
-    while (node?.wrapped !== undefined) node = node.wrapped as Walkable;
+  let current: WalkableSchema | undefined = schema as WalkableSchema;
+  const unwrap = (node: WalkableSchema | undefined): WalkableSchema | undefined => {
+    while (node?.wrapped !== undefined) node = node.wrapped as WalkableSchema;
     return node;
   };
   for (const segment of path) {
     current = unwrap(current);
     if (current === undefined) return undefined;
     if (current.type === "union") {
-      current = current.options?.map((option) => unwrap(option as Walkable)).find((option) => option?.entries?.[segment] !== undefined);
+      current = current.options?.map((option) => unwrap(option as WalkableSchema)).find((option) => option?.entries?.[segment] !== undefined);
     }
-    if (current?.entries !== undefined) current = current.entries[segment] as Walkable | undefined;
-    else if (current?.type === "record") current = current.value as Walkable | undefined;
-    else if (current?.type === "array") current = current.item as Walkable | undefined;
+    if (current?.entries !== undefined) current = current.entries[segment] as WalkableSchema | undefined;
+    else if (current?.type === "record") current = current.value as WalkableSchema | undefined;
+    else if (current?.type === "array") current = current.item as WalkableSchema | undefined;
     else return undefined;
   }
   return unwrap(current);
@@ -37,9 +29,9 @@ export function schemaAt(schema: AnySchema, path: DataPath): AnySchema | undefin
 
 /** The keys an object schema allows at `path` (empty when it is not an object). */
 export function keysAt(schema: AnySchema, path: DataPath): string[] {
-  const found = schemaAt(schema, path) as Walkable | undefined;
+  const found = schemaAt(schema, path) as WalkableSchema | undefined;
   if (found?.type === "union") {
-    return [...new Set(found.options?.flatMap((option) => Object.keys((option as Walkable).entries ?? {})))];
+    return [...new Set(found.options?.flatMap((option) => Object.keys((option as WalkableSchema).entries ?? {})))];
   }
   return Object.keys(found?.entries ?? {});
 }

@@ -1,14 +1,5 @@
-import type * as v from "valibot";
+import type { AnySchema, WalkableSchema } from "./walkable-schema.ts";
 import type { DataPath } from "./config-file.ts";
-
-type AnySchema = v.BaseSchema<unknown, unknown, v.BaseIssue<unknown>>;
-type Walkable = AnySchema & {
-  entries?: Record<string, AnySchema>;
-  wrapped?: AnySchema;
-  item?: AnySchema;
-  value?: AnySchema;
-  options?: AnySchema[];
-};
 
 /** What the shape walk found: keys no schema allows, and lists where a mapping belongs. */
 export interface ShapeFindings {
@@ -28,10 +19,10 @@ function isMapping(value: unknown): value is Record<string, unknown> {
 export function strictShape(schema: AnySchema, data: unknown): ShapeFindings {
   const findings: ShapeFindings = { unknownKeys: [], listsForMappings: [] };
   const walk = (schemaNode: AnySchema, value: unknown, path: DataPath): void => {
-    let node = schemaNode as Walkable;
-    while (node.wrapped !== undefined) node = node.wrapped as Walkable;
+    let node = schemaNode as WalkableSchema;
+    while (node.wrapped !== undefined) node = node.wrapped as WalkableSchema;
     if (node.type === "union") {
-      const option = node.options?.find((candidate) => (candidate as Walkable).entries !== undefined);
+      const option = node.options?.find((candidate) => (candidate as WalkableSchema).entries !== undefined);
       if (option !== undefined && (isMapping(value) || Array.isArray(value))) walk(option, value, path);
       return;
     }
