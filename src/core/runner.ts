@@ -171,7 +171,8 @@ function startProcess(argv: readonly string[], options: RunOptions): RunningProc
     const result: RunResult = {
       argv,
       exitCode,
-      signal: child.signalCode ?? null,
+      // bun-types 1.4 also allows a signal number here; people read names.
+      signal: signalName(child.signalCode),
       stdout,
       stderr,
       timedOut,
@@ -181,6 +182,14 @@ function startProcess(argv: readonly string[], options: RunOptions): RunningProc
   })();
 
   return { pid: child.pid, exited, kill: (signal = "SIGTERM") => child.kill(signal) };
+}
+
+/**
+ * A signal as its name (`SIGKILL`). bun-types 1.4 also allows a number here; no
+ * lookup table is loaded for that rare case (startup imports no node builtin).
+ */
+function signalName(signal: NodeJS.Signals | number | null): string | null {
+  return typeof signal === "number" ? `signal ${signal}` : signal;
 }
 
 /** The runner over `Bun.spawn` that the CLI uses. */

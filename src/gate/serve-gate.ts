@@ -77,12 +77,16 @@ export async function startGate(config: GateConfig, env: Record<string, string |
       socket.destroy();
     });
   });
-  // Bun 1.3.14 answers a request its parser rejects with its own 400 (505 for an unknown
-  // HTTP version) unless a listener ends the socket first, and then nothing gets out:
-  // listen (so nothing is thrown), leave the answer to Bun, and audit the decision.
+  // A request Bun's parser rejects reaches only this listener, which must answer it
+  // (Bun 1.4 leaves that to the listener, as node does): 400, or 505 for an unknown
+  // HTTP version, then close, and audit the decision.
   server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => {
     // A peer that reset or timed out is not a request the gate decided on.
-    if (error.code?.startsWith("HPE_")) audit.record(parserRejection(error, socket));
+    if (!error.code?.startsWith("HPE_") || !socket.writable) return void socket.destroy();
+    const entry = parserRejection(error, socket);
+    audit.record(entry);
+    const reason = entry.status === 505 ? "HTTP Version Not Supported" : "Bad Request";
+    socket.end(`HTTP/1.1 ${entry.status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   });
 
   const { host, port } = parseListen(config.listen);

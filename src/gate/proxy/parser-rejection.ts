@@ -7,9 +7,9 @@ const HTTP1 = / HTTP\/1\.[01]$/;
 
 /**
  * The audit entry for a request Bun's HTTP parser refused before the gate saw it
- * (a `clientError`). Bun 1.3.14 answers it itself: 505 for a request line with an
- * upper-case method and no `HTTP/1.0`/`HTTP/1.1` version, 400 for everything else it
- * rejects; the status here mirrors that, and the integration test checks the two agree.
+ * (a `clientError`), and the status the gate answers it with: 505 for a request line
+ * with an upper-case method and no `HTTP/1.0`/`HTTP/1.1` version, 400 for everything
+ * else; the integration test checks the answer and the audit line agree.
  * Nothing of the request is logged: its bytes may carry a secret.
  */
 export function parserRejection(error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Duplex): AuditEntry {

@@ -93,6 +93,10 @@ describe("forward proxy through real curl", async () => {
     expect(await rawExchange(gate.port, "GET / HTTP/1.1\r\nBad Header\r\n\r\n", 2_000, untilStatus)).toStartWith("HTTP/1.1 400");
     expect(await rawExchange(gate.port, "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n", 2_000, untilStatus)).toStartWith("HTTP/1.1 400");
     expect(await rawExchange(gate.port, "\x16\x03\x01\x00\xa5\x01\x00", 2_000, untilStatus)).toStartWith("HTTP/1.1 400");
+    // A lone word or spaced letters as the request line: answered, not left to time out.
+    expect(await rawExchange(gate.port, "GARBAGE\r\n\r\n", 2_000, untilStatus)).toStartWith("HTTP/1.1 400");
+    // A method, a target and no HTTP/1.x version reads as an unsupported version.
+    expect(await rawExchange(gate.port, "G E T\r\n\r\n", 2_000, untilStatus)).toStartWith("HTTP/1.1 505");
     // Parsed, but meaningless to a proxy.
     expect(await rawExchange(gate.port, "CONNECT nohostport HTTP/1.1\r\nHost: x\r\n\r\n")).toStartWith("HTTP/1.1 400");
     expect(await rawExchange(gate.port, "CONNECT app.gate.test:99999 HTTP/1.1\r\nHost: x\r\n\r\n")).toStartWith("HTTP/1.1 400");
