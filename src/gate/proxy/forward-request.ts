@@ -6,7 +6,7 @@ import type { GateContext } from "../gate-context.ts";
 import { dlpVerdict } from "./dlp-verdict.ts";
 import { endToEndHeaders, headerPairs } from "./headers.ts";
 import { hasBody, readBodyPrefix, type BodyPrefix } from "./read-body-prefix.ts";
-import { relayUpstream } from "./relay-upstream.ts";
+import { relayOutcome, relayUpstream } from "./relay-upstream.ts";
 import { blockText, respond } from "./respond.ts";
 
 /** Splits an absolute-form target; undefined when it is not `http://host[:port]/…`. */
@@ -82,12 +82,5 @@ export async function forwardRequest(context: GateContext, req: IncomingMessage,
     path: url.pathname + url.search,
     headers,
   }, body);
-  const failed = result.failure !== undefined;
-  finish({
-    decision: failed ? "error" : warned !== undefined ? "warn" : "allow",
-    reason: result.failure ?? warned,
-    status: result.status || 502,
-    bytes_up: result.bytesUp,
-    bytes_down: result.bytesDown,
-  });
+  finish(relayOutcome(result, warned));
 }

@@ -1,3 +1,4 @@
+import type { AuditEntry } from "../audit.ts";
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import type { BodyPrefix } from "./read-body-prefix.ts";
 import { endToEndHeaders } from "./headers.ts";
@@ -90,6 +91,20 @@ function writeWithBackpressure(res: ServerResponse, chunk: Uint8Array): Promise<
     res.on("drain", done);
     res.on("close", done);
   });
+}
+
+/**
+ * The audit outcome of a relayed request: an upstream failure is an `error` (502),
+ * otherwise `warn` when DLP saw something it let through, else `allow`.
+ */
+export function relayOutcome(result: RelayResult, warned: string | undefined): Partial<AuditEntry> {
+  return {
+    decision: result.failure !== undefined ? "error" : warned !== undefined ? "warn" : "allow",
+    reason: result.failure ?? warned,
+    status: result.status || 502,
+    bytes_up: result.bytesUp,
+    bytes_down: result.bytesDown,
+  };
 }
 
 /**

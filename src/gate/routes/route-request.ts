@@ -4,7 +4,7 @@ import { resolveChecked } from "../egress/resolve.ts";
 import type { GateContext } from "../gate-context.ts";
 import { dlpVerdict } from "../proxy/dlp-verdict.ts";
 import { CLIENT_CREDENTIALS, endToEndHeaders, headerPairs } from "../proxy/headers.ts";
-import { relayUpstream } from "../proxy/relay-upstream.ts";
+import { relayOutcome, relayUpstream } from "../proxy/relay-upstream.ts";
 import { blockText, respond } from "../proxy/respond.ts";
 
 /** The prefix of route URLs: `http://gate:PORT/r/<name>/<path>`. */
@@ -77,12 +77,5 @@ export async function routeRequest(context: GateContext, req: IncomingMessage, r
     headers,
     ...(context.upstreamCa ? { ca: context.upstreamCa } : {}),
   }, undefined);
-  const failed = result.failure !== undefined;
-  finish({
-    decision: failed ? "error" : warned !== undefined ? "warn" : "allow",
-    reason: result.failure ?? warned,
-    status: result.status || 502,
-    bytes_up: result.bytesUp,
-    bytes_down: result.bytesDown,
-  });
+  finish(relayOutcome(result, warned));
 }
