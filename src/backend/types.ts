@@ -23,6 +23,11 @@ export interface StartSpec {
   manifestDir: string;
   /** The directory to copy into the workspace, or undefined for an empty one. */
   copyFrom: string | undefined;
+  /**
+   * The commit `HEAD` named in `copyFrom` when that is a git repository's top folder,
+   * recorded at start so `bottle diff` can show the agent's changes against it.
+   */
+  copiedHead?: string | undefined;
   /** `--prompt`: run non-interactively with this text. */
   prompt: string | undefined;
   /** Agent env: literal values, and host variables forwarded by name. */

@@ -1,10 +1,10 @@
-import { backendDeps, backendOf, identityArg } from "../backend-deps.ts";
+import { backendDeps } from "../backend-deps.ts";
+import { oneIdWord, resolveBottleId } from "../bottle-ids.ts";
 import type { CommandContext } from "../context.ts";
 
 /** `bottle attach ID`: another terminal session on a running bottle's agent. */
 export async function run(context: CommandContext): Promise<number> {
-  const identity = identityArg(context, "attach");
   const deps = backendDeps(context);
-  const { backend } = await backendOf(identity, deps);
+  const { identity, backend } = await resolveBottleId(deps, oneIdWord(context.positionals, "attach"));
   return backend.attach(identity, deps);
 }
