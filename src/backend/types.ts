@@ -105,6 +105,10 @@ export interface BottleMetadata {
  */
 export interface Backend {
   name: string;
+  /** What it runs bottles in, in a few words: the picker's hint beside its name. */
+  summary: string;
+  /** Whether this host can run its bottles now; the picker offers only usable backends. */
+  availability(deps: BackendDeps): Promise<Availability>;
   prepare(spec: StartSpec, deps: BackendDeps): Promise<Plan>;
   launch(plan: Plan, deps: BackendDeps): Promise<Bottle>;
   cleanup(deps: BackendDeps, options: CleanupOptions): Promise<CleanupReport>;
@@ -125,6 +129,9 @@ export interface Backend {
    */
   remove(identity: string, deps: BackendDeps, options: { force: boolean }): Promise<CleanupReport>;
 }
+
+/** A backend's answer to "can you run here?": when not, why, in one line a person can act on. */
+export type Availability = { usable: true } | { usable: false; reason: string };
 
 /**
  * One `bottle cp`, with docker cp's meaning: `from` a bottle path to a host path, or
