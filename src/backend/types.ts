@@ -128,6 +128,12 @@ export interface Backend {
    * A running one only with `force`. Only a person's explicit ask calls this.
    */
   remove(identity: string, deps: BackendDeps, options: { force: boolean }): Promise<CleanupReport>;
+  /**
+   * `bottle list --size`: the bytes each bottle's workspace holds, by identity (a
+   * bottle missing from the answer has no workspace). Asked only on request: it can
+   * cost more than the listing itself.
+   */
+  workspaceSizes(deps: BackendDeps): Promise<Record<string, number>>;
 }
 
 /** A backend's answer to "can you run here?": when not, why, in one line a person can act on. */

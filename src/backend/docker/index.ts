@@ -10,6 +10,7 @@ import { prepare } from "./prepare.ts";
 import { remove } from "./remove.ts";
 import { shell } from "./shell.ts";
 import { stop } from "./stop.ts";
+import { workspaceSizes } from "./workspace-sizes.ts";
 
 /** The Docker backend: containers on an internal network behind the bottle's gate. */
 export const dockerBackend: Backend = {
@@ -26,4 +27,5 @@ export const dockerBackend: Backend = {
   copy,
   shell,
   remove,
+  workspaceSizes,
 };

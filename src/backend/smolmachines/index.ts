@@ -10,6 +10,7 @@ import { prepare } from "./prepare.ts";
 import { remove } from "./remove.ts";
 import { shell } from "./shell.ts";
 import { stop } from "./stop.ts";
+import { workspaceSizes } from "./workspace-sizes.ts";
 
 /** The smolmachines backend: a smolvm microVM per bottle, behind the same gate as docker. */
 export const smolmachinesBackend: Backend = {
@@ -26,4 +27,5 @@ export const smolmachinesBackend: Backend = {
   copy,
   shell,
   remove,
+  workspaceSizes,
 };
