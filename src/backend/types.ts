@@ -159,4 +159,10 @@ export interface ShellOptions {
   command?: string[];
   /** Give the shell a terminal; by default, when stdin is one. */
   tty?: boolean;
+  /**
+   * The command needs only the workspace (`bottle diff`): a stopped bottle may run it
+   * where its workspace is kept, as the agent's user, with no network. A backend that
+   * cannot says the bottle must be running.
+   */
+  workspaceOnly?: boolean;
 }
