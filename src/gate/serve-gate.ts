@@ -120,8 +120,9 @@ export async function startGate(config: GateConfig, env: Record<string, string |
   // (Bun 1.4 leaves that to the listener, as node does): 400, 414 for an over-long
   // request line, or 505 for an unknown HTTP version, then close, and audit the decision.
   server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => {
-    // A peer that reset or timed out is not a request the gate decided on.
-    if (!error.code?.startsWith("HPE_") || !socket.writable) return void socket.destroy();
+    // A peer that reset, timed out or hung up mid-message (Bun 1.4.5 reports the last as
+    // HPE_INVALID_EOF_STATE, after the request's own audit line) is not a new decision.
+    if (!error.code?.startsWith("HPE_") || error.code === "HPE_INVALID_EOF_STATE" || !socket.writable) return void socket.destroy();
     const entry = parserRejection(error, socket);
     audit.record(entry);
     const reason = entry.status === 505 ? "HTTP Version Not Supported" : entry.status === 414 ? "URI Too Long" : "Bad Request";
