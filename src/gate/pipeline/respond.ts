@@ -1,5 +1,6 @@
 import type { ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
+import type { Stop } from "./run-pipeline.ts";
 
 /** The header that tells a client (and a person reading curl -v) why the gate refused. */
 export const BLOCK_HEADER = "X-Bottle-Block";
@@ -9,6 +10,9 @@ const REASONS: Record<number, string> = {
   400: "Bad Request",
   403: "Forbidden",
   404: "Not Found",
+  408: "Request Timeout",
+  413: "Content Too Large",
+  414: "URI Too Long",
   502: "Bad Gateway",
   503: "Service Unavailable",
 };
@@ -17,15 +21,30 @@ const REASONS: Record<number, string> = {
  * Answers a request the gate handles itself. A 403 always carries `X-Bottle-Block`;
  * nothing else ever does, so a client can tell policy from upstream failure.
  */
-export function respond(res: ServerResponse, status: number, text: string, reason?: string): void {
+export function respond(res: ServerResponse, status: number, text: string, reason?: string, close = false): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
   const headers: Record<string, string> = { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" };
   if (status === 403 && reason !== undefined) headers[BLOCK_HEADER] = reason;
+  // An answer sent before the request body was read ends the connection: what is
+  // left of the body must not be read as the next request.
+  if (close) headers.connection = "close";
   res.writeHead(status, headers);
-  res.end(`${text}\n`);
+  res.end(`${text}\n`, () => {
+    if (close) res.socket?.destroySoon?.();
+  });
+}
+
+/** The pipeline's answer on an HTTP exchange; `close` when the body may be unread. */
+export function answerHttp(res: ServerResponse, close = false): (stop: Stop) => void {
+  return (stop) => respond(res, stop.status, stop.text, stop.decision === "block" ? stop.reason : undefined, close);
+}
+
+/** The pipeline's answer on a raw socket (a `CONNECT` before its tunnel opened). */
+export function answerRaw(socket: Duplex): (stop: Stop) => void {
+  return (stop) => respondRaw(socket, stop.status, stop.text, stop.decision === "block" ? stop.reason : undefined);
 }
 
 /** The same answer on a raw socket (CONNECT, parse errors), then closes it. */

@@ -2,7 +2,8 @@ import type { AuditEntry } from "../audit.ts";
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import type { BodyPrefix } from "./read-body-prefix.ts";
 import { endToEndHeaders } from "./headers.ts";
-import { respond } from "./respond.ts";
+import type { ResponseRedactor } from "./held-secret-redactor.ts";
+import { BLOCK_HEADER, respond } from "./respond.ts";
 
 /** Where a request goes: a checked address, never a name to resolve again. */
 export interface UpstreamTarget {
@@ -16,6 +17,8 @@ export interface UpstreamTarget {
   headers: OutgoingHttpHeaders;
   /** Extra CA certificates (PEM) to trust for this upstream. */
   ca?: string[];
+  /** Held secrets to redact from the response (routes); by default, the response passes as sent. */
+  redactor?: ResponseRedactor;
 }
 
 /** How a relayed exchange went, for the audit log. */
@@ -58,7 +61,7 @@ function bodyStream(req: IncomingMessage, prefix: BodyPrefix | undefined, count:
 }
 
 /** Headers for fetch: repeated values joined, as HTTP allows for every header but set-cookie (a response header). */
-function requestHeaders(headers: OutgoingHttpHeaders): Headers {
+function requestHeaders(headers: OutgoingHttpHeaders, identity: boolean): Headers {
   const out = new Headers();
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
@@ -66,7 +69,8 @@ function requestHeaders(headers: OutgoingHttpHeaders): Headers {
   }
   // fetch would otherwise ask for gzip on the client's behalf and, with decompress off,
   // hand it a compressed body it never asked for.
-  if (!out.has("accept-encoding")) out.set("accept-encoding", "identity");
+  // A redacted response must come as plain bytes: a secret inside gzip is invisible.
+  if (identity || !out.has("accept-encoding")) out.set("accept-encoding", "identity");
   return out;
 }
 
@@ -92,6 +96,12 @@ function writeWithBackpressure(res: ServerResponse, chunk: Uint8Array): Promise<
     res.on("close", done);
   });
 }
+
+/** The content codings the gate can undo to redact a body an upstream compressed anyway. */
+const DECODERS: Record<string, string> = { gzip: "gzip", "x-gzip": "gzip", deflate: "deflate", br: "brotli", zstd: "zstd" };
+
+/** Response headers the gate never passes on: only the gate itself sends `X-Bottle-Block`. */
+const RESPONSE_DROP = [BLOCK_HEADER.toLowerCase()];
 
 /**
  * The audit outcome of a relayed request: an upstream failure is an `error` (502),
@@ -135,7 +145,7 @@ export async function relayUpstream(req: IncomingMessage, res: ServerResponse, t
   try {
     upstream = await fetch(url, {
       method,
-      headers: requestHeaders(target.headers),
+      headers: requestHeaders(target.headers, target.redactor !== undefined),
       body: hasBody ? bodyStream(req, body, (bytes) => (result.bytesUp += bytes)) : undefined,
       duplex: "half",
       redirect: "manual",
@@ -155,16 +165,37 @@ export async function relayUpstream(req: IncomingMessage, res: ServerResponse, t
   clearTimeout(headersTimer);
 
   result.status = upstream.status;
+  const redactor = target.redactor;
   const raw: string[] = [];
-  for (const [name, value] of upstream.headers) if (name !== "set-cookie") raw.push(name, value);
-  for (const cookie of upstream.headers.getSetCookie()) raw.push("set-cookie", cookie);
+  const header = (value: string) => (redactor === undefined ? value : redactor.header(value));
+  for (const [name, value] of upstream.headers) if (name !== "set-cookie") raw.push(name, header(value));
+  for (const cookie of upstream.headers.getSetCookie()) raw.push("set-cookie", header(cookie));
+  let answer: ReadableStream<Uint8Array> | null = upstream.body;
+  const coding = (upstream.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
+  const drop = [...RESPONSE_DROP];
+  if (redactor !== undefined) {
+    // Redaction changes the length, and a compressed body must be decoded to be read.
+    drop.push("content-length");
+    if (coding !== "identity" && answer !== null) {
+      const format = DECODERS[coding];
+      if (format === undefined) {
+        abort.abort();
+        res.off("close", onClose);
+        respond(res, 502, `bottle gate: upstream ${target.servername} sent a ${coding} body the gate cannot read to redact`);
+        return { ...result, status: 502, failure: "undecodable-response" };
+      }
+      // Bun 1.4.5 takes brotli and zstd too, beyond the DOM typing's formats.
+      answer = answer.pipeThrough(new DecompressionStream(format as "gzip") as unknown as ReadableWritablePair<Uint8Array, Uint8Array>);
+      drop.push("content-encoding");
+    }
+  }
   // fetch has already undone the framing; node re-frames (chunked or content-length) itself.
-  res.writeHead(upstream.status, upstream.statusText, endToEndHeaders(raw));
+  res.writeHead(upstream.status, upstream.statusText, endToEndHeaders(raw, drop));
   // Send the headers now: an event stream's client waits on them before the first event.
   res.flushHeaders();
   try {
     const length = Number(upstream.headers.get("content-length") ?? NaN);
-    if (upstream.body !== null && length <= SMALL_BODY) {
+    if (answer !== null && redactor === undefined && length <= SMALL_BODY) {
       // A small body of known length: one read and one write beat a stream loop
       // (about a quarter more requests/s here), and nothing waits on its pieces.
       const whole = new Uint8Array(await upstream.arrayBuffer());
@@ -172,11 +203,18 @@ export async function relayUpstream(req: IncomingMessage, res: ServerResponse, t
       res.end(whole);
       return result;
     }
-    if (upstream.body !== null) {
-      for await (const chunk of upstream.body) {
-        result.bytesDown += chunk.length;
-        await writeWithBackpressure(res, chunk);
+    if (answer !== null) {
+      const pass = redactor?.body();
+      for await (const chunk of answer) {
+        const out = pass === undefined ? chunk : pass.push(chunk);
+        result.bytesDown += out.length;
+        if (out.length > 0) await writeWithBackpressure(res, out);
         if (res.destroyed) break;
+      }
+      const rest = pass?.end();
+      if (rest !== undefined && rest.length > 0 && !res.destroyed) {
+        result.bytesDown += rest.length;
+        res.write(rest);
       }
     }
     res.end();

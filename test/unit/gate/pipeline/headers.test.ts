@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
-import { CLIENT_CREDENTIALS, endToEndHeaders } from "../../../../src/gate/proxy/headers.ts";
-import { parseAuthority } from "../../../../src/gate/proxy/parse-authority.ts";
+import { CLIENT_CREDENTIALS, endToEndHeaders } from "../../../../src/gate/pipeline/headers.ts";
+import { parseAuthority } from "../../../../src/gate/services/egress/parse-authority.ts";
 
 test("drops hop-by-hop headers, those named in Connection, and keeps repeats", () => {
   const headers = endToEndHeaders([

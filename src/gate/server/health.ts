@@ -1,4 +1,4 @@
-import { VERSION } from "../core/version.ts";
+import { VERSION } from "../../core/version.ts";
 
 /** What `GET /healthz` answers once every listener is bound. */
 export interface HealthReport {
