@@ -165,6 +165,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
   gate: {
     summary: "run the gate (inside a bottle's gate container, or standalone)",
     usage: "bottle gate --config FILE",
+    // `bottle gate git-hook` is the git gate's pre-receive hook (git runs it, not people).
+    maxPositionals: 1,
     flags: { config: { type: "string", short: "c", value: "FILE", description: "gate config (YAML or JSON)" } },
     load: () => import("./commands/gate.ts"),
   },

@@ -17,9 +17,25 @@ export interface AuditEntry {
   status: number;
   /** For a route, its name. */
   route?: string;
+  /** For a control-port service (`git`), its name. */
+  service?: string;
+  /** For the git gate, the repo's name. */
+  repo?: string;
+  /** For a git push, each ref update, old → new, with the gate's decision on it. */
+  refs?: GitRefAudit[];
   bytes_up: number;
   bytes_down: number;
   duration_ms: number;
+}
+
+/** One ref update of a git push, as the audit line records it. */
+export interface GitRefAudit {
+  ref: string;
+  old: string;
+  new: string;
+  decision: AuditEntry["decision"];
+  /** `not-pushable`, `force`, `delete`, `tag`, `dlp:<kind>`, `upstream-refused`… */
+  reason?: string;
 }
 
 /** Where decisions go. */

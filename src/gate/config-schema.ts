@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { EgressSchema } from "../manifest/egress-schema.ts";
+import { GateGitSchema } from "./services/git/git-config-schema.ts";
 
 const LISTEN = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
 
@@ -21,6 +22,8 @@ export const GateConfigSchema = v.strictObject({
   control: v.optional(ListenSchema),
   /** By default, audit lines go to stderr. */
   audit: v.optional(v.pipe(v.string(), v.minLength(1, "a file path"))),
+  /** Repos the git service mirrors and serves under `/git/<name>.git`; by default none. */
+  git: GateGitSchema,
 });
 
 /** A validated gate config. */
