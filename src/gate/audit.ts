@@ -20,6 +20,8 @@ export interface AuditEntry {
   bytes_up: number;
   bytes_down: number;
   duration_ms: number;
+  /** For a supervise request or its decision: which request, what the agent asked with, who decided, the note. */
+  supervise?: { request: string; tool: string; by?: "person" | "gate"; note?: string };
 }
 
 /** Where decisions go. */

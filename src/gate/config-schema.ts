@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { EgressSchema } from "../manifest/egress-schema.ts";
+import { SuperviseConfigSchema } from "./services/supervise/supervise-config.ts";
 
 const LISTEN = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
 
@@ -19,6 +20,8 @@ export const GateConfigSchema = v.strictObject({
   egress: v.optional(EgressSchema, {}),
   /** By default, audit lines go to stderr. */
   audit: v.optional(v.pipe(v.string(), v.minLength(1, "a file path"))),
+  /** The supervise MCP server (requests folder, attended or not); by default off. */
+  supervise: v.optional(SuperviseConfigSchema),
 });
 
 /** A validated gate config. */

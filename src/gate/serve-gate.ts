@@ -13,6 +13,8 @@ import { forwardRequest } from "./proxy/forward-request.ts";
 import { parserRejection } from "./proxy/parser-rejection.ts";
 import { respond } from "./proxy/respond.ts";
 import { ROUTE_PREFIX, routeRequest } from "./routes/route-request.ts";
+import type { GateService } from "./services/gate-service.ts";
+import { createSuperviseService } from "./services/supervise/supervise-service.ts";
 
 /** A running gate. */
 export interface Gate {
@@ -22,6 +24,8 @@ export interface Gate {
   reload(config: GateConfig): void;
   /** Stops accepting, lets in-flight requests finish for up to `graceMs`, then cuts what is left. */
   close(graceMs?: number): Promise<void>;
+  /** The services the config enables (supervise), for the control port to dispatch to by prefix. */
+  services: GateService[];
 }
 
 /** Options for {@link startGate} that tests and benchmarks may set. */
@@ -41,8 +45,15 @@ export interface StartGateOptions {
  * after `listen` has bound, which is what readiness means here.
  */
 export async function startGate(config: GateConfig, env: Record<string, string | undefined>, options: StartGateOptions = {}): Promise<Gate> {
-  let generation: GateGeneration = buildGeneration(config.egress, env);
   const audit = openAuditLog(config.audit);
+  let latest = config;
+  // Services may widen the policy (supervise approvals) and ask for a rebuild when that changes.
+  const egressOf = (next: GateConfig) => services.reduce((egress, service) => service.extendEgress?.(egress) ?? egress, next.egress);
+  const rebuild = () => void (generation = buildGeneration(egressOf(latest), env));
+  const services: GateService[] = [];
+  const supervise = createSuperviseService(config, { audit, env, onPolicyChange: rebuild });
+  if (supervise !== undefined) services.push(supervise);
+  let generation: GateGeneration = buildGeneration(egressOf(config), env);
   const context: GateContext = { generation: () => generation, audit, lookup: options.lookup ?? systemLookup };
   if (options.upstreamCa !== undefined) context.upstreamCa = options.upstreamCa;
   const tunnels = new Set<Duplex>();
@@ -103,8 +114,11 @@ export async function startGate(config: GateConfig, env: Record<string, string |
 
   return {
     port: (server.address() as AddressInfo).port,
+    services,
     reload(next) {
-      generation = buildGeneration(next.egress, env);
+      latest = next;
+      for (const service of services) service.reload(next);
+      rebuild();
     },
     async close(graceMs = 5_000) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -120,6 +134,7 @@ export async function startGate(config: GateConfig, env: Record<string, string |
       });
       await Promise.race([closed, cut.then(() => Promise.race([closed, Bun.sleep(1_000)]))]);
       clearTimeout(timer);
+      await Promise.all(services.map((service) => service.close()));
       await audit.close();
     },
   };

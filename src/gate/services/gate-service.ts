@@ -1,5 +1,6 @@
 import type { AuditLog } from "../audit.ts";
 import type { GateConfig } from "../config-schema.ts";
+import type { Egress } from "../../manifest/egress-schema.ts";
 
 /**
  * What a gate service is handed when the gate starts: the audit log every decision
@@ -11,6 +12,11 @@ export interface GateServiceContext {
   env: Record<string, string | undefined>;
   /** A folder this service may keep state in (mirrors, requests); by default none. */
   stateDir?: string;
+  /**
+   * Asks the gate to rebuild its policy generation now (a supervise approval changed
+   * what {@link GateService.extendEgress} returns); by default the gate has no hook.
+   */
+  onPolicyChange?: () => void;
 }
 
 /**
@@ -32,6 +38,11 @@ export interface GateService {
   fetch?(request: Request, client: { address: string }): Promise<Response>;
   /** A new config generation: applies to new requests; what is in flight keeps going. */
   reload(config: GateConfig): void;
+  /**
+   * Widens or narrows the config's egress before the gate builds a generation from it
+   * (supervise adds the hosts a person approved); by default the service leaves it.
+   */
+  extendEgress?(egress: Egress): Egress;
   /** The gate is stopping: finish or cut what is in flight. */
   close(): Promise<void>;
 }
