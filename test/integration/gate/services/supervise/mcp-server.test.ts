@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { blockReason, curl, startRecordingOrigin } from "../../harness.ts";
 import { superviseWorld, toolJson, waitForPending, type SuperviseWorld } from "./harness.ts";
@@ -115,6 +115,24 @@ describe("the supervise MCP server, through the MCP SDK's own client", () => {
     expect(late.exitCode).toBe(1);
     expect(late.stderr).toContain("denied already");
     expect((await fetchThrough(world, "nope.gate.test")).status).toBe(403);
+  });
+
+  test("`bottle approve --save` also adds the host to the bottle's egress.allow, keeping the manifest's comments", async () => {
+    const manifestFile = join(world.stateHome, "..", "bottle.yaml");
+    const text = "# team bottle\nversion: 1\nagents:\n  claude: {}  # the agent\nbottles:\n  default:\n    egress:\n      allow:\n        - allowed.gate.test   # from day one\n      allow_cidrs: [127.0.0.0/8]\n";
+    await writeFile(manifestFile, text);
+    const stateDir = join(world.stateHome, "bottle", world.identity);
+    await mkdir(stateDir, { recursive: true });
+    await writeFile(join(stateDir, "metadata.json"), JSON.stringify({ identity: world.identity, spec: { bottleName: "default", manifestFile } }));
+    const client = await world.connect();
+    const call = client.callTool({ name: "request-egress", arguments: { host: "saved.gate.test", justification: "every session needs it" } });
+    const pending = await waitForPending(world);
+    const approved = await world.bottle(["approve", String(pending.id), "--save"]);
+    expect(approved.exitCode).toBe(0);
+    expect(approved.stderr).toContain(`saved to ${manifestFile}`);
+    expect(toolJson(await call).status).toBe("approved");
+    expect(await readFile(manifestFile, "utf8")).toBe(text.replace("# from day one\n", "# from day one\n        - saved.gate.test\n"));
+    expect((await fetchThrough(world, "saved.gate.test")).status).toBe(200);
   });
 
   test("a denied host cannot be asked for: deny wins over any approval", async () => {
