@@ -155,6 +155,12 @@ export const COMMANDS: Record<string, CommandSpec> = {
     flags: { reason: { type: "string", value: "TEXT", description: "why, for the agent" }, json },
     load: () => import("./commands/deny.ts"),
   },
+  supervise: {
+    summary: "watch agents' requests across bottles live, and decide each",
+    usage: "bottle supervise",
+    flags: {},
+    load: () => import("./commands/supervise.ts"),
+  },
   gate: {
     summary: "run the gate (inside a bottle's gate container, or standalone)",
     usage: "bottle gate --config FILE",
