@@ -1,5 +1,6 @@
 import { bottlePaths } from "../../core/paths.ts";
 import { allRequests } from "../../gate/services/supervise/bottle-requests.ts";
+import { printable } from "../../gate/services/supervise/printable.ts";
 import { writeJsonOut, type CommandContext } from "../context.ts";
 import { requestSubject } from "../supervise/decide-request.ts";
 import { age } from "./list.ts";
@@ -26,7 +27,7 @@ export async function run(context: CommandContext): Promise<number> {
       identity,
       requestSubject(view),
       age(view.request.time, now),
-      view.request.justification.replace(/\s+/g, " ").slice(0, 60),
+      printable(view.request.justification.replace(/\s+/g, " ").slice(0, 60)),
     ]),
   ];
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));

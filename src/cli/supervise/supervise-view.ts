@@ -2,6 +2,7 @@ import { intro, log, note, select, text } from "@clack/prompts";
 import * as v from "valibot";
 import type { BottlePaths } from "../../core/paths.ts";
 import { allRequests, type BottleRequest } from "../../gate/services/supervise/bottle-requests.ts";
+import { printable } from "../../gate/services/supervise/printable.ts";
 import { CancelledError, prompt, type PromptIO } from "../picker/prompt.ts";
 import { currentDockerfile } from "./current-dockerfile.ts";
 import { decideRequest, requestSubject } from "./decide-request.ts";
@@ -12,16 +13,17 @@ type Choice = "approve" | "save" | "deny" | "skip";
 /** How long the view sleeps between looks at the requests folders. */
 const POLL_MS = 300;
 
-/** The request's details as the person reads them before deciding. */
+/** The request's details as the person reads them before deciding; what the agent wrote is shown through {@link printable}. */
 function describe(paths: BottlePaths, found: BottleRequest): string {
   const { request } = found.view;
-  const lines = [`bottle:   ${found.identity}`, `asked:    ${new Date(request.time).toLocaleTimeString()}`, `expires:  ${new Date(request.expires_at).toLocaleTimeString()}`, `why:      ${request.justification}`];
-  if (typeof request.arguments.failed_url === "string") lines.push(`refused:  ${request.arguments.failed_url}`);
+  const lines = [`bottle:   ${found.identity}`, `asked:    ${new Date(request.time).toLocaleTimeString()}`, `expires:  ${new Date(request.expires_at).toLocaleTimeString()}`, `why:      ${printable(request.justification)}`];
+  if (typeof request.arguments.failed_url === "string") lines.push(`refused:  ${printable(request.arguments.failed_url)}`);
   const dockerfile = v.safeParse(v.object({ dockerfile: v.string() }), request.arguments);
   if (request.tool === "propose-dockerfile" && dockerfile.success) {
     const current = currentDockerfile(paths, found.identity);
     lines.push("", current === undefined ? "proposed Dockerfile (the bottle runs a plain image now):" : "Dockerfile, current → proposed:");
-    lines.push(...(current === undefined ? dockerfile.output.dockerfile.replace(/\n$/, "").split("\n").map((line) => `+ ${line}`) : lineDiff(current, dockerfile.output.dockerfile)));
+    const diff = current === undefined ? dockerfile.output.dockerfile.replace(/\n$/, "").split("\n").map((line) => `+ ${line}`) : lineDiff(current, dockerfile.output.dockerfile);
+    lines.push(...diff.map((line) => printable(line)));
     lines.push("", "approving stops the bottle (status blocked, workspace and home kept); `bottle resume` builds the image and continues");
   }
   return lines.join("\n");

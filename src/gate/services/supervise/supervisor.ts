@@ -11,6 +11,9 @@ export const UNATTENDED_NOTE =
   "no one can approve requests for this bottle (it runs unattended: CI, no terminal, or supervise.when_unattended: deny); " +
   "carry on without it, or tell the person what to add to the manifest";
 
+/** At most this many requests of one bottle wait at once: an agent in a loop must not bury the person (or fill the disk). */
+export const MAX_PENDING = 20;
+
 /** How often the folder is looked at besides the watcher, and expiries noticed. */
 const POLL_MS = 1_000;
 
@@ -65,10 +68,14 @@ export class Supervisor {
 
   /**
    * Records a request and audits it. Unattended, it is denied at once, by the gate,
-   * with {@link UNATTENDED_NOTE}.
+   * with {@link UNATTENDED_NOTE}. With {@link MAX_PENDING} already waiting, nothing
+   * is recorded (`too-many`).
    */
-  ask(tool: SuperviseRequest["tool"], args: Record<string, unknown>, justification: string, client: string): RequestView {
+  ask(tool: SuperviseRequest["tool"], args: Record<string, unknown>, justification: string, client: string): RequestView | "too-many" {
+    this.scan(false);
     const now = Date.now();
+    const waiting = [...this.known.values()].filter((view) => view.status === "pending" && now <= Date.parse(view.request.expires_at));
+    if (waiting.length >= MAX_PENDING) return "too-many";
     const request: SuperviseRequest = {
       id: newRequestId(),
       time: new Date(now).toISOString(),

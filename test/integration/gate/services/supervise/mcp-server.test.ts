@@ -159,6 +159,21 @@ describe("the supervise MCP server, through the MCP SDK's own client", () => {
   });
 });
 
+describe("an agent in a loop", () => {
+  test("cannot queue more than 20 waiting requests; the rest are refused until those are answered", async () => {
+    await using world = await superviseWorld({ allow_cidrs: ["127.0.0.0/8"] }, { wait_seconds: 0 });
+    const client = await world.connect();
+    for (let index = 0; index < 20; index++) {
+      const answer = toolJson(await client.callTool({ name: "request-egress", arguments: { host: `h${index}.gate.test`, justification: "loop" } }));
+      expect(answer.status).toBe("pending");
+    }
+    const refused = await client.callTool({ name: "request-egress", arguments: { host: "h20.gate.test", justification: "loop" } });
+    expect(refused.isError).toBe(true);
+    expect(JSON.stringify(refused)).toContain("waiting for a person already");
+    expect(JSON.parse((await world.bottle(["requests", "--json"])).stdout)).toHaveLength(20);
+  });
+});
+
 describe("no person, no hang", () => {
   test("unattended (CI, no terminal, when_unattended: deny): denied at once, saying no one can approve it", async () => {
     await using world = await superviseWorld({ allow_cidrs: ["127.0.0.0/8"] }, { attended: false, wait_seconds: 30 });
