@@ -56,7 +56,7 @@ export async function superviseWorld(
   const control = Bun.serve({
     hostname: "127.0.0.1",
     port: 0,
-    idleTimeout: 60,
+    // Bun.serve's default idle timeout (10 s in Bun 1.4.5), as a control port would have it.
     fetch: (request, server) =>
       new URL(request.url).pathname.startsWith(service.controlPrefix!)
         ? service.fetch!(request, { address: server.requestIP(request)?.address ?? "" })

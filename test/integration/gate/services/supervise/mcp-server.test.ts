@@ -159,6 +159,15 @@ describe("the supervise MCP server, through the MCP SDK's own client", () => {
   });
 });
 
+describe("a long wait", () => {
+  test("outlives Bun.serve's 10 s idle timeout without progress tokens (SSE keep-alives every 5 s)", async () => {
+    await using world = await superviseWorld({ allow_cidrs: ["127.0.0.0/8"] }, { wait_seconds: 12 });
+    const client = await world.connect();
+    const answer = toolJson(await client.callTool({ name: "request-egress", arguments: { host: "quiet.gate.test", justification: "slow person" } }, undefined, { timeout: 30_000 }));
+    expect(answer.status).toBe("pending");
+  }, 30_000);
+});
+
 describe("an agent in a loop", () => {
   test("cannot queue more than 20 waiting requests; the rest are refused until those are answered", async () => {
     await using world = await superviseWorld({ allow_cidrs: ["127.0.0.0/8"] }, { wait_seconds: 0 });
