@@ -3,6 +3,7 @@ import { EgressSchema } from "./egress-schema.ts";
 import { EnvValueSchema } from "./env-value.ts";
 import { MemorySchema } from "./memory-size.ts";
 import { EnvNameSchema, NameSchema } from "./name-schema.ts";
+import { SuperviseSchema } from "./supervise-schema.ts";
 
 /** `default` (the top-level Dockerfile's image), an image reference, or a Dockerfile to build. */
 export const ImageSchema = v.union(
@@ -71,7 +72,7 @@ export const BottleSchema = v.strictObject({
   resources: v.optional(ResourcesSchema, {}),
   egress: v.optional(v.pipe(EgressSchema, v.description("What the agent may reach, through the gate.")), {}),
   git: v.optional(v.pipe(v.array(GitRepoSchema), v.description("Repos the gate's git server mirrors.")), []),
-  supervise: v.optional(v.pipe(v.boolean(), v.description("Let the agent ask a person for more capability.")), false),
+  supervise: v.optional(v.pipe(SuperviseSchema, v.description("Let the agent ask a person for more capability (hosts, an image change).")), false),
 });
 
 /** The manifest, `bottle.yaml`. */
