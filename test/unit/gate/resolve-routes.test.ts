@@ -8,7 +8,7 @@ const literal = "Bearer lit3ral-c0nfig-credential-7f3a9c";
 
 test("a literal inject value is held, with and without its scheme word", () => {
   const { heldSecrets } = resolveRoutes(
-    [{ name: "api", upstream: "https://api.example.com", inject: { header: "Authorization", value: literal } }],
+    [{ name: "api", upstream: "https://api.example.com", roles: [], inject: { header: "Authorization", value: literal } }],
     {},
   );
   expect(heldSecrets).toContain(literal);
@@ -19,7 +19,7 @@ test("a literal inject value is held, with and without its scheme word", () => {
 
 test("a value resolved from ${NAME} holds the variable's value, not the template", () => {
   const { heldSecrets } = resolveRoutes(
-    [{ name: "api", upstream: "https://api.example.com", inject: { header: "authorization", value: "Bearer ${TOKEN}" } }],
+    [{ name: "api", upstream: "https://api.example.com", roles: [], inject: { header: "authorization", value: "Bearer ${TOKEN}" } }],
     { TOKEN: "env-token-value-123456" },
   );
   expect(heldSecrets).toEqual(["env-token-value-123456"]);
