@@ -87,7 +87,11 @@ dockerd_up() {
   say "starting dockerd in netns $NETNS (log: $ROOT/dockerd.log)"
   # nsenter switches only the network namespace; `ip netns exec` would also remount /sys
   # and hide the cgroup hierarchy from dockerd (seen with iproute2 6.1, Docker 20.10).
-  setsid nohup nsenter --net="/run/netns/$NETNS" dockerd \
+  # A mount namespace of its own with empty /tmp, /root and /home: a bind mount of the
+  # CLI's files (its state folder, a test's temp dir) finds nothing there, as on an
+  # engine on another machine, instead of silently working because the disk is shared.
+  setsid nohup nsenter --net="/run/netns/$NETNS" unshare --mount --propagation private sh -c \
+    'for dir in /tmp /root /home; do mount -t tmpfs -o mode=1777 bottle-remote-engine "$dir"; done; exec dockerd "$@"' dockerd \
     --config-file "$ROOT/daemon.json" \
     --data-root "$ROOT/data" --exec-root "$ROOT/exec" --pidfile "$ROOT/run/dockerd.pid" \
     --host "unix://$SOCK" --host "tcp://$ENGINE_ADDR:$TLS_PORT" \

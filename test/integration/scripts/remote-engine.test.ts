@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { processRunner } from "../../../src/core/runner.ts";
 import { BUSYBOX_IMAGE, ensureBusyboxImage } from "../../helpers/images.ts";
@@ -87,6 +89,22 @@ describeRemoteEngine("the second engine (scripts/remote-engine.sh)", () => {
       (error: Error) => error.message,
     );
     expect(fromHost).not.toBe("reached");
+  }, 60_000);
+
+  test("a host folder bind-mounted into its container is not the host's (it shares no files with the CLI)", async () => {
+    await ensureBusyboxImage();
+    await loadRemoteImages(BUSYBOX_IMAGE);
+    const dir = await mkdtemp(join(tmpdir(), "bottle-remote-bind-"));
+    try {
+      await writeFile(join(dir, "mark"), "on the host\n");
+      const read = (env: Record<string, string>) => docker(env, ["run", "--rm", "--volume", `${dir}:/host`, BUSYBOX_IMAGE, "cat", "/host/mark"]);
+      expect((await read({})).stdout).toBe("on the host\n");
+      const remote = await read(tls.env);
+      expect(remote.stdout).toBe("");
+      expect(remote.stderr).toContain("No such file");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 
   test("images come from the main engine with the same ID", async () => {
