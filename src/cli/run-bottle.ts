@@ -10,6 +10,8 @@ export interface RunBottleOptions {
   /** Run the agent non-interactively with this prompt and exit with its code. */
   prompt: string | undefined;
   json: boolean;
+  /** `start --rm`: the caller deletes the bottle afterwards, so no "its workspace is kept" note. */
+  removeAfter?: boolean;
 }
 
 /**
@@ -51,12 +53,12 @@ export async function runBottle(context: CommandContext, backend: Backend, spec:
     // With --json, stdout is the one JSON object: the agent's output goes to stderr.
     const exitCode = await bottle.runPrompt(options.prompt, options.json ? { onOutput: (chunk) => context.stderr.write(chunk) } : {});
     if (options.json) writeJsonOut(context.stdout, { ...summary, exitCode });
-    kept(context, bottle.identity);
+    if (options.removeAfter !== true) kept(context, bottle.identity);
     return deps.signal?.aborted ? ExitCode.cancelled : exitCode;
   }
   if (options.json) writeJsonOut(context.stdout, summary);
   const exitCode = await bottle.attach();
-  kept(context, bottle.identity);
+  if (options.removeAfter !== true) kept(context, bottle.identity);
   return deps.signal?.aborted ? ExitCode.cancelled : exitCode;
 }
 

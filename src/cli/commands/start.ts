@@ -25,11 +25,11 @@ export async function run(context: CommandContext): Promise<number> {
   const identity = name === undefined ? choices.spec.identity : await namedIdentity(choices.spec, name, deps);
   const spec = { ...choices.spec, identity, copiedHead: await copiedHead(context.runner, choices.spec.copyFrom) };
   try {
-    return await runBottle(context, backend, spec, { detach: context.flags.detach === true, prompt, json: context.flags.json === true });
+    return await runBottle(context, backend, spec, { detach: context.flags.detach === true, prompt, json: context.flags.json === true, removeAfter: remove });
   } finally {
     if (remove && deps.signal?.aborted) {
       // A Ctrl-C or a closed terminal is not a considered "delete my work".
-      context.stderr.write(`bottle ${identity} was interrupted, so --rm kept it: \`bottle rm ${identity}\` deletes it\n`);
+      context.stderr.write(`bottle ${identity} was interrupted, so --rm kept it: \`bottle resume ${identity}\` continues it, \`bottle rm ${identity}\` deletes it\n`);
     } else if (remove) {
       // Only what this start made: a bottle that never launched has nothing to remove.
       const removed = await backend.remove(identity, deps, { force: true }).catch(() => undefined);

@@ -88,6 +88,7 @@ describeEngine("housekeeping through the CLI and the real engine", () => {
     const once = await bottle(world, ["start", "bbtest", "--cwd", "--rm", "--prompt", "cat /workspace/README.md; exit 3"]);
     expect({ code: once.exitCode, stdout: once.stdout }).toEqual({ code: 3, stdout: "# a project\n" });
     expect(once.stderr).toMatch(/bottle bbtest-[a-z2-7]{8} removed \(--rm\)/);
+    expect(once.stderr).not.toContain("its workspace is kept");
     expect(await owned(world)).toEqual([]);
     expect(JSON.parse((await bottle(world, ["list", "--json"])).stdout)).toEqual([]);
     expect((await bottle(world, ["start", "bbtest", "--rm", "--detach"])).exitCode).toBe(2);
