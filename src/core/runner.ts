@@ -47,6 +47,12 @@ export interface RunningProcess {
 export interface Runner {
   run(argv: readonly string[], options?: RunOptions): Promise<RunResult>;
   start(argv: readonly string[], options?: RunOptions): RunningProcess;
+  /**
+   * Where `program` is on PATH, or null: lets a caller skip a tool that is not
+   * installed (smolvm on a docker-only host) without paying for a spawn. By default
+   * (a runner without it), every program is taken to be there.
+   */
+  which?(program: string): string | null;
 }
 
 /**
@@ -197,4 +203,5 @@ export const processRunner: Runner = {
   // async, so a child that cannot start rejects like one that fails, never throws.
   run: async (argv, options = {}) => startProcess(argv, options).exited,
   start: (argv, options = {}) => startProcess(argv, options),
+  which: (program) => Bun.which(program, { PATH: process.env.PATH ?? "" }),
 };
