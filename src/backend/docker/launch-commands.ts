@@ -92,8 +92,9 @@ export function launchCommands(details: DockerDetails, spec: StartSpec, stateDir
         ...Object.entries(details.agentEnv).flatMap(([key, value]) => ["--env", `${key}=${value}`]),
         ...spec.env.forwarded.flatMap(({ key }) => ["--env", key]),
         "--volume", `${names.workspace}:${WORKSPACE}`, "--workdir", WORKSPACE,
-        // A fresh named volume is seeded from the image's home, so dotfiles the image ships stay.
-        "--volume", `${names.home}:${atLaunch.agentHome}`,
+        // A fresh named volume is seeded from the image's home, so dotfiles the image ships
+        // stay; HOME names it for every session, also in images without a passwd entry.
+        "--volume", `${names.home}:${atLaunch.agentHome}`, "--env", `HOME=${atLaunch.agentHome}`,
         // The agent runs through `docker exec`; the container itself only idles.
         "--entrypoint", "sleep", details.agentImage.ref, "2147483647",
       ],

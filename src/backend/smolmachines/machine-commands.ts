@@ -40,7 +40,7 @@ export function machineCommands(details: SmolDetails, spec: StartSpec, stateDir:
       "--allow-cidr", `${HOST_GATEWAY}/32`,
       ...env.flatMap(([key, value]) => ["-e", `${key}=${value}`]),
       "-v", `${files.workspace}:${WORKSPACE}`,
-      "-v", `${files.home}:${atLaunch.agentHome}`,
+      "-v", `${files.home}:${atLaunch.agentHome}`, "-e", `HOME=${atLaunch.agentHome}`,
       ...(spec.skills.length > 0 ? ["-v", `${files.skills}:${SKILLS_MOUNT}:ro`] : []),
       ...(details.cpus === undefined ? [] : ["--cpus", String(details.cpus)]),
       ...(details.memMib === undefined ? [] : ["--mem", String(details.memMib)]),
