@@ -68,7 +68,9 @@ export function describeCommand(argv: readonly string[]): string {
 
 /** A non-zero exit turned into the error users see: the command and its last stderr line. */
 export function failure(result: RunResult): BottleError {
-  const last = result.stderr.trim().split("\n").pop()?.trim() || result.stdout.trim().split("\n").pop()?.trim();
+  // Docker 20.10 ends a failed `docker run` with "Run 'docker run --help' for more information": the cause is the line before.
+  const lines = (text: string) => text.split("\n").map((line) => line.trim()).filter((line) => line !== "" && !/^Run '.+ --help' for more information$/.test(line));
+  const last = lines(result.stderr).pop() || lines(result.stdout).pop();
   const how = result.timedOut
     ? "timed out"
     : result.signal !== null

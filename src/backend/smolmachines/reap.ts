@@ -41,7 +41,8 @@ export async function reapBeforeLaunch(deps: BackendDeps, identity: string): Pro
   for (const { name } of await reapOrphanRegistries(deps)) deps.log(`removed the registry ${name} a killed run left`);
   for (const found of await surveySmolBottles(deps)) {
     const running = found.machine !== undefined || found.gate !== undefined;
-    if (found.identity === identity && found.liveness !== "live") {
+    // The lifecycle already marked `identity` as this launch's: its own leftovers (a crash) go regardless.
+    if (found.identity === identity) {
       await reapSmolBottle(deps, found, { work: "keep" });
     } else if (found.identity !== identity && found.liveness === "dead" && running) {
       deps.log(`stopping ${found.identity}: its CLI died (its work is kept: \`bottle resume ${found.identity}\`)`);

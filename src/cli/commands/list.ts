@@ -24,9 +24,11 @@ export async function run(context: CommandContext): Promise<number> {
     context.stderr.write("no bottles\n");
     return 0;
   }
+  // The NOTE column only when some bottle has one (a CLI that died), so the usual table stays narrow.
+  const notes = bottles.some((b) => b.note !== undefined);
   const rows = [
-    ["IDENTITY", "AGENT", "BACKEND", "STATUS", "AGE", "NOTE"],
-    ...bottles.map((b) => [b.identity, b.agent, b.backend, b.status, age(b.createdAt), b.note ?? ""]),
+    ["IDENTITY", "AGENT", "BACKEND", "STATUS", "AGE", ...(notes ? ["NOTE"] : [])],
+    ...bottles.map((b) => [b.identity, b.agent, b.backend, b.status, age(b.createdAt), ...(notes ? [b.note ?? ""] : [])]),
   ];
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   for (const row of rows) context.stdout.write(`${row.map((cell, column) => cell.padEnd(widths[column]!)).join("  ").trimEnd()}\n`);

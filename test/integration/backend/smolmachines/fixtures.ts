@@ -64,7 +64,7 @@ export function smolSpec(world: SmolWorld, agent: Partial<AgentConfig> = {}, ext
     env: world.env,
     ...extra,
     agent: { image: { dockerfile: world.dockerfile }, command: ["sh", "-c"], ...agent },
-    bottle: { egress: { allow: ["example.test"], deny: [], allow_cidrs: [], routes: [], dlp: { action: "block" } } },
+    bottle: { egress: { allow: ["example.test"], deny: [], allow_cidrs: [], routes: [], dlp: { action: "block" } }, ...extra.bottle },
   });
 }
 
