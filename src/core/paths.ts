@@ -35,6 +35,8 @@ export function bottlePaths(env: Env = process.env) {
     userManifest: join(config, "bottle.yaml"),
     /** Per-bottle state: metadata.json and one folder per gate service. The identity is checked first. */
     bottleState: (identity: string) => join(state, checkedIdentity(identity)),
+    /** The gate's audit log (JSON lines, 0600), kept in the bottle's state so it outlives the gate (see `auditLogPath`). */
+    gateAuditLog: (identity: string) => auditLogPath(join(state, checkedIdentity(identity))),
     /** smolmachines artifacts keyed by the first 16 hex digits of the agent image ID. */
     smolmachinesCache: (imageKey: string) => join(cache, "smolmachines", imageKey),
     /** The compiled gate binaries (from source), keyed by the sources. */

@@ -93,3 +93,21 @@ function imageSource(image: AgentConfig["image"], inDir: (path: string) => strin
   const dockerfile = inDir(image.dockerfile);
   return { kind: "dockerfile", dockerfile, context: image.context === undefined ? join(dockerfile, "..") : inDir(image.context) };
 }
+
+/**
+ * Host variables a bottle's routes inject (`${NAME}` in `inject.value`) that are not
+ * set here. The gate reads them at start; the picker checks them before asking to
+ * start, so a missing token is named before anything runs, not after.
+ */
+export function missingRouteSecrets(spec: Pick<StartSpec, "bottle">, env: Record<string, string | undefined>): string[] {
+  return routeSecretNames(spec.bottle.egress).filter((name) => env[name] === undefined || env[name] === "");
+}
+
+/** {@link missingRouteSecrets} as the error a start stops with: the variables, and how to set them. */
+export function requireRouteSecrets(spec: Pick<StartSpec, "bottle" | "bottleName">, env: Record<string, string | undefined>): void {
+  const missing = missingRouteSecrets(spec, env);
+  if (missing.length === 0) return;
+  throw new BottleError(`bottle "${spec.bottleName}" routes inject ${missing.join(", ")}, which ${missing.length === 1 ? "is" : "are"} not set on the host`, {
+    hint: `export ${missing[0]}=… (for Claude: \`claude setup-token\` prints a CLAUDE_CODE_OAUTH_TOKEN), or remove the route`,
+  });
+}

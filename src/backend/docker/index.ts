@@ -1,11 +1,15 @@
 import type { Backend } from "../types.ts";
+import { availability } from "./availability.ts";
 import { attach } from "./attach.ts";
 import { cleanup } from "./cleanup.ts";
+import { copy } from "./copy.ts";
 import type { DockerDetails } from "./docker-plan.ts";
 import { doctor } from "./doctor.ts";
 import { list } from "./list.ts";
 import { logs } from "./logs.ts";
 import { prepare } from "./prepare.ts";
+import { remove } from "./remove.ts";
+import { shell } from "./shell.ts";
 import { steps } from "./steps.ts";
 import { stop } from "./stop.ts";
 
@@ -13,6 +17,7 @@ import { stop } from "./stop.ts";
 export const dockerBackend: Backend<DockerDetails> = {
   name: "docker",
   summary: "containers behind a gate container",
+  availability,
   doctor,
   prepare,
   steps,
@@ -21,4 +26,7 @@ export const dockerBackend: Backend<DockerDetails> = {
   attach,
   stop,
   logs,
+  copy,
+  shell,
+  remove,
 };

@@ -1,18 +1,14 @@
-import { BottleError } from "../../core/errors.ts";
+import { requireRouteSecrets } from "../../manifest/resolve.ts";
 import type { StartSpec } from "../types.ts";
 
 /**
  * The values of the host variables a bottle's routes inject, read at the last moment
- * and never stored. An unset one is an error before anything starts: a route that
- * injects an empty credential would only fail later, far from the cause.
+ * and never stored. An unset one is an error before anything starts (see
+ * `requireRouteSecrets`): a route that injects an empty credential would only fail
+ * later, far from the cause.
  */
 export function routeSecretValues(spec: StartSpec, env: Record<string, string | undefined>): Record<string, string> {
-  const missing = spec.routeSecrets.filter((name) => env[name] === undefined || env[name] === "");
-  if (missing.length > 0) {
-    throw new BottleError(`bottle "${spec.bottleName}" routes inject ${missing.join(", ")}, which ${missing.length === 1 ? "is" : "are"} not set on the host`, {
-      hint: `export ${missing[0]}=… (for Claude: \`claude setup-token\` prints a CLAUDE_CODE_OAUTH_TOKEN), or remove the route`,
-    });
-  }
+  requireRouteSecrets(spec, env);
   return Object.fromEntries(spec.routeSecrets.map((name) => [name, env[name]!]));
 }
 

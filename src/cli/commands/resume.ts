@@ -5,7 +5,8 @@ import { BottleError } from "../../core/errors.ts";
 import { DEFAULT_MANIFEST } from "../../manifest/default-manifest.ts";
 import { BUILT_IN, loadManifest, type LoadedManifest } from "../../manifest/load.ts";
 import { resolveStart } from "../../manifest/resolve.ts";
-import { backendDeps, backendOf, identityArg } from "../backend-deps.ts";
+import { backendDeps } from "../backend-deps.ts";
+import { oneIdWord, resolveBottleId } from "../bottle-ids.ts";
 import type { CommandContext } from "../context.ts";
 import { checkHandOver, runBottle } from "../run-bottle.ts";
 
@@ -43,12 +44,11 @@ function currentSpec(loaded: LoadedManifest, metadata: BottleMetadata, env: Reco
  * `--prompt`, `--detach` as with start); Claude Code continues its conversation.
  */
 export async function run(context: CommandContext): Promise<number> {
-  const identity = identityArg(context, "resume");
   const prompt = typeof context.flags.prompt === "string" ? context.flags.prompt : undefined;
   const handOver = { detach: context.flags.detach === true, prompt, json: context.flags.json === true };
   checkHandOver(handOver);
   const deps = backendDeps(context);
-  const { backend, metadata } = await backendOf(identity, deps);
+  const { identity, backend, metadata } = await resolveBottleId(deps, oneIdWord(context.positionals, "resume"));
   if (metadata === undefined) throw new BottleError(`no bottle ${identity} to resume`, { hint: "`bottle list` shows the bottles there are" });
   const found = (await backend.list(deps)).find((bottle) => bottle.identity === identity);
   if (found?.status === "running") {
