@@ -1,7 +1,8 @@
 /**
  * Encoded data written in equal-width groups: MIME base64 (76 columns, the `base64`
  * tool's default), PEM (64), hex with delimiters (`41-4b-49-41`, `41:4b`, `41 4b`),
- * base64 in groups of four split by spaces. A run of at least three groups of one
+ * base64 in groups of four split by spaces. A run of at least three groups (two long
+ * lines) of one
  * width (the last may be shorter), split by one repeated separator, is joined back
  * into one token for the decoders. Linear: each group is visited once.
  */
@@ -11,6 +12,8 @@ export type JoinedGroup = { text: string; start: number; end: number };
 
 /** By default, joined tokens shorter than this are dropped: prose makes short ones. */
 const MIN_JOINED = 16;
+/** By default, wrapped lines this long or longer join even as a pair. */
+const MIN_WRAPPED_LINE = 40;
 
 const GROUP_CHARS = new Uint8Array(128);
 for (const char of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") GROUP_CHARS[char.charCodeAt(0)] = 1;
@@ -44,7 +47,11 @@ export function joinedGroups(text: string): JoinedGroup[] {
   let separator = -1;
   let groupStarts: number[] = [];
   const close = (end: number, extra: number): void => {
-    if (count + extra >= 3 && end - seqStart - (count + extra - 1) * (separator === 0x0d0a ? 2 : 1) >= MIN_JOINED) {
+    // Two lines are enough when they are long lines (MIME, PEM): a short base64 blob
+    // wraps into one full line and a rest.
+    const lines = separator === 0x0a || separator === 0x0d0a;
+    const enough = count + extra >= 3 || (count + extra === 2 && lines && width >= MIN_WRAPPED_LINE);
+    if (enough && end - seqStart - (count + extra - 1) * (separator === 0x0d0a ? 2 : 1) >= MIN_JOINED) {
       const pieces: string[] = [];
       for (const start of groupStarts) pieces.push(text.slice(start, Math.min(end, start + width)));
       out.push({ text: pieces.join(""), start: seqStart, end });
@@ -73,7 +80,7 @@ export function joinedGroups(text: string): JoinedGroup[] {
       count++;
       seqEnd = i;
       groupStarts.push(start);
-    } else if (sameSeparator && i - start < width && count >= 2) {
+    } else if (sameSeparator && i - start < width && (count >= 2 || ((gap === 0x0a || gap === 0x0d0a) && width >= MIN_WRAPPED_LINE))) {
       // A shorter group ends the sequence (the last line of MIME base64).
       separator = gap;
       groupStarts.push(start);
