@@ -177,7 +177,17 @@ export type DecodedCache = Map<string, string[]>;
 /** By default, at most this many decoded texts are remembered per scan. */
 const MAX_CACHED = 4096;
 
+/** Decoded text shorter than this can only hold a held secret (≥ 8 characters): every
+ * format, key/value pair and financial identifier is longer. Random data decodes to
+ * such short stretches all the time, so they get only the substring search. */
+const MIN_FORMAT_TEXT = 13;
+
 function decodedKinds(decoded: string, inner: FindHitsOptions, depth: number, cache: DecodedCache): string[] {
+  if (decoded.length < MIN_FORMAT_TEXT) {
+    const short: Hit[] = [];
+    substringHits(decoded, inner.held.exact, short);
+    return short.length === 0 ? [] : ["held-secret"];
+  }
   const key = `${depth}:${decoded}`;
   const cached = cache.get(key);
   if (cached !== undefined) return cached;
@@ -196,7 +206,9 @@ function decodedHits(text: string, options: FindHitsOptions, depth: number, hits
     for (const kind of decodedKinds(segment.text, inner, depth, cache)) hits.push({ kind, start: segment.start, end: segment.end });
   }
   for (const group of joinedGroups(text)) {
-    const found = findHits(group.text, { ...options, decode: false }, depth, cache);
+    // Short groups (`41-4b-…`, `ghp_ abcd efgh …`) are read as text too; long lines
+    // (MIME, PEM) only decoded: their text was already read line by line.
+    const found = group.width < 16 ? findHits(group.text, { ...options, decode: false }, depth, cache) : [];
     for (const segment of decodedSegments(group.text, 0, group.text.length, MIN_TOKEN)) {
       for (const kind of decodedKinds(segment.text, inner, depth, cache)) found.push({ kind, start: 0, end: 0 });
     }

@@ -8,7 +8,7 @@
  */
 
 /** A joined token and the span `[start, end)` of the groups it came from. */
-export type JoinedGroup = { text: string; start: number; end: number };
+export type JoinedGroup = { text: string; start: number; end: number; width: number };
 
 /** By default, joined tokens shorter than this are dropped: prose makes short ones. */
 const MIN_JOINED = 16;
@@ -54,7 +54,7 @@ export function joinedGroups(text: string): JoinedGroup[] {
     if (enough && end - seqStart - (count + extra - 1) * (separator === 0x0d0a ? 2 : 1) >= MIN_JOINED) {
       const pieces: string[] = [];
       for (const start of groupStarts) pieces.push(text.slice(start, Math.min(end, start + width)));
-      out.push({ text: pieces.join(""), start: seqStart, end });
+      out.push({ text: pieces.join(""), start: seqStart, end, width });
     }
   };
   const open = (start: number, end: number): void => {
