@@ -74,7 +74,6 @@ function csvHits(text: string, hits: KeyValueHit[]): void {
   if (delimiter === undefined || firstLineEnd === -1) return;
   const columns = header.split(delimiter).map((cell) => cell.trim().replace(/^["']|["']$/g, ""));
   const secretColumns = columns.flatMap((cell, index) => {
-    KEY_END.lastIndex = 0;
     const key = cell.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/[-.\s]/g, "_").toLowerCase();
     return /(?:password|passwd|passphrase|pwd|secret|api_?key|access_?key|private_?key|token|credentials?)$/.test(key) && !NOT_SECRET_KEY.test(key) ? [index] : [];
   });
@@ -94,10 +93,10 @@ function csvHits(text: string, hits: KeyValueHit[]): void {
 /** Every key/value secret in `text`, each as the span of its value. */
 export function keyValueHits(text: string): KeyValueHit[] {
   const hits: KeyValueHit[] = [];
-  // Every form needs a `:` or `=`; without one (base64, prose) skip the regex.
-  if (!SEPARATOR.test(text)) return hits;
+  // Every pair needs a `:` or `=`; without one (base64, prose) skip the regex.
   KEY_END.lastIndex = 0;
-  for (let match = KEY_END.exec(text); match !== null; match = KEY_END.exec(text)) {
+  const pairs = SEPARATOR.test(text);
+  for (let match = pairs ? KEY_END.exec(text) : null; match !== null; match = KEY_END.exec(text)) {
     const keyEnd = match.index + match[0].search(/["']?[ \t]*(?:=>|:|=)/);
     const key = keyBefore(text, keyEnd);
     if (NOT_SECRET_KEY.test(key)) continue;
