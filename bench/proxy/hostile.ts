@@ -70,7 +70,7 @@ try {
   const origin = await startServer([process.execPath, join(import.meta.dir, "origin.ts")], /port (\d+)/);
   children.push(origin.child);
   const originPort = Number(origin.match[1]);
-  const gate = await startGate(dir, `  allow: ["*"]\n  allow_cidrs: [127.0.0.0/8]\n  dlp: { action: block }\n`);
+  const gate = await startGate(dir, `  allow: ["*"]\n  allow_cidrs: [127.0.0.0/8]\n  dlp: { action: block }\n`, { control: true });
   children.push(gate.child);
   const ports = { proxy: gate.port, control: gate.controlPort };
 

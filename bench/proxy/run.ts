@@ -37,7 +37,7 @@ try {
   const tlsPort = Number(origin.match[2]);
 
   const egress = `  allow: ["*", "localhost:${tlsPort}"]\n  allow_cidrs: [127.0.0.0/8]\n  dlp: { action: ${process.env.BENCH_DLP ?? "block"} }\n`;
-  const gate = await startGate(dir, egress, gateBin, gateRoot);
+  const gate = await startGate(dir, egress, { ...(gateBin ? { gateBin } : {}), ...(gateRoot ? { root: gateRoot } : {}) });
   children.push(gate.child);
   const squid = await startSquid(dir);
   children.push(squid.child);

@@ -51,12 +51,16 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** The gate from source (or `gateBin`), with `egress` YAML lines, DLP and audit on; resolves with its proxy and control ports. */
-export async function startGate(dir: string, egress: string, gateBin?: string, root = ROOT) {
+/**
+ * The gate from source (or `gateBin`, or another checkout's source at `root`), with
+ * `egress` YAML lines and the audit on; with `control`, its control port too.
+ */
+export async function startGate(dir: string, egress: string, options: { gateBin?: string; root?: string; control?: boolean } = {}) {
   const config = join(dir, "gate.yaml");
-  await writeFile(config, `listen: 127.0.0.1:0\ncontrol: 127.0.0.1:0\naudit: ${join(dir, "audit.jsonl")}\negress:\n${egress}`);
-  const argv = gateBin === undefined ? [process.execPath, join(root, "src/cli/main.ts")] : [gateBin];
-  const started = await startServer([...argv, "gate", "--config", config], /listening on 127\.0\.0\.1:(\d+)\n(?:.*control on 127\.0\.0\.1:(\d+))?/);
+  await writeFile(config, `listen: 127.0.0.1:0\n${options.control ? "control: 127.0.0.1:0\n" : ""}audit: ${join(dir, "audit.jsonl")}\negress:\n${egress}`);
+  const argv = options.gateBin === undefined ? [process.execPath, join(options.root ?? ROOT, "src/cli/main.ts")] : [options.gateBin];
+  const banner = options.control ? /listening on 127\.0\.0\.1:(\d+)\n.*control on 127\.0\.0\.1:(\d+)/ : /listening on 127\.0\.0\.1:(\d+)/;
+  const started = await startServer([...argv, "gate", "--config", config], banner);
   return { child: started.child, port: Number(started.match[1]), controlPort: Number(started.match[2] ?? 0) };
 }
 
