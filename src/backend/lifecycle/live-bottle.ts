@@ -1,5 +1,5 @@
 import { writeLiveMarker } from "../../core/live-marker.ts";
-import { promptArgs } from "../docker/agent-command.ts";
+import { promptArgs } from "../agent/agent-command.ts";
 import type { BackendDeps, Bottle, Plan } from "../types.ts";
 
 /** What a backend supplies to turn its launched objects into a `Bottle`. */

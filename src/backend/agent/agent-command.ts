@@ -1,5 +1,5 @@
 import { BottleError } from "../../core/errors.ts";
-import type { ImageConfig } from "./ensure-agent-image.ts";
+import type { ImageConfig } from "../images/ensure-agent-image.ts";
 
 /**
  * The command the agent runs: the manifest's, or by default the image's own entrypoint

@@ -8,7 +8,7 @@ import type { Runner } from "../../core/runner.ts";
 import { VERSION } from "../../core/version.ts";
 import { REPO_ROOT } from "./agent-image.ts";
 import { gateImageCommand } from "./image-commands.ts";
-import { contentKey } from "./image-key.ts";
+import { contentKey } from "./content-key.ts";
 
 /** The gate's image and, when it must be built, the bottle binary that goes in it. */
 export interface GateImagePlan {

@@ -4,7 +4,7 @@ import { BottleError } from "../../core/errors.ts";
 import { bottlePaths, type BottlePaths } from "../../core/paths.ts";
 import type { StartSpec } from "../types.ts";
 import DEFAULT_DOCKERFILE from "../../../Dockerfile" with { type: "text" };
-import { contentKey } from "./image-key.ts";
+import { contentKey } from "./content-key.ts";
 
 /** An image a bottle runs, and how to build it when it is missing. */
 export interface ImagePlan {
