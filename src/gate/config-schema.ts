@@ -18,6 +18,8 @@ export const ListenSchema = v.pipe(
 export const GateConfigSchema = v.strictObject({
   listen: ListenSchema,
   egress: v.optional(EgressSchema, {}),
+  /** The control port (`Bun.serve`: `/healthz`, git, supervise); by default, none. */
+  control: v.optional(ListenSchema),
   /** By default, audit lines go to stderr. */
   audit: v.optional(v.pipe(v.string(), v.minLength(1, "a file path"))),
   /** Repos the git service mirrors and serves under `/git/<name>.git`; by default none. */

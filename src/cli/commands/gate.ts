@@ -24,13 +24,16 @@ export async function run(context: CommandContext): Promise<number> {
   const gate = await startGate(config, context.env);
   const log = (line: string) => context.stderr.write(`bottle gate: ${line}\n`);
   log(`listening on ${config.listen.replace(/:\d+$/, `:${gate.port}`)}`);
+  if (config.control !== undefined && gate.controlPort !== undefined) log(`control on ${config.control.replace(/:\d+$/, `:${gate.controlPort}`)}`);
 
   let reloading = Promise.resolve();
   const reload = (why: string) => {
     reloading = reloading.then(async () => {
       try {
         const next = await loadGateConfig(file);
-        if (next.listen !== config.listen || next.audit !== config.audit) log("listen and audit changes apply on restart");
+        if (next.listen !== config.listen || next.control !== config.control || next.audit !== config.audit) {
+          log("listen, control and audit changes apply on restart");
+        }
         gate.reload(next);
         log(`reloaded ${file} (${why})`);
       } catch (error) {
