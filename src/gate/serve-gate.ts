@@ -58,7 +58,7 @@ export async function startGate(config: GateConfig, env: Record<string, string |
   const audit = openAuditLog(config.audit);
   const extra: GateService[] = [];
   for (const factory of options.services ?? SERVICE_FACTORIES) {
-    const service = factory(config, { audit, env });
+    const service = factory(config, { audit, env, ...(config.state === undefined ? {} : { stateDir: config.state }) });
     if (service !== undefined) extra.push(service);
   }
   const held = () => extra.flatMap((service) => service.heldSecrets?.() ?? []);
