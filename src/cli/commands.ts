@@ -162,6 +162,37 @@ export const COMMANDS: Record<string, CommandSpec> = {
     flags: { json },
     load: () => import("./commands/doctor.ts"),
   },
+  requests: {
+    summary: "list what agents asked for and wait on, across bottles",
+    usage: "bottle requests [flags]",
+    flags: { json },
+    load: () => import("./commands/requests.ts"),
+  },
+  approve: {
+    summary: "approve an agent's request (applies to the running bottle at once)",
+    usage: "bottle approve REQ [flags]",
+    maxPositionals: 1,
+    flags: {
+      save: { type: "boolean", description: "also add the host to the bottle's egress.allow in its manifest" },
+      note: { type: "string", value: "TEXT", description: "a note the agent gets with the answer" },
+      manifest: { ...manifest, description: "the manifest --save writes (default: the one the bottle was started from)" },
+      json,
+    },
+    load: () => import("./commands/approve.ts"),
+  },
+  deny: {
+    summary: "deny an agent's request, with a reason it is told",
+    usage: "bottle deny REQ [flags]",
+    maxPositionals: 1,
+    flags: { reason: { type: "string", value: "TEXT", description: "why, for the agent" }, json },
+    load: () => import("./commands/deny.ts"),
+  },
+  supervise: {
+    summary: "watch agents' requests across bottles live, and decide each",
+    usage: "bottle supervise",
+    flags: {},
+    load: () => import("./commands/supervise.ts"),
+  },
   gate: {
     summary: "run the gate (inside a bottle's gate container, or standalone)",
     usage: "bottle gate --config FILE",

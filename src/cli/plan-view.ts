@@ -1,6 +1,6 @@
-import { isAbsolute, resolve } from "node:path";
 import type { StartSpec } from "../backend/types.ts";
 import type { BackendName } from "./backend-name.ts";
+import { superviseSettings } from "../manifest/supervise-schema.ts";
 
 /** A route as the plan shows it: where it goes and which header it fills, never the value. */
 export interface RouteView {
@@ -45,11 +45,8 @@ function referencedNames(template: string): string[] {
 /** Builds the plan view of a resolved start. Pure: names and settings, no secret values. */
 export function planView(spec: StartSpec, backend: BackendName, manifestFile: string): PlanView {
   const { agent, bottle } = spec;
-  const inDir = (path: string) => (isAbsolute(path) ? path : resolve(spec.manifestDir, path));
-  const image =
-    typeof agent.image === "string"
-      ? agent.image
-      : { dockerfile: inDir(agent.image.dockerfile), context: inDir(agent.image.context ?? resolve(inDir(agent.image.dockerfile), "..")) };
+  const source = spec.image;
+  const image = source.kind === "default" ? "default" : source.kind === "ref" ? source.ref : { dockerfile: source.dockerfile, context: source.context };
   return {
     identity: spec.identity,
     manifest: manifestFile,
@@ -60,7 +57,7 @@ export function planView(spec: StartSpec, backend: BackendName, manifestFile: st
     command: agent.command ?? null,
     mode: spec.prompt === undefined ? "interactive" : "prompt",
     workspace: { copyFrom: spec.copyFrom ?? null },
-    skills: agent.skills.map(inDir),
+    skills: [...spec.skills],
     runtime: bottle.runtime,
     resources: { cpus: bottle.resources.cpus ?? null, memory: bottle.resources.memory ?? null },
     egress: {
@@ -77,7 +74,7 @@ export function planView(spec: StartSpec, backend: BackendName, manifestFile: st
       dlp: bottle.egress.dlp.action,
     },
     git: bottle.git.map((repo) => ({ name: repo.name, upstream: repo.upstream, push: [...repo.push] })),
-    supervise: bottle.supervise,
-    env: { literal: Object.keys(spec.env.literal).toSorted(), forwarded: spec.env.forwarded.toSorted() },
+    supervise: superviseSettings(bottle.supervise).enabled,
+    env: { literal: Object.keys(spec.env.literal).toSorted(), forwarded: spec.env.forwarded.map(({ from }) => from).toSorted() },
   };
 }

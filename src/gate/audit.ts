@@ -26,6 +26,8 @@ export interface AuditEntry {
   bytes_up: number;
   bytes_down: number;
   duration_ms: number;
+  /** For a supervise request or its decision: which request, what the agent asked with, who decided, the note. */
+  supervise?: { request: string; tool: string; by?: "person" | "gate"; note?: string };
 }
 
 /** One ref update of a git push, as the audit line records it. */

@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { EgressSchema } from "../manifest/egress-schema.ts";
 import { GateGitSchema } from "./services/git/git-config-schema.ts";
+import { SuperviseConfigSchema } from "./services/supervise/supervise-config.ts";
 
 const LISTEN = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
 
@@ -26,6 +27,8 @@ export const GateConfigSchema = v.strictObject({
   git: GateGitSchema,
   /** A folder the gate's services keep state in (git mirrors in `git/`); by default, a temp folder each. */
   state: v.optional(v.pipe(v.string(), v.minLength(1, "a folder path"))),
+  /** The supervise MCP server (requests folder, attended or not); by default off. */
+  supervise: v.optional(SuperviseConfigSchema),
 });
 
 /** A validated gate config. */

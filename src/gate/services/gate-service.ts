@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import type { AuditLog } from "../audit.ts";
+import type { Egress } from "../../manifest/egress-schema.ts";
 import type { GateConfig } from "../config-schema.ts";
 
 /**
@@ -22,6 +23,11 @@ export interface GateServiceContext {
   env: Record<string, string | undefined>;
   /** A folder this service may keep state in (mirrors, requests); by default none. */
   stateDir?: string;
+  /**
+   * Asks the gate to rebuild its policy generation now (a supervise approval changed
+   * what {@link GateService.extendEgress} returns); by default the gate has no hook.
+   */
+  onPolicyChange?: () => void;
 }
 
 /**
@@ -54,8 +60,18 @@ export interface GateService {
    * comes back. By default, none.
    */
   heldSecrets?(): string[];
+  /**
+   * Widens or narrows the config's egress before the gate builds a generation from it
+   * (supervise adds the hosts a person approved); by default the service leaves it.
+   */
+  extendEgress?(egress: Egress): Egress;
   /** A new config generation: applies to new requests; what is in flight keeps going. */
   reload(config: GateConfig): void;
+  /**
+   * Widens or narrows the config's egress before the gate builds a generation from it
+   * (supervise adds the hosts a person approved); by default the service leaves it.
+   */
+  extendEgress?(egress: Egress): Egress;
   /** The gate is stopping: finish or cut what is in flight. */
   close(): Promise<void>;
 }
