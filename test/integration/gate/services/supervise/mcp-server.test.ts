@@ -19,7 +19,10 @@ describe("the supervise MCP server, through the MCP SDK's own client", () => {
         allow: ["allowed.gate.test"],
         deny: ["evil.gate.test"],
         allow_cidrs: ["127.0.0.0/8"],
-        routes: [{ name: "api", upstream: `http://api.gate.test:${originPort}/v1`, inject: { header: "authorization", value: "Bearer ${API_SECRET}" } }],
+        routes: [
+          { name: "api", upstream: `http://api.gate.test:${originPort}/v1`, inject: { header: "authorization", value: "Bearer ${API_SECRET}" } },
+          { name: "legacy", upstream: `http://olduser:oldpass@legacy.gate.test:${originPort}/base?key=querysecret` },
+        ],
       },
       {},
       { API_SECRET: "s3cret-value-the-agent-never-sees" },
@@ -47,10 +50,14 @@ describe("the supervise MCP server, through the MCP SDK's own client", () => {
     const text = JSON.stringify(result);
     expect(text).not.toContain("s3cret-value");
     expect(text).not.toContain("API_SECRET");
+    for (const leak of ["oldpass", "olduser", "querysecret"]) expect(text).not.toContain(leak);
     const listed = toolJson(result);
     expect(listed.allow).toEqual(["allowed.gate.test"]);
     expect(listed.deny).toEqual(["evil.gate.test"]);
-    expect(listed.routes).toEqual([{ name: "api", host: "api.gate.test", path: "/r/api/", upstream_path: "/v1" }]);
+    expect(listed.routes).toEqual([
+      { name: "api", host: "api.gate.test", path: "/r/api/", upstream_path: "/v1" },
+      { name: "legacy", host: "legacy.gate.test", path: "/r/legacy/", upstream_path: "/base" },
+    ]);
   });
 
   test("request-egress → pending → `bottle approve` → approved, and the host answers through the gate", async () => {
