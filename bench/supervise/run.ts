@@ -20,12 +20,10 @@ const root = await mkdtemp(join(tmpdir(), "bench-supervise-"));
 const requests = join(root, "requests");
 const token = "bench-token";
 const origin = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("ok") });
-const config = v.parse(GateConfigSchema, { listen: "127.0.0.1:0", audit: join(root, "audit.jsonl"), egress: { allow_cidrs: ["127.0.0.0/8"] }, supervise: { requests, attended: true, wait_seconds: 0 } });
+const config = v.parse(GateConfigSchema, { listen: "127.0.0.1:0", audit: join(root, "audit.jsonl"), control: "127.0.0.1:0", egress: { allow_cidrs: ["127.0.0.0/8"] }, supervise: { requests, attended: true, wait_seconds: 0 } });
 const gate = await startGate(config, { BOTTLE_SUPERVISE_TOKEN: token }, { lookup: async () => ["127.0.0.1"] });
-const service = gate.services[0]!;
-const control = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: (request) => service.fetch!(request, { address: "127.0.0.1" }) });
 const client = new Client({ name: "bench", version: "1" });
-await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${control.port}/mcp`), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${gate.controlPort}/mcp`), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
 
 const median = (values: number[]) => values.toSorted((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const p90 = (values: number[]) => values.toSorted((a, b) => a - b)[Math.floor(values.length * 0.9)]!;
@@ -57,7 +55,6 @@ for (let index = 0; index < 10; index++) {
 console.log(`tools/list round trip (200): median ${median(listing).toFixed(2)} ms, p90 ${p90(listing).toFixed(2)} ms`);
 console.log(`decision written → host answers through the gate (10): median ${median(applying).toFixed(1)} ms, max ${Math.max(...applying).toFixed(1)} ms`);
 await client.close();
-control.stop(true);
 origin.stop(true);
 await gate.close(200);
 await rm(root, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { EgressSchema } from "./egress-schema.ts";
 import { EnvValueSchema } from "./env-value.ts";
+import { MemorySchema } from "./memory-size.ts";
 import { EnvNameSchema, NameSchema } from "./name-schema.ts";
 import { SuperviseSchema } from "./supervise-schema.ts";
 
@@ -56,10 +57,10 @@ export const GitRepoSchema = v.strictObject({
   push: v.optional(v.pipe(v.array(v.string()), v.description("Ref patterns the agent may push, e.g. bottle/*.")), []),
 });
 
-/** Resource limits; memory like `512m`, `4g`. */
+/** Resource limits; memory like `512m`, `4g`, `4GiB` (as docker reads it). */
 export const ResourcesSchema = v.strictObject({
   cpus: v.optional(v.pipe(v.number(), v.minValue(0.1, "expected at least 0.1 CPUs"))),
-  memory: v.optional(v.pipe(v.string(), v.regex(/^\d+(\.\d+)?[bkmgBKMG]?$/, "expected a size such as 512m or 4g"))),
+  memory: v.optional(MemorySchema),
 });
 
 /** One bottle: the sandbox an agent runs in. */
