@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { blockReason, curl, startRecordingOrigin } from "../../harness.ts";
 import { superviseWorld, toolJson, waitForPending, type SuperviseWorld } from "./harness.ts";
@@ -140,6 +140,32 @@ describe("the supervise MCP server, through the MCP SDK's own client", () => {
     expect(toolJson(await call).status).toBe("approved");
     expect(await readFile(manifestFile, "utf8")).toBe(text.replace("# from day one\n", "# from day one\n        - saved.gate.test\n"));
     expect((await fetchThrough(world, "saved.gate.test")).status).toBe(200);
+  });
+
+  test("propose-dockerfile: a Dockerfile that does not parse is refused before anyone is asked", async () => {
+    const client = await world.connect();
+    const result = await client.callTool({ name: "propose-dockerfile", arguments: { dockerfile: "apt-get install jq\n", justification: "jq" } });
+    expect(result.isError).toBe(true);
+    expect(JSON.stringify(result)).toContain("not a Dockerfile instruction");
+    expect(JSON.parse((await world.bottle(["requests", "--json"])).stdout)).toEqual([]);
+  });
+
+  test("propose-dockerfile → `bottle approve` records the Dockerfile (0600) and blocks the bottle; the agent hears so first", async () => {
+    const client = await world.connect();
+    const dockerfile = "ARG BOTTLE_IMAGE\nFROM ${BOTTLE_IMAGE}\nUSER root\nRUN apt-get install -y jq\nUSER agent\n";
+    const call = client.callTool({ name: "propose-dockerfile", arguments: { dockerfile, justification: "the task parses JSON" } });
+    const pending = await waitForPending(world);
+    expect(pending.tool).toBe("propose-dockerfile");
+    const approved = await world.bottle(["approve", String(pending.id)]);
+    expect(approved.exitCode).toBe(0);
+    expect(approved.stderr).toContain(`approved ${pending.id}: a new Dockerfile for ${world.identity}`);
+    const answer = toolJson(await call);
+    expect(answer.status).toBe("approved");
+    expect(String(answer.message)).toContain("the bottle stops now");
+    const dir = join(world.stateHome, "bottle", world.identity, "supervise");
+    expect(await readFile(join(dir, "Dockerfile"), "utf8")).toBe(dockerfile);
+    expect((await stat(join(dir, "Dockerfile"))).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(await readFile(join(dir, "blocked.json"), "utf8"))).toMatchObject({ request: pending.id, reason: expect.stringContaining("the task parses JSON") });
   });
 
   test("a denied host cannot be asked for: deny wins over any approval", async () => {
