@@ -25,6 +25,8 @@ export interface Gate {
   port: number;
   /** The bound control port, when the config has `control`. */
   controlPort: number | undefined;
+  /** The services in dispatch order (routes, egress, then those the config enables). */
+  services: readonly GateService[];
   /** Applies a new config to new requests; open tunnels and streams keep going. `listen`, `control` and `audit` need a restart. */
   reload(config: GateConfig): void;
   /** Stops accepting, lets in-flight requests finish for up to `graceMs`, then cuts what is left. */
@@ -56,16 +58,16 @@ export interface StartGateOptions {
  */
 export async function startGate(config: GateConfig, env: Record<string, string | undefined>, options: StartGateOptions = {}): Promise<Gate> {
   const audit = openAuditLog(config.audit);
+  let latest = config;
   const extra: GateService[] = [];
   // Services may widen the policy (supervise approvals) and ask for a rebuild when that changes.
-  let latest = config;
   const egressOf = (next: GateConfig) => extra.reduce((egress, service) => service.extendEgress?.(egress) ?? egress, next.egress);
+  const held = () => extra.flatMap((service) => service.heldSecrets?.() ?? []);
   const rebuild = () => void (generation = buildGeneration(egressOf(latest), env, held()));
   for (const factory of options.services ?? SERVICE_FACTORIES) {
     const service = factory(config, { audit, env, onPolicyChange: rebuild });
     if (service !== undefined) extra.push(service);
   }
-  const held = () => extra.flatMap((service) => service.heldSecrets?.() ?? []);
   let generation: GateGeneration = buildGeneration(egressOf(config), env, held());
   const context: GateContext = {
     generation: () => generation,
@@ -156,6 +158,7 @@ export async function startGate(config: GateConfig, env: Record<string, string |
   return {
     port: (server.address() as AddressInfo).port,
     controlPort: control?.port,
+    services,
     reload(next) {
       latest = next;
       for (const service of services) service.reload(next);

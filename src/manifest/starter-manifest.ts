@@ -92,4 +92,13 @@ bottles:
     # supervise:
     #   when_unattended: deny   # no terminal or CI: deny at once (deny), or wait for \`bottle supervise\` (wait)
     #   expire_after: 10m       # an undecided request counts as denied after this
+    # Only for --backend kubernetes (experimental): where the bottle's objects go.
+    # kubernetes:
+    #   namespace: agents          # by default, the context's namespace, else default
+    #   context: my-cluster        # by default, the kubeconfig's current context
+    #   kubeconfig: ~/.kube/config # by default, $KUBECONFIG, else ~/.kube/config
+    #   runtime_class: gvisor      # the RuntimeClass for runtime: runsc; by default, gvisor
+    #   storage_class: standard    # by default, the cluster's default StorageClass
+    #   workspace_size: 10Gi       # by default, 10Gi
+    #   home_size: 1Gi             # by default, 1Gi
 `;

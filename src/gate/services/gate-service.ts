@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import type { AuditLog } from "../audit.ts";
-import type { GateConfig } from "../config-schema.ts";
 import type { Egress } from "../../manifest/egress-schema.ts";
+import type { GateConfig } from "../config-schema.ts";
 
 /**
  * One exchange on the proxy port, as the dispatcher hands it to a service: an HTTP
@@ -60,6 +60,11 @@ export interface GateService {
    * comes back. By default, none.
    */
   heldSecrets?(): string[];
+  /**
+   * Widens or narrows the config's egress before the gate builds a generation from it
+   * (supervise adds the hosts a person approved); by default the service leaves it.
+   */
+  extendEgress?(egress: Egress): Egress;
   /** A new config generation: applies to new requests; what is in flight keeps going. */
   reload(config: GateConfig): void;
   /**

@@ -1,3 +1,5 @@
+import * as v from "valibot";
+import { GateConfigSchema } from "../../../src/gate/config-schema.ts";
 import { afterAll, describe, expect, test } from "bun:test";
 import type { GateService } from "../../../src/gate/services/gate-service.ts";
 import { curl, startTestGate } from "./harness.ts";
@@ -39,7 +41,7 @@ describe("the control port (Bun.serve)", async () => {
   });
 
   test("reload and close reach every service", async () => {
-    gate.reload({ listen: "127.0.0.1:0", egress: { allow: [], deny: [], allow_cidrs: [], routes: [], dlp: { action: "block" } }, git: [] });
+    gate.reload(v.parse(GateConfigSchema, { listen: "127.0.0.1:0" }));
     expect(reloads).toEqual(["127.0.0.1:0"]);
     await gate.close(100);
     expect(closed).toBe(true);
