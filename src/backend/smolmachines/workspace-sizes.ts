@@ -1,7 +1,7 @@
 import { lstat, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Backend } from "../types.ts";
-import { smolStateFiles } from "./smol-plan.ts";
+import { bottleFiles } from "../../core/paths.ts";
 import { surveySmolBottles } from "./survey.ts";
 
 /** Bytes under a folder (files' sizes; links not followed); 0 for one that is gone. */
@@ -20,7 +20,7 @@ async function folderBytes(path: string): Promise<number> {
 export const workspaceSizes: Backend["workspaceSizes"] = async (deps) => {
   const sizes: Record<string, number> = {};
   for (const bottle of await surveySmolBottles(deps)) {
-    if (bottle.hasState) sizes[bottle.identity] = await folderBytes(smolStateFiles(deps.paths.bottleState(bottle.identity)).workspace);
+    if (bottle.hasState) sizes[bottle.identity] = await folderBytes(bottleFiles(deps.paths.bottleState(bottle.identity)).workspace);
   }
   return sizes;
 };

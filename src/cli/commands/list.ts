@@ -1,7 +1,7 @@
 import { join } from "node:path";
+import { allBackends } from "../../backend/select.ts";
 import type { BottleMetadata, BottleSummary } from "../../backend/types.ts";
 import { readJson } from "../../core/state.ts";
-import { backendNames, selectBackend } from "../../backend/select.ts";
 import { backendDeps } from "../backend-deps.ts";
 import { writeJsonOut, type CommandContext } from "../context.ts";
 import { formatBytes } from "../format-bytes.ts";
@@ -30,8 +30,8 @@ export async function run(context: CommandContext): Promise<number> {
   const deps = backendDeps(context);
   const withSize = context.flags.size === true;
   const [lists, sizeLists] = await Promise.all([
-    Promise.all(backendNames().map((name) => selectBackend(name).list(deps))),
-    withSize ? Promise.all(backendNames().map((name) => selectBackend(name).workspaceSizes(deps))) : Promise.resolve([]),
+    Promise.all(allBackends().map((backend) => backend.list(deps))),
+    withSize ? Promise.all(allBackends().map((backend) => backend.workspaceSizes(deps))) : Promise.resolve([]),
   ]);
   const bottles: BottleSummary[] = lists.flat();
   const sizes: Record<string, number> = Object.assign({}, ...sizeLists);
@@ -54,7 +54,9 @@ export async function run(context: CommandContext): Promise<number> {
     context.stderr.write("no bottles\n");
     return 0;
   }
-  const header = ["IDENTITY", "AGENT", "BACKEND", "STATUS", "AGE", ...(withSize ? ["SIZE"] : []), "SOURCE"];
+  // The NOTE column only when some bottle has one (a CLI that died), so the usual table stays narrow.
+  const notes = bottles.some((b) => b.note !== undefined);
+  const header = ["IDENTITY", "AGENT", "BACKEND", "STATUS", "AGE", ...(withSize ? ["SIZE"] : []), "SOURCE", ...(notes ? ["NOTE"] : [])];
   const rows = [
     header,
     ...bottles.map((b, index) => {
@@ -64,6 +66,7 @@ export async function run(context: CommandContext): Promise<number> {
         b.identity, b.agent, b.backend, b.status, age(b.createdAt),
         ...(withSize ? [size === undefined ? "-" : formatBytes(size)] : []),
         source === null || source === undefined ? "-" : shortPath(source, context.env.HOME),
+        ...(notes ? [b.note ?? ""] : []),
       ];
     }),
   ];
