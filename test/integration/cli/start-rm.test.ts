@@ -28,6 +28,7 @@ describeEngine("start --rm and a Ctrl-C (the real engine)", () => {
     expect(lines.join("\n")).toContain("bottle bbtest-keepme was interrupted, so --rm kept it: `bottle resume bbtest-keepme` continues it, `bottle rm bbtest-keepme` deletes it");
     expect(existsSync(join(world.state, "bbtest-keepme"))).toBe(true);
     expect(await owned(world)).toContain("volume bbtest-keepme-workspace");
+    expect(await owned(world)).toContain("volume bbtest-keepme-home");
     const out = join(world.root, "out.txt");
     expect((await bottle(world, ["cp", "keepme:out.txt", out])).exitCode).toBe(0);
     expect(await Bun.file(out).text()).toBe("working\n");
