@@ -23,6 +23,11 @@ export interface StartSpec {
   manifestDir: string;
   /** The directory to copy into the workspace, or undefined for an empty one. */
   copyFrom: string | undefined;
+  /**
+   * The commit `HEAD` named in `copyFrom` when that is a git repository's top folder,
+   * recorded at start so `bottle diff` can show the agent's changes against it.
+   */
+  copiedHead?: string | undefined;
   /** `--prompt`: run non-interactively with this text. */
   prompt: string | undefined;
   /** Agent env: literal values, and host variables forwarded by name. */
@@ -100,6 +105,10 @@ export interface BottleMetadata {
  */
 export interface Backend {
   name: string;
+  /** What it runs bottles in, in a few words: the picker's hint beside its name. */
+  summary: string;
+  /** Whether this host can run its bottles now; the picker offers only usable backends. */
+  availability(deps: BackendDeps): Promise<Availability>;
   prepare(spec: StartSpec, deps: BackendDeps): Promise<Plan>;
   launch(plan: Plan, deps: BackendDeps): Promise<Bottle>;
   cleanup(deps: BackendDeps, options: CleanupOptions): Promise<CleanupReport>;
@@ -110,4 +119,38 @@ export interface Backend {
   stop(identity: string, deps: BackendDeps): Promise<CleanupReport>;
   /** Streams the agent's (or the gate's) logs to the terminal; resolves with an exit code. */
   logs(identity: string, deps: BackendDeps, options: { gate: boolean; follow: boolean }): Promise<number>;
+  /** `bottle cp`: copies between the host and a bottle, as `docker cp` does (see {@link CopyRequest}). */
+  copy(identity: string, deps: BackendDeps, request: CopyRequest): Promise<void>;
+  /** `bottle shell`: a shell (or `command`) as the agent's user in a running bottle; resolves with its exit code. */
+  shell(identity: string, deps: BackendDeps, options: ShellOptions): Promise<number>;
+  /**
+   * `bottle rm`: deletes a bottle whole (running parts, workspace, agent home, state).
+   * A running one only with `force`. Only a person's explicit ask calls this.
+   */
+  remove(identity: string, deps: BackendDeps, options: { force: boolean }): Promise<CleanupReport>;
+}
+
+/** A backend's answer to "can you run here?": when not, why, in one line a person can act on. */
+export type Availability = { usable: true } | { usable: false; reason: string };
+
+/**
+ * One `bottle cp`, with docker cp's meaning: `from` a bottle path to a host path, or
+ * the other way. A bottle path is absolute, or relative to the workspace. When the
+ * destination is an existing folder the source lands inside it; otherwise it becomes
+ * the destination. A source ending in `/.` copies the folder's contents.
+ */
+export interface CopyRequest {
+  direction: "out" | "in";
+  /** The path inside the bottle. */
+  bottlePath: string;
+  /** The path on the host (absolute). */
+  hostPath: string;
+}
+
+/** What `bottle shell` runs: by default, an interactive shell. */
+export interface ShellOptions {
+  /** A command to run instead of the shell (`bottle shell ID -- git status`). */
+  command?: string[];
+  /** Give the shell a terminal; by default, when stdin is one. */
+  tty?: boolean;
 }

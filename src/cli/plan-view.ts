@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from "node:path";
 import type { StartSpec } from "../backend/types.ts";
 import type { BackendName } from "./backend-name.ts";
+import { superviseSettings } from "../manifest/supervise-schema.ts";
 
 /** A route as the plan shows it: where it goes and which header it fills, never the value. */
 export interface RouteView {
@@ -77,7 +78,7 @@ export function planView(spec: StartSpec, backend: BackendName, manifestFile: st
       dlp: bottle.egress.dlp.action,
     },
     git: bottle.git.map((repo) => ({ name: repo.name, upstream: repo.upstream, push: [...repo.push] })),
-    supervise: bottle.supervise,
+    supervise: superviseSettings(bottle.supervise).enabled,
     env: { literal: Object.keys(spec.env.literal).toSorted(), forwarded: spec.env.forwarded.toSorted() },
   };
 }

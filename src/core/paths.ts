@@ -22,6 +22,8 @@ export function bottlePaths(env: Env = process.env) {
     userManifest: join(config, "bottle.yaml"),
     /** Per-bottle state: metadata.json and one folder per gate service. */
     bottleState: (identity: string) => join(state, identity),
+    /** The gate's audit log (JSON lines, 0600), kept in the bottle's state so it outlives the gate. */
+    gateAuditLog: (identity: string) => join(state, identity, "gate", "audit.jsonl"),
     /** smolmachines artifacts keyed by the first 16 hex digits of the agent image ID. */
     smolmachinesCache: (imageKey: string) => join(cache, "smolmachines", imageKey),
   };

@@ -77,3 +77,25 @@ export function resolveStart(loaded: LoadedManifest, options: ResolveStartOption
     env: { literal, forwarded },
   };
 }
+
+/**
+ * Host variables a bottle's routes inject (`${NAME}` in `inject.value`) that are not
+ * set here. The gate reads them at start; the picker checks them before asking to
+ * start, so a missing token is named before anything runs, not after.
+ */
+export function missingRouteSecrets(spec: Pick<StartSpec, "bottle">, env: Record<string, string | undefined>): string[] {
+  const names = new Set<string>();
+  for (const route of spec.bottle.egress.routes) {
+    for (const match of route.inject?.value.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g) ?? []) names.add(match[1]!);
+  }
+  return [...names].filter((name) => env[name] === undefined || env[name] === "");
+}
+
+/** {@link missingRouteSecrets} as the error a start stops with: the variables, and how to set them. */
+export function requireRouteSecrets(spec: Pick<StartSpec, "bottle" | "bottleName">, env: Record<string, string | undefined>): void {
+  const missing = missingRouteSecrets(spec, env);
+  if (missing.length === 0) return;
+  throw new BottleError(`bottle "${spec.bottleName}" routes inject ${missing.join(", ")}, which ${missing.length === 1 ? "is" : "are"} not set on the host`, {
+    hint: `export ${missing[0]}=… (for Claude: \`claude setup-token\` prints a CLAUDE_CODE_OAUTH_TOKEN), or remove the route`,
+  });
+}

@@ -1,7 +1,9 @@
 import * as v from "valibot";
 import { EgressSchema } from "./egress-schema.ts";
 import { EnvValueSchema } from "./env-value.ts";
+import { MemorySchema } from "./memory-size.ts";
 import { EnvNameSchema, NameSchema } from "./name-schema.ts";
+import { SuperviseSchema } from "./supervise-schema.ts";
 
 /** `default` (the top-level Dockerfile's image), an image reference, or a Dockerfile to build. */
 export const ImageSchema = v.union(
@@ -55,10 +57,10 @@ export const GitRepoSchema = v.strictObject({
   push: v.optional(v.pipe(v.array(v.string()), v.description("Ref patterns the agent may push, e.g. bottle/*.")), []),
 });
 
-/** Resource limits; memory like `512m`, `4g`. */
+/** Resource limits; memory like `512m`, `4g`, `4GiB` (as docker reads it). */
 export const ResourcesSchema = v.strictObject({
   cpus: v.optional(v.pipe(v.number(), v.minValue(0.1, "expected at least 0.1 CPUs"))),
-  memory: v.optional(v.pipe(v.string(), v.regex(/^\d+(\.\d+)?[bkmgBKMG]?$/, "expected a size such as 512m or 4g"))),
+  memory: v.optional(MemorySchema),
 });
 
 /** A Kubernetes name: a DNS-1123 label (namespaces, RuntimeClasses, StorageClasses). */
@@ -90,7 +92,7 @@ export const BottleSchema = v.strictObject({
   resources: v.optional(ResourcesSchema, {}),
   egress: v.optional(v.pipe(EgressSchema, v.description("What the agent may reach, through the gate.")), {}),
   git: v.optional(v.pipe(v.array(GitRepoSchema), v.description("Repos the gate's git server mirrors.")), []),
-  supervise: v.optional(v.pipe(v.boolean(), v.description("Let the agent ask a person for more capability.")), false),
+  supervise: v.optional(v.pipe(SuperviseSchema, v.description("Let the agent ask a person for more capability (hosts, an image change).")), false),
   kubernetes: v.optional(v.pipe(KubernetesSchema, v.description("Namespace, context and storage for `--backend kubernetes`."))),
 });
 

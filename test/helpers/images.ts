@@ -1,7 +1,7 @@
 import { copyFile, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { extraCaCerts } from "../../src/backend/docker/agent-image.ts";
+import { extraCaCerts } from "../../src/backend/images/agent-image.ts";
 import { processRunner, type Runner } from "../../src/core/runner.ts";
 
 /** A shell and the usual tools on `FROM scratch`: the host's static busybox. */

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { BottleError } from "../../core/errors.ts";
 import { readJson } from "../../core/state.ts";
 import type { Backend, BackendDeps } from "../types.ts";
-import { agentCommand } from "./agent-command.ts";
+import { agentCommand } from "../agent/agent-command.ts";
 import type { DockerDetails } from "./docker-plan.ts";
 import { WORKSPACE } from "./launch-commands.ts";
 

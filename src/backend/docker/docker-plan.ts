@@ -1,6 +1,6 @@
 import type { Plan } from "../types.ts";
-import type { ImagePlan } from "./agent-image.ts";
-import type { GateImagePlan } from "./gate-image.ts";
+import type { ImagePlan } from "../images/agent-image.ts";
+import type { GateImagePlan } from "../images/gate-image.ts";
 import type { DockerNames } from "./names.ts";
 import type { DockerRuntime } from "./runtime.ts";
 

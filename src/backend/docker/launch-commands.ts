@@ -1,6 +1,6 @@
 import { bottleLabels, LABEL, labelArgs, type Role } from "../../core/labels.ts";
 import type { DockerDetails } from "./docker-plan.ts";
-import { GATE_CONFIG_MOUNT } from "./gate-config.ts";
+import { GATE_CONFIG_MOUNT } from "../gate-runtime/gate-config.ts";
 
 /** Where the workspace is mounted in the agent container. */
 export const WORKSPACE = "/workspace";

@@ -1,9 +1,7 @@
 import { homedir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
-// The agent's env and the gate's secret names follow the docker backend's rules exactly.
-// TODO(lifecycle #8): import them from the neutral modules once they move out of docker/.
-import { agentEnv } from "../docker/agent-env.ts";
-import { gateSecretNames } from "../docker/gate-config.ts";
+import { agentEnv } from "../agent/agent-env.ts";
+import { gateSecretNames } from "../gate-runtime/gate-config.ts";
 import type { StartSpec } from "../types.ts";
 import type { KubernetesBottle, SecretSource } from "./kube-bottle.ts";
 import { kubeNames, serviceHostVariable } from "./kube-names.ts";

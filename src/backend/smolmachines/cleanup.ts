@@ -1,4 +1,4 @@
-import { reapUnlessLive } from "../shared/reap-unless-live.ts";
+import { reapUnlessLive } from "../lifecycle/reap-unless-live.ts";
 import type { Backend } from "../types.ts";
 import { reapOrphanRegistries } from "./orphan-registries.ts";
 import { reapSmolBottle } from "./reap.ts";

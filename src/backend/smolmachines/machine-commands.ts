@@ -1,5 +1,5 @@
 import { bottleLabels, LABEL, labelArgs } from "../../core/labels.ts";
-import { GATE_CONFIG_MOUNT, GATE_PORT } from "../docker/gate-config.ts";
+import { GATE_CONFIG_MOUNT, GATE_PORT } from "../gate-runtime/gate-config.ts";
 import { GUEST_ENV_FILE, HOST_GATEWAY, SKILLS_MOUNT, SMOL_OWNER_LABEL, type SmolDetails, WORKSPACE } from "./smol-plan.ts";
 
 /** The engine and smolvm commands of a smolmachines bottle, each with the one that undoes it. */

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { bottleLabels, labelArgs } from "../../core/labels.ts";
-import type { ImagePlan } from "../docker/agent-image.ts";
+import type { ImagePlan } from "../images/agent-image.ts";
 import type { BackendDeps } from "../types.ts";
 import { cacheKey, imageId } from "./image-key.ts";
 import { REGISTRY_CREATOR_LABEL } from "./orphan-registries.ts";

@@ -1,11 +1,11 @@
 import { resolve } from "node:path";
 import { BottleError } from "../../core/errors.ts";
-import { agentEnv } from "../docker/agent-env.ts";
-import { agentImage } from "../docker/agent-image.ts";
-import { resolveBaseImage } from "../docker/base-image.ts";
-import { gateSecretNames } from "../docker/gate-config.ts";
-import { gateImage } from "../docker/gate-image.ts";
-import { imageCommands } from "../docker/image-commands.ts";
+import { agentEnv } from "../agent/agent-env.ts";
+import { agentImage } from "../images/agent-image.ts";
+import { resolveBaseImage } from "../images/base-image.ts";
+import { gateSecretNames } from "../gate-runtime/gate-config.ts";
+import { gateImage } from "../images/gate-image.ts";
+import { imageCommands } from "../images/image-commands.ts";
 import type { Backend, Plan } from "../types.ts";
 import { DEFAULT_REGISTRY_IMAGE } from "./ephemeral-registry.ts";
 import { smolCommands } from "./machine-commands.ts";

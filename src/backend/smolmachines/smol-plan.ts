@@ -1,6 +1,6 @@
 import { join } from "node:path";
-import type { ImagePlan } from "../docker/agent-image.ts";
-import type { GateImagePlan } from "../docker/gate-image.ts";
+import type { ImagePlan } from "../images/agent-image.ts";
+import type { GateImagePlan } from "../images/gate-image.ts";
 import type { Plan } from "../types.ts";
 
 /** Where the guest reaches the host: smolvm's gateway address for host loopback. */

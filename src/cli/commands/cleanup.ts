@@ -22,6 +22,6 @@ export async function run(context: CommandContext): Promise<number> {
   }
   if (removed.length === 0) context.stderr.write("nothing to clean up\n");
   for (const { kind, name } of removed) context.stdout.write(`${dryRun ? "would remove" : "removed"} ${kind} ${name}\n`);
-  if (dryRun && removed.length > 0) context.stderr.write("run `bottle cleanup --yes` to remove them\n");
+  if (dryRun && removed.length > 0) context.stderr.write(`run \`bottle cleanup${context.flags.all === true ? " --all" : ""} --yes\` to remove them\n`);
   return 0;
 }

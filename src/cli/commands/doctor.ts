@@ -1,4 +1,4 @@
-import { resolveBaseImage } from "../../backend/docker/base-image.ts";
+import { resolveBaseImage } from "../../backend/images/base-image.ts";
 import { doctorReportJson, formatDoctorReport } from "../../core/doctor/format-doctor-report.ts";
 import { hostDoctorDeps } from "../../core/doctor/host-doctor-deps.ts";
 import { runDoctor } from "../../core/doctor/run-doctor.ts";

@@ -1,5 +1,6 @@
 import { BottleError } from "../../core/errors.ts";
-import { backendDeps, backendOf, identityArg } from "../backend-deps.ts";
+import { backendDeps } from "../backend-deps.ts";
+import { oneIdWord, resolveBottleId } from "../bottle-ids.ts";
 import type { CommandContext } from "../context.ts";
 import { runBottle } from "../run-bottle.ts";
 
@@ -9,9 +10,8 @@ import { runBottle } from "../run-bottle.ts";
  * `--detach` as with start).
  */
 export async function run(context: CommandContext): Promise<number> {
-  const identity = identityArg(context, "resume");
   const deps = backendDeps(context);
-  const { backend, metadata } = await backendOf(identity, deps);
+  const { identity, backend, metadata } = await resolveBottleId(deps, oneIdWord(context.positionals, "resume"));
   if (metadata === undefined) throw new BottleError(`no bottle ${identity} to resume`, { hint: "`bottle list` shows the bottles there are" });
   const found = (await backend.list(deps)).find((bottle) => bottle.identity === identity);
   if (found?.status === "running") {

@@ -63,7 +63,7 @@ describeEngine("docker lifecycle through the CLI", () => {
 
     const unknown = await bottle(world, ["attach", "nobody-aaaaaaaa"]);
     expect(unknown.exitCode).toBe(1);
-    expect(unknown.stderr).toContain("no docker bottle nobody-aaaaaaaa");
+    expect(unknown.stderr).toContain("no bottle nobody-aaaaaaaa");
 
     const cleaned = JSON.parse((await bottle(world, ["cleanup", "--yes", "--all", "--json"])).stdout) as { removed: { kind: string }[] };
     expect(cleaned.removed.map((entry) => entry.kind).toSorted()).toEqual(["state", "volume"]);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { LOCAL_BASE_IMAGE, PUBLIC_BASE_IMAGE, resolveBaseImage } from "../../../../src/backend/docker/base-image.ts";
+import { LOCAL_BASE_IMAGE, PUBLIC_BASE_IMAGE, resolveBaseImage } from "../../../../src/backend/images/base-image.ts";
 import { recordingRunner } from "../../../helpers/recording-runner.ts";
 
 describe("resolveBaseImage", () => {

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { agentCommand, promptArgs } from "../../../../src/backend/docker/agent-command.ts";
-import { envFileText } from "../../../../src/backend/docker/agent-env.ts";
-import { gateSecretNames } from "../../../../src/backend/docker/gate-config.ts";
-import { lddLibraries, pruneGateImages } from "../../../../src/backend/docker/gate-image.ts";
+import { agentCommand, promptArgs } from "../../../../src/backend/agent/agent-command.ts";
+import { envFileText } from "../../../../src/backend/agent/agent-env.ts";
+import { gateSecretNames } from "../../../../src/backend/gate-runtime/gate-config.ts";
+import { lddLibraries, pruneGateImages } from "../../../../src/backend/images/gate-image.ts";
 import { dockerNames } from "../../../../src/backend/docker/names.ts";
 import { BottleError } from "../../../../src/core/errors.ts";
 import { recordingRunner } from "../../../helpers/recording-runner.ts";

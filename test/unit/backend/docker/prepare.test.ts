@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { prepare } from "../../../../src/backend/docker/prepare.ts";
 import { dockerDetails } from "../../../../src/backend/docker/docker-plan.ts";
-import { agentImageCommand } from "../../../../src/backend/docker/image-commands.ts";
+import { agentImageCommand } from "../../../../src/backend/images/image-commands.ts";
 import type { BackendDeps, StartSpec } from "../../../../src/backend/types.ts";
 import { BottleError } from "../../../../src/core/errors.ts";
 import { bottlePaths } from "../../../../src/core/paths.ts";
