@@ -50,6 +50,8 @@ export function kubernetesInput(spec: StartSpec, options: KubernetesInputOptions
   // gate's variable.
   const gateSecrets: SecretSource[] = [
     ...spec.routeSecrets.map((name) => ({ key: name, env: name })),
+    // An https repo's token is `${NAME}`: the gate reads NAME from its environment.
+    ...spec.bottle.git.flatMap((repo) => (repo.token === undefined ? [] : [{ key: repo.token.slice(2, -1), env: repo.token.slice(2, -1) }])),
     ...spec.bottle.git.flatMap((repo) => (repo.key === undefined ? [] : [{ key: gitKeyName(repo.name), file: expandHome(repo.key, spec.manifestDir) }])),
   ];
   const user = options.agentUser ?? { uid: 1000, home: "/home/agent" };
