@@ -48,10 +48,14 @@ export function kubernetesInput(spec: StartSpec, options: KubernetesInputOptions
   // A literal could hold `$(X)`, which the kubelet would expand in `env`: literals travel
   // through the Secret (`envFrom` values are never expanded); bottle's own hold only the
   // gate's variable.
-  const gateSecrets: SecretSource[] = [
+  const gateSources: SecretSource[] = [
     ...spec.routeSecrets.map((name) => ({ key: name, env: name })),
+    // An https repo's token is `${NAME}`: the gate reads NAME from its environment.
+    ...spec.bottle.git.flatMap((repo) => (repo.token === undefined ? [] : [{ key: repo.token.slice(2, -1), env: repo.token.slice(2, -1) }])),
     ...spec.bottle.git.flatMap((repo) => (repo.key === undefined ? [] : [{ key: gitKeyName(repo.name), file: expandHome(repo.key, spec.manifestDir) }])),
   ];
+  // A variable a route and a repo both use is one Secret key.
+  const gateSecrets = gateSources.filter((source, index) => gateSources.findIndex((other) => other.key === source.key) === index);
   const user = options.agentUser ?? { uid: 1000, home: "/home/agent" };
   return {
     identity: spec.identity,
