@@ -1,6 +1,7 @@
 import { allBackends } from "../../backend/select.ts";
 import { backendDeps } from "../backend-deps.ts";
 import { writeJsonOut, type CommandContext } from "../context.ts";
+import { markBlocked } from "../supervise/mark-blocked.ts";
 
 /** A short age: `42s`, `5m`, `3h`, `2d`. */
 export function age(createdAt: string, now: number = Date.now()): string {
@@ -15,7 +16,7 @@ export function age(createdAt: string, now: number = Date.now()): string {
 /** `bottle list [--json]`: every bottle of every backend (asked at once), with its status and age. */
 export async function run(context: CommandContext): Promise<number> {
   const deps = backendDeps(context);
-  const bottles = (await Promise.all(allBackends().map((backend) => backend.list(deps)))).flat();
+  const bottles = markBlocked((await Promise.all(allBackends().map((backend) => backend.list(deps)))).flat(), deps.paths);
   if (context.flags.json === true) {
     writeJsonOut(context.stdout, bottles.map((bottle) => ({ ...bottle, age: age(bottle.createdAt) })));
     return 0;
