@@ -7,11 +7,12 @@ import { withClaudeMcpServer } from "../../gate/services/supervise/claude-regist
 /**
  * Registers the supervise server in Claude Code's user config (`claude mcp list` shows
  * it): the file is read, merged on the host and written back through stdin, so the
- * bearer token is never on a command line. A kept file (resume) keeps everything else.
+ * bearer token is never on a command line, and left 0600 (it holds the token). A kept
+ * file (resume) keeps everything else.
  */
 async function registerSupervise(runner: Runner, agent: string, file: string, owner: string, supervise: { url: string; token: string }): Promise<void> {
   const current = await runner.run(["docker", "exec", "--user", "0", agent, "sh", "-c", `cat "${file}" 2>/dev/null || true`]);
-  await runner.run(["docker", "exec", "--interactive", "--user", "0", agent, "sh", "-c", `umask 077; cat > "${file}"${owner === "0:0" ? "" : ` && chown ${owner} "${file}"`}`], {
+  await runner.run(["docker", "exec", "--interactive", "--user", "0", agent, "sh", "-c", `umask 077; cat > "${file}" && chmod 600 "${file}"${owner === "0:0" ? "" : ` && chown ${owner} "${file}"`}`], {
     stdin: withClaudeMcpServer(current.stdout, supervise.url, supervise.token),
   });
 }
