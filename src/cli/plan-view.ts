@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from "node:path";
 import type { StartSpec } from "../backend/types.ts";
 import type { BackendName } from "./backend-name.ts";
+import { allowEntryHost } from "../manifest/tls-schema.ts";
 
 /** A route as the plan shows it: where it goes and which header it fills, never the value. */
 export interface RouteView {
@@ -64,7 +65,7 @@ export function planView(spec: StartSpec, backend: BackendName, manifestFile: st
     runtime: bottle.runtime,
     resources: { cpus: bottle.resources.cpus ?? null, memory: bottle.resources.memory ?? null },
     egress: {
-      allow: [...bottle.egress.allow],
+      allow: bottle.egress.allow.map(allowEntryHost),
       deny: [...bottle.egress.deny],
       allowCidrs: [...bottle.egress.allow_cidrs],
       routes: bottle.egress.routes.map((route) => ({

@@ -1,4 +1,5 @@
 import type { Egress } from "../../manifest/egress-schema.ts";
+import { allowEntryHost } from "../../manifest/tls-schema.ts";
 import { cidrContains, formatIp, parseCidr, parseIpLiteral, type Cidr, type IpAddress } from "./address.ts";
 import { classifyAddress } from "./classify-address.ts";
 import { hostMatches, normalizeHost } from "./host-match.ts";
@@ -36,7 +37,7 @@ export function createPolicy(egress: Egress): EgressPolicy {
       // Patterns see an IP literal in its canonical spelling, so `0x7f.1` cannot dodge a deny of 127.0.0.1.
       const name = ip === undefined ? normalizeHost(host) : formatIp(ip);
       if (egress.deny.some((pattern) => matches(pattern, name))) return { allowed: false, reason: "denied" };
-      if (egress.allow.some((pattern) => matches(pattern, name))) return ALLOWED;
+      if (egress.allow.some((entry) => matches(allowEntryHost(entry), name))) return ALLOWED;
       if (implicit.some((routeHost) => matches(routeHost, name))) return ALLOWED;
       if (ip !== undefined && inAllowedCidr(ip)) return ALLOWED;
       return { allowed: false, reason: "not-allowed" };
