@@ -13,6 +13,7 @@ import { forwardRequest } from "./proxy/forward-request.ts";
 import { parserRejection } from "./proxy/parser-rejection.ts";
 import { respond } from "./proxy/respond.ts";
 import { ROUTE_PREFIX, routeRequest } from "./routes/route-request.ts";
+import { serveCaCertificate, startTls } from "./tls/start-tls.ts";
 
 /** A running gate. */
 export interface Gate {
@@ -45,6 +46,7 @@ export async function startGate(config: GateConfig, env: Record<string, string |
   const audit = openAuditLog(config.audit);
   const context: GateContext = { generation: () => generation, audit, lookup: options.lookup ?? systemLookup };
   if (options.upstreamCa !== undefined) context.upstreamCa = options.upstreamCa;
+  await startTls(context);
   const tunnels = new Set<Duplex>();
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
@@ -56,6 +58,7 @@ export async function startGate(config: GateConfig, env: Record<string, string |
           return void res.end(JSON.stringify(healthReport(generation.services)));
         }
         if (target.startsWith(ROUTE_PREFIX)) return routeRequest(context, req, res);
+        if (serveCaCertificate(context, req, res)) return;
         return respond(res, 404, `bottle gate: nothing at ${target.split("?")[0]} (routes live under ${ROUTE_PREFIX}<name>/)`);
       }
       return forwardRequest(context, req, res);

@@ -59,6 +59,8 @@ export async function connectTunnel(context: GateContext, req: IncomingMessage, 
     return finish({ decision: resolution.status === 403 ? "block" : "error", reason: resolution.reason, status: resolution.status });
   }
   if (client.destroyed) return finish({ decision: "error", reason: "client-closed", status: 0 });
+  // An inspected host: the gate answers, terminates TLS and reads each request (tls/).
+  if (context.tls !== undefined && generation.tls.inspects(host)) return context.tls.terminate(client, { host, port }, head, finish, tunnels);
 
   const upstream = net.connect({ host: resolution.address, port, family: resolution.family });
   upstream.setNoDelay(true);
