@@ -60,7 +60,7 @@ export async function connectTunnel(context: GateContext, req: IncomingMessage, 
   }
   if (client.destroyed) return finish({ decision: "error", reason: "client-closed", status: 0 });
   // An inspected host: the gate answers, terminates TLS and reads each request (tls/).
-  if (context.tls !== undefined && generation.tls.inspects(host)) return context.tls.terminate(client, { host, port }, head, finish, tunnels);
+  if (context.tls !== undefined && generation.tls.inspects(host)) return finish(await context.tls.terminate(client, { host, port }, head, tunnels));
 
   const upstream = net.connect({ host: resolution.address, port, family: resolution.family });
   upstream.setNoDelay(true);

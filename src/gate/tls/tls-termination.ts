@@ -23,10 +23,10 @@ export interface TlsTermination {
   caCertificate: string;
   /**
    * Answers 200 to an allowed CONNECT, terminates TLS with a leaf for the CONNECT host
-   * and serves the HTTP/1.1 requests inside to the handler. `finish` records the
-   * tunnel's own audit line when it ends.
+   * and serves the HTTP/1.1 requests inside to the handler. Resolves when the tunnel
+   * closes, with what the tunnel's own audit line says (each request has its own).
    */
-  terminate(client: Duplex, target: InspectedTarget, head: Buffer, finish: (changes: Partial<AuditEntry>) => void, tunnels: Set<Duplex>): Promise<void>;
+  terminate(client: Duplex, target: InspectedTarget, head: Buffer, tunnels: Set<Duplex>): Promise<Partial<AuditEntry>>;
 }
 
 /** By default, a client gets 10 s after the 200 to finish the TLS handshake and send its first request. */
@@ -65,15 +65,15 @@ export function createTlsTermination(inspector: TlsInspector, handle: InspectedH
 
   return {
     caCertificate: inspector.caCertificate,
-    async terminate(client, target, head, finish, live) {
+    async terminate(client, target, head, live) {
       let secureContext: tls.SecureContext;
       try {
         secureContext = await inspector.contextFor(target.host);
       } catch (error) {
         respondRaw(client, 502, `bottle gate: cannot make a certificate for ${target.host}: ${(error as Error).message}`);
-        return finish({ decision: "error", reason: "tls-leaf-failure", status: 502 });
+        return { decision: "error", reason: "tls-leaf-failure", status: 502 };
       }
-      if (client.destroyed) return finish({ decision: "error", reason: "client-closed", status: 0 });
+      if (client.destroyed) return { decision: "error", reason: "client-closed", status: 0 };
       client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
       // Bytes the client sent after CONNECT before our answer belong to its ClientHello.
       if (head.length > 0) client.unshift(head);
@@ -96,14 +96,17 @@ export function createTlsTermination(inspector: TlsInspector, handle: InspectedH
         if (!tunnel.admitted && tunnel.outcome.reason === "inspected") tunnel.outcome = { decision: "error", reason: "tls-handshake-failed", status: 200 };
         socket.destroy();
       });
-      socket.once("close", () => {
-        clearTimeout(tunnel.timer);
-        live.delete(socket);
-        client.destroy();
-        finish({ ...tunnel.outcome, bytes_up: socket.bytesRead, bytes_down: socket.bytesWritten });
-      });
+      const closed = new Promise<Partial<AuditEntry>>((resolve) =>
+        socket.once("close", () => {
+          clearTimeout(tunnel.timer);
+          live.delete(socket);
+          client.destroy();
+          resolve({ ...tunnel.outcome, bytes_up: socket.bytesRead, bytes_down: socket.bytesWritten });
+        }),
+      );
       tunnels.set(socket, tunnel);
       inner.emit("connection", socket);
+      return closed;
     },
   };
 }
