@@ -83,3 +83,10 @@ export function inspectionProblem(egress: InspectionInput): string | undefined {
   }
   return undefined;
 }
+
+/** An `allow` entry as `bottle plan` shows it: the host, and its rules when it has any. */
+export function describeAllowEntry(entry: string | AllowRule): string {
+  if (typeof entry === "string") return entry;
+  const rules = [entry.methods?.join(" "), entry.paths?.join(" ")].filter((part) => part !== undefined && part !== "");
+  return rules.length === 0 ? entry.host : `${entry.host} (${rules.join("; ")})`;
+}
