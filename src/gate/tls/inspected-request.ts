@@ -17,12 +17,16 @@ function authorityOf(target: InspectedTarget): string {
   return target.port === 443 ? host : `${host}:${target.port}`;
 }
 
-/** True when a Host header names the CONNECT target: same host (any case), same port (443 when left out). */
+/**
+ * True when a Host header names the CONNECT target: the same host (any case) and, if it
+ * names a port, the same port. A Host without a port passes whatever the tunnel's port
+ * (Node's https sends none unless told): the request goes to the CONNECT port anyway.
+ */
 function hostHeaderMatches(header: string | undefined, target: InspectedTarget): boolean {
   if (header === undefined) return true;
   const match = /^(\[[^\]]*\]|[^:]*)(?::(\d{1,5}))?$/.exec(header.trim());
   if (match === null) return false;
-  return normalizeHost(match[1]!) === normalizeHost(target.host) && Number(match[2] ?? 443) === target.port;
+  return normalizeHost(match[1]!) === normalizeHost(target.host) && (match[2] === undefined || Number(match[2]) === target.port);
 }
 
 /**

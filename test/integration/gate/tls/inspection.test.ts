@@ -136,8 +136,8 @@ describe("TLS inspection through a standalone gate", async () => {
     expect(blockReason(result)).toBe(reason as never);
   });
 
-  test("a Host header naming another host than the CONNECT is refused", async () => {
-    const result = await inspected(["-H", "host: other.gate.test", at("origin.gate.test", "/fronted")]);
+  test.each(["other.gate.test", `other.gate.test:PORT`, "origin.gate.test:1"])("a Host header naming another host or port than the CONNECT (%s) is refused", async (host) => {
+    const result = await inspected(["-H", `host: ${host.replace("PORT", String(origin.port))}`, at("origin.gate.test", "/fronted")]);
     expect(result.status).toBe(403);
     expect(blockReason(result)).toBe("host-mismatch");
   });
