@@ -183,6 +183,25 @@ describe("TLS inspection through a standalone gate", async () => {
     expect(await response.text()).toBe("origin saw GET /from-fetch (0 bytes)");
   });
 
+  test("16 MiB each way passes intact through an inspected tunnel", async () => {
+    const upload = Buffer.alloc(16 * 1024 * 1024, "0123456789abcdef");
+    const file = join(material.dir, "upload.bin");
+    await writeFile(file, upload);
+    const sent = await inspected(["--data-binary", `@${file}`, "-H", "content-type: application/octet-stream", at("origin.gate.test", "/sha256")]);
+    expect(sent.status).toBe(200);
+    expect(sent.body).toBe(new Bun.CryptoHasher("sha256").update(upload).digest("hex"));
+    const received = await inspected([at("origin.gate.test", `/bytes?n=${16 * 1024 * 1024}`)]);
+    expect(received.status).toBe(200);
+    expect(received.body.length).toBe(16 * 1024 * 1024);
+  }, 30_000);
+
+  test("a WebSocket upgrade inside an inspected tunnel goes on as a plain request, never a raw pipe", async () => {
+    const result = await inspected(["-H", "connection: Upgrade", "-H", "upgrade: websocket", "-H", "sec-websocket-version: 13", "-H", "sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==", at("origin.gate.test", "/echo-headers")]);
+    expect(result.status).toBe(200);
+    const seen = JSON.parse(result.body) as Record<string, string>;
+    expect(seen["upgrade"]).toBeUndefined();
+  });
+
   test("the upstream's certificate is checked against the CONNECT host's name: a mismatch is a 502", async () => {
     const result = await inspected([at("wrong-name.gate.test", "/x")]);
     expect(result.connectStatus).toBe(200);
