@@ -2,6 +2,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { processRunner } from "../../../../src/core/runner.ts";
+import { fetchGateCa } from "../../../../src/gate/tls/agent-trust.ts";
 import { blockReason, curl, startTestGate } from "../harness.ts";
 import { makeOriginMaterial, startTlsOrigin } from "./tls-origin.ts";
 
@@ -42,10 +43,12 @@ describe("TLS inspection through a standalone gate", async () => {
     await rm(material.dir, { recursive: true, force: true });
   });
 
-  test("the gate serves its CA certificate, and nothing private with it", () => {
+  test("the gate serves its CA certificate, and nothing private with it", async () => {
     expect(gateCa).toStartWith("-----BEGIN CERTIFICATE-----");
     expect(gateCa).not.toContain("PRIVATE KEY");
     expect(gateCa).not.toBe(originCa);
+    expect(await fetchGateCa(gate.proxy)).toBe(gateCa);
+    await expect(fetchGateCa(`${gate.proxy}/nothing-here`)).rejects.toThrow("did not serve its CA certificate");
   });
 
   test("curl trusting only the gate's CA gets the origin's answer: the gate terminated TLS", async () => {
