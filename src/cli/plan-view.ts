@@ -1,7 +1,7 @@
-import { isAbsolute, resolve } from "node:path";
 import type { StartSpec } from "../backend/types.ts";
 import type { BackendName } from "./backend-name.ts";
 import { describeAllowEntry } from "../manifest/tls-schema.ts";
+import { superviseSettings } from "../manifest/supervise-schema.ts";
 
 /** A route as the plan shows it: where it goes and which header it fills, never the value. */
 export interface RouteView {
@@ -56,11 +56,8 @@ function referencedNames(template: string): string[] {
 /** Builds the plan view of a resolved start. Pure: names and settings, no secret values. */
 export function planView(spec: StartSpec, backend: BackendName, manifestFile: string): PlanView {
   const { agent, bottle } = spec;
-  const inDir = (path: string) => (isAbsolute(path) ? path : resolve(spec.manifestDir, path));
-  const image =
-    typeof agent.image === "string"
-      ? agent.image
-      : { dockerfile: inDir(agent.image.dockerfile), context: inDir(agent.image.context ?? resolve(inDir(agent.image.dockerfile), "..")) };
+  const source = spec.image;
+  const image = source.kind === "default" ? "default" : source.kind === "ref" ? source.ref : { dockerfile: source.dockerfile, context: source.context };
   return {
     identity: spec.identity,
     manifest: manifestFile,
@@ -71,7 +68,7 @@ export function planView(spec: StartSpec, backend: BackendName, manifestFile: st
     command: agent.command ?? null,
     mode: spec.prompt === undefined ? "interactive" : "prompt",
     workspace: { copyFrom: spec.copyFrom ?? null },
-    skills: agent.skills.map(inDir),
+    skills: [...spec.skills],
     runtime: bottle.runtime,
     resources: { cpus: bottle.resources.cpus ?? null, memory: bottle.resources.memory ?? null },
     egress: {
@@ -94,7 +91,7 @@ export function planView(spec: StartSpec, backend: BackendName, manifestFile: st
       })),
     },
     git: bottle.git.map((repo) => ({ name: repo.name, upstream: repo.upstream, push: [...repo.push] })),
-    supervise: bottle.supervise,
-    env: { literal: Object.keys(spec.env.literal).toSorted(), forwarded: spec.env.forwarded.toSorted() },
+    supervise: superviseSettings(bottle.supervise).enabled,
+    env: { literal: Object.keys(spec.env.literal).toSorted(), forwarded: spec.env.forwarded.map(({ from }) => from).toSorted() },
   };
 }

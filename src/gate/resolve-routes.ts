@@ -15,6 +15,13 @@ export interface ResolvedRoutes {
   heldSecrets: string[];
 }
 
+/** A literal injected value, and its credential without a leading scheme word
+ * (`Bearer`, `Basic`, `token`…), which is what an agent would try to carry out. */
+function literalSecretForms(value: string): string[] {
+  const credential = value.replace(/^[A-Za-z][A-Za-z0-9-]*\s+/, "");
+  return credential === value ? [value] : [value, credential];
+}
+
 /**
  * Replaces `${NAME}` in each route's `inject.value` with the gate's own environment.
  * The config file never holds the secret; a missing or empty variable is an error
@@ -36,6 +43,10 @@ export function resolveRoutes(routes: readonly Route[], env: Record<string, stri
         heldSecrets.push(secret);
         return secret;
       });
+      // A value written without `${NAME}` is a credential the operator typed into the
+      // config: held like any other (with and without its auth scheme word), so the
+      // agent cannot send it out or get it echoed back (issue 9, finding 10).
+      if (value === route.inject.value) heldSecrets.push(...literalSecretForms(value));
       inject = { header: route.inject.header.toLowerCase(), value };
     }
     resolved.set(route.name, { name: route.name, upstream: new URL(route.upstream), inject });

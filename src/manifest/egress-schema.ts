@@ -19,16 +19,51 @@ export const RouteSchema = v.strictObject({
   inject: v.optional(InjectSchema),
 });
 
+const HOST_NAME = String.raw`(?:\*\.)?[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)*\.?`;
+const IPV6 = String.raw`[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*`;
+const HOST_PATTERN = new RegExp(`^(?:\\*|${HOST_NAME}|\\[?${IPV6}\\]?)$`);
+/** A port from 1 to 65535, without leading zeros. */
+const PORT = String.raw`(?:[1-9]\d{0,3}|[1-5]\d{4}|6[0-4]\d{3}|65[0-4]\d{2}|655[0-2]\d|6553[0-5])`;
+/** `host:443,8443`, `*.x.com:8443`, `[v6]:443`; IPv6 needs brackets before a port. */
+const ALLOW_ENTRY = new RegExp(`^(\\*|${HOST_NAME}|\\[${IPV6}\\]):(${PORT}(?:,${PORT})*)$`);
+/** An allow entry as one pattern (the JSON Schema carries it for editors). */
+const ALLOW_PATTERN = new RegExp(`${HOST_PATTERN.source}|${ALLOW_ENTRY.source}`);
+
 /**
- * An allow/deny entry: `*` (every host), `*.example.com` (its subdomains), a host name,
+ * A deny entry: `*` (every host), `*.example.com` (its subdomains), a host name,
  * or an IP literal. A URL or `host:port` is refused here rather than silently never
  * matching at the gate.
  */
 export const HostPatternSchema = v.pipe(
   v.string(),
+  v.regex(HOST_PATTERN, "not a host pattern: use a host name (github.com), *.github.com for its subdomains, an IP, or *"),
+);
+
+/** An allow entry split into its host pattern and, when it names them, its tunnel ports. */
+export interface AllowEntry {
+  pattern: string;
+  /** Ports `CONNECT` may reach; by default (none named), 443 only. */
+  ports: number[] | undefined;
+}
+
+/** Reads an allow entry (`github.com`, `*.x.com:443,8443`, `[::1]:8443`); undefined when it is not one. */
+export function parseAllowEntry(text: string): AllowEntry | undefined {
+  const match = ALLOW_ENTRY.exec(text);
+  if (match === null) return HOST_PATTERN.test(text) ? { pattern: text, ports: undefined } : undefined;
+  return { pattern: match[1]!, ports: match[2]!.split(",").map(Number) };
+}
+
+/**
+ * An allow entry: a host pattern as for deny, optionally with the ports `CONNECT`
+ * tunnels may reach (`host:8443`, `*.x.com:443,8443`). By default, tunnels reach
+ * port 443 only; plain HTTP requests (scanned whole by DLP) reach any port of an
+ * allowed host.
+ */
+export const AllowEntrySchema = v.pipe(
+  v.string(),
   v.regex(
-    /^(?:\*|(?:\*\.)?[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)*\.?|\[?[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*\]?)$/,
-    "not a host pattern: use a host name (github.com), *.github.com for its subdomains, an IP, or *",
+    ALLOW_PATTERN,
+    "not an allow entry: use a host name (github.com), *.github.com, an IP or *, optionally with tunnel ports (github.com:443,8443)",
   ),
 );
 
@@ -38,11 +73,14 @@ export const DlpSchema = v.strictObject({
 });
 
 /** TLS inspection, method/path allow rules and injected credentials (tls-schema.ts). */
-const TLS = tlsEgressSchemas(HostPatternSchema);
+const TLS = tlsEgressSchemas(HostPatternSchema, AllowEntrySchema);
 
 /** A bottle's egress policy, and the `egress` of a gate config: the same shape. */
 export const EgressSchema = v.pipe(v.strictObject({
-  allow: v.optional(v.pipe(v.array(v.union([HostPatternSchema, TLS.AllowRuleSchema])), v.description("Hosts the agent may reach: github.com, *.github.com, or *.")), []),
+  allow: v.optional(
+    v.pipe(v.array(v.union([AllowEntrySchema, TLS.AllowRuleSchema])), v.description("Hosts the agent may reach: github.com, *.github.com, or *; HTTPS tunnels reach port 443 unless ports are named (host:443,8443).")),
+    [],
+  ),
   deny: v.optional(v.pipe(v.array(HostPatternSchema), v.description("Hosts refused even when allowed.")), []),
   allow_cidrs: v.optional(v.pipe(v.array(v.string()), v.description("Private address ranges the agent may reach, e.g. 10.1.0.0/16.")), []),
   routes: v.optional(v.pipe(v.array(RouteSchema), v.description("Auth-injecting routes: http://gate:PORT/r/<name>/… → upstream.")), []),

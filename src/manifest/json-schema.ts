@@ -16,6 +16,8 @@ export function manifestJsonSchema(): Record<string, unknown> {
     // two clear messages) becomes an `allOf` entry instead of an error.
     overrideAction: ({ valibotAction, jsonSchema }) => {
       const action = valibotAction as { type: string; requirement?: unknown };
+      // A transform only normalizes what the pattern already allowed (memory sizes).
+      if (action.type === "transform") return jsonSchema;
       if (action.type !== "regex" || !(action.requirement instanceof RegExp) || jsonSchema.pattern === undefined) return undefined;
       if (jsonSchema.pattern === action.requirement.source) return undefined;
       const { allOf = [], ...rest } = jsonSchema;

@@ -94,7 +94,20 @@ bottles:
     #    upstream: git@github.com:org/app.git
     #    key: ~/.ssh/bottle_deploy     # read by the gate only
     #    push: ["bottle/*"]            # ref patterns the agent may push (never force, never delete)
-    # Let the agent ask a person for more (a new host, a route, an image change)
-    # through the gate's MCP server; \`bottle approve\` answers. By default, false.
+    # Let the agent ask a person for more (a new host, an image change) through the
+    # gate's MCP server; \`bottle requests\`, \`bottle approve\`/\`deny\` and the live
+    # \`bottle supervise\` answer. \`true\`, \`false\`, or the settings below. By default, false.
     supervise: false
+    # supervise:
+    #   when_unattended: deny   # no terminal or CI: deny at once (deny), or wait for \`bottle supervise\` (wait)
+    #   expire_after: 10m       # an undecided request counts as denied after this
+    # Only for --backend kubernetes (experimental): where the bottle's objects go.
+    # kubernetes:
+    #   namespace: agents          # by default, the context's namespace, else default
+    #   context: my-cluster        # by default, the kubeconfig's current context
+    #   kubeconfig: ~/.kube/config # by default, $KUBECONFIG, else ~/.kube/config
+    #   runtime_class: gvisor      # the RuntimeClass for runtime: runsc; by default, gvisor
+    #   storage_class: standard    # by default, the cluster's default StorageClass
+    #   workspace_size: 10Gi       # by default, 10Gi
+    #   home_size: 1Gi             # by default, 1Gi
 `;

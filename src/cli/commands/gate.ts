@@ -10,6 +10,12 @@ import type { CommandContext } from "../context.ts";
  * the file reloads the policy; a bad new config is reported and the old one stays.
  */
 export async function run(context: CommandContext): Promise<number> {
+  // `bottle gate git-hook`: the git gate's pre-receive hook, run by git inside the gate.
+  if (context.positionals[0] === "git-hook") {
+    const { runGitHook } = await import("../../gate/services/git/run-git-hook.ts");
+    return runGitHook(context.env, await Bun.stdin.text(), context.stderr);
+  }
+  if (context.positionals.length > 0) throw new UsageError(`\`bottle gate\` got an unexpected argument: ${context.positionals[0]}`, "usage: bottle gate --config FILE");
   const file = context.flags.config;
   if (typeof file !== "string" || file === "") {
     throw new UsageError("`bottle gate` needs --config FILE", "usage: bottle gate --config FILE");
@@ -18,13 +24,16 @@ export async function run(context: CommandContext): Promise<number> {
   const gate = await startGate(config, context.env);
   const log = (line: string) => context.stderr.write(`bottle gate: ${line}\n`);
   log(`listening on ${config.listen.replace(/:\d+$/, `:${gate.port}`)}`);
+  if (config.control !== undefined && gate.controlPort !== undefined) log(`control on ${config.control.replace(/:\d+$/, `:${gate.controlPort}`)}`);
 
   let reloading = Promise.resolve();
   const reload = (why: string) => {
     reloading = reloading.then(async () => {
       try {
         const next = await loadGateConfig(file);
-        if (next.listen !== config.listen || next.audit !== config.audit) log("listen and audit changes apply on restart");
+        if (next.listen !== config.listen || next.control !== config.control || next.audit !== config.audit) {
+          log("listen, control and audit changes apply on restart");
+        }
         gate.reload(next);
         log(`reloaded ${file} (${why})`);
       } catch (error) {

@@ -1,5 +1,4 @@
-import type { BottleSummary } from "../../backend/types.ts";
-import { backendNames, selectBackend } from "../../backend/select.ts";
+import { allBackends } from "../../backend/select.ts";
 import { backendDeps } from "../backend-deps.ts";
 import { writeJsonOut, type CommandContext } from "../context.ts";
 
@@ -13,11 +12,10 @@ export function age(createdAt: string, now: number = Date.now()): string {
   return `${Math.floor(seconds / 86_400)}d`;
 }
 
-/** `bottle list [--json]`: every bottle of every backend, with its status and age. */
+/** `bottle list [--json]`: every bottle of every backend (asked at once), with its status and age. */
 export async function run(context: CommandContext): Promise<number> {
   const deps = backendDeps(context);
-  const bottles: BottleSummary[] = [];
-  for (const name of backendNames()) bottles.push(...(await selectBackend(name).list(deps)));
+  const bottles = (await Promise.all(allBackends().map((backend) => backend.list(deps)))).flat();
   if (context.flags.json === true) {
     writeJsonOut(context.stdout, bottles.map((bottle) => ({ ...bottle, age: age(bottle.createdAt) })));
     return 0;
@@ -26,7 +24,12 @@ export async function run(context: CommandContext): Promise<number> {
     context.stderr.write("no bottles\n");
     return 0;
   }
-  const rows = [["IDENTITY", "AGENT", "BACKEND", "STATUS", "AGE"], ...bottles.map((b) => [b.identity, b.agent, b.backend, b.status, age(b.createdAt)])];
+  // The NOTE column only when some bottle has one (a CLI that died), so the usual table stays narrow.
+  const notes = bottles.some((b) => b.note !== undefined);
+  const rows = [
+    ["IDENTITY", "AGENT", "BACKEND", "STATUS", "AGE", ...(notes ? ["NOTE"] : [])],
+    ...bottles.map((b) => [b.identity, b.agent, b.backend, b.status, age(b.createdAt), ...(notes ? [b.note ?? ""] : [])]),
+  ];
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   for (const row of rows) context.stdout.write(`${row.map((cell, column) => cell.padEnd(widths[column]!)).join("  ").trimEnd()}\n`);
   return 0;

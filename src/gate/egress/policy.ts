@@ -1,4 +1,4 @@
-import type { Egress } from "../../manifest/egress-schema.ts";
+import { parseAllowEntry, type AllowEntry, type Egress } from "../../manifest/egress-schema.ts";
 import { allowEntryHost } from "../../manifest/tls-schema.ts";
 import { cidrContains, formatIp, parseCidr, parseIpLiteral, type Cidr, type IpAddress } from "./address.ts";
 import { classifyAddress } from "./classify-address.ts";
@@ -9,18 +9,20 @@ export type Verdict = { allowed: true } | { allowed: false; reason: string };
 
 /** The egress policy of one config generation; a reload builds a new one. */
 export interface EgressPolicy {
-  /** By name: deny wins, then allow patterns, route upstreams and `allow_cidrs` for IP literals. */
-  checkHost(host: string): Verdict;
+  /**
+   * By name: deny wins, then allow patterns and `allow_cidrs` for IP literals. With
+   * `tunnelPort` (a `CONNECT`), the port must be one the matching entry names, by
+   * default 443. A route's upstream is not allowed here: it is reached through its route.
+   */
+  checkHost(host: string, tunnelPort?: number): Verdict;
   /** After resolution: refuses non-public addresses unless inside `allow_cidrs`. */
   checkAddress(ip: IpAddress): Verdict;
 }
 
 const ALLOWED: Verdict = { allowed: true };
 
-/** Hosts a route forwards to are allowed implicitly. */
-function routeHosts(egress: Egress): string[] {
-  return egress.routes.map((route) => normalizeHost(new URL(route.upstream).hostname));
-}
+/** By default, a tunnel reaches port 443 only. */
+const TUNNEL_PORTS = [443];
 
 /**
  * Builds the policy. By default, every host is refused (`not-allowed`); `deny` wins
@@ -28,19 +30,22 @@ function routeHosts(egress: Egress): string[] {
  */
 export function createPolicy(egress: Egress): EgressPolicy {
   const cidrs: Cidr[] = egress.allow_cidrs.map((text) => parseCidr(text)).filter((cidr) => cidr !== undefined);
-  const implicit = routeHosts(egress);
+  const allow: AllowEntry[] = egress.allow.map((entry) => parseAllowEntry(allowEntryHost(entry))).filter((entry) => entry !== undefined);
   const inAllowedCidr = (ip: IpAddress) => cidrs.some((cidr) => cidrContains(cidr, ip));
 
   return {
-    checkHost(host) {
+    checkHost(host, tunnelPort) {
       const ip = parseIpLiteral(host);
       // Patterns see an IP literal in its canonical spelling, so `0x7f.1` cannot dodge a deny of 127.0.0.1.
       const name = ip === undefined ? normalizeHost(host) : formatIp(ip);
       if (egress.deny.some((pattern) => matches(pattern, name))) return { allowed: false, reason: "denied" };
-      if (egress.allow.some((entry) => matches(allowEntryHost(entry), name))) return ALLOWED;
-      if (implicit.some((routeHost) => matches(routeHost, name))) return ALLOWED;
-      if (ip !== undefined && inAllowedCidr(ip)) return ALLOWED;
-      return { allowed: false, reason: "not-allowed" };
+      const matching = allow.filter((entry) => matches(entry.pattern, name));
+      const byCidr = ip !== undefined && inAllowedCidr(ip);
+      if (matching.length === 0 && !byCidr) return { allowed: false, reason: "not-allowed" };
+      if (tunnelPort === undefined) return ALLOWED;
+      const ports = matching.flatMap((entry) => entry.ports ?? TUNNEL_PORTS);
+      if (byCidr) ports.push(...TUNNEL_PORTS);
+      return ports.includes(tunnelPort) ? ALLOWED : { allowed: false, reason: "port-not-allowed" };
     },
     checkAddress(ip) {
       if (inAllowedCidr(ip)) return ALLOWED;

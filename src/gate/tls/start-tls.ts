@@ -1,4 +1,3 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
 import tls from "node:tls";
 import type { GateContext } from "../gate-context.ts";
 import { inspectedRequest } from "./inspected-request.ts";
@@ -19,12 +18,4 @@ export async function startTls(context: GateContext, options: TlsInspectorOption
   if (context.upstreamCa !== undefined) context.upstreamTrust = [...tls.getCACertificates("default"), ...context.upstreamCa];
   const inspector = await createTlsInspector(options);
   context.tls = createTlsTermination(inspector, (target, req, res) => inspectedRequest(context, target, req, res));
-}
-
-/** Answers `GET /tls/ca.pem` with the CA certificate; false for any other request. */
-export function serveCaCertificate(context: GateContext, req: IncomingMessage, res: ServerResponse): boolean {
-  if (req.url !== CA_CERTIFICATE_PATH || (req.method !== "GET" && req.method !== "HEAD") || context.tls === undefined) return false;
-  res.writeHead(200, { "content-type": "application/x-pem-file", "cache-control": "no-store" });
-  res.end(context.tls.caCertificate);
-  return true;
 }

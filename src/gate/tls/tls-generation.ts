@@ -1,5 +1,5 @@
-import type { Egress } from "../../manifest/egress-schema.ts";
-import type { AllowRule } from "../../manifest/tls-schema.ts";
+import { parseAllowEntry, type Egress } from "../../manifest/egress-schema.ts";
+import { allowEntryHost, type AllowRule } from "../../manifest/tls-schema.ts";
 import { hostMatches, normalizeHost } from "../egress/host-match.ts";
 import type { Verdict } from "../egress/policy.ts";
 import { resolveCredentials, type ResolvedCredential } from "./resolve-credentials.ts";
@@ -51,7 +51,7 @@ export function buildTlsGeneration(egress: Egress, env: Record<string, string | 
     inspects: (host) => inspect && !passthrough.some((pattern) => hostMatches(pattern, host)),
     checkRequest(host, method, path) {
       const name = normalizeHost(host);
-      const entries = egress.allow.filter((entry) => hostMatches(typeof entry === "string" ? entry : entry.host, name));
+      const entries = egress.allow.filter((entry) => hostMatches(parseAllowEntry(allowEntryHost(entry))?.pattern ?? "", name));
       if (entries.length === 0) return ALLOWED;
       const verdicts = entries.map((entry) => (typeof entry === "string" ? "allowed" : ruleVerdict(entry, method, path)));
       if (verdicts.includes("allowed")) return ALLOWED;

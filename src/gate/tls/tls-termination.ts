@@ -3,7 +3,7 @@ import tls from "node:tls";
 import type { Duplex } from "node:stream";
 import type { AuditEntry } from "../audit.ts";
 import { normalizeHost } from "../egress/host-match.ts";
-import { respondRaw } from "../proxy/respond.ts";
+import { respondRaw } from "../pipeline/respond.ts";
 import type { TlsInspector } from "./tls-inspector.ts";
 
 /** The host and port a CONNECT named: every request inside the tunnel goes there. */

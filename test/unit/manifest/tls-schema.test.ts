@@ -49,7 +49,7 @@ describe("egress: tls, allow rules and credentials", () => {
     [{ allow: [{ host: "a.example", methods: ["get"] }], tls: { inspect: true } }, "an HTTP method in upper case"],
     [{ allow: [{ host: "a.example", paths: ["repos/"] }], tls: { inspect: true } }, "a path prefix starting with /"],
     [{ allow: [{ host: "a.example", paths: ["/x?y"] }], tls: { inspect: true } }, "a path prefix starting with /"],
-    [{ allow: [{ host: "https://a.example" }] }, "not a host pattern"],
+    [{ allow: [{ host: "https://a.example" }] }, "not an allow entry"],
     [{ credentials: [{ host: "a.example", header: "bad header", value: "x" }], tls: { inspect: true } }, "not a valid header name"],
     [{ tls: { inspect: "yes" } }, "boolean"],
     [{ tls: { inspect: true, pinned: [] } }, "pinned"],

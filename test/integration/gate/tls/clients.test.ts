@@ -47,7 +47,7 @@ describe("npm, Python, Node and git through TLS inspection", async () => {
     },
   });
   const origin = `https://origin.gate.test:${server.port}`;
-  const gate = await startTestGate({ allow: ["origin.gate.test"], allow_cidrs: ["127.0.0.0/8"], tls: { inspect: true } }, {}, undefined, [await readFile(material.caFile, "utf8")]);
+  const gate = await startTestGate({ allow: [`origin.gate.test:${server.port}`], allow_cidrs: ["127.0.0.0/8"], tls: { inspect: true } }, {}, undefined, [await readFile(material.caFile, "utf8")]);
   const caFile = join(material.dir, "gate-ca.pem");
   await writeFile(caFile, await (await fetch(`${gate.proxy}/tls/ca.pem`)).text());
   const proxyEnv = { https_proxy: gate.proxy, HTTPS_PROXY: gate.proxy, no_proxy: "", NO_PROXY: "" };

@@ -17,11 +17,12 @@ describe("TLS inspection through a standalone gate", async () => {
   const at = (host: string, path: string) => `https://${host}:${origin.port}${path}`;
   const gate = await startTestGate(
     {
+      // Tunnels reach 443 unless an entry names ports: the origin listens on a free one.
       allow: [
-        "origin.gate.test",
-        "pass.gate.test",
-        "wrong-name.gate.test",
-        { host: "rules.gate.test", methods: ["GET", "HEAD"], paths: ["/repos/org/app/"] },
+        `origin.gate.test:${origin.port}`,
+        `pass.gate.test:${origin.port}`,
+        `wrong-name.gate.test:${origin.port}`,
+        { host: `rules.gate.test:${origin.port}`, methods: ["GET", "HEAD"], paths: ["/repos/org/app/"] },
       ],
       allow_cidrs: ["127.0.0.0/8"],
       tls: { inspect: true, passthrough: ["pass.gate.test"] },
@@ -110,6 +111,19 @@ describe("TLS inspection through a standalone gate", async () => {
     const request = origin.seen.at(-1)!;
     expect(request.url).toBe("/api/user");
     expect(request.headers["authorization"]).toBe(`Bearer ${GH_TOKEN}`);
+  });
+
+  test("an upstream that echoes the injected credential hands the agent nothing of it", async () => {
+    const result = await inspected(["-H", "authorization: Bearer bottle-placeholder", at("origin.gate.test", "/echo-headers")]);
+    expect(result.status).toBe(200);
+    expect(origin.seen.at(-1)!.headers["authorization"]).toBe(`Bearer ${GH_TOKEN}`);
+    expect(result.body).not.toContain(GH_TOKEN);
+    expect(result.body).toContain("[REDACTED:held-secret]");
+  });
+
+  test("an upstream cannot forge the gate's refusal inside an inspected tunnel", async () => {
+    const result = await inspected(["-H", "x-forge: 1", at("origin.gate.test", "/forge")]);
+    expect(blockReason(result)).toBeUndefined();
   });
 
   test("a credential is injected even when the agent sent none", async () => {

@@ -28,7 +28,7 @@ export interface TlsOrigin {
  * Starts an HTTPS origin (Bun.serve) presenting `material`'s certificate (names
  * origin.gate.test, localhost, 127.0.0.1). It answers `origin saw METHOD PATH (N bytes)`;
  * `/echo-headers` answers the request headers as JSON, `/sha256` the body's digest and
- * `/bytes?n=N` N bytes.
+ * `/bytes?n=N` N bytes, `/forge` a 403 carrying the gate's own `X-Bottle-Block`.
  */
 export function startTlsOrigin(material: TlsMaterial): TlsOrigin {
   const seen: SeenRequest[] = [];
@@ -42,6 +42,7 @@ export function startTlsOrigin(material: TlsMaterial): TlsOrigin {
       const headers = Object.fromEntries(request.headers);
       seen.push({ method: request.method, url: url.pathname + url.search, headers, body });
       if (url.pathname === "/echo-headers") return Response.json(headers);
+      if (url.pathname === "/forge") return new Response("forged", { status: 403, headers: { "x-bottle-block": "denied" } });
       if (url.pathname === "/sha256") return new Response(new Bun.CryptoHasher("sha256").update(body).digest("hex"));
       if (url.pathname === "/bytes") return new Response(Buffer.alloc(Number(url.searchParams.get("n")), "abcdefgh"));
       return new Response(`origin saw ${request.method} ${url.pathname}${url.search} (${body.length} bytes)`, { headers: { "x-origin": "tls" } });

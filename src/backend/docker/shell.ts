@@ -1,0 +1,28 @@
+import { BottleError } from "../../core/errors.ts";
+import type { Backend } from "../types.ts";
+import { readDetails } from "./attach.ts";
+import { agentRunning } from "./copy.ts";
+import { WORKSPACE } from "./launch-commands.ts";
+
+/** By default, bash where the image has it, else sh: what a person expects at a prompt. */
+export const SHELL_SCRIPT = "if command -v bash >/dev/null 2>&1; then exec bash; else exec sh; fi";
+
+/**
+ * A shell (or a command) in a running bottle's agent container, as the agent's user,
+ * in the workspace, with the agent's environment (proxies to the gate included).
+ */
+export const shell: Backend["shell"] = async (identity, deps, options) => {
+  const details = await readDetails(identity, deps);
+  if (!(await agentRunning(deps, details))) {
+    throw new BottleError(`${identity} is not running`, { hint: `bring it back with \`bottle resume ${identity} --detach\`` });
+  }
+  const image = await deps.runner.run(["docker", "image", "inspect", "--format", "{{json .Config.User}}", details.agentImage.ref]);
+  const user = JSON.parse(image.stdout.trim() || '""') as string;
+  const tty = options.tty ?? Boolean(process.stdin.isTTY);
+  const command = options.command ?? ["sh", "-c", SHELL_SCRIPT];
+  const result = await deps.runner.run(
+    ["docker", "exec", "--interactive", ...(tty ? ["--tty"] : []), "--workdir", WORKSPACE, ...(user === "" ? [] : ["--user", user]), details.names.agent, ...command],
+    { stdio: "inherit", stdin: "inherit", check: false, signal: deps.signal },
+  );
+  return result.exitCode;
+};
