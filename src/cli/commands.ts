@@ -68,9 +68,9 @@ export const COMMANDS: Record<string, CommandSpec> = {
     load: () => import("./commands/resume.ts"),
   },
   list: {
-    summary: "list bottles: identity, agent, backend, status, age",
+    summary: "list bottles: identity, agent, backend, status, age, the folder --cwd copied",
     usage: "bottle list [flags]",
-    flags: { json },
+    flags: { size: { type: "boolean", short: "s", description: "also each workspace's size (one more engine call)" }, json },
     load: () => import("./commands/list.ts"),
   },
   stop: {

@@ -1,4 +1,3 @@
-import { isAbsolute, resolve } from "node:path";
 import type { StartSpec } from "../backend/types.ts";
 import type { BackendName } from "./backend-name.ts";
 import { superviseSettings } from "../manifest/supervise-schema.ts";
@@ -46,11 +45,8 @@ function referencedNames(template: string): string[] {
 /** Builds the plan view of a resolved start. Pure: names and settings, no secret values. */
 export function planView(spec: StartSpec, backend: BackendName, manifestFile: string): PlanView {
   const { agent, bottle } = spec;
-  const inDir = (path: string) => (isAbsolute(path) ? path : resolve(spec.manifestDir, path));
-  const image =
-    typeof agent.image === "string"
-      ? agent.image
-      : { dockerfile: inDir(agent.image.dockerfile), context: inDir(agent.image.context ?? resolve(inDir(agent.image.dockerfile), "..")) };
+  const source = spec.image;
+  const image = source.kind === "default" ? "default" : source.kind === "ref" ? source.ref : { dockerfile: source.dockerfile, context: source.context };
   return {
     identity: spec.identity,
     manifest: manifestFile,
@@ -61,7 +57,7 @@ export function planView(spec: StartSpec, backend: BackendName, manifestFile: st
     command: agent.command ?? null,
     mode: spec.prompt === undefined ? "interactive" : "prompt",
     workspace: { copyFrom: spec.copyFrom ?? null },
-    skills: agent.skills.map(inDir),
+    skills: [...spec.skills],
     runtime: bottle.runtime,
     resources: { cpus: bottle.resources.cpus ?? null, memory: bottle.resources.memory ?? null },
     egress: {
@@ -79,6 +75,6 @@ export function planView(spec: StartSpec, backend: BackendName, manifestFile: st
     },
     git: bottle.git.map((repo) => ({ name: repo.name, upstream: repo.upstream, push: [...repo.push] })),
     supervise: superviseSettings(bottle.supervise).enabled,
-    env: { literal: Object.keys(spec.env.literal).toSorted(), forwarded: spec.env.forwarded.toSorted() },
+    env: { literal: Object.keys(spec.env.literal).toSorted(), forwarded: spec.env.forwarded.map(({ from }) => from).toSorted() },
   };
 }

@@ -51,10 +51,26 @@ export const GitRepoSchema = v.strictObject({
   upstream: v.pipe(
     v.string(),
     v.minLength(1, "expected a git URL such as git@github.com:org/app.git"),
-    v.description("Where approved pushes go, e.g. git@github.com:org/app.git."),
+    v.description("Where the mirror comes from and approved pushes go: git@host:org/app.git, ssh://, https://, or a local path."),
   ),
   key: v.optional(v.pipe(v.string(), v.description("The SSH key for upstream; read by the gate only."))),
-  push: v.optional(v.pipe(v.array(v.string()), v.description("Ref patterns the agent may push, e.g. bottle/*.")), []),
+  host_key: v.optional(
+    v.pipe(
+      v.string(),
+      v.description("The ssh upstream's host key (a known_hosts line, or `ssh-ed25519 AAAA…`). By default, the host's entry in ~/.ssh/known_hosts."),
+    ),
+  ),
+  token: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/, "exactly ${NAME}: the token is forwarded from the host's NAME to the gate only"),
+      v.description("https upstreams: ${NAME} of the host variable holding the token; the gate sends it, the agent never sees it."),
+    ),
+  ),
+  push: v.optional(v.pipe(v.array(v.string()), v.description("Branch globs the agent may push, e.g. bottle/*. By default none: read-only.")), []),
+  force: v.optional(v.pipe(v.boolean(), v.description("Allow non-fast-forward pushes to pushable branches. By default, false.")), false),
+  delete: v.optional(v.pipe(v.boolean(), v.description("Allow deleting pushable branches. By default, false.")), false),
+  tags: v.optional(v.pipe(v.boolean(), v.description("Allow pushing tags. By default, false.")), false),
 });
 
 /** Resource limits; memory like `512m`, `4g`, `4GiB` (as docker reads it). */

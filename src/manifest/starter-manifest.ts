@@ -78,13 +78,19 @@ bottles:
       # By default, block.
       dlp:
         action: block
-    # Repos the gate's git server mirrors for the agent; pushes are checked and sent
-    # upstream with a key only the gate reads. By default, none.
+    # Repos the gate's git server mirrors for the agent: \`git clone <upstream>\` in the
+    # bottle goes through the gate, and pushes are checked (branch globs, DLP) and sent
+    # upstream with a key or token only the gate holds. By default, none.
     git: []
     #  - name: app
-    #    upstream: git@github.com:org/app.git
-    #    key: ~/.ssh/bottle_deploy     # read by the gate only
-    #    push: ["bottle/*"]            # ref patterns the agent may push (never force, never delete)
+    #    upstream: git@github.com:org/app.git   # or ssh://, https://, a local path
+    #    key: ~/.ssh/bottle_deploy     # ssh: read by the gate only
+    #    # host_key: "github.com ssh-ed25519 AAAA..."  # by default, from ~/.ssh/known_hosts
+    #    # token: \${GH_TOKEN}          # https: forwarded to the gate only
+    #    push: ["bottle/*"]            # branches the agent may push; by default none (read-only)
+    #    force: false                  # non-fast-forward pushes
+    #    delete: false                 # branch deletions
+    #    tags: false                   # tag pushes
     # Let the agent ask a person for more (a new host, an image change) through the
     # gate's MCP server; \`bottle requests\`, \`bottle approve\`/\`deny\` and the live
     # \`bottle supervise\` answer. \`true\`, \`false\`, or the settings below. By default, false.

@@ -29,14 +29,20 @@ function parse(kind: EngineObject["kind"], stdout: string): EngineObject[] {
  * (this CLI's state folder), optionally one identity. A label query, never name
  * matching: a user's own `claude-…` container is not ours to touch.
  */
-export async function findEngineObjects(runner: Runner, owner: string, identity?: string): Promise<EngineObject[]> {
+export async function findEngineObjects(
+  runner: Runner,
+  owner: string,
+  identity?: string,
+  kinds: readonly EngineObject["kind"][] = ["container", "network", "volume"],
+): Promise<EngineObject[]> {
   const filters = ["--filter", `label=${LABEL.owner}=${owner}`, "--filter", identity === undefined ? `label=${LABEL.identity}` : `label=${LABEL.identity}=${identity}`];
-  const [containers, networks, volumes] = await Promise.all([
-    runner.run(["docker", "ps", "--all", "--no-trunc", ...filters, "--format", FORMAT]),
-    runner.run(["docker", "network", "ls", "--no-trunc", ...filters, "--format", NAMED("Name")]),
-    runner.run(["docker", "volume", "ls", ...filters, "--format", NAMED("Name")]),
-  ]);
-  return [...parse("container", containers.stdout), ...parse("network", networks.stdout), ...parse("volume", volumes.stdout)];
+  const query: Record<EngineObject["kind"], string[]> = {
+    container: ["docker", "ps", "--all", "--no-trunc", ...filters, "--format", FORMAT],
+    network: ["docker", "network", "ls", "--no-trunc", ...filters, "--format", NAMED("Name")],
+    volume: ["docker", "volume", "ls", ...filters, "--format", NAMED("Name")],
+  };
+  const answers = await Promise.all(kinds.map((kind) => runner.run(query[kind]).then((result) => parse(kind, result.stdout))));
+  return answers.flat();
 }
 
 /**
