@@ -31,7 +31,9 @@ export const ENGINE_KIND_FORMAT = "{{.OperatingSystem}}\t{{json .SecurityOptions
  * CLI resolves them, 20.10 to 28) and `docker info` print.
  */
 export function parseEngineLocation(contextLine: string, kindLine: string): EngineLocation {
-  const [context = "default", endpoint = ""] = contextLine.trim().split("\t");
+  const [context = "default", given = ""] = contextLine.trim().split("\t");
+  // No answer (a CLI without contexts): docker's own default, the local socket.
+  const endpoint = given === "" ? "unix:///var/run/docker.sock" : given;
   const [system = "", security = "[]"] = kindLine.trim().split("\t");
   const onThisHost = /^(unix|npipe):\/\//.test(endpoint);
   const desktop = /docker desktop/i.test(system);
@@ -50,7 +52,7 @@ export async function engineLocation(runner: Runner): Promise<EngineLocation> {
 
 /** One line for people: `unix:///var/run/docker.sock (context default), local`. */
 export function describeEngine(location: EngineLocation): string {
-  const where = `${location.endpoint || "an unknown endpoint"} (context ${location.context})`;
+  const where = `${location.endpoint} (context ${location.context})`;
   if (location.reachesBridges) return `${where}, local`;
   if (location.sharesFiles) return `${where}, on this host but its networks are not routed here (Docker Desktop or rootless)`;
   return `${where}, remote`;
