@@ -190,7 +190,8 @@ export async function relayUpstream(req: IncomingMessage, res: ServerResponse, t
     }
   }
   // fetch has already undone the framing; node re-frames (chunked or content-length) itself.
-  res.writeHead(upstream.status, upstream.statusText, endToEndHeaders(raw, drop));
+  // The reason phrase is the upstream's text too: an error page may echo the credential there.
+  res.writeHead(upstream.status, header(upstream.statusText), endToEndHeaders(raw, drop));
   // Send the headers now: an event stream's client waits on them before the first event.
   res.flushHeaders();
   try {
