@@ -188,6 +188,7 @@ export async function relayUpstream(req: IncomingMessage, res: ServerResponse, t
       answer = answer.pipeThrough(new DecompressionStream(format as "gzip") as unknown as ReadableWritablePair<Uint8Array, Uint8Array>);
       drop.push("content-encoding");
     }
+    if (answer !== null) answer = answer.pipeThrough(redactor.body());
   }
   // fetch has already undone the framing; node re-frames (chunked or content-length) itself.
   // The reason phrase is the upstream's text too: an error page may echo the credential there.
@@ -205,17 +206,10 @@ export async function relayUpstream(req: IncomingMessage, res: ServerResponse, t
       return result;
     }
     if (answer !== null) {
-      const pass = redactor?.body();
       for await (const chunk of answer) {
-        const out = pass === undefined ? chunk : pass.push(chunk);
-        result.bytesDown += out.length;
-        if (out.length > 0) await writeWithBackpressure(res, out);
+        result.bytesDown += chunk.length;
+        await writeWithBackpressure(res, chunk);
         if (res.destroyed) break;
-      }
-      const rest = pass?.end();
-      if (rest !== undefined && rest.length > 0 && !res.destroyed) {
-        result.bytesDown += rest.length;
-        res.write(rest);
       }
     }
     res.end();
