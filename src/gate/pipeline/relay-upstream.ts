@@ -111,7 +111,8 @@ export function relayOutcome(result: RelayResult, warned: string | undefined): P
   return {
     decision: result.failure !== undefined ? "error" : warned !== undefined ? "warn" : "allow",
     reason: result.failure ?? warned,
-    status: result.status || 502,
+    // A client that left before any answer got none: status 0, as the audit promises.
+    status: result.status || (result.failure === "client-closed" ? 0 : 502),
     bytes_up: result.bytesUp,
     bytes_down: result.bytesDown,
   };
