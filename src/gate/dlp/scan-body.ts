@@ -18,7 +18,7 @@ export const SLICE_OVERLAP = 12 * 1024 + 256;
 export const MAX_SCANNED_TEXT = 8 * 1024 * 1024;
 
 function addFinding(result: SlicedResult, kind: string): void {
-  if (!result.findings.some((finding) => finding.kind === kind)) result.findings.push({ kind, where: "body" });
+  if (!result.findings.some((finding) => finding.kind === kind && finding.where === "body")) result.findings.push({ kind, where: "body" });
 }
 
 /**
