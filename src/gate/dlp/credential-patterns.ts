@@ -97,7 +97,7 @@ function isCompactAwsKey(body: string): boolean {
 }
 
 /** A JWT's header is base64url JSON naming its `alg`; anything else with dots isn't one. */
-function isJwt(match: string): boolean {
+export function isJwt(match: string): boolean {
   const header = match.slice(0, match.indexOf("."));
   try {
     const parsed: unknown = JSON.parse(Buffer.from(header, "base64url").toString("utf8"));
