@@ -16,6 +16,8 @@ export function manifestJsonSchema(): Record<string, unknown> {
     // The converter hands over a pipe's first schema (valibot 1.5), so that is what is matched.
     overrideSchema: ({ valibotSchema, jsonSchema }) =>
       valibotSchema === (EnvValueSchema.pipe[0] as unknown) ? { ...jsonSchema, type: ["string", "number", "boolean"] } : undefined,
+    // A cross-field check (egress: rules need tls.inspect) has no JSON Schema form; validation still runs it.
+    ignoreActions: ["check"],
     // JSON Schema has one `pattern` per schema; a second regex (env values have two, for
     // two clear messages) becomes an `allOf` entry instead of an error.
     overrideAction: ({ valibotAction, jsonSchema }) => {

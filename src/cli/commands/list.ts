@@ -5,6 +5,7 @@ import { readJson } from "../../core/state.ts";
 import { backendDeps } from "../backend-deps.ts";
 import { writeJsonOut, type CommandContext } from "../context.ts";
 import { formatSize } from "../../core/folder-size.ts";
+import { markBlocked } from "../supervise/mark-blocked.ts";
 
 /** A short age: `42s`, `5m`, `3h`, `2d`. */
 export function age(createdAt: string, now: number = Date.now()): string {
@@ -33,7 +34,7 @@ export async function run(context: CommandContext): Promise<number> {
     Promise.all(allBackends().map((backend) => backend.list(deps))),
     withSize ? Promise.all(allBackends().map((backend) => backend.workspaceSizes(deps))) : Promise.resolve([]),
   ]);
-  const bottles: BottleSummary[] = lists.flat();
+  const bottles: BottleSummary[] = markBlocked(lists.flat(), deps.paths);
   const sizes: Record<string, number> = Object.assign({}, ...sizeLists);
   const sources = await Promise.all(
     bottles.map(async (bottle) => {
