@@ -5,6 +5,7 @@ import { envFileText } from "../agent/agent-env.ts";
 import { isClaude, resumeArgs } from "../agent/agent-home.ts";
 import { writeGateFiles } from "../gate-runtime/gate-config.ts";
 import { forwardedValues, routeSecretValues } from "../gate-runtime/host-values.ts";
+import { trustGateCa } from "../gate-runtime/trust-gate-ca.ts";
 import { waitForGate } from "../gate-runtime/wait-for-gate.ts";
 import { ensureAgentImage, type ImageConfig } from "../images/ensure-agent-image.ts";
 import { ensureGateImage } from "../images/gate-image.ts";
@@ -90,7 +91,11 @@ export const steps: Backend<DockerDetails>["steps"] = (plan, deps) => {
         {
           name: "gate-ready",
           says: "waiting for the gate and provisioning the workspace…",
-          create: async () => void (await waitForGate(runner, { gate: details.names.gate, network: details.names.egress, port: details.gatePort, signal, log })),
+          async create() {
+            const health = await waitForGate(runner, { gate: details.names.gate, network: details.names.egress, port: details.gatePort, signal, log });
+            // The gate made its CA as it started: the agent trusts its certificate from now on.
+            if (spec.bottle.egress.tls?.inspect === true) await trustGateCa(runner, details.names.agent, health.replace(/\/healthz$/, ""));
+          },
           undo: nothing,
         },
         {
