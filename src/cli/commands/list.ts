@@ -4,8 +4,8 @@ import type { BottleMetadata, BottleSummary } from "../../backend/types.ts";
 import { readJson } from "../../core/state.ts";
 import { backendDeps } from "../backend-deps.ts";
 import { writeJsonOut, type CommandContext } from "../context.ts";
+import { formatSize } from "../../core/folder-size.ts";
 import { markBlocked } from "../supervise/mark-blocked.ts";
-import { formatBytes } from "../format-bytes.ts";
 
 /** A short age: `42s`, `5m`, `3h`, `2d`. */
 export function age(createdAt: string, now: number = Date.now()): string {
@@ -65,7 +65,7 @@ export async function run(context: CommandContext): Promise<number> {
       const source = sources[index];
       return [
         b.identity, b.agent, b.backend, b.status, age(b.createdAt),
-        ...(withSize ? [size === undefined ? "-" : formatBytes(size)] : []),
+        ...(withSize ? [size === undefined ? "-" : formatSize(size)] : []),
         source === null || source === undefined ? "-" : shortPath(source, context.env.HOME),
         ...(notes ? [b.note ?? ""] : []),
       ];
