@@ -53,6 +53,5 @@ export const RequestStatusArgs = v.strictObject({
 /** `list-egress` takes nothing. */
 export const ListEgressArgs = v.strictObject({});
 
-
 /** What an egress request file keeps as its arguments (the justification is kept beside them). */
 export const StoredEgressArgs = v.omit(RequestEgressArgs, ["justification"]);
