@@ -34,8 +34,8 @@ export function gateVolumeName(identity: string, mount: GateMount): string {
  * copies to root, and Docker 20.10's `docker cp -a` cannot resolve a numeric user in a
  * `FROM scratch` image.
  */
-export function gateFiles(details: DockerDetails, identity: string, stateDir: string): GateFiles {
-  const mounts = gateMounts(stateDir);
+export function gateFiles(details: DockerDetails, identity: string, stateDir: string, options: { supervise?: boolean } = {}): GateFiles {
+  const mounts = gateMounts(stateDir, options);
   if (details.engine.sharesFiles) return { args: ["--user", details.gateUser, ...gateVolumeArgs(mounts)], volumes: [], copyIn: [] };
   const volumes = mounts.map((mount) => ({ mount, name: gateVolumeName(identity, mount) }));
   return {

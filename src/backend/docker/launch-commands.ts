@@ -1,6 +1,9 @@
 import { bottleLabels, LABEL, labelArgs, type Role } from "../../core/labels.ts";
 import type { StartSpec } from "../types.ts";
-import { GATE_CONFIG_MOUNT } from "../gate-runtime/gate-config.ts";
+import { GATE_CONFIG_MOUNT, GATE_CONTROL_PORT } from "../gate-runtime/gate-config.ts";
+import { SUPERVISE_PREFIX, SUPERVISE_TOKEN_ENV } from "../../gate/services/supervise/supervise-config.ts";
+import { SUPERVISE_URL_ENV } from "../../gate/services/supervise/supervise-plan.ts";
+import { superviseSettings } from "../../manifest/supervise-schema.ts";
 import type { DockerDetails } from "./docker-plan.ts";
 import { gateFiles } from "./gate-files.ts";
 
@@ -11,6 +14,8 @@ export const WORKSPACE = "/workspace";
 export interface DockerAtLaunch {
   /** The agent user's home in its image, where the home volume is mounted. */
   agentHome: string;
+  /** The bottle's own image, built from a Dockerfile a person approved (capability block); by default the plan's. */
+  agentImageRef?: string;
 }
 
 function labels(details: DockerDetails, identity: string, role: Role): string[] {
@@ -47,7 +52,11 @@ export function launchCommands(details: DockerDetails, spec: StartSpec, stateDir
   const { names } = details;
   const identity = spec.identity;
   const runtime = details.runtime === "runc" ? [] : ["--runtime", details.runtime];
-  const files = gateFiles(details, identity, stateDir);
+  // Supervise: the token by name to both (its value is minted per launch), the URL to the agent.
+  const supervise = superviseSettings(spec.bottle.supervise).enabled;
+  const superviseToken = supervise ? ["--env", SUPERVISE_TOKEN_ENV] : [];
+  const superviseUrl = supervise ? ["--env", `${SUPERVISE_URL_ENV}=http://${names.gate}:${GATE_CONTROL_PORT}${SUPERVISE_PREFIX}`] : [];
+  const files = gateFiles(details, identity, stateDir, { supervise });
   const volume = (name: string) => ({
     create: ["docker", "volume", "create", ...labels(details, identity, "volume"), name],
     remove: ["docker", "volume", "rm", "--force", name],
@@ -74,6 +83,7 @@ export function launchCommands(details: DockerDetails, spec: StartSpec, stateDir
         ...files.args,
         "--cap-drop", "ALL", "--security-opt", "no-new-privileges", "--read-only",
         ...spec.routeSecrets.flatMap((name) => ["--env", name]),
+        ...superviseToken,
         details.gateImage.ref,
         "--config", GATE_CONFIG_MOUNT,
       ],
@@ -99,12 +109,14 @@ export function launchCommands(details: DockerDetails, spec: StartSpec, stateDir
         "--env-file", details.envFilePath,
         ...Object.entries(details.agentEnv).flatMap(([key, value]) => ["--env", `${key}=${value}`]),
         ...spec.env.forwarded.flatMap(({ key }) => ["--env", key]),
+        ...superviseToken,
+        ...superviseUrl,
         "--volume", `${names.workspace}:${WORKSPACE}`, "--workdir", WORKSPACE,
         // A fresh named volume is seeded from the image's home, so dotfiles the image ships
         // stay; HOME names it for every session, also in images without a passwd entry.
         "--volume", `${names.home}:${atLaunch.agentHome}`, "--env", `HOME=${atLaunch.agentHome}`,
         // The agent runs through `docker exec`; the container itself only idles.
-        "--entrypoint", "sleep", details.agentImage.ref, "2147483647",
+        "--entrypoint", "sleep", atLaunch.agentImageRef ?? details.agentImage.ref, "2147483647",
       ],
       remove: ["docker", "rm", "--force", names.agent],
     },
