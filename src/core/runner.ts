@@ -56,6 +56,12 @@ export interface RunningProcess {
 export interface Runner {
   run(argv: readonly string[], options?: RunOptions): Promise<RunResult>;
   start(argv: readonly string[], options?: RunOptions): RunningProcess;
+  /**
+   * Where `program` is on PATH, or null: lets a caller skip a tool that is not
+   * installed (smolvm on a docker-only host) without paying for a spawn. By default
+   * (a runner without it), every program is taken to be there.
+   */
+  which?(program: string): string | null;
 }
 
 /**
@@ -71,7 +77,9 @@ export function describeCommand(argv: readonly string[]): string {
 
 /** A non-zero exit turned into the error users see: the command and its last stderr line. */
 export function failure(result: RunResult): BottleError {
-  const last = result.stderr.trim().split("\n").pop()?.trim() || result.stdout.trim().split("\n").pop()?.trim();
+  // Docker 20.10 ends a failed `docker run` with "Run 'docker run --help' for more information": the cause is the line before.
+  const lines = (text: string) => text.split("\n").map((line) => line.trim()).filter((line) => line !== "" && !/^Run '.+ --help' for more information$/.test(line));
+  const last = lines(result.stderr).pop() || lines(result.stdout).pop();
   const how = result.timedOut
     ? "timed out"
     : result.signal !== null
@@ -210,4 +218,5 @@ export const processRunner: Runner = {
   // async, so a child that cannot start rejects like one that fails, never throws.
   run: async (argv, options = {}) => startProcess(argv, options).exited,
   start: (argv, options = {}) => startProcess(argv, options),
+  which: (program) => Bun.which(program, { PATH: process.env.PATH ?? "" }),
 };

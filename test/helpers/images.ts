@@ -51,7 +51,7 @@ export async function buildBusyboxImage(tag: string, labels: Record<string, stri
  * so tests build the image exactly as `bottle start` would. Empty when there are none.
  */
 export async function hostExtraCaCerts(env: Record<string, string | undefined> = process.env): Promise<string> {
-  return extraCaCerts(env);
+  return extraCaCerts(env.BOTTLE_EXTRA_CA_CERTS || undefined);
 }
 
 // One build per test process, however many files ask.

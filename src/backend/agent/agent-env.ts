@@ -1,4 +1,3 @@
-import { forwardedName } from "../../manifest/env-value.ts";
 import type { StartSpec } from "../types.ts";
 
 /**
@@ -7,27 +6,19 @@ import type { StartSpec } from "../types.ts";
  */
 export const PLACEHOLDER_TOKEN = "bottle-placeholder";
 
-/** The agent's environment, split by how each part reaches the container. */
-export interface AgentEnv {
-  /** Set by bottle, not secret: proxies, route URLs, telemetry off. Passed as `-e K=V`. */
-  fixed: Record<string, string>;
-  /** The manifest's literal values: to a 0600 env-file, never on argv. */
-  literal: Record<string, string>;
-  /**
-   * Host variables forwarded by name: `-e KEY`, the value (read from host variable
-   * `from`) only in the docker client's environment.
-   */
-  forwarded: { key: string; from: string }[];
-}
+/** Stands for a gate port that only launch learns, in what `bottle plan` shows (never in a launch). */
+export const PLANNED_PORT = Symbol("planned gate port");
+export type PlannedPort = typeof PLANNED_PORT;
 
 /**
- * Builds the agent's environment. Every way out goes through the gate: both proxy
+ * The agent's environment that bottle sets (not secret: passed as `-e K=V`); the
+ * manifest's literals go to a 0600 env-file and forwarded values by name. Every way out goes through the gate: both proxy
  * spellings (tools read either case), the gate itself exempt so route URLs go straight
  * to it, and the Claude route as `ANTHROPIC_BASE_URL` with the placeholder token.
  * Telemetry and auto-updates are off: they would only be refused by the egress policy.
  */
-export function agentEnv(spec: StartSpec, gateHost: string, port: number | string): AgentEnv {
-  const gate = `http://${gateHost}:${port}`;
+export function agentEnv(spec: StartSpec, gateHost: string, port: number | PlannedPort): Record<string, string> {
+  const gate = `http://${gateHost}:${port === PLANNED_PORT ? "<gate-port>" : port}`;
   const fixed: Record<string, string> = {
     HTTPS_PROXY: gate,
     HTTP_PROXY: gate,
@@ -49,14 +40,10 @@ export function agentEnv(spec: StartSpec, gateHost: string, port: number | strin
   }
   // The manifest's own values win over bottle's defaults, except the proxies: a bottle
   // whose agent could unset its proxy would still be isolated, but would just fail.
-  const forwarded = Object.entries(spec.agent.env).flatMap(([key, value]) => {
-    const from = forwardedName(value);
-    return from === undefined ? [] : [{ key, from }];
-  });
-  for (const key of [...Object.keys(spec.env.literal), ...forwarded.map(({ key }) => key)]) {
+  for (const key of [...Object.keys(spec.env.literal), ...spec.env.forwarded.map(({ key }) => key)]) {
     if (!/^(https?_proxy|no_proxy)$/i.test(key)) delete fixed[key];
   }
-  return { fixed, literal: { ...spec.env.literal }, forwarded };
+  return fixed;
 }
 
 /** The env-file text: `KEY=VALUE` lines (the manifest forbids newlines in values). */

@@ -3,21 +3,25 @@ import { availability } from "./availability.ts";
 import { attach } from "./attach.ts";
 import { cleanup } from "./cleanup.ts";
 import { copy } from "./copy.ts";
-import { launch } from "./launch.ts";
+import type { DockerDetails } from "./docker-plan.ts";
+import { doctor } from "./doctor.ts";
 import { list } from "./list.ts";
 import { logs } from "./logs.ts";
 import { prepare } from "./prepare.ts";
 import { remove } from "./remove.ts";
 import { shell } from "./shell.ts";
+import { steps } from "./steps.ts";
 import { stop } from "./stop.ts";
+import { workspaceSizes } from "./workspace-sizes.ts";
 
 /** The Docker backend: containers on an internal network behind the bottle's gate. */
-export const dockerBackend: Backend = {
+export const dockerBackend: Backend<DockerDetails> = {
   name: "docker",
   summary: "containers behind a gate container",
   availability,
+  doctor,
   prepare,
-  launch,
+  steps,
   cleanup,
   list,
   attach,
@@ -26,4 +30,5 @@ export const dockerBackend: Backend = {
   copy,
   shell,
   remove,
+  workspaceSizes,
 };

@@ -1,5 +1,6 @@
 import { BottleError } from "../../core/errors.ts";
 import type { Backend } from "../types.ts";
+import type { DockerDetails } from "./docker-plan.ts";
 import { reapBottle } from "./reap.ts";
 import { surveyBottles } from "./survey.ts";
 
@@ -8,7 +9,7 @@ import { surveyBottles } from "./survey.ts";
  * agent home) by label, and its state folder. A container still running means someone
  * may be using it: that needs `force`.
  */
-export const remove: Backend["remove"] = async (identity, deps, options) => {
+export const remove: Backend<DockerDetails>["remove"] = async (identity, deps, options) => {
   const [found] = await surveyBottles(deps, identity);
   if (found === undefined || (!found.hasState && found.objects.length === 0)) {
     throw new BottleError(`no docker bottle ${identity}`, { hint: "`bottle list` shows the bottles there are" });
@@ -20,5 +21,5 @@ export const remove: Backend["remove"] = async (identity, deps, options) => {
       exitCode: 2,
     });
   }
-  return { removed: await reapBottle(deps, found, { keepWorkspace: false }) };
+  return { removed: await reapBottle(deps, found, { work: "remove" }) };
 };

@@ -25,7 +25,7 @@ export async function waitForGate(
   const deadline = Date.now() + (options.deadlineMs ?? GATE_READY_MS);
   let attempt = 0;
   while (address && Date.now() < deadline) {
-    if (options.signal?.aborted) throw new BottleError("interrupted", { exitCode: 130 });
+    if (options.signal?.aborted) throw new BottleError("interrupted while waiting for the gate", { exitCode: 130 });
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
       if (response.ok) return url;
@@ -39,10 +39,12 @@ export async function waitForGate(
     }
     await sleep(attempt < 20 ? 25 : 50);
   }
+  // Captured now: the launch's unwinding removes the container right after this throws.
   const logs = await runner.run(["docker", "logs", "--tail", "20", options.gate], { check: false });
   const lines = `${logs.stdout}${logs.stderr}`.trim();
   if (lines !== "") options.log(`gate ${options.gate}, last log lines:\n${lines}`);
-  throw new BottleError(`the gate did not become ready (GET ${url})`, {
-    hint: `its last log lines are above; \`docker logs ${options.gate}\` shows more while it exists`,
+  const polled = address ? `GET ${url}` : `it has no address on network ${options.network}: it exited at once`;
+  throw new BottleError(`the gate ${options.gate} did not become ready (${polled})`, {
+    hint: lines === "" ? "it wrote no log lines; run `bottle doctor`" : "its last log lines are above",
   });
 }

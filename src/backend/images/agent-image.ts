@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { dirname, isAbsolute, join } from "node:path";
+import { dirname, join } from "node:path";
 import { BottleError } from "../../core/errors.ts";
-import { bottlePaths, type BottlePaths } from "../../core/paths.ts";
+import type { BottlePaths } from "../../core/paths.ts";
+import type { Settings } from "../../core/settings.ts";
 import type { StartSpec } from "../types.ts";
 import DEFAULT_DOCKERFILE from "../../../Dockerfile" with { type: "text" };
 import { contentKey } from "./content-key.ts";
@@ -18,11 +19,10 @@ export const REPO_ROOT = join(import.meta.dir, "../../..");
 
 /**
  * PEM text of the extra CA certificates the agent image should trust: the files under
- * `BOTTLE_EXTRA_CA_CERTS` (a file or a folder), by default the host's locally added
+ * `from` (`BOTTLE_EXTRA_CA_CERTS`: a file or a folder), by default the host's locally added
  * ones (`/usr/local/share/ca-certificates`, Debian's place). Empty when there are none.
  */
-export function extraCaCerts(env: Record<string, string | undefined>): string {
-  const from = env.BOTTLE_EXTRA_CA_CERTS ?? "/usr/local/share/ca-certificates";
+export function extraCaCerts(from: string = "/usr/local/share/ca-certificates"): string {
   if (!existsSync(from)) return "";
   const files = from.endsWith(".crt") || from.endsWith(".pem")
     ? [from]
@@ -36,28 +36,22 @@ export function extraCaCerts(env: Record<string, string | undefined>): string {
  * by its content and build args, so an unchanged image is never rebuilt. `baseImage`
  * fills the Dockerfile's `ARG BASE_IMAGE` (see `resolveBaseImage`).
  */
-export function agentImage(
-  spec: StartSpec,
-  env: Record<string, string | undefined>,
-  baseImage: string,
-  paths: BottlePaths = bottlePaths(env),
-): ImagePlan {
-  const image = spec.agent.image;
-  if (typeof image === "string" && image !== "default") return { ref: image };
-  const fromManifest = typeof image === "object";
-  const resolve = (path: string) => (isAbsolute(path) ? path : join(spec.manifestDir, path));
-  const dockerfile = fromManifest ? resolve(image.dockerfile) : join(paths.cache, "agent-default", "Dockerfile");
+export function agentImage(spec: StartSpec, settings: Settings, baseImage: string, paths: BottlePaths): ImagePlan {
+  const source = spec.image;
+  if (source.kind === "ref") return { ref: source.ref };
+  const fromManifest = source.kind === "dockerfile";
+  const dockerfile = fromManifest ? source.dockerfile : join(paths.defaultAgentContext, "Dockerfile");
   if (fromManifest && !existsSync(dockerfile)) {
     throw new BottleError(`agent "${spec.agentName}": Dockerfile not found: ${dockerfile}`, {
       hint: "fix `image.dockerfile` in the manifest (relative paths are from the manifest's folder)",
     });
   }
-  const context = fromManifest ? (image.context === undefined ? dirname(dockerfile) : resolve(image.context)) : dirname(dockerfile);
+  const context = fromManifest ? source.context : dirname(dockerfile);
   const text = fromManifest ? readFileSync(dockerfile, "utf8") : DEFAULT_DOCKERFILE;
   const args: Record<string, string> = {};
   if (/^\s*ARG\s+BASE_IMAGE\b/m.test(text)) args.BASE_IMAGE = baseImage;
   if (/^\s*ARG\s+EXTRA_CA_CERTS\b/m.test(text)) {
-    const pem = extraCaCerts(env);
+    const pem = extraCaCerts(settings.BOTTLE_EXTRA_CA_CERTS);
     if (pem !== "") args.EXTRA_CA_CERTS = pem;
   }
   const key = contentKey([text, JSON.stringify(args)], fromManifest ? [context] : []);

@@ -11,8 +11,7 @@ export const PUBLIC_BASE_IMAGE = "debian:bookworm-slim";
  * base when the engine has it, so machines that cannot pull still build; else Debian's
  * public image, so a downloaded binary works with nothing made beforehand.
  */
-export async function resolveBaseImage(runner: Runner, env: Record<string, string | undefined>): Promise<string> {
-  const chosen = env.BOTTLE_BASE_IMAGE;
+export async function resolveBaseImage(runner: Runner, chosen: string | undefined): Promise<string> {
   if (chosen !== undefined && chosen !== "") return chosen;
   const local = await runner
     .run(["docker", "image", "inspect", "--format", "{{.Id}}", LOCAL_BASE_IMAGE], { check: false, timeoutMs: 30_000 })

@@ -15,6 +15,11 @@ export interface GateImagePlan {
   ref: string;
   /** Missing when `BOTTLE_GATE_IMAGE` names a ready image. */
   binary?: { path: string; compileFrom?: string };
+  /**
+   * The id of what builds it (this binary's path, or this source tree's): the
+   * `dev.bottle.gate.builder` label, so pruning removes only this builder's old images.
+   */
+  builder?: string;
 }
 
 /** True inside a `bun build --compile` executable (its modules live under /$bunfs). */
@@ -28,17 +33,20 @@ function compiled(): boolean {
  * source, the binary is compiled once into the cache, keyed by the sources.
  * `BOTTLE_GATE_IMAGE` overrides (a prebuilt image, or a Linux binary's image on macOS).
  */
-export function gateImage(env: Record<string, string | undefined>, paths: BottlePaths): GateImagePlan {
-  const override = env.BOTTLE_GATE_IMAGE;
+export function gateImage(override: string | undefined, paths: BottlePaths): GateImagePlan {
   if (override !== undefined && override !== "") return { ref: override };
   if (compiled()) {
     const stat = statSync(process.execPath);
     const key = contentKey([VERSION, process.execPath, String(stat.size), String(stat.mtimeMs)]);
-    return { ref: `bottle-gate:${VERSION}-${key}`, binary: { path: process.execPath } };
+    return { ref: `bottle-gate:${VERSION}-${key}`, binary: { path: process.execPath }, builder: contentKey([process.execPath]) };
   }
   const key = contentKey([VERSION], [join(REPO_ROOT, "src")]);
-  const path = join(paths.cache, "gate", `bottle-${key}`);
-  return { ref: `bottle-gate:${VERSION}-${key}`, binary: { path, compileFrom: join(REPO_ROOT, "src/cli/main.ts") } };
+  const path = join(paths.gateBinaries, `bottle-${key}`);
+  return {
+    ref: `bottle-gate:${VERSION}-${key}`,
+    binary: { path, compileFrom: join(REPO_ROOT, "src/cli/main.ts") },
+    builder: contentKey([REPO_ROOT]),
+  };
 }
 
 /** The shared libraries `ldd` lists for a binary (the loader included), absolute paths. */
@@ -92,7 +100,7 @@ export async function ensureGateImage(plan: GateImagePlan, runner: Runner, log: 
         "FROM scratch",
         "COPY rootfs/ /",
         `ENV NODE_EXTRA_CA_CERTS=${bundle} SSL_CERT_FILE=${bundle}`,
-        `LABEL ${LABEL.role}=gate-image ${LABEL.version}=${VERSION}`,
+        `LABEL ${LABEL.role}=gate-image ${LABEL.version}=${VERSION}${plan.builder === undefined ? "" : ` ${LABEL.gateBuilder}=${plan.builder}`}`,
         'ENTRYPOINT ["/usr/local/bin/bottle", "gate"]',
         "",
       ].join("\n"),
@@ -101,17 +109,23 @@ export async function ensureGateImage(plan: GateImagePlan, runner: Runner, log: 
   } finally {
     await rm(context, { recursive: true, force: true });
   }
-  await pruneGateImages(runner, plan.ref);
+  if (plan.builder !== undefined) await pruneGateImages(runner, plan.ref, plan.builder);
 }
 
 /**
  * Each source change or new binary makes a ~100 MB gate image; without this they pile
- * up. Removes the other gate images; `docker rmi` without `--force` refuses the ones a
- * container still uses, so running bottles keep theirs.
+ * up. Removes the other gate images *this builder* made (its binary, or its source
+ * checkout: the `dev.bottle.gate.builder` label), never another checkout's or
+ * another binary's; `docker rmi` without `--force` refuses the ones a container still
+ * uses, so running bottles keep theirs.
  */
-export async function pruneGateImages(runner: Runner, keep: string): Promise<void> {
+export async function pruneGateImages(runner: Runner, keep: string, builder: string): Promise<void> {
   const listed = await runner.run(
-    ["docker", "image", "ls", "--filter", `label=${LABEL.role}=gate-image`, "--format", "{{.Repository}}:{{.Tag}}"],
+    [
+      "docker", "image", "ls",
+      "--filter", `label=${LABEL.role}=gate-image`, "--filter", `label=${LABEL.gateBuilder}=${builder}`,
+      "--format", "{{.Repository}}:{{.Tag}}",
+    ],
     { check: false },
   );
   const stale = listed.stdout.split("\n").filter((ref) => ref !== "" && ref !== keep && !ref.includes("<none>"));

@@ -1,22 +1,23 @@
 import { BottleError } from "../../core/errors.ts";
 import type { Liveness } from "../../core/live-marker.ts";
-import type { CleanupOptions, CleanupReport } from "../types.ts";
+import type { CleanupOptions, CleanupReport, RemovedObject } from "../types.ts";
 
 /**
- * The cleanup policy every backend shares: reap every dead bottle (its CLI died),
- * stopped ones too with `includeStopped`, or the one named. A live bottle is never
- * reaped here: `bottle stop` is how a person ends one on purpose.
+ * The cleanup policy every backend shares. By default only the running parts of dead
+ * bottles (their CLI died) go: their work stays, and they show as stopped. With
+ * `includeStopped` (`cleanup --all`, `rm`), stopped and dead bottles are deleted
+ * whole. A live bottle is never reaped here: `bottle stop` is how a person ends one.
  */
 export async function reapUnlessLive<T extends { identity: string; liveness: Liveness }>(
   backend: string,
   found: readonly T[],
   options: CleanupOptions,
-  reap: (bottle: T) => Promise<CleanupReport["removed"]>,
+  reap: (bottle: T, work: "keep" | "remove") => Promise<RemovedObject[]>,
 ): Promise<CleanupReport> {
   if (options.identity !== undefined && found.length === 0) {
     throw new BottleError(`no ${backend} bottle ${options.identity}`, { hint: "`bottle list` shows the bottles there are" });
   }
-  const removed: CleanupReport["removed"] = [];
+  const removed: RemovedObject[] = [];
   for (const bottle of found) {
     if (bottle.liveness === "live") {
       if (options.identity !== undefined) {
@@ -24,8 +25,8 @@ export async function reapUnlessLive<T extends { identity: string; liveness: Liv
       }
       continue;
     }
-    if (bottle.liveness === "stopped" && !options.includeStopped && options.identity === undefined) continue;
-    removed.push(...(await reap(bottle)));
+    if (options.includeStopped) removed.push(...(await reap(bottle, "remove")));
+    else if (bottle.liveness === "dead") removed.push(...(await reap(bottle, "keep")));
   }
   return { removed };
 }

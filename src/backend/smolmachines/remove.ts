@@ -18,5 +18,5 @@ export const remove: Backend["remove"] = async (identity, deps, options) => {
       exitCode: 2,
     });
   }
-  return { removed: await reapSmolBottle(deps, found, { keepState: false }) };
+  return { removed: await reapSmolBottle(deps, found, { work: "remove" }) };
 };

@@ -6,7 +6,7 @@ import { writeJsonOut, type CommandContext } from "../context.ts";
 
 /**
  * `bottle stop ID… [--all]`: removes bottles' containers and networks, keeps their
- * workspaces for `resume`. `--all` stops every bottle that has running parts.
+ * workspaces and homes for `resume`. `--all` stops every bottle that has running parts.
  */
 export async function run(context: CommandContext): Promise<number> {
   const deps = backendDeps(context);
@@ -22,7 +22,9 @@ export async function run(context: CommandContext): Promise<number> {
   for (const { identity, backend } of bottles) {
     const report = await backend.stop(identity, deps);
     reports.push({ identity, ...report });
-    if (context.flags.json !== true) context.stderr.write(`stopped ${identity} (${report.removed.length} objects removed; \`bottle resume ${identity}\` brings it back)\n`);
+    if (context.flags.json === true) continue;
+    if (report.alreadyStopped) context.stderr.write(`${identity} was already stopped (\`bottle resume ${identity}\` brings it back)\n`);
+    else context.stderr.write(`stopped ${identity} (${report.removed.length} objects removed; \`bottle resume ${identity}\` brings it back)\n`);
   }
   if (context.flags.json === true) writeJsonOut(context.stdout, all || bottles.length !== 1 ? { stopped: reports } : reports[0]);
   else if (all && bottles.length === 0) context.stderr.write("no running bottles\n");

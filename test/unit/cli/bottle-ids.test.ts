@@ -22,7 +22,7 @@ function world(identities: string[]) {
     writeFileSync(join(dir, "live.json"), JSON.stringify({ mode: "stopped", pid: 1, pidStart: null, updatedAt: "" }));
   }
   const { runner, calls } = recordingRunner([{ match: /^smolvm machine ls/, stdout: "[]" }]);
-  const deps: BackendDeps = { runner, paths, env, log: () => {} };
+  const deps: BackendDeps = { runner, paths, env, settings: {}, log: () => {} };
   return { deps, calls };
 }
 

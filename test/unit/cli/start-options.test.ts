@@ -12,7 +12,7 @@ const spec = { agentName: "claude" } as StartSpec;
 
 function deps(): BackendDeps {
   const env = { XDG_STATE_HOME: mkdtempSync(join(tmpdir(), "bottle-name-")) };
-  return { runner: recordingRunner([{ match: /^smolvm/, stdout: "[]" }]).runner, paths: bottlePaths(env), env, log: () => {} };
+  return { runner: recordingRunner([{ match: /^smolvm/, stdout: "[]" }]).runner, paths: bottlePaths(env), env, settings: {}, log: () => {} };
 }
 
 describe("namedIdentity (start --name)", () => {

@@ -28,12 +28,17 @@ async function run(args: string[]) {
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
 
-test("a dry run's hint names the flags that remove what it listed", async () => {
+test("plain cleanup never deletes work; its hint names the flag that lists what --all would delete", async () => {
   const dead = await run(["cleanup"]);
-  expect(dead.stdout).toContain("would remove state");
-  expect(dead.stdout).not.toContain("stop-bbbbbbbb");
-  expect(dead.stderr).toContain("run `bottle cleanup --yes` to remove them");
+  expect(dead.code).toBe(0);
+  expect(dead.stdout).not.toContain("state");
+  expect(dead.stderr).toContain("`bottle cleanup --all` lists stopped bottles to delete");
+});
+
+test("cleanup --all without --yes lists both bottles' state and names the flags that delete it", async () => {
   const all = await run(["cleanup", "--all"]);
+  expect(all.stdout).toContain("would delete state");
   expect(all.stdout).toContain("stop-bbbbbbbb");
-  expect(all.stderr).toContain("run `bottle cleanup --all --yes` to remove them");
+  expect(all.stdout).toContain("dead-cccccccc");
+  expect(all.stderr).toContain("`bottle cleanup --all --yes` deletes these");
 });
