@@ -57,4 +57,8 @@ RUN useradd --create-home --uid "${AGENT_UID}" --shell /bin/bash agent && \
 USER agent
 WORKDIR /workspace
 ENV HOME=/home/agent
+# A neutral identity so `git commit` works in a fresh bottle; GIT_AUTHOR_* and
+# GIT_COMMITTER_* in the agent's env (the manifest's `env:`) take precedence over it.
+RUN git config --global user.name "bottle agent" && \
+    git config --global user.email "agent@bottle.invalid"
 CMD ["claude"]

@@ -29,7 +29,7 @@ const image = { ref: `bottle-smolvm-bench-agent:${process.pid}`, build: { docker
 const registry = await ensureRegistryImage(processRunner);
 const deps = (cache: string) => {
   const env = { XDG_CACHE_HOME: cache, BOTTLE_REGISTRY_IMAGE: registry };
-  return { runner: processRunner, paths: bottlePaths(env), env, log: () => {} };
+  return { runner: processRunner, paths: bottlePaths(env), env, settings: {}, log: () => {} };
 };
 
 function summary(name: string, samples: number[]): string {

@@ -3,7 +3,7 @@ import { dockerBackend } from "./docker/index.ts";
 import { smolmachinesBackend } from "./smolmachines/index.ts";
 import type { Backend } from "./types.ts";
 
-/** Every backend by name. Adding one (Kubernetes…) is a line here, not a CLI change. */
+/** Every backend by name, in the order they are offered. Adding one (Kubernetes…) is a line here, not a CLI change. */
 const BACKENDS: Record<string, () => Backend> = {
   docker: () => dockerBackend,
   smolmachines: () => smolmachinesBackend,
@@ -18,7 +18,12 @@ export function selectBackend(name: string): Backend {
   return make();
 }
 
-/** Names of the backends this build has. */
+/** Names of the backends this build has; the first is the default. */
 export function backendNames(): string[] {
   return Object.keys(BACKENDS);
+}
+
+/** Every backend, in order (doctor, list and cleanup ask each). */
+export function allBackends(): Backend[] {
+  return backendNames().map(selectBackend);
 }

@@ -40,6 +40,8 @@ const START_FLAGS: Record<string, FlagSpec> = {
   yes: { type: "boolean", short: "y", description: "skip the confirmation" },
   "dry-run": { type: "boolean", description: "pick and resolve as usual, then print the plan instead of starting (as `bottle plan`)" },
   json,
+  name: { type: "string", short: "n", value: "NAME", description: "name the bottle <agent>-NAME instead of a random suffix" },
+  rm: { type: "boolean", description: "delete the bottle, workspace and all, when the agent exits" },
 };
 
 /** The one place that declares every command and flag. */
@@ -66,16 +68,16 @@ export const COMMANDS: Record<string, CommandSpec> = {
     load: () => import("./commands/resume.ts"),
   },
   list: {
-    summary: "list bottles: identity, agent, backend, status, age",
+    summary: "list bottles: identity, agent, backend, status, age, the folder --cwd copied",
     usage: "bottle list [flags]",
-    flags: { json },
+    flags: { size: { type: "boolean", short: "s", description: "also each workspace's size (one more engine call)" }, json },
     load: () => import("./commands/list.ts"),
   },
   stop: {
     summary: "stop a bottle, keeping its workspace for resume",
-    usage: "bottle stop ID [flags]",
-    maxPositionals: 1,
-    flags: { json },
+    usage: "bottle stop ID… [flags]",
+    maxPositionals: 100,
+    flags: { all: { type: "boolean", description: "stop every running bottle" }, json },
     load: () => import("./commands/stop.ts"),
   },
   logs: {
@@ -85,15 +87,45 @@ export const COMMANDS: Record<string, CommandSpec> = {
     flags: {
       gate: { type: "boolean", description: "the gate's logs (its audit lines and errors)" },
       follow: { type: "boolean", short: "f", description: "keep streaming new lines" },
+      blocked: { type: "boolean", description: "with --gate: only what the gate refused" },
+      json: { type: "boolean", description: "with --gate: the audit's JSON lines as written" },
     },
     load: () => import("./commands/logs.ts"),
   },
+  rm: {
+    summary: "delete bottles: running parts, workspace, agent home and state",
+    usage: "bottle rm ID… [flags]",
+    maxPositionals: 100,
+    flags: { force: { type: "boolean", short: "f", description: "also delete running bottles" }, json },
+    load: () => import("./commands/rm.ts"),
+  },
+  cp: {
+    summary: "copy out of a bottle (ID:PATH DEST) or into it (SRC ID:PATH), as docker cp",
+    usage: "bottle cp SRC DEST",
+    maxPositionals: 2,
+    flags: {},
+    load: () => import("./commands/cp.ts"),
+  },
+  diff: {
+    summary: "the agent's changes against the git HEAD that --cwd copied",
+    usage: "bottle diff ID [flags]",
+    maxPositionals: 1,
+    flags: { stat: { type: "boolean", description: "a summary of changed files (git diff --stat)" } },
+    load: () => import("./commands/diff.ts"),
+  },
+  shell: {
+    summary: "a shell as the agent's user in a running bottle",
+    usage: "bottle shell ID [-- COMMAND…]",
+    maxPositionals: 1000,
+    flags: {},
+    load: () => import("./commands/shell.ts"),
+  },
   cleanup: {
-    summary: "remove what dead bottles left behind (dry run without --yes)",
+    summary: "remove the running parts dead bottles left (their work stays); --all lists stopped bottles to delete",
     usage: "bottle cleanup [flags]",
     flags: {
-      yes: { type: "boolean", short: "y", description: "remove, instead of only listing" },
-      all: { type: "boolean", description: "also remove stopped bottles and their workspaces" },
+      all: { type: "boolean", description: "stopped bottles too, whole, workspaces and homes included: listed with sizes, deleted only with --yes" },
+      yes: { type: "boolean", short: "y", description: "with --all: delete what it lists" },
       json,
     },
     load: () => import("./commands/cleanup.ts"),
@@ -130,10 +162,47 @@ export const COMMANDS: Record<string, CommandSpec> = {
     flags: { json },
     load: () => import("./commands/doctor.ts"),
   },
+  requests: {
+    summary: "list what agents asked for and wait on, across bottles",
+    usage: "bottle requests [flags]",
+    flags: { json },
+    load: () => import("./commands/requests.ts"),
+  },
+  approve: {
+    summary: "approve an agent's request (applies to the running bottle at once)",
+    usage: "bottle approve REQ [flags]",
+    maxPositionals: 1,
+    flags: {
+      save: { type: "boolean", description: "also add the host to the bottle's egress.allow in its manifest" },
+      note: { type: "string", value: "TEXT", description: "a note the agent gets with the answer" },
+      manifest: { ...manifest, description: "the manifest --save writes (default: the one the bottle was started from)" },
+      json,
+    },
+    load: () => import("./commands/approve.ts"),
+  },
+  deny: {
+    summary: "deny an agent's request, with a reason it is told",
+    usage: "bottle deny REQ [flags]",
+    maxPositionals: 1,
+    flags: { reason: { type: "string", value: "TEXT", description: "why, for the agent" }, json },
+    load: () => import("./commands/deny.ts"),
+  },
+  supervise: {
+    summary: "watch agents' requests across bottles live, and decide each",
+    usage: "bottle supervise",
+    flags: {},
+    load: () => import("./commands/supervise.ts"),
+  },
   gate: {
     summary: "run the gate (inside a bottle's gate container, or standalone)",
     usage: "bottle gate --config FILE",
-    flags: { config: { type: "string", short: "c", value: "FILE", description: "gate config (YAML or JSON)" } },
+    // `bottle gate git-hook` is the git gate's pre-receive hook (git runs it, not people);
+    // `bottle gate probe` waits for /healthz inside the gate's container (backends exec it).
+    maxPositionals: 1,
+    flags: {
+      config: { type: "string", short: "c", value: "FILE", description: "gate config (YAML or JSON)" },
+      wait: { type: "string", value: "SECONDS", description: "with `probe`: how long to wait for /healthz (default: 30)" },
+    },
     load: () => import("./commands/gate.ts"),
   },
 };

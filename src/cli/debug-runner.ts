@@ -15,5 +15,6 @@ export function debugRunner(runner: Runner, log: (line: string) => void): Runner
       log(`$ ${shellWords(argv)} &`);
       return runner.start(argv, options);
     },
+    ...(runner.which === undefined ? {} : { which: (program: string) => runner.which!(program) }),
   };
 }

@@ -94,13 +94,49 @@ function unknownCommand(name: string): UsageError {
   );
 }
 
+/** Global flags that take a value, as they may be written before the command. */
+const VALUE_GLOBALS = new Set(["--manifest", "-m"]);
+/** Global flags without a value. */
+const BOOLEAN_GLOBALS = new Set(["--debug", "--json"]);
+
+/**
+ * Splits `bottle [GLOBAL FLAGS] COMMAND …` into the command's words and the global
+ * flags written before it (`--debug`, `--json`, `--manifest F`): `bottle --debug list`
+ * is `list --debug`, never the agent "list". Anything else before the command keeps
+ * the argv as it is (the picker's `bottle --cwd …`).
+ */
+export function hoistGlobalFlags(argv: readonly string[]): string[] {
+  const globals: string[] = [];
+  let index = 0;
+  while (index < argv.length) {
+    const word = argv[index]!;
+    const [flag] = word.split("=", 1);
+    if (BOOLEAN_GLOBALS.has(word)) {
+      globals.push(word);
+      index += 1;
+    } else if (VALUE_GLOBALS.has(flag!) && word.includes("=")) {
+      globals.push(word);
+      index += 1;
+    } else if (VALUE_GLOBALS.has(word) && index + 1 < argv.length) {
+      globals.push(word, argv[index + 1]!);
+      index += 2;
+    } else break;
+  }
+  const first = argv[index];
+  if (first !== undefined && ["--version", "-v", "--help", "-h"].includes(first)) return [first, ...globals, ...argv.slice(index + 1)];
+  // No command follows (`bottle --json`, `bottle --debug --cwd`): the picker keeps them all.
+  if (first === undefined || first.startsWith("-")) return [...argv];
+  return [first, ...globals, ...argv.slice(index + 1)];
+}
+
 /**
  * Runs the CLI with `argv` (without the program name) and returns the exit code:
  * 0 ok, 1 failure, 2 usage, 130 cancelled. Every error ends here: a BottleError
  * prints its message and hint, anything else a one-line report; stacks only with
  * `--debug`.
  */
-export async function main(argv: string[], env: Record<string, string | undefined> = process.env, io: Partial<MainIO> = {}): Promise<number> {
+export async function main(given: string[], env: Record<string, string | undefined> = process.env, io: Partial<MainIO> = {}): Promise<number> {
+  const argv = hoistGlobalFlags(given);
   const world = { ...processIO(), ...io };
   const { stdout, stderr } = world;
   const debug = argv.includes("--debug");

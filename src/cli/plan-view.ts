@@ -1,6 +1,7 @@
-import { isAbsolute, resolve } from "node:path";
 import type { StartSpec } from "../backend/types.ts";
 import type { BackendName } from "./backend-name.ts";
+import { describeAllowEntry } from "../manifest/tls-schema.ts";
+import { superviseSettings } from "../manifest/supervise-schema.ts";
 
 /** A route as the plan shows it: where it goes and which header it fills, never the value. */
 export interface RouteView {
@@ -30,7 +31,17 @@ export interface PlanView {
   skills: string[];
   runtime: string;
   resources: { cpus: number | null; memory: string | null };
-  egress: { allow: string[]; deny: string[]; allowCidrs: string[]; routes: RouteView[]; dlp: string };
+  egress: {
+    allow: string[];
+    deny: string[];
+    allowCidrs: string[];
+    routes: RouteView[];
+    dlp: string;
+    /** TLS inspection on or off, and the hosts left as tunnels. */
+    tls: { inspect: boolean; passthrough: string[] };
+    /** Credentials by host and header, with the variables they read: never the values. */
+    credentials: { host: string; header: string; from: string[] }[];
+  };
   git: { name: string; upstream: string; push: string[] }[];
   supervise: boolean;
   /** Env names only: literal ones go to a 0600 env-file, forwarded ones come from the host. */
@@ -45,11 +56,8 @@ function referencedNames(template: string): string[] {
 /** Builds the plan view of a resolved start. Pure: names and settings, no secret values. */
 export function planView(spec: StartSpec, backend: BackendName, manifestFile: string): PlanView {
   const { agent, bottle } = spec;
-  const inDir = (path: string) => (isAbsolute(path) ? path : resolve(spec.manifestDir, path));
-  const image =
-    typeof agent.image === "string"
-      ? agent.image
-      : { dockerfile: inDir(agent.image.dockerfile), context: inDir(agent.image.context ?? resolve(inDir(agent.image.dockerfile), "..")) };
+  const source = spec.image;
+  const image = source.kind === "default" ? "default" : source.kind === "ref" ? source.ref : { dockerfile: source.dockerfile, context: source.context };
   return {
     identity: spec.identity,
     manifest: manifestFile,
@@ -60,11 +68,11 @@ export function planView(spec: StartSpec, backend: BackendName, manifestFile: st
     command: agent.command ?? null,
     mode: spec.prompt === undefined ? "interactive" : "prompt",
     workspace: { copyFrom: spec.copyFrom ?? null },
-    skills: agent.skills.map(inDir),
+    skills: [...spec.skills],
     runtime: bottle.runtime,
     resources: { cpus: bottle.resources.cpus ?? null, memory: bottle.resources.memory ?? null },
     egress: {
-      allow: [...bottle.egress.allow],
+      allow: bottle.egress.allow.map(describeAllowEntry),
       deny: [...bottle.egress.deny],
       allowCidrs: [...bottle.egress.allow_cidrs],
       routes: bottle.egress.routes.map((route) => ({
@@ -75,9 +83,15 @@ export function planView(spec: StartSpec, backend: BackendName, manifestFile: st
         injectFrom: route.inject === undefined ? [] : referencedNames(route.inject.value),
       })),
       dlp: bottle.egress.dlp.action,
+      tls: { inspect: bottle.egress.tls?.inspect ?? false, passthrough: [...(bottle.egress.tls?.passthrough ?? [])] },
+      credentials: (bottle.egress.credentials ?? []).map((credential) => ({
+        host: credential.host,
+        header: credential.header.toLowerCase(),
+        from: referencedNames(credential.value),
+      })),
     },
     git: bottle.git.map((repo) => ({ name: repo.name, upstream: repo.upstream, push: [...repo.push] })),
-    supervise: bottle.supervise,
-    env: { literal: Object.keys(spec.env.literal).toSorted(), forwarded: spec.env.forwarded.toSorted() },
+    supervise: superviseSettings(bottle.supervise).enabled,
+    env: { literal: Object.keys(spec.env.literal).toSorted(), forwarded: spec.env.forwarded.map(({ from }) => from).toSorted() },
   };
 }

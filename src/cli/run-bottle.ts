@@ -1,4 +1,5 @@
-import type { Backend, StartSpec } from "../backend/types.ts";
+import { launchBottle } from "../backend/lifecycle/launch-bottle.ts";
+import type { Backend, BackendDeps, Bottle, StartSpec } from "../backend/types.ts";
 import { ExitCode, UsageError } from "../core/errors.ts";
 import { backendDeps } from "./backend-deps.ts";
 import { writeJsonOut, type CommandContext } from "./context.ts";
@@ -10,24 +11,34 @@ export interface RunBottleOptions {
   /** Run the agent non-interactively with this prompt and exit with its code. */
   prompt: string | undefined;
   json: boolean;
+  /** `--rm`: delete the bottle, work included, when it exits. By default its work is kept. */
+  remove?: boolean;
+}
+
+/** Flags that contradict each other are a usage error before anything is read or started. */
+export function checkHandOver(options: RunBottleOptions): void {
+  // A detached bottle would silently never run the prompt.
+  if (options.detach && options.prompt !== undefined) {
+    throw new UsageError("--prompt and --detach contradict each other", "--prompt runs the agent once and exits with its code; --detach leaves it idle for `bottle attach`");
+  }
+  if (options.detach && options.remove) {
+    throw new UsageError("--rm and --detach contradict each other", "--rm deletes the bottle when its agent exits; a detached bottle is ended by `bottle stop` and deleted by `bottle rm`");
+  }
 }
 
 /**
  * prepare → launch → attach / `--prompt` / `--detach`. The bottle is an `await using`
  * resource: however this returns (the agent exits, an error, SIGINT/SIGTERM/SIGHUP),
- * it is torn down, unless it was detached.
+ * it is torn down, once, unless it was detached.
  */
 export async function runBottle(context: CommandContext, backend: Backend, spec: StartSpec, options: RunBottleOptions): Promise<number> {
-  // Checked before anything starts: a detached bottle would silently never run the prompt.
-  if (options.detach && options.prompt !== undefined) {
-    throw new UsageError("--prompt and --detach contradict each other", "--prompt runs the agent once and exits with its code; --detach leaves it idle for `bottle attach`");
-  }
+  checkHandOver(options);
   const deps = backendDeps(context);
   const plan = await backend.prepare(spec, deps);
-  await using bottle = await backend.launch(plan, deps);
+  await using bottle = await launchBottle(backend, plan, deps);
   // A signal that landed just as launch finished still means "stop": tear down, do not detach.
   if (deps.signal?.aborted) {
-    context.stderr.write("bottle: interrupted: the bottle was torn down\n");
+    deps.log("bottle: interrupted: the bottle was torn down");
     return ExitCode.cancelled;
   }
   const summary = {
@@ -49,18 +60,29 @@ export async function runBottle(context: CommandContext, backend: Backend, spec:
   }
   if (options.prompt !== undefined) {
     // With --json, stdout is the one JSON object: the agent's output goes to stderr.
-    const exitCode = await bottle.runPrompt(options.prompt, options.json ? { onOutput: (chunk) => context.stderr.write(chunk) } : {});
+    const exitCode = await bottle.runPrompt(options.prompt, options.json ? { onOutput: (chunk: string) => context.stderr.write(chunk) } : {});
     if (options.json) writeJsonOut(context.stdout, { ...summary, exitCode });
-    kept(context, bottle.identity);
-    return deps.signal?.aborted ? ExitCode.cancelled : exitCode;
+    return ended(bottle, deps, options, exitCode);
   }
   if (options.json) writeJsonOut(context.stdout, summary);
-  const exitCode = await bottle.attach();
-  kept(context, bottle.identity);
-  return deps.signal?.aborted ? ExitCode.cancelled : exitCode;
+  return ended(bottle, deps, options, await bottle.attach());
 }
 
-/** Says that the bottle's workspace outlives it: each start keeps one until cleaned up. */
-function kept(context: CommandContext, identity: string): void {
-  context.stderr.write(`bottle ${identity} stopped; its workspace is kept: \`bottle resume ${identity}\` (\`bottle cleanup --all --yes\` removes stopped bottles)\n`);
+/**
+ * The agent exited: says what becomes of the bottle's work, and with `--rm` marks it
+ * for deletion by the one teardown. A Ctrl-C or a closed terminal is not a considered
+ * "delete my work", so an interrupted `--rm` keeps it.
+ */
+function ended(bottle: Bottle, deps: BackendDeps, options: RunBottleOptions, exitCode: number): number {
+  const interrupted = deps.signal?.aborted === true;
+  if (options.remove === true && !interrupted) bottle.removeOnExit();
+  kept(deps.log, bottle.identity, options.remove === true && !interrupted, options.remove === true);
+  return interrupted ? ExitCode.cancelled : exitCode;
+}
+
+/** Says what becomes of the bottle's work: kept for `resume` (each start keeps one), or deleted with `--rm`. */
+function kept(log: (line: string) => void, identity: string, removed: boolean, asked: boolean): void {
+  if (removed) log(`bottle ${identity} removed (--rm): its workspace, home and state are deleted`);
+  else if (asked) log(`bottle ${identity} was interrupted, so --rm kept it: \`bottle resume ${identity}\` continues it, \`bottle rm ${identity}\` deletes it`);
+  else log(`bottle ${identity} stopped; its workspace and home are kept: \`bottle resume ${identity}\` (\`bottle rm ${identity}\` deletes it)`);
 }

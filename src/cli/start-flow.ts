@@ -1,14 +1,15 @@
-import { backendNames } from "../backend/select.ts";
+import { backendNames, selectBackend } from "../backend/select.ts";
 import type { StartSpec } from "../backend/types.ts";
 import { UsageError } from "../core/errors.ts";
 import { loadManifest, type LoadedManifest } from "../manifest/load.ts";
-import { agentNames, resolveStart } from "../manifest/resolve.ts";
+import { agentNames, requireRouteSecrets, resolveStart } from "../manifest/resolve.ts";
+import { backendDeps } from "./backend-deps.ts";
 import { parseBackendFlag, type BackendName } from "./backend-name.ts";
 import type { CommandContext } from "./context.ts";
 import { planView } from "./plan-view.ts";
 import { askQuestion } from "./picker/ask-question.ts";
 import { confirmStart } from "./picker/confirm-start.ts";
-import { decideStart, type AgentChoice, type PromptMode, type StartAnswers, type StartFlags } from "./picker/decide.ts";
+import { decideStart, type AgentChoice, type BackendChoice, type PromptMode, type StartAnswers, type StartFlags } from "./picker/decide.ts";
 import { terminalIO, type PromptIO } from "./picker/prompt.ts";
 
 /** What the start flow settled on: the manifest, the resolved spec and the backend to run it on. */
@@ -21,6 +22,8 @@ export interface StartChoices {
 /** Options of {@link resolveStartChoices}; by default, prompts use the real terminal. */
 export interface StartFlowOptions {
   io?: PromptIO;
+  /** By default, each backend's own `availability` probe (tests hand in answers). */
+  backendChoices?: () => Promise<BackendChoice[]>;
 }
 
 const text = (value: unknown) => (typeof value === "string" ? value : undefined);
@@ -39,6 +42,7 @@ export function readStartFlags(context: CommandContext): StartFlags {
     ...(backend === undefined ? {} : { backend }),
     ...(copyCwd === undefined ? {} : { copyCwd }),
     yes: flags.yes === true,
+    dryRun: flags["dry-run"] === true,
   };
 }
 
@@ -71,9 +75,11 @@ export async function resolveStartChoices(context: CommandContext, options: Star
   const mode = promptMode(context);
   const io = options.io ?? terminalIO(context.signal);
   const agents = agentChoices(loaded);
+  // Only the picker asks for a backend, and only then are the backends probed.
+  const backends = mode === "picker" && flags.backend === undefined ? await (options.backendChoices ?? (() => probeBackends(context)))() : [];
   let answers: StartAnswers = {};
   for (;;) {
-    const decision = decideStart({ agents, backends: backendNames(), flags, answers, mode, picker: context.flags.picker === true, cwd: context.cwd });
+    const decision = decideStart({ agents, backends, flags, answers, mode, picker: context.flags.picker === true, cwd: context.cwd });
     if (decision.kind === "usage") throw new UsageError(decision.message, decision.hint);
     if (decision.kind === "ask") {
       answers = await askQuestion(decision.question, answers, io);
@@ -85,7 +91,23 @@ export async function resolveStartChoices(context: CommandContext, options: Star
       prompt: text(context.flags.prompt),
       env: context.env,
     });
-    if (decision.confirm) await confirmStart(planView(spec, decision.backend, loaded.file), io);
+    if (decision.confirm) {
+      // What would stop the start anyway is said before a person is asked to start it.
+      requireRouteSecrets(spec, context.env);
+      await confirmStart(planView(spec, decision.backend, loaded.file), io);
+    }
     return { loaded, spec, backend: decision.backend };
   }
+}
+
+/** Every registered backend with its own summary and its answer to "can you run here?", probed together. */
+async function probeBackends(context: CommandContext): Promise<BackendChoice[]> {
+  const deps = backendDeps(context);
+  return Promise.all(
+    backendNames().map(async (name): Promise<BackendChoice> => {
+      const backend = selectBackend(name);
+      const availability = await backend.availability(deps);
+      return { name, hint: backend.summary, ...(availability.usable ? { usable: true } : { usable: false, reason: availability.reason }) };
+    }),
+  );
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { bottleFiles } from "./paths.ts";
 import { readJson, writeJson } from "./state.ts";
 
 /**
@@ -16,6 +16,8 @@ export interface LiveMarker {
   /** The owner's start time as the kernel reports it, so a recycled pid is not mistaken for the owner. */
   pidStart: string | null;
   updatedAt: string;
+  /** Why it is in this mode when that is news to its owner: `its CLI died`. */
+  note?: string;
 }
 
 /** Whether a bottle's owner is still there, as `cleanup` and `list` need to know. */
@@ -48,14 +50,17 @@ export function processAlive(pid: number, start: string | null): boolean {
 
 /** Path of the marker inside a bottle's state folder. */
 export function liveMarkerPath(stateDir: string): string {
-  return join(stateDir, "live.json");
+  return bottleFiles(stateDir).live;
 }
 
 /** Records that this process (or nobody, for `detached`/`stopped`) owns the bottle now. */
-export async function writeLiveMarker(stateDir: string, mode: LiveMode, pid: number = process.pid): Promise<void> {
-  const marker: LiveMarker = { mode, pid, pidStart: processStart(pid), updatedAt: new Date().toISOString() };
+export async function writeLiveMarker(stateDir: string, mode: LiveMode, pid: number = process.pid, note?: string): Promise<void> {
+  const marker: LiveMarker = { mode, pid, pidStart: processStart(pid), updatedAt: new Date().toISOString(), ...(note === undefined ? {} : { note }) };
   await writeJson(liveMarkerPath(stateDir), marker);
 }
+
+/** What `list` says of a bottle whose CLI died: it is stopped, not lost. */
+export const CLI_DIED_NOTE = "its CLI died; `bottle resume` brings it back";
 
 /** Reads the marker; undefined when the bottle has none (never launched, or reaped). */
 export async function readLiveMarker(stateDir: string): Promise<LiveMarker | undefined> {

@@ -10,10 +10,17 @@ export interface RunOptions {
   /** Extra non-secret environment for the child, on top of the parent's. */
   env?: Record<string, string>;
   cwd?: string;
-  /** By default, `ignore`. A string or bytes are written to the child's stdin. */
-  stdin?: "inherit" | "ignore" | string | Uint8Array;
-  /** By default, `capture`. `inherit` hands the terminal over (attach, interactive runs). */
-  stdio?: "capture" | "inherit";
+  /**
+   * By default, `ignore`. A string or bytes are written to the child's stdin; a stream
+   * is piped in as it arrives (a git push body the gate hands to `receive-pack`).
+   */
+  stdin?: "inherit" | "ignore" | string | Uint8Array | ReadableStream<Uint8Array>;
+  /**
+   * By default, `capture`. `inherit` hands the terminal over (attach, interactive runs).
+   * `stream` hands stdout over as bytes ({@link RunningProcess.stdout}, never decoded or
+   * kept: a pack the git gate serves) while stderr is still captured.
+   */
+  stdio?: "capture" | "inherit" | "stream";
   /** Called with each chunk of output as it arrives (build progress), while still capturing. */
   onOutput?: (chunk: string, stream: "stdout" | "stderr") => void;
   timeoutMs?: number;
@@ -38,6 +45,8 @@ export interface RunningProcess {
   pid: number;
   exited: Promise<RunResult>;
   kill(signal?: NodeJS.Signals): void;
+  /** The child's stdout, with `stdio: "stream"` only; the result's `stdout` is then empty. */
+  stdout?: ReadableStream<Uint8Array>;
 }
 
 /**
@@ -47,6 +56,12 @@ export interface RunningProcess {
 export interface Runner {
   run(argv: readonly string[], options?: RunOptions): Promise<RunResult>;
   start(argv: readonly string[], options?: RunOptions): RunningProcess;
+  /**
+   * Where `program` is on PATH, or null: lets a caller skip a tool that is not
+   * installed (smolvm on a docker-only host) without paying for a spawn. By default
+   * (a runner without it), every program is taken to be there.
+   */
+  which?(program: string): string | null;
 }
 
 /**
@@ -62,7 +77,9 @@ export function describeCommand(argv: readonly string[]): string {
 
 /** A non-zero exit turned into the error users see: the command and its last stderr line. */
 export function failure(result: RunResult): BottleError {
-  const last = result.stderr.trim().split("\n").pop()?.trim() || result.stdout.trim().split("\n").pop()?.trim();
+  // Docker 20.10 ends a failed `docker run` with "Run 'docker run --help' for more information": the cause is the line before.
+  const lines = (text: string) => text.split("\n").map((line) => line.trim()).filter((line) => line !== "" && !/^Run '.+ --help' for more information$/.test(line));
+  const last = lines(result.stderr).pop() || lines(result.stdout).pop();
   const how = result.timedOut
     ? "timed out"
     : result.signal !== null
@@ -123,7 +140,8 @@ function startFailure(argv: readonly string[], options: RunOptions, error: unkno
 }
 
 function startProcess(argv: readonly string[], options: RunOptions): RunningProcess {
-  const capture = (options.stdio ?? "capture") === "capture";
+  const stdio = options.stdio ?? "capture";
+  const capture = stdio !== "inherit";
   const input = options.stdin ?? "ignore";
   let child: ReturnType<typeof Bun.spawn>;
   try {
@@ -131,6 +149,7 @@ function startProcess(argv: readonly string[], options: RunOptions): RunningProc
       cwd: options.cwd,
       env: { ...process.env, ...options.env, ...options.secretEnv },
       // "inherit"/"ignore" are modes, not text: writing them as bytes would feed `docker exec -i` the word.
+      // Bun 1.4.5 pipes a ReadableStream into stdin as it arrives.
       stdin: input === "inherit" || input === "ignore" ? input : typeof input === "string" ? new TextEncoder().encode(input) : input,
       stdout: capture ? "pipe" : "inherit",
       stderr: capture ? "pipe" : "inherit",
@@ -162,7 +181,7 @@ function startProcess(argv: readonly string[], options: RunOptions): RunningProc
     // stretch to the grandchild's lifetime. A child that exits by itself is read to the end.
     const cut = child.exited.then(() => (timedOut || aborted ? undefined : new Promise<never>(() => {})));
     const [stdout, stderr] = await Promise.all([
-      drain(child.stdout, "stdout", options.onOutput, cut),
+      stdio === "stream" ? "" : drain(child.stdout, "stdout", options.onOutput, cut),
       drain(child.stderr, "stderr", options.onOutput, cut),
     ]);
     const exitCode = await child.exited;
@@ -181,7 +200,9 @@ function startProcess(argv: readonly string[], options: RunOptions): RunningProc
     return result;
   })();
 
-  return { pid: child.pid, exited, kill: (signal = "SIGTERM") => child.kill(signal) };
+  const running: RunningProcess = { pid: child.pid, exited, kill: (signal = "SIGTERM") => child.kill(signal) };
+  if (stdio === "stream" && child.stdout instanceof ReadableStream) running.stdout = child.stdout;
+  return running;
 }
 
 /**
@@ -197,4 +218,5 @@ export const processRunner: Runner = {
   // async, so a child that cannot start rejects like one that fails, never throws.
   run: async (argv, options = {}) => startProcess(argv, options).exited,
   start: (argv, options = {}) => startProcess(argv, options),
+  which: (program) => Bun.which(program, { PATH: process.env.PATH ?? "" }),
 };

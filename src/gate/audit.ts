@@ -17,9 +17,27 @@ export interface AuditEntry {
   status: number;
   /** For a route, its name. */
   route?: string;
+  /** For a control-port service (`git`), its name. */
+  service?: string;
+  /** For the git gate, the repo's name. */
+  repo?: string;
+  /** For a git push, each ref update, old → new, with the gate's decision on it. */
+  refs?: GitRefAudit[];
   bytes_up: number;
   bytes_down: number;
   duration_ms: number;
+  /** For a supervise request or its decision: which request, what the agent asked with, who decided, the note. */
+  supervise?: { request: string; tool: string; by?: "person" | "gate"; note?: string };
+}
+
+/** One ref update of a git push, as the audit line records it. */
+export interface GitRefAudit {
+  ref: string;
+  old: string;
+  new: string;
+  decision: AuditEntry["decision"];
+  /** `not-pushable`, `force`, `delete`, `tag`, `dlp:<kind>`, `upstream-refused`… */
+  reason?: string;
 }
 
 /** Where decisions go. */

@@ -1,5 +1,7 @@
 import * as v from "valibot";
 import { EgressSchema } from "../manifest/egress-schema.ts";
+import { GateGitSchema } from "./services/git/git-config-schema.ts";
+import { SuperviseConfigSchema } from "./services/supervise/supervise-config.ts";
 
 const LISTEN = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
 
@@ -17,8 +19,16 @@ export const ListenSchema = v.pipe(
 export const GateConfigSchema = v.strictObject({
   listen: ListenSchema,
   egress: v.optional(EgressSchema, {}),
+  /** The control port (`Bun.serve`: `/healthz`, git, supervise); by default, none. */
+  control: v.optional(ListenSchema),
   /** By default, audit lines go to stderr. */
   audit: v.optional(v.pipe(v.string(), v.minLength(1, "a file path"))),
+  /** Repos the git service mirrors and serves under `/git/<name>.git`; by default none. */
+  git: GateGitSchema,
+  /** A folder the gate's services keep state in (git mirrors in `git/`); by default, a temp folder each. */
+  state: v.optional(v.pipe(v.string(), v.minLength(1, "a folder path"))),
+  /** The supervise MCP server (requests folder, attended or not); by default off. */
+  supervise: v.optional(SuperviseConfigSchema),
 });
 
 /** A validated gate config. */

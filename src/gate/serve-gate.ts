@@ -2,23 +2,34 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { BottleError } from "../core/errors.ts";
-import { openAuditLog } from "./audit.ts";
+import { beginAudit, openAuditLog } from "./audit.ts";
 import { parseListen, type GateConfig } from "./config-schema.ts";
 import { systemLookup, type LookupAll } from "./egress/resolve.ts";
 import type { GateContext } from "./gate-context.ts";
 import { buildGeneration, type GateGeneration } from "./gate-generation.ts";
-import { healthReport } from "./health.ts";
-import { connectTunnel } from "./proxy/connect-tunnel.ts";
-import { forwardRequest } from "./proxy/forward-request.ts";
-import { parserRejection } from "./proxy/parser-rejection.ts";
-import { respond } from "./proxy/respond.ts";
-import { ROUTE_PREFIX, routeRequest } from "./routes/route-request.ts";
+import { PrefixBudget } from "./pipeline/prefix-budget.ts";
+import { respond } from "./pipeline/respond.ts";
+import { startControl } from "./server/control-server.ts";
+import { healthReport } from "./server/health.ts";
+import { parserRejection } from "./server/parser-rejection.ts";
+import { requestProblem } from "./server/request-problem.ts";
+import { egressService } from "./services/egress/egress-service.ts";
+import type { GateService, GateServiceFactory, ProxyExchange } from "./services/gate-service.ts";
+import { ROUTE_PREFIX } from "./services/routes/route-request.ts";
+import { routesService } from "./services/routes/routes-service.ts";
+import { SERVICE_FACTORIES } from "./services/service-factories.ts";
+import { startTls } from "./tls/start-tls.ts";
+import { tlsService } from "./tls/tls-service.ts";
 
 /** A running gate. */
 export interface Gate {
-  /** The bound port (useful with `listen: 127.0.0.1:0`). */
+  /** The bound proxy port (useful with `listen: 127.0.0.1:0`). */
   port: number;
-  /** Applies a new config to new requests; open tunnels and streams keep going. `listen` and `audit` need a restart. */
+  /** The bound control port, when the config has `control`. */
+  controlPort: number | undefined;
+  /** The services in dispatch order (routes, egress, then those the config enables). */
+  services: readonly GateService[];
+  /** Applies a new config to new requests; open tunnels and streams keep going. `listen`, `control` and `audit` need a restart. */
   reload(config: GateConfig): void;
   /** Stops accepting, lets in-flight requests finish for up to `graceMs`, then cuts what is left. */
   close(graceMs?: number): Promise<void>;
@@ -30,38 +41,72 @@ export interface StartGateOptions {
   lookup?: LookupAll;
   /** Extra CA certificates (PEM) for upstream TLS, such as a private CA in front of a route's upstream. */
   upstreamCa?: string[];
+  /** By default, {@link SERVICE_FACTORIES}: the services beyond egress and routes. */
+  services?: GateServiceFactory[];
+  /** By default, 64 MiB: the gate-wide budget for request-body prefixes held for DLP. */
+  prefixBudget?: number;
+  /** By default, 30 s: how long a body may stall while its prefix is read. */
+  bodyIdleMs?: number;
+  /** By default, 10 s: how long a tunnel's client has to send its ClientHello. */
+  helloTimeoutMs?: number;
 }
 
 /**
- * Starts the gate's egress proxy, routes and `/healthz` on one port.
- *
- * One `node:http` server serves all three: `Bun.serve` cannot tunnel `CONNECT`, and
- * two listeners cannot share a port, so `/healthz` is answered by the same server
- * (Bun 1.3's `node:http` server runs on Bun's native HTTP server). It answers only
- * after `listen` has bound, which is what readiness means here.
+ * Starts the gate: the **proxy port** (`node:http`, since `Bun.serve` cannot take
+ * `CONNECT`) for egress, routes and, for backends that still poll it there,
+ * `/healthz`; and, with `control` in the config, the **control port** (`Bun.serve`)
+ * for `/healthz` and the services' own prefixes. Every proxy-port exchange is handed
+ * to the first service whose `match` takes it; each runs the one pipeline.
  */
 export async function startGate(config: GateConfig, env: Record<string, string | undefined>, options: StartGateOptions = {}): Promise<Gate> {
-  let generation: GateGeneration = buildGeneration(config.egress, env);
   const audit = openAuditLog(config.audit);
-  const context: GateContext = { generation: () => generation, audit, lookup: options.lookup ?? systemLookup };
+  let latest = config;
+  const extra: GateService[] = [];
+  // Services may widen the policy (supervise approvals) and ask for a rebuild when that changes.
+  const egressOf = (next: GateConfig) => extra.reduce((egress, service) => service.extendEgress?.(egress) ?? egress, next.egress);
+  const held = () => extra.flatMap((service) => service.heldSecrets?.() ?? []);
+  const rebuild = () => void (generation = buildGeneration(egressOf(latest), env, held()));
+  for (const factory of options.services ?? SERVICE_FACTORIES) {
+    const service = factory(config, { audit, env, onPolicyChange: rebuild, ...(config.state === undefined ? {} : { stateDir: config.state }) });
+    if (service !== undefined) extra.push(service);
+  }
+  let generation: GateGeneration = buildGeneration(egressOf(config), env, held());
+  const context: GateContext = {
+    generation: () => generation,
+    audit,
+    lookup: options.lookup ?? systemLookup,
+    budget: new PrefixBudget(options.prefixBudget),
+    tunnels: new Set<Duplex>(),
+  };
   if (options.upstreamCa !== undefined) context.upstreamCa = options.upstreamCa;
-  const tunnels = new Set<Duplex>();
+  if (options.bodyIdleMs !== undefined) context.bodyIdleMs = options.bodyIdleMs;
+  if (options.helloTimeoutMs !== undefined) context.helloTimeoutMs = options.helloTimeoutMs;
+  await startTls(context);
+  // Routes first: an origin-form `/r/…` is theirs; egress takes absolute-form and CONNECT.
+  const services: GateService[] = [routesService(context), egressService(context), tlsService(context), ...extra];
+  const names = () => ["egress", ...(generation.routes.size > 0 ? ["routes"] : []), ...(generation.tls.enabled ? ["tls"] : []), ...extra.map((service) => service.name)];
+  let ready = false;
+
+  const dispatch = (exchange: ProxyExchange) => services.find((service) => service.match?.(exchange) && service.handle !== undefined);
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const target = req.url ?? "";
-    const handle = async () => {
-      if (target.startsWith("/")) {
-        if (target === "/healthz" && (req.method === "GET" || req.method === "HEAD")) {
-          res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" });
-          return void res.end(JSON.stringify(healthReport(generation.services)));
-        }
-        if (target.startsWith(ROUTE_PREFIX)) return routeRequest(context, req, res);
-        return respond(res, 404, `bottle gate: nothing at ${target.split("?")[0]} (routes live under ${ROUTE_PREFIX}<name>/)`);
-      }
-      return forwardRequest(context, req, res);
-    };
-    // Never let one bad exchange take the gate down.
-    handle().catch((error: unknown) => {
+    const problem = requestProblem(req);
+    if (problem !== undefined) {
+      // Audited here: no service saw it. Nothing of the target is logged, it may be huge.
+      respond(res, problem.status, problem.text, undefined, true);
+      return beginAudit(audit, req.socket, { method: req.method ?? "", host: "", path: "" })({ decision: "error", reason: problem.reason, status: problem.status });
+    }
+    if (target === "/healthz" && (req.method === "GET" || req.method === "HEAD")) {
+      res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" });
+      return void res.end(JSON.stringify(healthReport(names())));
+    }
+    const exchange: ProxyExchange = { kind: "http", req, res };
+    const service = dispatch(exchange);
+    if (service === undefined) {
+      return respond(res, 404, `bottle gate: nothing at ${target.split("?")[0]} (routes live under ${ROUTE_PREFIX}<name>/)`);
+    }
+    service.handle!(exchange).catch((error: unknown) => {
       // A client that hung up mid-request is not news.
       if (req.socket.destroyed) return res.destroy();
       process.stderr.write(`bottle gate: request failed: ${(error as Error)?.message ?? String(error)}\n`);
@@ -72,20 +117,24 @@ export async function startGate(config: GateConfig, env: Record<string, string |
 
   const server = http.createServer({ keepAlive: true }, onRequest);
   server.on("connect", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    connectTunnel(context, req, socket, head, tunnels).catch((error: unknown) => {
+    const exchange: ProxyExchange = { kind: "connect", req, socket, head };
+    const service = dispatch(exchange);
+    if (service === undefined) return void socket.destroy();
+    service.handle!(exchange).catch((error: unknown) => {
       process.stderr.write(`bottle gate: tunnel failed: ${(error as Error)?.message ?? String(error)}\n`);
       socket.destroy();
     });
   });
   // A request Bun's parser rejects reaches only this listener, which must answer it
-  // (Bun 1.4 leaves that to the listener, as node does): 400, or 505 for an unknown
-  // HTTP version, then close, and audit the decision.
+  // (Bun 1.4 leaves that to the listener, as node does): 400, 414 for an over-long
+  // request line, or 505 for an unknown HTTP version, then close, and audit the decision.
   server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => {
-    // A peer that reset or timed out is not a request the gate decided on.
-    if (!error.code?.startsWith("HPE_") || !socket.writable) return void socket.destroy();
+    // A peer that reset, timed out or hung up mid-message (Bun 1.4.5 reports the last as
+    // HPE_INVALID_EOF_STATE, after the request's own audit line) is not a new decision.
+    if (!error.code?.startsWith("HPE_") || error.code === "HPE_INVALID_EOF_STATE" || !socket.writable) return void socket.destroy();
     const entry = parserRejection(error, socket);
     audit.record(entry);
-    const reason = entry.status === 505 ? "HTTP Version Not Supported" : "Bad Request";
+    const reason = entry.status === 505 ? "HTTP Version Not Supported" : entry.status === 414 ? "URI Too Long" : "Bad Request";
     socket.end(`HTTP/1.1 ${entry.status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   });
 
@@ -100,13 +149,26 @@ export async function startGate(config: GateConfig, env: Record<string, string |
     server.listen(port, host, () => resolve());
   });
   server.on("error", (error) => process.stderr.write(`bottle gate: listener error: ${error.message}\n`));
+  let control: ReturnType<typeof startControl> | undefined;
+  try {
+    control = config.control === undefined ? undefined : startControl({ listen: config.control, services: () => services, names, ready: () => ready });
+  } catch (error) {
+    server.close();
+    throw error;
+  }
+  ready = true;
 
   return {
     port: (server.address() as AddressInfo).port,
+    controlPort: control?.port,
+    services,
     reload(next) {
-      generation = buildGeneration(next.egress, env);
+      latest = next;
+      for (const service of services) service.reload(next);
+      rebuild();
     },
     async close(graceMs = 5_000) {
+      ready = false;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       // Tunnels and streams in flight get the grace period, then everything left is cut.
@@ -114,12 +176,14 @@ export async function startGate(config: GateConfig, env: Record<string, string |
       const cut = new Promise<void>((resolve) => {
         timer = setTimeout(() => {
           server.closeAllConnections();
-          for (const tunnel of tunnels) tunnel.destroy();
+          for (const tunnel of context.tunnels) tunnel.destroy();
           resolve();
         }, graceMs);
       });
       await Promise.race([closed, cut.then(() => Promise.race([closed, Bun.sleep(1_000)]))]);
       clearTimeout(timer);
+      await control?.stop(true);
+      await Promise.all(services.map((service) => service.close().catch(() => {})));
       await audit.close();
     },
   };

@@ -10,10 +10,14 @@ import { ManifestSchema } from "./schema.ts";
 export function manifestJsonSchema(): Record<string, unknown> {
   const { $schema, ...schema } = toJsonSchema(ManifestSchema, {
     errorMode: "throw",
+    // A cross-field check (egress: rules need tls.inspect) has no JSON Schema form; validation still runs it.
+    ignoreActions: ["check"],
     // JSON Schema has one `pattern` per schema; a second regex (env values have two, for
     // two clear messages) becomes an `allOf` entry instead of an error.
     overrideAction: ({ valibotAction, jsonSchema }) => {
       const action = valibotAction as { type: string; requirement?: unknown };
+      // A transform only normalizes what the pattern already allowed (memory sizes).
+      if (action.type === "transform") return jsonSchema;
       if (action.type !== "regex" || !(action.requirement instanceof RegExp) || jsonSchema.pattern === undefined) return undefined;
       if (jsonSchema.pattern === action.requirement.source) return undefined;
       const { allOf = [], ...rest } = jsonSchema;

@@ -5,6 +5,7 @@ import { expandUnions } from "../core/expand-unions.ts";
 import { strictShape } from "../core/strict-shape.ts";
 import { checkManifest } from "./check-manifest.ts";
 import { defaultBottle } from "./default-manifest.ts";
+import { envScalarsAsText } from "./env-scalars-as-text.ts";
 import { ManifestSchema, type Manifest } from "./schema.ts";
 
 const describe = describeIssue(ManifestSchema);
@@ -33,6 +34,7 @@ export function parseManifest(file: string, text: string): { manifest?: Manifest
     const top = Array.isArray(data) ? "a list" : `${typeof data} ${JSON.stringify(data)}`;
     return { problems: [{ ...position, message: `the top level must be a mapping with \`version: 1\` and \`agents\`, got ${top}` }] };
   }
+  envScalarsAsText(source.doc, data);
   const result = v.safeParse(ManifestSchema, data);
   const shape = strictShape(ManifestSchema, data);
   // A list where a mapping belongs: valibot reads its indexes as keys, so its issues

@@ -1,8 +1,11 @@
-import type { StartSpec } from "../backend/types.ts";
+import { isAbsolute, join } from "node:path";
+import type { AgentImageSource, ForwardedEnv, StartSpec } from "../backend/types.ts";
 import { BottleError, UsageError } from "../core/errors.ts";
 import { mintIdentity } from "../core/identity.ts";
 import { forwardedName } from "./env-value.ts";
 import { BUILT_IN, type LoadedManifest } from "./load.ts";
+import { routeSecretNames } from "./route-secrets.ts";
+import type { AgentConfig } from "./schema.ts";
 
 /** The CLI's choices that complete a manifest into a StartSpec. */
 export interface ResolveStartOptions {
@@ -50,7 +53,7 @@ export function resolveStart(loaded: LoadedManifest, options: ResolveStartOption
     throw new BottleError(`agent "${agentName}" uses bottle "${agent.bottle}", which is not defined`);
   }
   const literal: Record<string, string> = {};
-  const forwarded: string[] = [];
+  const forwarded: ForwardedEnv[] = [];
   for (const [key, value] of Object.entries(agent.env)) {
     const name = forwardedName(value);
     if (name === undefined) {
@@ -63,17 +66,48 @@ export function resolveStart(loaded: LoadedManifest, options: ResolveStartOption
         hint: `export ${name}=… before starting, or remove ${key} from the agent's env`,
       });
     }
-    forwarded.push(name);
+    forwarded.push({ key, from: name });
   }
+  const inDir = (path: string) => (isAbsolute(path) ? path : join(loaded.dir, path));
   return {
     identity: options.identity ?? mintIdentity(agentName),
     agentName,
     agent,
     bottleName: agent.bottle,
     bottle,
+    manifestFile: loaded.file,
     manifestDir: loaded.dir,
+    image: imageSource(agent.image, inDir),
+    skills: agent.skills.map(inDir),
     copyFrom: options.copyFrom,
     prompt: options.prompt,
     env: { literal, forwarded },
+    routeSecrets: routeSecretNames(bottle.egress),
   };
+}
+
+/** The agent's image with its paths resolved: a Dockerfile's context is, by default, its folder. */
+function imageSource(image: AgentConfig["image"], inDir: (path: string) => string): AgentImageSource {
+  if (image === "default") return { kind: "default" };
+  if (typeof image === "string") return { kind: "ref", ref: image };
+  const dockerfile = inDir(image.dockerfile);
+  return { kind: "dockerfile", dockerfile, context: image.context === undefined ? join(dockerfile, "..") : inDir(image.context) };
+}
+
+/**
+ * Host variables a bottle's routes inject (`${NAME}` in `inject.value`) that are not
+ * set here. The gate reads them at start; the picker checks them before asking to
+ * start, so a missing token is named before anything runs, not after.
+ */
+export function missingRouteSecrets(spec: Pick<StartSpec, "bottle">, env: Record<string, string | undefined>): string[] {
+  return routeSecretNames(spec.bottle.egress).filter((name) => env[name] === undefined || env[name] === "");
+}
+
+/** {@link missingRouteSecrets} as the error a start stops with: the variables, and how to set them. */
+export function requireRouteSecrets(spec: Pick<StartSpec, "bottle" | "bottleName">, env: Record<string, string | undefined>): void {
+  const missing = missingRouteSecrets(spec, env);
+  if (missing.length === 0) return;
+  throw new BottleError(`bottle "${spec.bottleName}" routes inject ${missing.join(", ")}, which ${missing.length === 1 ? "is" : "are"} not set on the host`, {
+    hint: `export ${missing[0]}=… (for Claude: \`claude setup-token\` prints a CLAUDE_CODE_OAUTH_TOKEN), or remove the route`,
+  });
 }

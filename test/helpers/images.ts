@@ -1,7 +1,7 @@
 import { copyFile, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { extraCaCerts } from "../../src/backend/docker/agent-image.ts";
+import { extraCaCerts } from "../../src/backend/images/agent-image.ts";
 import { processRunner, type Runner } from "../../src/core/runner.ts";
 
 /** A shell and the usual tools on `FROM scratch`: the host's static busybox. */
@@ -51,7 +51,7 @@ export async function buildBusyboxImage(tag: string, labels: Record<string, stri
  * so tests build the image exactly as `bottle start` would. Empty when there are none.
  */
 export async function hostExtraCaCerts(env: Record<string, string | undefined> = process.env): Promise<string> {
-  return extraCaCerts(env);
+  return extraCaCerts(env.BOTTLE_EXTRA_CA_CERTS || undefined);
 }
 
 // One build per test process, however many files ask.

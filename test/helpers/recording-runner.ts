@@ -11,13 +11,14 @@ export interface RecordedCall {
 export interface Reply {
   match: RegExp | ((argv: string[]) => boolean);
   exitCode?: number;
-  stdout?: string;
+  /** The output, or a function of the argv that computes it. */
+  stdout?: string | ((argv: string[]) => string);
   stderr?: string;
 }
 
 /**
  * A runner that records every call instead of spawning, and answers from a script;
- * calls with no scripted reply succeed with empty output.
+ * calls with no scripted reply succeed with empty output. Every program is "on PATH".
  */
 export function recordingRunner(replies: Reply[] = []) {
   const calls: RecordedCall[] = [];
@@ -26,11 +27,12 @@ export function recordingRunner(replies: Reply[] = []) {
     const reply = replies.find(({ match }) =>
       typeof match === "function" ? match([...argv]) : match.test(argv.join(" ")),
     );
+    const stdout = typeof reply?.stdout === "function" ? reply.stdout([...argv]) : (reply?.stdout ?? "");
     const result: RunResult = {
       argv,
       exitCode: reply?.exitCode ?? 0,
       signal: null,
-      stdout: reply?.stdout ?? "",
+      stdout,
       stderr: reply?.stderr ?? "",
       timedOut: false,
     };
@@ -43,6 +45,7 @@ export function recordingRunner(replies: Reply[] = []) {
       const exited = Promise.resolve().then(() => answer(argv, options));
       return { pid: 0, exited, kill: () => {} };
     },
+    which: (program) => `/usr/bin/${program}`,
   };
   return { runner, calls };
 }

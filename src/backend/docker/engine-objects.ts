@@ -29,14 +29,20 @@ function parse(kind: EngineObject["kind"], stdout: string): EngineObject[] {
  * (this CLI's state folder), optionally one identity. A label query, never name
  * matching: a user's own `claude-…` container is not ours to touch.
  */
-export async function findEngineObjects(runner: Runner, owner: string, identity?: string): Promise<EngineObject[]> {
+export async function findEngineObjects(
+  runner: Runner,
+  owner: string,
+  identity?: string,
+  kinds: readonly EngineObject["kind"][] = ["container", "network", "volume"],
+): Promise<EngineObject[]> {
   const filters = ["--filter", `label=${LABEL.owner}=${owner}`, "--filter", identity === undefined ? `label=${LABEL.identity}` : `label=${LABEL.identity}=${identity}`];
-  const [containers, networks, volumes] = await Promise.all([
-    runner.run(["docker", "ps", "--all", "--no-trunc", ...filters, "--format", FORMAT]),
-    runner.run(["docker", "network", "ls", "--no-trunc", ...filters, "--format", NAMED("Name")]),
-    runner.run(["docker", "volume", "ls", ...filters, "--format", NAMED("Name")]),
-  ]);
-  return [...parse("container", containers.stdout), ...parse("network", networks.stdout), ...parse("volume", volumes.stdout)];
+  const query: Record<EngineObject["kind"], string[]> = {
+    container: ["docker", "ps", "--all", "--no-trunc", ...filters, "--format", FORMAT],
+    network: ["docker", "network", "ls", "--no-trunc", ...filters, "--format", NAMED("Name")],
+    volume: ["docker", "volume", "ls", ...filters, "--format", NAMED("Name")],
+  };
+  const answers = await Promise.all(kinds.map((kind) => runner.run(query[kind]).then((result) => parse(kind, result.stdout))));
+  return answers.flat();
 }
 
 /**
@@ -49,7 +55,9 @@ export async function removeEngineObjects(runner: Runner, objects: readonly Engi
   const remove = async (argv: string[], targets: string[]) => {
     if (targets.length === 0) return;
     const result = await runner.run([...argv, ...targets], { check: false });
-    const failed = result.stderr.split("\n").filter((line) => line.trim() !== "" && !/no such|not found/i.test(line));
+    // Docker 20.10's `network rm` ends a partial failure with its own "exit status 1" line:
+    // that line is no cause of its own (a network the owner's teardown removed first is gone).
+    const failed = result.stderr.split("\n").filter((line) => line.trim() !== "" && !/no such|not found|^exit status \d+$/i.test(line.trim()));
     if (result.exitCode !== 0 && failed.length > 0) throw failure(result);
   };
   await remove(["docker", "rm", "--force", "--volumes"], names("container"));

@@ -1,9 +1,21 @@
 import { bottleLabels, LABEL, labelArgs, type Role } from "../../core/labels.ts";
+import type { StartSpec } from "../types.ts";
+import { gateMounts, gateVolumeArgs, GATE_CONFIG_MOUNT, GATE_CONTROL_PORT } from "../gate-runtime/gate-config.ts";
+import { SUPERVISE_PREFIX, SUPERVISE_TOKEN_ENV } from "../../gate/services/supervise/supervise-config.ts";
+import { SUPERVISE_URL_ENV } from "../../gate/services/supervise/supervise-plan.ts";
+import { superviseSettings } from "../../manifest/supervise-schema.ts";
 import type { DockerDetails } from "./docker-plan.ts";
-import { GATE_CONFIG_MOUNT } from "./gate-config.ts";
 
 /** Where the workspace is mounted in the agent container. */
 export const WORKSPACE = "/workspace";
+
+/** Values only launch knows, typed: `bottle plan` shows what it can (see `prepare`). */
+export interface DockerAtLaunch {
+  /** The agent user's home in its image, where the home volume is mounted. */
+  agentHome: string;
+  /** The bottle's own image, built from a Dockerfile a person approved (capability block); by default the plan's. */
+  agentImageRef?: string;
+}
 
 function labels(details: DockerDetails, identity: string, role: Role): string[] {
   return labelArgs({ ...bottleLabels(identity, role), [LABEL.owner]: details.owner });
@@ -21,6 +33,7 @@ export interface LaunchCommands {
   internal: { create: string[]; remove: string[] };
   egress: { create: string[]; remove: string[] };
   workspace: { create: string[]; remove: string[] };
+  home: { create: string[]; remove: string[] };
   gate: { create: string[]; connect: string[]; remove: string[] };
   agent: { create: string[]; remove: string[] };
 }
@@ -30,9 +43,18 @@ export interface LaunchCommands {
  * `bottle plan` and the benchmark's hand-written floor. Secrets appear as `-e NAME`
  * only; their values travel in the docker client's environment.
  */
-export function launchCommands(details: DockerDetails, identity: string): LaunchCommands {
+export function launchCommands(details: DockerDetails, spec: StartSpec, stateDir: string, atLaunch: DockerAtLaunch): LaunchCommands {
   const { names } = details;
+  const identity = spec.identity;
   const runtime = details.runtime === "runc" ? [] : ["--runtime", details.runtime];
+  // Supervise: the token by name to both (its value is minted per launch), the URL to the agent.
+  const supervise = superviseSettings(spec.bottle.supervise).enabled;
+  const superviseToken = supervise ? ["--env", SUPERVISE_TOKEN_ENV] : [];
+  const superviseUrl = supervise ? ["--env", `${SUPERVISE_URL_ENV}=http://${names.gate}:${GATE_CONTROL_PORT}${SUPERVISE_PREFIX}`] : [];
+  const volume = (name: string) => ({
+    create: ["docker", "volume", "create", ...labels(details, identity, "volume"), name],
+    remove: ["docker", "volume", "rm", "--force", name],
+  });
   return {
     internal: {
       create: networkCreate(details, identity, "internal", details.subnets.internal),
@@ -42,21 +64,20 @@ export function launchCommands(details: DockerDetails, identity: string): Launch
       create: networkCreate(details, identity, "egress", details.subnets.egress),
       remove: ["docker", "network", "rm", names.egress],
     },
-    workspace: {
-      create: ["docker", "volume", "create", ...labels(details, identity, "volume"), names.workspace],
-      remove: ["docker", "volume", "rm", "--force", names.workspace],
-    },
+    workspace: volume(names.workspace),
+    home: volume(names.home),
     gate: {
       create: [
         "docker", "run", "--detach", "--name", names.gate,
         "--network", names.egress,
         ...labels(details, identity, "gate"),
         ...runtime,
-        // The config file is 0600 on the host: run as its owner, with no capabilities.
+        // The config and audit files are 0600 on the host: run as their owner, with no capabilities.
         "--user", details.gateUser,
         "--cap-drop", "ALL", "--security-opt", "no-new-privileges", "--read-only",
-        "--volume", `${details.gateConfigPath}:${GATE_CONFIG_MOUNT}:ro`,
-        ...details.gateSecrets.flatMap((name) => ["--env", name]),
+        ...gateVolumeArgs(gateMounts(stateDir, { supervise })),
+        ...spec.routeSecrets.flatMap((name) => ["--env", name]),
+        ...superviseToken,
         details.gateImage.ref,
         "--config", GATE_CONFIG_MOUNT,
       ],
@@ -79,22 +100,31 @@ export function launchCommands(details: DockerDetails, identity: string): Launch
         ...(details.resources.memory === undefined ? [] : ["--memory", details.resources.memory]),
         "--env-file", details.envFilePath,
         ...Object.entries(details.agentEnv).flatMap(([key, value]) => ["--env", `${key}=${value}`]),
-        ...details.forwarded.flatMap(({ key }) => ["--env", key]),
+        ...spec.env.forwarded.flatMap(({ key }) => ["--env", key]),
+        ...superviseToken,
+        ...superviseUrl,
         "--volume", `${names.workspace}:${WORKSPACE}`, "--workdir", WORKSPACE,
+        // A fresh named volume is seeded from the image's home, so dotfiles the image ships
+        // stay; HOME names it for every session, also in images without a passwd entry.
+        "--volume", `${names.home}:${atLaunch.agentHome}`, "--env", `HOME=${atLaunch.agentHome}`,
         // The agent runs through `docker exec`; the container itself only idles.
-        "--entrypoint", "sleep", details.agentImage.ref, "2147483647",
+        "--entrypoint", "sleep", atLaunch.agentImageRef ?? details.agentImage.ref, "2147483647",
       ],
       remove: ["docker", "rm", "--force", names.agent],
     },
   };
 }
 
-/** The commands in launch order, for `bottle plan`. */
+/**
+ * The commands in launch order, for `bottle plan`. The volumes are created on resume
+ * too: `docker volume create` of an existing volume is a no-op that succeeds.
+ */
 export function launchOrder(commands: LaunchCommands): string[][] {
   return [
     commands.internal.create,
     commands.egress.create,
     commands.workspace.create,
+    commands.home.create,
     commands.gate.create,
     commands.gate.connect,
     commands.agent.create,

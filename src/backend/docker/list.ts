@@ -1,19 +1,26 @@
+import { CLI_DIED_NOTE } from "../../core/live-marker.ts";
 import type { Backend, BottleSummary } from "../types.ts";
+import type { DockerDetails } from "./docker-plan.ts";
 import { surveyBottles } from "./survey.ts";
 
-/** Docker bottles of this owner: running (its agent container up), stopped, or orphaned. */
-export const list: Backend["list"] = async (deps) => {
-  const found = await surveyBottles(deps);
+/**
+ * Docker bottles of this owner: running (its agent container up) or stopped. One
+ * whose CLI died is stopped too, with a note: its work is kept for `resume`. One
+ * engine query (containers) and the state folder.
+ */
+export const list: Backend<DockerDetails>["list"] = async (deps) => {
+  const found = await surveyBottles(deps, undefined, { containersOnly: true });
   return found.map((bottle): BottleSummary => {
     const agentUp = bottle.objects.some((object) => object.role === "agent" && object.state === "running");
-    const status: BottleSummary["status"] =
-      bottle.liveness === "dead" ? "orphaned" : bottle.liveness === "stopped" || !agentUp ? "stopped" : "running";
+    const running = bottle.liveness === "live" && agentUp;
+    const note = bottle.liveness === "dead" ? CLI_DIED_NOTE : bottle.marker?.note;
     return {
       identity: bottle.identity,
       agent: bottle.metadata?.agent ?? bottle.identity.replace(/-[a-z2-7]{8}$/, ""),
       backend: "docker",
-      status,
+      status: running ? "running" : "stopped",
       createdAt: bottle.metadata?.createdAt ?? "",
+      ...(running || note === undefined ? {} : { note }),
     };
   });
 };

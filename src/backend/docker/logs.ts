@@ -1,6 +1,7 @@
 import { BottleError } from "../../core/errors.ts";
 import type { Backend } from "../types.ts";
 import { readDetails } from "./attach.ts";
+import type { DockerDetails } from "./docker-plan.ts";
 
 /**
  * `docker logs` of the gate (`gate`: its audit of every request, denials and errors) or
@@ -9,7 +10,7 @@ import { readDetails } from "./attach.ts";
  * a note on stderr says so, and where the useful log is, so an empty output is not a
  * mystery.
  */
-export const logs: Backend["logs"] = async (identity, deps, options) => {
+export const logs: Backend<DockerDetails>["logs"] = async (identity, deps, options) => {
   const details = await readDetails(identity, deps);
   const name = options.gate ? details.names.gate : details.names.agent;
   const exists = await deps.runner.run(["docker", "container", "inspect", "--format", "{{.State.Status}}", name], { check: false });

@@ -7,6 +7,8 @@ export interface DockerNames {
   internal: string;
   egress: string;
   workspace: string;
+  /** The agent user's home: a volume of its own, kept with the workspace. */
+  home: string;
 }
 
 /**
@@ -16,17 +18,13 @@ export interface DockerNames {
  * that is taken (a stale object of the same identity) gets the first free `-2`, `-3`….
  */
 export function dockerNames(identity: string, options: { pinnedAgent?: string | undefined; taken: ReadonlySet<string> }): DockerNames {
+  // BOTTLE_CONTAINER is checked by the settings schema (core/settings.ts); only whether it is taken is left.
   const free = (base: string): string => {
     if (!options.taken.has(base)) return base;
     for (let n = 2; ; n++) if (!options.taken.has(`${base}-${n}`)) return `${base}-${n}`;
   };
   const pinned = options.pinnedAgent;
   if (pinned !== undefined && pinned !== "") {
-    if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(pinned)) {
-      throw new BottleError(`BOTTLE_CONTAINER=${pinned} is not a valid container name`, {
-        hint: "use letters, digits, '_', '.' and '-', starting with a letter or digit",
-      });
-    }
     if (options.taken.has(pinned)) {
       throw new BottleError(`BOTTLE_CONTAINER=${pinned}: a container with that name already exists`, {
         hint: `remove it (\`docker rm -f ${pinned}\`), or unset BOTTLE_CONTAINER to let bottle name the container`,
@@ -39,5 +37,6 @@ export function dockerNames(identity: string, options: { pinnedAgent?: string | 
     internal: `${identity}-internal`,
     egress: `${identity}-egress`,
     workspace: `${identity}-workspace`,
+    home: `${identity}-home`,
   };
 }

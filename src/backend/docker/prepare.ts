@@ -1,98 +1,66 @@
 import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { BottleError } from "../../core/errors.ts";
-import { liveness, readLiveMarker } from "../../core/live-marker.ts";
+import { bottleFiles } from "../../core/paths.ts";
 import type { Backend, Plan } from "../types.ts";
-import { agentEnv } from "./agent-env.ts";
-import { agentImage } from "./agent-image.ts";
-import { resolveBaseImage } from "./base-image.ts";
+import { routeSecretValues } from "../gate-runtime/host-values.ts";
+import { agentEnv } from "../agent/agent-env.ts";
+import { agentImage } from "../images/agent-image.ts";
+import { resolveBaseImage } from "../images/base-image.ts";
+import { inspectImage } from "../images/ensure-agent-image.ts";
+import { gateImage } from "../images/gate-image.ts";
+import { imageCommands } from "../images/image-commands.ts";
+import { GATE_PORT } from "../gate-runtime/gate-config.ts";
 import type { DockerDetails } from "./docker-plan.ts";
 import { engineInfo } from "./engine-info.ts";
-import { findEngineObjects } from "./engine-objects.ts";
-import { GATE_PORT, gateSecretNames } from "./gate-config.ts";
-import { gateImage } from "./gate-image.ts";
-import { imageCommands } from "./image-commands.ts";
 import { launchCommands, launchOrder } from "./launch-commands.ts";
 import { dockerNames } from "./names.ts";
 import { resolveRuntime } from "./runtime.ts";
 import { pickSubnet } from "./subnet.ts";
 
-/** The files of a docker bottle inside its state folder. */
-export function stateFiles(stateDir: string) {
-  return {
-    metadata: join(stateDir, "metadata.json"),
-    docker: join(stateDir, "docker.json"),
-    envFile: join(stateDir, "agent.env"),
-    gateConfig: join(stateDir, "gate", "config.json"),
-  };
-}
-
 /**
  * Resolves a StartSpec into a frozen docker plan. It asks the engine (runtimes, names
- * in use, leftovers) but creates nothing, and writes nothing: `bottle plan` runs it too.
+ * in use, images present), all at once, but creates nothing and writes nothing:
+ * `bottle plan` runs it too.
  */
-export const prepare: Backend["prepare"] = async (spec, deps) => {
-  const info = await engineInfo(deps.runner);
-  const runtime = resolveRuntime(spec.bottle.runtime, info.runtimes);
-  const owner = deps.paths.state;
+export const prepare: Backend<DockerDetails>["prepare"] = async (spec, deps) => {
+  const { settings } = deps;
   const stateDir = deps.paths.bottleState(spec.identity);
-  const [inUse, objects, baseImage] = await Promise.all([
+  const [info, inUse, baseImage] = await Promise.all([
+    engineInfo(deps.runner),
     deps.runner.run(["docker", "ps", "--all", "--format", "{{.Names}}"]),
-    findEngineObjects(deps.runner, owner),
-    resolveBaseImage(deps.runner, deps.env),
+    resolveBaseImage(deps.runner, settings.BOTTLE_BASE_IMAGE),
   ]);
+  const runtime = resolveRuntime(spec.bottle.runtime, info.runtimes);
+  // An unset route secret fails here, before anything is made (the engine's state comes first in messages).
+  routeSecretValues(spec, deps.env);
   const taken = new Set(inUse.stdout.split("\n").filter((name) => name !== ""));
-  const names = dockerNames(spec.identity, { pinnedAgent: deps.env.BOTTLE_CONTAINER, taken });
-
-  const gateSecrets = gateSecretNames(spec.bottle.egress);
-  const missing = gateSecrets.filter((name) => deps.env[name] === undefined || deps.env[name] === "");
-  if (missing.length > 0) {
-    throw new BottleError(`bottle "${spec.bottleName}" routes inject ${missing.join(", ")}, which ${missing.length === 1 ? "is" : "are"} not set on the host`, {
-      hint: `export ${missing[0]}=… (for Claude: \`claude setup-token\` prints a CLAUDE_CODE_OAUTH_TOKEN), or remove the route`,
-    });
-  }
-
-  // Leftovers: bottles of this owner whose CLI died. Launch reaps them first; the plan shows them.
-  const leftovers: string[] = [];
-  for (const identity of new Set(objects.map((object) => object.identity))) {
-    if (identity === spec.identity) continue;
-    if (liveness(await readLiveMarker(deps.paths.bottleState(identity))) === "dead") leftovers.push(identity);
-  }
-  if (leftovers.length > 0) {
-    deps.log(`found ${leftovers.length} dead bottle(s) (${leftovers.join(", ")}): \`bottle cleanup --yes\` removes them; start does so first`);
-  }
-
-  const env = agentEnv(spec, names.gate, GATE_PORT);
-  const files = stateFiles(stateDir);
+  const names = dockerNames(spec.identity, { pinnedAgent: settings.BOTTLE_CONTAINER, taken });
+  const files = bottleFiles(stateDir);
   const details: DockerDetails = {
-    stateDir,
-    owner,
+    owner: deps.paths.state,
     names,
     runtime,
-    subnets: { internal: pickSubnet(deps.env.BOTTLE_SUBNET_POOL), egress: pickSubnet(deps.env.BOTTLE_SUBNET_POOL) },
-    agentImage: agentImage(spec, deps.env, baseImage, deps.paths),
-    gateImage: gateImage(deps.env, deps.paths),
+    subnets: { internal: pickSubnet(settings.BOTTLE_SUBNET_POOL), egress: pickSubnet(settings.BOTTLE_SUBNET_POOL) },
+    agentImage: agentImage(spec, settings, baseImage, deps.paths),
+    gateImage: gateImage(settings.BOTTLE_GATE_IMAGE, deps.paths),
     gatePort: GATE_PORT,
-    gateConfigPath: files.gateConfig,
-    gateSecrets,
     envFilePath: files.envFile,
-    agentEnv: env.fixed,
-    forwarded: env.forwarded,
-    command: spec.agent.command ?? [],
+    agentEnv: agentEnv(spec, names.gate, GATE_PORT),
     resources: { cpus: spec.bottle.resources.cpus, memory: spec.bottle.resources.memory },
-    skills: spec.agent.skills.map((skill) => resolve(spec.manifestDir, skill)),
     gateUser: `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`,
-    resume: existsSync(files.metadata),
-    leftovers,
   };
-  const plan: Plan = {
+  const [images, image] = await Promise.all([
+    imageCommands(deps.runner, details.agentImage, details.gateImage),
+    inspectImage(deps.runner, details.agentImage.ref).catch(() => undefined),
+  ]);
+  // The home volume's mount point is the image's home: known here only when the image exists.
+  const agentHome = image?.home ?? "<the image's home>";
+  const plan: Plan<DockerDetails> = {
     backend: "docker",
     spec,
-    commands: [
-      ...(await imageCommands(deps.runner, details.agentImage, details.gateImage)),
-      ...launchOrder(launchCommands(details, spec.identity)),
-    ],
-    details: details as unknown as Record<string, unknown>,
+    stateDir,
+    resume: existsSync(files.metadata),
+    commands: [...images, ...launchOrder(launchCommands(details, spec, stateDir, { agentHome }))],
+    details,
   };
   return Object.freeze(plan);
 };

@@ -1,35 +1,58 @@
+import { CLI_DIED_NOTE, writeLiveMarker } from "../../core/live-marker.ts";
+import { folderBytes, formatSize } from "../../core/folder-size.ts";
 import { removeDir } from "../../core/state.ts";
-import type { BackendDeps, CleanupReport } from "../types.ts";
+import type { BackendDeps, RemovedObject } from "../types.ts";
 import { removeEngineObjects } from "./engine-objects.ts";
 import { surveyBottles, type FoundBottle } from "./survey.ts";
+import { volumeSizes } from "./volume-sizes.ts";
 
-/** Removes a bottle's engine objects (all, or all but its workspace) and, unless kept, its state. */
+/**
+ * Removes a bottle's engine objects. `work: "keep"` removes only its running parts
+ * (containers, networks): its volumes and state stay for `resume`. `work: "remove"`
+ * deletes everything, which only a person's explicit ask may do. A dry run reports
+ * what would go, with sizes.
+ */
 export async function reapBottle(
   deps: BackendDeps,
   found: FoundBottle,
-  options: { keepWorkspace: boolean; dryRun?: boolean },
-): Promise<CleanupReport["removed"]> {
-  const objects = found.objects.filter((object) => !(options.keepWorkspace && object.kind === "volume"));
-  const removed: CleanupReport["removed"] = objects.map(({ kind, name }) => ({ kind, name }));
-  if (!options.keepWorkspace && found.hasState) removed.push({ kind: "state", name: deps.paths.bottleState(found.identity) });
-  if (options.dryRun) return removed;
+  options: { work: "keep" | "remove"; dryRun?: boolean },
+): Promise<RemovedObject[]> {
+  const remove = options.work === "remove";
+  const objects = found.objects.filter((object) => remove || object.kind !== "volume");
+  const removed: RemovedObject[] = objects.map(({ kind, name }) => ({ kind, name }));
+  const stateDir = deps.paths.bottleState(found.identity);
+  if (remove && found.hasState) removed.push({ kind: "state", name: stateDir });
+  if (options.dryRun) {
+    if (!remove) return removed;
+    const sizes = removed.some((object) => object.kind === "volume") ? await volumeSizes(deps.runner) : new Map<string, string>();
+    return Promise.all(
+      removed.map(async (object) => {
+        const size = object.kind === "state" ? formatSize(await folderBytes(object.name)) : sizes.get(object.name);
+        return size === undefined ? object : { ...object, size };
+      }),
+    );
+  }
   await removeEngineObjects(deps.runner, objects);
-  if (!options.keepWorkspace) await removeDir(deps.paths.bottleState(found.identity));
+  if (remove) await removeDir(stateDir);
   return removed;
 }
 
 /**
- * Every start calls this first: removes bottles whose CLI died (their live marker names
- * a process that is gone). A resumed bottle's own leftovers go too, except its workspace.
+ * Every start calls this first: bottles whose CLI died (their live marker names a
+ * process that is gone) lose their running parts, never their work. They become
+ * `stopped`, with a note saying why, and `resume` brings them back. A resumed
+ * bottle's own leftovers (after a `kill -9`) go the same way.
  */
-export async function reapDead(deps: BackendDeps, resuming?: string): Promise<CleanupReport["removed"]> {
-  const removed: CleanupReport["removed"] = [];
+export async function reapDead(deps: BackendDeps, resuming?: string): Promise<RemovedObject[]> {
+  const removed: RemovedObject[] = [];
   for (const found of await surveyBottles(deps)) {
+    const running = found.objects.some((object) => object.kind !== "volume");
     if (found.identity === resuming) {
-      removed.push(...(await reapBottle(deps, found, { keepWorkspace: true })));
-    } else if (found.liveness === "dead") {
-      deps.log(`removing dead bottle ${found.identity}`);
-      removed.push(...(await reapBottle(deps, found, { keepWorkspace: false })));
+      removed.push(...(await reapBottle(deps, found, { work: "keep" })));
+    } else if (found.liveness === "dead" && (running || found.marker?.note === undefined)) {
+      if (running) deps.log(`stopping ${found.identity}: its CLI died (its work is kept: \`bottle resume ${found.identity}\`)`);
+      removed.push(...(await reapBottle(deps, found, { work: "keep" })));
+      if (found.hasState) await writeLiveMarker(deps.paths.bottleState(found.identity), "stopped", process.pid, CLI_DIED_NOTE);
     }
   }
   return removed;

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { liveness, readLiveMarker, type Liveness } from "../../core/live-marker.ts";
+import { liveness, readLiveMarker, type LiveMarker, type Liveness } from "../../core/live-marker.ts";
+import { bottleFiles } from "../../core/paths.ts";
 import { listDirs, readJson } from "../../core/state.ts";
 import type { BackendDeps, BottleMetadata } from "../types.ts";
 import { findEngineObjects, type EngineObject } from "./engine-objects.ts";
@@ -10,6 +10,7 @@ export interface FoundBottle {
   identity: string;
   objects: EngineObject[];
   liveness: Liveness;
+  marker: LiveMarker | undefined;
   metadata: BottleMetadata | undefined;
   /** Its state folder exists. */
   hasState: boolean;
@@ -18,22 +19,28 @@ export interface FoundBottle {
 /**
  * Every docker bottle of this owner: the union of labelled engine objects and state
  * folders holding a docker plan (`docker.json`), each with its liveness. Other
- * backends' state folders are not ours to judge.
+ * backends' state folders are not ours to judge. `containersOnly` (for `list`) asks
+ * the engine one question instead of three.
  */
-export async function surveyBottles(deps: BackendDeps, identity?: string): Promise<FoundBottle[]> {
-  const objects = await findEngineObjects(deps.runner, deps.paths.state, identity);
+export async function surveyBottles(deps: BackendDeps, identity?: string, options: { containersOnly?: boolean } = {}): Promise<FoundBottle[]> {
+  const [objects, dirs] = await Promise.all([
+    findEngineObjects(deps.runner, deps.paths.state, identity, options.containersOnly ? ["container"] : undefined),
+    identity === undefined ? listDirs(deps.paths.state) : Promise.resolve([identity]),
+  ]);
   const identities = new Set(objects.map((object) => object.identity));
-  for (const dir of identity === undefined ? await listDirs(deps.paths.state) : [identity]) {
-    if (existsSync(join(deps.paths.bottleState(dir), "docker.json"))) identities.add(dir);
+  for (const dir of dirs) {
+    if (existsSync(bottleFiles(deps.paths.bottleState(dir)).details("docker"))) identities.add(dir);
   }
   return Promise.all(
     [...identities].sort().map(async (id): Promise<FoundBottle> => {
       const stateDir = deps.paths.bottleState(id);
+      const marker = await readLiveMarker(stateDir);
       return {
         identity: id,
         objects: objects.filter((object) => object.identity === id),
-        liveness: liveness(await readLiveMarker(stateDir)),
-        metadata: await readJson<BottleMetadata>(join(stateDir, "metadata.json")),
+        liveness: liveness(marker),
+        marker,
+        metadata: await readJson<BottleMetadata>(bottleFiles(stateDir).metadata),
         hasState: existsSync(stateDir),
       };
     }),

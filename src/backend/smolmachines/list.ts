@@ -1,19 +1,21 @@
+import { CLI_DIED_NOTE } from "../../core/live-marker.ts";
 import type { Backend, BottleSummary } from "../types.ts";
+import type { SmolDetails } from "./smol-plan.ts";
 import { surveySmolBottles } from "./survey.ts";
 
-/** smolmachines bottles of this owner: running (its machine up), stopped, or orphaned (its CLI died). */
-export const list: Backend["list"] = async (deps) => {
+/** smolmachines bottles of this owner: running (its machine up) or stopped; one whose CLI died is stopped, with a note. */
+export const list: Backend<SmolDetails>["list"] = async (deps) => {
   const found = await surveySmolBottles(deps);
   return found.map((bottle): BottleSummary => {
-    const up = bottle.machine?.state === "running";
-    const status: BottleSummary["status"] =
-      bottle.liveness === "dead" ? "orphaned" : bottle.liveness === "stopped" || !up ? "stopped" : "running";
+    const running = bottle.liveness === "live" && bottle.machine?.state === "running";
+    const note = bottle.liveness === "dead" ? CLI_DIED_NOTE : bottle.marker?.note;
     return {
       identity: bottle.identity,
       agent: bottle.metadata?.agent ?? bottle.identity.replace(/-[a-z2-7]{8}$/, ""),
       backend: "smolmachines",
-      status,
+      status: running ? "running" : "stopped",
       createdAt: bottle.metadata?.createdAt ?? "",
+      ...(running || note === undefined ? {} : { note }),
     };
   });
 };

@@ -1,53 +1,54 @@
 import { bottleLabels, LABEL, labelArgs } from "../../core/labels.ts";
-import { GATE_CONFIG_MOUNT, GATE_PORT } from "../docker/gate-config.ts";
-import { GUEST_ENV_FILE, HOST_GATEWAY, SKILLS_MOUNT, SMOL_OWNER_LABEL, type SmolDetails, WORKSPACE } from "./smol-plan.ts";
+import { bottleFiles } from "../../core/paths.ts";
+import { agentEnv } from "../agent/agent-env.ts";
+import { GATE_CONFIG_MOUNT, GATE_PORT, gateMounts, gateVolumeArgs } from "../gate-runtime/gate-config.ts";
+import type { StartSpec } from "../types.ts";
+import { GUEST_ENV_FILE, HOST_GATEWAY, SKILLS_MOUNT, type SmolAtLaunch, type SmolDetails, type SmolPlanned, WORKSPACE } from "./smol-plan.ts";
 
-/** The engine and smolvm commands of a smolmachines bottle, each with the one that undoes it. */
-export interface SmolCommands {
-  gate: { create: string[]; port: string[]; remove: string[] };
-  machine: { create: string[]; start: string[]; stop: string[]; remove: string[] };
+/** The gate's commands: they need nothing only launch knows. */
+export function gateCommands(details: SmolDetails, spec: StartSpec, stateDir: string) {
+  return {
+    create: [
+      "docker", "run", "--detach", "--name", details.gate,
+      ...labelArgs({ ...bottleLabels(spec.identity, "gate"), [LABEL.smolmachinesOwner]: details.owner }),
+      "--user", details.gateUser,
+      "--cap-drop", "ALL", "--security-opt", "no-new-privileges", "--read-only",
+      // Loopback only: the guest reaches it through 100.96.0.1, nothing off the host can.
+      "--publish", `127.0.0.1::${GATE_PORT}`,
+      ...gateVolumeArgs(gateMounts(stateDir)),
+      ...spec.routeSecrets.flatMap((name) => ["--env", name]),
+      details.gateImage.ref,
+      "--config", GATE_CONFIG_MOUNT,
+    ],
+    port: ["docker", "port", details.gate, `${GATE_PORT}/tcp`],
+    remove: ["docker", "rm", "--force", details.gate],
+  };
 }
 
 /**
- * The exact argv launch runs, also shown by `bottle plan` (where the agent env names
- * the gate's port `<gate-port>`: Docker publishes it only when the gate starts).
- * Secrets appear as `--env NAME` for the gate only; the guest never gets one on argv.
+ * The machine's commands, given what launch found: the gate's port, the artifact and
+ * the agent's home. The guest gets no secret on argv: forwarded values go to its env
+ * file over stdin.
  */
-export function smolCommands(details: SmolDetails, identity: string, artifact: string): SmolCommands {
-  const env = Object.entries(details.agentEnv);
+export function machineCommands(details: SmolDetails, spec: StartSpec, stateDir: string, atLaunch: SmolAtLaunch | SmolPlanned) {
+  const files = bottleFiles(stateDir);
+  const env = Object.entries(agentEnv(spec, HOST_GATEWAY, atLaunch.gatePort));
   return {
-    gate: {
-      create: [
-        "docker", "run", "--detach", "--name", details.gate,
-        ...labelArgs({ ...bottleLabels(identity, "gate"), [SMOL_OWNER_LABEL]: details.owner }),
-        "--user", details.gateUser,
-        "--cap-drop", "ALL", "--security-opt", "no-new-privileges", "--read-only",
-        // Loopback only: the guest reaches it through 100.96.0.1, nothing off the host can.
-        "--publish", `127.0.0.1::${GATE_PORT}`,
-        "--volume", `${details.gateConfigPath}:${GATE_CONFIG_MOUNT}:ro`,
-        ...details.gateSecrets.flatMap((name) => ["--env", name]),
-        details.gateImage.ref,
-        "--config", GATE_CONFIG_MOUNT,
-      ],
-      port: ["docker", "port", details.gate, `${GATE_PORT}/tcp`],
-      remove: ["docker", "rm", "--force", details.gate],
-    },
-    machine: {
-      create: [
-        "smolvm", "machine", "create", "--from", artifact, "--name", details.machine,
-        // Opens every host-loopback port to the guest (the README says so); only the gate listens for it.
-        "--allow-cidr", `${HOST_GATEWAY}/32`,
-        ...env.flatMap(([key, value]) => ["-e", `${key}=${value}`]),
-        "-v", `${details.workspace}:${WORKSPACE}`,
-        ...(details.skills.length > 0 ? ["-v", `${details.skillsDir}:${SKILLS_MOUNT}:ro`] : []),
-        ...(details.cpus === undefined ? [] : ["--cpus", String(details.cpus)]),
-        ...(details.memMib === undefined ? [] : ["--mem", String(details.memMib)]),
-        ...labelArgs({ ...bottleLabels(identity, "agent"), [LABEL.owner]: details.owner }),
-      ],
-      start: ["smolvm", "machine", "start", "--name", details.machine],
-      stop: ["smolvm", "machine", "stop", "--name", details.machine],
-      remove: ["smolvm", "machine", "delete", "--name", details.machine, "-f"],
-    },
+    create: [
+      "smolvm", "machine", "create", "--from", atLaunch.artifact, "--name", details.machine,
+      // Opens every host-loopback port to the guest (the README says so); only the gate listens for it.
+      "--allow-cidr", `${HOST_GATEWAY}/32`,
+      ...env.flatMap(([key, value]) => ["-e", `${key}=${value}`]),
+      "-v", `${files.workspace}:${WORKSPACE}`,
+      "-v", `${files.home}:${atLaunch.agentHome}`, "-e", `HOME=${atLaunch.agentHome}`,
+      ...(spec.skills.length > 0 ? ["-v", `${files.skills}:${SKILLS_MOUNT}:ro`] : []),
+      ...(details.cpus === undefined ? [] : ["--cpus", String(details.cpus)]),
+      ...(details.memMib === undefined ? [] : ["--mem", String(details.memMib)]),
+      ...labelArgs({ ...bottleLabels(spec.identity, "agent"), [LABEL.owner]: details.owner }),
+    ],
+    start: ["smolvm", "machine", "start", "--name", details.machine],
+    stop: ["smolvm", "machine", "stop", "--name", details.machine],
+    remove: ["smolvm", "machine", "delete", "--name", details.machine, "-f"],
   };
 }
 

@@ -14,10 +14,12 @@ export type MachineRow = { name: string; state: string; labels: Record<string, s
 
 /**
  * Every machine `smolvm machine ls --json` reports. Without smolvm there are none (a
- * host that only runs docker bottles must still `list` and `cleanup`); an answer that
+ * host that only runs docker bottles must still `list` and `cleanup`, and is not made
+ * to pay for a spawn that cannot work); an answer that
  * is not the expected JSON is an error, not an empty list.
  */
 export async function listMachines(runner: Runner): Promise<MachineRow[]> {
+  if (runner.which?.("smolvm") === null) return [];
   let stdout: string;
   try {
     const result = await runner.run(["smolvm", "machine", "ls", "--json"], { check: false });

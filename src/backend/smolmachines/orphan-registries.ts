@@ -1,10 +1,6 @@
 import { processAlive, processStart } from "../../core/live-marker.ts";
 import { LABEL } from "../../core/labels.ts";
 import type { BackendDeps, CleanupReport } from "../types.ts";
-import { SMOL_OWNER_LABEL } from "./smol-plan.ts";
-
-/** `<pid>:<start>` of the CLI that started a registry (start: /proc's start time, or empty). */
-export const REGISTRY_CREATOR_LABEL = "dev.bottle.registry.creator";
 
 /**
  * The labels that tie a registry to the CLI starting it: its owner (the state folder, so
@@ -13,7 +9,7 @@ export const REGISTRY_CREATOR_LABEL = "dev.bottle.registry.creator";
  */
 export function registryOwnerLabels(owner: string | undefined): Record<string, string> {
   if (owner === undefined) return {};
-  return { [SMOL_OWNER_LABEL]: owner, [REGISTRY_CREATOR_LABEL]: `${process.pid}:${processStart(process.pid) ?? ""}` };
+  return { [LABEL.smolmachinesOwner]: owner, [LABEL.registryCreator]: `${process.pid}:${processStart(process.pid) ?? ""}` };
 }
 
 /**
@@ -25,8 +21,8 @@ export async function reapOrphanRegistries(deps: BackendDeps, options: { dryRun?
   const listed = await deps.runner.run(
     [
       "docker", "ps", "--all",
-      "--filter", `label=${LABEL.role}=registry`, "--filter", `label=${SMOL_OWNER_LABEL}=${deps.paths.state}`,
-      "--format", `{{.Names}}\t{{.Label "${REGISTRY_CREATOR_LABEL}"}}`,
+      "--filter", `label=${LABEL.role}=registry`, "--filter", `label=${LABEL.smolmachinesOwner}=${deps.paths.state}`,
+      "--format", `{{.Names}}\t{{.Label "${LABEL.registryCreator}"}}`,
     ],
     { check: false },
   );

@@ -1,11 +1,9 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { bottleLabels, labelArgs } from "../../core/labels.ts";
-import type { ImagePlan } from "../docker/agent-image.ts";
+import { bottleLabels, LABEL, labelArgs } from "../../core/labels.ts";
+import type { ImagePlan } from "../images/agent-image.ts";
 import type { BackendDeps } from "../types.ts";
 import { cacheKey, imageId } from "./image-key.ts";
-import { REGISTRY_CREATOR_LABEL } from "./orphan-registries.ts";
-import { SMOL_OWNER_LABEL } from "./smol-plan.ts";
 
 /** The name `smolvm pack create --output` is given; it adds `.smolmachine` itself. */
 export const PACK_OUTPUT = "agent";
@@ -50,8 +48,8 @@ export async function plannedPack(deps: BackendDeps, source: ImagePlan, registry
   const commands = [
     registryRunCommand(registry, registryImage, labelArgs({
       ...bottleLabels(`smolmachines-${key}`, "registry"),
-      [SMOL_OWNER_LABEL]: deps.paths.state,
-      [REGISTRY_CREATOR_LABEL]: "<pid>:<start>",
+      [LABEL.smolmachinesOwner]: deps.paths.state,
+      [LABEL.registryCreator]: "<pid>:<start>",
     })),
     ["docker", "port", registry, REGISTRY_PORT],
     pack.tag,

@@ -1,13 +1,14 @@
 import { basename, join } from "node:path";
 import { cp, mkdir } from "node:fs/promises";
 import type { Runner } from "../../core/runner.ts";
+import { CLAUDE_HISTORY_PROBE, claudeFirstRunState } from "../agent/agent-home.ts";
 import { guestEnvText } from "./guest-env.ts";
 import { guestExec } from "./machine-commands.ts";
 import { GUEST_ENV_FILE, SKILLS_MOUNT, WORKSPACE } from "./smol-plan.ts";
 
 /** What the host side prepares before the machine exists: the folders it mounts. */
-export async function prepareMounts(options: { workspace: string; skillsDir: string; copyFrom: string | undefined; skills: readonly string[] }): Promise<void> {
-  await mkdir(options.workspace, { recursive: true, mode: 0o700 });
+export async function prepareMounts(options: { workspace: string; home: string; skillsDir: string; copyFrom: string | undefined; skills: readonly string[] }): Promise<void> {
+  await Promise.all([mkdir(options.workspace, { recursive: true, mode: 0o700 }), mkdir(options.home, { recursive: true, mode: 0o700 })]);
   // `--cwd`: everything, dotfiles and ignored files included, like `cp -a`.
   if (options.copyFrom !== undefined) await cp(options.copyFrom, options.workspace, { recursive: true, preserveTimestamps: true, force: true });
   if (options.skills.length > 0) {
@@ -46,7 +47,7 @@ export async function shareMounts(
 export async function provisionGuest(
   runner: Runner,
   options: { machine: string; env: Record<string, string>; skills: boolean; claude: boolean; signal?: AbortSignal },
-): Promise<void> {
+): Promise<{ hasHistory: boolean }> {
   const { machine } = options;
   const dir = GUEST_ENV_FILE.slice(0, GUEST_ENV_FILE.lastIndexOf("/"));
   const raw = (script: string) => ["smolvm", "machine", "exec", "--name", machine, "--", "sh", "-c", script];
@@ -61,9 +62,10 @@ export async function provisionGuest(
   }
   if (options.claude) {
     // Claude Code's first-run screens (theme, trust) would stop an attached session. An existing file is kept.
-    const state = `{"hasCompletedOnboarding":true,"bypassPermissionsModeAccepted":true,"projects":{"${WORKSPACE}":{"hasTrustDialogAccepted":true}}}`;
-    await runner.run(raw(`[ -e "$HOME/.claude.json" ] || printf '%s' '${state}' > "$HOME/.claude.json"`), { signal: options.signal });
+    await runner.run(raw(`[ -e "$HOME/.claude.json" ] || printf '%s' '${claudeFirstRunState(WORKSPACE)}' > "$HOME/.claude.json"`), { signal: options.signal });
   }
-  // The guest answers commands: a quick proof that exec and the env file work before attach.
-  await runner.run(guestExec(machine, ["true"]), { signal: options.signal });
+  // The guest answers commands (a proof that exec and the env file work before attach),
+  // and says whether a kept home holds a conversation to continue.
+  const probe = await runner.run(guestExec(machine, ["sh", "-c", CLAUDE_HISTORY_PROBE]), { signal: options.signal });
+  return { hasHistory: probe.stdout.trim() === "history" };
 }

@@ -1,7 +1,6 @@
-import { join } from "node:path";
-import type { ImagePlan } from "../docker/agent-image.ts";
-import type { GateImagePlan } from "../docker/gate-image.ts";
-import type { Plan } from "../types.ts";
+import type { GateImagePlan } from "../images/gate-image.ts";
+import type { ImagePlan } from "../images/agent-image.ts";
+import type { PlannedPort } from "../agent/agent-env.ts";
 
 /** Where the guest reaches the host: smolvm's gateway address for host loopback. */
 export const HOST_GATEWAY = "100.96.0.1";
@@ -15,55 +14,40 @@ export const SKILLS_MOUNT = "/opt/bottle/skills";
 /** The guest file holding the agent's literal and forwarded env (0600, written over stdin). */
 export const GUEST_ENV_FILE = "/tmp/bottle/agent.env";
 
-/**
- * The label that ties a smolmachines gate container to its owner (the state folder). It
- * is not `dev.bottle.owner`: the docker backend reaps every container with that label
- * as one of its own bottles, and this gate belongs to a microVM bottle.
- */
-export const SMOL_OWNER_LABEL = "dev.bottle.smolmachines.owner";
-
 /** What `prepare` resolved for smolmachines: `Plan.details` of a smolmachines plan. No secret values. */
 export interface SmolDetails {
-  stateDir: string;
   owner: string;
   /** `bottle-<identity>`. */
   machine: string;
   gate: string;
   agentImage: ImagePlan;
   gateImage: GateImagePlan;
-  gateConfigPath: string;
-  gateSecrets: string[];
-  /** Non-secret agent env set by bottle; the gate's port in it is filled at launch. */
-  agentEnv: Record<string, string>;
-  /** Agent env forwarded from host variables: to the guest's env file, never on argv. */
-  forwarded: { key: string; from: string }[];
-  command: string[];
-  skills: string[];
   /** Whole CPUs (smolvm takes no fractions); undefined: smolvm's default. */
   cpus: number | undefined;
   /** MiB; undefined: smolvm's default. */
   memMib: number | undefined;
-  /** The host folder mounted at /workspace. */
-  workspace: string;
-  /** The host folder of skill copies, mounted read-only at SKILLS_MOUNT. */
-  skillsDir: string;
   gateUser: string;
 }
 
-/** The smolmachines plan's details, typed. */
-export function smolDetails(plan: Plan): SmolDetails {
-  return plan.details as unknown as SmolDetails;
+/**
+ * Values only launch knows, typed. `bottle plan` shows the commands without them
+ * (see `smolCommands`): the gate's host port is published by Docker when the gate
+ * starts, the artifact exists once the image is packed.
+ */
+export interface SmolAtLaunch {
+  /** The gate's published port on host loopback. */
+  gatePort: number;
+  /** The packed artifact `machine create --from` takes. */
+  artifact: string;
+  /** The agent user's home in its image, where the bottle's home folder is mounted. */
+  agentHome: string;
 }
 
-/** The files of a smolmachines bottle inside its state folder. */
-export function smolStateFiles(stateDir: string) {
-  return {
-    metadata: join(stateDir, "metadata.json"),
-    details: join(stateDir, "smolmachines.json"),
-    gateConfig: join(stateDir, "gate", "config.json"),
-    workspace: join(stateDir, "workspace"),
-    skills: join(stateDir, "skills"),
-  };
+/** What `bottle plan` knows of `SmolAtLaunch`: the port shows as `<gate-port>`. */
+export interface SmolPlanned {
+  gatePort: PlannedPort;
+  artifact: string;
+  agentHome: string;
 }
 
 /** `4g`, `512m`, `1.5g`, `1073741824` (bytes) → MiB, rounded up. */

@@ -1,4 +1,6 @@
-import { resolveBaseImage } from "../../backend/docker/base-image.ts";
+import { resolveBaseImage } from "../../backend/images/base-image.ts";
+import { allBackends } from "../../backend/select.ts";
+import { readSettings } from "../../core/settings.ts";
 import { doctorReportJson, formatDoctorReport } from "../../core/doctor/format-doctor-report.ts";
 import { hostDoctorDeps } from "../../core/doctor/host-doctor-deps.ts";
 import { runDoctor } from "../../core/doctor/run-doctor.ts";
@@ -10,8 +12,8 @@ import { writeJsonOut, type CommandContext } from "../context.ts";
  * backend can work, 1 otherwise; missing optional pieces are warnings.
  */
 export async function run(context: CommandContext): Promise<number> {
-  const baseImage = await resolveBaseImage(context.runner, context.env);
-  const report = await runDoctor(hostDoctorDeps(context.runner, context.env, baseImage));
+  const baseImage = await resolveBaseImage(context.runner, readSettings(context.env).BOTTLE_BASE_IMAGE);
+  const report = await runDoctor(hostDoctorDeps(context.runner, context.env, baseImage), allBackends());
   if (context.flags.json === true) writeJsonOut(context.stdout, doctorReportJson(report));
   else context.stdout.write(formatDoctorReport(report));
   return report.ok ? 0 : 1;

@@ -10,6 +10,14 @@ import type { CommandContext } from "../context.ts";
  * the file reloads the policy; a bad new config is reported and the old one stays.
  */
 export async function run(context: CommandContext): Promise<number> {
+  // `bottle gate git-hook`: the git gate's pre-receive hook, run by git inside the gate.
+  if (context.positionals[0] === "git-hook") {
+    const { runGitHook } = await import("../../gate/services/git/run-git-hook.ts");
+    return runGitHook(context.env, await Bun.stdin.text(), context.stderr);
+  }
+  // `bottle gate probe --config FILE`: readiness from inside the gate's container (backends `docker exec` it).
+  if (context.positionals[0] === "probe") return probe(context);
+  if (context.positionals.length > 0) throw new UsageError(`\`bottle gate\` got an unexpected argument: ${context.positionals[0]}`, "usage: bottle gate --config FILE");
   const file = context.flags.config;
   if (typeof file !== "string" || file === "") {
     throw new UsageError("`bottle gate` needs --config FILE", "usage: bottle gate --config FILE");
@@ -18,13 +26,16 @@ export async function run(context: CommandContext): Promise<number> {
   const gate = await startGate(config, context.env);
   const log = (line: string) => context.stderr.write(`bottle gate: ${line}\n`);
   log(`listening on ${config.listen.replace(/:\d+$/, `:${gate.port}`)}`);
+  if (config.control !== undefined && gate.controlPort !== undefined) log(`control on ${config.control.replace(/:\d+$/, `:${gate.controlPort}`)}`);
 
   let reloading = Promise.resolve();
   const reload = (why: string) => {
     reloading = reloading.then(async () => {
       try {
         const next = await loadGateConfig(file);
-        if (next.listen !== config.listen || next.audit !== config.audit) log("listen and audit changes apply on restart");
+        if (next.listen !== config.listen || next.control !== config.control || next.audit !== config.audit) {
+          log("listen, control and audit changes apply on restart");
+        }
         gate.reload(next);
         log(`reloaded ${file} (${why})`);
       } catch (error) {
@@ -46,4 +57,17 @@ export async function run(context: CommandContext): Promise<number> {
   process.off("SIGHUP", onHup);
   await gate.close();
   return 0;
+}
+
+/** Exits 0 once the gate of `--config` answers `/healthz`, 1 after `--wait` seconds (by default, 30). */
+async function probe(context: CommandContext): Promise<number> {
+  const file = context.flags.config;
+  if (typeof file !== "string" || file === "") throw new UsageError("`bottle gate probe` needs --config FILE", "usage: bottle gate probe --config FILE [--wait SECONDS]");
+  const wait = context.flags.wait === undefined ? 30 : Number(context.flags.wait);
+  if (!Number.isFinite(wait) || wait < 0) throw new UsageError(`--wait takes a number of seconds, got ${String(context.flags.wait)}`);
+  const { probeHealth, healthUrl } = await import("../../gate/server/probe-health.ts");
+  const config = await loadGateConfig(file);
+  if (await probeHealth(config, wait * 1000)) return 0;
+  context.stderr.write(`bottle gate probe: ${healthUrl(config)} did not answer within ${wait} s\n`);
+  return 1;
 }

@@ -7,6 +7,15 @@ export interface AgentChoice {
   hint?: string;
 }
 
+/** A backend as the picker lists it: its own summary, and whether it can run here (why not, if not). */
+export interface BackendChoice {
+  name: BackendName;
+  hint?: string;
+  usable: boolean;
+  /** Why it cannot run here; shown beside a disabled choice. */
+  reason?: string;
+}
+
 /** The start flow's flags, already validated at the edge. */
 export interface StartFlags {
   /** The `AGENT` positional. */
@@ -16,6 +25,8 @@ export interface StartFlags {
   copyCwd?: boolean;
   /** `--yes`: skip the confirmation. */
   yes?: boolean;
+  /** `--dry-run`: ends at the plan, so there is nothing to confirm starting. */
+  dryRun?: boolean;
 }
 
 /** What a person answered so far. */
@@ -38,6 +49,8 @@ export interface QuestionOption<T> {
   value: T;
   label: string;
   hint?: string;
+  /** Shown, but not selectable (a backend that cannot run here). */
+  disabled?: boolean;
 }
 
 /** A question the picker puts to a person. */
@@ -55,8 +68,11 @@ export type StartDecision =
 /** Everything {@link decideStart} looks at. */
 export interface DecideStartOptions {
   agents: readonly AgentChoice[];
-  /** The registered backends, in the order the picker lists them. */
-  backends: readonly BackendName[];
+  /**
+   * The registered backends, in the order the picker lists them, each with whether it
+   * can run here. By default (a start that will not ask), none: no probe is needed.
+   */
+  backends?: readonly BackendChoice[];
   flags: StartFlags;
   answers: StartAnswers;
   mode: PromptMode;
@@ -66,12 +82,6 @@ export interface DecideStartOptions {
   cwd: string;
 }
 
-/** What the picker says about the backends it knows; another backend is listed by name alone. */
-const BACKEND_HINTS: Record<string, string> = {
-  docker: "containers behind a gate container",
-  smolmachines: "a microVM per bottle (needs smolvm and /dev/kvm)",
-};
-
 /**
  * The picker's decisions as a pure function of the manifest's agents, the flags and the
  * answers so far: the next question, a usage error naming the missing flag, or the
@@ -79,7 +89,7 @@ const BACKEND_HINTS: Record<string, string> = {
  * nothing is asked, and a choice with no safe default is a usage error.
  * By default, the backend is docker and the workspace starts empty.
  */
-export function decideStart({ agents, backends, flags, answers, mode, picker = false, cwd }: DecideStartOptions): StartDecision {
+export function decideStart({ agents, backends = [], flags, answers, mode, picker = false, cwd }: DecideStartOptions): StartDecision {
   const names = agents.map((agent) => agent.name);
   if (names.length === 0) {
     return { kind: "usage", message: "the manifest defines no agents", hint: "add one under `agents:` (see `bottle init`)" };
@@ -103,7 +113,8 @@ export function decideStart({ agents, backends, flags, answers, mode, picker = f
       hint: close === undefined ? `pass one of: ${listed}` : `did you mean \`${close}\`?`,
     };
   }
-  const agent = flags.agent ?? answers.agent ?? (mode === "picker" || names.length > 1 ? undefined : names[0]);
+  // One agent is no choice: nobody is asked "Which agent?" with a single answer.
+  const agent = flags.agent ?? answers.agent ?? (names.length > 1 ? undefined : names[0]);
   if (agent === undefined) {
     if (mode === "none") {
       return {
@@ -125,16 +136,21 @@ export function decideStart({ agents, backends, flags, answers, mode, picker = f
 
   const backend = flags.backend ?? answers.backend ?? (mode === "picker" ? undefined : DEFAULT_BACKEND);
   if (backend === undefined) {
+    const usable = backends.filter((choice) => choice.usable).map((choice) => choice.name);
+    if (usable.length === 0) {
+      const why = backends.map((choice) => `${choice.name}: ${choice.reason ?? "unavailable"}`).join("; ");
+      return { kind: "usage", message: `no backend can run here (${why})`, hint: "`bottle doctor` says what is missing and how to fix it" };
+    }
     return {
       kind: "ask",
       question: {
         key: "backend",
         message: "Which backend?",
-        options: backends.map((name) => {
-          const hint = BACKEND_HINTS[name];
-          return hint === undefined ? { value: name, label: name } : { value: name, label: name, hint };
+        options: backends.map(({ name, hint, usable: ok, reason }): QuestionOption<BackendName> => {
+          const shown = ok ? hint : `cannot run here: ${reason ?? "unavailable"}`;
+          return { value: name, label: name, ...(shown === undefined ? {} : { hint: shown }), ...(ok ? {} : { disabled: true }) };
         }),
-        initial: backends.includes(DEFAULT_BACKEND) ? DEFAULT_BACKEND : backends[0]!,
+        initial: usable.includes(DEFAULT_BACKEND) ? DEFAULT_BACKEND : usable[0]!,
       },
     };
   }
@@ -144,5 +160,5 @@ export function decideStart({ agents, backends, flags, answers, mode, picker = f
     return { kind: "ask", question: { key: "copyCwd", message: `Copy ${cwd} into the workspace?`, initial: false } };
   }
 
-  return { kind: "ready", agent, backend, copyCwd, confirm: mode === "picker" && flags.yes !== true };
+  return { kind: "ready", agent, backend, copyCwd, confirm: mode === "picker" && flags.yes !== true && flags.dryRun !== true };
 }

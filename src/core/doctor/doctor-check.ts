@@ -14,6 +14,8 @@ export interface DoctorCheck {
   summary: string;
   /** The fix, when there is one to give. */
   hint?: string;
+  /** Its backend cannot run unless this is ok (smolvm for smolmachines), even when it only warns overall. */
+  required?: boolean;
 }
 
 /** The outside world the checks touch; tests replace each part. */

@@ -1,30 +1,31 @@
-import { checkBaseImage } from "./check-base-image.ts";
 import { checkDisk } from "./check-disk.ts";
-import { checkDockerCli } from "./check-docker-cli.ts";
-import { checkEngine } from "./check-engine.ts";
-import { checkKvm } from "./check-kvm.ts";
-import { checkRuntimes } from "./check-runtimes.ts";
-import { checkSmolvm } from "./check-smolvm.ts";
 import type { DoctorCheck, DoctorDeps } from "./doctor-check.ts";
 
-/** Everything `bottle doctor` found. `ok` is whether the docker backend can work. */
+/** Everything `bottle doctor` found. `ok` is whether the default (first) backend can work. */
 export interface DoctorReport {
   ok: boolean;
   checks: DoctorCheck[];
+  /** Per backend: whether it can run here, and why not. */
+  backends: { name: string; usable: boolean; reason?: string }[];
+}
+
+/** What the doctor asks of a backend: its own checks (see `Backend.doctor`). */
+export interface DoctorSubject {
+  name: string;
+  doctor(deps: DoctorDeps): Promise<DoctorCheck[]>;
 }
 
 /**
- * Runs every check. Without the docker CLI the engine checks are skipped (they would
- * only repeat the same cause); only `fail` results make the report not ok.
+ * Runs every backend's checks, at once, and the disk check. A backend is usable when
+ * none of its checks fails and every one it requires is ok; the report is ok when the first backend (the default) is.
  */
-export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
-  const docker = await checkDockerCli(deps);
-  const engineChecks: DoctorCheck[] =
-    docker.status === "fail"
-      ? [{ name: "engine", status: "fail", summary: "skipped: no docker CLI" }]
-      : [await checkEngine(deps)];
-  if (engineChecks[0]?.status === "ok") engineChecks.push(await checkRuntimes(deps), await checkBaseImage(deps));
-  const [smolvm, kvm, disk] = await Promise.all([checkSmolvm(deps), checkKvm(deps), checkDisk(deps)]);
-  const checks = [docker, ...engineChecks, smolvm, kvm, disk];
-  return { ok: checks.every((check) => check.status !== "fail"), checks };
+export async function runDoctor(deps: DoctorDeps, backends: readonly DoctorSubject[]): Promise<DoctorReport> {
+  const [perBackend, disk] = await Promise.all([Promise.all(backends.map((backend) => backend.doctor(deps))), checkDisk(deps)]);
+  const checks = [...perBackend.flat(), disk];
+  const usable = backends.map((backend, index) => {
+    const bad = perBackend[index]!.find((check) => check.status === "fail" || (check.required === true && check.status !== "ok"));
+    return bad === undefined ? { name: backend.name, usable: true } : { name: backend.name, usable: false, reason: bad.summary };
+  });
+  const first = perBackend[0] ?? [];
+  return { ok: disk.status !== "fail" && first.every((check) => check.status !== "fail"), checks, backends: usable };
 }

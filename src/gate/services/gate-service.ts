@@ -1,5 +1,17 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
 import type { AuditLog } from "../audit.ts";
+import type { Egress } from "../../manifest/egress-schema.ts";
 import type { GateConfig } from "../config-schema.ts";
+
+/**
+ * One exchange on the proxy port, as the dispatcher hands it to a service: an HTTP
+ * request (absolute-form to the egress proxy, origin-form to a route), or a `CONNECT`
+ * with the raw client socket and the bytes that came after the request head.
+ */
+export type ProxyExchange =
+  | { kind: "http"; req: IncomingMessage; res: ServerResponse }
+  | { kind: "connect"; req: IncomingMessage; socket: Duplex; head: Buffer };
 
 /**
  * What a gate service is handed when the gate starts: the audit log every decision
@@ -11,6 +23,11 @@ export interface GateServiceContext {
   env: Record<string, string | undefined>;
   /** A folder this service may keep state in (mirrors, requests); by default none. */
   stateDir?: string;
+  /**
+   * Asks the gate to rebuild its policy generation now (a supervise approval changed
+   * what {@link GateService.extendEgress} returns); by default the gate has no hook.
+   */
+  onPolicyChange?: () => void;
 }
 
 /**
@@ -30,6 +47,24 @@ export interface GateService {
   readonly controlPrefix?: string;
   /** Answers one control-port request (web-standard, as `Bun.serve` gives it). */
   fetch?(request: Request, client: { address: string }): Promise<Response>;
+  /**
+   * Proxy-port services only: whether this service takes the exchange. The dispatcher
+   * asks each service in order and hands the exchange to the first that matches.
+   */
+  match?(exchange: ProxyExchange): boolean;
+  /** Proxy-port services only: answers a matched exchange through the gate's one pipeline. */
+  handle?(exchange: ProxyExchange): Promise<void>;
+  /**
+   * Secret values this service holds (a git token, a key), read at start and on each
+   * reload: the gate's DLP refuses them on the way out and redacts them from what
+   * comes back. By default, none.
+   */
+  heldSecrets?(): string[];
+  /**
+   * Widens or narrows the config's egress before the gate builds a generation from it
+   * (supervise adds the hosts a person approved); by default the service leaves it.
+   */
+  extendEgress?(egress: Egress): Egress;
   /** A new config generation: applies to new requests; what is in flight keeps going. */
   reload(config: GateConfig): void;
   /** The gate is stopping: finish or cut what is in flight. */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { copyFileSync, mkdtempSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { processRunner } from "../../../src/core/runner.ts";
@@ -10,11 +10,18 @@ const FIXTURE = resolve(import.meta.dir, "fixtures/two-agents.yaml");
 /** By default, the source through the bun running the tests; `BOTTLE_BIN=dist/bottle` tests the binary. */
 const BOTTLE = process.env.BOTTLE_BIN ? [resolve(process.env.BOTTLE_BIN)] : [process.execPath, MAIN];
 
-/** A fresh project folder holding the two-agent manifest as bottle.yaml, with XDG dirs inside. */
-function project() {
+/**
+ * A fresh project folder holding the two-agent manifest (or `manifest`) as bottle.yaml,
+ * with XDG dirs inside. A `smolvm` that fails comes first on PATH, so on every host the
+ * smolmachines backend cannot run and the picker must show it disabled.
+ */
+function project(manifest?: string) {
   const dir = mkdtempSync(join(tmpdir(), "bottle-picker-"));
-  copyFileSync(FIXTURE, join(dir, "bottle.yaml"));
-  const env = { HOME: dir, XDG_CONFIG_HOME: join(dir, ".config"), XDG_STATE_HOME: join(dir, ".state") };
+  if (manifest === undefined) copyFileSync(FIXTURE, join(dir, "bottle.yaml"));
+  else writeFileSync(join(dir, "bottle.yaml"), manifest);
+  mkdirSync(join(dir, "bin"));
+  writeFileSync(join(dir, "bin", "smolvm"), "#!/bin/sh\necho 'Error: broken on purpose' >&2\nexit 1\n", { mode: 0o755 });
+  const env = { HOME: dir, XDG_CONFIG_HOME: join(dir, ".config"), XDG_STATE_HOME: join(dir, ".state"), PATH: `${join(dir, "bin")}:${process.env.PATH}` };
   return { dir, env };
 }
 
@@ -35,33 +42,50 @@ describeTmux("the picker, typed into a real terminal (tmux)", () => {
     terminal = undefined;
   }, TIMEOUT);
 
-  async function open(args: string[] = [], extraEnv: Record<string, string> = {}) {
-    const { dir, env } = project();
+  async function open(args: string[] = [], extraEnv: Record<string, string> = {}, manifest?: string) {
+    const { dir, env } = project(manifest);
     terminal = await openTerminal(bottleCommand(dir, { ...env, ...extraEnv }, args));
     return { terminal, dir };
   }
 
-  test("arrows and Enter pick agent, backend and workspace; it confirms a summary and ends at the plan", async () => {
-    const { terminal, dir } = await open(["--dry-run"]);
+  test("arrows and Enter pick agent, backend and workspace; it confirms a summary and starts", async () => {
+    const { terminal, dir } = await open();
     const first = await terminal.waitFor("Which agent?");
     expect(first).toContain("claude (claude --dangerously-skip-permissions)");
     expect(first).toContain("shell");
     await terminal.keys("Down", "Enter");
-    await terminal.waitFor("Which backend?");
-    await terminal.keys("Down", "Enter");
+    // A backend that cannot run here is shown, with why, and cannot be picked: Down skips it.
+    const backends = await terminal.waitFor("Which backend?");
+    expect(backends).toContain("docker");
+    await terminal.keys("Down");
+    expect(await terminal.waitFor("cannot run here")).toMatch(/smolmachines.*cannot run here: .*smolvm --version. failed/);
+    await terminal.keys("Enter");
     expect(await terminal.waitFor("into the workspace?")).toContain(`Copy ${dir} into the workspace?`);
     await terminal.keys("Left", "Enter");
     const summary = await terminal.waitFor("Start it?");
     expect(summary).toContain("Ready to start");
     expect(summary).toMatch(/agent\s+shell/);
     expect(summary).toMatch(/bottle\s+locked/);
-    expect(summary).toMatch(/backend\s+smolmachines/);
+    expect(summary).toMatch(/backend\s+docker/);
     expect(summary).toMatch(/egress\s+no hosts allowed; deny \*\.example\.com/);
     expect(summary).toMatch(new RegExp(`workspace\\s+copy of ${dir}`));
+    // No: nothing was started (a Yes would start a real bottle of an image that is not here).
+    await terminal.keys("Right", "Enter");
+    expect(await terminal.waitFor("[exit ")).toContain("[exit 130]");
+  }, TIMEOUT);
+
+  test("--dry-run asks the same questions, never `Start it?`, and ends at the plan", async () => {
+    const { terminal, dir } = await open(["--dry-run"]);
+    await terminal.waitFor("Which agent?");
+    await terminal.keys("Down", "Enter");
+    await terminal.waitFor("Which backend?");
     await terminal.keys("Enter");
+    await terminal.waitFor("into the workspace?");
+    await terminal.keys("Left", "Enter");
     const end = await terminal.waitFor("[exit ");
+    expect(end).not.toContain("Start it?");
     expect(end).toMatch(/^agent +shell$/m);
-    expect(end).toMatch(/^backend +smolmachines$/m);
+    expect(end).toMatch(/^backend +docker$/m);
     expect(end).toMatch(new RegExp(`^workspace +copy of ${dir}$`, "m"));
     expect(end).toMatch(/^env literal +GIT_AUTHOR_NAME$/m);
     expect(end).toContain("[exit 0]");
@@ -69,7 +93,7 @@ describeTmux("the picker, typed into a real terminal (tmux)", () => {
 
   test("Enter all the way takes the preselected answers: the first agent, docker, an empty workspace", async () => {
     const { terminal } = await open(["--dry-run"]);
-    for (const question of ["Which agent?", "Which backend?", "into the workspace?", "Start it?"]) {
+    for (const question of ["Which agent?", "Which backend?", "into the workspace?"]) {
       await terminal.waitFor(question);
       await terminal.keys("Enter");
     }
@@ -100,7 +124,7 @@ describeTmux("the picker, typed into a real terminal (tmux)", () => {
     expect(await terminal.waitFor("[exit ")).toContain("[exit 130]");
     await terminal.close();
 
-    const second = await open(["--dry-run", "--no-cwd", "claude"]);
+    const second = await open(["--no-cwd", "claude"]);
     await second.terminal.waitFor("Which backend?");
     await second.terminal.keys("Enter");
     await second.terminal.waitFor("Start it?");
@@ -108,6 +132,35 @@ describeTmux("the picker, typed into a real terminal (tmux)", () => {
     const end = await second.terminal.waitFor("[exit ");
     expect(end).toContain("bottle: cancelled");
     expect(end).toContain("[exit 130]");
+  }, TIMEOUT);
+
+  test("one agent is no question; an unset route secret or forwarded variable is named before `Start it?`", async () => {
+    const manifest = [
+      "version: 1",
+      "agents:",
+      "  solo:",
+      "    command: [sh]",
+      "bottles:",
+      "  default:",
+      "    egress:",
+      "      routes:",
+      "        - { name: api, upstream: https://api.example.com, inject: { header: authorization, value: 'Bearer ${BOTTLE_TEST_UNSET_TOKEN}' } }",
+      "",
+    ].join("\n");
+    const { terminal } = await open(["--no-cwd"], {}, manifest);
+    await terminal.waitFor("Which backend?");
+    await terminal.keys("Enter");
+    const end = await terminal.waitFor("[exit ");
+    expect(end).not.toContain("Which agent?");
+    expect(end).not.toContain("Start it?");
+    expect(end).toContain('bottle: bottle "default" routes inject BOTTLE_TEST_UNSET_TOKEN, which is not set on the host');
+    expect(end).toContain("[exit 1]");
+    await terminal.close();
+
+    const forwarded = await open(["--no-cwd", "--backend", "docker"], {}, "version: 1\nagents:\n  solo:\n    env: { TOKEN: '${BOTTLE_TEST_UNSET_FORWARD}' }\n");
+    const stopped = await forwarded.terminal.waitFor("[exit ");
+    expect(stopped).not.toContain("Start it?");
+    expect(stopped).toContain("bottle: host variable BOTTLE_TEST_UNSET_FORWARD is not set");
   }, TIMEOUT);
 
   test("flags skip their questions: `bottle --dry-run --backend docker shell --cwd --yes` asks nothing", async () => {

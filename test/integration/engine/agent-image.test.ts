@@ -45,3 +45,22 @@ describeEngine("the agent image (top-level Dockerfile)", () => {
     expect(stdout).toBe("200\n200\n");
   });
 });
+
+describeEngine("the agent image's git identity", () => {
+  beforeAll(async () => {
+    image = await ensureAgentImage();
+  }, 1_200_000);
+
+  const commit = 'cd "$(mktemp -d)" && git init -q && git commit -q --allow-empty -m first && git log -1 --format="%an <%ae>|%cn <%ce>"';
+
+  test("`git commit` works in a fresh bottle with a neutral identity", async () => {
+    const { stdout } = await inImage(commit);
+    expect(stdout.trim()).toBe("bottle agent <agent@bottle.invalid>|bottle agent <agent@bottle.invalid>");
+  });
+
+  test("GIT_AUTHOR_* and GIT_COMMITTER_* in the env take precedence", async () => {
+    const env = ["-e", "GIT_AUTHOR_NAME=Ada", "-e", "GIT_AUTHOR_EMAIL=ada@example.com", "-e", "GIT_COMMITTER_NAME=Bot", "-e", "GIT_COMMITTER_EMAIL=bot@example.com"];
+    const { stdout } = await processRunner.run(["docker", "run", "--rm", "--label", "dev.bottle.test=agent-image", ...env, image, "bash", "-c", commit], { timeoutMs: 120_000 });
+    expect(stdout.trim()).toBe("Ada <ada@example.com>|Bot <bot@example.com>");
+  });
+});

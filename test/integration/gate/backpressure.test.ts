@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import http from "node:http";
 import net from "node:net";
-import { startTestGate } from "./harness.ts";
+import { clientHello, startTestGate } from "./harness.ts";
 
 const TOTAL = 128 * 1024 * 1024;
 
@@ -35,7 +35,7 @@ describe("backpressure through a CONNECT tunnel", async () => {
   });
   await new Promise<void>((resolve) => origin.listen(0, "127.0.0.1", resolve));
   const port = (origin.address() as net.AddressInfo).port;
-  const gate = await startTestGate({ allow: ["*.gate.test"], allow_cidrs: ["127.0.0.0/8"] });
+  const gate = await startTestGate({ allow: [`big.gate.test:${port}`], allow_cidrs: ["127.0.0.0/8"] });
   afterAll(async () => {
     await gate[Symbol.asyncDispose]();
     origin.close();
@@ -49,7 +49,8 @@ describe("backpressure through a CONNECT tunnel", async () => {
     socket.on("data", (chunk: Buffer) => {
       if (!answered) {
         answered = true;
-        socket.write("start");
+        // A tunnel opens with a ClientHello for its host; the origin starts on any byte.
+        socket.write(clientHello("big.gate.test"));
         return;
       }
       received += chunk.length;

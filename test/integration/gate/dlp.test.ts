@@ -13,7 +13,7 @@ describe("DLP through the gate", async () => {
   const origin = startRecordingOrigin();
   const target = `http://app.gate.test:${origin.server.port}`;
   const egress = (action: "block" | "warn" | "off") => ({
-    allow: ["*.gate.test"],
+    allow: ["*.gate.test", `*.gate.test:${origin.server.port}`],
     allow_cidrs: ["127.0.0.0/8"],
     dlp: { action },
     // The route makes the gate hold HELD; its upstream is never called here.

@@ -13,7 +13,11 @@ describe("forward proxy through real curl", async () => {
     tls: { cert: Bun.file(tls.certFile), key: Bun.file(tls.keyFile) },
     fetch: (request) => new Response(`tls origin saw ${new URL(request.url).pathname}`),
   });
-  const gate = await startTestGate({ allow: ["*.gate.test", "localhost"], deny: ["blocked.gate.test"], allow_cidrs: ["127.0.0.0/8"] });
+  const gate = await startTestGate({
+    allow: ["*.gate.test", "localhost", `origin.gate.test:${tlsOrigin.port}`],
+    deny: ["blocked.gate.test"],
+    allow_cidrs: ["127.0.0.0/8"],
+  });
   afterAll(async () => {
     await gate[Symbol.asyncDispose]();
     origin.server.stop(true);
@@ -73,7 +77,8 @@ describe("forward proxy through real curl", async () => {
     const plain = await curl(["-x", gate.proxy, `http://app.gate.test:${port}/`]);
     expect(plain.status).toBe(502);
     expect(blockReason(plain)).toBeUndefined();
-    const tunnel = await curl(["-x", gate.proxy, `https://app.gate.test:${port}/`]);
+    await using ported = await startTestGate({ allow: [`app.gate.test:${port}`], allow_cidrs: ["127.0.0.0/8"] });
+    const tunnel = await curl(["-x", ported.proxy, `https://app.gate.test:${port}/`]);
     expect(tunnel.connectStatus).toBe(502);
     expect(blockReason(tunnel)).toBeUndefined();
     const unresolvable = await curl(["-x", gate.proxy, "http://nowhere.gate.test.invalid/"]);

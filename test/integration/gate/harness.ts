@@ -6,7 +6,7 @@ import * as v from "valibot";
 import { processRunner } from "../../../src/core/runner.ts";
 import { GateConfigSchema } from "../../../src/gate/config-schema.ts";
 import type { LookupAll } from "../../../src/gate/egress/resolve.ts";
-import { startGate, type Gate } from "../../../src/gate/serve-gate.ts";
+import { startGate, type Gate, type StartGateOptions } from "../../../src/gate/serve-gate.ts";
 import type { EgressSchema } from "../../../src/manifest/egress-schema.ts";
 
 /** What curl saw: the final status, the CONNECT status (0 without a tunnel), headers and body. */
@@ -68,11 +68,13 @@ export async function startTestGate(
   env: Record<string, string> = {},
   lookup: LookupAll = testLookup,
   upstreamCa?: string[],
+  options: Omit<StartGateOptions, "lookup" | "upstreamCa"> & { control?: boolean } = {},
 ): Promise<TestGate> {
   const dir = await mkdtemp(join(tmpdir(), "gate-audit-"));
   const auditFile = join(dir, "audit.jsonl");
-  const config = v.parse(GateConfigSchema, { listen: "127.0.0.1:0", egress, audit: auditFile });
-  const gate = await startGate(config, env, upstreamCa === undefined ? { lookup } : { lookup, upstreamCa });
+  const { control, ...gateOptions } = options;
+  const config = v.parse(GateConfigSchema, { listen: "127.0.0.1:0", egress, audit: auditFile, ...(control ? { control: "127.0.0.1:0" } : {}) });
+  const gate = await startGate(config, env, { ...gateOptions, lookup, ...(upstreamCa === undefined ? {} : { upstreamCa }) });
   return {
     ...gate,
     proxy: `http://127.0.0.1:${gate.port}`,
@@ -158,4 +160,40 @@ export function startRecordingOrigin(): { server: ReturnType<typeof Bun.serve>; 
     },
   });
   return { server, seen, url: `http://127.0.0.1:${server.port}` };
+}
+
+/**
+ * A minimal well-formed TLS 1.2 ClientHello record, with an SNI extension for `sni`
+ * (none when undefined): what a TLS client sends first into a tunnel.
+ */
+export function clientHello(sni: string | undefined, extraExtensions: Buffer[] = []): Buffer {
+  const extensions: Buffer[] = [...extraExtensions];
+  if (sni !== undefined) {
+    const name = Buffer.from(sni, "latin1");
+    const entry = Buffer.concat([Buffer.from([0]), u16(name.length), name]);
+    const list = Buffer.concat([u16(entry.length), entry]);
+    extensions.unshift(Buffer.concat([u16(0), u16(list.length), list]));
+  }
+  const extensionBytes = Buffer.concat(extensions);
+  const body = Buffer.concat([
+    Buffer.from([3, 3]),
+    Buffer.alloc(32, 7),
+    Buffer.from([0]),
+    u16(2), Buffer.from([0x13, 0x01]),
+    Buffer.from([1, 0]),
+    u16(extensionBytes.length), extensionBytes,
+  ]);
+  const handshake = Buffer.concat([Buffer.from([1, body.length >> 16, (body.length >> 8) & 255, body.length & 255]), body]);
+  return Buffer.concat([Buffer.from([22, 3, 1]), u16(handshake.length), handshake]);
+}
+
+function u16(value: number): Buffer {
+  const out = Buffer.alloc(2);
+  out.writeUInt16BE(value);
+  return out;
+}
+
+/** A TLS application_data record around `payload` (what a client sends after its handshake, shaped only). */
+export function tlsRecord(payload: Buffer, type = 23): Buffer {
+  return Buffer.concat([Buffer.from([type, 3, 3]), u16(payload.length), payload]);
 }

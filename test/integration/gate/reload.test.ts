@@ -2,7 +2,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import net from "node:net";
 import * as v from "valibot";
 import { GateConfigSchema } from "../../../src/gate/config-schema.ts";
-import { blockReason, curl, rawExchange, startTestGate } from "./harness.ts";
+import { blockReason, clientHello, curl, rawExchange, startTestGate, tlsRecord } from "./harness.ts";
 
 /** Opens a CONNECT tunnel by hand and returns the socket once the gate said 200. */
 function openTunnel(gatePort: number, target: string): Promise<net.Socket> {
@@ -18,19 +18,31 @@ function openTunnel(gatePort: number, target: string): Promise<net.Socket> {
   });
 }
 
-/** Writes a line into the tunnel and waits for the echo. */
-function echo(socket: net.Socket, line: string): Promise<string> {
+/** Writes bytes into the tunnel and waits for their echo. */
+function echoBytes(socket: net.Socket, bytes: Buffer): Promise<Buffer> {
   return new Promise((resolve) => {
-    socket.once("data", (chunk: Buffer) => resolve(chunk.toString()));
-    socket.write(line);
+    const chunks: Buffer[] = [];
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      if (Buffer.concat(chunks).length < bytes.length) return;
+      socket.off("data", onData);
+      resolve(Buffer.concat(chunks));
+    };
+    socket.on("data", onData);
+    socket.write(bytes);
   });
+}
+
+/** Writes a line into the tunnel as a TLS record (tunnels carry only TLS) and waits for the echo. */
+async function echo(socket: net.Socket, line: string): Promise<string> {
+  return (await echoBytes(socket, tlsRecord(Buffer.from(line)))).subarray(5).toString();
 }
 
 describe("live reload", async () => {
   const echoServer = net.createServer((socket) => socket.pipe(socket));
   await new Promise<void>((resolve) => echoServer.listen(0, "127.0.0.1", resolve));
   const echoPort = (echoServer.address() as net.AddressInfo).port;
-  const gate = await startTestGate({ allow: ["echo.gate.test"], allow_cidrs: ["127.0.0.0/8"] });
+  const gate = await startTestGate({ allow: [`echo.gate.test:${echoPort}`], allow_cidrs: ["127.0.0.0/8"] });
   afterAll(async () => {
     await gate[Symbol.asyncDispose]();
     echoServer.close();
@@ -38,9 +50,11 @@ describe("live reload", async () => {
 
   test("an open tunnel keeps working; the new policy applies to new requests", async () => {
     const tunnel = await openTunnel(gate.port, `echo.gate.test:${echoPort}`);
+    const hello = clientHello("echo.gate.test");
+    expect((await echoBytes(tunnel, hello)).equals(hello)).toBe(true);
     expect(await echo(tunnel, "before")).toBe("before");
 
-    gate.reload(v.parse(GateConfigSchema, { listen: "127.0.0.1:0", egress: { allow: ["other.gate.test"], allow_cidrs: ["127.0.0.0/8"] } }));
+    gate.reload(v.parse(GateConfigSchema, { listen: "127.0.0.1:0", egress: { allow: [`other.gate.test:${echoPort}`], allow_cidrs: ["127.0.0.0/8"] } }));
 
     expect(await echo(tunnel, "after")).toBe("after");
     const fresh = await curl(["-x", gate.proxy, `https://echo.gate.test:${echoPort}/`]);

@@ -14,7 +14,8 @@ describe("SSRF guard", async () => {
   const origin = startRecordingOrigin();
   const port = origin.server.port;
   // `*` allows every name: only the address check stands between the client and loopback.
-  const open = await startTestGate({ allow: ["*"] }, {}, async (host) => {
+  // `*:PORT` lets CONNECT reach the origin's port, so the address check is what refuses.
+  const open = await startTestGate({ allow: ["*", `*:${port}`] }, {}, async (host) => {
     if (host === "rebind.gate.test") return ["93.184.216.34", "127.0.0.1"];
     if (host === "localhost" || host.endsWith(".gate.test")) return ["127.0.0.1"];
     if (host === "metadata.gate.test") return ["169.254.169.254"];

@@ -2,7 +2,8 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { rm } from "node:fs/promises";
 import net from "node:net";
 import { dirname } from "node:path";
-import { startTestGate } from "./harness.ts";
+import tls from "node:tls";
+import { makeTlsMaterial, startTestGate } from "./harness.ts";
 
 /** Opens a CONNECT tunnel by hand; resolves with the socket once the gate answered 200. */
 function openTunnel(gatePort: number, target: string): Promise<net.Socket> {
@@ -17,8 +18,17 @@ function openTunnel(gatePort: number, target: string): Promise<net.Socket> {
   });
 }
 
+/** Opens a tunnel and speaks real TLS through it to the echo server, verified against `ca`. */
+async function openTlsTunnel(gatePort: number, target: string, ca: string): Promise<tls.TLSSocket> {
+  const raw = await openTunnel(gatePort, target);
+  return new Promise((resolve, reject) => {
+    const secure = tls.connect({ socket: raw, servername: target.split(":")[0], ca }, () => resolve(secure));
+    secure.once("error", reject);
+  });
+}
+
 /** Sends `payload` through a tunnel to the echo server and collects the same number of bytes back. */
-function roundTrip(socket: net.Socket, payload: Buffer): Promise<Buffer> {
+function roundTrip(socket: net.Socket | tls.TLSSocket, payload: Buffer): Promise<Buffer> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -35,11 +45,14 @@ function roundTrip(socket: net.Socket, payload: Buffer): Promise<Buffer> {
   });
 }
 
-const closed = (socket: net.Socket) => new Promise<void>((resolve) => (socket.destroyed ? resolve() : socket.once("close", () => resolve())));
+const closed = (socket: net.Socket | tls.TLSSocket) => new Promise<void>((resolve) => (socket.destroyed ? resolve() : socket.once("close", () => resolve())));
 
 describe("CONNECT tunnels", async () => {
+  const material = await makeTlsMaterial();
+  const ca = await Bun.file(material.caFile).text();
   const upstreamSockets = new Set<net.Socket>();
-  const echoServer = net.createServer((socket) => {
+  // A TLS echo origin: tunnels carry only TLS, so the test speaks it end to end.
+  const echoServer = tls.createServer({ cert: await Bun.file(material.certFile).text(), key: await Bun.file(material.keyFile).text() }, (socket) => {
     upstreamSockets.add(socket);
     socket.on("close", () => upstreamSockets.delete(socket));
     socket.on("data", (chunk) => {
@@ -49,15 +62,17 @@ describe("CONNECT tunnels", async () => {
     socket.on("error", () => {});
   });
   await new Promise<void>((resolve) => echoServer.listen(0, "127.0.0.1", resolve));
-  const target = `echo.gate.test:${(echoServer.address() as net.AddressInfo).port}`;
-  const gate = await startTestGate({ allow: ["echo.gate.test"], allow_cidrs: ["127.0.0.0/8"] });
+  const echoPort = (echoServer.address() as net.AddressInfo).port;
+  const target = `origin.gate.test:${echoPort}`;
+  const gate = await startTestGate({ allow: [target], allow_cidrs: ["127.0.0.0/8"] });
   afterAll(async () => {
     await gate[Symbol.asyncDispose]();
     echoServer.close();
+    await rm(material.dir, { recursive: true, force: true });
   });
 
   test("100 concurrent tunnels each carry 256 KiB both ways intact", async () => {
-    const tunnels = await Promise.all(Array.from({ length: 100 }, () => openTunnel(gate.port, target)));
+    const tunnels = await Promise.all(Array.from({ length: 100 }, () => openTlsTunnel(gate.port, target, ca)));
     const results = await Promise.all(
       tunnels.map(async (socket, index) => {
         const payload = Buffer.alloc(256 * 1024, index % 251);
@@ -70,7 +85,7 @@ describe("CONNECT tunnels", async () => {
   }, 60_000);
 
   test("a client hanging up closes its upstream connection", async () => {
-    const socket = await openTunnel(gate.port, target);
+    const socket = await openTlsTunnel(gate.port, target, ca);
     await roundTrip(socket, Buffer.from("hello"));
     const before = upstreamSockets.size;
     expect(before).toBeGreaterThan(0);
@@ -81,7 +96,7 @@ describe("CONNECT tunnels", async () => {
   });
 
   test("an upstream hanging up closes the client's tunnel after delivering what it sent", async () => {
-    const socket = await openTunnel(gate.port, target);
+    const socket = await openTlsTunnel(gate.port, target, ca);
     await roundTrip(socket, Buffer.from("last words"));
     socket.write("close-now");
     await closed(socket);
@@ -89,8 +104,8 @@ describe("CONNECT tunnels", async () => {
   });
 
   test("shutdown stops accepting and cuts tunnels still open after the grace period", async () => {
-    const own = await startTestGate({ allow: ["echo.gate.test"], allow_cidrs: ["127.0.0.0/8"] });
-    const socket = await openTunnel(own.port, target);
+    const own = await startTestGate({ allow: [target], allow_cidrs: ["127.0.0.0/8"] });
+    const socket = await openTlsTunnel(own.port, target, ca);
     await roundTrip(socket, Buffer.from("still here"));
     await own.close(200);
     await closed(socket);

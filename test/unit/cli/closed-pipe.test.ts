@@ -21,6 +21,20 @@ describe("guardClosedPipe", () => {
     expect(exits).toEqual([1]);
   });
 
+  test("while a teardown runs, no write failure ends the process (EPIPE, EIO, ENOSPC)", () => {
+    const exits: number[] = [];
+    const stream = guardClosedPipe(new EventEmitter(), { exit: (code) => void exits.push(code), tearingDown: () => true });
+    for (const code of ["EPIPE", "EIO", "ENOSPC"]) stream.emit("error", fail(code));
+    expect(exits).toEqual([]);
+  });
+
+  test("a terminal that is gone (EIO: its window was closed) never ends the process", () => {
+    const exits: number[] = [];
+    const stream = guardClosedPipe(new EventEmitter(), { exit: (code) => void exits.push(code), tearingDown: () => false });
+    stream.emit("error", fail("EIO"));
+    expect(exits).toEqual([]);
+  });
+
   test("guards a stream once, however often it is written to", () => {
     const stream = new EventEmitter();
     guardClosedPipe(stream, () => {});

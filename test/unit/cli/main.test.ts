@@ -274,3 +274,32 @@ describe("isInteractive", () => {
     expect(isInteractive({ CI: "true" })).toBe(false);
   });
 });
+
+describe("global flags before or after the command", () => {
+  test("`bottle --debug plan` is `bottle plan --debug`, not an agent called plan", async () => {
+    const { code, stderr } = await bottle(["--debug", "plan", "shell"], { manifest: TWO_AGENTS, env: { GH_TOKEN: "x" } });
+    expect(code).toBe(0);
+    expect(stderr).not.toContain("unknown agent");
+  });
+
+  test("`bottle --json --manifest F plan AGENT` reads F and prints JSON", async () => {
+    const { cwd } = workdir(TWO_AGENTS);
+    const { code, stdout } = await bottle(["--json", "--manifest", `${cwd}/bottle.yaml`, "plan", "shell"], { env: { GH_TOKEN: "x" } });
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).agent).toBe("shell");
+    const after = await bottle(["plan", "shell", `--manifest=${cwd}/bottle.yaml`, "--json"], { env: { GH_TOKEN: "x" } });
+    expect(JSON.parse(after.stdout).agent).toBe("shell");
+  });
+
+  test("a global flag the command does not take is a usage error naming the command", async () => {
+    const { code, stderr } = await bottle(["--json", "init"]);
+    expect(code).toBe(2);
+    expect(stderr).toContain("unknown flag: --json (bottle init)");
+  });
+
+  test("`bottle --debug --version` still prints the version", async () => {
+    const { code, stdout } = await bottle(["--debug", "--version"]);
+    expect(code).toBe(0);
+    expect(stdout).toBe(`bottle ${VERSION}\n`);
+  });
+});

@@ -6,6 +6,11 @@ import { commandContext, TWO_AGENTS, workdir } from "./context.ts";
 import { KEY, scriptedTerminal } from "./scripted-terminal.ts";
 
 const hostEnv = { GH_TOKEN: "ghp_notreallyasecretbutlooksone", CLAUDE_CODE_OAUTH_TOKEN: "sk-ant-oat-value" };
+/** Both backends can run: the picker's answers do not depend on this host. */
+const bothUsable = async () => [
+  { name: "docker", hint: "containers", usable: true },
+  { name: "smolmachines", hint: "microVMs", usable: true },
+];
 
 function pickerContext(flags: Record<string, string | boolean> = {}, positionals: string[] = []) {
   const { cwd, env } = workdir(TWO_AGENTS);
@@ -21,7 +26,7 @@ describe("resolveStartChoices, the picker driven by keys", () => {
       { when: "into the workspace?", keys: KEY.left + KEY.enter },
       { when: "Start it?", keys: KEY.enter },
     ]);
-    const { spec, backend, loaded } = await resolveStartChoices(context, { io: terminal.io });
+    const { spec, backend, loaded } = await resolveStartChoices(context, { io: terminal.io, backendChoices: bothUsable });
     expect(terminal.pending()).toBe(0);
     expect(spec.agentName).toBe("shell");
     expect(spec.bottleName).toBe("locked");
@@ -39,7 +44,7 @@ describe("resolveStartChoices, the picker driven by keys", () => {
   test("flags skip their questions; --yes skips the confirmation", async () => {
     const { context } = pickerContext({ backend: "docker", "no-cwd": true, yes: true }, ["claude"]);
     const terminal = scriptedTerminal([]);
-    const { spec, backend } = await resolveStartChoices(context, { io: terminal.io });
+    const { spec, backend } = await resolveStartChoices(context, { io: terminal.io, backendChoices: bothUsable });
     expect([spec.agentName, backend, spec.copyFrom]).toEqual(["claude", "docker", undefined]);
     expect(terminal.screen()).toBe("");
   });
@@ -47,7 +52,7 @@ describe("resolveStartChoices, the picker driven by keys", () => {
   test("Ctrl-C cancels with exit code 130", async () => {
     const { context } = pickerContext();
     const terminal = scriptedTerminal([{ when: "Which agent?", keys: KEY.ctrlC }]);
-    const error = await resolveStartChoices(context, { io: terminal.io }).catch((caught: unknown) => caught);
+    const error = await resolveStartChoices(context, { io: terminal.io, backendChoices: bothUsable }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(CancelledError);
     expect((error as CancelledError).exitCode).toBe(130);
     expect((error as CancelledError).message).toBe("cancelled");
@@ -56,13 +61,13 @@ describe("resolveStartChoices, the picker driven by keys", () => {
   test("Esc cancels too", async () => {
     const { context } = pickerContext({}, ["claude"]);
     const terminal = scriptedTerminal([{ when: "Which backend?", keys: KEY.escape }]);
-    await expect(resolveStartChoices(context, { io: terminal.io })).rejects.toBeInstanceOf(CancelledError);
+    await expect(resolveStartChoices(context, { io: terminal.io, backendChoices: bothUsable })).rejects.toBeInstanceOf(CancelledError);
   });
 
   test("declining the summary cancels", async () => {
     const { context } = pickerContext({ backend: "docker", cwd: true }, ["claude"]);
     const terminal = scriptedTerminal([{ when: "Start it?", keys: KEY.right + KEY.enter }]);
-    await expect(resolveStartChoices(context, { io: terminal.io })).rejects.toBeInstanceOf(CancelledError);
+    await expect(resolveStartChoices(context, { io: terminal.io, backendChoices: bothUsable })).rejects.toBeInstanceOf(CancelledError);
   });
 
   test("an aborted signal cancels the open prompt", async () => {
@@ -73,6 +78,38 @@ describe("resolveStartChoices, the picker driven by keys", () => {
     while (!terminal.screen().includes("Which agent?")) await Bun.sleep(5);
     controller.abort();
     await expect(pending).rejects.toBeInstanceOf(CancelledError);
+  });
+});
+
+describe("resolveStartChoices checks before it asks", () => {
+  test("a route's unset secret stops the picker before `Start it?`", async () => {
+    const { cwd, env } = workdir(TWO_AGENTS);
+    const { context } = commandContext({ cwd, env: { ...env, GH_TOKEN: "x" }, interactive: true, flags: { picker: true, backend: "docker", "no-cwd": true }, positionals: ["claude"] });
+    const terminal = scriptedTerminal([{ when: "Start it?", keys: KEY.enter }]);
+    const error = await resolveStartChoices(context, { io: terminal.io, backendChoices: bothUsable }).catch((caught: unknown) => caught);
+    expect((error as Error).message).toBe('bottle "default" routes inject CLAUDE_CODE_OAUTH_TOKEN, which is not set on the host');
+    expect(terminal.screen()).not.toContain("Start it?");
+  });
+
+  test("--dry-run picks as usual but never asks to start", async () => {
+    const { context } = pickerContext({ "dry-run": true, backend: "docker", "no-cwd": true }, ["shell"]);
+    const terminal = scriptedTerminal([]);
+    const { spec } = await resolveStartChoices(context, { io: terminal.io, backendChoices: bothUsable });
+    expect(spec.agentName).toBe("shell");
+    expect(terminal.screen()).toBe("");
+  });
+
+  test("only the backends that can run here are offered, by default from each backend's own probe", async () => {
+    const { context } = pickerContext({}, ["claude"]);
+    const probed: string[] = [];
+    const terminal = scriptedTerminal([{ when: "Which backend?", keys: KEY.escape }]);
+    const choices = async () => {
+      probed.push("asked");
+      return [{ name: "docker", usable: true }, { name: "smolmachines", usable: false, reason: "smolvm is not installed" }];
+    };
+    await resolveStartChoices(context, { io: terminal.io, backendChoices: choices }).catch(() => undefined);
+    expect(probed).toEqual(["asked"]);
+    expect(terminal.screen()).toContain("cannot run here: smolvm is not installed");
   });
 });
 
@@ -89,7 +126,7 @@ describe("resolveStartChoices never prompts without a person", () => {
   test("--json keeps stdout for JSON: no prompts even on a terminal", async () => {
     const { context } = pickerContext({ json: true });
     const terminal = scriptedTerminal([]);
-    await expect(resolveStartChoices(context, { io: terminal.io })).rejects.toBeInstanceOf(UsageError);
+    await expect(resolveStartChoices(context, { io: terminal.io, backendChoices: bothUsable })).rejects.toBeInstanceOf(UsageError);
     expect(terminal.screen()).toBe("");
   });
 

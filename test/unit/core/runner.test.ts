@@ -170,6 +170,17 @@ describe("processRunner.start", () => {
     const result = await child.exited;
     expect(result.signal).toBe("SIGINT");
   });
+
+  test("stdio 'stream' hands stdout over as bytes, undecoded, fed from a streamed stdin", async () => {
+    // Bytes that are not UTF-8 would not survive a decode: a pack is binary.
+    const bytes = new Uint8Array(300_000).map((_, i) => (i * 7 + 0xc3) & 0xff);
+    const child = processRunner.start(["sh", "-c", "cat; echo done >&2"], { stdin: new Response(bytes).body!, stdio: "stream" });
+    const out = new Uint8Array(await new Response(child.stdout).arrayBuffer());
+    const result = await child.exited;
+    expect(Buffer.from(out).equals(Buffer.from(bytes))).toBe(true);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toBe("done\n");
+  });
 });
 
 describe("describeCommand", () => {

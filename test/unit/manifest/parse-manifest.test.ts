@@ -31,7 +31,7 @@ describe("parseManifest", () => {
   test("reports schema and cross-reference problems together, sorted", () => {
     const text = "version: 1\nbottles:\n  b:\n    supervise: maybe\nagents:\n  a:\n    bottle: c\n";
     expect(lines("m.yaml", text)).toEqual([
-      'm.yaml:4:16: expected true or false, got the string "maybe"',
+      'm.yaml:4:16: expected true, false, or { when_unattended, expire_after }, got the string "maybe"',
       'm.yaml:7:13: agent "a" uses bottle "c", which is not defined under `bottles` (known: default, b)',
     ]);
   });

@@ -41,8 +41,14 @@ describe("resolveStart", () => {
 
   test("splits env into literal values and forwarded names, never copying host values", () => {
     const spec = resolveStart(two, { agent: "claude", env: { GH_TOKEN: "secret-value", MY_GH: "other-secret" }, copyFrom: "/src", prompt: "hi", identity: "claude-abcdefgh" });
-    // `forwarded` holds host variable names; agent.env says which key each lands under.
-    expect(spec.env).toEqual({ literal: { GIT_AUTHOR_NAME: "Bottle" }, forwarded: ["GH_TOKEN", "MY_GH"] });
+    // `forwarded` pairs each agent key with the host variable it comes from, by name only.
+    expect(spec.env).toEqual({
+      literal: { GIT_AUTHOR_NAME: "Bottle" },
+      forwarded: [
+        { key: "GH_TOKEN", from: "GH_TOKEN" },
+        { key: "GITHUB_TOKEN", from: "MY_GH" },
+      ],
+    });
     expect(JSON.stringify(spec)).not.toContain("secret");
     expect(spec).toMatchObject({ identity: "claude-abcdefgh", copyFrom: "/src", prompt: "hi", manifestDir: "/p" });
   });

@@ -20,8 +20,8 @@ afterAll(async () => {
   for (const made of worlds) await tearDownWorld(made);
 }, 300_000);
 
-/** The progress lines launch prints, in order: one per stage. */
-const STAGES = ["preparing images", "creating networks", "starting the gate", "waiting for the gate", "provisioning"];
+/** The progress lines launch prints, in order: one per stage (readiness and provisioning run together). */
+const STAGES = ["preparing images", "creating networks", "starting the gate", "waiting for the gate"];
 
 describeEngine("docker faults", () => {
   for (const stage of STAGES) {
@@ -60,7 +60,7 @@ describeEngine("docker faults", () => {
     }, 180_000);
   }
 
-  test("kill -9 of the CLI, then `cleanup --yes`, leaves nothing", async () => {
+  test("kill -9 of the CLI: the bottle is stopped, not lost; `cleanup` removes only its running parts", async () => {
     const made = await world();
     let killed = false;
     // Killed once its containers exist; not during the prompt, whose `docker exec` would
@@ -74,13 +74,20 @@ describeEngine("docker faults", () => {
     const result = await child.exited;
     expect(result.signal).toBe("SIGKILL");
     expect((await owned(made)).length).toBeGreaterThan(0);
-    const listed = JSON.parse((await bottle(made, ["list", "--json"])).stdout) as { status: string }[];
-    expect(listed.map((entry) => entry.status)).toEqual(["orphaned"]);
-    const dry = await bottle(made, ["cleanup"]);
-    expect(dry.stdout).toContain("would remove container");
-    expect((await owned(made)).length).toBeGreaterThan(0);
-    const cleaned = await bottle(made, ["cleanup", "--yes"]);
+    const listed = JSON.parse((await bottle(made, ["list", "--json"])).stdout) as { identity: string; status: string; note?: string }[];
+    expect(listed.map((entry) => entry.status)).toEqual(["stopped"]);
+    expect(listed[0]!.note).toContain("its CLI died");
+    const identity = listed[0]!.identity;
+    const cleaned = await bottle(made, ["cleanup"]);
     expect(cleaned.exitCode).toBe(0);
+    expect(cleaned.stdout).toContain(`removed container ${identity}-agent`);
+    // Its work stays: the workspace and home volumes and its state, for `resume`.
+    expect((await owned(made)).toSorted()).toEqual([`volume ${identity}-home`, `volume ${identity}-workspace`]);
+    const dry = await bottle(made, ["cleanup", "--all"]);
+    expect(dry.stdout).toContain(`would delete volume ${identity}-workspace`);
+    expect(dry.stderr).toContain("cleanup --all --yes");
+    expect((await owned(made)).length).toBe(2);
+    expect((await bottle(made, ["cleanup", "--all", "--yes"])).exitCode).toBe(0);
     expect(await owned(made)).toEqual([]);
   }, 180_000);
 
@@ -114,7 +121,8 @@ describeEngine("docker faults", () => {
     const result = await bottle(made, ["start", "bbtest", "--detach"]);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain("gate: bad config at line 3");
-    expect(result.stderr).toContain("bottle: the gate did not become ready");
+    // It names what it polled (or that the gate had no address at all), and shows the gate's log from before its removal.
+    expect(result.stderr).toMatch(/bottle: the gate \S+ did not become ready \((GET http:\/\/[\d.]+:8080\/healthz|it has no address on network \S+: it exited at once)\)/);
     expect(await owned(made)).toEqual([]);
   }, 180_000);
 

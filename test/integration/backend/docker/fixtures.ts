@@ -4,8 +4,8 @@ import { join } from "node:path";
 import type { BackendDeps, StartSpec } from "../../../../src/backend/types.ts";
 import { bottlePaths } from "../../../../src/core/paths.ts";
 import { processRunner } from "../../../../src/core/runner.ts";
-import { mintIdentity } from "../../../../src/core/identity.ts";
-import { defaultBottle } from "../../../../src/manifest/default-manifest.ts";
+import { readSettings } from "../../../../src/core/settings.ts";
+import { testSpec, type TestSpecOptions } from "../../../helpers/start-spec.ts";
 import type { BottleConfig } from "../../../../src/manifest/schema.ts";
 import { BUSYBOX_IMAGE as SHARED_BUSYBOX, ensureBusyboxImage } from "../../../helpers/images.ts";
 
@@ -21,23 +21,17 @@ export function busyboxImage(): Promise<string> {
 export async function testDeps(env: Record<string, string | undefined> = {}, log: (line: string) => void = () => {}): Promise<BackendDeps & { root: string }> {
   const root = await mkdtemp(join(tmpdir(), "bottle-docker-test-"));
   const full = { ...process.env, XDG_STATE_HOME: join(root, "state"), XDG_CACHE_HOME: process.env.BOTTLE_TEST_CACHE ?? join(tmpdir(), "bottle-test-cache"), ...env };
-  return { runner: processRunner, paths: bottlePaths(full), env: full, log, root };
+  return { runner: processRunner, paths: bottlePaths(full), env: full, settings: readSettings(full), log, root };
 }
 
 /** A StartSpec for a busybox agent in a bottle with the given egress. */
-export function busyboxSpec(bottle: Partial<BottleConfig> = {}, extra: Partial<StartSpec> = {}): StartSpec {
-  return {
-    identity: mintIdentity("bbtest"),
+export function busyboxSpec(bottle: Partial<BottleConfig> = {}, extra: TestSpecOptions = {}): StartSpec {
+  return testSpec({
     agentName: "bbtest",
-    agent: { image: BUSYBOX_IMAGE, command: ["sh"], skills: [], env: {}, bottle: "default" },
-    bottleName: "default",
-    bottle: { ...defaultBottle(), egress: { allow: [], deny: [], allow_cidrs: [], routes: [], dlp: { action: "block" } }, ...bottle },
-    manifestDir: process.cwd(),
-    copyFrom: undefined,
-    prompt: undefined,
-    env: { literal: {}, forwarded: [] },
     ...extra,
-  };
+    agent: { image: BUSYBOX_IMAGE, command: ["sh"], ...extra.agent },
+    bottle: { egress: { allow: [], deny: [], allow_cidrs: [], routes: [], dlp: { action: "block" } }, ...bottle },
+  });
 }
 
 /** Everything on the engine labelled with this identity, as `kind name` lines. */

@@ -2,6 +2,7 @@ import { afterAll, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { dockerBackend } from "../../../../src/backend/docker/index.ts";
+import { launchBottle } from "../../../../src/backend/lifecycle/launch-bottle.ts";
 import type { Bottle, BackendDeps } from "../../../../src/backend/types.ts";
 import { processRunner, type Runner } from "../../../../src/core/runner.ts";
 import { describeEngine } from "../../../helpers/engine.ts";
@@ -82,7 +83,7 @@ describeEngine("docker isolation", () => {
       }
     })();
     const plan = await dockerBackend.prepare(spec, deps);
-    const bottle = await dockerBackend.launch(plan, deps);
+    const bottle = await launchBottle(dockerBackend, plan, deps);
     scanning = false;
     await scan;
     try {

@@ -43,19 +43,22 @@ describeEngine("docker lifecycle through the CLI", () => {
     expect(listed[0]).toMatchObject({ identity, status: "running", agent: "bbtest", backend: "docker" });
     expect(listed[0]!.age).toMatch(/^\d+[smhd]$/);
     const table = await bottle(world, ["list"]);
-    expect(table.stdout).toMatch(new RegExp(`^IDENTITY\\s+AGENT\\s+BACKEND\\s+STATUS\\s+AGE\\n${identity}\\s+bbtest\\s+docker\\s+running`));
+    expect(table.stdout).toMatch(new RegExp(`^IDENTITY\\s+AGENT\\s+BACKEND\\s+STATUS\\s+AGE\\s+SOURCE\\n${identity}\\s+bbtest\\s+docker\\s+running`));
 
     const logs = await bottle(world, ["logs", identity, "--gate"]);
     expect(logs.exitCode).toBe(0);
     expect(`${logs.stdout}${logs.stderr}`).toContain("listening");
 
     expect((await bottle(world, ["stop", identity])).exitCode).toBe(0);
-    expect((await owned(world)).toSorted()).toEqual([`volume ${identity}-workspace`]);
+    expect((await owned(world)).toSorted()).toEqual([`volume ${identity}-home`, `volume ${identity}-workspace`]);
     const stopped = JSON.parse((await bottle(world, ["list", "--json"])).stdout) as { status: string }[];
     expect(stopped[0]!.status).toBe("stopped");
+    // A second stop says it was already stopped.
+    const again = await bottle(world, ["stop", identity]);
+    expect(again.stderr).toContain(`${identity} was already stopped`);
     // A stopped bottle is not dead: plain cleanup keeps it.
-    await bottle(world, ["cleanup", "--yes"]);
-    expect(await owned(world)).toEqual([`volume ${identity}-workspace`]);
+    await bottle(world, ["cleanup"]);
+    expect((await owned(world)).toSorted()).toEqual([`volume ${identity}-home`, `volume ${identity}-workspace`]);
 
     const resumed = await bottle(world, ["resume", identity, "--prompt", "cat /workspace/README.md; exit 4"]);
     expect(resumed.stdout).toContain("# a project");
@@ -63,10 +66,10 @@ describeEngine("docker lifecycle through the CLI", () => {
 
     const unknown = await bottle(world, ["attach", "nobody-aaaaaaaa"]);
     expect(unknown.exitCode).toBe(1);
-    expect(unknown.stderr).toContain("no docker bottle nobody-aaaaaaaa");
+    expect(unknown.stderr).toContain("no bottle nobody-aaaaaaaa");
 
     const cleaned = JSON.parse((await bottle(world, ["cleanup", "--yes", "--all", "--json"])).stdout) as { removed: { kind: string }[] };
-    expect(cleaned.removed.map((entry) => entry.kind).toSorted()).toEqual(["state", "volume"]);
+    expect(cleaned.removed.map((entry) => entry.kind).toSorted()).toEqual(["state", "volume", "volume"]);
     expect(await owned(world)).toEqual([]);
   }, 300_000);
 });

@@ -27,7 +27,7 @@ describeEngine("fake smolvm machines (real engine)", () => {
     const env = { XDG_CACHE_HOME: join(dir, "cache"), BOTTLE_REGISTRY_IMAGE: await ensureRegistryImage(processRunner) };
     const packed = await prepareArtifact(
       { ref: `bottle-smolvm-test-agent:fake-${process.pid}`, build: { dockerfile, context, args: {} } },
-      { runner: processRunner, paths: bottlePaths(env), env, log: () => {} },
+      { runner: processRunner, paths: bottlePaths(env), env, settings: {}, log: () => {} },
     );
     artifact = packed.path;
   }, 180_000);

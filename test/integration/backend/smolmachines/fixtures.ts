@@ -2,10 +2,10 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import type { BackendDeps, StartSpec } from "../../../../src/backend/types.ts";
-import { mintIdentity } from "../../../../src/core/identity.ts";
+import { readSettings } from "../../../../src/core/settings.ts";
+import { testSpec, type TestSpecOptions } from "../../../helpers/start-spec.ts";
 import { bottlePaths } from "../../../../src/core/paths.ts";
 import { processRunner } from "../../../../src/core/runner.ts";
-import { defaultBottle } from "../../../../src/manifest/default-manifest.ts";
 import type { AgentConfig } from "../../../../src/manifest/schema.ts";
 import { ensureRegistryImage } from "../../../fixtures/registry/registry-image.ts";
 import { writeAgentContext } from "../../../fixtures/smolvm/agent-context.ts";
@@ -53,23 +53,19 @@ export async function disposeWorld(world: SmolWorld): Promise<void> {
 export async function smolDeps(world: SmolWorld, log: (line: string) => void = () => {}): Promise<BackendDeps> {
   const state = await mkdtemp(join(world.root, "state-"));
   const env = { ...world.env, XDG_STATE_HOME: state };
-  return { runner: processRunner, paths: bottlePaths(env), env, log };
+  return { runner: processRunner, paths: bottlePaths(env), env, settings: readSettings(env), log };
 }
 
 /** A spec for the busybox+curl agent of `world`, built from its Dockerfile. */
-export function smolSpec(world: SmolWorld, agent: Partial<AgentConfig> = {}, extra: Partial<StartSpec> = {}): StartSpec {
-  return {
-    identity: mintIdentity("smoltest"),
+export function smolSpec(world: SmolWorld, agent: Partial<AgentConfig> = {}, extra: TestSpecOptions = {}): StartSpec {
+  return testSpec({
     agentName: "smoltest",
-    agent: { image: { dockerfile: world.dockerfile }, command: ["sh", "-c"], skills: [], env: {}, bottle: "default", ...agent },
-    bottleName: "default",
-    bottle: { ...defaultBottle(), egress: { allow: ["example.test"], deny: [], allow_cidrs: [], routes: [], dlp: { action: "block" } } },
     manifestDir: world.contextDir,
-    copyFrom: undefined,
-    prompt: undefined,
-    env: { literal: {}, forwarded: [] },
+    env: world.env,
     ...extra,
-  };
+    agent: { image: { dockerfile: world.dockerfile }, command: ["sh", "-c"], ...agent },
+    bottle: { egress: { allow: ["example.test"], deny: [], allow_cidrs: [], routes: [], dlp: { action: "block" } }, ...extra.bottle },
+  });
 }
 
 /** What of `identity` still exists: smolvm machines, labelled containers, the fake's VM containers. */

@@ -2,10 +2,11 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { launchBottle } from "../../../../src/backend/lifecycle/launch-bottle.ts";
 import { smolmachinesBackend } from "../../../../src/backend/smolmachines/index.ts";
 import { guestExec } from "../../../../src/backend/smolmachines/machine-commands.ts";
 import { BottleError } from "../../../../src/core/errors.ts";
-import { writeLiveMarker } from "../../../../src/core/live-marker.ts";
+import { CLI_DIED_NOTE, writeLiveMarker } from "../../../../src/core/live-marker.ts";
 import { processRunner, type Runner } from "../../../../src/core/runner.ts";
 import { describeEngine } from "../../../helpers/engine.ts";
 import { disposeWorld, smolDeps, smolLeftovers, smolSpec, smolWorld, type SmolWorld } from "./fixtures.ts";
@@ -41,16 +42,16 @@ describeEngine("smolmachines launch through the fake smolvm (real engine, real g
     const secret = "tok-'quoted' $HOME \"and\" spaces";
     const deps = await smolDeps(world);
     deps.env.BOTTLE_TEST_FORWARDED = secret;
-    const spec = smolSpec(world, { env: { FORWARDED: "${BOTTLE_TEST_FORWARDED}" } }, {
+    const spec = smolSpec(world, { env: { FORWARDED: "${BOTTLE_TEST_FORWARDED}", GREETING: "it's a $literal" } }, {
       copyFrom,
-      env: { literal: { GREETING: "it's a $literal" }, forwarded: ["BOTTLE_TEST_FORWARDED"] },
-      bottle: { ...smolSpec(world).bottle, resources: { cpus: 1.5, memory: "1g" } },
+      env: deps.env,
+      bottle: { resources: { cpus: 1.5, memory: "1g" } },
     });
     const spy = spyRunner();
     const plan = await smolmachinesBackend.prepare(spec, { ...deps, runner: spy.runner });
     const machine = `bottle-${spec.identity}`;
     {
-      await using bottle = await smolmachinesBackend.launch(plan, { ...deps, runner: spy.runner });
+      await using bottle = await launchBottle(smolmachinesBackend, plan, { ...deps, runner: spy.runner });
       // Through the real gate: a host off the allowlist is a policy 403, an allowed one
       // that does not resolve is an upstream 502 — the gate's answers, not a network error.
       const status = "curl -s -o /dev/null --max-time 20 -w '%{http_code} %header{x-bottle-block}\\n'";
@@ -104,7 +105,7 @@ describeEngine("smolmachines launch through the fake smolvm (real engine, real g
     const machine = `bottle-${spec.identity}`;
     const spy = spyRunner((argv) => argv[1] === "machine" && argv[2] === "exec");
     const plan = await smolmachinesBackend.prepare(spec, deps);
-    const error = await smolmachinesBackend.launch(plan, { ...deps, runner: spy.runner }).catch((e: unknown) => e);
+    const error = await launchBottle(smolmachinesBackend, plan, { ...deps, runner: spy.runner }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BottleError);
     expect((error as BottleError).message).toContain("injected failure");
     expect(spy.calls.some((argv) => argv.join(" ") === `smolvm machine start --name ${machine}`)).toBe(true);
@@ -119,7 +120,7 @@ describeEngine("smolmachines launch through the fake smolvm (real engine, real g
       start: processRunner.start,
     };
     const plan = await smolmachinesBackend.prepare(smolSpec(world), deps);
-    const error = await smolmachinesBackend.launch(plan, { ...deps, runner: noSmolvm }).catch((e: unknown) => e);
+    const error = await launchBottle(smolmachinesBackend, plan, { ...deps, runner: noSmolvm }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BottleError);
     expect((error as BottleError).message).toBe("the smolmachines backend cannot run here: smolvm is not installed (only `--backend smolmachines` needs it)");
     expect((error as BottleError).hint).toContain("install smolvm");
@@ -134,28 +135,29 @@ describeEngine("smolmachines launch through the fake smolvm (real engine, real g
 
     const resumed = smolSpec(world);
     {
-      await using bottle = await smolmachinesBackend.launch(await smolmachinesBackend.prepare(resumed, deps), deps);
+      await using bottle = await launchBottle(smolmachinesBackend, await smolmachinesBackend.prepare(resumed, deps), deps);
       expect(await bottle.runPrompt("echo kept > /workspace/mark")).toBe(0);
       await bottle.detach();
     }
     await crash(resumed.identity);
     {
-      await using bottle = await smolmachinesBackend.launch(await smolmachinesBackend.prepare(resumed, deps), deps);
+      await using bottle = await launchBottle(smolmachinesBackend, await smolmachinesBackend.prepare(resumed, deps), deps);
       expect(await bottle.runPrompt("grep -q kept /workspace/mark")).toBe(0);
     }
 
     const dead = smolSpec(world);
     {
-      await using bottle = await smolmachinesBackend.launch(await smolmachinesBackend.prepare(dead, deps), deps);
+      await using bottle = await launchBottle(smolmachinesBackend, await smolmachinesBackend.prepare(dead, deps), deps);
       await bottle.detach();
     }
     await crash(dead.identity);
-    expect((await smolmachinesBackend.list(deps)).find((b) => b.identity === dead.identity)?.status).toBe("orphaned");
+    expect((await smolmachinesBackend.list(deps)).find((b) => b.identity === dead.identity)).toMatchObject({ status: "stopped", note: CLI_DIED_NOTE });
     const next = smolSpec(world);
     {
-      await using _bottle = await smolmachinesBackend.launch(await smolmachinesBackend.prepare(next, deps), deps);
+      // The next start stops the dead bottle's running parts, and keeps its work.
+      await using _bottle = await launchBottle(smolmachinesBackend, await smolmachinesBackend.prepare(next, deps), deps);
       expect(await smolLeftovers(dead.identity)).toEqual([]);
-      expect(existsSync(deps.paths.bottleState(dead.identity))).toBe(false);
+      expect(existsSync(deps.paths.bottleState(dead.identity))).toBe(true);
     }
     await smolmachinesBackend.cleanup(deps, { includeStopped: true });
     for (const spec of [resumed, dead, next]) expect(await smolLeftovers(spec.identity)).toEqual([]);

@@ -57,7 +57,7 @@ describeEngine("smolmachines prepare: build → push → pack, cached by image I
     return { ref, build: { dockerfile, context, args: {} } };
   }
   const deps = (runner: Runner, signal?: AbortSignal): BackendDeps => ({
-    runner, paths: bottlePaths(env), env, log: () => {}, ...(signal ? { signal } : {}),
+    runner, paths: bottlePaths(env), env, settings: {}, log: () => {}, ...(signal ? { signal } : {}),
   });
 
   test("a miss builds, pushes through a loopback registry and packs; a hit runs none of it", async () => {

@@ -1,8 +1,9 @@
 import { describe, expect, test } from "bun:test";
-import { agentCommand, promptArgs } from "../../../../src/backend/docker/agent-command.ts";
-import { envFileText } from "../../../../src/backend/docker/agent-env.ts";
-import { gateSecretNames } from "../../../../src/backend/docker/gate-config.ts";
-import { lddLibraries, pruneGateImages } from "../../../../src/backend/docker/gate-image.ts";
+import { agentCommand, promptArgs } from "../../../../src/backend/agent/agent-command.ts";
+import { envFileText } from "../../../../src/backend/agent/agent-env.ts";
+import { routeSecretNames } from "../../../../src/manifest/route-secrets.ts";
+import { agentHome } from "../../../../src/backend/agent/agent-home.ts";
+import { lddLibraries, pruneGateImages } from "../../../../src/backend/images/gate-image.ts";
 import { dockerNames } from "../../../../src/backend/docker/names.ts";
 import { BottleError } from "../../../../src/core/errors.ts";
 import { recordingRunner } from "../../../helpers/recording-runner.ts";
@@ -20,13 +21,21 @@ describe("docker backend helpers", () => {
 
   test("route secrets are the ${NAME}s of inject values, once each", () => {
     const route = (value: string) => ({ name: "r", upstream: "https://x", roles: [], inject: { header: "authorization", value } });
-    expect(gateSecretNames({ allow: [], deny: [], allow_cidrs: [], dlp: { action: "block" }, routes: [route("Bearer ${A}"), route("${B}:${A}")] })).toEqual(["A", "B"]);
+    expect(routeSecretNames({ allow: [], deny: [], allow_cidrs: [], dlp: { action: "block" }, routes: [route("Bearer ${A}"), route("${B}:${A}")] })).toEqual(["A", "B"]);
   });
 
   test("the agent command falls back to the image's entrypoint and cmd", () => {
-    expect(agentCommand(["claude"], { entrypoint: ["x"], cmd: null })).toEqual(["claude"]);
-    expect(agentCommand([], { entrypoint: ["/bin/agent"], cmd: ["--flag"] })).toEqual(["/bin/agent", "--flag"]);
-    expect(() => agentCommand([], { entrypoint: null, cmd: null })).toThrow(BottleError);
+    const image = { user: "", home: "/root" };
+    expect(agentCommand(["claude"], { ...image, entrypoint: ["x"], cmd: null })).toEqual(["claude"]);
+    expect(agentCommand([], { ...image, entrypoint: ["/bin/agent"], cmd: ["--flag"] })).toEqual(["/bin/agent", "--flag"]);
+    expect(() => agentCommand([], { ...image, entrypoint: null, cmd: null })).toThrow(BottleError);
+  });
+
+  test("the agent's home is the image's HOME, else /root for root, else /home/USER", () => {
+    expect(agentHome("agent", ["PATH=/bin", "HOME=/home/agent"])).toBe("/home/agent");
+    expect(agentHome("", [])).toBe("/root");
+    expect(agentHome("0:0", [])).toBe("/root");
+    expect(agentHome("dev:dev", ["HOME=relative"])).toBe("/home/dev");
   });
 
   test("claude takes -p, other agents the prompt as the last argument", () => {
@@ -57,19 +66,21 @@ describe("subnets", () => {
 });
 
 describe("pruneGateImages", () => {
-  test("removes every other gate image, never the one kept, and tolerates refusals", async () => {
+  test("removes the other gate images of this builder only, never the one kept, and tolerates refusals", async () => {
     const { runner, calls } = recordingRunner([
       { match: /image ls/, stdout: "bottle-gate:0.1.0-old1\nbottle-gate:0.1.0-keep\n<none>:<none>\nbottle-gate:0.1.0-old2\n" },
       { match: /image rm/, exitCode: 1, stderr: "conflict: image is being used by running container" },
     ]);
-    await pruneGateImages(runner, "bottle-gate:0.1.0-keep");
+    await pruneGateImages(runner, "bottle-gate:0.1.0-keep", "builder-1");
     expect(calls[0]?.argv).toContain("label=dev.bottle.role=gate-image");
+    // Another checkout's or binary's gate images are not this one's to prune.
+    expect(calls[0]?.argv).toContain("label=dev.bottle.gate.builder=builder-1");
     expect(calls[1]?.argv).toEqual(["docker", "image", "rm", "bottle-gate:0.1.0-old1", "bottle-gate:0.1.0-old2"]);
   });
 
   test("runs no rm when there is nothing stale", async () => {
     const { runner, calls } = recordingRunner([{ match: /image ls/, stdout: "bottle-gate:0.1.0-keep\n" }]);
-    await pruneGateImages(runner, "bottle-gate:0.1.0-keep");
+    await pruneGateImages(runner, "bottle-gate:0.1.0-keep", "builder-1");
     expect(calls).toHaveLength(1);
   });
 });

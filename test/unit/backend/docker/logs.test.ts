@@ -16,7 +16,7 @@ async function world(containerThere = true) {
   await writeJson(join(paths.bottleState("sh-aaaaaaaa"), "docker.json"), { names: { agent: "sh-aaaaaaaa-agent", gate: "sh-aaaaaaaa-gate" } });
   const recorder = recordingRunner([{ match: /^docker container inspect/, exitCode: containerThere ? 0 : 1 }]);
   const lines: string[] = [];
-  const deps: BackendDeps = { runner: recorder.runner, paths, env: {}, log: (line) => lines.push(line) };
+  const deps: BackendDeps = { runner: recorder.runner, paths, env: {}, settings: {}, log: (line) => lines.push(line) };
   return { deps, lines, argvs: () => recorder.calls.map((call) => call.argv.join(" ")) };
 }
 

@@ -7,13 +7,15 @@ import { list } from "../../../../src/backend/smolmachines/list.ts";
 import { listMachines } from "../../../../src/backend/smolmachines/machine-list.ts";
 import { bottlePaths } from "../../../../src/core/paths.ts";
 import { BottleError } from "../../../../src/core/errors.ts";
+import { CLI_DIED_NOTE } from "../../../../src/core/live-marker.ts";
 import type { Runner } from "../../../../src/core/runner.ts";
+import type { BackendDeps } from "../../../../src/backend/types.ts";
 import { recordingRunner } from "../../../helpers/recording-runner.ts";
 
 /** Deps with a private state root; the owner label is its `bottle` folder. */
 function deps(runner: Runner, root: string) {
   const env = { XDG_STATE_HOME: root };
-  return { runner, paths: bottlePaths(env), env, log: () => {} };
+  return { runner, paths: bottlePaths(env), env, settings: {}, log: () => {} } satisfies BackendDeps;
 }
 
 const machine = (name: string, identity: string, owner: string, state = "running") => ({
@@ -21,7 +23,7 @@ const machine = (name: string, identity: string, owner: string, state = "running
 });
 
 describe("smolmachines list/cleanup by `smolvm machine ls --json` labels", () => {
-  test("only this owner's machines; a dead CLI's bottle is orphaned and cleanup reaps it, machine then gate", async () => {
+  test("only this owner's machines; a dead CLI's bottle is stopped, and cleanup removes its machine then its gate", async () => {
     const root = await mkdtemp(join(tmpdir(), "smol-list-"));
     const owner = join(root, "bottle");
     const rows = [machine("bottle-mine-aaaaaaaa", "mine-aaaaaaaa", owner), machine("bottle-other-bbbbbbbb", "other-bbbbbbbb", "/someone/else"), { name: "users-own", state: "running", labels: {} }];
@@ -30,7 +32,7 @@ describe("smolmachines list/cleanup by `smolvm machine ls --json` labels", () =>
       { match: /^docker ps --all --filter label=dev.bottle.smolmachines.owner=/, stdout: "mine-aaaaaaaa-gate\tmine-aaaaaaaa\n" },
     ]);
     const d = deps(runner, root);
-    expect(await list(d)).toEqual([{ identity: "mine-aaaaaaaa", agent: "mine", backend: "smolmachines", status: "orphaned", createdAt: "" }]);
+    expect(await list(d)).toEqual([{ identity: "mine-aaaaaaaa", agent: "mine", backend: "smolmachines", status: "stopped", createdAt: "", note: CLI_DIED_NOTE }]);
     const report = await cleanup(d, {});
     expect(report.removed).toEqual([
       { kind: "machine", name: "bottle-mine-aaaaaaaa" },
@@ -42,6 +44,12 @@ describe("smolmachines list/cleanup by `smolvm machine ls --json` labels", () =>
       "smolvm machine delete --name bottle-mine-aaaaaaaa -f",
       "docker rm --force mine-aaaaaaaa-gate",
     ]);
+  });
+
+  test("no smolvm on PATH: no machines, and not even a spawn attempt", async () => {
+    const { runner, calls } = recordingRunner();
+    expect(await listMachines({ ...runner, which: () => null })).toEqual([]);
+    expect(calls).toEqual([]);
   });
 
   test("no smolvm on this host means no machines, not an error", async () => {

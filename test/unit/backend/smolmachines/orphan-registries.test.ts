@@ -4,8 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEphemeralRegistry } from "../../../../src/backend/smolmachines/ephemeral-registry.ts";
 import { cleanup } from "../../../../src/backend/smolmachines/cleanup.ts";
-import { REGISTRY_CREATOR_LABEL, reapOrphanRegistries } from "../../../../src/backend/smolmachines/orphan-registries.ts";
+import { reapOrphanRegistries } from "../../../../src/backend/smolmachines/orphan-registries.ts";
 import type { BackendDeps } from "../../../../src/backend/types.ts";
+import { LABEL } from "../../../../src/core/labels.ts";
 import { processStart } from "../../../../src/core/live-marker.ts";
 import { bottlePaths } from "../../../../src/core/paths.ts";
 import { recordingRunner } from "../../../helpers/recording-runner.ts";
@@ -26,7 +27,7 @@ async function world() {
     { match: (argv) => argv[1] === "ps" && argv.includes(`label=dev.bottle.smolmachines.owner=${paths.state}`) && argv.includes("label=dev.bottle.role=registry"), stdout: `${rows.join("\n")}\n` },
     { match: /^smolvm machine ls --json$/, stdout: "[]" },
   ]);
-  const deps: BackendDeps = { runner: recorder.runner, paths, env: {}, log: () => {} };
+  const deps: BackendDeps = { runner: recorder.runner, paths, env: {}, settings: {}, log: () => {} };
   const removals = () => recorder.calls.map((call) => call.argv.join(" ")).filter((line) => line.startsWith("docker rm"));
   return { deps, paths, removals, calls: recorder.calls };
 }
@@ -55,7 +56,7 @@ describe("ephemeral registries a killed CLI left", () => {
     await startEphemeralRegistry(deps, { owner: deps.paths.state }).catch(() => undefined);
     const run = calls.find((call) => call.argv[1] === "run")!.argv.join(" ");
     expect(run).toContain(`--label dev.bottle.smolmachines.owner=${deps.paths.state}`);
-    expect(run).toContain(`--label ${REGISTRY_CREATOR_LABEL}=${process.pid}:`);
+    expect(run).toContain(`--label ${LABEL.registryCreator}=${process.pid}:`);
     expect(run).toContain("-p 127.0.0.1::5000");
   });
 });

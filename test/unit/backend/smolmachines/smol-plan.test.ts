@@ -6,26 +6,22 @@ import { guestEnvText } from "../../../../src/backend/smolmachines/guest-env.ts"
 import { cacheKey } from "../../../../src/backend/smolmachines/image-key.ts";
 import { guestExec } from "../../../../src/backend/smolmachines/machine-commands.ts";
 import { prepare } from "../../../../src/backend/smolmachines/prepare.ts";
-import { memoryMib, smolDetails } from "../../../../src/backend/smolmachines/smol-plan.ts";
+import { memoryMib } from "../../../../src/backend/smolmachines/smol-plan.ts";
 import type { StartSpec } from "../../../../src/backend/types.ts";
 import { bottlePaths } from "../../../../src/core/paths.ts";
 import { processRunner } from "../../../../src/core/runner.ts";
-import { defaultBottle } from "../../../../src/manifest/default-manifest.ts";
+import { testSpec } from "../../../helpers/start-spec.ts";
 import { recordingRunner } from "../../../helpers/recording-runner.ts";
 
-function spec(extra: Partial<StartSpec> = {}): StartSpec {
-  return {
+function spec(): StartSpec {
+  return testSpec({
     identity: "claude-abcdefgh",
     agentName: "claude",
-    agent: { image: "bottle-agent:test", command: ["claude"], skills: [], env: { GH_TOKEN: "${GH_TOKEN}" }, bottle: "default" },
-    bottleName: "default",
-    bottle: { ...defaultBottle(), resources: { cpus: 2.5, memory: "4g" } },
     manifestDir: "/tmp",
-    copyFrom: undefined,
-    prompt: undefined,
-    env: { literal: { GIT_AUTHOR_NAME: "Bottle" }, forwarded: ["GH_TOKEN"] },
-    ...extra,
-  };
+    env: { GH_TOKEN: "x" },
+    agent: { image: "bottle-agent:test", command: ["claude"], env: { GH_TOKEN: "${GH_TOKEN}", GIT_AUTHOR_NAME: "Bottle" } },
+    bottle: { resources: { cpus: 2.5, memory: "4g" } },
+  });
 }
 
 describe("smolmachines prepare (no engine, no smolvm)", () => {
@@ -33,7 +29,7 @@ describe("smolmachines prepare (no engine, no smolvm)", () => {
 
   test("runs nothing but image look-ups, and plans the issue's exact machine create", async () => {
     const { runner, calls } = recordingRunner();
-    const plan = await prepare(spec(), { runner, paths: bottlePaths(env), env, log: () => {} });
+    const plan = await prepare(spec(), { runner, paths: bottlePaths(env), env, settings: {}, log: () => {} });
     for (const call of calls) expect(call.argv.slice(0, 3).join(" ")).toBe("docker image inspect");
     expect(Object.isFrozen(plan)).toBe(true);
     const [gate, port, create, start] = plan.commands.slice(-4).map((argv) => [...argv]);
@@ -57,13 +53,15 @@ describe("smolmachines prepare (no engine, no smolvm)", () => {
     expect(text).not.toContain("sk-ant-oat01-secret-value");
     expect(text).not.toContain("ghp_secretsecret");
     expect(plan.commands.flat().join(" ")).not.toContain("Bottle");
-    expect(smolDetails(plan).forwarded).toEqual([{ key: "GH_TOKEN", from: "GH_TOKEN" }]);
+    expect(plan.spec.env.forwarded).toEqual([{ key: "GH_TOKEN", from: "GH_TOKEN" }]);
+    // The agent's home is a folder of the bottle's state, kept with its workspace.
+    expect(line).toContain("-v /home/u/.local/state/bottle/claude-abcdefgh/home:");
   });
 
   test("an image the engine lacks puts its build (or pull) first in the plan's commands", async () => {
     const { runner } = recordingRunner([{ match: /^docker image inspect --format \{\{\.Id\}\} (bottle-agent:test|bottle-gate:)/, exitCode: 1 }]);
-    const plan = await prepare(spec(), { runner, paths: bottlePaths(env), env, log: () => {} });
-    const gateRef = smolDetails(plan).gateImage.ref;
+    const plan = await prepare(spec(), { runner, paths: bottlePaths(env), env, settings: {}, log: () => {} });
+    const gateRef = plan.details.gateImage.ref;
     expect(plan.commands.slice(0, 2).map((argv) => [...argv])).toEqual([
       ["docker", "pull", "bottle-agent:test"],
       ["docker", "build", "--quiet", "--tag", gateRef, "<gate-image-context>"],
@@ -76,7 +74,7 @@ describe("smolmachines prepare (no engine, no smolvm)", () => {
     const root = await mkdtemp(join(tmpdir(), "smol-plan-"));
     const paths = bottlePaths({ ...env, XDG_CACHE_HOME: root });
     const { runner } = recordingRunner([{ match: /^docker image inspect --format \{\{\.Id\}\} bottle-agent:test$/, stdout: `${id}\n` }]);
-    const missed = await prepare(spec(), { runner, paths, env, log: () => {} });
+    const missed = await prepare(spec(), { runner, paths, env, settings: {}, log: () => {} });
     const lines = missed.commands.map((argv) => argv.join(" "));
     const pushed = "localhost:<registry-port>/bottle-agent:ab12ab12ab12ab12";
     expect(lines.slice(0, 7)).toEqual([
@@ -90,14 +88,14 @@ describe("smolmachines prepare (no engine, no smolvm)", () => {
     ]);
     await mkdir(join(root, "bottle", "smolmachines", "ab12ab12ab12ab12"), { recursive: true });
     await writeFile(join(root, "bottle", "smolmachines", "ab12ab12ab12ab12", "agent.smolmachine"), "");
-    const cached = await prepare(spec(), { runner, paths, env, log: () => {} });
+    const cached = await prepare(spec(), { runner, paths, env, settings: {}, log: () => {} });
     expect(cached.commands.map((argv) => argv[0])).toEqual(["docker", "docker", "smolvm", "smolvm"]);
     expect(cached.commands[2]).toContain(join(root, "bottle", "smolmachines", "ab12ab12ab12ab12", "agent.smolmachine"));
   });
 
   test("an unset route secret is a clear error with the fix", async () => {
     const { runner } = recordingRunner();
-    const run = prepare(spec(), { runner, paths: bottlePaths({ HOME: "/h" }), env: { HOME: "/h" }, log: () => {} });
+    const run = prepare(spec(), { runner, paths: bottlePaths({ HOME: "/h" }), env: { HOME: "/h" }, settings: {}, log: () => {} });
     await expect(run).rejects.toThrow(/routes inject CLAUDE_CODE_OAUTH_TOKEN, which is not set on the host/);
   });
 });

@@ -2,16 +2,20 @@ import { describe, expect, test } from "bun:test";
 import { decideStart, type DecideStartOptions } from "../../../../src/cli/picker/decide.ts";
 
 const agents = [{ name: "claude", hint: "claude --dangerously-skip-permissions" }, { name: "shell" }];
-const base: DecideStartOptions = { agents, backends: ["docker", "smolmachines"], flags: {}, answers: {}, mode: "picker", cwd: "/home/me/app" };
+const backends = [
+  { name: "docker", hint: "containers", usable: true },
+  { name: "smolmachines", hint: "microVMs", usable: true },
+];
+const base: DecideStartOptions = { agents, backends, flags: {}, answers: {}, mode: "picker", cwd: "/home/me/app" };
 const decide = (overrides: Partial<DecideStartOptions>) => decideStart({ ...base, ...overrides });
 
 describe("decideStart in the picker", () => {
-  test("asks for the agent first, preselecting the first one, even when there is only one", () => {
-    const decision = decide({ agents: [{ name: "claude" }] });
-    expect(decision).toEqual({
-      kind: "ask",
-      question: { key: "agent", message: "Which agent?", options: [{ value: "claude", label: "claude" }], initial: "claude" },
-    });
+  test("asks for the agent first, preselecting the first one", () => {
+    expect(decide({})).toMatchObject({ kind: "ask", question: { key: "agent", message: "Which agent?", initial: "claude" } });
+  });
+
+  test("never asks which agent when there is only one", () => {
+    expect(decide({ agents: [{ name: "claude" }] })).toMatchObject({ kind: "ask", question: { key: "backend" } });
   });
 
   test("lists every agent with its command as a hint", () => {
@@ -40,10 +44,28 @@ describe("decideStart in the picker", () => {
     });
   });
 
-  test("lists the registered backends, a new one by name alone", () => {
-    const decision = decide({ answers: { agent: "shell" }, backends: ["docker", "smolmachines", "kubernetes"] });
+  test("lists the registered backends with their own summaries; one that cannot run here is shown disabled with why", () => {
+    const decision = decide({
+      answers: { agent: "shell" },
+      backends: [{ name: "docker", usable: false, reason: "the Docker engine is not running" }, ...backends.slice(1), { name: "kubernetes", usable: true }],
+    });
     if (decision.kind !== "ask" || decision.question.key !== "backend") throw new Error(`unexpected ${JSON.stringify(decision)}`);
-    expect(decision.question.options.at(-1)).toEqual({ value: "kubernetes", label: "kubernetes" });
+    expect(decision.question.options).toEqual([
+      { value: "docker", label: "docker", hint: "cannot run here: the Docker engine is not running", disabled: true },
+      { value: "smolmachines", label: "smolmachines", hint: "microVMs" },
+      { value: "kubernetes", label: "kubernetes" },
+    ]);
+    // The default backend cannot run here: the first one that can is preselected.
+    expect(decision.question.initial).toBe("smolmachines");
+  });
+
+  test("no backend that can run here is a usage error naming each one's reason", () => {
+    const decision = decide({ answers: { agent: "shell" }, backends: [{ name: "docker", usable: false, reason: "docker is not installed" }] });
+    expect(decision).toEqual({ kind: "usage", message: "no backend can run here (docker: docker is not installed)", hint: "`bottle doctor` says what is missing and how to fix it" });
+  });
+
+  test("--dry-run never asks to start", () => {
+    expect(decide({ flags: { dryRun: true }, answers: { agent: "shell", backend: "docker", copyCwd: false } })).toMatchObject({ kind: "ready", confirm: false });
   });
 
   test("ends ready, asking for confirmation", () => {

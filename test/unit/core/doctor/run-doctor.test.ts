@@ -7,6 +7,7 @@ import { runDoctor } from "../../../../src/core/doctor/run-doctor.ts";
 import { BottleError } from "../../../../src/core/errors.ts";
 import type { Runner } from "../../../../src/core/runner.ts";
 import { recordingRunner, type Reply } from "../../../helpers/recording-runner.ts";
+import { allBackends } from "../../../../src/backend/select.ts";
 
 const GIB = 1024 ** 3;
 const HEALTHY: Reply[] = [
@@ -46,7 +47,7 @@ const byName = (report: Awaited<ReturnType<typeof runDoctor>>) => Object.fromEnt
 describe("runDoctor", () => {
   test("a healthy machine is ok, and each check says what it found", async () => {
     const { runner, calls } = recordingRunner(HEALTHY);
-    const report = await runDoctor(deps(runner));
+    const report = await runDoctor(deps(runner), allBackends());
     expect(report.ok).toBe(true);
     const checks = byName(report);
     expect(checks.docker).toMatchObject({ status: "ok", summary: "Docker version 28.2.2, build e6534b4" });
@@ -59,7 +60,7 @@ describe("runDoctor", () => {
   });
 
   test("without gVisor, runtimes warn and the report stays ok", async () => {
-    const report = await runDoctor(deps(recordingRunner(HEALTHY).runner));
+    const report = await runDoctor(deps(recordingRunner(HEALTHY).runner), allBackends());
     const runtimes = byName(report).runtimes!;
     expect(runtimes.status).toBe("warn");
     expect(runtimes.summary).toBe("runc (no gVisor: runtime auto uses runc)");
@@ -72,7 +73,7 @@ describe("runDoctor", () => {
       { match: /^docker info/, stdout: '{"runc":{},"runsc":{"path":"/usr/bin/runsc"}}' },
       ...HEALTHY,
     ]);
-    expect(byName(await runDoctor(deps(runner))).runtimes).toMatchObject({ status: "ok", summary: "runc, runsc (gVisor available: runtime auto uses runsc)" });
+    expect(byName(await runDoctor(deps(runner), allBackends())).runtimes).toMatchObject({ status: "ok", summary: "runc, runsc (gVisor available: runtime auto uses runsc)" });
   });
 
   test("an engine that is not running fails with the cause and how to start it", async () => {
@@ -84,7 +85,7 @@ describe("runDoctor", () => {
       },
       ...HEALTHY,
     ]);
-    const report = await runDoctor(deps(runner));
+    const report = await runDoctor(deps(runner), allBackends());
     expect(report.ok).toBe(false);
     expect(byName(report).engine).toEqual({
       name: "engine",
@@ -99,7 +100,7 @@ describe("runDoctor", () => {
 
   test("a missing docker CLI fails both docker checks without calling the engine", async () => {
     const recorder = recordingRunner(HEALTHY);
-    const report = await runDoctor(deps(withMissing(recorder.runner, "docker")));
+    const report = await runDoctor(deps(withMissing(recorder.runner, "docker")), allBackends());
     expect(report.ok).toBe(false);
     expect(byName(report).docker).toMatchObject({ status: "fail", summary: "the docker CLI is not installed or not on PATH" });
     expect(byName(report).docker?.hint).toContain("apt-get install docker.io");
@@ -112,8 +113,7 @@ describe("runDoctor", () => {
         canReadWrite: async () => false,
         exists: async () => false,
         freeBytes: async () => GIB,
-      }),
-    );
+      }), allBackends());
     expect(report.ok).toBe(true);
     const checks = byName(report);
     expect(checks.smolvm).toMatchObject({ status: "warn" });
@@ -123,11 +123,11 @@ describe("runDoctor", () => {
 
   test("the base image is looked up on the engine; a missing one warns with how to make it", async () => {
     const present = recordingRunner(HEALTHY);
-    expect(byName(await runDoctor(deps(present.runner)))["base-image"]).toMatchObject({ status: "ok", summary: "bottle-base:bookworm is present" });
+    expect(byName(await runDoctor(deps(present.runner), allBackends()))["base-image"]).toMatchObject({ status: "ok", summary: "bottle-base:bookworm is present" });
     expect(present.calls.map((call) => call.argv.join(" "))).toContain("docker image inspect --format {{.Id}} bottle-base:bookworm");
 
     const missing: Reply = { match: /^docker image inspect/, exitCode: 1, stderr: "Error: No such image: bottle-base:bookworm" };
-    const report = await runDoctor(deps(recordingRunner([missing, ...HEALTHY]).runner));
+    const report = await runDoctor(deps(recordingRunner([missing, ...HEALTHY]).runner), allBackends());
     expect(report.ok).toBe(true);
     expect(byName(report)["base-image"]).toMatchObject({ status: "warn", summary: "bottle-base:bookworm is not on the engine: the first start pulls it for the default agent image" });
     expect(byName(report)["base-image"]?.hint).toContain("scripts/base-image.sh");
@@ -135,14 +135,14 @@ describe("runDoctor", () => {
 
   test("a state folder whose disk cannot be measured is a warning", async () => {
     const freeBytes = async () => Promise.reject(new Error("EACCES: permission denied"));
-    const report = await runDoctor(deps(recordingRunner(HEALTHY).runner, { freeBytes }));
+    const report = await runDoctor(deps(recordingRunner(HEALTHY).runner, { freeBytes }), allBackends());
     expect(report.ok).toBe(true);
     expect(byName(report).disk).toMatchObject({ status: "warn" });
     expect(byName(report).disk?.summary).toContain("EACCES");
   });
 
   test("a /dev/kvm the user may not open says how to join the kvm group", async () => {
-    const report = await runDoctor(deps(recordingRunner(HEALTHY).runner, { canReadWrite: async () => false }));
+    const report = await runDoctor(deps(recordingRunner(HEALTHY).runner, { canReadWrite: async () => false }), allBackends());
     expect(byName(report).kvm).toMatchObject({ status: "warn", summary: "/dev/kvm exists but you may not use it" });
     expect(byName(report).kvm?.hint).toContain("kvm group");
   });
@@ -172,7 +172,7 @@ describe("parseRuntimes", () => {
 
 describe("the report", () => {
   test("--json is an object keyed by check", async () => {
-    const report = await runDoctor(deps(recordingRunner(HEALTHY).runner));
+    const report = await runDoctor(deps(recordingRunner(HEALTHY).runner), allBackends());
     const json = doctorReportJson(report) as { ok: boolean; checks: Record<string, { status: string; summary: string }> };
     expect(json.ok).toBe(true);
     expect(Object.keys(json.checks)).toEqual(["docker", "engine", "runtimes", "base-image", "smolvm", "kvm", "disk"]);
@@ -182,7 +182,7 @@ describe("the report", () => {
   test("for people, a failing check shows its hint and the verdict says to fix it", async () => {
     const failing: Reply = { match: /^docker version/, exitCode: 1, stderr: "Cannot connect to the Docker daemon" };
     const { runner } = recordingRunner([failing, ...HEALTHY]);
-    const text = formatDoctorReport(await runDoctor(deps(runner)));
+    const text = formatDoctorReport(await runDoctor(deps(runner), allBackends()));
     expect(text).toContain("FAIL  engine  the Docker engine is not running\n");
     expect(text).toContain("hint: start it: `sudo systemctl start docker`");
     expect(text.trimEnd().split("\n").at(-1)).toBe("bottle cannot run agents yet: fix the FAIL lines above.");

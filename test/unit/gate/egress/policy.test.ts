@@ -21,7 +21,8 @@ describe("checkHost", () => {
     ["api.test", "allowed"],
     ["API.TEST.", "allowed"],
     ["other.test", "not-allowed"],
-    ["api.anthropic.com", "allowed"],
+    // A route's upstream is reached through the route, never directly (finding 1).
+    ["api.anthropic.com", "not-allowed"],
     ["203.0.113.7", "allowed"],
     ["3405803783", "allowed"],
     ["0x7f.1", "denied"],
@@ -43,6 +44,37 @@ describe("checkHost", () => {
     const local = policy({ allow_cidrs: ["127.0.0.0/8"] });
     expect(reason(local.checkHost("127.0.0.1"))).toBe("allowed");
     expect(reason(local.checkHost("10.0.0.1"))).toBe("not-allowed");
+  });
+});
+
+describe("checkHost for a tunnel (CONNECT) port", () => {
+  const rules = policy({
+    allow: ["plain.test", "ported.test:8443", "*.multi.test:443,8443", "[::1]:9443", "10.0.0.5:5432"],
+    allow_cidrs: ["10.0.0.0/8"],
+  });
+  test.each([
+    ["plain.test", 443, "allowed"],
+    ["plain.test", 8001, "port-not-allowed"],
+    ["plain.test", undefined, "allowed"],
+    ["ported.test", 8443, "allowed"],
+    ["ported.test", 443, "port-not-allowed"],
+    ["a.multi.test", 443, "allowed"],
+    ["a.multi.test", 8443, "allowed"],
+    ["a.multi.test", 22, "port-not-allowed"],
+    ["::1", 9443, "allowed"],
+    ["10.0.0.5", 5432, "allowed"],
+    ["10.0.0.6", 443, "allowed"],
+    ["10.0.0.6", 5432, "port-not-allowed"],
+    ["other.test", 443, "not-allowed"],
+  ] as const)("%s port %s → %s", (host, port, expected) => {
+    expect(reason(rules.checkHost(host, port))).toBe(expected);
+  });
+
+  test("entries with ports validate; malformed ones are refused with the syntax", () => {
+    expect(() => policy({ allow: ["x.test:0"] })).toThrow();
+    expect(() => policy({ allow: ["x.test:99999"] })).toThrow();
+    expect(() => policy({ allow: ["http://x.test"] })).toThrow();
+    expect(() => policy({ deny: ["x.test:443"] })).toThrow();
   });
 });
 

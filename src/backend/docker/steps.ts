@@ -1,0 +1,147 @@
+import { failure } from "../../core/runner.ts";
+import { writePrivateFile } from "../../core/state.ts";
+import { agentCommand } from "../agent/agent-command.ts";
+import { envFileText } from "../agent/agent-env.ts";
+import { isClaude, resumeArgs } from "../agent/agent-home.ts";
+import { GATE_CONTROL_PORT, writeGateFiles } from "../gate-runtime/gate-config.ts";
+import { approvedImage } from "../images/approved-image.ts";
+import { clearBlocked } from "../../gate/services/supervise/capability-block.ts";
+import { newSuperviseToken, supervisePlan } from "../../gate/services/supervise/supervise-plan.ts";
+import { forwardedValues, routeSecretValues } from "../gate-runtime/host-values.ts";
+import { waitForGate } from "../gate-runtime/wait-for-gate.ts";
+import { ensureAgentImage, type ImageConfig } from "../images/ensure-agent-image.ts";
+import { ensureGateImage } from "../images/gate-image.ts";
+import type { Backend, LaunchStep } from "../types.ts";
+import type { DockerDetails } from "./docker-plan.ts";
+import { launchCommands, networkCreate, WORKSPACE } from "./launch-commands.ts";
+import { provision, type Provisioned } from "./provision.ts";
+import { reapDead } from "./reap.ts";
+import { pickSubnet, subnetTaken } from "./subnet.ts";
+
+const nothing = async () => {};
+
+/**
+ * A docker bottle's launch as steps for `launchBottle`: dead bottles' running parts
+ * and both images at once; the networks and the two volumes (workspace, home) at once;
+ * the gate; the gate's second network and the agent at once; then the gate's
+ * readiness and provisioning at once. Independent engine commands run concurrently,
+ * which is where a start beats typing the same commands one by one.
+ */
+export const steps: Backend<DockerDetails>["steps"] = (plan, deps) => {
+  const { spec, details, stateDir } = plan;
+  const { runner, signal, log } = deps;
+  const quiet = async (argv: string[]) => {
+    await runner.run(argv, { check: false });
+  };
+  // Read now, not stored: an unset route secret fails before anything is made.
+  const gateSecrets = routeSecretValues(spec, deps.env);
+  const agentSecrets = forwardedValues(spec, deps.env);
+  // Supervise: a token minted for this launch goes to the gate and the agent, by name.
+  const supervise = supervisePlan(spec.bottle, { stateDir, gateHost: details.names.gate, controlPort: GATE_CONTROL_PORT, attended: deps.attended === true });
+  const superviseToken = supervise === undefined ? undefined : newSuperviseToken();
+  if (supervise !== undefined) gateSecrets[supervise.tokenEnv] = agentSecrets[supervise.tokenEnv] = superviseToken!;
+  // A Dockerfile a person approved (capability block): the bottle's own image, built on its usual one.
+  const ownImage = approvedImage(details.agentImage, stateDir, spec.identity);
+  let image: ImageConfig | undefined;
+  let provisioned: Provisioned = { hasHistory: false };
+  const commands = () => launchCommands(details, spec, stateDir, { agentHome: image!.home, ...(ownImage === undefined ? {} : { agentImageRef: ownImage.ref }) });
+  const network = (which: "internal" | "egress"): LaunchStep => ({
+    name: `${which}-network`,
+    async create() {
+      let result = await runner.run(commands()[which].create, { check: false });
+      for (let attempt = 0; result.exitCode !== 0 && subnetTaken(result.stderr) && attempt < 20; attempt++) {
+        result = await runner.run(networkCreate(details, spec.identity, which, pickSubnet(deps.settings.BOTTLE_SUBNET_POOL)), { check: false });
+      }
+      if (result.exitCode !== 0) throw failure(result);
+    },
+    undo: () => quiet(commands()[which].remove),
+  });
+  const volume = (which: "workspace" | "home"): LaunchStep => ({
+    name: `${which}-volume`,
+    work: true,
+    create: async () => void (await runner.run(commands()[which].create)),
+    undo: () => quiet(commands()[which].remove),
+  });
+  return {
+    steps: [
+      [
+        {
+          name: "files",
+          says: `preparing images for ${spec.identity}…`,
+          create: () => Promise.all([writePrivateFile(details.envFilePath, envFileText(spec.env.literal)), writeGateFiles(stateDir, spec.bottle.egress, details.gatePort, supervise?.gateConfig)]).then(nothing),
+          undo: nothing,
+        },
+        {
+          // A failed reap must not stop this start: the dead bottle stays for `bottle cleanup`.
+          name: "reap-dead",
+          create: () => reapDead(deps, plan.resume ? spec.identity : undefined).then(nothing, (error: Error) => log(`could not reap dead bottles: ${error.message}`)),
+          undo: nothing,
+        },
+        { name: "gate-image", create: () => ensureGateImage(details.gateImage, runner, log), undo: nothing },
+        {
+          name: "agent-image",
+          async create() {
+            image = await ensureAgentImage(details.agentImage, runner, log, signal);
+            if (ownImage !== undefined) {
+              image = await ensureAgentImage(ownImage, runner, log, signal);
+              // The image the person approved exists now: the bottle is no longer blocked on it.
+              clearBlocked(stateDir);
+            }
+          },
+          undo: nothing,
+        },
+      ],
+      [{ ...network("internal"), says: "creating networks and volumes…" }, network("egress"), volume("workspace"), volume("home")],
+      {
+        name: "gate",
+        says: "starting the gate and the agent…",
+        create: async () => void (await runner.run(commands().gate.create, { secretEnv: gateSecrets })),
+        undo: () => quiet(commands().gate.remove),
+      },
+      [
+        { name: "gate-network", create: async () => void (await runner.run(commands().gate.connect)), undo: nothing },
+        {
+          name: "agent",
+          create: async () => void (await runner.run(commands().agent.create, { secretEnv: agentSecrets })),
+          undo: () => quiet(commands().agent.remove),
+        },
+      ],
+      [
+        {
+          name: "gate-ready",
+          says: "waiting for the gate and provisioning the workspace…",
+          create: async () => void (await waitForGate(runner, { gate: details.names.gate, network: details.names.egress, port: details.gatePort, signal, log })),
+          undo: nothing,
+        },
+        {
+          name: "provision",
+          async create() {
+            provisioned = await provision(runner, {
+              agent: details.names.agent,
+              user: image!.user,
+              copyFrom: spec.copyFrom,
+              skills: spec.skills,
+              claude: isClaude(agentCommand(spec.agent.command ?? [], image!)),
+              ...(supervise === undefined ? {} : { supervise: { url: supervise.url, token: superviseToken! } }),
+            });
+          },
+          undo: nothing,
+        },
+      ],
+    ],
+    agent() {
+      const command = agentCommand(spec.agent.command ?? [], image!);
+      const asUser = image!.user === "" ? [] : ["--user", image!.user];
+      const { names } = details;
+      return {
+        command,
+        resumeArgs: resumeArgs(command, provisioned.hasHistory),
+        objects: { containers: [names.gate, names.agent], networks: [names.internal, names.egress], volumes: [names.workspace, names.home] },
+        exec: (argv, { interactive, tty }) => [
+          "docker", "exec", ...(interactive ? ["--interactive"] : []), ...(tty ? ["--tty"] : []),
+          "--workdir", WORKSPACE, ...asUser, names.agent, ...argv,
+        ],
+      };
+    },
+  };
+};

@@ -1,0 +1,108 @@
+import { existsSync } from "node:fs";
+import { BottleError } from "../../core/errors.ts";
+import { bottleFiles } from "../../core/paths.ts";
+import { agentCommand } from "../agent/agent-command.ts";
+import { isClaude, resumeArgs } from "../agent/agent-home.ts";
+import { GATE_PORT, writeGateFiles } from "../gate-runtime/gate-config.ts";
+import { forwardedValues, routeSecretValues } from "../gate-runtime/host-values.ts";
+import { waitForGate } from "../gate-runtime/wait-for-gate.ts";
+import { ensureGateImage } from "../images/gate-image.ts";
+import type { Backend } from "../types.ts";
+import { ensureSmolmachinesAvailable } from "./availability.ts";
+import { gateCommands, guestExec, machineCommands } from "./machine-commands.ts";
+import { prepareArtifact, type SmolArtifact } from "./prepare-artifact.ts";
+import { prepareMounts, provisionGuest, shareMounts } from "./provision.ts";
+import { reapBeforeLaunch } from "./reap.ts";
+import { type SmolDetails, WORKSPACE } from "./smol-plan.ts";
+
+const nothing = async () => {};
+
+/** The gate's published port on 127.0.0.1, from `docker port`. */
+function publishedPort(output: string, gate: string): number {
+  const match = /^127\.0\.0\.1:(\d+)$/m.exec(output);
+  if (match === null) throw new BottleError(`the gate ${gate} has no port published on 127.0.0.1`, { hint: `\`docker logs ${gate}\` shows why it stopped` });
+  return Number(match[1]);
+}
+
+/**
+ * A smolmachines bottle's launch as steps for `launchBottle`: smolvm's availability,
+ * the host folders it mounts, dead bottles' running parts, the packed artifact (cached
+ * by image ID) and the gate image, all at once; then the gate as a Docker container on
+ * 127.0.0.1 and its readiness; the microVM, which reaches it at 100.96.0.1; and
+ * provisioning through `machine exec`.
+ */
+export const steps: Backend<SmolDetails>["steps"] = (plan, deps) => {
+  const { spec, details, stateDir } = plan;
+  const { runner, signal, log } = deps;
+  const files = bottleFiles(stateDir);
+  const quiet = async (argv: string[]) => {
+    await runner.run(argv, { check: false });
+  };
+  const gateSecrets = routeSecretValues(spec, deps.env);
+  const gate = gateCommands(details, spec, stateDir);
+  let artifact: SmolArtifact | undefined;
+  let gatePort: number | undefined;
+  let hasHistory = false;
+  const machine = () => machineCommands(details, spec, stateDir, { gatePort: gatePort!, artifact: artifact!.path, agentHome: artifact!.imageConfig.home });
+  const command = () => agentCommand(spec.agent.command ?? [], artifact!.imageConfig);
+  return {
+    steps: [
+      [
+        { name: "available", create: () => ensureSmolmachinesAvailable(deps), undo: nothing },
+        {
+          name: "files",
+          says: `preparing the microVM image for ${spec.identity}…`,
+          work: true,
+          create: () =>
+            Promise.all([
+              writeGateFiles(stateDir, spec.bottle.egress, GATE_PORT),
+              prepareMounts({ workspace: files.workspace, home: files.home, skillsDir: files.skills, copyFrom: spec.copyFrom, skills: spec.skills }),
+            ]).then(nothing),
+          // The folders live in the state folder, which the lifecycle removes when a fresh launch fails.
+          undo: nothing,
+        },
+        { name: "reap-dead", create: () => reapBeforeLaunch(deps, spec.identity), undo: nothing },
+        { name: "artifact", create: async () => void (artifact = await prepareArtifact(details.agentImage, deps)), undo: nothing },
+        { name: "gate-image", create: () => ensureGateImage(details.gateImage, runner, log), undo: nothing },
+      ],
+      {
+        name: "gate",
+        says: "starting the gate…",
+        create: async () => {
+          await runner.run(gate.create, { secretEnv: gateSecrets });
+          gatePort = publishedPort((await runner.run(gate.port)).stdout, details.gate);
+        },
+        undo: () => quiet(gate.remove),
+      },
+      {
+        name: "gate-ready",
+        create: async () => void (await waitForGate(runner, { gate: details.gate, network: "bridge", port: GATE_PORT, signal, log })),
+        undo: nothing,
+      },
+      { name: "machine", says: "starting the microVM…", create: async () => void (await runner.run(machine().create)), undo: () => quiet(machine().remove) },
+      { name: "machine-start", create: async () => void (await runner.run(machine().start)), undo: () => quiet(machine().stop) },
+      {
+        name: "provision",
+        says: "provisioning the guest…",
+        async create() {
+          const folders = [files.workspace, files.home, ...(existsSync(files.skills) ? [files.skills] : [])];
+          await shareMounts(runner, { machine: details.machine, folders, log, signal });
+          ({ hasHistory } = await provisionGuest(runner, {
+            machine: details.machine,
+            env: { ...spec.env.literal, ...forwardedValues(spec, deps.env) },
+            skills: spec.skills.length > 0,
+            claude: isClaude(command()),
+            signal,
+          }));
+        },
+        undo: nothing,
+      },
+    ],
+    agent: () => ({
+      command: command(),
+      resumeArgs: resumeArgs(command(), hasHistory),
+      objects: { containers: [details.gate], networks: [], volumes: [] },
+      exec: (argv, mode) => guestExec(details.machine, argv, { ...mode, workdir: WORKSPACE }),
+    }),
+  };
+};

@@ -1,0 +1,25 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { MAX_SCANNED_BODY } from "../dlp/body-text.ts";
+import type { GateContext } from "../gate-context.ts";
+import { readBodyPrefix, type BodyPrefix } from "./read-body-prefix.ts";
+import type { Stop } from "./run-pipeline.ts";
+
+/**
+ * Reads a request body's prefix for the DLP step under the gate's bounds, and gives
+ * the budget back when the exchange ends. Stops: 408 for a body that stalled, 503
+ * `busy` when the gate-wide budget is spent, and status 0 (nothing to answer, one
+ * audit line) for a client that hung up mid-body.
+ */
+export async function inspectBody(context: GateContext, req: IncomingMessage, res: ServerResponse): Promise<BodyPrefix | Stop> {
+  const { read, release } = readBodyPrefix(req, { limit: MAX_SCANNED_BODY, budget: context.budget, idleMs: context.bodyIdleMs });
+  res.once("close", release);
+  const result = await read;
+  if (result.ok) return result.body;
+  if (result.why === "busy") {
+    return { status: 503, decision: "error", reason: "busy", text: "bottle gate: too many request bodies in flight, try again" };
+  }
+  if (result.why === "timeout") {
+    return { status: 408, decision: "error", reason: "body-timeout", text: "bottle gate: the request body stalled" };
+  }
+  return { status: 0, decision: "error", reason: "client-closed", text: "" };
+}

@@ -1,0 +1,110 @@
+import { beginAudit, type AuditEntry, type AuditStart } from "../audit.ts";
+import type { Finding } from "../dlp/create-scanner.ts";
+import { resolveChecked } from "../egress/resolve.ts";
+import type { GateContext } from "../gate-context.ts";
+import type { GateGeneration } from "../gate-generation.ts";
+import { dlpVerdict } from "./dlp-verdict.ts";
+import { blockText } from "./respond.ts";
+
+/**
+ * The gate ends an exchange itself: what the client is answered and what the audit
+ * line says. A 403 is a policy decision (`block`, with `X-Bottle-Block: reason`);
+ * anything else is an `error`. Status 0: the client is gone and gets nothing.
+ */
+export interface Stop {
+  status: number;
+  decision: "block" | "error";
+  reason: string;
+  text: string;
+}
+
+/** What the policy step lets through: the host to resolve, and how refusals name it. */
+export interface Admitted {
+  host: string;
+  /** The host as a refusal's text names it (a tunnel's DLP refusal must not echo it). */
+  shown: string;
+}
+
+/** What DLP saw in what the exchange sends, and how many bytes it read to see it. */
+export interface Inspection {
+  findings: Finding[];
+  bytesUp?: number;
+}
+
+/** The address the pipeline checked, for the relay to connect to (never the name again). */
+export interface Checked {
+  address: string;
+  family: 4 | 6;
+  /** Set when DLP saw something under `dlp: warn` and let it through. */
+  warned: string | undefined;
+}
+
+/** What a service supplies to the pipeline: each step's part that differs per exchange. */
+export interface PipelineSteps {
+  start: AuditStart;
+  /** The client's socket, for the audit's client address. */
+  client: { remoteAddress?: string | undefined; remotePort?: number | undefined };
+  /** Answers the client when the gate stops the exchange. */
+  answer(stop: Stop): void;
+  /** Policy: where the exchange may go, or why not. */
+  policy(generation: GateGeneration): Admitted | Stop;
+  /** DLP (skipped under `dlp: off`): what the scanner finds in what is sent, or a Stop (a stalled body, the gate busy). */
+  inspect(generation: GateGeneration): Promise<Inspection | Stop>;
+  /** Connects to the checked address and relays; what the audit line says of the outcome. */
+  relay(checked: Checked): Promise<Partial<AuditEntry>>;
+}
+
+function isStop(value: object): value is Stop {
+  return "decision" in value;
+}
+
+/**
+ * The one request pipeline — policy → DLP → resolve → connect → relay → audit — that
+ * the forward proxy, routes and tunnels all run. Each service supplies only the steps'
+ * specifics; the order, the refusals' shape and the one audit line per exchange live
+ * here. The generation is read once: a reload never changes an exchange midway.
+ */
+export async function runPipeline(context: GateContext, steps: PipelineSteps): Promise<void> {
+  const generation = context.generation();
+  const finish = beginAudit(context.audit, steps.client, steps.start);
+  const stop = (result: Stop, bytesUp = 0) => {
+    if (result.status !== 0) steps.answer(result);
+    finish({ decision: result.decision, reason: result.reason, status: result.status, bytes_up: bytesUp });
+  };
+
+  const admitted = steps.policy(generation);
+  if (isStop(admitted)) return stop(admitted);
+
+  let warned: string | undefined;
+  if (generation.dlpAction !== "off") {
+    const inspection = await steps.inspect(generation);
+    if (isStop(inspection)) return stop(inspection);
+    const dlp = dlpVerdict(inspection.findings, generation.dlpAction);
+    if (dlp.action === "block") {
+      return stop({ status: 403, decision: "block", reason: dlp.reason, text: blockText(dlp.reason, admitted.shown) }, inspection.bytesUp);
+    }
+    if (dlp.action === "warn") warned = dlp.reason;
+  }
+
+  const resolution = await resolveChecked(admitted.host, generation.policy, context.lookup);
+  if (!resolution.ok) {
+    const blocked = resolution.status === 403;
+    return stop({
+      status: resolution.status,
+      decision: blocked ? "block" : "error",
+      reason: resolution.reason,
+      text: blocked ? blockText(resolution.reason, admitted.host) : `bottle gate: cannot resolve ${admitted.host}`,
+    });
+  }
+
+  let outcome: Partial<AuditEntry>;
+  try {
+    outcome = await steps.relay({ address: resolution.address, family: resolution.family, warned });
+  } catch (error) {
+    // Never let one bad exchange take the gate down, nor go unlogged.
+    process.stderr.write(`bottle gate: relay failed: ${(error as Error)?.message ?? String(error)}\n`);
+    steps.answer({ status: 502, decision: "error", reason: "internal-error", text: "bottle gate: internal error" });
+    outcome = { decision: "error", reason: "internal-error", status: 502 };
+  }
+  finish(outcome);
+}

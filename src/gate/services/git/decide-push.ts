@@ -1,0 +1,94 @@
+import type { GitRefAudit } from "../../audit.ts";
+import type { Runner } from "../../../core/runner.ts";
+import type { Scanner } from "../../dlp/create-scanner.ts";
+import { ADDED_LINES_LOG_ARGS, parseAddedLines } from "./added-lines.ts";
+import type { Mirror } from "./mirror.ts";
+import type { Upstream } from "./parse-upstream.ts";
+import { pushUpstream, type QuarantineObjects, type UpstreamUpdate } from "./push-upstream.ts";
+import { decideRefUpdate, type PushPolicy } from "./ref-policy.ts";
+import { isNullId, type RefUpdate } from "./ref-update.ts";
+import { describeFinding, scanAddedLines } from "./scan-added-lines.ts";
+import { HERMETIC_GIT_ENV, type GitChildEnv } from "./upstream-access.ts";
+
+/** One repo as a push decision reads it. */
+export interface PushRepo {
+  name: string;
+  policy: PushPolicy;
+  mirror: Mirror;
+  upstream: Upstream;
+  access(): GitChildEnv;
+  secrets(): string[];
+  scanner: Scanner;
+  dlpAction: "block" | "warn" | "off";
+}
+
+/** The gate's answer to a pre-receive hook: accept or not, what to tell the agent, what to audit. */
+export interface PushDecision {
+  accept: boolean;
+  /** Lines for the agent's terminal (the hook prints them as `remote: bottle: …`). */
+  messages: string[];
+  refs: GitRefAudit[];
+  /** The first refusal's reason (`not-pushable`, `dlp:aws-access-key`, `upstream-refused`…). */
+  reason?: string;
+}
+
+/** By default, reading the pushed commits gets 2 minutes. */
+const READ_TIMEOUT_MS = 2 * 60_000;
+
+/**
+ * Decides a push as a whole, as a pre-receive hook must: every ref update against the
+ * repo's policy, then the lines the pushed commits add (`<new>… --not --all`: only
+ * what the mirror does not have yet) through the DLP scanner, then upstream. A push
+ * is all or nothing: one refused ref refuses all of it, and nothing goes upstream.
+ */
+export async function decidePush(runner: Runner, repo: PushRepo, updates: readonly RefUpdate[], objects: QuarantineObjects): Promise<PushDecision> {
+  const env = { ...HERMETIC_GIT_ENV, GIT_OBJECT_DIRECTORY: objects.objectDir, GIT_ALTERNATE_OBJECT_DIRECTORIES: objects.alternates };
+  const git = (args: string[]) => runner.run(["git", ...args], { env, cwd: repo.mirror.path, check: false, timeoutMs: READ_TIMEOUT_MS });
+
+  const refs: GitRefAudit[] = [];
+  const messages: string[] = [];
+  const accepted: UpstreamUpdate[] = [];
+  let reason: string | undefined;
+  for (const update of updates) {
+    const moving = !isNullId(update.old) && !isNullId(update.new);
+    const fastForward = moving && (await git(["merge-base", "--is-ancestor", update.old, update.new])).exitCode === 0;
+    const verdict = decideRefUpdate(update, repo.policy, repo.name, { fastForward });
+    if (verdict.ok) {
+      refs.push({ ...update, decision: "allow" });
+      accepted.push({ ...update, forced: moving && !fastForward });
+    } else {
+      refs.push({ ...update, decision: "block", reason: verdict.reason });
+      messages.push(verdict.message);
+      reason ??= verdict.reason;
+    }
+  }
+  const refuse = (why: string, lines: string[], decision: GitRefAudit["decision"] = "block"): PushDecision => {
+    for (const ref of refs) if (ref.decision === "allow") Object.assign(ref, { decision, reason: why });
+    return { accept: false, messages: [...lines, "nothing was pushed: a push lands whole or not at all"], refs, reason: reason ?? why };
+  };
+  if (accepted.length < updates.length) return refuse("push-refused", messages);
+
+  const news = accepted.filter((update) => !isNullId(update.new)).map((update) => update.new);
+  if (repo.dlpAction !== "off" && news.length > 0) {
+    const log = await git([...ADDED_LINES_LOG_ARGS, ...news, "--not", "--all"]);
+    if (log.exitCode !== 0) return refuse("unreadable-push", [`cannot read the pushed commits to check them: ${log.stderr.trim().split("\n").pop()}`], "error");
+    const findings = scanAddedLines(parseAddedLines(log.stdout), repo.scanner);
+    if (findings.length > 0) {
+      const lines = findings.slice(0, 20).map((finding) => `secret in ${describeFinding(finding)}`);
+      if (findings.length > 20) lines.push(`… and ${findings.length - 20} more`);
+      if (repo.dlpAction === "block") {
+        reason = `dlp:${findings[0]!.kind.split(" ")[0]}`;
+        return refuse(reason, [...lines, "remove it from the commits (git commit --amend, git rebase -i) and push again"]);
+      }
+      messages.push(...lines.map((line) => `warning: ${line} (dlp action is warn: pushed anyway)`));
+      for (const ref of refs) Object.assign(ref, { decision: "warn", reason: `dlp:${findings[0]!.kind.split(" ")[0]}` });
+    }
+  }
+
+  const landed = await pushUpstream(runner, repo.mirror.path, repo.upstream, repo.access(), accepted, objects, repo.secrets());
+  if (!landed.ok) {
+    reason = "upstream-refused";
+    return refuse(reason, landed.messages, "error");
+  }
+  return { accept: true, messages, refs };
+}

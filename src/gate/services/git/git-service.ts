@@ -1,0 +1,193 @@
+import { mkdtempSync, realpathSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname, join } from "node:path";
+import { processRunner, type RunningProcess } from "../../../core/runner.ts";
+import { beginAudit, type AuditEntry } from "../../audit.ts";
+import type { GateConfig } from "../../config-schema.ts";
+import { createScanner, type Scanner } from "../../dlp/create-scanner.ts";
+import { resolveRoutes } from "../../resolve-routes.ts";
+import type { GateService, GateServiceContext } from "../gate-service.ts";
+import { decidePush, type PushDecision } from "./decide-push.ts";
+import { hookCommand } from "./hook-command.ts";
+import { HOOK_PUSH_ENV, HOOK_SOCKET_ENV, startHookServer, type HookRequest } from "./hook-server.ts";
+import { upstreamHost } from "./parse-upstream.ts";
+import { parseRefUpdate, type RefUpdate } from "./ref-update.ts";
+import { buildRepoRuntime, type GitServiceOptions, type RepoRuntime } from "./repo-runtime.ts";
+import { advertise, errorAdvertisement, gitProtocol, parseGitRequest, requestBody, rpcCall, type Served } from "./smart-http.ts";
+
+/** Where the git service answers on the control port. */
+export const GIT_PREFIX = "/git/";
+
+/** The agent may push nothing at all: no branch glob and no tags. */
+function readOnly(repo: RepoRuntime): boolean {
+  return repo.policy.push.length === 0 && !repo.policy.tags;
+}
+
+/** Splits `host:port` (or `[v6]:port`) for the audit line's `client`. */
+function clientSocket(address: string): { remoteAddress: string; remotePort: number | undefined } {
+  const match = /^(.*):(\d+)$/.exec(address);
+  return match === null ? { remoteAddress: address, remotePort: undefined } : { remoteAddress: match[1]!.replace(/^\[|\]$/g, ""), remotePort: Number(match[2]) };
+}
+
+function text(status: number, body: string): Response {
+  return new Response(`${body}\n`, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
+}
+
+/**
+ * Makes the git gate: smart HTTP under `/git/<name>.git` over bare mirrors the gate
+ * keeps of each upstream, with credentials only the gate holds. Fetches update the
+ * mirror first; pushes are decided ref by ref by a pre-receive hook that asks this
+ * process, and land upstream before they land in the mirror. Undefined when the
+ * config names no repo.
+ */
+export function createGitService(config: GateConfig, context: GateServiceContext, options: GitServiceOptions = {}): GateService | undefined {
+  if ((config.git ?? []).length === 0) return undefined;
+  const runner = options.runner ?? processRunner;
+  // The gate's state folder is shared by its services: the mirrors take `git/`.
+  const stateDir = context.stateDir === undefined ? mkdtempSync(join(tmpdir(), "bottle-git-state-")) : join(context.stateDir, "git");
+  const hooks = startHookServer(options.hookCommand ?? hookCommand());
+  const running = new Set<RunningProcess>();
+
+  const build = (next: GateConfig, previous: Map<string, RepoRuntime> = new Map()): Map<string, RepoRuntime> => {
+    const tokens = (next.git ?? []).flatMap((repo) => {
+      const name = repo.token === undefined ? undefined : /^\$\{(\w+)\}$/.exec(repo.token)?.[1];
+      const value = name === undefined ? undefined : context.env[name];
+      return value === undefined || value === "" ? [] : [value];
+    });
+    // The same finder as the proxy's: route secrets and the git tokens, in every encoding.
+    const scanner: Scanner = createScanner({ heldSecrets: [...resolveRoutes(next.egress.routes, context.env).heldSecrets, ...tokens] });
+    const repos = new Map<string, RepoRuntime>();
+    for (const repo of next.git ?? []) repos.set(repo.name, buildRepoRuntime(repo, stateDir, context.env, scanner, next.egress.dlp.action, { ...options, runner }, previous.get(repo.name)));
+    return repos;
+  };
+  let repos = build(config);
+  // Mirrors are made at start, not at the agent's first clone; a failure here is
+  // only logged: the agent's first fetch retries and reads the reason.
+  const warm = (all: Map<string, RepoRuntime>) => {
+    for (const repo of all.values()) {
+      void repo.mirror.update().then((result) => {
+        if (!result.ok) process.stderr.write(`${result.message.replace(/^bottle gate: /, "bottle gate: git: ")}\n`);
+      });
+    }
+  };
+  warm(repos);
+
+  const track = (served: Served): Served => {
+    running.add(served.child);
+    void served.child.exited.finally(() => running.delete(served.child));
+    return served;
+  };
+
+  /** The quarantine receive-pack made inside this repo's mirror, or undefined for any other folder. */
+  const quarantineOf = (repo: RepoRuntime, objectDir: string): string | undefined => {
+    try {
+      const real = realpathSync(objectDir);
+      const objects = realpathSync(join(repo.mirror.path, "objects"));
+      return dirname(real) === objects && basename(real).startsWith("tmp_objdir-incoming-") ? real : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+
+  const receivePack = async (repo: RepoRuntime, request: Request, finish: (changes: Partial<AuditEntry>) => void): Promise<Response> => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await new Promise<void>((acquired) => void repo.mirror.exclusive(() => (acquired(), held)));
+    let decision: PushDecision | undefined;
+    const id = hooks.register(async (hook: HookRequest) => {
+      const objects = realpathSync(join(repo.mirror.path, "objects"));
+      // No quarantine (a delete-only push brings no objects): the mirror's own objects.
+      const objectDir = hook.objectDir === "" ? objects : quarantineOf(repo, hook.objectDir);
+      if (objectDir === undefined) return { accept: false, messages: ["the push's objects are not where the gate expects them; refused"] };
+      const updates = hook.updates.split("\n").map(parseRefUpdate).filter((update): update is RefUpdate => update !== undefined);
+      decision = await decidePush(runner, repo, updates, { objectDir, alternates: objectDir === objects ? "" : objects });
+      return { accept: decision.accept, messages: decision.messages };
+    });
+    try {
+      const served = track(
+        rpcCall(
+          {
+            runner,
+            mirrorPath: repo.mirror.path,
+            protocol: gitProtocol(request.headers.get("git-protocol")),
+            config: [`core.hooksPath=${hooks.hooksDir}`],
+            secretEnv: { [HOOK_SOCKET_ENV]: hooks.socketPath, [HOOK_PUSH_ENV]: id },
+            signal: request.signal,
+          },
+          "git-receive-pack",
+          requestBody(request),
+        ),
+      );
+      void Promise.all([served.child.exited, served.sent]).then(([result, bytes]) => {
+        hooks.unregister(id);
+        release();
+        const refs = decision?.refs ?? [];
+        const failed = result.exitCode !== 0 && decision === undefined;
+        const verdict: AuditEntry["decision"] = decision === undefined ? (failed ? "error" : "allow") : !decision.accept ? (decision.refs.some((r) => r.decision === "block") ? "block" : "error") : refs.some((r) => r.decision === "warn") ? "warn" : "allow";
+        const reason = decision?.reason ?? (failed ? "receive-pack-failed" : undefined);
+        finish({ status: 200, decision: verdict, refs, bytes_down: bytes, ...(reason === undefined ? {} : { reason }) });
+        if (failed) process.stderr.write(`bottle gate: git: receive-pack for ${repo.name} failed: ${result.stderr.trim().split("\n").pop()}\n`);
+      });
+      return served.response;
+    } catch (error) {
+      hooks.unregister(id);
+      release();
+      throw error;
+    }
+  };
+
+  return {
+    name: "git",
+    controlPrefix: GIT_PREFIX,
+    heldSecrets: () => [...repos.values()].flatMap((repo) => repo.secrets()),
+    async fetch(request, client) {
+      const url = new URL(request.url);
+      const target = parseGitRequest(request.method, url);
+      const known = [...repos.keys()].map((name) => `${GIT_PREFIX}${name}.git`).join(", ");
+      if (target === undefined) return text(404, `bottle gate: no git service at ${url.pathname} (repos: ${known}; smart HTTP only)`);
+      const repo = repos.get(target.repo);
+      if (repo === undefined) return text(404, `bottle gate: no git repo named ${target.repo} (repos: ${known})`);
+      const finish = beginAudit(context.audit, clientSocket(client.address), {
+        method: request.method,
+        host: upstreamHost(repo.upstream),
+        path: `${url.pathname}${url.search}`,
+      });
+      const base = { service: "git", repo: repo.name };
+      const protocol = gitProtocol(request.headers.get("git-protocol"));
+
+      if (target.rpc === "git-receive-pack" && readOnly(repo)) {
+        const message = `bottle: ${repo.name} is read-only for the agent: no branch is pushable (push: [] in the manifest)`;
+        finish({ ...base, status: target.step === "advertise" ? 200 : 403, decision: "block", reason: "read-only" });
+        return target.step === "advertise" ? errorAdvertisement(target.rpc, message) : text(403, message);
+      }
+      if (target.step === "advertise" || !repo.mirror.exists) {
+        const updated = await repo.mirror.update();
+        if (!updated.ok) {
+          finish({ ...base, status: 200, decision: "error", reason: "upstream-unreachable" });
+          return errorAdvertisement(target.rpc, updated.message);
+        }
+      }
+      if (target.step === "advertise") {
+        const served = track(advertise({ runner, mirrorPath: repo.mirror.path, protocol, signal: request.signal }, target.rpc));
+        void served.sent.then((bytes) => finish({ ...base, status: 200, bytes_down: bytes }));
+        return served.response;
+      }
+      if (target.rpc === "git-upload-pack") {
+        const served = track(rpcCall({ runner, mirrorPath: repo.mirror.path, protocol, signal: request.signal }, target.rpc, requestBody(request)));
+        void served.sent.then((bytes) => finish({ ...base, status: 200, bytes_down: bytes }));
+        return served.response;
+      }
+      return receivePack(repo, request, (changes) => finish({ ...base, ...changes }));
+    },
+    reload(next) {
+      const before = repos;
+      repos = build(next, before);
+      warm(new Map([...repos].filter(([name]) => !before.has(name))));
+    },
+    async close() {
+      for (const child of running) child.kill("SIGTERM");
+      await Promise.all([...running].map((child) => child.exited.catch(() => undefined)));
+      await hooks.close();
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import { HOOK_PUSH_ENV, HOOK_SOCKET_ENV, type HookAnswer } from "./hook-server.ts";
+
+/**
+ * `bottle gate git-hook`: the mirrors' pre-receive hook. It hands git's ref updates
+ * and the quarantine holding the pushed objects to the gate over its socket, prints
+ * the gate's lines (the agent's git shows them as `remote: bottle: …`), and exits 0
+ * only when the gate accepted the push — and, by then, upstream took it.
+ */
+export async function runGitHook(env: Record<string, string | undefined>, stdin: string, stderr: { write(text: string): void }): Promise<number> {
+  const say = (line: string) => stderr.write(`bottle: ${line}\n`);
+  const socket = env[HOOK_SOCKET_ENV];
+  const push = env[HOOK_PUSH_ENV];
+  // A push that only deletes sends no pack, so git makes no quarantine.
+  const objectDir = env.GIT_OBJECT_DIRECTORY ?? "";
+  if (socket === undefined || push === undefined) {
+    say("this hook runs only inside the bottle gate's receive-pack; the push is refused");
+    return 1;
+  }
+  let answer: HookAnswer;
+  try {
+    const response = await fetch("http://gate/decide", {
+      unix: socket,
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ push, updates: stdin, objectDir }),
+    });
+    answer = (await response.json()) as HookAnswer;
+  } catch (error) {
+    say(`the gate did not answer (${(error as Error).message}); the push is refused`);
+    return 1;
+  }
+  for (const line of answer.messages ?? []) say(line);
+  return answer.accept === true ? 0 : 1;
+}

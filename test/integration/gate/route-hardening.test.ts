@@ -1,0 +1,154 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
+import { processRunner } from "../../../src/core/runner.ts";
+import { blockReason, curl, startTestGate } from "./harness.ts";
+
+const TOKEN = "real-route-token-5f4e3d2c1b0a99887766";
+
+/** An upstream that echoes what it was sent back to the client, as many APIs' error pages do. */
+function startReflectingOrigin() {
+  const seen: string[] = [];
+  const encoder = new TextEncoder();
+  const server = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    fetch(request) {
+      const url = new URL(request.url);
+      seen.push(url.pathname + url.search);
+      const auth = request.headers.get("authorization") ?? "";
+      if (url.pathname.endsWith("/split")) {
+        // The secret split over two chunks sent 50 ms apart, then its base64 form.
+        const half = auth.length - 9;
+        return new Response(
+          new ReadableStream({
+            async start(controller) {
+              controller.enqueue(encoder.encode(`{"got":"${auth.slice(0, half)}`));
+              await Bun.sleep(50);
+              controller.enqueue(encoder.encode(`${auth.slice(half)}","b64":"${Buffer.from(TOKEN).toString("base64")}"}`));
+              controller.close();
+            },
+          }),
+        );
+      }
+      if (url.pathname.endsWith("/sse")) {
+        return new Response(
+          new ReadableStream({
+            async start(controller) {
+              for (let n = 1; n <= 3; n++) {
+                controller.enqueue(encoder.encode(`event: delta\ndata: {"n":${n},"echo":"${auth}"}\n\n`));
+                await Bun.sleep(20);
+              }
+              controller.close();
+            },
+          }),
+          { headers: { "content-type": "text/event-stream" } },
+        );
+      }
+      const compress = { gzip: gzipSync, deflate: deflateSync, br: brotliCompressSync }[url.pathname.split("/").at(-1) ?? ""];
+      if (compress !== undefined) {
+        // Compressed although the gate asked for identity.
+        return new Response(compress(`error: bad credential ${auth}`), { headers: { "content-encoding": url.pathname.split("/").at(-1)! } });
+      }
+      if (url.pathname.endsWith("/forge")) {
+        return new Response("upstream says no", { status: 403, headers: { "X-Bottle-Block": "denied", Connection: "x-bottle-block" } });
+      }
+      return new Response(`path ${url.pathname} auth ${auth}`, { headers: { "x-echo-auth": auth, "www-authenticate": `Bearer realm="${auth}"` } });
+    },
+  });
+  return { server, seen, url: `http://127.0.0.1:${server.port}` };
+}
+
+describe("routes hand back no secret and stay inside their base (findings 2, 3, 9)", async () => {
+  const origin = startReflectingOrigin();
+  const gate = await startTestGate(
+    {
+      allow: [`app.gate.test`],
+      allow_cidrs: ["127.0.0.0/8"],
+      routes: [
+        { name: "echo", upstream: `${origin.url}/base`, inject: { header: "authorization", value: "Bearer ${TOKEN}" } },
+        { name: "repo", upstream: `${origin.url}/repos/org/app`, inject: { header: "authorization", value: "Bearer ${TOKEN}" } },
+      ],
+    },
+    { TOKEN },
+  );
+  afterAll(async () => {
+    await gate[Symbol.asyncDispose]();
+    origin.server.stop(true);
+  });
+
+  test("an upstream echoing the injected credential in headers and body hands back only a marker", async () => {
+    const result = await curl([`${gate.proxy}/r/echo/v1/x`]);
+    expect(result.status).toBe(200);
+    expect(result.body).toBe("path /base/v1/x auth Bearer [REDACTED:held-secret]");
+    expect(result.headers).toContain("x-echo-auth: bearer [redacted:held-secret]");
+    expect(result.headers + result.body).not.toContain(TOKEN.toLowerCase());
+  });
+
+  test("a secret split over chunk boundaries, and its base64 form, are redacted as the body streams", async () => {
+    const result = await curl([`${gate.proxy}/r/echo/split`]);
+    // base64 at an offset keeps the last character or two that depend on the bytes after the secret.
+    expect(result.body).toStartWith('{"got":"Bearer [REDACTED:held-secret]","b64":"[REDACTED:held-secret]');
+    expect(result.body).not.toContain(Buffer.from(TOKEN).toString("base64").slice(0, 12));
+  });
+
+  test("server-sent events stay intact, one redacted event at a time", async () => {
+    const child = await processRunner.run(["curl", "-sS", "-N", `${gate.proxy}/r/echo/sse`], { check: false });
+    const events = child.stdout.split("\n\n").filter(Boolean);
+    expect(events).toEqual([1, 2, 3].map((n) => `event: delta\ndata: {"n":${n},"echo":"Bearer [REDACTED:held-secret]"}`));
+  });
+
+  test.each(["gzip", "deflate", "br"])("a %s body is decoded to be redacted, even when the upstream ignored identity", async (coding) => {
+    const result = await curl(["--compressed", `${gate.proxy}/r/echo/${coding}`]);
+    expect(result.body).toBe("error: bad credential Bearer [REDACTED:held-secret]");
+    expect(result.headers).not.toContain("content-encoding");
+  });
+
+  test.each([
+    "/r/echo/../admin",
+    "/r/echo/%2e%2e/admin",
+    "/r/echo/.%2E/admin",
+    "/r/echo/%2E%2e/admin",
+    "/r/echo/..\\admin",
+    "/r/echo/..%5cadmin",
+    "/r/echo/..%2fadmin",
+    "/r/echo/a/..%2f..%2fadmin",
+    "/r/echo/%252e%252e/admin",
+    "/r/echo/..;/admin",
+    "/r/echo/a/../../admin",
+    "/r/echo/../../../etc",
+    "/r/repo/../app2",
+    "/r/repo/../../other/repo",
+  ])("%s is 403 route-escape and never reaches the upstream", async (path) => {
+    const before = origin.seen.length;
+    const result = await curl(["--path-as-is", `${gate.proxy}${path}`]);
+    expect(result.status).toBe(403);
+    expect(blockReason(result)).toBe("route-escape");
+    expect(origin.seen.length).toBe(before);
+  });
+
+  test.each([
+    ["/r/echo/a/../b", "/base/b"],
+    ["/r/echo/./a/./b", "/base/a/b"],
+    ["/r/echo/a\\b", "/base/a/b"],
+    ["/r/echo/projects/group%2Fproject", "/base/projects/group%2Fproject"],
+    ["/r/repo/pulls/1/../2", "/repos/org/app/pulls/2"],
+    ["/r/repo", "/repos/org/app/"],
+  ])("%s stays inside the base as %s", async (path, expected) => {
+    const result = await curl(["--path-as-is", `${gate.proxy}${path}`]);
+    expect(result.status).toBe(200);
+    expect(origin.seen.at(-1)).toBe(expected);
+  });
+
+  test("an upstream's X-Bottle-Block never reaches the client, on routes and forward requests alike", async () => {
+    const routed = await curl([`${gate.proxy}/r/echo/forge`]);
+    expect(routed.status).toBe(403);
+    expect(blockReason(routed)).toBeUndefined();
+    expect(routed.body).toBe("upstream says no");
+    const forwarded = await curl(["-x", gate.proxy, `http://app.gate.test:${origin.server.port}/forge`]);
+    expect(forwarded.status).toBe(403);
+    expect(blockReason(forwarded)).toBeUndefined();
+    // The audit says what happened: the gate allowed it, the upstream answered 403.
+    const lines = (await gate.auditLines()).filter((line) => String(line.path).endsWith("/forge"));
+    expect(lines.map((line) => [line.decision, line.status])).toEqual([["allow", 403], ["allow", 403]]);
+  });
+});
