@@ -68,10 +68,35 @@ export function scanText(text: string, profile: TextProfile, held: HeldSecretFor
   const hits: Hit[] = [];
   const options = optionsFor(profile, held);
   for (const view of viewsOf(text, profile, hits)) {
-    for (const hit of findHits(view.text, options, 0, cache)) {
-      const [start, end] = originalSpan(view, hit.start, hit.end);
-      hits.push({ kind: hit.kind, start, end: Math.max(end, start + 1) });
+    for (const [from, to] of windowsOf(view)) {
+      const part = from === 0 && to === view.text.length ? view.text : view.text.slice(from, to);
+      for (const hit of findHits(part, options, 0, cache)) {
+        const [start, end] = originalSpan(view, from + hit.start, from + hit.end);
+        hits.push({ kind: hit.kind, start, end: Math.max(end, start + 1) });
+      }
     }
   }
   return hits;
+}
+
+/** By default, a decoded view is scanned only this far either side of each place it
+ * changed, when that is less than the whole: what lies further off is the same as in
+ * the text already scanned, and any form the finders detect is shorter. A stray
+ * `%4a` or `=3D` in a binary body no longer costs a second scan of all of it. */
+export const VIEW_WINDOW = 2048;
+
+/** The spans of `view` worth scanning: all of it, or windows around its changes. */
+function windowsOf(view: TextView): [number, number][] {
+  const length = view.text.length;
+  const changes = view.changes;
+  if (changes === undefined || changes.length * 2 * VIEW_WINDOW >= length) return [[0, length]];
+  const windows: [number, number][] = [];
+  for (const at of changes) {
+    const from = Math.max(0, at - VIEW_WINDOW);
+    const to = Math.min(length, at + VIEW_WINDOW);
+    const last = windows[windows.length - 1];
+    if (last !== undefined && from <= last[1]) last[1] = to;
+    else windows.push([from, to]);
+  }
+  return windows;
 }
