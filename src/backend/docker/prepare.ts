@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { bottleFiles } from "../../core/paths.ts";
+import { failure } from "../../core/runner.ts";
 import type { Backend, Plan } from "../types.ts";
 import { routeSecretValues } from "../gate-runtime/host-values.ts";
 import { agentEnv } from "../agent/agent-env.ts";
@@ -24,11 +25,13 @@ import { pickSubnet } from "./subnet.ts";
 export const prepare: Backend<DockerDetails>["prepare"] = async (spec, deps) => {
   const { settings } = deps;
   const stateDir = deps.paths.bottleState(spec.identity);
+  // Asked at once; `docker ps` does not throw, so an engine that is down is reported as `engineInfo` words it (one line, the fix).
   const [info, inUse, baseImage] = await Promise.all([
     engineInfo(deps.runner),
-    deps.runner.run(["docker", "ps", "--all", "--format", "{{.Names}}"]),
+    deps.runner.run(["docker", "ps", "--all", "--format", "{{.Names}}"], { check: false }),
     resolveBaseImage(deps.runner, settings.BOTTLE_BASE_IMAGE),
   ]);
+  if (inUse.exitCode !== 0) throw failure(inUse);
   const runtime = resolveRuntime(spec.bottle.runtime, info.runtimes);
   // An unset route secret fails here, before anything is made (the engine's state comes first in messages).
   routeSecretValues(spec, deps.env);
