@@ -1,10 +1,12 @@
 import { CLI_DIED_NOTE } from "../../core/live-marker.ts";
 import type { Backend, BottleSummary } from "../types.ts";
 import type { SmolDetails } from "./smol-plan.ts";
-import { surveySmolBottles } from "./survey.ts";
+import { hasSmolState, surveySmolBottles } from "./survey.ts";
 
 /** smolmachines bottles of this owner: running (its machine up) or stopped; one whose CLI died is stopped, with a note. */
 export const list: Backend<SmolDetails>["list"] = async (deps) => {
+  // A host without smolvm and without a microVM bottle's state has none to show: ask nothing.
+  if (deps.runner.which?.("smolvm") === null && !(await hasSmolState(deps))) return [];
   const found = await surveySmolBottles(deps);
   return found.map((bottle): BottleSummary => {
     const running = bottle.liveness === "live" && bottle.machine?.state === "running";
