@@ -24,7 +24,7 @@ const nothing = async () => {};
  * readiness and provisioning at once. Independent engine commands run concurrently,
  * which is where a start beats typing the same commands one by one.
  */
-export const steps: Backend<DockerDetails>["steps"] = (plan, deps) => {
+export const steps: Backend<DockerDetails>["steps"] = async (plan, deps) => {
   const { spec, details, stateDir } = plan;
   const { runner, signal, log } = deps;
   const quiet = async (argv: string[]) => {

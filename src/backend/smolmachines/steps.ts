@@ -31,7 +31,7 @@ function publishedPort(output: string, gate: string): number {
  * 127.0.0.1 and its readiness; the microVM, which reaches it at 100.96.0.1; and
  * provisioning through `machine exec`.
  */
-export const steps: Backend<SmolDetails>["steps"] = (plan, deps) => {
+export const steps: Backend<SmolDetails>["steps"] = async (plan, deps) => {
   const { spec, details, stateDir } = plan;
   const { runner, signal, log } = deps;
   const files = bottleFiles(stateDir);

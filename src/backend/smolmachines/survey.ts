@@ -58,7 +58,3 @@ export async function surveySmolBottles(deps: BackendDeps, identity?: string): P
   );
 }
 
-/** True when some state folder holds a smolmachines plan. */
-export async function hasSmolState(deps: BackendDeps): Promise<boolean> {
-  return (await bottleDirs(deps.paths.state)).some((dir) => existsSync(bottleFiles(deps.paths.bottleState(dir)).details("smolmachines")));
-}
