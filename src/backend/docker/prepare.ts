@@ -8,7 +8,7 @@ import { agentImage } from "../images/agent-image.ts";
 import { resolveBaseImage } from "../images/base-image.ts";
 import { inspectImage } from "../images/ensure-agent-image.ts";
 import { gateImage } from "../images/gate-image.ts";
-import { imageCommands } from "../images/image-commands.ts";
+import { gateImagePresent, missingImageCommands } from "../images/image-commands.ts";
 import { GATE_PORT } from "../gate-runtime/gate-config.ts";
 import type { DockerDetails } from "./docker-plan.ts";
 import { engineInfo } from "./engine-info.ts";
@@ -26,10 +26,12 @@ export const prepare: Backend<DockerDetails>["prepare"] = async (spec, deps) => 
   const { settings } = deps;
   const stateDir = deps.paths.bottleState(spec.identity);
   // Asked at once; `docker ps` does not throw, so an engine that is down is reported as `engineInfo` words it (one line, the fix).
-  const [info, inUse, baseImage] = await Promise.all([
+  const gate = gateImage(settings.BOTTLE_GATE_IMAGE, deps.paths);
+  const [info, inUse, baseImage, gateThere] = await Promise.all([
     engineInfo(deps.runner),
     deps.runner.run(["docker", "ps", "--all", "--format", "{{.Names}}"], { check: false }),
     resolveBaseImage(deps.runner, settings.BOTTLE_BASE_IMAGE),
+    gateImagePresent(deps.runner, gate),
   ]);
   if (inUse.exitCode !== 0) throw failure(inUse);
   const runtime = resolveRuntime(spec.bottle.runtime, info.runtimes);
@@ -44,17 +46,16 @@ export const prepare: Backend<DockerDetails>["prepare"] = async (spec, deps) => 
     runtime,
     subnets: { internal: pickSubnet(settings.BOTTLE_SUBNET_POOL), egress: pickSubnet(settings.BOTTLE_SUBNET_POOL) },
     agentImage: agentImage(spec, settings, baseImage, deps.paths),
-    gateImage: gateImage(settings.BOTTLE_GATE_IMAGE, deps.paths),
+    gateImage: gate,
     gatePort: GATE_PORT,
     envFilePath: files.envFile,
     agentEnv: agentEnv(spec, names.gate, GATE_PORT),
     resources: { cpus: spec.bottle.resources.cpus, memory: spec.bottle.resources.memory },
     gateUser: `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`,
   };
-  const [images, image] = await Promise.all([
-    imageCommands(deps.runner, details.agentImage, details.gateImage),
-    inspectImage(deps.runner, details.agentImage.ref).catch(() => undefined),
-  ]);
+  // The agent image's tag depends on the base image: one more question, its config (present or not) in one.
+  const image = await inspectImage(deps.runner, details.agentImage.ref).catch(() => undefined);
+  const images = missingImageCommands(details.agentImage, image !== undefined, gate, gateThere);
   // The home volume's mount point is the image's home: known here only when the image exists.
   const agentHome = image?.home ?? "<the image's home>";
   const plan: Plan<DockerDetails> = {

@@ -18,9 +18,9 @@ import { pickSubnet, subnetTaken } from "./subnet.ts";
 const nothing = async () => {};
 
 /**
- * A docker bottle's launch as steps for `launchBottle`: dead bottles' running parts
- * and both images at once; the networks and the two volumes (workspace, home) at once;
- * the gate; the gate's second network and the agent at once; then the gate's
+ * A docker bottle's launch as steps for `launchBottle`: its files, dead bottles'
+ * running parts, both images, both networks and both volumes (workspace, home) at
+ * once; the gate and the agent at once; then the gate's second network, its
  * readiness and provisioning at once. Independent engine commands run concurrently,
  * which is where a start beats typing the same commands one by one.
  */
@@ -35,7 +35,8 @@ export const steps: Backend<DockerDetails>["steps"] = async (plan, deps) => {
   const agentSecrets = forwardedValues(spec, deps.env);
   let image: ImageConfig | undefined;
   let provisioned: Provisioned = { hasHistory: false };
-  const commands = () => launchCommands(details, spec, stateDir, { agentHome: image!.home });
+  // Only the agent's `docker run` reads the home, and it runs after the image step set it.
+  const commands = () => launchCommands(details, spec, stateDir, { agentHome: image?.home ?? "/" });
   const network = (which: "internal" | "egress"): LaunchStep => ({
     name: `${which}-network`,
     async create() {
@@ -53,33 +54,36 @@ export const steps: Backend<DockerDetails>["steps"] = async (plan, deps) => {
     create: async () => void (await runner.run(commands()[which].create)),
     undo: () => quiet(commands()[which].remove),
   });
+  const files: LaunchStep = {
+    name: "files",
+    says: `preparing images, networks and volumes for ${spec.identity}…`,
+    create: () => Promise.all([writePrivateFile(details.envFilePath, envFileText(spec.env.literal)), writeGateFiles(stateDir, spec.bottle.egress, details.gatePort)]).then(nothing),
+    undo: nothing,
+  };
+  const reap: LaunchStep = {
+    // A failed reap must not stop this start: the dead bottle stays for `bottle cleanup`.
+    name: "reap-dead",
+    create: () => reapDead(deps, plan.resume ? spec.identity : undefined).then(nothing, (error: Error) => log(`could not reap dead bottles: ${error.message}`)),
+    undo: nothing,
+  };
+  const images: LaunchStep[] = [
+    { name: "gate-image", create: () => ensureGateImage(details.gateImage, runner, log), undo: nothing },
+    { name: "agent-image", create: async () => void (image = await ensureAgentImage(details.agentImage, runner, log, signal)), undo: nothing },
+  ];
+  const objects = [network("internal"), network("egress"), volume("workspace"), volume("home")];
   return {
+    // Independent engine commands go together. A resume first clears its own leftovers
+    // (a crash's containers and networks): only then may its networks be made again.
     steps: [
+      ...(plan.resume ? [[files, reap, ...images], objects] : [[files, reap, ...images, ...objects]]),
+      // The agent's container needs only the internal network, the gate's only the egress one.
       [
         {
-          name: "files",
-          says: `preparing images for ${spec.identity}…`,
-          create: () => Promise.all([writePrivateFile(details.envFilePath, envFileText(spec.env.literal)), writeGateFiles(stateDir, spec.bottle.egress, details.gatePort)]).then(nothing),
-          undo: nothing,
+          name: "gate",
+          says: "starting the gate and the agent…",
+          create: async () => void (await runner.run(commands().gate.create, { secretEnv: gateSecrets })),
+          undo: () => quiet(commands().gate.remove),
         },
-        {
-          // A failed reap must not stop this start: the dead bottle stays for `bottle cleanup`.
-          name: "reap-dead",
-          create: () => reapDead(deps, plan.resume ? spec.identity : undefined).then(nothing, (error: Error) => log(`could not reap dead bottles: ${error.message}`)),
-          undo: nothing,
-        },
-        { name: "gate-image", create: () => ensureGateImage(details.gateImage, runner, log), undo: nothing },
-        { name: "agent-image", create: async () => void (image = await ensureAgentImage(details.agentImage, runner, log, signal)), undo: nothing },
-      ],
-      [{ ...network("internal"), says: "creating networks and volumes…" }, network("egress"), volume("workspace"), volume("home")],
-      {
-        name: "gate",
-        says: "starting the gate and the agent…",
-        create: async () => void (await runner.run(commands().gate.create, { secretEnv: gateSecrets })),
-        undo: () => quiet(commands().gate.remove),
-      },
-      [
-        { name: "gate-network", create: async () => void (await runner.run(commands().gate.connect)), undo: nothing },
         {
           name: "agent",
           create: async () => void (await runner.run(commands().agent.create, { secretEnv: agentSecrets })),
@@ -87,9 +91,10 @@ export const steps: Backend<DockerDetails>["steps"] = async (plan, deps) => {
         },
       ],
       [
+        // Readiness is probed on the egress network: joining the internal one runs alongside.
+        { name: "gate-network", says: "waiting for the gate and provisioning the workspace…", create: async () => void (await runner.run(commands().gate.connect)), undo: nothing },
         {
           name: "gate-ready",
-          says: "waiting for the gate and provisioning the workspace…",
           create: async () => void (await waitForGate(runner, { gate: details.names.gate, network: details.names.egress, port: details.gatePort, signal, log })),
           undo: nothing,
         },
