@@ -61,7 +61,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     load: () => import("./commands/attach.ts"),
   },
   resume: {
-    summary: "bring a stopped bottle back, with its workspace, and attach",
+    summary: "bring a stopped bottle back with its workspace and home, applying its manifest as it is now, and attach",
     usage: "bottle resume ID [flags]",
     maxPositionals: 1,
     flags: {
@@ -127,11 +127,11 @@ export const COMMANDS: Record<string, CommandSpec> = {
     load: () => import("./commands/shell.ts"),
   },
   cleanup: {
-    summary: "remove what dead bottles left behind (dry run without --yes)",
+    summary: "stop what dead CLIs left running, keeping their work (--all lists stopped bottles to delete; --all --yes deletes them)",
     usage: "bottle cleanup [flags]",
     flags: {
-      yes: { type: "boolean", short: "y", description: "remove, instead of only listing" },
-      all: { type: "boolean", description: "also remove stopped bottles and their workspaces" },
+      yes: { type: "boolean", short: "y", description: "with --all: delete, instead of only listing" },
+      all: { type: "boolean", description: "stopped bottles whole, workspaces and homes included (listed with sizes unless --yes)" },
       json,
     },
     load: () => import("./commands/cleanup.ts"),
