@@ -74,9 +74,9 @@ export const COMMANDS: Record<string, CommandSpec> = {
     load: () => import("./commands/resume.ts"),
   },
   list: {
-    summary: "list bottles: identity, agent, backend, status, age",
+    summary: "list bottles: identity, agent, backend, status, age, the folder --cwd copied",
     usage: "bottle list [flags]",
-    flags: { json },
+    flags: { size: { type: "boolean", short: "s", description: "also each workspace's size (one more engine call)" }, json },
     load: () => import("./commands/list.ts"),
   },
   stop: {
@@ -202,9 +202,13 @@ export const COMMANDS: Record<string, CommandSpec> = {
   gate: {
     summary: "run the gate (inside a bottle's gate container, or standalone)",
     usage: "bottle gate --config FILE",
-    // `bottle gate git-hook` is the git gate's pre-receive hook (git runs it, not people).
+    // `bottle gate git-hook` is the git gate's pre-receive hook (git runs it, not people);
+    // `bottle gate probe` waits for /healthz inside the gate's container (backends exec it).
     maxPositionals: 1,
-    flags: { config: { type: "string", short: "c", value: "FILE", description: "gate config (YAML or JSON)" } },
+    flags: {
+      config: { type: "string", short: "c", value: "FILE", description: "gate config (YAML or JSON)" },
+      wait: { type: "string", value: "SECONDS", description: "with `probe`: how long to wait for /healthz (default: 30)" },
+    },
     load: () => import("./commands/gate.ts"),
   },
 };

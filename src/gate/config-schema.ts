@@ -25,6 +25,8 @@ export const GateConfigSchema = v.strictObject({
   audit: v.optional(v.pipe(v.string(), v.minLength(1, "a file path"))),
   /** Repos the git service mirrors and serves under `/git/<name>.git`; by default none. */
   git: GateGitSchema,
+  /** A folder the gate's services keep state in (git mirrors in `git/`); by default, a temp folder each. */
+  state: v.optional(v.pipe(v.string(), v.minLength(1, "a folder path"))),
   /** The supervise MCP server (requests folder, attended or not); by default off. */
   supervise: v.optional(SuperviseConfigSchema),
 });

@@ -65,7 +65,7 @@ export async function startGate(config: GateConfig, env: Record<string, string |
   const held = () => extra.flatMap((service) => service.heldSecrets?.() ?? []);
   const rebuild = () => void (generation = buildGeneration(egressOf(latest), env, held()));
   for (const factory of options.services ?? SERVICE_FACTORIES) {
-    const service = factory(config, { audit, env, onPolicyChange: rebuild });
+    const service = factory(config, { audit, env, onPolicyChange: rebuild, ...(config.state === undefined ? {} : { stateDir: config.state }) });
     if (service !== undefined) extra.push(service);
   }
   let generation: GateGeneration = buildGeneration(egressOf(config), env, held());

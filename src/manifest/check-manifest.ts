@@ -1,5 +1,6 @@
 import { locate, type Problem, type SourceDocument } from "../core/config-file.ts";
 import { parseCidr } from "../gate/egress/address.ts";
+import { parseUpstream } from "../gate/services/git/parse-upstream.ts";
 
 type Mapping = Record<string, unknown>;
 
@@ -75,6 +76,11 @@ export function checkManifest(source: SourceDocument): Problem[] {
     const repos = Array.isArray(bottle.git) ? bottle.git : [];
     const repoNames = new Map<string, number>();
     repos.forEach((repo: unknown, index) => {
+      if (isMapping(repo) && typeof repo.upstream === "string" && repo.upstream !== "") {
+        const parsed = parseUpstream(repo.upstream);
+        // A relative path is the manifest folder's; the CLI makes it absolute for the gate.
+        if (!parsed.ok && !/^\.{1,2}\//.test(repo.upstream)) at(["bottles", name, "git", index, "upstream"], parsed.message);
+      }
       if (!isMapping(repo) || typeof repo.name !== "string") return;
       const first = repoNames.get(repo.name);
       if (first === undefined) return void repoNames.set(repo.name, index);

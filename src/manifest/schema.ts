@@ -51,16 +51,52 @@ export const GitRepoSchema = v.strictObject({
   upstream: v.pipe(
     v.string(),
     v.minLength(1, "expected a git URL such as git@github.com:org/app.git"),
-    v.description("Where approved pushes go, e.g. git@github.com:org/app.git."),
+    v.description("Where the mirror comes from and approved pushes go: git@host:org/app.git, ssh://, https://, or a local path."),
   ),
   key: v.optional(v.pipe(v.string(), v.description("The SSH key for upstream; read by the gate only."))),
-  push: v.optional(v.pipe(v.array(v.string()), v.description("Ref patterns the agent may push, e.g. bottle/*.")), []),
+  host_key: v.optional(
+    v.pipe(
+      v.string(),
+      v.description("The ssh upstream's host key (a known_hosts line, or `ssh-ed25519 AAAA…`). By default, the host's entry in ~/.ssh/known_hosts."),
+    ),
+  ),
+  token: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/, "exactly ${NAME}: the token is forwarded from the host's NAME to the gate only"),
+      v.description("https upstreams: ${NAME} of the host variable holding the token; the gate sends it, the agent never sees it."),
+    ),
+  ),
+  push: v.optional(v.pipe(v.array(v.string()), v.description("Branch globs the agent may push, e.g. bottle/*. By default none: read-only.")), []),
+  force: v.optional(v.pipe(v.boolean(), v.description("Allow non-fast-forward pushes to pushable branches. By default, false.")), false),
+  delete: v.optional(v.pipe(v.boolean(), v.description("Allow deleting pushable branches. By default, false.")), false),
+  tags: v.optional(v.pipe(v.boolean(), v.description("Allow pushing tags. By default, false.")), false),
 });
 
 /** Resource limits; memory like `512m`, `4g`, `4GiB` (as docker reads it). */
 export const ResourcesSchema = v.strictObject({
   cpus: v.optional(v.pipe(v.number(), v.minValue(0.1, "expected at least 0.1 CPUs"))),
   memory: v.optional(MemorySchema),
+});
+
+/** A Kubernetes name: a DNS-1123 label (namespaces, RuntimeClasses, StorageClasses). */
+const KubeNameSchema = v.pipe(
+  v.string(),
+  v.regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "not a Kubernetes name: lowercase letters, digits and '-', at most 63 characters"),
+);
+
+/** A storage size as Kubernetes writes it: 10Gi, 500Mi. */
+const StorageSizeSchema = v.pipe(v.string(), v.regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$/, "expected a size such as 10Gi or 500Mi"));
+
+/** Where and how a bottle runs with `--backend kubernetes`; other backends ignore it. */
+export const KubernetesSchema = v.strictObject({
+  namespace: v.optional(v.pipe(KubeNameSchema, v.description("The namespace of the bottle's objects. By default, the context's namespace, else `default`."))),
+  context: v.optional(v.pipe(v.string(), v.minLength(1), v.description("The kubeconfig context. By default, its current context."))),
+  kubeconfig: v.optional(v.pipe(v.string(), v.minLength(1), v.description("The kubeconfig file, relative to the manifest. By default, $KUBECONFIG, else ~/.kube/config."))),
+  runtime_class: v.optional(v.pipe(KubeNameSchema, v.description("The RuntimeClass for `runtime: runsc`. By default, gvisor."))),
+  storage_class: v.optional(v.pipe(KubeNameSchema, v.description("The StorageClass of the workspace and home claims. By default, the cluster's default."))),
+  workspace_size: v.optional(v.pipe(StorageSizeSchema, v.description("The workspace claim's size. By default, 10Gi."))),
+  home_size: v.optional(v.pipe(StorageSizeSchema, v.description("The agent home claim's size. By default, 1Gi."))),
 });
 
 /** One bottle: the sandbox an agent runs in. */
@@ -73,6 +109,7 @@ export const BottleSchema = v.strictObject({
   egress: v.optional(v.pipe(EgressSchema, v.description("What the agent may reach, through the gate.")), {}),
   git: v.optional(v.pipe(v.array(GitRepoSchema), v.description("Repos the gate's git server mirrors.")), []),
   supervise: v.optional(v.pipe(SuperviseSchema, v.description("Let the agent ask a person for more capability (hosts, an image change).")), false),
+  kubernetes: v.optional(v.pipe(KubernetesSchema, v.description("Namespace, context and storage for `--backend kubernetes`."))),
 });
 
 /** The manifest, `bottle.yaml`. */
@@ -90,3 +127,4 @@ export type Manifest = v.InferOutput<typeof ManifestSchema>;
 export type AgentConfig = v.InferOutput<typeof AgentSchema>;
 export type BottleConfig = v.InferOutput<typeof BottleSchema>;
 export type GitRepo = v.InferOutput<typeof GitRepoSchema>;
+export type KubernetesConfig = v.InferOutput<typeof KubernetesSchema>;

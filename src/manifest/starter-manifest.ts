@@ -78,13 +78,19 @@ bottles:
       # By default, block.
       dlp:
         action: block
-    # Repos the gate's git server mirrors for the agent; pushes are checked and sent
-    # upstream with a key only the gate reads. By default, none.
+    # Repos the gate's git server mirrors for the agent: \`git clone <upstream>\` in the
+    # bottle goes through the gate, and pushes are checked (branch globs, DLP) and sent
+    # upstream with a key or token only the gate holds. By default, none.
     git: []
     #  - name: app
-    #    upstream: git@github.com:org/app.git
-    #    key: ~/.ssh/bottle_deploy     # read by the gate only
-    #    push: ["bottle/*"]            # ref patterns the agent may push (never force, never delete)
+    #    upstream: git@github.com:org/app.git   # or ssh://, https://, a local path
+    #    key: ~/.ssh/bottle_deploy     # ssh: read by the gate only
+    #    # host_key: "github.com ssh-ed25519 AAAA..."  # by default, from ~/.ssh/known_hosts
+    #    # token: \${GH_TOKEN}          # https: forwarded to the gate only
+    #    push: ["bottle/*"]            # branches the agent may push; by default none (read-only)
+    #    force: false                  # non-fast-forward pushes
+    #    delete: false                 # branch deletions
+    #    tags: false                   # tag pushes
     # Let the agent ask a person for more (a new host, an image change) through the
     # gate's MCP server; \`bottle requests\`, \`bottle approve\`/\`deny\` and the live
     # \`bottle supervise\` answer. \`true\`, \`false\`, or the settings below. By default, false.
@@ -92,4 +98,13 @@ bottles:
     # supervise:
     #   when_unattended: deny   # no terminal or CI: deny at once (deny), or wait for \`bottle supervise\` (wait)
     #   expire_after: 10m       # an undecided request counts as denied after this
+    # Only for --backend kubernetes (experimental): where the bottle's objects go.
+    # kubernetes:
+    #   namespace: agents          # by default, the context's namespace, else default
+    #   context: my-cluster        # by default, the kubeconfig's current context
+    #   kubeconfig: ~/.kube/config # by default, $KUBECONFIG, else ~/.kube/config
+    #   runtime_class: gvisor      # the RuntimeClass for runtime: runsc; by default, gvisor
+    #   storage_class: standard    # by default, the cluster's default StorageClass
+    #   workspace_size: 10Gi       # by default, 10Gi
+    #   home_size: 1Gi             # by default, 1Gi
 `;

@@ -1,4 +1,5 @@
 import { BottleError } from "../../core/errors.ts";
+import { bottleLabels, LABEL, labelArgs } from "../../core/labels.ts";
 import type { Backend } from "../types.ts";
 import { readDetails } from "./attach.ts";
 import { agentRunning } from "./copy.ts";
@@ -13,13 +14,31 @@ export const SHELL_SCRIPT = "if command -v bash >/dev/null 2>&1; then exec bash;
  */
 export const shell: Backend["shell"] = async (identity, deps, options) => {
   const details = await readDetails(identity, deps);
-  if (!(await agentRunning(deps, details))) {
+  const running = await agentRunning(deps, details);
+  if (!running && !(options.workspaceOnly && options.command !== undefined)) {
     throw new BottleError(`${identity} is not running`, { hint: `bring it back with \`bottle resume ${identity} --detach\`` });
   }
   const image = await deps.runner.run(["docker", "image", "inspect", "--format", "{{json .Config.User}}", details.agentImage.ref]);
   const user = JSON.parse(image.stdout.trim() || '""') as string;
   const tty = options.tty ?? Boolean(process.stdin.isTTY);
   const command = options.command ?? ["sh", "-c", SHELL_SCRIPT];
+  if (!running) {
+    // A stopped bottle's workspace volume, in a throwaway container of its own image:
+    // no network, no capabilities beyond the agent's, removed when the command ends.
+    const [program = "sh", ...args] = command;
+    const result = await deps.runner.run(
+      [
+        "docker", "run", "--rm", "--interactive", ...(tty ? ["--tty"] : []),
+        ...labelArgs({ ...bottleLabels(identity, "volume"), [LABEL.owner]: details.owner }),
+        "--network", "none", "--security-opt", "no-new-privileges", "--cap-drop", "ALL",
+        "--volume", `${details.names.workspace}:${WORKSPACE}`, "--workdir", WORKSPACE,
+        ...(user === "" ? [] : ["--user", user]),
+        "--entrypoint", program, details.agentImage.ref, ...args,
+      ],
+      { stdio: "inherit", stdin: "inherit", check: false, signal: deps.signal },
+    );
+    return result.exitCode;
+  }
   const result = await deps.runner.run(
     ["docker", "exec", "--interactive", ...(tty ? ["--tty"] : []), "--workdir", WORKSPACE, ...(user === "" ? [] : ["--user", user]), details.names.agent, ...command],
     { stdio: "inherit", stdin: "inherit", check: false, signal: deps.signal },

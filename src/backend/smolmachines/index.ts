@@ -23,4 +23,5 @@ export const smolmachinesBackend: Smol = {
   copy: async (...args) => (await import("./copy.ts")).copy(...args),
   shell: async (...args) => (await import("./shell.ts")).shell(...args),
   remove: async (...args) => (await import("./remove.ts")).remove(...args),
+  workspaceSizes: async (...args) => (await import("./workspace-sizes.ts")).workspaceSizes(...args),
 };

@@ -1,4 +1,5 @@
 import type { GateServiceFactory } from "./gate-service.ts";
+import { createGitService } from "./git/git-service.ts";
 import { superviseService } from "./supervise/supervise-service.ts";
 
 /**
@@ -6,4 +7,4 @@ import { superviseService } from "./supervise/supervise-service.ts";
  * their config enables them: each factory returns `undefined` otherwise. A new service
  * (git, supervise) adds its factory here and nowhere else.
  */
-export const SERVICE_FACTORIES: GateServiceFactory[] = [superviseService];
+export const SERVICE_FACTORIES: GateServiceFactory[] = [superviseService, (config, context) => createGitService(config, context)];

@@ -44,7 +44,7 @@ export async function startGitGate(
   return {
     service,
     base: `http://127.0.0.1:${server.port}/git/`,
-    stateDir,
+    stateDir: join(stateDir, "git"),
     async auditLines() {
       await Bun.sleep(100);
       const text = await readFile(auditFile, "utf8").catch(() => "");

@@ -41,5 +41,16 @@ describeEngine("what attach says when it ends (a real terminal, the real engine)
     expect(told).toContain(`${id} was stopped while you were attached (\`bottle stop\`); its workspace is kept: \`bottle resume ${id}\` brings it back`);
     await terminal.keys("still usable", "Enter");
     expect(await terminal.waitFor("got:still usable")).toContain("got:still usable");
+    await terminal.close();
+
+    // `bottle shell` on a terminal: an interactive shell with a TTY, in the workspace.
+    const again = (await bottle(world, ["start", "bbtest", "--detach", "--name", "shelled"])).stdout.trim();
+    terminal = await openTerminal(attach.replace(`attach ${id.slice(-8)}`, "shell shelled"));
+    await terminal.waitFor("/workspace #");
+    await terminal.keys("echo tty-$(tty | cut -c1-9) in-$PWD", "Enter");
+    expect(await terminal.waitFor("tty-/dev/pts/ in-/workspace")).toContain("tty-/dev/pts/ in-/workspace");
+    await terminal.keys("exit 6", "Enter");
+    expect(await terminal.waitFor("EXIT=")).toContain("EXIT=6");
+    expect(again).toBe("bbtest-shelled");
   }, 300_000);
 });

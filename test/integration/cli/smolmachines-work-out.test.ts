@@ -36,6 +36,12 @@ describeEngine("bottle cp / shell / rm on smolmachines (CLI, fake smolvm)", () =
     await disposeWorld(world);
   }, 120_000);
 
+  test("list shows the folder --cwd copied and, with --size, the workspace's size", async () => {
+    const listed = JSON.parse((await bottle("list", "--size", "--json")).stdout) as { identity: string; source: string; workspaceBytes: number }[];
+    // notes.txt (27 bytes) and src/a.txt (2).
+    expect(listed.find((entry) => entry.identity === id)).toMatchObject({ backend: "smolmachines", source: project, workspaceBytes: 29 });
+  }, 60_000);
+
   test("cp out: tar over machine exec, with docker cp's meaning", async () => {
     const out = join(world.root, "out");
     await mkdir(out);

@@ -125,6 +125,14 @@ describeEngine("bottle diff through the real engine (the agent image, which has 
     expect((await bottle(world, ["cp", join(world.root, "drop"), `${id}:incoming`])).exitCode).toBe(0);
     const owners = await exec(`${id}-agent`, "stat -c %U /workspace/incoming /workspace/incoming/deep/f.txt && echo edit >> /workspace/incoming/deep/f.txt", ["--user", "agent"]);
     expect(owners.stdout).toBe("agent\nagent\n");
+
+    // Stopped (as after `start --prompt`), the diff still reads its kept workspace, and leaves no container behind.
+    expect((await bottle(world, ["stop", id])).exitCode).toBe(0);
+    const stopped = await bottle(world, ["diff", id, "--stat"]);
+    expect({ code: stopped.exitCode, stderr: stopped.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(stopped.stdout).toContain("4 files changed");
+    const left = await processRunner.run(["docker", "ps", "-a", "--filter", `label=dev.bottle.identity=${id}`, "--format", "{{.Names}}"]);
+    expect(left.stdout).toBe("");
   }, 300_000);
 
   test("a bottle whose workspace is not a copied repository says so", async () => {

@@ -19,8 +19,8 @@ const CONNECT_TIMEOUT_MS = 15_000;
 const CLOSE_GRACE_MS = 10_000;
 /** By default, a client gets 10 s after `200 Connection Established` to send its ClientHello. */
 const HELLO_TIMEOUT_MS = 10_000;
-/** By default, more than this before a whole ClientHello arrived is not TLS. */
-const MAX_FIRST_BYTES = 64 * 1024;
+/** By default, more than this before a whole ClientHello arrived is not TLS (real hellos are under 4 KiB). */
+const MAX_FIRST_BYTES = 20 * 1024;
 
 /**
  * Whether the hello's SNI names the host the policy checked. An IP-literal CONNECT may
@@ -113,7 +113,8 @@ function relayTunnel(context: GateContext, client: Duplex, head: Buffer, host: s
         client.off("data", onData);
         clearTimeout(helloTimer);
         if (hello.state !== "hello") return refuse("tunnel-not-tls");
-        if (!sniMatches(host, hello.sni)) return refuse("sni-mismatch");
+        // Encrypted Client Hello names its real server only inside: domain fronting.
+        if (!sniMatches(host, hello.sni) || hello.hidden) return refuse("sni-mismatch");
         relay(first);
       };
       helloTimer = setTimeout(() => refuse("tunnel-no-hello"), context.helloTimeoutMs ?? HELLO_TIMEOUT_MS);

@@ -31,11 +31,10 @@ export const GateGitRepoSchema = v.strictObject({
 /** A repo as the gate serves it. */
 export type GateGitRepo = v.InferOutput<typeof GateGitRepoSchema>;
 
-/** The gate config's `git` key: the repos the git service serves; by default none. */
+/** The gate config's `git` key: the repos the git service serves; by default none (no service). */
 export const GateGitSchema = v.optional(
   v.pipe(
     v.array(GateGitRepoSchema),
     v.check((repos) => new Set(repos.map((repo) => repo.name)).size === repos.length, "git repo names must be unique"),
   ),
-  [],
 );

@@ -41,14 +41,15 @@ function text(status: number, body: string): Response {
  * config names no repo.
  */
 export function createGitService(config: GateConfig, context: GateServiceContext, options: GitServiceOptions = {}): GateService | undefined {
-  if (config.git.length === 0) return undefined;
+  if ((config.git ?? []).length === 0) return undefined;
   const runner = options.runner ?? processRunner;
-  const stateDir = context.stateDir ?? mkdtempSync(join(tmpdir(), "bottle-git-state-"));
+  // The gate's state folder is shared by its services: the mirrors take `git/`.
+  const stateDir = context.stateDir === undefined ? mkdtempSync(join(tmpdir(), "bottle-git-state-")) : join(context.stateDir, "git");
   const hooks = startHookServer(options.hookCommand ?? hookCommand());
   const running = new Set<RunningProcess>();
 
   const build = (next: GateConfig, previous: Map<string, RepoRuntime> = new Map()): Map<string, RepoRuntime> => {
-    const tokens = next.git.flatMap((repo) => {
+    const tokens = (next.git ?? []).flatMap((repo) => {
       const name = repo.token === undefined ? undefined : /^\$\{(\w+)\}$/.exec(repo.token)?.[1];
       const value = name === undefined ? undefined : context.env[name];
       return value === undefined || value === "" ? [] : [value];
@@ -56,7 +57,7 @@ export function createGitService(config: GateConfig, context: GateServiceContext
     // The same finder as the proxy's: route secrets and the git tokens, in every encoding.
     const scanner: Scanner = createScanner({ heldSecrets: [...resolveRoutes(next.egress.routes, context.env).heldSecrets, ...tokens] });
     const repos = new Map<string, RepoRuntime>();
-    for (const repo of next.git) repos.set(repo.name, buildRepoRuntime(repo, stateDir, context.env, scanner, next.egress.dlp.action, { ...options, runner }, previous.get(repo.name)));
+    for (const repo of next.git ?? []) repos.set(repo.name, buildRepoRuntime(repo, stateDir, context.env, scanner, next.egress.dlp.action, { ...options, runner }, previous.get(repo.name)));
     return repos;
   };
   let repos = build(config);
@@ -138,6 +139,7 @@ export function createGitService(config: GateConfig, context: GateServiceContext
   return {
     name: "git",
     controlPrefix: GIT_PREFIX,
+    heldSecrets: () => [...repos.values()].flatMap((repo) => repo.secrets()),
     async fetch(request, client) {
       const url = new URL(request.url);
       const target = parseGitRequest(request.method, url);

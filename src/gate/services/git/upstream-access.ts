@@ -73,7 +73,8 @@ export function upstreamGitEnv(upstream: Upstream, credentials: UpstreamCredenti
   if (upstream.kind === "https") {
     // A transfer slower than 1 KiB/s for 30 s is a dead upstream, not a slow one.
     config.push(["http.lowSpeedLimit", "1024", false], ["http.lowSpeedTime", "30", false]);
-    if (credentials.caFile !== undefined) config.push(["http.sslCAInfo", credentials.caFile, false]);
+    // The variable, not `http.sslCAInfo`: a GIT_SSL_CAINFO the gate inherited would beat the config.
+    if (credentials.caFile !== undefined) env.GIT_SSL_CAINFO = credentials.caFile;
     if (credentials.token !== undefined) {
       // `user:password` is sent as given; a bare token as GitHub's `x-access-token:`,
       // which GitHub, GitLab (any user name) and Gitea all take for HTTP basic auth.

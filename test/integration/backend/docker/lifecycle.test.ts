@@ -43,7 +43,7 @@ describeEngine("docker lifecycle through the CLI", () => {
     expect(listed[0]).toMatchObject({ identity, status: "running", agent: "bbtest", backend: "docker" });
     expect(listed[0]!.age).toMatch(/^\d+[smhd]$/);
     const table = await bottle(world, ["list"]);
-    expect(table.stdout).toMatch(new RegExp(`^IDENTITY\\s+AGENT\\s+BACKEND\\s+STATUS\\s+AGE\\n${identity}\\s+bbtest\\s+docker\\s+running`));
+    expect(table.stdout).toMatch(new RegExp(`^IDENTITY\\s+AGENT\\s+BACKEND\\s+STATUS\\s+AGE\\s+SOURCE\\n${identity}\\s+bbtest\\s+docker\\s+running`));
 
     // One refused request, so the gate's audit has a line; it goes to a 0600 file in the bottle's state.
     await processRunner.run(["docker", "exec", `${identity}-agent`, "wget", "-q", "-O", "/dev/null", "http://refused.example/"], { check: false });

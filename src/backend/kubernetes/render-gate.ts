@@ -1,0 +1,85 @@
+import type { KubernetesBottle } from "./kube-bottle.ts";
+import { roleSelector } from "./kube-labels.ts";
+import { kubeMetadata, type KubeObjectOf } from "./kube-object.ts";
+import { containerSecurity, podSecurity } from "./pod-security.ts";
+import { renderSecret } from "./render-secret.ts";
+
+/** Where the gate's config is mounted in its pod. */
+export const GATE_CONFIG_DIR = "/etc/bottle";
+/** Where the gate's git keys are mounted in its pod (one file per repo, mode 0400). */
+export const GATE_KEYS_DIR = "/etc/bottle/keys";
+/** The uid the gate runs as: no user of the image (it is FROM scratch), never root. */
+export const GATE_UID = 65532;
+
+/** The gate's config as a ConfigMap: policy only, credentials stay `${NAME}` references. */
+export function renderGateConfig(bottle: KubernetesBottle): KubeObjectOf<"ConfigMap"> {
+  return {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: kubeMetadata(bottle, bottle.names.gateConfig, "gate"),
+    data: { "gate.json": `${JSON.stringify(bottle.gate.config, null, 2)}\n` },
+  };
+}
+
+/** The gate's Secret (route credentials, git keys), keys only until launch fills it. */
+export function renderGateSecret(bottle: KubernetesBottle): KubeObjectOf<"Secret"> {
+  return renderSecret(bottle, bottle.names.gateSecret, "gate", bottle.gate.secrets);
+}
+
+/** The Service the agent reaches the gate by: cluster-internal, the gate's port only. */
+export function renderGateService(bottle: KubernetesBottle): KubeObjectOf<"Service"> {
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: kubeMetadata(bottle, bottle.names.service, "gate"),
+    spec: {
+      type: "ClusterIP",
+      selector: roleSelector(bottle.identity, "gate"),
+      ports: [{ name: "gate", port: bottle.gate.port, targetPort: bottle.gate.port, protocol: "TCP" }],
+    },
+  };
+}
+
+/**
+ * The gate's pod: its own pod, not a sidecar, since NetworkPolicies select whole pods
+ * and only the gate may leave. Route credentials reach its environment from the Secret
+ * by name; git keys are files only it mounts; readiness is its own `/healthz`.
+ */
+export function renderGatePod(bottle: KubernetesBottle): KubeObjectOf<"Pod"> {
+  const { gate, names, target } = bottle;
+  const envSecrets = gate.secrets.filter((source) => "env" in source);
+  const keyFiles = gate.secrets.filter((source) => "file" in source);
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: kubeMetadata(bottle, names.gatePod, "gate"),
+    spec: {
+      ...(target.runtimeClassName === undefined ? {} : { runtimeClassName: target.runtimeClassName }),
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      restartPolicy: "Always",
+      securityContext: podSecurity(GATE_UID),
+      containers: [
+        {
+          name: "gate",
+          image: gate.image,
+          args: ["--config", `${GATE_CONFIG_DIR}/gate.json`],
+          ports: [{ name: "gate", containerPort: gate.port, protocol: "TCP" }],
+          env: envSecrets.map(({ key }) => ({ name: key, valueFrom: { secretKeyRef: { name: names.gateSecret, key } } })),
+          readinessProbe: { httpGet: { path: "/healthz", port: gate.port }, periodSeconds: 1, failureThreshold: 30 },
+          securityContext: containerSecurity(true),
+          volumeMounts: [
+            { name: "config", mountPath: GATE_CONFIG_DIR, readOnly: true },
+            ...(keyFiles.length === 0 ? [] : [{ name: "keys", mountPath: GATE_KEYS_DIR, readOnly: true }]),
+          ],
+        },
+      ],
+      volumes: [
+        { name: "config", configMap: { name: names.gateConfig, items: [{ key: "gate.json", path: "gate.json" }] } },
+        ...(keyFiles.length === 0
+          ? []
+          : [{ name: "keys", secret: { secretName: names.gateSecret, defaultMode: 0o400, items: keyFiles.map(({ key }) => ({ key, path: key })) } }]),
+      ],
+    },
+  };
+}

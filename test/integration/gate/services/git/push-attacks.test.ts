@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { gitClient, seedBareRepo, type GitClient } from "../../../../helpers/git/git-client.ts";
+import { startGitGate, type TestGitGate } from "../../../../helpers/git/git-gate.ts";
+
+// A held secret shaped like no credential format: only the held-secret finder sees it.
+const HELD = "held-route-secret-7Kq2Vx9Lm3";
+const AWS = "AKIAIOSFODNN7EXAMPL3";
+
+/** Ways an agent might slip a secret past a push check; each must be refused. */
+describe("pushes that try to hide a secret from the git gate", () => {
+  let person: GitClient;
+  let agent: GitClient;
+  let gate: TestGitGate;
+  let upstreamPath: string;
+  let work: string;
+  let base: string;
+
+  beforeAll(async () => {
+    person = await gitClient();
+    agent = await gitClient();
+    upstreamPath = join(person.home, "upstream.git");
+    base = await seedBareRepo(person, upstreamPath);
+    gate = await startGitGate(
+      [{ name: "app", upstream: upstreamPath, push: ["bottle/*"] }],
+      { API_TOKEN: HELD },
+      { freshMs: 200 },
+      { routes: [{ name: "api", upstream: "https://api.example.com", inject: { header: "authorization", value: "Bearer ${API_TOKEN}" } }] },
+    );
+    work = join(agent.home, "clone");
+    await agent.ok(["clone", "-q", `${gate.base}app.git`, work]);
+  }, 60_000);
+  afterAll(async () => {
+    await gate?.[Symbol.asyncDispose]();
+    await agent?.[Symbol.asyncDispose]();
+    await person?.[Symbol.asyncDispose]();
+  });
+
+  const fresh = async (branch: string) => {
+    await agent.ok(["checkout", "-q", "-B", branch, base], work);
+  };
+  const push = (branch: string) => agent.git(["push", "origin", `HEAD:refs/heads/${branch}`], work);
+  const upstreamHas = async (branch: string) => (await person.git(["rev-parse", "--verify", `refs/heads/${branch}`], upstreamPath)).exitCode === 0;
+
+  test("a secret added in an earlier commit and removed in the tip is still in the pushed history", async () => {
+    await fresh("bottle/earlier");
+    await agent.commit(work, { "notes.md": `key ${AWS}\n` }, "add");
+    await agent.commit(work, { "notes.md": "nothing here\n" }, "remove");
+    const result = await push("bottle/earlier");
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toContain("secret in notes.md:1: aws-access-key");
+    expect(await upstreamHas("bottle/earlier")).toBe(false);
+  }, 60_000);
+
+  test("a file git is told is binary (.gitattributes) is still read as text", async () => {
+    await fresh("bottle/binary");
+    await agent.commit(work, { ".gitattributes": "*.dat binary\n", "blob.dat": `\u0000\u0001header\n${HELD}\n` }, "binary");
+    const result = await push("bottle/binary");
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toContain("secret in blob.dat:2: held-secret");
+    expect(result.stderr).not.toContain(HELD);
+  }, 60_000);
+
+  test("a merge commit that brings a secret neither parent has (an evil merge) is refused", async () => {
+    await fresh("bottle/side");
+    await agent.commit(work, { "side.txt": "side\n" }, "side");
+    await fresh("bottle/evil");
+    await agent.commit(work, { "main.txt": "main\n" }, "main work");
+    await agent.ok(["merge", "-q", "--no-commit", "bottle/side"], work);
+    await writeFile(join(work, "merged.txt"), `smuggled ${HELD}\n`);
+    await agent.ok(["add", "merged.txt"], work);
+    await agent.ok(["commit", "-q", "-m", "merge"], work);
+    const result = await push("bottle/evil");
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toContain("secret in merged.txt:1: held-secret");
+    expect(await upstreamHas("bottle/evil")).toBe(false);
+  }, 60_000);
+
+  test("a secret in the commit message is refused", async () => {
+    await fresh("bottle/message");
+    await agent.commit(work, { "ok.txt": "fine\n" }, `fix\n\ncredentials: ${Buffer.from(HELD).toString("hex")}`);
+    const result = await push("bottle/message");
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toContain("secret in (commit message):3: held-secret");
+  }, 60_000);
+
+  test("a secret in a file name is refused", async () => {
+    await fresh("bottle/name");
+    await agent.commit(work, { [`keys/${AWS}.txt`]: "x\n" }, "name");
+    const result = await push("bottle/name");
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toContain("aws-access-key (in the path)");
+  }, 60_000);
+
+  test("a clean push of the same shapes goes through: the checks are not refusing everything", async () => {
+    await fresh("bottle/clean");
+    await agent.commit(work, { ".gitattributes": "*.dat binary\n", "blob.dat": "\u0000\u0001 plain\n" }, "clean\n\nno secrets");
+    const result = await push("bottle/clean");
+    expect(result.exitCode).toBe(0);
+    expect(await upstreamHas("bottle/clean")).toBe(true);
+    const audit = await gate.auditLines();
+    expect(JSON.stringify(audit)).not.toContain(HELD);
+    expect(JSON.stringify(audit)).not.toContain(AWS);
+  }, 60_000);
+});

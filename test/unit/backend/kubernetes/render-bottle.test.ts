@@ -1,0 +1,219 @@
+import { describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseAllDocuments } from "yaml";
+import { kubernetesInput, type KubernetesInputOptions } from "../../../../src/backend/kubernetes/kube-input.ts";
+import type { KubeObject, KubeObjectOf } from "../../../../src/backend/kubernetes/kube-object.ts";
+import { objectsYaml } from "../../../../src/backend/kubernetes/plan-yaml.ts";
+import { renderBottle } from "../../../../src/backend/kubernetes/render-bottle.ts";
+import { fillSecret, SECRET_KEYS_ANNOTATION } from "../../../../src/backend/kubernetes/render-secret.ts";
+import { LABEL } from "../../../../src/core/labels.ts";
+import { VERSION } from "../../../../src/core/version.ts";
+import { manifestJsonSchema } from "../../../../src/manifest/json-schema.ts";
+import { DEFAULT_MANIFEST } from "../../../../src/manifest/default-manifest.ts";
+import { parseManifest } from "../../../../src/manifest/parse-manifest.ts";
+import { resolveStart } from "../../../../src/manifest/resolve.ts";
+import { schemaProblems } from "./schema-problems.ts";
+
+const FIXTURES = join(import.meta.dir, "fixtures");
+const TOKEN = "sk-ant-oat01-test-value-that-must-never-render";
+const GH_HOST = "ghe.example.test";
+const HOST_ENV = { CLAUDE_CODE_OAUTH_TOKEN: TOKEN, BOTTLE_TEST_TOKEN: TOKEN, BOTTLE_TEST_GH_HOST: GH_HOST };
+const OPTIONS: KubernetesInputOptions = {
+  owner: "/home/someone/.local/state/bottle",
+  namespace: "default",
+  images: { agent: "registry.example.test/bottle-agent:1", gate: "registry.example.test/bottle-gate:1" },
+  env: {},
+};
+
+function defaultObjects() {
+  const spec = resolveStart({ manifest: DEFAULT_MANIFEST, file: "<built-in>", dir: "/work/project" }, { env: HOST_ENV, identity: "claude-abcdefgh" });
+  return { spec, input: kubernetesInput(spec, OPTIONS) };
+}
+
+function everyKey(env: Record<string, string | undefined> = {}) {
+  const file = join(FIXTURES, "every-key.yaml");
+  const { manifest, problems } = parseManifest(file, readFileSync(file, "utf8"));
+  expect(problems).toEqual([]);
+  const spec = resolveStart({ manifest: manifest!, file, dir: FIXTURES }, { env: HOST_ENV, agent: "claude", identity: "claude-abcdefgh" });
+  return { spec, input: kubernetesInput(spec, { ...OPTIONS, env }) };
+}
+
+const find = <K extends KubeObject["kind"]>(objects: KubeObject[], kind: K, role: string): KubeObjectOf<K>[] =>
+  objects.filter((object): object is KubeObjectOf<K> => object.kind === kind && object.metadata.labels[LABEL.role] === role);
+
+/** Every property name a JSON Schema declares, as dotted paths (`bottles.*.egress.allow`). */
+function schemaKeys(schema: Record<string, unknown>, path = ""): string[] {
+  const keys: string[] = [];
+  const properties = schema.properties as Record<string, Record<string, unknown>> | undefined;
+  for (const [key, child] of Object.entries(properties ?? {})) keys.push(`${path}${key}`, ...schemaKeys(child, `${path}${key}.`));
+  const more = schema.additionalProperties;
+  if (typeof more === "object" && more !== null) keys.push(...schemaKeys(more as Record<string, unknown>, `${path}*.`));
+  if (typeof schema.items === "object" && schema.items !== null) keys.push(...schemaKeys(schema.items as Record<string, unknown>, path));
+  for (const branch of (schema.anyOf ?? schema.oneOf ?? []) as Record<string, unknown>[]) keys.push(...schemaKeys(branch, path));
+  return keys;
+}
+
+/** The same walk over a parsed YAML value. */
+function usedKeys(value: unknown, path = "", map = false): string[] {
+  if (Array.isArray(value)) return value.flatMap((item) => usedKeys(item, path));
+  if (typeof value !== "object" || value === null) return [];
+  return Object.entries(value).flatMap(([key, child]) => {
+    const name = map ? "*" : key;
+    // agents and bottles are maps by name; env is a map by variable name.
+    const childIsMap = (path === "" && (key === "agents" || key === "bottles")) || key === "env";
+    const here = `${path}${name}`;
+    return [here, ...usedKeys(child, `${here}.`, childIsMap)];
+  });
+}
+
+describe("kubernetes rendering", () => {
+  test("the every-key fixture uses every key the manifest schema has", () => {
+    const declared = new Set(schemaKeys(manifestJsonSchema()));
+    const used = new Set(usedKeys(Bun.YAML.parse(readFileSync(join(FIXTURES, "every-key.yaml"), "utf8"))));
+    expect([...declared].filter((key) => !used.has(key))).toEqual([]);
+  });
+
+  for (const [name, make] of [["the default manifest", defaultObjects], ["a manifest using every key", () => everyKey()]] as const) {
+    test(`${name}: every object validates against the Kubernetes API's OpenAPI schema`, () => {
+      const objects = renderBottle(make().input);
+      expect(objects.map((object) => object.kind).sort()).toEqual(
+        ["ConfigMap", "NetworkPolicy", "NetworkPolicy", "NetworkPolicy", "NetworkPolicy", "PersistentVolumeClaim", "PersistentVolumeClaim", "Pod", "Pod", "Secret", "Secret", "Service"],
+      );
+      expect(objects.flatMap(schemaProblems)).toEqual([]);
+    });
+
+    test(`${name}: every object carries bottle's labels, and no secret value is rendered`, () => {
+      const { input } = make();
+      const objects = renderBottle(input);
+      for (const object of objects) {
+        expect(object.metadata.labels[LABEL.identity]).toBe("claude-abcdefgh");
+        expect(object.metadata.labels[LABEL.version]).toBe(VERSION);
+        expect(object.metadata.labels[LABEL.owner]).toMatch(/^[0-9a-f]{32}$/);
+        expect(object.metadata.labels[LABEL.role]).toBeDefined();
+      }
+      const text = `${objectsYaml(objects)}${JSON.stringify(objects)}`;
+      expect(text).not.toContain(TOKEN);
+      expect(text).not.toContain(GH_HOST);
+      for (const secret of objects.filter((object) => object.kind === "Secret")) expect(secret.data).toBeUndefined();
+    });
+
+    test(`${name}: both pods: no service-account token, non-root, every capability dropped`, () => {
+      const pods = renderBottle(make().input).filter((object): object is KubeObjectOf<"Pod"> => object.kind === "Pod");
+      expect(pods.map((pod) => pod.metadata.labels[LABEL.role]).sort()).toEqual(["agent", "gate"]);
+      for (const pod of pods) {
+        expect(pod.spec!.automountServiceAccountToken).toBe(false);
+        expect(pod.spec!.securityContext!.runAsNonRoot).toBe(true);
+        expect(pod.spec!.securityContext!.runAsUser).toBeGreaterThan(0);
+        for (const container of pod.spec!.containers) {
+          expect(container.securityContext!.capabilities!.drop).toEqual(["ALL"]);
+          expect(container.securityContext!.allowPrivilegeEscalation).toBe(false);
+        }
+      }
+    });
+  }
+
+  test("the gate's Secret is mounted into the gate only; the agent reaches only the gate", () => {
+    const { input } = everyKey();
+    const objects = renderBottle(input);
+    const [gate] = find(objects, "Pod", "gate");
+    const [agent] = find(objects, "Pod", "agent");
+    expect(JSON.stringify(agent)).not.toContain(input.names.gateSecret);
+    expect(JSON.stringify(gate)).toContain(input.names.gateSecret);
+    // The route credential by name, the git key as a 0400 file.
+    expect(gate!.spec!.containers[0]!.env).toEqual([{ name: "BOTTLE_TEST_TOKEN", valueFrom: { secretKeyRef: { name: input.names.gateSecret, key: "BOTTLE_TEST_TOKEN" } } }]);
+    const keys = gate!.spec!.volumes!.find((volume) => volume.name === "keys")!;
+    expect(keys.secret).toEqual({ secretName: input.names.gateSecret, defaultMode: 0o400, items: [{ key: "git-app", path: "git-app" }] });
+    const [secret] = find(objects, "Secret", "gate");
+    expect(secret!.metadata.annotations![SECRET_KEYS_ANNOTATION]).toBe(`BOTTLE_TEST_TOKEN=env:BOTTLE_TEST_TOKEN,git-app=file:${join(FIXTURES, "keys/deploy")}`);
+
+    const policies = find(objects, "NetworkPolicy", "network");
+    const deny = policies.find((policy) => policy.metadata.name === input.names.policies.deny)!;
+    expect(deny.spec).toEqual({ podSelector: { matchLabels: { [LABEL.identity]: "claude-abcdefgh" } }, policyTypes: ["Ingress", "Egress"] });
+    const agentOut = policies.find((policy) => policy.metadata.name === input.names.policies.agentEgress)!;
+    expect(agentOut.spec!.egress).toEqual([
+      { to: [{ podSelector: { matchLabels: { [LABEL.identity]: "claude-abcdefgh", [LABEL.role]: "gate" } } }], ports: [{ port: 8080, protocol: "TCP" }] },
+    ]);
+    const gateOut = policies.find((policy) => policy.metadata.name === input.names.policies.gateEgress)!;
+    const egress = gateOut.spec!.egress!;
+    expect(egress[0]!.ports).toEqual([{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }]);
+    // Public addresses on 80, 443 and the route's 8443; private ranges only as allow_cidrs names them.
+    expect(egress[1]!.ports!.map((port) => port.port)).toEqual([80, 443, 8443]);
+    expect(egress[1]!.to![0]!.ipBlock!.except).toContain("10.0.0.0/8");
+    expect(egress[2]!.to).toEqual([{ ipBlock: { cidr: "10.1.0.0/16" } }, { ipBlock: { cidr: "fd00:1::/64" } }]);
+  });
+
+  test("the agent names the gate through the Service's variable; literal env goes to its own Secret", () => {
+    const { input } = everyKey();
+    const objects = renderBottle(input);
+    const [agent] = find(objects, "Pod", "agent");
+    const container = agent!.spec!.containers[0]!;
+    const env = Object.fromEntries(container.env!.map(({ name, value }) => [name, value]));
+    expect(env.HTTPS_PROXY).toBe("http://$(BOTTLE_CLAUDE_ABCDEFGH_GATE_SERVICE_HOST):8080");
+    expect(env.ANTHROPIC_BASE_URL).toBe("http://$(BOTTLE_CLAUDE_ABCDEFGH_GATE_SERVICE_HOST):8080/r/anthropic");
+    expect(input.names.service).toBe("bottle-claude-abcdefgh-gate");
+    // The literal holding `$(HOME)` is not in `env`, where the kubelet would expand it.
+    expect(env.PRICE).toBeUndefined();
+    expect(container.envFrom).toEqual([{ secretRef: { name: input.names.agentEnv } }]);
+    expect(agent!.spec!.dnsPolicy).toBe("None");
+  });
+
+  test("runtime, resources, claims and namespace follow the manifest; the environment overrides the namespace", () => {
+    const { input } = everyKey();
+    const objects = renderBottle(input);
+    for (const pod of objects.filter((object) => object.kind === "Pod")) expect(pod.spec!.runtimeClassName).toBe("gvisor-ptrace");
+    const [agent] = find(objects, "Pod", "agent");
+    expect(agent!.spec!.containers[0]!.resources).toEqual({ requests: { cpu: "500m", memory: "4Gi" }, limits: { cpu: "500m", memory: "4Gi" } });
+    const claims = find(objects, "PersistentVolumeClaim", "volume");
+    expect(claims.map((claim) => [claim.metadata.name, claim.spec!.resources!.requests!.storage, claim.spec!.storageClassName])).toEqual([
+      [input.names.workspace, "20Gi", "fast-ssd"],
+      [input.names.home, "2Gi", "fast-ssd"],
+    ]);
+    expect(new Set(objects.map((object) => object.metadata.namespace))).toEqual(new Set(["agents"]));
+    expect(input.target).toMatchObject({ context: "build-cluster", kubeconfig: join(FIXTURES, "kubeconfig") });
+    const overridden = everyKey({ BOTTLE_KUBERNETES_NAMESPACE: "elsewhere" }).input;
+    expect(new Set(renderBottle(overridden).map((object) => object.metadata.namespace))).toEqual(new Set(["elsewhere"]));
+  });
+
+  test("the default bottle names no RuntimeClass and no limits; runsc without runtime_class names gvisor", () => {
+    const objects = renderBottle(defaultObjects().input);
+    for (const pod of objects.filter((object) => object.kind === "Pod")) expect(pod.spec!.runtimeClassName).toBeUndefined();
+    expect(find(objects, "Pod", "agent")[0]!.spec!.containers[0]!.resources).toBeUndefined();
+    const { spec } = defaultObjects();
+    const runsc = kubernetesInput({ ...spec, bottle: { ...spec.bottle, runtime: "runsc" } }, OPTIONS);
+    expect(find(renderBottle(runsc), "Pod", "gate")[0]!.spec!.runtimeClassName).toBe("gvisor");
+  });
+
+  test("the YAML is the objects, document by document", () => {
+    const objects = renderBottle(everyKey().input);
+    const documents = parseAllDocuments(objectsYaml(objects)).map((document) => document.toJS());
+    expect(documents).toEqual(JSON.parse(JSON.stringify(objects)));
+  });
+
+  test("fillSecret reads the values at launch, base64, and names a missing variable", async () => {
+    const { input } = everyKey();
+    const [secret] = find(renderBottle(input), "Secret", "gate");
+    const filled = await fillSecret(secret!, input.gate.secrets, { env: HOST_ENV, readFile: async () => new TextEncoder().encode("KEY\n") });
+    expect(filled.data).toEqual({ BOTTLE_TEST_TOKEN: Buffer.from(TOKEN).toString("base64"), "git-app": Buffer.from("KEY\n").toString("base64") });
+    expect(schemaProblems(filled)).toEqual([]);
+    const missing = fillSecret(secret!, input.gate.secrets, { env: {}, readFile: async () => new Uint8Array() });
+    await expect(missing).rejects.toThrow("BOTTLE_TEST_TOKEN is not set on the host");
+  });
+
+  test("the schema check fails on what the API would refuse (so its passes mean something)", () => {
+    const [gate] = find(renderBottle(defaultObjects().input), "Pod", "gate");
+    const typo = structuredClone(gate!) as KubeObjectOf<"Pod">;
+    (typo.spec as unknown as Record<string, unknown>).runtimeClass = "gvisor";
+    expect(schemaProblems(typo).join("\n")).toContain("/spec/runtimeClass is not a field of V1Pod");
+    const quantity = structuredClone(gate!);
+    quantity.spec!.containers[0]!.resources = { limits: { memory: "4g" } };
+    expect(schemaProblems(quantity).join("\n")).toContain('must match format "quantity"');
+    const missing = structuredClone(gate!);
+    delete (missing.spec!.containers[0] as { name?: string }).name;
+    expect(schemaProblems(missing).join("\n")).toContain("must have required property name");
+    const [policy] = find(renderBottle(defaultObjects().input), "NetworkPolicy", "network");
+    const clientName = structuredClone(policy!) as unknown as Record<string, Record<string, unknown>>;
+    clientName.spec!.ingress = [{ _from: [] }];
+    expect(schemaProblems(clientName as unknown as KubeObject).join("\n")).toContain("_from is not a field");
+  });
+});

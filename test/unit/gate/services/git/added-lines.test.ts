@@ -1,0 +1,96 @@
+import { describe, expect, test } from "bun:test";
+import { parseAddedLines } from "../../../../../src/gate/services/git/added-lines.ts";
+import { describeFinding, scanAddedLines } from "../../../../../src/gate/services/git/scan-added-lines.ts";
+import { createScanner } from "../../../../../src/gate/dlp/create-scanner.ts";
+
+const C1 = "1".repeat(40);
+const C2 = "2".repeat(40);
+// What `git log` prints with ADDED_LINES_LOG_ARGS, for two commits.
+const LOG = [
+  `\u0001${C1}`,
+  "    add config",
+  "",
+  "    body line",
+  "diff --git a/config/app.env b/config/app.env",
+  "new file mode 100644",
+  "index 0000000..1111111",
+  "--- /dev/null",
+  "+++ b/config/app.env",
+  "@@ -0,0 +1,3 @@",
+  "+REGION=eu",
+  "+diff --git a/looks b/like-a-header",
+  "+KEY=AKIAIOSFODNN7EXAMPL3",
+  "diff --git a/src/x.ts b/src/x.ts",
+  "--- a/src/x.ts",
+  "+++ b/src/x.ts",
+  "@@ -10,3 +10,4 @@ function x() {",
+  " context",
+  "-old",
+  "+new one",
+  "+new two",
+  " tail",
+  "\\ No newline at end of file",
+  `\u0001${C2}`,
+  "    delete a file",
+  "diff --git a/gone.txt b/gone.txt",
+  "--- a/gone.txt",
+  "+++ /dev/null",
+  "@@ -1 +0,0 @@",
+  "-bye",
+].join("\n");
+
+describe("parseAddedLines", () => {
+  test("numbers added lines as the new file has them, and reads hunks by their counts", () => {
+    const texts = parseAddedLines(LOG);
+    expect(texts).toEqual([
+      { commit: C1, file: "(commit message)", lines: [{ line: 1, text: "add config" }, { line: 2, text: "body line" }] },
+      {
+        commit: C1,
+        file: "config/app.env",
+        lines: [
+          { line: 1, text: "REGION=eu" },
+          { line: 2, text: "diff --git a/looks b/like-a-header" },
+          { line: 3, text: "KEY=AKIAIOSFODNN7EXAMPL3" },
+        ],
+      },
+      { commit: C1, file: "src/x.ts", lines: [{ line: 11, text: "new one" }, { line: 12, text: "new two" }] },
+      { commit: C2, file: "(commit message)", lines: [{ line: 1, text: "delete a file" }] },
+    ]);
+  });
+
+  test("unquotes paths git quoted", () => {
+    const texts = parseAddedLines(`\u0001${C1}\ndiff --git "a/t\\tab" "b/t\\tab"\n--- /dev/null\n+++ "b/t\\tab \\303\\251"\n@@ -0,0 +1 @@\n+x`);
+    expect(texts.map((t) => t.file)).toEqual(["t\tab é"]);
+  });
+});
+
+describe("scanAddedLines", () => {
+  const scanner = createScanner({ heldSecrets: ["held-secret-value-123456"] });
+
+  test("names file:line and the kind of each hit, never the text", () => {
+    const findings = scanAddedLines(parseAddedLines(LOG), scanner);
+    expect(findings).toEqual([{ commit: C1, file: "config/app.env", line: 3, kind: "aws-access-key" }]);
+    expect(describeFinding(findings[0]!)).toBe(`config/app.env:3: aws-access-key (commit ${C1.slice(0, 12)})`);
+    expect(JSON.stringify(findings)).not.toContain("AKIA");
+  });
+
+  test("finds a held secret in a commit message and in a path, base64-encoded too", () => {
+    const encoded = Buffer.from("held-secret-value-123456").toString("base64");
+    const findings = scanAddedLines(
+      [
+        { commit: C1, file: "(commit message)", lines: [{ line: 2, text: `token ${encoded}` }] },
+        { commit: C1, file: "notes/held-secret-value-123456.txt", lines: [{ line: 1, text: "hi" }] },
+      ],
+      scanner,
+    );
+    expect(findings).toContainEqual({ commit: C1, file: "(commit message)", line: 2, kind: "held-secret" });
+    expect(findings).toContainEqual({ commit: C1, file: "notes/held-secret-value-123456.txt", line: undefined, kind: "held-secret (in the path)" });
+  });
+
+  test("scans a file of many lines in pieces and still finds a hit at the end", () => {
+    const lines = Array.from({ length: 40_000 }, (_, i) => ({ line: i + 1, text: `const line${i} = ${i}; // some padding text here` }));
+    lines.push({ line: 40_001, text: "t = 'ghp_aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dE3fG5'" });
+    const findings = scanAddedLines([{ commit: C1, file: "big.ts", lines }], scanner);
+    expect(findings).toEqual([{ commit: C1, file: "big.ts", line: 40_001, kind: "github-token" }]);
+  });
+});
