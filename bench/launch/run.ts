@@ -7,25 +7,16 @@
  *
  *   bun bench/launch/run.ts [--runs N]
  */
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { mkdir, writeFile } from "node:fs/promises";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { processRunner } from "../../src/core/runner.ts";
-import { compile } from "../../scripts/compile.ts";
-import { ensureBusyboxImage } from "../../test/helpers/images.ts";
+import { benchWorld } from "./bench-world.ts";
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "5" } } });
 const runs = Number(values.runs);
-const root = await mkdtemp(join(tmpdir(), "bottle-bench-launch-"));
-// Always from the current source: a stale dist/bottle would measure old code.
-const binary = await compile({ outfile: join(root, "bottle") });
-const agentImage = await ensureBusyboxImage();
-
-const manifest = join(root, "bottle.yaml");
-await writeFile(manifest, `version: 1\nagents:\n  bench:\n    image: ${agentImage}\n    command: [sh]\nbottles:\n  default:\n    egress: {}\n`);
-const env = { XDG_STATE_HOME: join(root, "state"), XDG_CACHE_HOME: join(root, "cache"), BOTTLE_MANIFEST: manifest, CI: "1" };
-const bottle = (args: string[]) => processRunner.run([binary, ...args], { env, cwd: root });
+const { root, agentImage, bottle } = await benchWorld("launch");
 
 async function timed<T>(work: () => Promise<T>): Promise<[number, T]> {
   const start = performance.now();

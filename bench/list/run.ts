@@ -6,23 +6,16 @@
  *
  *   bun bench/list/run.ts [--runs N]
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { rm, writeFile } from "node:fs/promises";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { processRunner } from "../../src/core/runner.ts";
-import { compile } from "../../scripts/compile.ts";
-import { ensureBusyboxImage } from "../../test/helpers/images.ts";
+import { benchWorld } from "../launch/bench-world.ts";
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "21" } } });
 const runs = Number(values.runs);
-const root = await mkdtemp(join(tmpdir(), "bottle-bench-list-"));
-const binary = await compile({ outfile: join(root, "bottle") });
-const agentImage = await ensureBusyboxImage();
-const manifest = join(root, "bottle.yaml");
-await writeFile(manifest, `version: 1\nagents:\n  bench:\n    image: ${agentImage}\n    command: [sh]\nbottles:\n  default:\n    egress: {}\n`);
-const env = { XDG_STATE_HOME: join(root, "state"), XDG_CACHE_HOME: join(root, "cache"), BOTTLE_MANIFEST: manifest, CI: "1" };
-const bottle = (args: string[]) => processRunner.run([binary, ...args], { env, cwd: root });
+const { root, binary, env, bottle } = await benchWorld("list");
 
 async function timed(argv: string[]): Promise<number> {
   const start = performance.now();
