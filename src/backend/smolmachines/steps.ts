@@ -52,7 +52,6 @@ export const steps: Backend<SmolDetails>["steps"] = async (plan, deps) => {
         {
           name: "files",
           says: `preparing the microVM image for ${spec.identity}…`,
-          work: true,
           create: () =>
             Promise.all([
               writeGateFiles(stateDir, spec.bottle.egress, GATE_PORT),
