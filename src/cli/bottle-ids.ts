@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { backendNames, selectBackend } from "../backend/select.ts";
+import { backendNames, defaultBackendName, selectBackend } from "../backend/select.ts";
 import type { Backend, BackendDeps, BottleMetadata, BottleSummary } from "../backend/types.ts";
 import { BottleError, UsageError } from "../core/errors.ts";
 import { NAME_PATTERN } from "../core/identity.ts";
@@ -51,7 +51,7 @@ export async function resolveBottleId(deps: BackendDeps, word: string, known?: B
   // A whole identity with state needs no engine query.
   if (known === undefined && existsSync(join(stateDir, "metadata.json"))) {
     const metadata = await readJson<BottleMetadata>(join(stateDir, "metadata.json"));
-    return { identity: word, backend: selectBackend(metadata?.backend ?? "docker"), metadata, status: undefined };
+    return { identity: word, backend: selectBackend(metadata?.backend ?? defaultBackendName()), metadata, status: undefined };
   }
   const bottles = known ?? (await allBottles(deps));
   const exact = bottles.find((bottle) => bottle.identity === word);
