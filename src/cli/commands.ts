@@ -127,11 +127,11 @@ export const COMMANDS: Record<string, CommandSpec> = {
     load: () => import("./commands/shell.ts"),
   },
   cleanup: {
-    summary: "stop what dead CLIs left running, keeping their work (--all lists stopped bottles to delete; --all --yes deletes them)",
+    summary: "remove the running parts dead bottles left (their work stays); --all lists stopped bottles to delete",
     usage: "bottle cleanup [flags]",
     flags: {
-      yes: { type: "boolean", short: "y", description: "with --all: delete, instead of only listing" },
-      all: { type: "boolean", description: "stopped bottles whole, workspaces and homes included (listed with sizes unless --yes)" },
+      all: { type: "boolean", description: "stopped bottles too, whole, workspaces and homes included: listed with sizes, deleted only with --yes" },
+      yes: { type: "boolean", short: "y", description: "with --all: delete what it lists" },
       json,
     },
     load: () => import("./commands/cleanup.ts"),

@@ -12,6 +12,7 @@ import { gateImagePresent, missingImageCommands } from "../images/image-commands
 import { GATE_PORT } from "../gate-runtime/gate-config.ts";
 import type { DockerDetails } from "./docker-plan.ts";
 import { engineInfo } from "./engine-info.ts";
+import { engineLocation } from "./engine-location.ts";
 import { launchCommands, launchOrder } from "./launch-commands.ts";
 import { dockerNames } from "./names.ts";
 import { resolveRuntime } from "./runtime.ts";
@@ -27,11 +28,12 @@ export const prepare: Backend<DockerDetails>["prepare"] = async (spec, deps) => 
   const stateDir = deps.paths.bottleState(spec.identity);
   // Asked at once; `docker ps` does not throw, so an engine that is down is reported as `engineInfo` words it (one line, the fix).
   const gate = gateImage(settings.BOTTLE_GATE_IMAGE, deps.paths);
-  const [info, inUse, baseImage, gateThere] = await Promise.all([
+  const [info, inUse, baseImage, gateThere, engine] = await Promise.all([
     engineInfo(deps.runner),
     deps.runner.run(["docker", "ps", "--all", "--format", "{{.Names}}"], { check: false }),
     resolveBaseImage(deps.runner, settings.BOTTLE_BASE_IMAGE),
     gateImagePresent(deps.runner, gate),
+    engineLocation(deps.runner),
   ]);
   if (inUse.exitCode !== 0) throw failure(inUse);
   const runtime = resolveRuntime(spec.bottle.runtime, info.runtimes);
@@ -52,6 +54,7 @@ export const prepare: Backend<DockerDetails>["prepare"] = async (spec, deps) => 
     agentEnv: agentEnv(spec, names.gate, GATE_PORT),
     resources: { cpus: spec.bottle.resources.cpus, memory: spec.bottle.resources.memory },
     gateUser: `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`,
+    engine,
   };
   // The agent image's tag depends on the base image: one more question, its config (present or not) in one.
   const image = await inspectImage(deps.runner, details.agentImage.ref).catch(() => undefined);

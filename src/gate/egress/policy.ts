@@ -1,4 +1,5 @@
 import { parseAllowEntry, type AllowEntry, type Egress } from "../../manifest/egress-schema.ts";
+import { allowEntryHost } from "../../manifest/tls-schema.ts";
 import { cidrContains, formatIp, parseCidr, parseIpLiteral, type Cidr, type IpAddress } from "./address.ts";
 import { classifyAddress } from "./classify-address.ts";
 import { hostMatches, normalizeHost } from "./host-match.ts";
@@ -31,7 +32,7 @@ const VERDICT_CACHE = 1024;
  */
 export function createPolicy(egress: Egress): EgressPolicy {
   const cidrs: Cidr[] = egress.allow_cidrs.map((text) => parseCidr(text)).filter((cidr) => cidr !== undefined);
-  const allow: AllowEntry[] = egress.allow.map((text) => parseAllowEntry(text)).filter((entry) => entry !== undefined);
+  const allow: AllowEntry[] = egress.allow.map((entry) => parseAllowEntry(allowEntryHost(entry))).filter((entry) => entry !== undefined);
   const inAllowedCidr = (ip: IpAddress) => cidrs.some((cidr) => cidrContains(cidr, ip));
 
   // Patterns that are IP literals compare in canonical spelling, worked out once here.

@@ -62,7 +62,13 @@ export function connectTunnel(context: GateContext, req: IncomingMessage, client
     async inspect(generation) {
       return { findings: generation.scanner.scanHostname(authority!.host) };
     },
-    relay: (checked) => relayTunnel(context, client, head, authority!.host, authority!.port, checked),
+    relay(checked) {
+      // An inspected host: the gate answers, terminates TLS and runs each request inside through this pipeline (tls/).
+      if (context.tls !== undefined && context.generation().tls.inspects(authority!.host)) {
+        return context.tls.terminate(client, authority!, head, context.tunnels);
+      }
+      return relayTunnel(context, client, head, authority!.host, authority!.port, checked);
+    },
   });
 }
 
