@@ -1,3 +1,4 @@
+import { BottleError } from "../../core/errors.ts";
 import { failure } from "../../core/runner.ts";
 import { writePrivateFile } from "../../core/state.ts";
 import { agentCommand } from "../agent/agent-command.ts";
@@ -9,6 +10,7 @@ import { clearBlocked } from "../../gate/services/supervise/capability-block.ts"
 import { newSuperviseToken, supervisePlan } from "../../gate/services/supervise/supervise-plan.ts";
 import { forwardedValues, routeSecretValues } from "../gate-runtime/host-values.ts";
 import { probeGate } from "../gate-runtime/probe-gate.ts";
+import { trustGateCa } from "../gate-runtime/trust-gate-ca.ts";
 import { waitForGate } from "../gate-runtime/wait-for-gate.ts";
 import { ensureAgentImage, type ImageConfig } from "../images/ensure-agent-image.ts";
 import { ensureGateImage } from "../images/gate-image.ts";
@@ -136,9 +138,20 @@ export const steps: Backend<DockerDetails>["steps"] = async (plan, deps) => {
         {
           name: "gate-ready",
           create: async () => {
+            const inspect = spec.bottle.egress.tls?.inspect === true;
             // The bridge address only where this host routes to it; elsewhere the gate's own probe, by exec.
-            if (details.engine.reachesBridges) await waitForGate(runner, { gate: details.names.gate, network: details.names.egress, port: details.gatePort, signal, log });
-            else await probeGate(runner, { gate: details.names.gate, signal, log });
+            if (details.engine.reachesBridges) {
+              const health = await waitForGate(runner, { gate: details.names.gate, network: details.names.egress, port: details.gatePort, signal, log });
+              // The gate made its CA as it started: the agent trusts its certificate from now on.
+              if (inspect) await trustGateCa(runner, details.names.agent, health.replace(/\/healthz$/, ""));
+            } else {
+              if (inspect) {
+                throw new BottleError("TLS inspection needs an engine whose bridge addresses this host reaches", {
+                  hint: "the CA is read from the gate's port; on a remote engine set egress.tls.inspect: false for now",
+                });
+              }
+              await probeGate(runner, { gate: details.names.gate, signal, log });
+            }
           },
           undo: nothing,
         },
