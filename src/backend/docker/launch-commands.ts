@@ -66,8 +66,11 @@ export function launchCommands(details: DockerDetails, spec: StartSpec, stateDir
         // The config and audit files are 0600 on the host: run as their owner, with no capabilities.
         "--user", details.gateUser,
         "--cap-drop", "ALL", "--security-opt", "no-new-privileges", "--read-only",
-        ...gateVolumeArgs(gateMounts(stateDir)),
+        ...gateVolumeArgs(gateMounts(stateDir, details.git)),
+        // The git gate's git and hook need a writable /tmp in the read-only root.
+        ...(details.git.repos.length > 0 ? ["--tmpfs", "/tmp:rw,mode=1777"] : []),
         ...spec.routeSecrets.flatMap((name) => ["--env", name]),
+        ...details.git.secretNames.flatMap((name) => ["--env", name]),
         details.gateImage.ref,
         "--config", GATE_CONFIG_MOUNT,
       ],

@@ -8,7 +8,9 @@ import { resolveBaseImage } from "../images/base-image.ts";
 import { inspectImage } from "../images/ensure-agent-image.ts";
 import { gateImage } from "../images/gate-image.ts";
 import { imageCommands } from "../images/image-commands.ts";
-import { GATE_PORT } from "../gate-runtime/gate-config.ts";
+import { GATE_CONTROL_PORT, GATE_PORT } from "../gate-runtime/gate-config.ts";
+import { gitTokenValues } from "../gate-runtime/git-gate.ts";
+import { agentGitEnv, planGitGate } from "../../gate/services/git/plan-git-gate.ts";
 import type { DockerDetails } from "./docker-plan.ts";
 import { engineInfo } from "./engine-info.ts";
 import { launchCommands, launchOrder } from "./launch-commands.ts";
@@ -32,6 +34,9 @@ export const prepare: Backend<DockerDetails>["prepare"] = async (spec, deps) => 
   const runtime = resolveRuntime(spec.bottle.runtime, info.runtimes);
   // An unset route secret fails here, before anything is made (the engine's state comes first in messages).
   routeSecretValues(spec, deps.env);
+  // The git gate's host keys are pinned and its keys checked now: a problem is a plan-time error.
+  const git = await planGitGate(spec.bottle.git, { runner: deps.runner, manifestDir: spec.manifestDir, home: deps.env.HOME });
+  gitTokenValues(git, deps.env);
   const taken = new Set(inUse.stdout.split("\n").filter((name) => name !== ""));
   const names = dockerNames(spec.identity, { pinnedAgent: settings.BOTTLE_CONTAINER, taken });
   const files = bottleFiles(stateDir);
@@ -44,9 +49,10 @@ export const prepare: Backend<DockerDetails>["prepare"] = async (spec, deps) => 
     gateImage: gateImage(settings.BOTTLE_GATE_IMAGE, deps.paths),
     gatePort: GATE_PORT,
     envFilePath: files.envFile,
-    agentEnv: agentEnv(spec, names.gate, GATE_PORT),
+    agentEnv: { ...agentEnv(spec, names.gate, GATE_PORT), ...agentGitEnv(git, `http://${names.gate}:${GATE_CONTROL_PORT}`) },
     resources: { cpus: spec.bottle.resources.cpus, memory: spec.bottle.resources.memory },
     gateUser: `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`,
+    git,
   };
   const [images, image] = await Promise.all([
     imageCommands(deps.runner, details.agentImage, details.gateImage),

@@ -5,6 +5,7 @@ import { envFileText } from "../agent/agent-env.ts";
 import { isClaude, resumeArgs } from "../agent/agent-home.ts";
 import { writeGateFiles } from "../gate-runtime/gate-config.ts";
 import { forwardedValues, routeSecretValues } from "../gate-runtime/host-values.ts";
+import { gitTokenValues } from "../gate-runtime/git-gate.ts";
 import { waitForGate } from "../gate-runtime/wait-for-gate.ts";
 import { ensureAgentImage, type ImageConfig } from "../images/ensure-agent-image.ts";
 import { ensureGateImage } from "../images/gate-image.ts";
@@ -31,7 +32,7 @@ export const steps: Backend<DockerDetails>["steps"] = (plan, deps) => {
     await runner.run(argv, { check: false });
   };
   // Read now, not stored: an unset route secret fails before anything is made.
-  const gateSecrets = routeSecretValues(spec, deps.env);
+  const gateSecrets = { ...routeSecretValues(spec, deps.env), ...gitTokenValues(details.git, deps.env) };
   const agentSecrets = forwardedValues(spec, deps.env);
   let image: ImageConfig | undefined;
   let provisioned: Provisioned = { hasHistory: false };
@@ -59,7 +60,7 @@ export const steps: Backend<DockerDetails>["steps"] = (plan, deps) => {
         {
           name: "files",
           says: `preparing images for ${spec.identity}…`,
-          create: () => Promise.all([writePrivateFile(details.envFilePath, envFileText(spec.env.literal)), writeGateFiles(stateDir, spec.bottle.egress, details.gatePort)]).then(nothing),
+          create: () => Promise.all([writePrivateFile(details.envFilePath, envFileText(spec.env.literal)), writeGateFiles(stateDir, spec.bottle.egress, details.gatePort, details.git)]).then(nothing),
           undo: nothing,
         },
         {
