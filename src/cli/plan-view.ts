@@ -31,7 +31,7 @@ export interface PlanView {
   runtime: string;
   resources: { cpus: number | null; memory: string | null };
   egress: { allow: string[]; deny: string[]; allowCidrs: string[]; routes: RouteView[]; dlp: string };
-  git: { name: string; upstream: string; push: string[] }[];
+  git: { name: string; upstream: string; push: string[]; force: boolean; delete: boolean; tags: boolean }[];
   supervise: boolean;
   /** Env names only: literal ones go to a 0600 env-file, forwarded ones come from the host. */
   env: { literal: string[]; forwarded: string[] };
@@ -73,7 +73,7 @@ export function planView(spec: StartSpec, backend: BackendName, manifestFile: st
       })),
       dlp: bottle.egress.dlp.action,
     },
-    git: bottle.git.map((repo) => ({ name: repo.name, upstream: repo.upstream, push: [...repo.push] })),
+    git: bottle.git.map((repo) => ({ name: repo.name, upstream: repo.upstream, push: [...repo.push], force: repo.force, delete: repo.delete, tags: repo.tags })),
     supervise: superviseSettings(bottle.supervise).enabled,
     env: { literal: Object.keys(spec.env.literal).toSorted(), forwarded: spec.env.forwarded.map(({ from }) => from).toSorted() },
   };
