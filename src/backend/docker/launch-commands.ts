@@ -67,8 +67,9 @@ export function launchCommands(details: DockerDetails, spec: StartSpec, stateDir
         "--user", details.gateUser,
         "--cap-drop", "ALL", "--security-opt", "no-new-privileges", "--read-only",
         ...gateVolumeArgs(gateMounts(stateDir, details.git)),
-        // The git gate's git and hook need a writable /tmp in the read-only root.
-        ...(details.git.repos.length > 0 ? ["--tmpfs", "/tmp:rw,mode=1777"] : []),
+        // The git gate's git and its hook need a writable /tmp in the read-only root, where
+        // the hook can run: docker mounts a tmpfs noexec by default, and git skips a hook it cannot run.
+        ...(details.git.repos.length > 0 ? ["--tmpfs", "/tmp:rw,exec,nosuid,nodev,mode=1777"] : []),
         ...spec.routeSecrets.flatMap((name) => ["--env", name]),
         ...details.git.secretNames.flatMap((name) => ["--env", name]),
         details.gateImage.ref,
