@@ -1,13 +1,16 @@
 import net from "node:net";
+import tls from "node:tls";
 
 /** How requests reach the origin: straight, as absolute-form through a proxy, or inside CONNECT tunnels. */
-export type LoadMode = "direct" | "absolute" | "connect";
+export type LoadMode = "direct" | "direct-tls" | "absolute" | "connect";
 
 /** One load run. */
 export interface LoadOptions {
   /** Where the client connects: the origin (direct) or the proxy. */
   port: number;
   originPort: number;
+  /** The origin's TLS port, for CONNECT mode. */
+  tlsPort: number;
   mode: LoadMode;
   /** Keep-alive connections, each with one request in flight. */
   concurrency: number;
@@ -34,16 +37,49 @@ function responseLength(buffer: Buffer): number {
 
 /** One client connection, ready for requests (tunnel established in CONNECT mode). */
 interface Connection {
-  socket: net.Socket;
+  socket: net.Socket | tls.TLSSocket;
   /** Resolves once `complete` finds a whole message in the buffer; rejects if the socket closes first. */
   next(complete: (bytes: Buffer) => number): Promise<Buffer>;
   closed: boolean;
 }
 
+/** Reads from `socket` until `\r\n\r\n`; resolves with the head and whatever came after. */
+function readHead(socket: net.Socket): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    const onData = (chunk: Buffer) => {
+      text += chunk.toString("latin1");
+      if (!text.includes("\r\n\r\n")) return;
+      socket.off("data", onData);
+      resolve(text);
+    };
+    socket.on("data", onData);
+    socket.once("close", () => reject(new Error("closed before the CONNECT answer")));
+  });
+}
+
 async function connect(options: LoadOptions): Promise<Connection> {
-  const socket = net.connect(options.port, "127.0.0.1");
-  socket.setNoDelay(true);
-  await new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("error", reject));
+  const raw = net.connect(options.mode === "direct-tls" ? options.tlsPort : options.port, "127.0.0.1");
+  raw.setNoDelay(true);
+  raw.on("error", () => {});
+  await new Promise<void>((resolve, reject) => raw.once("connect", resolve).once("error", reject));
+  let socket: net.Socket | tls.TLSSocket = raw;
+  if (options.mode === "direct-tls") {
+    const secure = tls.connect({ socket: raw, servername: "localhost", rejectUnauthorized: false });
+    await new Promise<void>((resolve, reject) => secure.once("secureConnect", resolve).once("error", reject));
+    secure.on("error", () => {});
+    socket = secure;
+  } else if (options.mode === "connect") {
+    // Tunnels carry TLS (the gate lets nothing else through): CONNECT localhost:<tls port>,
+    // then a TLS session with SNI localhost to the origin, requests inside it.
+    raw.write(`CONNECT localhost:${options.tlsPort} HTTP/1.1\r\nHost: localhost:${options.tlsPort}\r\n\r\n`);
+    const head = await readHead(raw);
+    if (!head.startsWith("HTTP/1.1 200") && !head.startsWith("HTTP/1.0 200")) throw new Error(head.split("\r\n")[0]);
+    const secure = tls.connect({ socket: raw, servername: "localhost", rejectUnauthorized: false });
+    await new Promise<void>((resolve, reject) => secure.once("secureConnect", resolve).once("error", reject));
+    secure.on("error", () => {});
+    socket = secure;
+  }
   let buffer: Buffer = Buffer.alloc(0);
   let pending: { check: () => void; reject: (error: Error) => void } | undefined;
   const connection: Connection = {
@@ -72,14 +108,6 @@ async function connect(options: LoadOptions): Promise<Connection> {
     connection.closed = true;
     pending?.reject(new Error("closed"));
   });
-  socket.on("error", () => {});
-  if (options.mode === "connect") {
-    socket.write(`CONNECT 127.0.0.1:${options.originPort} HTTP/1.1\r\nHost: 127.0.0.1:${options.originPort}\r\n\r\n`);
-    await connection.next((bytes) => {
-      const end = bytes.indexOf("\r\n\r\n");
-      return end < 0 ? 0 : end + 4;
-    });
-  }
   return connection;
 }
 
@@ -122,7 +150,7 @@ async function worker(options: LoadOptions, deadline: number, result: LoadResult
     result.latenciesMs.push(performance.now() - started);
     result.requests++;
   }
-  connection?.socket.destroy();
+  (connection as Connection | undefined)?.socket.destroy();
 }
 
 /** Runs `concurrency` keep-alive clients for `durationMs`. */

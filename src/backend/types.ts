@@ -17,6 +17,8 @@ export interface BackendDeps {
   signal?: AbortSignal;
   /** Called with each launch step's name before it runs: tests abort there, never by matching log text. */
   onStep?: (name: string) => void;
+  /** A person is at the CLI's terminal (and no CI): supervise requests may wait for them. By default, no one. */
+  attended?: boolean;
 }
 
 /** Where the agent's image comes from, its paths absolute. */
@@ -222,6 +224,12 @@ export interface Backend<D = unknown> {
    * A running one only with `force`. Only a person's explicit ask calls this.
    */
   remove(identity: string, deps: BackendDeps, options: { force: boolean }): Promise<CleanupReport>;
+  /**
+   * `bottle list --size`: the bytes each bottle's workspace holds, by identity (a
+   * bottle missing from the answer has no workspace). Asked only on request: it can
+   * cost more than the listing itself.
+   */
+  workspaceSizes(deps: BackendDeps): Promise<Record<string, number>>;
 }
 
 /** A backend's answer to "can you run here?": when not, why, in one line a person can act on. */
@@ -247,4 +255,10 @@ export interface ShellOptions {
   command?: string[];
   /** Give the shell a terminal; by default, when stdin is one. */
   tty?: boolean;
+  /**
+   * The command needs only the workspace (`bottle diff`): a stopped bottle may run it
+   * where its workspace is kept, as the agent's user, with no network. A backend that
+   * cannot says the bottle must be running.
+   */
+  workspaceOnly?: boolean;
 }

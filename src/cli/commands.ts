@@ -68,9 +68,9 @@ export const COMMANDS: Record<string, CommandSpec> = {
     load: () => import("./commands/resume.ts"),
   },
   list: {
-    summary: "list bottles: identity, agent, backend, status, age",
+    summary: "list bottles: identity, agent, backend, status, age, the folder --cwd copied",
     usage: "bottle list [flags]",
-    flags: { json },
+    flags: { size: { type: "boolean", short: "s", description: "also each workspace's size (one more engine call)" }, json },
     load: () => import("./commands/list.ts"),
   },
   stop: {
@@ -121,11 +121,11 @@ export const COMMANDS: Record<string, CommandSpec> = {
     load: () => import("./commands/shell.ts"),
   },
   cleanup: {
-    summary: "remove what dead bottles left behind (dry run without --yes)",
+    summary: "remove the running parts dead bottles left (their work stays); --all lists stopped bottles to delete",
     usage: "bottle cleanup [flags]",
     flags: {
-      yes: { type: "boolean", short: "y", description: "remove, instead of only listing" },
-      all: { type: "boolean", description: "also remove stopped bottles and their workspaces" },
+      all: { type: "boolean", description: "stopped bottles too, whole, workspaces and homes included: listed with sizes, deleted only with --yes" },
+      yes: { type: "boolean", short: "y", description: "with --all: delete what it lists" },
       json,
     },
     load: () => import("./commands/cleanup.ts"),
@@ -196,9 +196,13 @@ export const COMMANDS: Record<string, CommandSpec> = {
   gate: {
     summary: "run the gate (inside a bottle's gate container, or standalone)",
     usage: "bottle gate --config FILE",
-    // `bottle gate git-hook` is the git gate's pre-receive hook (git runs it, not people).
+    // `bottle gate git-hook` is the git gate's pre-receive hook (git runs it, not people);
+    // `bottle gate probe` waits for /healthz inside the gate's container (backends exec it).
     maxPositionals: 1,
-    flags: { config: { type: "string", short: "c", value: "FILE", description: "gate config (YAML or JSON)" } },
+    flags: {
+      config: { type: "string", short: "c", value: "FILE", description: "gate config (YAML or JSON)" },
+      wait: { type: "string", value: "SECONDS", description: "with `probe`: how long to wait for /healthz (default: 30)" },
+    },
     load: () => import("./commands/gate.ts"),
   },
 };

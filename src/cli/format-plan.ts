@@ -38,6 +38,12 @@ export function planRows(view: PlanView): [string, string][] {
     rows.push(["route", `${route.name} -> ${route.upstream}${roles}${inject}`]);
   }
   rows.push(["dlp", view.egress.dlp]);
+  const passthrough = view.egress.tls.passthrough.length === 0 ? "" : ` (passthrough: ${list(view.egress.tls.passthrough)})`;
+  rows.push(["tls", view.egress.tls.inspect ? `inspected${passthrough}` : "not inspected (tunnels)"]);
+  for (const credential of view.egress.credentials) {
+    const from = credential.from.length === 0 ? " (a literal value)" : ` from ${credential.from.map((name) => `$${name}`).join(", ")}`;
+    rows.push(["credential", `${credential.host}: injects ${credential.header}${from}`]);
+  }
   for (const repo of view.git) {
     // The git gate's policy as the agent will meet it: what is pushable, and what never is.
     const allowed = [repo.force && "force", repo.delete && "delete", repo.tags && "tags"].filter(Boolean).join(", ");

@@ -1,5 +1,6 @@
 import type { StartSpec } from "../backend/types.ts";
 import type { BackendName } from "./backend-name.ts";
+import { describeAllowEntry } from "../manifest/tls-schema.ts";
 import { superviseSettings } from "../manifest/supervise-schema.ts";
 
 /** A route as the plan shows it: where it goes and which header it fills, never the value. */
@@ -30,7 +31,17 @@ export interface PlanView {
   skills: string[];
   runtime: string;
   resources: { cpus: number | null; memory: string | null };
-  egress: { allow: string[]; deny: string[]; allowCidrs: string[]; routes: RouteView[]; dlp: string };
+  egress: {
+    allow: string[];
+    deny: string[];
+    allowCidrs: string[];
+    routes: RouteView[];
+    dlp: string;
+    /** TLS inspection on or off, and the hosts left as tunnels. */
+    tls: { inspect: boolean; passthrough: string[] };
+    /** Credentials by host and header, with the variables they read: never the values. */
+    credentials: { host: string; header: string; from: string[] }[];
+  };
   git: { name: string; upstream: string; push: string[]; force: boolean; delete: boolean; tags: boolean }[];
   supervise: boolean;
   /** Env names only: literal ones go to a 0600 env-file, forwarded ones come from the host. */
@@ -61,7 +72,7 @@ export function planView(spec: StartSpec, backend: BackendName, manifestFile: st
     runtime: bottle.runtime,
     resources: { cpus: bottle.resources.cpus ?? null, memory: bottle.resources.memory ?? null },
     egress: {
-      allow: [...bottle.egress.allow],
+      allow: bottle.egress.allow.map(describeAllowEntry),
       deny: [...bottle.egress.deny],
       allowCidrs: [...bottle.egress.allow_cidrs],
       routes: bottle.egress.routes.map((route) => ({
@@ -72,6 +83,12 @@ export function planView(spec: StartSpec, backend: BackendName, manifestFile: st
         injectFrom: route.inject === undefined ? [] : referencedNames(route.inject.value),
       })),
       dlp: bottle.egress.dlp.action,
+      tls: { inspect: bottle.egress.tls?.inspect ?? false, passthrough: [...(bottle.egress.tls?.passthrough ?? [])] },
+      credentials: (bottle.egress.credentials ?? []).map((credential) => ({
+        host: credential.host,
+        header: credential.header.toLowerCase(),
+        from: referencedNames(credential.value),
+      })),
     },
     git: bottle.git.map((repo) => ({ name: repo.name, upstream: repo.upstream, push: [...repo.push], force: repo.force, delete: repo.delete, tags: repo.tags })),
     supervise: superviseSettings(bottle.supervise).enabled,

@@ -1,5 +1,5 @@
 import { launchBottle } from "../backend/lifecycle/launch-bottle.ts";
-import type { Backend, StartSpec } from "../backend/types.ts";
+import type { Backend, BackendDeps, Bottle, StartSpec } from "../backend/types.ts";
 import { ExitCode, UsageError } from "../core/errors.ts";
 import { backendDeps } from "./backend-deps.ts";
 import { writeJsonOut, type CommandContext } from "./context.ts";
@@ -36,7 +36,6 @@ export async function runBottle(context: CommandContext, backend: Backend, spec:
   const deps = backendDeps(context);
   const plan = await backend.prepare(spec, deps);
   await using bottle = await launchBottle(backend, plan, deps);
-  if (options.remove) bottle.removeOnExit();
   // A signal that landed just as launch finished still means "stop": tear down, do not detach.
   if (deps.signal?.aborted) {
     deps.log("bottle: interrupted: the bottle was torn down");
@@ -63,17 +62,27 @@ export async function runBottle(context: CommandContext, backend: Backend, spec:
     // With --json, stdout is the one JSON object: the agent's output goes to stderr.
     const exitCode = await bottle.runPrompt(options.prompt, options.json ? { onOutput: (chunk: string) => context.stderr.write(chunk) } : {});
     if (options.json) writeJsonOut(context.stdout, { ...summary, exitCode });
-    kept(deps.log, bottle.identity, options.remove === true);
-    return deps.signal?.aborted ? ExitCode.cancelled : exitCode;
+    return ended(bottle, deps, options, exitCode);
   }
   if (options.json) writeJsonOut(context.stdout, summary);
-  const exitCode = await bottle.attach();
-  kept(deps.log, bottle.identity, options.remove === true);
-  return deps.signal?.aborted ? ExitCode.cancelled : exitCode;
+  return ended(bottle, deps, options, await bottle.attach());
+}
+
+/**
+ * The agent exited: says what becomes of the bottle's work, and with `--rm` marks it
+ * for deletion by the one teardown. A Ctrl-C or a closed terminal is not a considered
+ * "delete my work", so an interrupted `--rm` keeps it.
+ */
+function ended(bottle: Bottle, deps: BackendDeps, options: RunBottleOptions, exitCode: number): number {
+  const interrupted = deps.signal?.aborted === true;
+  if (options.remove === true && !interrupted) bottle.removeOnExit();
+  kept(deps.log, bottle.identity, options.remove === true && !interrupted, options.remove === true);
+  return interrupted ? ExitCode.cancelled : exitCode;
 }
 
 /** Says what becomes of the bottle's work: kept for `resume` (each start keeps one), or deleted with `--rm`. */
-function kept(log: (line: string) => void, identity: string, removed: boolean): void {
-  if (removed) log(`bottle ${identity} ends; --rm: its workspace and home are deleted`);
+function kept(log: (line: string) => void, identity: string, removed: boolean, asked: boolean): void {
+  if (removed) log(`bottle ${identity} removed (--rm): its workspace, home and state are deleted`);
+  else if (asked) log(`bottle ${identity} was interrupted, so --rm kept it: \`bottle resume ${identity}\` continues it, \`bottle rm ${identity}\` deletes it`);
   else log(`bottle ${identity} stopped; its workspace and home are kept: \`bottle resume ${identity}\` (\`bottle rm ${identity}\` deletes it)`);
 }

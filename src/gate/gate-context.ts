@@ -3,6 +3,7 @@ import type { AuditLog } from "./audit.ts";
 import type { LookupAll } from "./egress/resolve.ts";
 import type { GateGeneration } from "./gate-generation.ts";
 import type { PrefixBudget } from "./pipeline/prefix-budget.ts";
+import type { TlsTermination } from "./tls/tls-termination.ts";
 
 /** What every proxy-port handler reads: the live generation, the audit log, the resolver, the gate's bounds. */
 export interface GateContext {
@@ -20,4 +21,8 @@ export interface GateContext {
   helloTimeoutMs?: number;
   /** Open tunnels, so shutdown can cut them and a reload can leave them be. */
   tunnels: Set<Duplex>;
+  /** With `upstreamCa`: the default store (bundled roots and NODE_EXTRA_CA_CERTS) plus those, as fetch's `ca` replaces the store. */
+  upstreamTrust?: string[];
+  /** TLS termination for inspected CONNECTs (the gate's CA lives in it). */
+  tls?: TlsTermination;
 }

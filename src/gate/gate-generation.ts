@@ -3,6 +3,7 @@ import { createScanner, type Scanner } from "./dlp/create-scanner.ts";
 import { createPolicy, type EgressPolicy } from "./egress/policy.ts";
 import { createResponseRedactor, type ResponseRedactor } from "./pipeline/held-secret-redactor.ts";
 import { resolveRoutes, type ResolvedRoute } from "./resolve-routes.ts";
+import { buildTlsGeneration, type TlsGeneration } from "./tls/tls-generation.ts";
 
 /**
  * Everything one config generation decides. A reload builds a new generation and
@@ -16,6 +17,8 @@ export interface GateGeneration {
   routes: Map<string, ResolvedRoute>;
   /** Redacts held secrets from route responses; undefined when the gate holds none. */
   redactor: ResponseRedactor | undefined;
+  /** TLS inspection, method/path rules and credentials. */
+  tls: TlsGeneration;
 }
 
 /**
@@ -25,12 +28,15 @@ export interface GateGeneration {
  */
 export function buildGeneration(egress: Egress, env: Record<string, string | undefined>, otherSecrets: readonly string[] = []): GateGeneration {
   const { routes, heldSecrets } = resolveRoutes(egress.routes, env);
-  const held = [...heldSecrets, ...otherSecrets];
+  const tls = buildTlsGeneration(egress, env);
+  // Credentials are held secrets: refused on the way out, redacted from what comes back.
+  const held = [...heldSecrets, ...tls.heldSecrets, ...otherSecrets];
   return {
     policy: createPolicy(egress),
     scanner: createScanner({ heldSecrets: held }),
     dlpAction: egress.dlp.action,
     routes,
     redactor: createResponseRedactor(held),
+    tls,
   };
 }

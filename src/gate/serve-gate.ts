@@ -18,6 +18,8 @@ import type { GateService, GateServiceFactory, ProxyExchange } from "./services/
 import { ROUTE_PREFIX } from "./services/routes/route-request.ts";
 import { routesService } from "./services/routes/routes-service.ts";
 import { SERVICE_FACTORIES } from "./services/service-factories.ts";
+import { startTls } from "./tls/start-tls.ts";
+import { tlsService } from "./tls/tls-service.ts";
 
 /** A running gate. */
 export interface Gate {
@@ -79,9 +81,10 @@ export async function startGate(config: GateConfig, env: Record<string, string |
   if (options.upstreamCa !== undefined) context.upstreamCa = options.upstreamCa;
   if (options.bodyIdleMs !== undefined) context.bodyIdleMs = options.bodyIdleMs;
   if (options.helloTimeoutMs !== undefined) context.helloTimeoutMs = options.helloTimeoutMs;
+  await startTls(context);
   // Routes first: an origin-form `/r/…` is theirs; egress takes absolute-form and CONNECT.
-  const services: GateService[] = [routesService(context), egressService(context), ...extra];
-  const names = () => ["egress", ...(generation.routes.size > 0 ? ["routes"] : []), ...extra.map((service) => service.name)];
+  const services: GateService[] = [routesService(context), egressService(context), tlsService(context), ...extra];
+  const names = () => ["egress", ...(generation.routes.size > 0 ? ["routes"] : []), ...(generation.tls.enabled ? ["tls"] : []), ...extra.map((service) => service.name)];
   let ready = false;
 
   const dispatch = (exchange: ProxyExchange) => services.find((service) => service.match?.(exchange) && service.handle !== undefined);

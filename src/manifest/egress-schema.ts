@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { NameSchema } from "./name-schema.ts";
+import { inspectionProblem, tlsEgressSchemas } from "./tls-schema.ts";
 
 /** Roles a route can play; `claude_code_oauth` marks the Claude route (at most one per bottle). */
 export const ROUTE_ROLES = ["claude_code_oauth"] as const;
@@ -71,17 +72,22 @@ export const DlpSchema = v.strictObject({
   action: v.optional(v.picklist(["block", "warn", "off"], "block | warn | off"), "block"),
 });
 
+/** TLS inspection, method/path allow rules and injected credentials (tls-schema.ts). */
+const TLS = tlsEgressSchemas(HostPatternSchema, AllowEntrySchema);
+
 /** A bottle's egress policy, and the `egress` of a gate config: the same shape. */
-export const EgressSchema = v.strictObject({
+export const EgressSchema = v.pipe(v.strictObject({
   allow: v.optional(
-    v.pipe(v.array(AllowEntrySchema), v.description("Hosts the agent may reach: github.com, *.github.com, or *; HTTPS tunnels reach port 443 unless ports are named (host:443,8443).")),
+    v.pipe(v.array(v.union([AllowEntrySchema, TLS.AllowRuleSchema])), v.description("Hosts the agent may reach: github.com, *.github.com, or *; HTTPS tunnels reach port 443 unless ports are named (host:443,8443).")),
     [],
   ),
   deny: v.optional(v.pipe(v.array(HostPatternSchema), v.description("Hosts refused even when allowed.")), []),
   allow_cidrs: v.optional(v.pipe(v.array(v.string()), v.description("Private address ranges the agent may reach, e.g. 10.1.0.0/16.")), []),
   routes: v.optional(v.pipe(v.array(RouteSchema), v.description("Auth-injecting routes: http://gate:PORT/r/<name>/… → upstream.")), []),
   dlp: v.optional(DlpSchema, { action: "block" }),
-});
+  tls: v.optional(TLS.TlsSchema),
+  credentials: v.optional(v.pipe(v.array(TLS.CredentialSchema), v.description("Headers injected into inspected HTTPS requests to a host; the agent never holds them."))),
+}), v.check((egress) => inspectionProblem(egress) === undefined, (issue) => inspectionProblem(issue.input as never) ?? "tls inspection"));
 
 export type Egress = v.InferOutput<typeof EgressSchema>;
 export type Route = v.InferOutput<typeof RouteSchema>;

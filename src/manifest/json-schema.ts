@@ -10,6 +10,8 @@ import { ManifestSchema } from "./schema.ts";
 export function manifestJsonSchema(): Record<string, unknown> {
   const { $schema, ...schema } = toJsonSchema(ManifestSchema, {
     errorMode: "throw",
+    // A cross-field check (egress: rules need tls.inspect) has no JSON Schema form; validation still runs it.
+    ignoreActions: ["check"],
     // JSON Schema has one `pattern` per schema; a second regex (env values have two, for
     // two clear messages) becomes an `allOf` entry instead of an error.
     overrideAction: ({ valibotAction, jsonSchema }) => {

@@ -78,6 +78,15 @@ bottles:
       # By default, block.
       dlp:
         action: block
+      # TLS inspection: the gate terminates HTTPS with a CA made for this bottle (the
+      # agent trusts it), so HTTPS gets DLP, method/path rules and credentials. By
+      # default, off. \`passthrough\` hosts (clients that pin certificates) stay tunnels.
+      # tls: { inspect: true, passthrough: ["*.apple.com"] }
+      # With inspection, an allow entry may carry rules:
+      #   - { host: api.github.com, methods: [GET, POST], paths: ["/repos/org/app/"] }
+      # Headers injected into inspected requests to a host; the agent never holds them.
+      # credentials:
+      #   - { host: api.github.com, header: authorization, value: "Bearer \${GH_TOKEN}" }
     # Repos the gate's git server mirrors for the agent: \`git clone <upstream>\` in the
     # bottle goes through the gate, and pushes are checked (branch globs, DLP) and sent
     # upstream with a key or token only the gate holds. By default, none.

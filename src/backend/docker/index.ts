@@ -12,6 +12,7 @@ import { remove } from "./remove.ts";
 import { shell } from "./shell.ts";
 import { steps } from "./steps.ts";
 import { stop } from "./stop.ts";
+import { workspaceSizes } from "./workspace-sizes.ts";
 
 /** The Docker backend: containers on an internal network behind the bottle's gate. */
 export const dockerBackend: Backend<DockerDetails> = {
@@ -29,4 +30,5 @@ export const dockerBackend: Backend<DockerDetails> = {
   copy,
   shell,
   remove,
+  workspaceSizes,
 };

@@ -1,6 +1,9 @@
 import { bottleLabels, LABEL, labelArgs, type Role } from "../../core/labels.ts";
 import type { StartSpec } from "../types.ts";
-import { gateMounts, gateVolumeArgs, GATE_CONFIG_MOUNT } from "../gate-runtime/gate-config.ts";
+import { gateMounts, gateVolumeArgs, GATE_CONFIG_MOUNT, GATE_CONTROL_PORT } from "../gate-runtime/gate-config.ts";
+import { SUPERVISE_PREFIX, SUPERVISE_TOKEN_ENV } from "../../gate/services/supervise/supervise-config.ts";
+import { SUPERVISE_URL_ENV } from "../../gate/services/supervise/supervise-plan.ts";
+import { superviseSettings } from "../../manifest/supervise-schema.ts";
 import type { DockerDetails } from "./docker-plan.ts";
 
 /** Where the workspace is mounted in the agent container. */
@@ -10,6 +13,8 @@ export const WORKSPACE = "/workspace";
 export interface DockerAtLaunch {
   /** The agent user's home in its image, where the home volume is mounted. */
   agentHome: string;
+  /** The bottle's own image, built from a Dockerfile a person approved (capability block); by default the plan's. */
+  agentImageRef?: string;
 }
 
 function labels(details: DockerDetails, identity: string, role: Role): string[] {
@@ -42,6 +47,10 @@ export function launchCommands(details: DockerDetails, spec: StartSpec, stateDir
   const { names } = details;
   const identity = spec.identity;
   const runtime = details.runtime === "runc" ? [] : ["--runtime", details.runtime];
+  // Supervise: the token by name to both (its value is minted per launch), the URL to the agent.
+  const supervise = superviseSettings(spec.bottle.supervise).enabled;
+  const superviseToken = supervise ? ["--env", SUPERVISE_TOKEN_ENV] : [];
+  const superviseUrl = supervise ? ["--env", `${SUPERVISE_URL_ENV}=http://${names.gate}:${GATE_CONTROL_PORT}${SUPERVISE_PREFIX}`] : [];
   const volume = (name: string) => ({
     create: ["docker", "volume", "create", ...labels(details, identity, "volume"), name],
     remove: ["docker", "volume", "rm", "--force", name],
@@ -66,12 +75,13 @@ export function launchCommands(details: DockerDetails, spec: StartSpec, stateDir
         // The config and audit files are 0600 on the host: run as their owner, with no capabilities.
         "--user", details.gateUser,
         "--cap-drop", "ALL", "--security-opt", "no-new-privileges", "--read-only",
-        ...gateVolumeArgs(gateMounts(stateDir, details.git)),
+        ...gateVolumeArgs(gateMounts(stateDir, { supervise, git: details.git })),
         // The git gate's git and its hook need a writable /tmp in the read-only root, where
         // the hook can run: docker mounts a tmpfs noexec by default, and git skips a hook it cannot run.
         ...(details.git.repos.length > 0 ? ["--tmpfs", "/tmp:rw,exec,nosuid,nodev,mode=1777"] : []),
         ...spec.routeSecrets.flatMap((name) => ["--env", name]),
         ...details.git.secretNames.flatMap((name) => ["--env", name]),
+        ...superviseToken,
         details.gateImage.ref,
         "--config", GATE_CONFIG_MOUNT,
       ],
@@ -95,12 +105,14 @@ export function launchCommands(details: DockerDetails, spec: StartSpec, stateDir
         "--env-file", details.envFilePath,
         ...Object.entries(details.agentEnv).flatMap(([key, value]) => ["--env", `${key}=${value}`]),
         ...spec.env.forwarded.flatMap(({ key }) => ["--env", key]),
+        ...superviseToken,
+        ...superviseUrl,
         "--volume", `${names.workspace}:${WORKSPACE}`, "--workdir", WORKSPACE,
         // A fresh named volume is seeded from the image's home, so dotfiles the image ships
         // stay; HOME names it for every session, also in images without a passwd entry.
         "--volume", `${names.home}:${atLaunch.agentHome}`, "--env", `HOME=${atLaunch.agentHome}`,
         // The agent runs through `docker exec`; the container itself only idles.
-        "--entrypoint", "sleep", details.agentImage.ref, "2147483647",
+        "--entrypoint", "sleep", atLaunch.agentImageRef ?? details.agentImage.ref, "2147483647",
       ],
       remove: ["docker", "rm", "--force", names.agent],
     },

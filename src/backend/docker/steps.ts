@@ -3,7 +3,10 @@ import { writePrivateFile } from "../../core/state.ts";
 import { agentCommand } from "../agent/agent-command.ts";
 import { envFileText } from "../agent/agent-env.ts";
 import { isClaude, resumeArgs } from "../agent/agent-home.ts";
-import { writeGateFiles } from "../gate-runtime/gate-config.ts";
+import { GATE_CONTROL_PORT, writeGateFiles } from "../gate-runtime/gate-config.ts";
+import { approvedImage } from "../images/approved-image.ts";
+import { clearBlocked } from "../../gate/services/supervise/capability-block.ts";
+import { newSuperviseToken, supervisePlan } from "../../gate/services/supervise/supervise-plan.ts";
 import { forwardedValues, routeSecretValues } from "../gate-runtime/host-values.ts";
 import { gitTokenValues } from "../gate-runtime/git-gate.ts";
 import { waitForGate } from "../gate-runtime/wait-for-gate.ts";
@@ -34,9 +37,15 @@ export const steps: Backend<DockerDetails>["steps"] = (plan, deps) => {
   // Read now, not stored: an unset route secret fails before anything is made.
   const gateSecrets = { ...routeSecretValues(spec, deps.env), ...gitTokenValues(details.git, deps.env) };
   const agentSecrets = forwardedValues(spec, deps.env);
+  // Supervise: a token minted for this launch goes to the gate and the agent, by name.
+  const supervise = supervisePlan(spec.bottle, { stateDir, gateHost: details.names.gate, controlPort: GATE_CONTROL_PORT, attended: deps.attended === true });
+  const superviseToken = supervise === undefined ? undefined : newSuperviseToken();
+  if (supervise !== undefined) gateSecrets[supervise.tokenEnv] = agentSecrets[supervise.tokenEnv] = superviseToken!;
+  // A Dockerfile a person approved (capability block): the bottle's own image, built on its usual one.
+  const ownImage = approvedImage(details.agentImage, stateDir, spec.identity);
   let image: ImageConfig | undefined;
   let provisioned: Provisioned = { hasHistory: false };
-  const commands = () => launchCommands(details, spec, stateDir, { agentHome: image!.home });
+  const commands = () => launchCommands(details, spec, stateDir, { agentHome: image!.home, ...(ownImage === undefined ? {} : { agentImageRef: ownImage.ref }) });
   const network = (which: "internal" | "egress"): LaunchStep => ({
     name: `${which}-network`,
     async create() {
@@ -60,7 +69,7 @@ export const steps: Backend<DockerDetails>["steps"] = (plan, deps) => {
         {
           name: "files",
           says: `preparing images for ${spec.identity}…`,
-          create: () => Promise.all([writePrivateFile(details.envFilePath, envFileText(spec.env.literal)), writeGateFiles(stateDir, spec.bottle.egress, details.gatePort, details.git)]).then(nothing),
+          create: () => Promise.all([writePrivateFile(details.envFilePath, envFileText(spec.env.literal)), writeGateFiles(stateDir, spec.bottle.egress, details.gatePort, supervise?.gateConfig, details.git)]).then(nothing),
           undo: nothing,
         },
         {
@@ -70,7 +79,18 @@ export const steps: Backend<DockerDetails>["steps"] = (plan, deps) => {
           undo: nothing,
         },
         { name: "gate-image", create: () => ensureGateImage(details.gateImage, runner, log), undo: nothing },
-        { name: "agent-image", create: async () => void (image = await ensureAgentImage(details.agentImage, runner, log, signal)), undo: nothing },
+        {
+          name: "agent-image",
+          async create() {
+            image = await ensureAgentImage(details.agentImage, runner, log, signal);
+            if (ownImage !== undefined) {
+              image = await ensureAgentImage(ownImage, runner, log, signal);
+              // The image the person approved exists now: the bottle is no longer blocked on it.
+              clearBlocked(stateDir);
+            }
+          },
+          undo: nothing,
+        },
       ],
       [{ ...network("internal"), says: "creating networks and volumes…" }, network("egress"), volume("workspace"), volume("home")],
       {
@@ -103,6 +123,7 @@ export const steps: Backend<DockerDetails>["steps"] = (plan, deps) => {
               copyFrom: spec.copyFrom,
               skills: spec.skills,
               claude: isClaude(agentCommand(spec.agent.command ?? [], image!)),
+              ...(supervise === undefined ? {} : { supervise: { url: supervise.url, token: superviseToken! } }),
             });
           },
           undo: nothing,

@@ -2,6 +2,9 @@ import { AUDIT_LOG_NAME, auditLogPath, bottleFiles } from "../../core/paths.ts";
 import { ensurePrivateDir, writeJson, writePrivateFile } from "../../core/state.ts";
 import type { Egress } from "../../manifest/egress-schema.ts";
 import { existsSync } from "node:fs";
+import { requestsDir } from "../../gate/services/supervise/bottle-requests.ts";
+import type { SuperviseConfig } from "../../gate/services/supervise/supervise-config.ts";
+import { REQUESTS_MOUNT } from "../../gate/services/supervise/supervise-plan.ts";
 import { join } from "node:path";
 import { GATE_GIT_MOUNTS, type GitGatePlan } from "../../gate/services/git/plan-git-gate.ts";
 import type { GateGitRepo } from "../../gate/services/git/git-config-schema.ts";
@@ -9,7 +12,7 @@ import type { GateGitRepo } from "../../gate/services/git/git-config-schema.ts";
 /** The port the gate listens on inside its container (each container has its own). */
 export const GATE_PORT = 8080;
 
-/** The gate's control port (`/healthz`, the git gate's `/git/`) inside its container. */
+/** The gate's control port inside its container (`Bun.serve`: `/healthz`, the supervise MCP server under `/mcp`, the git gate under `/git/`). */
 export const GATE_CONTROL_PORT = 8081;
 
 /** Where the gate's config is mounted inside its container. */
@@ -24,8 +27,11 @@ export interface GateConfig {
   egress: Egress;
   /** The audit log inside the gate: a file in the bottle's state folder, so it outlives the gate. */
   audit: string;
-  /** With git repos: the control port, the gate's state folder (mirrors) and the repos. */
-  control?: string;
+  /** `HOST:PORT` of the control port. */
+  control: string;
+  /** The supervise MCP server, when the bottle enables it. */
+  supervise?: SuperviseConfig;
+  /** With git repos: the gate's state folder (mirrors) and the repos. */
   state?: string;
   git?: GateGitRepo[];
 }
@@ -34,10 +40,15 @@ export interface GateConfig {
  * The gate's config for a bottle. Route credentials stay `${NAME}` references: the
  * file never holds a secret, the gate reads the values from its own environment.
  */
-export function gateConfig(egress: Egress, port: number = GATE_PORT, git?: GitGatePlan): GateConfig {
-  const config: GateConfig = { listen: `0.0.0.0:${port}`, egress, audit: `${GATE_AUDIT_MOUNT}/${AUDIT_LOG_NAME}` };
-  if (git !== undefined && git.repos.length > 0) Object.assign(config, { control: `0.0.0.0:${GATE_CONTROL_PORT}`, state: GATE_GIT_MOUNTS.state, git: git.repos });
-  return config;
+export function gateConfig(egress: Egress, port: number = GATE_PORT, supervise?: SuperviseConfig, git?: GitGatePlan): GateConfig {
+  return {
+    listen: `0.0.0.0:${port}`,
+    control: `0.0.0.0:${GATE_CONTROL_PORT}`,
+    egress,
+    audit: `${GATE_AUDIT_MOUNT}/${AUDIT_LOG_NAME}`,
+    ...(supervise === undefined ? {} : { supervise }),
+    ...(git === undefined || git.repos.length === 0 ? {} : { state: GATE_GIT_MOUNTS.state, git: git.repos }),
+  };
 }
 
 /** The gate's own state folder on the host (the git gate's mirrors), kept with the bottle's state. */
@@ -57,15 +68,17 @@ export interface GateMount {
  * and its audit folder. The seam for gate services that keep state of their own (the
  * git gate's mirrors, a TLS CA): add their mounts here, and every backend gets them.
  */
-export function gateMounts(stateDir: string, git?: GitGatePlan): GateMount[] {
+export function gateMounts(stateDir: string, options: { supervise?: boolean; git?: GitGatePlan } = {}): GateMount[] {
   const files = bottleFiles(stateDir);
-  const mounts = [
+  const git = options.git !== undefined && options.git.repos.length > 0 ? options.git : undefined;
+  return [
     { host: files.gateConfig, guest: GATE_CONFIG_MOUNT, readOnly: true },
     { host: files.auditDir, guest: GATE_AUDIT_MOUNT, readOnly: false },
+    // Supervise: the gate writes requests there, the CLI their decisions.
+    ...(options.supervise === true ? [{ host: requestsDir(stateDir), guest: REQUESTS_MOUNT, readOnly: false }] : []),
+    // The git gate: its mirrors' folder, and each repo's key (read-only) or local upstream.
+    ...(git === undefined ? [] : [{ host: gateStateDir(stateDir), guest: GATE_GIT_MOUNTS.state, readOnly: false }, ...git.mounts]),
   ];
-  // The git gate: its mirrors' folder, and each repo's key (read-only) or local upstream.
-  if (git !== undefined && git.repos.length > 0) mounts.push({ host: gateStateDir(stateDir), guest: GATE_GIT_MOUNTS.state, readOnly: false }, ...git.mounts);
-  return mounts;
 }
 
 /** `--volume` arguments for `docker run` of the gate. */
@@ -75,13 +88,16 @@ export function gateVolumeArgs(mounts: readonly GateMount[]): string[] {
 
 /**
  * Writes the gate's config and makes its audit log (0600, in a 0700 folder; the gate
- * runs as this host user, so it can append). An existing log is kept: a resumed
- * bottle's audit goes on in the same file.
+ * runs as this host user, so it can append) and, with supervise, its requests folder.
+ * An existing log (and requests, with their approvals) is kept: a resumed bottle's
+ * audit goes on in the same file, and its session approvals still apply.
  */
-export async function writeGateFiles(stateDir: string, egress: Egress, port: number = GATE_PORT, git?: GitGatePlan): Promise<void> {
+export async function writeGateFiles(stateDir: string, egress: Egress, port: number = GATE_PORT, supervise?: SuperviseConfig, git?: GitGatePlan): Promise<void> {
   const files = bottleFiles(stateDir);
   await ensurePrivateDir(files.auditDir);
+  // Made here, 0700 and ours: a folder docker creates for a missing mount is root's.
+  if (supervise !== undefined) await ensurePrivateDir(requestsDir(stateDir));
   if (git !== undefined && git.repos.length > 0) await ensurePrivateDir(gateStateDir(stateDir));
   const log = auditLogPath(stateDir);
-  await Promise.all([writeJson(files.gateConfig, gateConfig(egress, port, git)), existsSync(log) ? Promise.resolve() : writePrivateFile(log, "")]);
+  await Promise.all([writeJson(files.gateConfig, gateConfig(egress, port, supervise, git)), existsSync(log) ? Promise.resolve() : writePrivateFile(log, "")]);
 }

@@ -1,9 +1,7 @@
 import { homedir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
-// The agent's env and the gate's secret names follow the docker backend's rules exactly.
-// TODO(lifecycle #8): import them from the neutral modules once they move out of docker/.
+// The agent's env follows the same rules as every backend's (the neutral agent module).
 import { agentEnv } from "../agent/agent-env.ts";
-import { gateSecretNames } from "../gate-runtime/gate-config.ts";
 import type { StartSpec } from "../types.ts";
 import type { KubernetesBottle, SecretSource } from "./kube-bottle.ts";
 import { kubeNames, serviceHostVariable } from "./kube-names.ts";
@@ -42,18 +40,22 @@ export function gitKeyName(repo: string): string {
 export function kubernetesInput(spec: StartSpec, options: KubernetesInputOptions): KubernetesBottle {
   const names = kubeNames(spec.identity);
   const target = kubeTarget(spec.bottle.runtime, spec.bottle.kubernetes, spec.manifestDir, options.env);
-  const env = agentEnv(spec, `$(${serviceHostVariable(names.service)})`, KUBE_GATE_PORT);
+  const fixed = agentEnv(spec, `$(${serviceHostVariable(names.service)})`, KUBE_GATE_PORT);
   const secretEnv: SecretSource[] = [
-    ...Object.entries(env.literal).map(([key, literal]) => ({ key, literal })),
-    ...env.forwarded.map(({ key, from }) => ({ key, env: from })),
+    ...Object.entries(spec.env.literal).map(([key, literal]) => ({ key, literal })),
+    ...spec.env.forwarded.map(({ key, from }) => ({ key, env: from })),
   ];
   // A literal could hold `$(X)`, which the kubelet would expand in `env`: literals travel
   // through the Secret (`envFrom` values are never expanded); bottle's own hold only the
   // gate's variable.
-  const gateSecrets: SecretSource[] = [
-    ...gateSecretNames(spec.bottle.egress).map((name) => ({ key: name, env: name })),
+  const gateSources: SecretSource[] = [
+    ...spec.routeSecrets.map((name) => ({ key: name, env: name })),
+    // An https repo's token is `${NAME}`: the gate reads NAME from its environment.
+    ...spec.bottle.git.flatMap((repo) => (repo.token === undefined ? [] : [{ key: repo.token.slice(2, -1), env: repo.token.slice(2, -1) }])),
     ...spec.bottle.git.flatMap((repo) => (repo.key === undefined ? [] : [{ key: gitKeyName(repo.name), file: expandHome(repo.key, spec.manifestDir) }])),
   ];
+  // A variable a route and a repo both use is one Secret key.
+  const gateSecrets = gateSources.filter((source, index) => gateSources.findIndex((other) => other.key === source.key) === index);
   const user = options.agentUser ?? { uid: 1000, home: "/home/agent" };
   return {
     identity: spec.identity,
@@ -61,7 +63,7 @@ export function kubernetesInput(spec: StartSpec, options: KubernetesInputOptions
     namespace: target.namespace ?? options.namespace,
     names,
     target,
-    agent: { image: options.images.agent, uid: user.uid, home: user.home, env: env.fixed, secretEnv },
+    agent: { image: options.images.agent, uid: user.uid, home: user.home, env: fixed, secretEnv },
     gate: {
       image: options.images.gate,
       port: KUBE_GATE_PORT,

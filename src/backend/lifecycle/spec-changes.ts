@@ -1,4 +1,5 @@
 import type { StartSpec } from "../types.ts";
+import { describeAllowEntry } from "../../manifest/tls-schema.ts";
 
 /** One way a manifest's current answer differs from what a bottle was started with. */
 export interface SpecChange {
@@ -29,7 +30,7 @@ export function specChanges(before: StartSpec, after: StartSpec): SpecChange[] {
   const command = (spec: StartSpec) => (spec.agent.command ?? []).join(" ") || "(the image's)";
   if (command(before) !== command(after)) add("command", `command: ${command(before)} -> ${command(after)}`);
   const egress = [before.bottle.egress, after.bottle.egress] as const;
-  add("egress", listDiff("egress allow", egress[0].allow, egress[1].allow));
+  add("egress", listDiff("egress allow", egress[0].allow.map(describeAllowEntry), egress[1].allow.map(describeAllowEntry)));
   add("egress", listDiff("egress deny", egress[0].deny, egress[1].deny));
   add("egress", listDiff("egress cidrs", egress[0].allow_cidrs, egress[1].allow_cidrs));
   const routes = (spec: StartSpec) => spec.bottle.egress.routes.map((route) => `${route.name} -> ${route.upstream}`);

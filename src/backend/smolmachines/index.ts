@@ -12,6 +12,7 @@ import type { SmolDetails } from "./smol-plan.ts";
 import { steps } from "./steps.ts";
 import { stop } from "./stop.ts";
 import { availability } from "./usable.ts";
+import { workspaceSizes } from "./workspace-sizes.ts";
 
 /** The smolmachines backend: a smolvm microVM per bottle, behind the same gate as docker. */
 export const smolmachinesBackend: Backend<SmolDetails> = {
@@ -29,4 +30,5 @@ export const smolmachinesBackend: Backend<SmolDetails> = {
   copy,
   shell,
   remove,
+  workspaceSizes,
 };

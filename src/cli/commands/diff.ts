@@ -25,7 +25,8 @@ export const DIFF_SCRIPT = [
  * `bottle diff ID [--stat]`: when `--cwd` copied a git repository, what the agent
  * changed — committed or not, new files included — against the HEAD that was copied,
  * as git prints it (a patch `git apply` takes, or `--stat`). git runs inside the
- * bottle: the repository is the agent's to configure, so host git never reads it.
+ * bottle: the repository is the agent's to configure, so host git never reads it. A
+ * stopped bottle's workspace works too where its backend keeps it (docker: its volume).
  */
 export async function run(context: CommandContext): Promise<number> {
   const deps = backendDeps(context);
@@ -37,5 +38,5 @@ export async function run(context: CommandContext): Promise<number> {
     });
   }
   const flags = [...(context.flags.stat === true ? ["--stat"] : []), ...(process.stdout.isTTY ? ["--color=always"] : [])];
-  return bottle.backend.shell(bottle.identity, deps, { command: ["sh", "-c", DIFF_SCRIPT, "bottle-diff", base, ...flags], tty: false });
+  return bottle.backend.shell(bottle.identity, deps, { command: ["sh", "-c", DIFF_SCRIPT, "bottle-diff", base, ...flags], tty: false, workspaceOnly: true });
 }

@@ -15,6 +15,8 @@ export async function run(context: CommandContext): Promise<number> {
     const { runGitHook } = await import("../../gate/services/git/run-git-hook.ts");
     return runGitHook(context.env, await Bun.stdin.text(), context.stderr);
   }
+  // `bottle gate probe --config FILE`: readiness from inside the gate's container (backends `docker exec` it).
+  if (context.positionals[0] === "probe") return probe(context);
   if (context.positionals.length > 0) throw new UsageError(`\`bottle gate\` got an unexpected argument: ${context.positionals[0]}`, "usage: bottle gate --config FILE");
   const file = context.flags.config;
   if (typeof file !== "string" || file === "") {
@@ -55,4 +57,17 @@ export async function run(context: CommandContext): Promise<number> {
   process.off("SIGHUP", onHup);
   await gate.close();
   return 0;
+}
+
+/** Exits 0 once the gate of `--config` answers `/healthz`, 1 after `--wait` seconds (by default, 30). */
+async function probe(context: CommandContext): Promise<number> {
+  const file = context.flags.config;
+  if (typeof file !== "string" || file === "") throw new UsageError("`bottle gate probe` needs --config FILE", "usage: bottle gate probe --config FILE [--wait SECONDS]");
+  const wait = context.flags.wait === undefined ? 30 : Number(context.flags.wait);
+  if (!Number.isFinite(wait) || wait < 0) throw new UsageError(`--wait takes a number of seconds, got ${String(context.flags.wait)}`);
+  const { probeHealth, healthUrl } = await import("../../gate/server/probe-health.ts");
+  const config = await loadGateConfig(file);
+  if (await probeHealth(config, wait * 1000)) return 0;
+  context.stderr.write(`bottle gate probe: ${healthUrl(config)} did not answer within ${wait} s\n`);
+  return 1;
 }

@@ -1,6 +1,11 @@
+import { join } from "node:path";
 import { allBackends } from "../../backend/select.ts";
+import type { BottleMetadata, BottleSummary } from "../../backend/types.ts";
+import { readJson } from "../../core/state.ts";
 import { backendDeps } from "../backend-deps.ts";
 import { writeJsonOut, type CommandContext } from "../context.ts";
+import { formatSize } from "../../core/folder-size.ts";
+import { markBlocked } from "../supervise/mark-blocked.ts";
 
 /** A short age: `42s`, `5m`, `3h`, `2d`. */
 export function age(createdAt: string, now: number = Date.now()): string {
@@ -12,12 +17,38 @@ export function age(createdAt: string, now: number = Date.now()): string {
   return `${Math.floor(seconds / 86_400)}d`;
 }
 
-/** `bottle list [--json]`: every bottle of every backend (asked at once), with its status and age. */
+/** A folder as people read it: under $HOME as `~/…`. */
+function shortPath(path: string, home: string | undefined): string {
+  return home !== undefined && home !== "" && (path === home || path.startsWith(`${home}/`)) ? `~${path.slice(home.length)}` : path;
+}
+
+/**
+ * `bottle list [--size] [--json]`: every bottle of every backend, with its status, age
+ * and the folder `--cwd` copied into it. `--size` adds each workspace's size, which
+ * costs an engine call of its own (as `docker ps --size` is opt-in for the same reason).
+ */
 export async function run(context: CommandContext): Promise<number> {
   const deps = backendDeps(context);
-  const bottles = (await Promise.all(allBackends().map((backend) => backend.list(deps)))).flat();
+  const withSize = context.flags.size === true;
+  const [lists, sizeLists] = await Promise.all([
+    Promise.all(allBackends().map((backend) => backend.list(deps))),
+    withSize ? Promise.all(allBackends().map((backend) => backend.workspaceSizes(deps))) : Promise.resolve([]),
+  ]);
+  const bottles: BottleSummary[] = markBlocked(lists.flat(), deps.paths);
+  const sizes: Record<string, number> = Object.assign({}, ...sizeLists);
+  const sources = await Promise.all(
+    bottles.map(async (bottle) => (await readJson<BottleMetadata>(join(deps.paths.bottleState(bottle.identity), "metadata.json")))?.spec?.copyFrom ?? null),
+  );
   if (context.flags.json === true) {
-    writeJsonOut(context.stdout, bottles.map((bottle) => ({ ...bottle, age: age(bottle.createdAt) })));
+    writeJsonOut(
+      context.stdout,
+      bottles.map((bottle, index) => ({
+        ...bottle,
+        age: age(bottle.createdAt),
+        source: sources[index],
+        ...(withSize ? { workspaceBytes: sizes[bottle.identity] ?? null } : {}),
+      })),
+    );
     return 0;
   }
   if (bottles.length === 0) {
@@ -26,9 +57,19 @@ export async function run(context: CommandContext): Promise<number> {
   }
   // The NOTE column only when some bottle has one (a CLI that died), so the usual table stays narrow.
   const notes = bottles.some((b) => b.note !== undefined);
+  const header = ["IDENTITY", "AGENT", "BACKEND", "STATUS", "AGE", ...(withSize ? ["SIZE"] : []), "SOURCE", ...(notes ? ["NOTE"] : [])];
   const rows = [
-    ["IDENTITY", "AGENT", "BACKEND", "STATUS", "AGE", ...(notes ? ["NOTE"] : [])],
-    ...bottles.map((b) => [b.identity, b.agent, b.backend, b.status, age(b.createdAt), ...(notes ? [b.note ?? ""] : [])]),
+    header,
+    ...bottles.map((b, index) => {
+      const size = sizes[b.identity];
+      const source = sources[index];
+      return [
+        b.identity, b.agent, b.backend, b.status, age(b.createdAt),
+        ...(withSize ? [size === undefined ? "-" : formatSize(size)] : []),
+        source === null || source === undefined ? "-" : shortPath(source, context.env.HOME),
+        ...(notes ? [b.note ?? ""] : []),
+      ];
+    }),
   ];
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   for (const row of rows) context.stdout.write(`${row.map((cell, column) => cell.padEnd(widths[column]!)).join("  ").trimEnd()}\n`);

@@ -3,7 +3,7 @@ import { UsageError } from "../../core/errors.ts";
 import { backendDeps } from "../backend-deps.ts";
 import { oneIdWord, resolveBottleId } from "../bottle-ids.ts";
 import type { CommandContext } from "../context.ts";
-import { formatAuditLine, parseAuditLine } from "../logs/audit-line.ts";
+import { formatAuditLine, parseAuditLine, printable } from "../logs/audit-line.ts";
 import { readLines } from "../logs/follow-lines.ts";
 
 /**
@@ -36,7 +36,7 @@ export async function run(context: CommandContext): Promise<number> {
       const line = parseAuditLine(text);
       if (blocked && line?.decision !== "block") return;
       if (json) context.stdout.write(`${text}\n`);
-      else context.stdout.write(`${line === undefined ? text : formatAuditLine(line, bottleName)}\n`);
+      else context.stdout.write(`${line === undefined ? printable(text) : formatAuditLine(line, bottleName)}\n`);
     },
     { follow, signal: deps.signal ?? context.signal },
   );

@@ -1,8 +1,7 @@
 import { selectBackend } from "../../backend/select.ts";
-import { UsageError } from "../../core/errors.ts";
 import { backendDeps } from "../backend-deps.ts";
 import type { CommandContext } from "../context.ts";
-import { runBottle } from "../run-bottle.ts";
+import { checkHandOver, runBottle, type RunBottleOptions } from "../run-bottle.ts";
 import { resolveStartChoices } from "../start-flow.ts";
 import { copiedHead, namedIdentity } from "../start-options.ts";
 
@@ -14,26 +13,18 @@ import { copiedHead, namedIdentity } from "../start-options.ts";
  */
 export async function run(context: CommandContext): Promise<number> {
   const name = typeof context.flags.name === "string" ? context.flags.name : undefined;
-  const remove = context.flags.rm === true;
-  if (remove && context.flags.detach === true) {
-    throw new UsageError("--rm and --detach contradict each other", "--rm deletes the bottle when the agent exits; a detached bottle is stopped with `bottle stop` and deleted with `bottle rm`");
-  }
+  const options: RunBottleOptions = {
+    detach: context.flags.detach === true,
+    prompt: typeof context.flags.prompt === "string" ? context.flags.prompt : undefined,
+    json: context.flags.json === true,
+    remove: context.flags.rm === true,
+  };
+  // Contradicting flags are refused before the picker asks anything.
+  checkHandOver(options);
   const choices = await resolveStartChoices(context);
-  const prompt = typeof context.flags.prompt === "string" ? context.flags.prompt : undefined;
   const backend = selectBackend(choices.backend);
   const deps = backendDeps(context);
   const identity = name === undefined ? choices.spec.identity : await namedIdentity(choices.spec, name, deps);
   const spec = { ...choices.spec, identity, copiedHead: await copiedHead(context.runner, choices.spec.copyFrom) };
-  try {
-    return await runBottle(context, backend, spec, { detach: context.flags.detach === true, prompt, json: context.flags.json === true });
-  } finally {
-    if (remove && deps.signal?.aborted) {
-      // A Ctrl-C or a closed terminal is not a considered "delete my work".
-      context.stderr.write(`bottle ${identity} was interrupted, so --rm kept it: \`bottle rm ${identity}\` deletes it\n`);
-    } else if (remove) {
-      // Only what this start made: a bottle that never launched has nothing to remove.
-      const removed = await backend.remove(identity, deps, { force: true }).catch(() => undefined);
-      if (removed !== undefined) context.stderr.write(`bottle ${identity} removed (--rm): its workspace and state are gone\n`);
-    }
-  }
+  return runBottle(context, backend, spec, options);
 }

@@ -2,6 +2,7 @@ import { UsageError } from "../../core/errors.ts";
 import { bottlePaths } from "../../core/paths.ts";
 import type { CommandContext } from "../context.ts";
 import { terminalIO } from "../picker/prompt.ts";
+import { stopBlocked } from "../supervise/stop-blocked.ts";
 import { superviseView } from "../supervise/supervise-view.ts";
 
 /** `bottle supervise`: the live view of agents' requests across bottles, deciding each as it arrives. */
@@ -16,7 +17,7 @@ export async function run(context: CommandContext): Promise<number> {
   process.on("SIGINT", onInterrupt);
   try {
     const signal = AbortSignal.any([context.signal, leave.signal]);
-    return await superviseView(bottlePaths(context.env), { ...terminalIO(signal), signal });
+    return await superviseView(bottlePaths(context.env), { ...terminalIO(signal), signal }, stopBlocked(context));
   } finally {
     process.off("SIGINT", onInterrupt);
   }

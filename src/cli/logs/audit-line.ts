@@ -35,6 +35,15 @@ function advice(reason: string | undefined, bottle: string): string | undefined 
   return undefined;
 }
 
+/**
+ * Text with its control characters shown as `\x1b`, never sent: the host and path come from the
+ * agent's requests, and a terminal would obey an escape sequence in them (a title, a
+ * clipboard write, a cleared screen).
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+
 /** `12:03:04`: the entry's time of day on this machine's clock. */
 function clock(time: string): string {
   const date = new Date(time);
@@ -51,5 +60,5 @@ export function formatAuditLine(line: AuditLine, bottle: string): string {
   const route = line.route === undefined ? "" : ` route ${line.route}`;
   const reason = line.reason === undefined ? "" : ` ${line.reason}`;
   const hint = line.decision === "block" ? advice(line.reason, bottle) : undefined;
-  return `${clock(line.time)} ${line.status} ${line.method} ${target}${route}${reason}${hint === undefined ? "" : ` — ${hint}`}`;
+  return printable(`${clock(line.time)} ${line.status} ${line.method} ${target}${route}${reason}${hint === undefined ? "" : ` — ${hint}`}`);
 }

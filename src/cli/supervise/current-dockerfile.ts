@@ -3,11 +3,8 @@ import { isAbsolute, join } from "node:path";
 import * as v from "valibot";
 import type { BottlePaths } from "../../core/paths.ts";
 import DEFAULT_DOCKERFILE from "../../../Dockerfile" with { type: "text" };
+import { approvedDockerfile } from "../../gate/services/supervise/capability-block.ts";
 
-/** A bottle's approved Dockerfile, kept in its state: `<state>/<identity>/supervise/Dockerfile`. */
-export function approvedDockerfilePath(paths: BottlePaths, identity: string): string {
-  return join(paths.bottleState(identity), "supervise", "Dockerfile");
-}
 
 const ImageOrigin = v.object({
   spec: v.object({
@@ -22,8 +19,8 @@ const ImageOrigin = v.object({
  * agent on a plain image reference, undefined (there is no text to diff).
  */
 export function currentDockerfile(paths: BottlePaths, identity: string): string | undefined {
-  const approved = approvedDockerfilePath(paths, identity);
-  if (existsSync(approved)) return readFileSync(approved, "utf8");
+  const approved = approvedDockerfile(paths.bottleState(identity));
+  if (approved !== undefined) return approved;
   let metadata: unknown;
   try {
     metadata = JSON.parse(readFileSync(join(paths.bottleState(identity), "metadata.json"), "utf8"));

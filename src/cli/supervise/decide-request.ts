@@ -7,7 +7,9 @@ import { findRequest, type BottleRequest } from "../../gate/services/supervise/b
 import type { RequestView } from "../../gate/services/supervise/request-schema.ts";
 import { StoredEgressArgs } from "../../gate/services/supervise/tool-arguments.ts";
 import { withAllowedHost } from "./with-allowed-host.ts";
-import { writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
+import { writePrivateFile } from "../../core/state.ts";
+import { approvedDockerfile, blockOnDockerfile, capabilityFiles, clearBlocked } from "../../gate/services/supervise/capability-block.ts";
 import { join } from "node:path";
 
 /** What a person decided, and how. */
@@ -18,6 +20,13 @@ export interface DecideOptions {
   save?: boolean;
   /** The manifest to save into; by default, the one the bottle was started from. */
   manifest?: string | undefined;
+  /**
+   * Stops the bottle (workspace, home and state kept) once an approved Dockerfile is
+   * recorded: the capability block. By default nothing stops it (tests of the decision alone).
+   */
+  stopBottle?: (identity: string) => Promise<void>;
+  /** How long to wait for the gate to hand the agent the answer before stopping; by default 5 s. */
+  answerWaitMs?: number;
 }
 
 /** The outcome, for the command to report. */
@@ -26,6 +35,8 @@ export interface DecideResult {
   view: RequestView;
   /** The manifest the host was saved into, when `--save` wrote it. */
   savedTo?: string;
+  /** An approved Dockerfile blocked the bottle: `bottle resume` builds it. */
+  blocked?: boolean;
 }
 
 /** What metadata.json tells about where the bottle came from (read leniently: older bottles lack fields). */
@@ -50,7 +61,8 @@ export function requestSubject(view: RequestView): string {
  * Decides one request (found by id or unique prefix across bottles): the first
  * decision wins; an expired or decided request is an error saying what happened.
  * With `save`, the manifest is checked first and written after the decision, so a
- * manifest that cannot take the host leaves the request undecided.
+ * manifest that cannot take the host leaves the request undecided. An approved
+ * Dockerfile blocks the bottle: recorded in its state, then `stopBottle`.
  */
 export async function decideRequest(paths: BottlePaths, id: string, options: DecideOptions): Promise<DecideResult> {
   const found: BottleRequest = findRequest(paths, id);
@@ -77,7 +89,26 @@ export async function decideRequest(paths: BottlePaths, id: string, options: Dec
     by: "person" as const,
     ...(saveTarget === undefined ? {} : { saved: true }),
   };
+  // An approved Dockerfile is recorded before the decision, so a bottle is never told
+  // "approved" without the file `resume` builds from.
+  const stateDir = paths.bottleState(found.identity);
+  const dockerfile = v.safeParse(v.object({ dockerfile: v.string() }), request.arguments);
+  const blocks = options.status === "approved" && request.tool === "propose-dockerfile" && dockerfile.success;
+  const previous = blocks ? approvedDockerfile(stateDir) : undefined;
+  if (blocks) {
+    await blockOnDockerfile(stateDir, dockerfile.output.dockerfile, {
+      reason: `an image change was approved (${request.id}: ${request.justification.replace(/\s+/g, " ").slice(0, 120)})`,
+      request: request.id,
+      time: decision.time,
+    });
+  }
   const outcome = found.store.decide(request.id, decision);
+  if (!outcome.decided && blocks) {
+    // Not ours to apply after all: put the earlier state back.
+    clearBlocked(stateDir);
+    if (previous !== undefined) await writePrivateFile(capabilityFiles(stateDir).dockerfile, previous);
+    else rmSync(capabilityFiles(stateDir).dockerfile, { force: true });
+  }
   if (!outcome.decided) {
     const status = outcome.view?.status ?? "gone";
     throw new BottleError(`${request.id} is ${status} already: ${status === "expired" ? "no one decided it in time (it counts as denied)" : "the first decision stands"}`, {
@@ -86,5 +117,13 @@ export async function decideRequest(paths: BottlePaths, id: string, options: Dec
   }
   // Written in place (not renamed), so the file keeps its owner, mode and links.
   if (saveTarget?.text !== undefined) writeFileSync(saveTarget.file, saveTarget.text);
-  return { identity: found.identity, view: outcome.view, ...(saveTarget === undefined ? {} : { savedTo: saveTarget.file }) };
+  if (blocks) {
+    // Give the gate a moment to hand the waiting agent its answer (it marks it), so the
+    // agent hears why before its bottle stops; an agent that was told "pending" reads
+    // it with `request-status` after `resume`.
+    const until = Date.now() + (options.answerWaitMs ?? 5_000);
+    while (!found.store.answered(request.id) && Date.now() < until) await Bun.sleep(50);
+    await options.stopBottle?.(found.identity);
+  }
+  return { identity: found.identity, view: outcome.view, ...(saveTarget === undefined ? {} : { savedTo: saveTarget.file }), ...(blocks ? { blocked: true } : {}) };
 }

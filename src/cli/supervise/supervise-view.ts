@@ -57,7 +57,11 @@ async function nextRequest(paths: BottlePaths, skipped: Set<string>, signal: Abo
  * elsewhere or expiring while it is on screen is taken off it. Every prompt goes
  * through the picker's cancel-aware helper; Ctrl-C leaves (exit 130).
  */
-export async function superviseView(paths: BottlePaths, io: PromptIO & { signal: AbortSignal }): Promise<never> {
+export async function superviseView(
+  paths: BottlePaths,
+  io: PromptIO & { signal: AbortSignal },
+  stopBottle?: (identity: string) => Promise<void>,
+): Promise<never> {
   const { output } = io;
   intro("bottle supervise — requests from every bottle, as they arrive (Ctrl-C leaves)", { output });
   const skipped = new Set<string>();
@@ -99,9 +103,11 @@ export async function superviseView(paths: BottlePaths, io: PromptIO & { signal:
             status: choice === "deny" ? "denied" : "approved",
             note: typeof reason === "string" ? reason : undefined,
             save: choice === "save",
+            ...(stopBottle === undefined ? {} : { stopBottle }),
           });
           outcome = `${result.view.status} ${request.id}: ${requestSubject(result.view)} for ${result.identity}${result.savedTo === undefined ? "" : ` (saved to ${result.savedTo})`}`;
           log.success(outcome, { output });
+          if (result.blocked === true) log.info(`${result.identity} is stopped (blocked): \`bottle resume ${result.identity}\` builds its new image and continues`, { output });
         } catch (error) {
           log.error(error instanceof Error ? error.message : String(error), { output });
         }

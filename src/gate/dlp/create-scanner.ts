@@ -1,9 +1,11 @@
-import { isBinaryContentType, isFormContentType, jsonStringsIfEscaped, MAX_SCANNED_BODY } from "./body-text.ts";
-import { findHits, type FindHitsOptions } from "./find-hits.ts";
-import { buildHeldSecretForms } from "./held-secret-forms.ts";
-import { hostnameKinds } from "./hostname-kinds.ts";
-import { percentDecodeRounds } from "./percent-decode.ts";
-import { redactText } from "./redact-text.ts";
+import { MAX_SCANNED_BODY } from "./body-text.ts";
+import { detectHeaders, detectHostname, detectUrl, type Detection } from "./detect-parts.ts";
+import { buildHeldSecretForms, type HeldSecretForms } from "./held-secret-forms.ts";
+import { redactHeldText } from "./held-secret-redactor.ts";
+import { redactSpans, redactUntilClean, type RedactSpan } from "./redact-spans.ts";
+import { scanText } from "./scan-text.ts";
+import { scanBodySlices } from "./scan-body.ts";
+import { runSliced, runToEnd, type ScanBudget, type SlicedResult } from "./scan-budget.ts";
 import { splitUrl } from "./split-url.ts";
 
 /**
@@ -11,32 +13,75 @@ import { splitUrl } from "./split-url.ts";
  * or any part of it, so it is safe to log and to show in a denial message.
  */
 export type Finding = {
-  /** `anthropic-key`, `openai-key`, `aws-access-key`, `github-token`, `gitlab-token`,
-   * `slack-token`, `stripe-key`, `google-api-key`, `npm-token`, `pypi-token`,
-   * `private-key`, `jwt`, `held-secret`, `high-entropy-label` or `encoded-label`. */
+  /** A credential format (`anthropic-key`, `openai-key`, `aws-access-key`,
+   * `github-token`, `gitlab-token`, `slack-token`, `stripe-key`, `google-api-key`,
+   * `npm-token`, `pypi-token`, `private-key`, `jwt`), `held-secret`,
+   * `key-value-secret`, a financial identifier (`card-number`, `iban`,
+   * `bitcoin-address`, `bitcoin-private-key`), `nested-encoding`, a hostname kind
+   * (`high-entropy-label`, `encoded-label`, `label-split`), or a body that cannot be
+   * scanned (`compression-bomb`, `undecodable-encoding`). */
   kind: string;
   /** `url.path`, `url.query`, `url.userinfo`, `url.fragment`, `header:<lower-case
    * name>` (`header:[REDACTED]` when the name holds a secret or is not a plain name
-   * of up to 64 letters, digits and dashes), `body` or `hostname`. */
+   * of up to 64 letters, digits and dashes), `headers` (split over several),
+   * `body` or `hostname`. */
   where: string;
 };
 
+/** The parts of a request the gate can scan. Headers are raw (node's `rawHeaders`
+ * or pairs), names with their case as sent. */
+export type ScanInput = {
+  target?: string;
+  /** A hostname (CONNECT, or Host), port and brackets tolerated. */
+  host?: string;
+  headers?: readonly string[] | Iterable<readonly [string, string]>;
+  body?: Uint8Array;
+  contentType?: string;
+  contentEncoding?: string;
+};
+
+/** What a scan found, and where it had to stop short (for the audit line): e.g.
+ * `scan-budget`, `decoded-size`, `body-size`. Empty when everything was scanned. */
+export type ScanReport = { findings: Finding[]; incomplete: string[] };
+
+/** What the audit line may show of a request target: host and path+query, redacted. */
+export type AuditTarget = { host: string; path: string };
+
 /**
- * Scans outbound request parts for credentials. Every method is synchronous, never
- * throws on any input, and returns each (kind, where) pair at most once.
+ * Scans outbound request parts for credentials. Every method never throws on any
+ * input and returns each (kind, where) pair at most once. The synchronous methods
+ * are bounded (linear in input, with a per-call budget); {@link Scanner.scanRequest}
+ * does the same work in slices, yielding to the event loop between them, so one
+ * hostile body never stalls other clients.
  */
 export type Scanner = {
-  /** The request target (absolute- or origin-form): userinfo, path, query, fragment,
-   * and for an absolute-form target its host too (as {@link Scanner.scanHostname}). */
+  /** The request target (absolute-, origin- or authority-form): userinfo, path,
+   * query, fragment, and for an absolute-form target its host too. */
   scanUrl(url: string): Finding[];
-  /** Every header name and value, including percent- and base64/base32/hex-decoded forms. */
-  scanHeaders(headers: Iterable<[string, string]>): Finding[];
-  /** Up to 1 MiB of a text body for patterns; the whole body for held secrets. */
-  scanBody(body: Uint8Array, contentType: string | undefined): Finding[];
+  /** Every header name and value as sent, decoded forms, and the concatenation of
+   * all values and of all names. */
+  scanHeaders(headers: Iterable<readonly [string, string]>): Finding[];
+  /** A body (any content type: it is the agent's word), after undoing its
+   * `Content-Encoding` under a size and ratio bound. */
+  scanBody(body: Uint8Array, contentType: string | undefined, contentEncoding?: string): Finding[];
   /** A hostname as seen in CONNECT or Host (a port or brackets are tolerated). */
   scanHostname(host: string): Finding[];
-  /** Replaces every detected secret with `[REDACTED:<kind>]`, for the audit log. */
+  /** Everything in `input`, in slices of at most ~2 ms, yielding between them; stops
+   * at the budget and says so in `incomplete`. */
+  scanRequest(input: ScanInput, budget?: Partial<ScanBudget>): Promise<ScanReport>;
+  /** The host and path of a request target for the audit log, redacted with the
+   * same detections the scan makes (hostnames with their case as sent). */
+  auditTarget(target: string): AuditTarget;
+  /** A target (URL or `host:port`) redacted, as {@link Scanner.auditTarget}. */
+  redactUrl(target: string): string;
+  /** Header pairs with every detected secret (names included) redacted. */
+  redactHeaders(headers: Iterable<readonly [string, string]>): [string, string][];
+  /** Replaces every detected secret in a URL-like text with `[REDACTED:<kind>]`. */
   redact(text: string): string;
+  /** Replaces every form of every held secret in `text` (a response header, say). */
+  redactHeld(text: string): string;
+  /** The held secrets' forms, for the streaming redactor (`createHeldSecretRedactor`). */
+  readonly held: HeldSecretForms;
 };
 
 /** Options for {@link createScanner}. */
@@ -46,89 +91,98 @@ export type ScannerOptions = {
   heldSecrets: string[];
 };
 
-class Findings {
-  readonly list: Finding[] = [];
-  readonly #seen = new Set<string>();
-
-  add(kind: string, where: string): void {
+/** Findings without duplicates, in first-seen order. */
+function uniqueFindings(detections: Iterable<{ kind: string; where: string }>): Finding[] {
+  const seen = new Set<string>();
+  const out: Finding[] = [];
+  for (const { kind, where } of detections) {
     const key = `${kind}\u0000${where}`;
-    if (this.#seen.has(key)) return;
-    this.#seen.add(key);
-    this.list.push({ kind, where });
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ kind, where });
   }
+  return out;
+}
+
+/** Header pairs from node's flat `rawHeaders` or from pairs. */
+function headerPairs(headers: ScanInput["headers"]): (readonly [string, string])[] {
+  if (headers === undefined) return [];
+  const list = [...headers];
+  if (list.every((item) => typeof item === "string")) {
+    const flat = list as string[];
+    const pairs: [string, string][] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) pairs.push([flat[i] ?? "", flat[i + 1] ?? ""]);
+    return pairs;
+  }
+  return list as (readonly [string, string])[];
 }
 
 /**
  * Builds a scanner for the given held secrets. All encodings of the held secrets are
- * computed here, once; scans are then regex and substring searches.
+ * computed here, once.
  */
 export function createScanner(options: ScannerOptions): Scanner {
   const held = buildHeldSecretForms(options.heldSecrets);
-  const url: FindHitsOptions = { held, compact: true, decode: true };
-  const text: FindHitsOptions = { held, compact: false, decode: true };
   const heldBytes = held.exact.map((form) => Buffer.from(form, "latin1"));
 
-  const scanForms = (value: string, where: string, scan: FindHitsOptions, out: Findings, plusIsSpace = false): void => {
-    for (const form of percentDecodeRounds(value, plusIsSpace)) {
-      for (const hit of findHits(form, scan)) out.add(hit.kind, where);
-    }
+  const hostSpans = (host: string): Detection[] => detectHostname(host, held);
+  const targetSpans = (target: string): Detection[] => detectUrl(target, held);
+  const requestWork = function* (input: ScanInput, result: SlicedResult): Generator<void, void> {
+    const found: Finding[] = [];
+    if (input.host !== undefined) found.push(...hostSpans(input.host));
+    if (input.target !== undefined) found.push(...targetSpans(input.target));
+    result.findings.push(...uniqueFindings(found));
+    yield;
+    const pairs = headerPairs(input.headers);
+    if (pairs.length > 0) result.findings.push(...uniqueFindings(detectHeaders(pairs, held)));
+    yield;
+    if (input.body !== undefined) yield* scanBodySlices(input.body, input.contentType, input.contentEncoding, held, heldBytes, result);
   };
+  const report = (result: SlicedResult): ScanReport => ({ findings: uniqueFindings(result.findings), incomplete: result.incomplete });
+  const fresh = (): SlicedResult => ({ findings: [], incomplete: [] });
+
+  const redactTarget = (target: string): string => redactUntilClean(target, targetSpans);
+  const textSpans = (text: string): RedactSpan[] => [...scanText(text, "url", held), ...targetSpans(text)];
 
   return {
-    scanUrl(target) {
-      const out = new Findings();
+    held,
+    scanUrl: (target) => uniqueFindings(targetSpans(target)),
+    scanHeaders: (headers) => uniqueFindings(detectHeaders([...headers], held)),
+    scanBody(body, contentType, contentEncoding) {
+      const result = fresh();
+      return report(runToEnd(scanBodySlices(body, contentType, contentEncoding, held, heldBytes, result), result)).findings;
+    },
+    scanHostname: (host) => uniqueFindings(hostSpans(host)),
+    async scanRequest(input, budget) {
+      const result = fresh();
+      return report(await runSliced(requestWork(input, result), result, budget));
+    },
+    auditTarget(target) {
       const parts = splitUrl(target);
-      if (parts.userinfo !== "") scanForms(parts.userinfo, "url.userinfo", url, out);
-      if (parts.host !== "") for (const kind of hostnameKinds(parts.host, held)) out.add(kind, "hostname");
-      if (parts.path !== "") scanForms(parts.path, "url.path", url, out);
-      if (parts.query !== "") {
-        scanForms(parts.query, "url.query", url, out);
-        // A key split over parameters (`a=AKIA…&b=…`) has the parameter names in
-        // between; the values alone, concatenated, are the key again.
-        const values = parts.query.split("&").map((pair) => pair.slice(pair.indexOf("=") + 1));
-        if (values.length > 1) scanForms(values.join(""), "url.query", url, out);
+      const host = parts.host === "" ? "" : redactUntilClean(parts.host, hostSpans);
+      const path = target.slice(parts.starts.path);
+      return { host, path: path === "" ? "" : redactUntilClean(path, targetSpans) };
+    },
+    redactUrl: redactTarget,
+    redactHeaders(headers) {
+      const pairs = [...headers].map(([name, value]) => [name, value] as [string, string]);
+      for (let round = 0; round < 3; round++) {
+        const detections = detectHeaders(pairs, held);
+        if (detections.length === 0) return pairs;
+        pairs.forEach((pair, header) => {
+          for (const [index, part] of [[0, "name"], [1, "value"]] as const) {
+            const spans = detections.filter((detection) => detection.header === header && detection.part === part);
+            pair[index] = redactSpans(pair[index], spans);
+          }
+        });
       }
-      if (parts.fragment !== "") scanForms(parts.fragment, "url.fragment", url, out);
-      return out.list;
+      // Still detectable after three rounds: drop every header that takes part.
+      const left = new Set(detectHeaders(pairs, held).map((detection) => detection.header));
+      return pairs.map(([name, value], header) => (left.has(header) ? ["[REDACTED]", "[REDACTED]"] : [name, value]));
     },
-
-    scanHeaders(headers) {
-      const out = new Findings();
-      for (const [name, value] of headers) {
-        // The name is the agent's to choose too: if it carries a secret, or is not
-        // shaped like a header name (where a piece of a split key could hide), the
-        // finding's `where` must not repeat it.
-        const nameFindings = new Findings();
-        scanForms(name, "header:[REDACTED]", text, nameFindings);
-        const plainName = nameFindings.list.length === 0 && /^[A-Za-z0-9-]{1,64}$/.test(name);
-        const where = plainName ? `header:${name.toLowerCase()}` : "header:[REDACTED]";
-        for (const finding of nameFindings.list) out.add(finding.kind, finding.where);
-        scanForms(value, where, text, out);
-      }
-      return out.list;
-    },
-
-    scanBody(body, contentType) {
-      const out = new Findings();
-      const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-      const binary = isBinaryContentType(contentType);
-      if (binary || bytes.length > MAX_SCANNED_BODY) {
-        if (heldBytes.some((form) => bytes.includes(form))) out.add("held-secret", "body");
-      }
-      if (binary) return out.list;
-      const scanned = bytes.subarray(0, MAX_SCANNED_BODY).toString("latin1");
-      scanForms(scanned, "body", text, out, isFormContentType(contentType));
-      const strings = jsonStringsIfEscaped(scanned);
-      if (strings !== undefined) scanForms(strings, "body", text, out);
-      return out.list;
-    },
-
-    scanHostname(host) {
-      return hostnameKinds(host, held).map((kind) => ({ kind, where: "hostname" }));
-    },
-
-    redact(value) {
-      return redactText(value, url);
-    },
+    redact: (text) => redactUntilClean(text, textSpans),
+    redactHeld: (text) => redactHeldText(text, held),
   };
 }
+
+export { MAX_SCANNED_BODY };

@@ -1,6 +1,6 @@
 /**
  * The credential formats the scanner knows, each derived from the provider's
- * documented token format. Every pattern has two regexes:
+ * documented token format. Every pattern has two matchers:
  *
  * - `raw` runs on text as it is (and on decoded forms of it), only when one of its
  *   literal `prefixes` occurs (an `indexOf` is ~10× cheaper than the regex on a large
@@ -23,8 +23,13 @@ export type CredentialPattern = {
   kind: string;
   /** Literals one of which every raw match contains. */
   prefixes: readonly string[];
-  raw: RegExp;
+  /** The raw regex, or a hand-written linear finder returning `[start, end]` spans
+   * where a regex would backtrack (JWTs: see {@link findJwts}). */
+  raw: RegExp | ((text: string) => [number, number][]);
   compact: RegExp | undefined;
+  /** Literals one of which every compact match contains (checked before the regex
+   * runs over a compacted body); by default the compact regex always runs. */
+  compactPrefixes?: readonly string[];
   /** Extra check on a raw match (e.g. a JWT header must decode to JSON with `alg`). */
   accept?: (match: string) => boolean;
   /** Where a raw hit really ends, when the regex only finds its start. */
@@ -102,6 +107,46 @@ function isJwt(match: string): boolean {
   }
 }
 
+const BASE64URL = new Uint8Array(128);
+for (const char of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") BASE64URL[char.charCodeAt(0)] = 1;
+const isBase64Url = (code: number): boolean => code < 128 && BASE64URL[code] === 1;
+
+/**
+ * JWT-shaped spans (`header.payload.signature`, header 10–2048 base64url characters
+ * starting `ew`/`ey`, payload 8–8192, signature 0–2048), found around each `.`. The
+ * regex this replaces, `e[wy][…]{8,2048}\.…`, retried 2,048 characters at every `e`
+ * of `"eyJ" + "ey"×524288` (no dot anywhere): 0.6 s per MiB (issue 9, finding 5).
+ * Here each character is visited a bounded number of times.
+ */
+export function findJwts(text: string): [number, number][] {
+  const spans: [number, number][] = [];
+  let searchFrom = 0;
+  for (let dot = text.indexOf(".", searchFrom); dot !== -1; dot = text.indexOf(".", searchFrom)) {
+    searchFrom = dot + 1;
+    let start = dot;
+    while (start > 0 && dot - start < 2048 && isBase64Url(text.charCodeAt(start - 1))) start--;
+    // The header starts at the run's start or right after a `-`/`_` glued before it.
+    let header = -1;
+    for (let at = start; at < dot - 9; at++) {
+      const previous = text.charCodeAt(at - 1);
+      if (at > start && previous !== 45 && previous !== 95) continue;
+      if (text.charCodeAt(at) === 101 && (text.charCodeAt(at + 1) === 119 || text.charCodeAt(at + 1) === 121)) {
+        header = at;
+        break;
+      }
+    }
+    if (header === -1) continue;
+    let payloadEnd = dot + 1;
+    while (payloadEnd < text.length && payloadEnd - dot <= 8192 && isBase64Url(text.charCodeAt(payloadEnd))) payloadEnd++;
+    if (payloadEnd - dot - 1 < 8 || text.charCodeAt(payloadEnd) !== 46) continue;
+    let end = payloadEnd + 1;
+    while (end < text.length && end - payloadEnd <= 2048 && isBase64Url(text.charCodeAt(end))) end++;
+    spans.push([header, end]);
+    searchFrom = end;
+  }
+  return spans;
+}
+
 /** By default, a private key block longer than this is redacted only up to here. */
 const MAX_PRIVATE_KEY_BLOCK = 16384;
 
@@ -119,17 +164,21 @@ function privateKeyBlockEnd(text: string, end: number, memo: { endLine?: number 
 /** All known credential formats, most specific first (Anthropic before OpenAI). */
 export const credentialPatterns: readonly CredentialPattern[] = [
   {
-    // sk-ant-api03-…, sk-ant-admin01-…, sk-ant-oat01-… (OAuth) followed by ~90 chars.
+    // sk-ant-api03-…, sk-ant-admin01-…, sk-ant-oat01-… (OAuth) followed by ~90 chars;
+    // `sk-ant-` is distinctive, so any 20–300 token characters after it count
+    // (a shortened or lengthened key is still the key's material).
     kind: "anthropic-key",
     prefixes: ["sk-ant-"],
-    raw: /sk-ant-[a-z]{2,8}[0-9]{2}-[A-Za-z0-9_-]{32,256}/g,
-    compact: /skant[a-z]{2,8}[0-9]{2}([A-Za-z0-9]{32,256})/g,
+    raw: /sk-ant-[A-Za-z0-9_-]{20,300}/g,
+    compact: /skant([A-Za-z0-9]{20,300})/g,
+    compactPrefixes: ["skant"],
   },
   {
     kind: "openai-key",
     prefixes: ["sk-"],
     raw: /sk-(?!ant-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,256}/g,
     compact: /sk(?:proj|svcacct|admin)?[A-Za-z0-9]{8,160}T3BlbkFJ[A-Za-z0-9]{8,160}/g,
+    compactPrefixes: ["T3BlbkFJ"],
     accept: isOpenAiKey,
     acceptCompact: () => true,
   },
@@ -139,20 +188,24 @@ export const credentialPatterns: readonly CredentialPattern[] = [
     prefixes: ["AKIA", "ASIA"],
     raw: /(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/g,
     compact: /(?:AKIA|ASIA)([A-Z0-9]{16})/g,
+    compactPrefixes: ["AKIA", "ASIA"],
     acceptCompact: isCompactAwsKey,
   },
   {
     // Classic tokens ghp_/gho_/ghu_/ghs_/ghr_ + 36 base62; fine-grained github_pat_22_59.
+    // The prefixes are distinctive: 30–255 characters after them count.
     kind: "github-token",
     prefixes: ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"],
-    raw: /(?:gh[pousr]_[A-Za-z0-9]{36}(?![A-Za-z0-9])|github_pat_[A-Za-z0-9_]{40,255})/g,
-    compact: /gh[pousr]([A-Za-z0-9]{36})|githubpat([A-Za-z0-9]{40,255})/g,
+    raw: /(?:gh[pousr]_[A-Za-z0-9]{30,255}(?![A-Za-z0-9])|github_pat_[A-Za-z0-9_]{22,255})/g,
+    compact: /gh[pousr]([A-Za-z0-9]{30,255})|githubpat([A-Za-z0-9]{22,255})/g,
+    compactPrefixes: ["ghp", "gho", "ghu", "ghs", "ghr", "githubpat"],
   },
   {
     kind: "gitlab-token",
     prefixes: ["glpat-"],
     raw: /glpat-[A-Za-z0-9_.-]{20,128}/g,
     compact: /glpat([A-Za-z0-9]{20,128})/g,
+    compactPrefixes: ["glpat"],
   },
   {
     // xoxb- (bot), xoxp- (user), xoxa-/xoxr- (app/refresh), xoxs- (session): dash-separated.
@@ -160,6 +213,7 @@ export const credentialPatterns: readonly CredentialPattern[] = [
     prefixes: ["xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-"],
     raw: /xox[abprs]-[0-9]{1,20}-[A-Za-z0-9-]{10,256}/g,
     compact: /xox[abprs][0-9]{8,60}([A-Za-z0-9]{10,256})/g,
+    compactPrefixes: ["xox"],
     acceptCompact: (secret) => /[A-Za-z]/.test(secret) && !readsAsCamelWords(secret),
   },
   {
@@ -168,18 +222,21 @@ export const credentialPatterns: readonly CredentialPattern[] = [
     prefixes: ["_live_"],
     raw: /(?:sk|rk)_live_[A-Za-z0-9]{20,256}/g,
     compact: /(?:sk|rk)live([A-Za-z0-9]{20,256})/g,
+    compactPrefixes: ["live"],
   },
   {
     kind: "google-api-key",
     prefixes: ["AIza"],
-    raw: /AIza[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])/g,
-    compact: /AIza([A-Za-z0-9]{30,40})/g,
+    raw: /AIza[A-Za-z0-9_-]{30,50}(?![A-Za-z0-9_-])/g,
+    compact: /AIza([A-Za-z0-9]{30,50})/g,
+    compactPrefixes: ["AIza"],
   },
   {
     kind: "npm-token",
     prefixes: ["npm_"],
-    raw: /npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])/g,
-    compact: /npm([A-Za-z0-9]{36})/g,
+    raw: /npm_[A-Za-z0-9]{30,255}(?![A-Za-z0-9])/g,
+    compact: /npm([A-Za-z0-9]{30,255})/g,
+    compactPrefixes: ["npm"],
   },
   {
     // PyPI API tokens are macaroons whose first bytes encode the location "pypi.org"
@@ -188,6 +245,7 @@ export const credentialPatterns: readonly CredentialPattern[] = [
     prefixes: ["pypi-"],
     raw: /pypi-(?:AgEIcHlwaS5vcmc|AgENdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{40,512}/g,
     compact: /pypi(?:AgEIcHlwaS5vcmc|AgENdGVzdC5weXBpLm9yZw)[A-Za-z0-9]{40,512}/g,
+    compactPrefixes: ["pypi"],
     acceptCompact: () => true,
   },
   {
@@ -199,6 +257,7 @@ export const credentialPatterns: readonly CredentialPattern[] = [
     raw: /-----BEGIN[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----/g,
     extendEnd: privateKeyBlockEnd,
     compact: /BEGIN[A-Z0-9]{0,40}PRIVATEKEY/g,
+    compactPrefixes: ["PRIVATEKEY"],
     acceptCompact: () => true,
   },
   {
@@ -207,7 +266,7 @@ export const credentialPatterns: readonly CredentialPattern[] = [
     kind: "jwt",
     // Base64 of `{"`, `{ `, `{\n`, `{\r\n` and `{\t`: how a JSON header starts.
     prefixes: ["eyJ", "eyA", "ewo", "ew0", "ewk"],
-    raw: /e[wy][A-Za-z0-9_-]{8,2048}\.[A-Za-z0-9_-]{8,8192}\.[A-Za-z0-9_-]{0,2048}/g,
+    raw: findJwts,
     compact: undefined,
     accept: isJwt,
   },

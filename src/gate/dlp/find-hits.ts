@@ -1,6 +1,9 @@
 import { credentialPatterns, looksRandomCompact } from "./credential-patterns.ts";
-import { decodeToken } from "./decode-token.ts";
+import { decodedSegments } from "./decode-aligned.ts";
+import { financialHits } from "./financial-ids.ts";
 import type { HeldSecretForms } from "./held-secret-forms.ts";
+import { joinedGroups } from "./joined-groups.ts";
+import { keyValueHits } from "./key-value-secrets.ts";
 import { percentDecodeOnce } from "./percent-decode.ts";
 
 /** A detected secret inside a scanned text: its kind and the span to redact. */
@@ -9,64 +12,83 @@ export type Hit = { kind: string; start: number; end: number };
 /** What {@link findHits} looks for and how hard it tries. */
 export type FindHitsOptions = {
   held: HeldSecretForms;
-  /** Also match delimiter-stripped text (URL paths and queries, see `credential-patterns.ts`). */
-  compact: boolean;
+  /** Also match delimiter-stripped text (see `credential-patterns.ts`): `url` strips
+   * URL delimiters and whitespace, `text` only punctuation inside tokens (an
+   * inserted `-`), so prose words are never glued into a "token". */
+  compact: "url" | "text" | false;
   /** Also decode base64/base32/hex tokens and scan what they decode to. */
   decode: boolean;
+  /** Also look for key/value secrets and checksum-valid financial identifiers. */
+  structured: boolean;
 };
 
-/** Tokens shorter than this are not decoded: 16 base64 characters are 12 bytes,
- * less than any credential we look for. */
+/** Runs shorter than this are not decoded: 16 base64 characters are 12 bytes, less
+ * than any credential we look for. */
 const MIN_TOKEN = 16;
-/** By default, tokens longer than this are not decoded: a credential encodes to far
- * less, and a large blob (an inline image) would cost time for nothing. Held secrets
- * inside large blobs are still found through their precomputed aligned forms. */
-const MAX_DECODED_TOKEN = 4096;
 /** base64(hex(secret)) is found; deeper nesting is not worth the time. */
 const MAX_DEPTH = 2;
-/** By default, at most this many pieces of a run are recombined (quadratic). */
-const MAX_PIECES = 16;
 
 // Character tables: a `charCodeAt` lookup is much cheaper than a regex per character,
 // and `matchAll` costs ~10 µs per call in Bun 1.3.14, so loops use `exec` or scan by hand.
-const TOKEN_CHARS = new Uint8Array(128);
 const ALNUM = new Uint8Array(128);
-const COMPACT_DELIMITERS = new Uint8Array(128);
-for (const char of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") {
-  ALNUM[char.charCodeAt(0)] = 1;
-  TOKEN_CHARS[char.charCodeAt(0)] = 1;
+for (const char of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") ALNUM[char.charCodeAt(0)] = 1;
+/** URL text loses every delimiter; other text only punctuation inside a token
+ * (between two letters or digits: the kept first character is `$1`). */
+const URL_DELIMITER_RUNS = /[.\-_/=&+,:;!~*'()$@\s]+/g;
+const TEXT_DELIMITER_RUNS = /([A-Za-z0-9])[.\-_/=+,:!~]+(?=[A-Za-z0-9])/g;
+
+const TOKEN_CHARS = new Uint8Array(128);
+for (const char of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-") TOKEN_CHARS[char.charCodeAt(0)] = 1;
+
+/** Whether `text[index - 1]` could be part of the same token (base64 included): in
+ * text, a compact match must start a token, or random base64 would be full of
+ * "keys" (`/npm` + 30 random characters). */
+function followsTokenChar(text: string, index: number): boolean {
+  const code = index > 0 ? text.charCodeAt(index - 1) : 128;
+  return code < 128 && TOKEN_CHARS[code] === 1;
 }
-for (const char of "+/_-") TOKEN_CHARS[char.charCodeAt(0)] = 1;
-for (const char of ".-_/=&+,: \t\r\n") COMPACT_DELIMITERS[char.charCodeAt(0)] = 1;
 
 function followsAlnum(text: string, index: number): boolean {
   const code = index > 0 ? text.charCodeAt(index - 1) : 128;
   return code < 128 && ALNUM[code] === 1;
 }
 
+const escapeRegex = (literal: string): string => literal.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+/** One literal-alternation regex per pattern: JSC's regex search for literals is
+ * several times faster than `indexOf` per prefix on text with common first letters
+ * (`e` of `eyJ`), Bun 1.4.5. */
+const rawGates = credentialPatterns.map((pattern) => new RegExp(pattern.prefixes.map(escapeRegex).join("|")));
+const compactGates = credentialPatterns.map((pattern) =>
+  pattern.compactPrefixes === undefined ? undefined : new RegExp(pattern.compactPrefixes.map(escapeRegex).join("|")),
+);
+
 function patternHits(text: string, hits: Hit[]): void {
-  for (const pattern of credentialPatterns) {
-    if (!pattern.prefixes.some((prefix) => text.indexOf(prefix) !== -1)) continue;
-    const regex = pattern.raw;
+  for (let index = 0; index < credentialPatterns.length; index++) {
+    const pattern = credentialPatterns[index] as (typeof credentialPatterns)[number];
+    if (!(rawGates[index] as RegExp).test(text)) continue;
     const memo = {};
-    regex.lastIndex = 0;
-    for (let match = regex.exec(text); match !== null; match = regex.exec(text)) {
-      if (match[0].length === 0) regex.lastIndex++;
-      if (pattern.kind !== "private-key" && followsAlnum(text, match.index)) continue;
-      if (pattern.accept !== undefined && !pattern.accept(match[0])) continue;
-      const end = match.index + match[0].length;
-      hits.push({ kind: pattern.kind, start: match.index, end: pattern.extendEnd?.(text, end, memo) ?? end });
+    const found: [number, number][] = [];
+    if (typeof pattern.raw === "function") {
+      found.push(...pattern.raw(text));
+    } else {
+      const regex = pattern.raw;
+      regex.lastIndex = 0;
+      for (let match = regex.exec(text); match !== null; match = regex.exec(text)) {
+        if (match[0].length === 0) regex.lastIndex++;
+        found.push([match.index, match.index + match[0].length]);
+      }
+    }
+    for (const [start, end] of found) {
+      if (pattern.kind !== "private-key" && followsAlnum(text, start)) continue;
+      if (pattern.accept !== undefined && !pattern.accept(text.slice(start, end))) continue;
+      hits.push({ kind: pattern.kind, start, end: pattern.extendEnd?.(text, end, memo) ?? end });
     }
   }
 }
 
-function substringHits(text: string, forms: readonly string[], hits: Hit[], map?: number[]): void {
+function substringHits(text: string, forms: readonly string[], hits: Hit[]): void {
   for (const form of forms) {
-    for (let at = text.indexOf(form); at !== -1; at = text.indexOf(form, at + 1)) {
-      const start = map === undefined ? at : (map[at] ?? 0);
-      const end = map === undefined ? at + form.length : (map[at + form.length - 1] ?? 0) + 1;
-      hits.push({ kind: "held-secret", start, end });
-    }
+    for (let at = text.indexOf(form); at !== -1; at = text.indexOf(form, at + 1)) hits.push({ kind: "held-secret", start: at, end: at + form.length });
   }
 }
 
@@ -76,133 +98,147 @@ function substringHits(text: string, forms: readonly string[], hits: Hit[], map?
  * (not after a letter or digit, so `task-…` is not `sk-…`); decoded text, where the
  * agent may glue a key to anything, passes false.
  */
-function compactHits(text: string, held: HeldSecretForms, atBoundary: boolean, hits: Hit[]): void {
-  const kept: string[] = [];
-  const map: number[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 128 && COMPACT_DELIMITERS[code] === 1) continue;
-    kept.push(text[i] ?? "");
-    map.push(i);
+function compactHits(text: string, profile: "url" | "text", held: HeldSecretForms, atBoundary: boolean, hits: Hit[]): void {
+  // The compacted text is built by one native replace; the map back to the original
+  // is only walked for a hit (rare), not kept per character: a 4 MiB index array per
+  // MiB of body was the largest cost of the text pass.
+  const delimiters = profile === "url" ? URL_DELIMITER_RUNS : TEXT_DELIMITER_RUNS;
+  const keep = profile === "url" ? 0 : 1;
+  delimiters.lastIndex = 0;
+  if (!delimiters.test(text)) {
+    // Nothing to remove: the raw passes already saw this text. Held compact forms
+    // still apply (a secret with its own delimiters removed).
+    substringHits(text, held.compact, hits);
+    return;
   }
-  const compacted = kept.join("");
-  for (const pattern of credentialPatterns) {
+  const compacted = text.replace(delimiters, keep === 1 ? "$1" : "");
+  // Built on the first hit: where each removed run starts (in compacted
+  // coordinates) and how many characters were removed up to and including it.
+  let marks: Int32Array | undefined;
+  let removedUpTo: Int32Array | undefined;
+  const toOriginal = (index: number): number => {
+    if (marks === undefined || removedUpTo === undefined) {
+      const starts: number[] = [];
+      const totals: number[] = [];
+      let removed = 0;
+      delimiters.lastIndex = 0;
+      for (let match = delimiters.exec(text); match !== null; match = delimiters.exec(text)) {
+        starts.push(match.index + keep - removed);
+        removed += match[0].length - keep;
+        totals.push(removed);
+      }
+      marks = Int32Array.from(starts);
+      removedUpTo = Int32Array.from(totals);
+    }
+    // The last removed run that starts at or before `index`.
+    let low = 0;
+    let high = marks.length - 1;
+    let found = -1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      if ((marks[middle] as number) <= index) {
+        found = middle;
+        low = middle + 1;
+      } else high = middle - 1;
+    }
+    return index + (found === -1 ? 0 : (removedUpTo[found] as number));
+  };
+  const span = (start: number, end: number): Hit["start"][] => [toOriginal(start), toOriginal(end - 1) + 1];
+  for (let index = 0; index < credentialPatterns.length; index++) {
+    const pattern = credentialPatterns[index] as (typeof credentialPatterns)[number];
     const regex = pattern.compact;
     if (regex === undefined) continue;
+    if (compactGates[index]?.test(compacted) === false) continue;
     const accept = pattern.acceptCompact ?? looksRandomCompact;
     regex.lastIndex = 0;
     for (let match = regex.exec(compacted); match !== null; match = regex.exec(compacted)) {
-      if (atBoundary && followsAlnum(text, map[match.index] ?? 0)) continue;
+      // In text, only in-token punctuation is removed: a letter or digit before the
+      // match in the compacted text means it does not start a token. Checked before
+      // mapping back, which costs a walk of the text on first use.
+      if (atBoundary && profile === "text" && followsAlnum(compacted, match.index)) continue;
+      const [start = 0, end = 0] = span(match.index, match.index + match[0].length);
+      if (atBoundary && (profile === "text" ? followsTokenChar(text, start) : followsAlnum(text, start))) continue;
       if (!accept(match.slice(1).find((group) => group !== undefined) ?? match[0])) continue;
-      const last = match.index + match[0].length - 1;
-      hits.push({ kind: pattern.kind, start: map[match.index] ?? 0, end: (map[last] ?? 0) + 1 });
+      hits.push({ kind: pattern.kind, start, end });
     }
   }
-  substringHits(compacted, held.compact, hits, map);
-}
-
-/**
- * Adds contiguous ranges of `separator`-joined pieces of `run` long enough to decode.
- * Standard base64 contains `/` and `+`, so `upload/<base64>/x` must be tried as
- * `<base64>`, and a `<base64 with a slash>` must not be cut at it: for those, every
- * range (when `all`). For `-` and `_` (in base64url, and in slugs and UUIDs, which
- * are common and never decode) only the ranges that drop a prefix or a suffix, to
- * un-glue `id-<token>` without paying a quadratic number of decodes per UUID.
- */
-function addSpans(run: string, runStart: number, separator: string, all: boolean, candidates: Map<string, number>): void {
-  const starts = [0];
-  for (let at = run.indexOf(separator); at !== -1; at = run.indexOf(separator, at + 1)) starts.push(at + 1);
-  const count = starts.length;
-  // Piece i spans [starts[i], ends[i]); ends exclude the separator.
-  const endOf = (i: number): number => (i + 1 < count ? (starts[i + 1] ?? 0) - 1 : run.length);
-  const add = (from: number, to: number): void => {
-    if (to - from >= MIN_TOKEN && to - from < run.length) candidates.set(run.slice(from, to), runStart + from);
-  };
-  if (all && count <= MAX_PIECES) {
-    for (let first = 0; first < count; first++) {
-      for (let last = first; last < count; last++) add(starts[first] ?? 0, endOf(last));
-    }
-    return;
-  }
-  for (let i = 0; i < count; i++) {
-    // Empty pieces (`----` in a banner) would only repeat the same text shifted.
-    if (starts[i] !== endOf(i)) {
-      add(starts[i] ?? 0, run.length); // drop a prefix
-      add(0, endOf(i)); // drop a suffix
-      add(starts[i] ?? 0, endOf(i)); // a single piece
+  for (const form of held.compact) {
+    for (let at = compacted.indexOf(form); at !== -1; at = compacted.indexOf(form, at + 1)) {
+      const [start = 0, end = 0] = span(at, at + form.length);
+      hits.push({ kind: "held-secret", start, end });
     }
   }
 }
 
-/** Calls `visit` with each run of base64/base32/hex characters (plus `=` padding) of
- * at least {@link MIN_TOKEN} and at most {@link MAX_DECODED_TOKEN} characters. */
-function forEachTokenRun(text: string, visit: (run: string, start: number) => void): void {
-  let i = 0;
-  while (i < text.length) {
-    const code = text.charCodeAt(i);
-    if (code >= 128 || TOKEN_CHARS[code] !== 1) {
-      i++;
-      continue;
-    }
-    const start = i;
-    while (i < text.length) {
-      const next = text.charCodeAt(i);
-      if (next >= 128 || TOKEN_CHARS[next] !== 1) break;
-      i++;
-    }
-    let end = i;
-    while (end < text.length && end - i < 2 && text.charCodeAt(end) === 61) end++; // "=" padding
-    const length = end - start;
-    if (length >= MIN_TOKEN && length <= MAX_DECODED_TOKEN) visit(text.slice(start, end), start);
+/** Kinds found inside each decoded text, per top-level scan: a body that repeats one
+ * token thousands of times is scanned once. */
+export type DecodedCache = Map<string, string[]>;
+
+/** By default, at most this many decoded texts are remembered per scan. */
+const MAX_CACHED = 4096;
+
+/** Decoded text shorter than this can only hold a held secret (≥ 8 characters): every
+ * format, key/value pair and financial identifier is longer. Random data decodes to
+ * such short stretches all the time, so they get only the substring search. */
+const MIN_FORMAT_TEXT = 13;
+
+function decodedKinds(decoded: string, inner: FindHitsOptions, depth: number, cache: DecodedCache): string[] {
+  if (decoded.length < MIN_FORMAT_TEXT) {
+    const short: Hit[] = [];
+    substringHits(decoded, inner.held.exact, short);
+    return short.length === 0 ? [] : ["held-secret"];
   }
-}
-
-/** Kinds found inside each decoded candidate token, per top-level scan: a body that
- * repeats one token thousands of times is decoded and scanned once. */
-type DecodedCache = Map<string, string[]>;
-
-function decodedKinds(candidate: string, inner: FindHitsOptions, depth: number, cache: DecodedCache): string[] {
-  // Keyed by depth too: a token met deeper is scanned less deeply.
-  const key = `${depth}:${candidate}`;
+  const key = `${depth}:${decoded}`;
   const cached = cache.get(key);
   if (cached !== undefined) return cached;
-  const kinds: string[] = [];
-  for (const decoded of decodeToken(candidate)) {
-    const found = findHits(decoded, inner, depth + 1, cache);
-    if (decoded.includes("%")) found.push(...findHits(percentDecodeOnce(decoded, false), inner, depth + 1, cache));
-    for (const hit of found) if (!kinds.includes(hit.kind)) kinds.push(hit.kind);
-  }
-  cache.set(key, kinds);
+  const found = findHits(decoded, inner, depth + 1, cache);
+  if (decoded.includes("%")) found.push(...findHits(percentDecodeOnce(decoded, false), inner, depth + 1, cache));
+  const kinds = [...new Set(found.map((hit) => hit.kind))];
+  if (cache.size < MAX_CACHED && decoded.length <= 4096) cache.set(key, kinds);
   return kinds;
 }
 
 function decodedHits(text: string, options: FindHitsOptions, depth: number, hits: Hit[], cache: DecodedCache): void {
   // Decoded text is whatever the agent chose to encode, so a credential in it may be
-  // glued to other characters: the boundary-free compact pass is what finds it there.
-  const inner: FindHitsOptions = { ...options, compact: true };
-  forEachTokenRun(text, (run, runStart) => {
-    // A run may glue a token to its neighbours (`v1/<base64>` in a path, `id-<hex>`),
-    // which shifts the decoding; also try the pieces between those delimiters.
-    const candidates = new Map<string, number>([[run, runStart]]);
-    for (const separator of ["/", "+", "-", "_"]) {
-      if (run.includes(separator)) addSpans(run, runStart, separator, separator === "/" || separator === "+", candidates);
+  // glued to other characters: the boundary-free URL compact pass is what finds it there.
+  const inner: FindHitsOptions = { ...options, compact: "url" };
+  for (const segment of decodedSegments(text, 0, text.length, MIN_TOKEN)) {
+    for (const kind of decodedKinds(segment.text, inner, depth, cache)) hits.push({ kind, start: segment.start, end: segment.end });
+  }
+  for (const group of joinedGroups(text)) {
+    // Short groups (`41-4b-…`, `ghp_ abcd efgh …`) are read as text too; long lines
+    // (MIME, PEM) only decoded: their text was already read line by line.
+    const found = group.width < 16 ? findHits(group.text, { ...options, decode: false }, depth, cache) : [];
+    for (const segment of decodedSegments(group.text, 0, group.text.length, MIN_TOKEN)) {
+      for (const kind of decodedKinds(segment.text, inner, depth, cache)) found.push({ kind, start: 0, end: 0 });
     }
-    for (const [candidate, start] of candidates) {
-      for (const kind of decodedKinds(candidate, inner, depth, cache)) hits.push({ kind, start, end: start + candidate.length });
-    }
-  });
+    for (const hit of found) hits.push({ kind: hit.kind, start: group.start, end: group.end });
+  }
 }
 
 /**
  * Every credential and held secret in `text`: known formats, held values in any
- * precomputed encoding, optionally inside decodable tokens and across delimiters.
- * Spans index into `text` (a decoded token's hit covers the whole token).
+ * precomputed encoding, optionally inside decodable tokens (at every alignment, and
+ * joined from equal-width groups), across delimiters, as key/value pairs and as
+ * checksum-valid financial identifiers. Spans index into `text` (a decoded token's
+ * hit covers the whole run it was decoded from).
  */
 export function findHits(text: string, options: FindHitsOptions, depth = 0, cache: DecodedCache = new Map()): Hit[] {
   const hits: Hit[] = [];
   patternHits(text, hits);
   substringHits(text, options.held.exact, hits);
-  if (options.compact) compactHits(text, options.held, depth === 0, hits);
+  if (options.compact !== false) {
+    // A compact match starting where a raw one of its kind does is that key read
+    // greedily across delimiters (`ghp_…&page=2` → `ghp…page2`): the raw span is right.
+    const rawStarts = new Set(hits.map((hit) => `${hit.kind}@${hit.start}`));
+    const compact: Hit[] = [];
+    compactHits(text, options.compact, options.held, depth === 0, compact);
+    for (const hit of compact) if (!rawStarts.has(`${hit.kind}@${hit.start}`)) hits.push(hit);
+  }
+  if (options.structured) {
+    hits.push(...keyValueHits(text));
+    hits.push(...financialHits(text));
+  }
   if (options.decode && depth < MAX_DEPTH) decodedHits(text, options, depth, hits, cache);
   return hits;
 }

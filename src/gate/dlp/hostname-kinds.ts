@@ -1,11 +1,17 @@
 import { decodeBase32, decodeBase64, decodeHex } from "./decode-token.ts";
+import { decodedSegments } from "./decode-aligned.ts";
 import { findHits, type FindHitsOptions } from "./find-hits.ts";
 import type { HeldSecretForms } from "./held-secret-forms.ts";
 import { labelLooksRandom } from "./label-looks-random.ts";
 
 /** By default, up to this many adjacent labels are joined and decoded, so data split
- * across labels (`<part1>.<part2>.evil.example`) is still decoded whole. */
+ * across labels (`<part1>.<part2>.evil.example`) is still decoded whole; all the
+ * labels under the parent domain are also joined as one. */
 const MAX_JOINED_LABELS = 4;
+/** By default, a hostname with more labels than this under its parent domain is
+ * data split into labels (`Z2.hw.X0.…evil.example`): public names stay well below
+ * (`bucket.s3.us-west-2.amazonaws.com` has three). */
+export const MAX_INNER_LABELS = 5;
 
 /**
  * Whether decoded label bytes are text someone encoded on purpose: at least 8 bytes,
@@ -43,7 +49,7 @@ export function hostnameKinds(host: string, held: HeldSecretForms): string[] {
   const labels = hostLabels(host);
   if (labels.length === 0) return [];
   const name = labels.join(".");
-  const direct: FindHitsOptions = { held, compact: true, decode: false };
+  const direct: FindHitsOptions = { held, compact: "url", decode: false, structured: false };
   for (const hit of findHits(name, direct)) kinds.add(hit.kind);
   const lower = name.toLowerCase();
   const lowerCompact = lower.replace(/[.-]/g, "");
@@ -52,6 +58,11 @@ export function hostnameKinds(host: string, held: HeldSecretForms): string[] {
   // Joined windows of adjacent labels, leaving out the top-level domain.
   const inner = labels.slice(0, -1);
   const windows: string[] = [];
+  // Everything under the parent domain (the last two labels), joined: base64url in
+  // 2-character labels decodes only whole (issue 9, finding 6).
+  const underParent = labels.slice(0, -2);
+  if (underParent.length > 1) windows.push(underParent.join(""), underParent.join("").replaceAll("-", ""));
+  if (underParent.length > MAX_INNER_LABELS) kinds.add("label-split");
   for (let first = 0; first < inner.length; first++) {
     for (let count = 1; count <= MAX_JOINED_LABELS && first + count <= inner.length; count++) {
       const joined = inner.slice(first, first + count).join("");
@@ -59,15 +70,15 @@ export function hostnameKinds(host: string, held: HeldSecretForms): string[] {
       if (joined.includes("-")) windows.push(joined.replaceAll("-", ""));
     }
   }
-  const decodedOptions: FindHitsOptions = { held, compact: false, decode: false };
+  const decodedOptions: FindHitsOptions = { held, compact: false, decode: false, structured: false };
   for (const window of windows) {
-    for (const decoded of [decodeHex(window), decodeBase32(window), decodeBase64(window)]) {
+    for (const decoded of [decodeHex(window), decodeBase32(window), decodeBase64(window), ...decodedSegments(window, 0, window.length, 11).map((segment) => segment.text)]) {
       if (decoded === undefined || decoded.length < 8) continue;
       const found = findHits(decoded, decodedOptions);
       for (const hit of found) kinds.add(hit.kind);
       if (found.length === 0 && isEncodedText(decoded)) kinds.add("encoded-label");
     }
   }
-  if (labels.some(labelLooksRandom)) kinds.add("high-entropy-label");
+  if (labels.some(labelLooksRandom) || (underParent.length > 1 && labelLooksRandom(underParent.join("")))) kinds.add("high-entropy-label");
   return [...kinds];
 }

@@ -1,3 +1,5 @@
+import { replaceView, type TextView } from "./text-view.ts";
+
 /** By default, at most this many rounds of percent-decoding: enough for double and
  * triple encoding, bounded so a hostile URL cannot make us loop. */
 const MAX_ROUNDS = 4;
@@ -27,4 +29,21 @@ export function percentDecodeRounds(text: string, plusIsSpace: boolean): string[
     current = next;
   }
   return forms;
+}
+
+const PERCENT = /%([0-9a-fA-F]{2})/g;
+const PERCENT_OR_PLUS = /%([0-9a-fA-F]{2})|\+/g;
+
+/** One round of {@link percentDecodeOnce} as a view that maps back to the original. */
+export function percentDecodeView(base: TextView, plusIsSpace: boolean): TextView {
+  return replaceView(base, plusIsSpace ? PERCENT_OR_PLUS : PERCENT, (match) =>
+    match[1] === undefined ? " " : String.fromCharCode(Number.parseInt(match[1], 16)),
+  );
+}
+
+/** Whether `text` has a `%XX` escape (or, for forms, a `+`) left to decode. */
+export function hasPercentEscape(text: string, plusIsSpace: boolean): boolean {
+  if (plusIsSpace && text.includes("+")) return true;
+  PERCENT.lastIndex = 0;
+  return PERCENT.test(text);
 }

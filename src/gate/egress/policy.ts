@@ -1,4 +1,5 @@
 import { parseAllowEntry, type AllowEntry, type Egress } from "../../manifest/egress-schema.ts";
+import { allowEntryHost } from "../../manifest/tls-schema.ts";
 import { cidrContains, formatIp, parseCidr, parseIpLiteral, type Cidr, type IpAddress } from "./address.ts";
 import { classifyAddress } from "./classify-address.ts";
 import { hostMatches, normalizeHost } from "./host-match.ts";
@@ -22,6 +23,8 @@ const ALLOWED: Verdict = { allowed: true };
 
 /** By default, a tunnel reaches port 443 only. */
 const TUNNEL_PORTS = [443];
+/** By default, a generation remembers this many host decisions (a busy gate asks about few hosts, often). */
+const VERDICT_CACHE = 1024;
 
 /**
  * Builds the policy. By default, every host is refused (`not-allowed`); `deny` wins
@@ -29,22 +32,38 @@ const TUNNEL_PORTS = [443];
  */
 export function createPolicy(egress: Egress): EgressPolicy {
   const cidrs: Cidr[] = egress.allow_cidrs.map((text) => parseCidr(text)).filter((cidr) => cidr !== undefined);
-  const allow: AllowEntry[] = egress.allow.map((text) => parseAllowEntry(text)).filter((entry) => entry !== undefined);
+  const allow: AllowEntry[] = egress.allow.map((entry) => parseAllowEntry(allowEntryHost(entry))).filter((entry) => entry !== undefined);
   const inAllowedCidr = (ip: IpAddress) => cidrs.some((cidr) => cidrContains(cidr, ip));
 
+  // Patterns that are IP literals compare in canonical spelling, worked out once here.
+  const deny = egress.deny.map(canonicalPattern);
+  const allowed = allow.map((entry) => ({ ...entry, pattern: canonicalPattern(entry.pattern) }));
+  const decide = (host: string, tunnelPort: number | undefined): Verdict => {
+    const ip = parseIpLiteral(host);
+    // Hosts are compared in canonical spelling too, so `0x7f.1` cannot dodge a deny of 127.0.0.1.
+    const name = ip === undefined ? normalizeHost(host) : formatIp(ip);
+    if (deny.some((pattern) => hostMatches(pattern, name))) return { allowed: false, reason: "denied" };
+    const matching = allowed.filter((entry) => hostMatches(entry.pattern, name));
+    const byCidr = ip !== undefined && inAllowedCidr(ip);
+    if (matching.length === 0 && !byCidr) return { allowed: false, reason: "not-allowed" };
+    if (tunnelPort === undefined) return ALLOWED;
+    const ports = matching.flatMap((entry) => entry.ports ?? TUNNEL_PORTS);
+    if (byCidr) ports.push(...TUNNEL_PORTS);
+    return ports.includes(tunnelPort) ? ALLOWED : { allowed: false, reason: "port-not-allowed" };
+  };
+  // Decisions are pure functions of the generation's policy, so they can be kept: the
+  // IP-literal parsing and pattern matching were a few percent of a plain request.
+  const verdicts = new Map<string, Verdict>();
   return {
     checkHost(host, tunnelPort) {
-      const ip = parseIpLiteral(host);
-      // Patterns see an IP literal in its canonical spelling, so `0x7f.1` cannot dodge a deny of 127.0.0.1.
-      const name = ip === undefined ? normalizeHost(host) : formatIp(ip);
-      if (egress.deny.some((pattern) => matches(pattern, name))) return { allowed: false, reason: "denied" };
-      const matching = allow.filter((entry) => matches(entry.pattern, name));
-      const byCidr = ip !== undefined && inAllowedCidr(ip);
-      if (matching.length === 0 && !byCidr) return { allowed: false, reason: "not-allowed" };
-      if (tunnelPort === undefined) return ALLOWED;
-      const ports = matching.flatMap((entry) => entry.ports ?? TUNNEL_PORTS);
-      if (byCidr) ports.push(...TUNNEL_PORTS);
-      return ports.includes(tunnelPort) ? ALLOWED : { allowed: false, reason: "port-not-allowed" };
+      const key = tunnelPort === undefined ? host : `${host}\u0000${tunnelPort}`;
+      let verdict = verdicts.get(key);
+      if (verdict === undefined) {
+        verdict = decide(host, tunnelPort);
+        if (verdicts.size >= VERDICT_CACHE) verdicts.clear();
+        verdicts.set(key, verdict);
+      }
+      return verdict;
     },
     checkAddress(ip) {
       if (inAllowedCidr(ip)) return ALLOWED;
@@ -53,8 +72,8 @@ export function createPolicy(egress: Egress): EgressPolicy {
   };
 }
 
-/** A pattern that is itself an IP literal compares in canonical spelling too. */
-function matches(pattern: string, name: string): boolean {
+/** A pattern that is itself an IP literal, in canonical spelling; any other pattern as written. */
+function canonicalPattern(pattern: string): string {
   const ip = parseIpLiteral(pattern);
-  return hostMatches(ip === undefined ? pattern : formatIp(ip), name);
+  return ip === undefined ? pattern : formatIp(ip);
 }

@@ -29,7 +29,9 @@ export interface PrefixLimits {
  * rest (if any) can be piped upstream with backpressure. Every byte held counts
  * against the gate-wide `budget` until `release` (returned with the result, called
  * when the exchange ends); a client idle for `idleMs` or a full budget ends the read
- * without a prefix, and the caller answers 408 or 503.
+ * without a prefix, and the caller answers 408 or 503. A body of known length takes
+ * its share of the budget before the first byte is read, so a full gate refuses it
+ * without reading (and buffering) any of it.
  */
 export function readBodyPrefix(req: IncomingMessage, limits: PrefixLimits): { read: Promise<PrefixRead>; release: () => void } {
   let held = 0;
@@ -37,6 +39,10 @@ export function readBodyPrefix(req: IncomingMessage, limits: PrefixLimits): { re
     limits.budget.give(held);
     held = 0;
   };
+  const announced = Number(req.headers["content-length"]);
+  const reserved = Number.isFinite(announced) && announced >= 0 ? Math.min(announced, limits.limit) : 0;
+  if (!limits.budget.take(reserved)) return { read: Promise.resolve({ ok: false, why: "busy", bytes: 0 }), release };
+  held = reserved;
   const read = new Promise<PrefixRead>((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -58,11 +64,13 @@ export function readBodyPrefix(req: IncomingMessage, limits: PrefixLimits): { re
       timer = setTimeout(() => done({ ok: false, why: "timeout", bytes: size }), limits.idleMs ?? BODY_IDLE_MS);
     };
     const onData = (chunk: Buffer) => {
-      if (!limits.budget.take(chunk.length)) {
+      // Beyond what was reserved (a chunked body): each byte takes its share as it comes.
+      const extra = Math.max(0, size + chunk.length - held);
+      if (!limits.budget.take(extra)) {
         req.pause();
         return done({ ok: false, why: "busy", bytes: size + chunk.length });
       }
-      held += chunk.length;
+      held += extra;
       chunks.push(chunk);
       size += chunk.length;
       if (size >= limits.limit) {

@@ -67,11 +67,6 @@ export interface GateService {
   extendEgress?(egress: Egress): Egress;
   /** A new config generation: applies to new requests; what is in flight keeps going. */
   reload(config: GateConfig): void;
-  /**
-   * Widens or narrows the config's egress before the gate builds a generation from it
-   * (supervise adds the hosts a person approved); by default the service leaves it.
-   */
-  extendEgress?(egress: Egress): Egress;
   /** The gate is stopping: finish or cut what is in flight. */
   close(): Promise<void>;
 }

@@ -41,5 +41,27 @@ describeEngine("what attach says when it ends (a real terminal, the real engine)
     expect(told).toContain(`${id} was stopped while you were attached (\`bottle stop\`); its workspace is kept: \`bottle resume ${id}\` brings it back`);
     await terminal.keys("still usable", "Enter");
     expect(await terminal.waitFor("got:still usable")).toContain("got:still usable");
+    await terminal.close();
+
+    // `bottle shell` on a terminal: an interactive shell with a TTY, in the workspace.
+    const again = (await bottle(world, ["start", "bbtest", "--detach", "--name", "shelled"])).stdout.trim();
+    terminal = await openTerminal(attach.replace(`attach ${id.slice(-8)}`, "shell shelled"));
+    await terminal.waitFor("/workspace #");
+    await terminal.keys("echo tty-$(tty | cut -c1-9) in-$PWD", "Enter");
+    expect(await terminal.waitFor("tty-/dev/pts/ in-/workspace")).toContain("tty-/dev/pts/ in-/workspace");
+    await terminal.keys("exit 6", "Enter");
+    expect(await terminal.waitFor("EXIT=")).toContain("EXIT=6");
+    expect(again).toBe("bbtest-shelled");
+    await terminal.close();
+
+    // The terminal that ran `bottle start` (attached) hears of a `bottle stop` elsewhere too, and stays usable.
+    terminal = await openTerminal(attach.replace(`attach ${id.slice(-8)}`, "start bbtest --name started --no-cwd"));
+    await terminal.waitFor("/workspace #");
+    const stopStarted = await bottle(world, ["stop", "bbtest-started"]);
+    expect({ code: stopStarted.exitCode, stderr: stopStarted.stderr }).toMatchObject({ code: 0 });
+    const ended = await terminal.waitFor("EXIT=");
+    expect(ended).toContain("bottle bbtest-started stopped; its workspace and home are kept: `bottle resume bbtest-started`");
+    await terminal.keys("usable again", "Enter");
+    expect(await terminal.waitFor("got:usable again")).toContain("got:usable again");
   }, 300_000);
 });

@@ -19,7 +19,7 @@ describeEngine("housekeeping through the CLI and the real engine", () => {
     await busyboxImage();
     world = await cliWorld();
 
-    const named = await bottle(world, ["start", "bbtest", "--detach", "--name", "alpha"]);
+    const named = await bottle(world, ["start", "bbtest", "--detach", "--name", "alpha", "--cwd"]);
     expect({ code: named.exitCode, stdout: named.stdout, stderr: named.stderr }).toMatchObject({ code: 0, stdout: "bbtest-alpha\n" });
     const taken = await bottle(world, ["start", "bbtest", "--detach", "--name", "alpha"]);
     expect(taken.exitCode).toBe(2);
@@ -28,6 +28,17 @@ describeEngine("housekeeping through the CLI and the real engine", () => {
 
     const other = (await bottle(world, ["start", "bbtest", "--detach"])).stdout.trim();
     expect(other).toMatch(/^bbtest-[a-z2-7]{8}$/);
+
+    // list: the folder --cwd copied, and with --size each workspace's size.
+    const listed = JSON.parse((await bottle(world, ["list", "--size", "--json"])).stdout) as { identity: string; source: string | null; workspaceBytes: number | null }[];
+    const alpha = listed.find((entry) => entry.identity === "bbtest-alpha")!;
+    expect(alpha.source).toBe(world.work);
+    // README.md and src/uncommitted.txt: 12 + 17 bytes.
+    expect(alpha.workspaceBytes).toBe(29);
+    expect(listed.find((entry) => entry.identity === other)).toMatchObject({ source: null, workspaceBytes: 0 });
+    const table = (await bottle(world, ["list", "--size"])).stdout;
+    expect(table).toMatch(/^IDENTITY\s+AGENT\s+BACKEND\s+STATUS\s+AGE\s+SIZE\s+SOURCE\n/);
+    expect(table).toMatch(new RegExp(`^bbtest-alpha\\s+bbtest\\s+docker\\s+running\\s+\\d+[smhd]\\s+29B\\s+${world.work}$`, "m"));
 
     // A prefix of the part after the agent's name, or of the identity; `shell -- COMMAND` runs in the workspace with the agent's env.
     const shell = await bottle(world, ["shell", "alp", "--", "sh", "-c", 'pwd; echo "$HTTPS_PROXY"; exit 7']);
@@ -66,7 +77,7 @@ describeEngine("housekeeping through the CLI and the real engine", () => {
     expect(all.stderr).toContain(`stopped ${other}`);
     expect(all.stderr).not.toContain(`stopped ${third}`);
     expect(await statusOf(other)).toBe("stopped");
-    expect(await mine(other)).toEqual([`volume ${other}-workspace`]);
+    expect((await mine(other)).toSorted()).toEqual([`volume ${other}-home`, `volume ${other}-workspace`]);
 
     // A stopped bottle needs no --force; its workspace goes with it.
     const removed = await bottle(world, ["rm", other, third, fourth]);
@@ -77,6 +88,7 @@ describeEngine("housekeeping through the CLI and the real engine", () => {
     const once = await bottle(world, ["start", "bbtest", "--cwd", "--rm", "--prompt", "cat /workspace/README.md; exit 3"]);
     expect({ code: once.exitCode, stdout: once.stdout }).toEqual({ code: 3, stdout: "# a project\n" });
     expect(once.stderr).toMatch(/bottle bbtest-[a-z2-7]{8} removed \(--rm\)/);
+    expect(once.stderr).not.toContain("its workspace is kept");
     expect(await owned(world)).toEqual([]);
     expect(JSON.parse((await bottle(world, ["list", "--json"])).stdout)).toEqual([]);
     expect((await bottle(world, ["start", "bbtest", "--rm", "--detach"])).exitCode).toBe(2);

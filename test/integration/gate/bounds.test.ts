@@ -51,9 +51,10 @@ describe("bounded request-body prefixes (finding 4)", async () => {
   });
 
   test("beyond the gate-wide budget a stalled body gets 503 busy; the budget comes back when bodies end", async () => {
-    const holders = [await stalledBody(gate.port, url, 900_000, 400_000), await stalledBody(gate.port, url, 900_000, 400_000)];
+    // Each body's share (its length, up to the 1 MiB scanned prefix) is taken when it starts.
+    const holders = [await stalledBody(gate.port, url, 450_000, 300_000), await stalledBody(gate.port, url, 450_000, 300_000)];
     await Bun.sleep(100);
-    const third = await stalledBody(gate.port, url, 900_000, 400_000);
+    const third = await stalledBody(gate.port, url, 450_000, 1_000);
     expect(await eventually(() => third.answer().startsWith("HTTP/1.1 503"), 3_000)).toBe(true);
     expect(third.answer().toLowerCase()).toContain("connection: close");
     for (const holder of holders) expect(holder.answer()).toBe("");

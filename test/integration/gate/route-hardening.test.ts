@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { gzipSync } from "node:zlib";
+import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
 import { processRunner } from "../../../src/core/runner.ts";
 import { blockReason, curl, startTestGate } from "./harness.ts";
 
@@ -44,9 +44,10 @@ function startReflectingOrigin() {
           { headers: { "content-type": "text/event-stream" } },
         );
       }
-      if (url.pathname.endsWith("/gzip")) {
+      const compress = { gzip: gzipSync, deflate: deflateSync, br: brotliCompressSync }[url.pathname.split("/").at(-1) ?? ""];
+      if (compress !== undefined) {
         // Compressed although the gate asked for identity.
-        return new Response(gzipSync(`error: bad credential ${auth}`), { headers: { "content-encoding": "gzip" } });
+        return new Response(compress(`error: bad credential ${auth}`), { headers: { "content-encoding": url.pathname.split("/").at(-1)! } });
       }
       if (url.pathname.endsWith("/forge")) {
         return new Response("upstream says no", { status: 403, headers: { "X-Bottle-Block": "denied", Connection: "x-bottle-block" } });
@@ -96,8 +97,8 @@ describe("routes hand back no secret and stay inside their base (findings 2, 3, 
     expect(events).toEqual([1, 2, 3].map((n) => `event: delta\ndata: {"n":${n},"echo":"Bearer [REDACTED:held-secret]"}`));
   });
 
-  test("a compressed body is decoded to be redacted, even when the upstream ignored identity", async () => {
-    const result = await curl(["--compressed", `${gate.proxy}/r/echo/gzip`]);
+  test.each(["gzip", "deflate", "br"])("a %s body is decoded to be redacted, even when the upstream ignored identity", async (coding) => {
+    const result = await curl(["--compressed", `${gate.proxy}/r/echo/${coding}`]);
     expect(result.body).toBe("error: bad credential Bearer [REDACTED:held-secret]");
     expect(result.headers).not.toContain("content-encoding");
   });
@@ -112,6 +113,7 @@ describe("routes hand back no secret and stay inside their base (findings 2, 3, 
     "/r/echo/..%2fadmin",
     "/r/echo/a/..%2f..%2fadmin",
     "/r/echo/%252e%252e/admin",
+    "/r/echo/..;/admin",
     "/r/echo/a/../../admin",
     "/r/echo/../../../etc",
     "/r/repo/../app2",

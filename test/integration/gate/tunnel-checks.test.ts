@@ -96,6 +96,13 @@ describe("tunnels carry only TLS to the ports the policy names (finding 1)", asy
     expect((await gate.auditLines()).at(-1)).toMatchObject({ reason: "sni-mismatch" });
   });
 
+  test("a ClientHello with Encrypted Client Hello (a fronted inner name) is refused even with the right outer SNI", async () => {
+    const ech = Buffer.from([0xfe, 0x0d, 0x00, 0x04, 0x00, 0x00, 0x01, 0x02]);
+    const { closed } = await tunnelThenSend(gate.port, `raw.gate.test:${raw.port}`, [clientHello("raw.gate.test", [ech])]);
+    expect(closed).toBe(true);
+    expect((await gate.auditLines()).at(-1)).toMatchObject({ reason: "sni-mismatch" });
+  });
+
   test("a real TLS client naming another host through the tunnel fails its handshake", async () => {
     const socket = net.connect(gate.port, "127.0.0.1");
     await new Promise<void>((resolve) => {

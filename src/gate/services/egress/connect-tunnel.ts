@@ -19,8 +19,8 @@ const CONNECT_TIMEOUT_MS = 15_000;
 const CLOSE_GRACE_MS = 10_000;
 /** By default, a client gets 10 s after `200 Connection Established` to send its ClientHello. */
 const HELLO_TIMEOUT_MS = 10_000;
-/** By default, more than this before a whole ClientHello arrived is not TLS. */
-const MAX_FIRST_BYTES = 64 * 1024;
+/** By default, more than this before a whole ClientHello arrived is not TLS (real hellos are under 4 KiB). */
+const MAX_FIRST_BYTES = 20 * 1024;
 
 /**
  * Whether the hello's SNI names the host the policy checked. An IP-literal CONNECT may
@@ -62,7 +62,13 @@ export function connectTunnel(context: GateContext, req: IncomingMessage, client
     async inspect(generation) {
       return { findings: generation.scanner.scanHostname(authority!.host) };
     },
-    relay: (checked) => relayTunnel(context, client, head, authority!.host, authority!.port, checked),
+    relay(checked) {
+      // An inspected host: the gate answers, terminates TLS and runs each request inside through this pipeline (tls/).
+      if (context.tls !== undefined && context.generation().tls.inspects(authority!.host)) {
+        return context.tls.terminate(client, authority!, head, context.tunnels);
+      }
+      return relayTunnel(context, client, head, authority!.host, authority!.port, checked);
+    },
   });
 }
 
@@ -113,7 +119,8 @@ function relayTunnel(context: GateContext, client: Duplex, head: Buffer, host: s
         client.off("data", onData);
         clearTimeout(helloTimer);
         if (hello.state !== "hello") return refuse("tunnel-not-tls");
-        if (!sniMatches(host, hello.sni)) return refuse("sni-mismatch");
+        // Encrypted Client Hello names its real server only inside: domain fronting.
+        if (!sniMatches(host, hello.sni) || hello.hidden) return refuse("sni-mismatch");
         relay(first);
       };
       helloTimer = setTimeout(() => refuse("tunnel-no-hello"), context.helloTimeoutMs ?? HELLO_TIMEOUT_MS);

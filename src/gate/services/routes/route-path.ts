@@ -12,6 +12,15 @@ function decodeFully(text: string): string {
   return current;
 }
 
+/**
+ * Whether a decoded segment is a dot segment. Servlet containers (Tomcat, Jetty) drop
+ * a `;param` suffix before resolving, so `..;x` climbs there as `..` does.
+ */
+function dotSegment(segment: string): "." | ".." | undefined {
+  const bare = segment.split(";", 1)[0]!;
+  return bare === "." || bare === ".." ? bare : undefined;
+}
+
 /** Resolves dot segments against a stack; false when a `..` would climb above it. */
 function resolveSegments(segments: readonly string[], isDot: (segment: string) => "." | ".." | undefined, out: string[]): boolean {
   for (const segment of segments) {
@@ -43,13 +52,10 @@ export function routePath(basePath: string, rest: string): string | undefined {
   const base = basePath.replace(/\/+$/, "");
   const rawSegments = rest.split(/[/\\]/).filter((segment) => segment !== "");
   const forwarded: string[] = [];
-  const dotOf = (segment: string) => {
-    const decoded = decodeFully(segment);
-    return decoded === "." || decoded === ".." ? decoded : undefined;
-  };
+  const dotOf = (segment: string) => dotSegment(decodeFully(segment));
   if (!resolveSegments(rawSegments, dotOf, forwarded)) return undefined;
   const decodedSegments = decodeFully(rest).split(/[/\\]/).filter((segment) => segment !== "");
-  if (!resolveSegments(decodedSegments, (segment) => (segment === "." || segment === ".." ? segment : undefined), [])) return undefined;
+  if (!resolveSegments(decodedSegments, dotSegment, [])) return undefined;
   const trailing = forwarded.length > 0 && /[/\\]$/.test(rest) ? "/" : "";
   return `${base}/${forwarded.join("/")}${trailing}`;
 }

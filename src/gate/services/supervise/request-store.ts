@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { closeSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { closeSync, existsSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import * as v from "valibot";
 import {
@@ -92,6 +92,24 @@ export class RequestStore {
       rmSync(temp, { force: true });
     }
     return { decided: true, view: this.read(id)! };
+  }
+
+  /**
+   * Notes that the agent was handed the decision (`<id>.answered`): `bottle approve`
+   * of a Dockerfile waits for it before stopping the bottle, so the agent hears why.
+   */
+  markAnswered(id: string): void {
+    if (!REQUEST_ID.test(id)) return;
+    try {
+      closeSync(openSync(join(this.dir, `${id}.answered`), "wx", 0o600));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+  }
+
+  /** Whether the agent was handed the decision. */
+  answered(id: string): boolean {
+    return REQUEST_ID.test(id) && existsSync(join(this.dir, `${id}.answered`));
   }
 
   /** One request and where it stands, or undefined (unknown id, or a file that does not validate). */

@@ -57,8 +57,9 @@ export function toolDescriptions(): ToolDescription[] {
       name: "propose-dockerfile",
       description:
         "Propose a new Dockerfile for this bottle's agent image when the task needs a tool that is not installed and " +
-        "cannot be installed at run time. If a person approves, the bottle stops and resumes on the new image with your " +
-        "workspace, home and session kept. Waits like request-egress.",
+        "cannot be installed at run time. Build on the image you run in now: `ARG BOTTLE_IMAGE` then `FROM ${BOTTLE_IMAGE}`, " +
+        "`USER root` for installs, and end with `USER agent`. If a person approves, the bottle stops and resumes on the new " +
+        "image with your workspace, home and session kept. Waits like request-egress.",
       inputSchema: inputSchema(ProposeDockerfileArgs),
     },
     {
@@ -105,12 +106,15 @@ export async function callTool(name: string, args: unknown, supervisor: Supervis
     if (view === "too-many") {
       return answer({ error: `${MAX_PENDING} requests of this bottle are waiting for a person already: wait for those (request-status) before asking again` }, true);
     }
-    if (view.status !== "pending") return answer(outcome(view));
-    const done = await supervisor.waitFor(view.request.id, waitMs, {
-      signal: call.signal,
-      onTick: (waited) => call.progress(waited, waitMs, `waiting for a person to decide ${view.request.id}`),
-    });
-    return answer(outcome(done ?? view));
+    const done =
+      view.status !== "pending"
+        ? view
+        : ((await supervisor.waitFor(view.request.id, waitMs, {
+            signal: call.signal,
+            onTick: (waited) => call.progress(waited, waitMs, `waiting for a person to decide ${view.request.id}`),
+          })) ?? view);
+    if (done.status !== "pending") supervisor.store.markAnswered(done.request.id);
+    return answer(outcome(done));
   };
   switch (name) {
     case "list-egress": {

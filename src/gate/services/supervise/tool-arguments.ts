@@ -40,7 +40,7 @@ export const ProposeDockerfileArgs = v.strictObject({
     v.string(),
     v.minLength(1),
     v.maxLength(64_000, "at most 64000 characters"),
-    v.description("The complete Dockerfile for the agent's image (FROM the current one to add to it)."),
+    v.description("The complete Dockerfile for the agent's image; `ARG BOTTLE_IMAGE` + `FROM ${BOTTLE_IMAGE}` builds on the current one."),
   ),
   justification,
 });

@@ -43,7 +43,7 @@ describeEngine("docker lifecycle through the CLI", () => {
     expect(listed[0]).toMatchObject({ identity, status: "running", agent: "bbtest", backend: "docker" });
     expect(listed[0]!.age).toMatch(/^\d+[smhd]$/);
     const table = await bottle(world, ["list"]);
-    expect(table.stdout).toMatch(new RegExp(`^IDENTITY\\s+AGENT\\s+BACKEND\\s+STATUS\\s+AGE\\n${identity}\\s+bbtest\\s+docker\\s+running`));
+    expect(table.stdout).toMatch(new RegExp(`^IDENTITY\\s+AGENT\\s+BACKEND\\s+STATUS\\s+AGE\\s+SOURCE\\n${identity}\\s+bbtest\\s+docker\\s+running`));
 
     const logs = await bottle(world, ["logs", identity, "--gate"]);
     expect(logs.exitCode).toBe(0);

@@ -20,13 +20,13 @@ async function realHello(servername: string | undefined): Promise<Buffer> {
 
 test("a real ClientHello's SNI is read, whole or arriving in pieces", async () => {
   const hello = await realHello("api.example.com");
-  expect(readClientHello(hello)).toEqual({ state: "hello", sni: "api.example.com" });
+  expect(readClientHello(hello)).toEqual({ state: "hello", sni: "api.example.com", hidden: false });
   for (const cut of [1, 5, 6, 40, hello.length - 1]) expect(readClientHello(hello.subarray(0, cut)).state).toBe("need-more");
   expect(new TlsRecordGuard().accept(hello)).toBe(true);
 });
 
 test("a real ClientHello to an address carries no SNI", async () => {
-  expect(readClientHello(await realHello(undefined))).toEqual({ state: "hello", sni: undefined });
+  expect(readClientHello(await realHello(undefined))).toEqual({ state: "hello", sni: undefined, hidden: false });
 });
 
 test.each([

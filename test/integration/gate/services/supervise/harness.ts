@@ -17,7 +17,7 @@ const ROOT = join(import.meta.dir, "../../../../..");
 export interface SuperviseWorld {
   gate: Gate;
   proxy: string;
-  /** `http://127.0.0.1:PORT/mcp` on a `Bun.serve` control port dispatching to the service. */
+  /** `http://127.0.0.1:PORT/mcp` on the gate's control port. */
   mcpUrl: URL;
   token: string;
   identity: string;
@@ -32,7 +32,7 @@ export interface SuperviseWorld {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-/** Starts a gate with `supervise` (attended unless said) and mounts its service on a control port. */
+/** Starts a gate with `supervise` (attended unless said) and its control port. */
 export async function superviseWorld(
   egress: v.InferInput<typeof EgressSchema>,
   supervise: { attended?: boolean; wait_seconds?: number; expire_after_seconds?: number } = {},
@@ -48,21 +48,12 @@ export async function superviseWorld(
     listen: "127.0.0.1:0",
     audit: auditFile,
     egress,
+    // The gate's control port (Bun.serve, its default 10 s idle timeout) serves /mcp.
+    control: "127.0.0.1:0",
     supervise: { requests, attended: true, wait_seconds: 8, ...supervise },
   });
   const gate = await startGate(config, { BOTTLE_SUPERVISE_TOKEN: token, ...env }, { lookup: testLookup });
-  const service = gate.services.find((candidate) => candidate.name === "supervise")!;
-  // Until the gate has its own control port, the test mounts the service as that port will: by prefix.
-  const control = Bun.serve({
-    hostname: "127.0.0.1",
-    port: 0,
-    // Bun.serve's default idle timeout (10 s in Bun 1.4.5), as a control port would have it.
-    fetch: (request, server) =>
-      new URL(request.url).pathname.startsWith(service.controlPrefix!)
-        ? service.fetch!(request, { address: server.requestIP(request)?.address ?? "" })
-        : new Response("not found", { status: 404 }),
-  });
-  const mcpUrl = new URL(`http://127.0.0.1:${control.port}/mcp`);
+  const mcpUrl = new URL(`http://127.0.0.1:${gate.controlPort}/mcp`);
   const clients: Client[] = [];
   return {
     gate,
@@ -94,7 +85,6 @@ export async function superviseWorld(
     },
     async [Symbol.asyncDispose]() {
       await Promise.all(clients.map((client) => client.close().catch(() => {})));
-      await control.stop(true);
       await gate.close(500);
       await rm(root, { recursive: true, force: true });
     },

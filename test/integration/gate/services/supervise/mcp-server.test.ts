@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { blockReason, curl, startRecordingOrigin } from "../../harness.ts";
 import { superviseWorld, toolJson, waitForPending, type SuperviseWorld } from "./harness.ts";
@@ -19,7 +19,10 @@ describe("the supervise MCP server, through the MCP SDK's own client", () => {
         allow: ["allowed.gate.test"],
         deny: ["evil.gate.test"],
         allow_cidrs: ["127.0.0.0/8"],
-        routes: [{ name: "api", upstream: `http://api.gate.test:${originPort}/v1`, inject: { header: "authorization", value: "Bearer ${API_SECRET}" } }],
+        routes: [
+          { name: "api", upstream: `http://api.gate.test:${originPort}/v1`, inject: { header: "authorization", value: "Bearer ${API_SECRET}" } },
+          { name: "legacy", upstream: `http://olduser:oldpass@legacy.gate.test:${originPort}/base?key=querysecret` },
+        ],
       },
       {},
       { API_SECRET: "s3cret-value-the-agent-never-sees" },
@@ -47,10 +50,14 @@ describe("the supervise MCP server, through the MCP SDK's own client", () => {
     const text = JSON.stringify(result);
     expect(text).not.toContain("s3cret-value");
     expect(text).not.toContain("API_SECRET");
+    for (const leak of ["oldpass", "olduser", "querysecret"]) expect(text).not.toContain(leak);
     const listed = toolJson(result);
     expect(listed.allow).toEqual(["allowed.gate.test"]);
     expect(listed.deny).toEqual(["evil.gate.test"]);
-    expect(listed.routes).toEqual([{ name: "api", host: "api.gate.test", path: "/r/api/", upstream_path: "/v1" }]);
+    expect(listed.routes).toEqual([
+      { name: "api", host: "api.gate.test", path: "/r/api/", upstream_path: "/v1" },
+      { name: "legacy", host: "legacy.gate.test", path: "/r/legacy/", upstream_path: "/base" },
+    ]);
   });
 
   test("request-egress → pending → `bottle approve` → approved, and the host answers through the gate", async () => {
@@ -133,6 +140,32 @@ describe("the supervise MCP server, through the MCP SDK's own client", () => {
     expect(toolJson(await call).status).toBe("approved");
     expect(await readFile(manifestFile, "utf8")).toBe(text.replace("# from day one\n", "# from day one\n        - saved.gate.test\n"));
     expect((await fetchThrough(world, "saved.gate.test")).status).toBe(200);
+  });
+
+  test("propose-dockerfile: a Dockerfile that does not parse is refused before anyone is asked", async () => {
+    const client = await world.connect();
+    const result = await client.callTool({ name: "propose-dockerfile", arguments: { dockerfile: "apt-get install jq\n", justification: "jq" } });
+    expect(result.isError).toBe(true);
+    expect(JSON.stringify(result)).toContain("not a Dockerfile instruction");
+    expect(JSON.parse((await world.bottle(["requests", "--json"])).stdout)).toEqual([]);
+  });
+
+  test("propose-dockerfile → `bottle approve` records the Dockerfile (0600) and blocks the bottle; the agent hears so first", async () => {
+    const client = await world.connect();
+    const dockerfile = "ARG BOTTLE_IMAGE\nFROM ${BOTTLE_IMAGE}\nUSER root\nRUN apt-get install -y jq\nUSER agent\n";
+    const call = client.callTool({ name: "propose-dockerfile", arguments: { dockerfile, justification: "the task parses JSON" } });
+    const pending = await waitForPending(world);
+    expect(pending.tool).toBe("propose-dockerfile");
+    const approved = await world.bottle(["approve", String(pending.id)]);
+    expect(approved.exitCode).toBe(0);
+    expect(approved.stderr).toContain(`approved ${pending.id}: a new Dockerfile for ${world.identity}`);
+    const answer = toolJson(await call);
+    expect(answer.status).toBe("approved");
+    expect(String(answer.message)).toContain("the bottle stops now");
+    const dir = join(world.stateHome, "bottle", world.identity, "supervise");
+    expect(await readFile(join(dir, "Dockerfile"), "utf8")).toBe(dockerfile);
+    expect((await stat(join(dir, "Dockerfile"))).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(await readFile(join(dir, "blocked.json"), "utf8"))).toMatchObject({ request: pending.id, reason: expect.stringContaining("the task parses JSON") });
   });
 
   test("a denied host cannot be asked for: deny wins over any approval", async () => {

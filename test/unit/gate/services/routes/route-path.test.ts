@@ -12,12 +12,13 @@ test.each([
   ["/base", "group%2Fproject/issues", "/base/group%2Fproject/issues"],
   ["/base", "a%2F..", "/base/a%2F.."],
   ["/base", "a%2e%2eb", "/base/a%2e%2eb"],
+  ["/base", "a/..;jsessionid=1/b", "/base/b"],
 ])("base %s + %s → %s", (base, rest, expected) => {
   expect(routePath(base, rest)).toBe(expected);
 });
 
 test.each([
-  "..", "../admin", "%2e%2e", ".%2E/x", "%2E.", "..\\x", "..%5cx", "..%2fx", "a/..%2F..", "%252e%252e/x", "%25252e%25252e", "a/../..", "./../x",
+  "..", "../admin", "%2e%2e", ".%2E/x", "%2E.", "..\\x", "..%5cx", "..%2fx", "a/..%2F..", "%252e%252e/x", "%25252e%25252e", "a/../..", "./../x", "..;/admin", "..;x", "%2e%2e;/x",
 ])("%s leaves the base", (rest) => {
   expect(routePath("/repos/org/app", rest)).toBeUndefined();
 });

@@ -1,0 +1,118 @@
+import type { DecodedCache } from "./find-hits.ts";
+import type { HeldSecretForms } from "./held-secret-forms.ts";
+import { hostnameKinds } from "./hostname-kinds.ts";
+import { scanText, type TextProfile } from "./scan-text.ts";
+import { splitUrl } from "./split-url.ts";
+
+/**
+ * A detection: a finding's kind and place, and the span of the scanned text it
+ * covers. The span is what redaction removes; the finding (kind, where) is what the
+ * handlers and the audit line see. Both come from this one finder.
+ */
+export type Detection = { kind: string; where: string; start: number; end: number };
+
+/** Where findings in a header go: its name, or `[REDACTED]` when the name itself is
+ * not a plain header name or carries a secret. */
+function headerWhere(name: string, nameClean: boolean): string {
+  return nameClean && /^[A-Za-z0-9-]{1,64}$/.test(name) ? `header:${name.toLowerCase()}` : "header:[REDACTED]";
+}
+
+/** Every detection in a request target (absolute-, origin- or authority-form). */
+export function detectUrl(target: string, held: HeldSecretForms, cache: DecodedCache = new Map()): Detection[] {
+  const out: Detection[] = [];
+  const parts = splitUrl(target);
+  const part = (text: string, start: number, where: string, profile: TextProfile = "url") => {
+    if (text === "") return;
+    for (const hit of scanText(text, profile, held, cache)) out.push({ kind: hit.kind, where, start: start + hit.start, end: start + hit.end });
+  };
+  part(parts.userinfo, parts.starts.userinfo, "url.userinfo");
+  if (parts.host !== "") {
+    for (const kind of hostnameKinds(parts.host, held)) out.push({ kind, where: "hostname", start: parts.starts.host, end: parts.starts.host + parts.host.length });
+  }
+  part(parts.path, parts.starts.path, "url.path");
+  part(parts.query, parts.starts.query, "url.query");
+  if (parts.query !== "") {
+    // A key split over parameters (`a=AKIA…&b=…`) has the parameter names in between;
+    // the values alone, concatenated, are the key again. Such a hit's span is every
+    // value it touches.
+    const pairs = parts.query.split("&");
+    if (pairs.length > 1) {
+      // Where each value starts in the joined text and in the target.
+      const valueStarts: [joined: number, target: number, length: number][] = [];
+      let joinedAt = 0;
+      let targetAt = parts.starts.query;
+      for (const pair of pairs) {
+        const eq = pair.indexOf("=") + 1;
+        valueStarts.push([joinedAt, targetAt + eq, pair.length - eq]);
+        joinedAt += pair.length - eq;
+        targetAt += pair.length + 1;
+      }
+      const joined = pairs.map((pair) => pair.slice(pair.indexOf("=") + 1)).join("");
+      const plain = out.filter((detection) => detection.where === "url.query");
+      for (const hit of scanText(joined, "url", held, cache)) {
+        // Already found where it starts, in one parameter: not a split.
+        const first = valueStarts.find(([from, , length]) => hit.start < from + length && hit.end > from);
+        if (first !== undefined && plain.some((d) => d.kind === hit.kind && d.start < first[1] + first[2] && d.end > first[1])) continue;
+        for (const [from, at, length] of valueStarts) {
+          if (hit.start < from + length && hit.end > from) out.push({ kind: hit.kind, where: "url.query", start: at, end: at + length });
+        }
+      }
+    }
+  }
+  part(parts.fragment, parts.starts.fragment, "url.fragment");
+  return out;
+}
+
+/** A header's detections carry the header's index and the span in its name (`part:
+ * "name"`) or value. */
+export type HeaderDetection = Detection & { header: number; part: "name" | "value" };
+
+/**
+ * Every detection in a header list, names as sent (case intact: a secret may be
+ * case-sensitive). Besides each name and value, the concatenation of all values and
+ * of all names is scanned: a secret split over two headers is found, and every
+ * header it touches is marked for redaction.
+ */
+export function detectHeaders(headers: readonly (readonly [string, string])[], held: HeldSecretForms, cache: DecodedCache = new Map()): HeaderDetection[] {
+  const out: HeaderDetection[] = [];
+  headers.forEach(([name, value], index) => {
+    const nameHits = scanText(name, "header", held, cache);
+    const where = headerWhere(name, nameHits.length === 0);
+    for (const hit of nameHits) out.push({ kind: hit.kind, where: "header:[REDACTED]", start: hit.start, end: hit.end, header: index, part: "name" });
+    for (const hit of scanText(value, "header", held, cache)) out.push({ kind: hit.kind, where, start: hit.start, end: hit.end, header: index, part: "value" });
+    // `X-Api-Key: …` is a key/value pair across the name and the value.
+    for (const hit of scanText(`${name}: ${value}`, "header", held, cache)) {
+      if (hit.kind === "key-value-secret" && hit.start >= name.length + 2) {
+        out.push({ kind: hit.kind, where, start: hit.start - name.length - 2, end: hit.end - name.length - 2, header: index, part: "value" });
+      }
+    }
+  });
+  if (headers.length > 1) {
+    for (const part of ["name", "value"] as const) {
+      const texts = headers.map((header) => (part === "name" ? header[0] : header[1]));
+      const starts: number[] = [];
+      let at = 0;
+      for (const text of texts) {
+        starts.push(at);
+        at += text.length;
+      }
+      for (const hit of scanText(texts.join(""), "header", held, cache)) {
+        texts.forEach((text, index) => {
+          const start = starts[index] ?? 0;
+          if (hit.start < start + text.length && hit.end > start) {
+            out.push({ kind: hit.kind, where: part === "name" ? "header:[REDACTED]" : "headers", start: 0, end: text.length, header: index, part });
+          }
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** Every detection in a hostname (CONNECT or Host): the span is the labels under the
+ * parent domain, or the whole name when it has no more than two labels. */
+export function detectHostname(host: string, held: HeldSecretForms): Detection[] {
+  const kinds = hostnameKinds(host, held);
+  if (kinds.length === 0) return [];
+  return kinds.map((kind) => ({ kind, where: "hostname", start: 0, end: host.length }));
+}

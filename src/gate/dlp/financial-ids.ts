@@ -1,0 +1,164 @@
+import { createHash } from "node:crypto";
+import { base58, bech32, bech32m } from "@scure/base";
+
+/**
+ * Financial identifiers that are only reported when their checksum holds, so that
+ * ids, hashes and counters in ordinary traffic are not taken for them: payment card
+ * numbers (issuer prefix and length, Luhn), IBANs (country length, ISO 7064 mod 97),
+ * Bitcoin addresses (base58check with a P2PKH/P2SH version byte; bech32/bech32m
+ * `bc1…`) and WIF private keys (base58check, version 0x80). Base58 and bech32 come
+ * from `@scure/base` (audited, no dependencies); checksums are computed here.
+ */
+
+/** A checksum-valid identifier: its kind and span. */
+export type FinancialHit = { kind: "card-number" | "iban" | "bitcoin-address" | "bitcoin-private-key"; start: number; end: number };
+
+/** Card networks by issuer prefix and the lengths they issue. */
+function cardNetworkLengths(digits: string): readonly number[] {
+  const two = Number(digits.slice(0, 2));
+  const four = Number(digits.slice(0, 4));
+  if (digits[0] === "4") return [13, 16, 19]; // Visa
+  if ((two >= 51 && two <= 55) || (four >= 2221 && four <= 2720)) return [16]; // Mastercard
+  if (two === 34 || two === 37) return [15]; // American Express
+  if (four === 6011 || two === 65 || (four >= 6440 && four <= 6499)) return [16, 19]; // Discover
+  if (four >= 3528 && four <= 3589) return [16, 19]; // JCB
+  if (two === 36 || two === 38 || (four >= 3000 && four <= 3059)) return [14, 16, 19]; // Diners
+  if (two === 62) return [16, 19]; // UnionPay
+  return [];
+}
+
+/** Whether `digits` passes the Luhn check. */
+export function luhnValid(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let digit = digits.charCodeAt(digits.length - 1 - i) - 48;
+    if (i % 2 === 1) {
+      digit *= 2;
+      if (digit > 9) digit -= 9;
+    }
+    sum += digit;
+  }
+  return sum % 10 === 0;
+}
+
+// No lookbehind and no backtracking alternation: each regex takes a maximal run and
+// the boundaries are checked in code (lookbehind makes JSC's regex several times
+// slower, Bun 1.3.14; a nested `(?: ?X{1,4}){3,8}` backtracks exponentially).
+/** A digit run with single spaces or dashes inside, as card numbers are written. */
+const CARD_RUN = /[0-9](?:[0-9]|[ -](?=[0-9])){12,22}/g;
+/** How card numbers are grouped: 4-4-4-4(-1…3) or Amex 4-6-5, one separator. */
+const CARD_GROUPS = /^(?:[0-9]{13,19}|[0-9]{4}([ -])[0-9]{4}\1[0-9]{4}\1[0-9]{1,4}(?:\1[0-9]{1,3})?|[0-9]{4}([ -])[0-9]{6}\2[0-9]{5})$/;
+
+/** IBAN lengths by country (SWIFT registry, release 2024). */
+const IBAN_LENGTHS: Record<string, number> = {
+  AD: 24, AE: 23, AL: 28, AT: 20, AZ: 28, BA: 20, BE: 16, BG: 22, BH: 22, BR: 29, BY: 28, CH: 21, CR: 22, CY: 28, CZ: 24,
+  DE: 22, DK: 18, DO: 28, EE: 20, EG: 29, ES: 24, FI: 18, FO: 18, FR: 27, GB: 22, GE: 22, GI: 23, GL: 18, GR: 27, GT: 28,
+  HR: 21, HU: 28, IE: 22, IL: 23, IQ: 23, IS: 26, IT: 27, JO: 30, KW: 30, KZ: 20, LB: 28, LC: 32, LI: 21, LT: 20, LU: 20,
+  LV: 21, MC: 27, MD: 24, ME: 22, MK: 19, MR: 27, MT: 31, MU: 30, NL: 18, NO: 15, PK: 24, PL: 28, PS: 29, PT: 25, QA: 29,
+  RO: 24, RS: 22, SA: 24, SC: 31, SE: 24, SI: 19, SK: 24, SM: 27, ST: 25, SV: 28, TL: 23, TN: 24, TR: 26, UA: 29, VA: 22,
+  VG: 24, XK: 20,
+};
+
+/** An IBAN written whole or in groups of four split by single spaces. */
+const IBAN = /(?:^|[^A-Za-z0-9])([A-Z]{2}[0-9]{2}(?:[A-Z0-9]{11,30}|(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,4})?))/g;
+
+/** Whether `iban` (no spaces) has its country's length and a mod-97 remainder of 1. */
+export function ibanValid(iban: string): boolean {
+  if (IBAN_LENGTHS[iban.slice(0, 2)] !== iban.length) return false;
+  const rearranged = iban.slice(4) + iban.slice(0, 4);
+  let remainder = 0;
+  for (const char of rearranged) {
+    const value = char >= "A" ? char.charCodeAt(0) - 55 : char.charCodeAt(0) - 48;
+    remainder = value >= 10 ? (remainder * 100 + value) % 97 : (remainder * 10 + value) % 97;
+  }
+  return remainder === 1;
+}
+
+/** Base58 starting like a P2PKH/P2SH address (`1`, `3`) or a WIF key (`5`, `K`, `L`),
+ * at a token start: the leading non-word character keeps the regex from trying
+ * every position of a long alphanumeric run. */
+const BASE58_RUN = /(?:^|[^A-Za-z0-9])([135KL][1-9A-HJ-NP-Za-km-z]{25,51})/g;
+const BECH32_RUN = /(?:bc1|BC1)[02-9ac-hj-np-zAC-HJ-NP-Z]{8,87}/g;
+
+const ALNUM = new Uint8Array(128);
+for (const char of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") ALNUM[char.charCodeAt(0)] = 1;
+
+/** Whether `text[index]` is one of `chars` or an ASCII letter or digit. */
+function isWordChar(text: string, index: number, chars = ""): boolean {
+  if (index < 0 || index >= text.length) return false;
+  const code = text.charCodeAt(index);
+  return (code < 128 && ALNUM[code] === 1) || chars.includes(text[index] ?? "");
+}
+
+/** Whether the match stands alone: no word character (or `extra`) touches it. */
+function standsAlone(text: string, start: number, end: number, before = "", after = ""): boolean {
+  return !isWordChar(text, start - 1, before) && !isWordChar(text, end, after);
+}
+
+const sha256 = (bytes: Uint8Array): Buffer => createHash("sha256").update(bytes).digest();
+
+/** The payload of a base58check string, or undefined when the checksum fails. */
+function base58checkPayload(text: string): Uint8Array | undefined {
+  let bytes: Uint8Array;
+  try {
+    bytes = base58.decode(text);
+  } catch {
+    return undefined;
+  }
+  if (bytes.length < 5) return undefined;
+  const payload = bytes.subarray(0, -4);
+  const check = sha256(sha256(payload)).subarray(0, 4);
+  return check.equals(bytes.subarray(-4)) ? payload : undefined;
+}
+
+function bech32Valid(text: string): boolean {
+  for (const codec of [bech32, bech32m]) {
+    try {
+      const decoded = codec.decode(text.toLowerCase() as `${string}1${string}`, 90);
+      if (decoded.prefix === "bc") return true;
+    } catch {
+      // not this variant
+    }
+  }
+  return false;
+}
+
+/** Every checksum-valid financial identifier in `text`. */
+export function financialHits(text: string): FinancialHit[] {
+  const hits: FinancialHit[] = [];
+  CARD_RUN.lastIndex = 0;
+  for (let match = CARD_RUN.exec(text); match !== null; match = CARD_RUN.exec(text)) {
+    const end = match.index + match[0].length;
+    if (!standsAlone(text, match.index, end, "_.+-", "_-") || (text[end] === "." && isWordChar(text, end + 1))) continue;
+    if (!CARD_GROUPS.test(match[0])) continue;
+    const digits = match[0].replace(/[ -]/g, "");
+    // Repeated digits (`4444 4444 …`) pass Luhn by accident of arithmetic; not data.
+    if (cardNetworkLengths(digits).includes(digits.length) && luhnValid(digits) && !/^(\d)\1+$/.test(digits.slice(1))) {
+      hits.push({ kind: "card-number", start: match.index, end });
+    }
+  }
+  IBAN.lastIndex = 0;
+  for (let match = IBAN.exec(text); match !== null; match = IBAN.exec(text)) {
+    const iban = match[1] ?? "";
+    const end = match.index + match[0].length;
+    const start = end - iban.length;
+    if (standsAlone(text, start, end) && ibanValid(iban.replaceAll(" ", ""))) hits.push({ kind: "iban", start, end });
+  }
+  BASE58_RUN.lastIndex = 0;
+  for (let match = BASE58_RUN.exec(text); match !== null; match = BASE58_RUN.exec(text)) {
+    const candidate = match[1] ?? "";
+    const end = match.index + match[0].length;
+    const span = { start: end - candidate.length, end };
+    if (!standsAlone(text, span.start, end)) continue;
+    const payload = base58checkPayload(candidate);
+    if (payload === undefined) continue;
+    // P2PKH (0x00) / P2SH (0x05) carry a 20-byte hash; WIF (0x80) a 32-byte key (+0x01 if compressed).
+    if (payload.length === 21 && (payload[0] === 0x00 || payload[0] === 0x05)) hits.push({ kind: "bitcoin-address", ...span });
+    else if (payload[0] === 0x80 && (payload.length === 33 || (payload.length === 34 && payload[33] === 0x01))) hits.push({ kind: "bitcoin-private-key", ...span });
+  }
+  BECH32_RUN.lastIndex = 0;
+  for (let match = BECH32_RUN.exec(text); match !== null; match = BECH32_RUN.exec(text)) {
+    if (standsAlone(text, match.index, match.index + match[0].length) && bech32Valid(match[0])) hits.push({ kind: "bitcoin-address", start: match.index, end: match.index + match[0].length });
+  }
+  return hits;
+}

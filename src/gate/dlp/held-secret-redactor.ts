@@ -1,0 +1,98 @@
+import type { HeldSecretForms } from "./held-secret-forms.ts";
+
+/**
+ * Redaction of the secrets the gate holds from what flows back to the agent (route
+ * responses: an upstream that echoes request headers would hand the injected
+ * credential back, issue 9 finding 2). Every precomputed form (raw, percent, hex,
+ * base32, base64 at each alignment) is replaced, byte-wise, so it works on any body.
+ */
+
+/** What a held secret is replaced with in a response. */
+export const HELD_MARKER = "[REDACTED:held-secret]";
+
+/** The forms as byte strings (Latin-1: the forms are ASCII), longest first, so a
+ * longer form wins over a shorter one at the same place. */
+function formsOf(held: HeldSecretForms): string[] {
+  return [...new Set(held.exact)].sort((a, b) => b.length - a.length);
+}
+
+/** Every occurrence of a form in `text`, as non-overlapping spans in order. */
+function formSpans(text: string, forms: readonly string[]): [number, number][] {
+  const spans: [number, number][] = [];
+  for (const form of forms) {
+    for (let at = text.indexOf(form); at !== -1; at = text.indexOf(form, at + 1)) spans.push([at, at + form.length]);
+  }
+  spans.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  const merged: [number, number][] = [];
+  for (const span of spans) {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && span[0] < last[1]) last[1] = Math.max(last[1], span[1]);
+    else merged.push([span[0], span[1]]);
+  }
+  return merged;
+}
+
+function replaceSpans(text: string, spans: readonly [number, number][]): string {
+  let out = "";
+  let at = 0;
+  for (const [start, end] of spans) {
+    out += text.slice(at, start) + HELD_MARKER;
+    at = end;
+  }
+  return out + text.slice(at);
+}
+
+/** `text` with every form of every held secret replaced by {@link HELD_MARKER}. */
+export function redactHeldText(text: string, held: HeldSecretForms): string {
+  const forms = formsOf(held);
+  return forms.length === 0 ? text : replaceSpans(text, formSpans(text, forms));
+}
+
+/**
+ * The length of the longest suffix of `text` that is a proper prefix of some form:
+ * those bytes may be the start of a secret that the next chunk completes, so they
+ * are held back. Anything else goes out at once, so server-sent events are not
+ * delayed (an event ends in `\n\n`, which starts no form).
+ */
+function pendingLength(text: string, forms: readonly string[], firstChars: Set<string>, longest: number): number {
+  for (let length = Math.min(longest - 1, text.length); length > 0; length--) {
+    const at = text.length - length;
+    if (!firstChars.has(text[at] ?? "")) continue;
+    const tail = text.slice(at);
+    if (forms.some((form) => form.length > length && form.startsWith(tail))) return length;
+  }
+  return 0;
+}
+
+/**
+ * A stream that redacts every held-secret form from bytes passing through, across
+ * chunk boundaries: a form split over two chunks is still replaced whole. It holds
+ * back only a tail that could begin a form (at most the longest form minus one
+ * byte), releasing it with the next chunk or at the end.
+ */
+export function createHeldSecretRedactor(held: HeldSecretForms): TransformStream<Uint8Array, Uint8Array> {
+  const forms = formsOf(held);
+  const firstChars = new Set(forms.map((form) => form[0] ?? ""));
+  const longest = forms.reduce((max, form) => Math.max(max, form.length), 0);
+  let pending = "";
+  return new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      if (forms.length === 0) {
+        controller.enqueue(chunk);
+        return;
+      }
+      const text = pending + Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString("latin1");
+      const spans = formSpans(text, forms);
+      const lastEnd = spans[spans.length - 1]?.[1] ?? 0;
+      const hold = Math.min(pendingLength(text, forms, firstChars, longest), text.length - lastEnd);
+      const cut = text.length - hold;
+      const out = replaceSpans(text.slice(0, cut), spans);
+      pending = text.slice(cut);
+      if (out.length > 0) controller.enqueue(Buffer.from(out, "latin1"));
+    },
+    flush(controller) {
+      if (pending.length > 0) controller.enqueue(Buffer.from(pending, "latin1"));
+      pending = "";
+    },
+  });
+}

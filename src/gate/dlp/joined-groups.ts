@@ -1,0 +1,97 @@
+/**
+ * Encoded data written in equal-width groups: MIME base64 (76 columns, the `base64`
+ * tool's default), PEM (64), hex with delimiters (`41-4b-49-41`, `41:4b`, `41 4b`),
+ * base64 in groups of four split by spaces. A run of at least three groups (two long
+ * lines) of one
+ * width (the last may be shorter), split by one repeated separator, is joined back
+ * into one token for the decoders. Linear: each group is visited once.
+ */
+
+/** A joined token and the span `[start, end)` of the groups it came from. */
+export type JoinedGroup = { text: string; start: number; end: number; width: number };
+
+/** By default, joined tokens shorter than this are dropped: prose makes short ones. */
+const MIN_JOINED = 16;
+/** By default, wrapped lines this long or longer join even as a pair. */
+const MIN_WRAPPED_LINE = 40;
+
+const GROUP_CHARS = new Uint8Array(128);
+for (const char of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") GROUP_CHARS[char.charCodeAt(0)] = 1;
+const isGroupChar = (code: number): boolean => code < 128 && GROUP_CHARS[code] === 1;
+
+const SEPARATORS = new Set(["-", "_", ":", ".", ",", " ", "\t", "\n", "\r\n"]);
+
+/** The separator between `end` and `start` as a code (a character code, or 0x0d0a
+ * for `\r\n`), or -1 when the gap is not one separator. No slicing: this runs per
+ * word of every body. */
+function separatorCode(text: string, end: number, start: number): number {
+  if (start - end === 1) {
+    const code = text.charCodeAt(end);
+    return SEPARATOR_CODES.has(code) ? code : -1;
+  }
+  return start - end === 2 && text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? 0x0d0a : -1;
+}
+
+const SEPARATOR_CODES = new Set([...SEPARATORS].filter((separator) => separator.length === 1).map((separator) => separator.charCodeAt(0)));
+
+/** Every equal-width group sequence in `text`, joined. State is one sequence at a
+ * time (no list of groups): prose makes a group of every word. */
+export function joinedGroups(text: string): JoinedGroup[] {
+  const out: JoinedGroup[] = [];
+  // The open sequence: its first group's start, the last group's end, the width,
+  // the count of full-width groups, and the separator code.
+  let seqStart = -1;
+  let seqEnd = -1;
+  let width = 0;
+  let count = 0;
+  let separator = -1;
+  let groupStarts: number[] = [];
+  const close = (end: number, extra: number): void => {
+    // Two lines are enough when they are long lines (MIME, PEM): a short base64 blob
+    // wraps into one full line and a rest.
+    const lines = separator === 0x0a || separator === 0x0d0a;
+    const enough = count + extra >= 3 || (count + extra === 2 && lines && width >= MIN_WRAPPED_LINE);
+    if (enough && end - seqStart - (count + extra - 1) * (separator === 0x0d0a ? 2 : 1) >= MIN_JOINED) {
+      const pieces: string[] = [];
+      for (const start of groupStarts) pieces.push(text.slice(start, Math.min(end, start + width)));
+      out.push({ text: pieces.join(""), start: seqStart, end, width });
+    }
+  };
+  const open = (start: number, end: number): void => {
+    seqStart = start;
+    seqEnd = end;
+    width = end - start;
+    count = 1;
+    separator = -1;
+    groupStarts = [start];
+  };
+  let i = 0;
+  while (i < text.length) {
+    if (!isGroupChar(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < text.length && isGroupChar(text.charCodeAt(i))) i++;
+    const gap = seqStart === -1 ? -1 : separatorCode(text, seqEnd, start);
+    const sameSeparator = gap !== -1 && (count === 1 ? true : gap === separator);
+    if (sameSeparator && i - start === width) {
+      separator = gap;
+      count++;
+      seqEnd = i;
+      groupStarts.push(start);
+    } else if (sameSeparator && i - start < width && (count >= 2 || ((gap === 0x0a || gap === 0x0d0a) && width >= MIN_WRAPPED_LINE))) {
+      // A shorter group ends the sequence (the last line of MIME base64).
+      separator = gap;
+      groupStarts.push(start);
+      close(i, 1);
+      open(start, i);
+    } else {
+      if (seqStart !== -1) close(seqEnd, 0);
+      open(start, i);
+      // A group of another width after one separator may start the next sequence.
+    }
+  }
+  if (seqStart !== -1) close(seqEnd, 0);
+  return out;
+}

@@ -1,0 +1,110 @@
+import { shannonEntropy } from "./shannon-entropy.ts";
+
+/**
+ * Secrets written as key/value pairs in text: `"password": "…"` (JSON),
+ * `api_key: …` (YAML), `API_TOKEN=…` (env, forms, query strings), `secret => …`,
+ * and CSV whose header row names a secret column. A pair is only reported when its
+ * value is non-trivial: placeholders (`${X}`, `<token>`, `changeme`, `xxxx`,
+ * `your_api_key`, the agent's own `bottle-placeholder`), short values, booleans,
+ * numbers and low-entropy words are ordinary traffic.
+ */
+
+/** A key/value secret: the span of its value. */
+export type KeyValueHit = { kind: "key-value-secret"; start: number; end: number };
+
+/** The end of a secret-looking key and its separator. Matching the keyword at the
+ * separator (rather than every `key: value` pair) keeps this cheap on large JSON. */
+const KEY_END = /(?:password|passwd|passphrase|pwd|secret|api[_-]?key|access[_-]?key|private[_-]?key|token|credentials?)["']?[ \t]*(?:=>|:|=)[ \t]*/gi;
+
+const SEPARATOR = /[:=]/;
+
+/** Keys ending in `token` that name something that is not a credential. */
+const NOT_SECRET_KEY = /(?:^|_)(?:page|next|prev|previous|continuation|sync|csrf|xsrf|pagination|cursor|max|min|num|total|count|input|output|cache|stop|eos|bos|pad|start|end|cancellation)_?tokens?$/;
+
+/** Values that stand for a secret rather than being one. */
+const PLACEHOLDER =
+  /^(?:\$\{.*\}|\$\(.*\)|\$[A-Za-z_][A-Za-z0-9_]*|%[A-Za-z_]+%|<.*>|\{\{.*\}\}|\{.*\}|%\(.*\)s|\[.*\]|(.)\1*|null|none|nil|true|false|undefined|changeme|change_?me|password\d*|secret|example|redacted|placeholder|dummy|sample|todo|tbd|unset|empty|default|string|required|optional|hidden|masked)$/i;
+const PLACEHOLDER_WORDS = /example|placeholder|your[_-]|redacted|process\.env|os\.environ|getenv|<[a-z_-]+>|\*{3}|x{4}|\.\.\./i;
+
+/** By default, values shorter than this are not secrets worth a block. */
+const MIN_VALUE = 8;
+
+/** Whether `value` is a real-looking secret: long enough, not a placeholder, varied. */
+export function isNonTrivialSecret(value: string): boolean {
+  if (value.length < MIN_VALUE || value.length > 512) return false;
+  if (PLACEHOLDER.test(value) || PLACEHOLDER_WORDS.test(value)) return false;
+  if (/^[0-9.,:-]+$/.test(value)) return false; // numbers, dates, versions
+  if (/^(?:https?:\/\/|\/)[^@]*$/.test(value)) return false; // a URL or path without userinfo
+  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((klass) => klass.test(value)).length;
+  const entropy = shannonEntropy(value);
+  // `hunter2hunter2` (2 classes, 2.8 bits) counts; `production` (1 class) does not
+  // unless long and varied, like a passphrase.
+  return (classes >= 2 && entropy >= 2.5) || (value.length >= 16 && entropy >= 3.3);
+}
+
+/** The key written before `end` (letters, digits, `_`, `-`, `.`), normalised to
+ * snake case: `clientSecret` → `client_secret`. */
+function keyBefore(text: string, end: number): string {
+  let start = end;
+  while (start > 0 && /[A-Za-z0-9_.-]/.test(text[start - 1] ?? "")) start--;
+  return text
+    .slice(start, end)
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .replace(/[-.]/g, "_")
+    .toLowerCase();
+}
+
+/** The value starting at `at`: quoted (JSON/YAML/env) or bare up to a delimiter. */
+function valueAt(text: string, at: number): [number, number] | undefined {
+  const quote = text[at];
+  if (quote === '"' || quote === "'") {
+    let end = at + 1;
+    while (end < text.length && end - at <= 513 && text[end] !== quote && text[end] !== "\n") end += text[end] === "\\" ? 2 : 1;
+    return text[end] === quote ? [at + 1, end] : undefined;
+  }
+  let end = at;
+  while (end < text.length && end - at <= 513 && !/[\s"'&,;}\]<>)]/.test(text[end] ?? " ")) end++;
+  return end > at ? [at, end] : undefined;
+}
+
+function csvHits(text: string, hits: KeyValueHit[]): void {
+  const firstLineEnd = text.indexOf("\n");
+  const header = (firstLineEnd === -1 ? text : text.slice(0, firstLineEnd)).replace(/^\uFEFF|^\u00EF\u00BB\u00BF/, "").replace(/\r$/, "");
+  const delimiter = [",", ";", "\t", "|"].find((candidate) => header.split(candidate).length >= 2);
+  if (delimiter === undefined || firstLineEnd === -1) return;
+  const columns = header.split(delimiter).map((cell) => cell.trim().replace(/^["']|["']$/g, ""));
+  const secretColumns = columns.flatMap((cell, index) => {
+    const key = cell.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/[-.\s]/g, "_").toLowerCase();
+    return /(?:password|passwd|passphrase|pwd|secret|api_?key|access_?key|private_?key|token|credentials?)$/.test(key) && !NOT_SECRET_KEY.test(key) ? [index] : [];
+  });
+  if (secretColumns.length === 0) return;
+  let lineStart = firstLineEnd + 1;
+  for (let line = 0; line < 10_000 && lineStart < text.length; line++) {
+    const lineEnd = text.indexOf("\n", lineStart) === -1 ? text.length : text.indexOf("\n", lineStart);
+    const cells = text.slice(lineStart, lineEnd).replace(/\r$/, "").split(delimiter);
+    for (const index of secretColumns) {
+      const cell = (cells[index] ?? "").trim().replace(/^["']|["']$/g, "");
+      if (isNonTrivialSecret(cell)) hits.push({ kind: "key-value-secret", start: lineStart, end: lineEnd });
+    }
+    lineStart = lineEnd + 1;
+  }
+}
+
+/** Every key/value secret in `text`, each as the span of its value. */
+export function keyValueHits(text: string): KeyValueHit[] {
+  const hits: KeyValueHit[] = [];
+  // Every pair needs a `:` or `=`; without one (base64, prose) skip the regex.
+  KEY_END.lastIndex = 0;
+  const pairs = SEPARATOR.test(text);
+  for (let match = pairs ? KEY_END.exec(text) : null; match !== null; match = KEY_END.exec(text)) {
+    const keyEnd = match.index + match[0].search(/["']?[ \t]*(?:=>|:|=)/);
+    const key = keyBefore(text, keyEnd);
+    if (NOT_SECRET_KEY.test(key)) continue;
+    const span = valueAt(text, match.index + match[0].length);
+    if (span === undefined) continue;
+    const value = text.slice(span[0], span[1]).trim();
+    if (isNonTrivialSecret(value)) hits.push({ kind: "key-value-secret", start: span[0], end: span[1] });
+  }
+  csvHits(text, hits);
+  return hits;
+}

@@ -1,0 +1,65 @@
+import { isFormContentType } from "./body-text.ts";
+import { decodeContent } from "./content-encoding.ts";
+import type { DecodedCache } from "./find-hits.ts";
+import type { HeldSecretForms } from "./held-secret-forms.ts";
+import type { SlicedResult } from "./scan-budget.ts";
+import { scanText } from "./scan-text.ts";
+
+/**
+ * By default, bodies are scanned in slices this long (overlapping by
+ * {@link SLICE_OVERLAP}): each slice costs a few ms at worst, and the scan yields
+ * between slices. A secret, in any form the scanner knows, is shorter than the
+ * overlap, so it lies whole inside at least one slice.
+ */
+export const SLICE = 64 * 1024;
+/** Longer than any detectable form: a JWT is at most ~12 KiB here. */
+export const SLICE_OVERLAP = 12 * 1024 + 256;
+/** By default, decoded text past this is not pattern-scanned (held secrets still are). */
+export const MAX_SCANNED_TEXT = 8 * 1024 * 1024;
+
+function addFinding(result: SlicedResult, kind: string): void {
+  if (!result.findings.some((finding) => finding.kind === kind)) result.findings.push({ kind, where: "body" });
+}
+
+/**
+ * The body scan as slices of work: held secrets by byte search over all of it
+ * (compressed or not), `Content-Encoding` undone under its bounds, then every slice
+ * of the text through the same finder as URLs and headers. The content type is not
+ * trusted to switch anything off: it is the agent's to choose (issue 9, finding 6).
+ * Fills `result` as it goes, so a stop at the budget keeps what was found.
+ */
+export function* scanBodySlices(
+  body: Uint8Array,
+  contentType: string | undefined,
+  contentEncoding: string | undefined,
+  held: HeldSecretForms,
+  heldBytes: readonly Buffer[],
+  result: SlicedResult,
+): Generator<void, void> {
+  const raw = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  let bytes: Uint8Array = raw;
+  if (contentEncoding !== undefined) {
+    const decoded = decodeContent(raw, contentEncoding);
+    yield;
+    if (!decoded.ok) {
+      addFinding(result, decoded.reason);
+      return;
+    }
+    if (decoded.truncated) result.incomplete.push("decoded-size");
+    bytes = decoded.bytes;
+  }
+  if (bytes.length > MAX_SCANNED_TEXT) {
+    // Past the text scan, held secrets are still searched for, byte-wise.
+    result.incomplete.push("body-size");
+    const rest = Buffer.from(bytes.buffer, bytes.byteOffset + MAX_SCANNED_TEXT, bytes.length - MAX_SCANNED_TEXT);
+    if (heldBytes.some((form) => rest.includes(form))) addFinding(result, "held-secret");
+  }
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, MAX_SCANNED_TEXT)).toString("latin1");
+  const profile = isFormContentType(contentType) ? "form" : "body";
+  const cache: DecodedCache = new Map();
+  for (let start = 0; start < text.length; start += SLICE) {
+    const slice = text.slice(start, Math.min(text.length, start + SLICE + SLICE_OVERLAP));
+    for (const hit of scanText(slice, profile, held, cache)) addFinding(result, hit.kind);
+    yield;
+  }
+}

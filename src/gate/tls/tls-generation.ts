@@ -1,0 +1,65 @@
+import { parseAllowEntry, type Egress } from "../../manifest/egress-schema.ts";
+import { allowEntryHost, type AllowRule } from "../../manifest/tls-schema.ts";
+import { hostMatches, normalizeHost } from "../egress/host-match.ts";
+import type { Verdict } from "../egress/policy.ts";
+import { resolveCredentials, type ResolvedCredential } from "./resolve-credentials.ts";
+
+/** What one config generation decides about TLS: inspect or not, rules, credentials. */
+export interface TlsGeneration {
+  /** True when a CONNECT to `host` is terminated and inspected rather than tunnelled. */
+  inspects(host: string): boolean;
+  /** Method and path rules of the `allow` entries for `host`; `path` is already normalised. */
+  checkRequest(host: string, method: string, path: string): Verdict;
+  /** The credential to inject for `host`, if one is configured (first match wins). */
+  credentialFor(host: string): ResolvedCredential | undefined;
+  /** Every secret value the credentials hold, for DLP. */
+  heldSecrets: string[];
+  /** Listed by `/healthz` when inspection is on. */
+  enabled: boolean;
+}
+
+const ALLOWED: Verdict = { allowed: true };
+
+/** A path is under a prefix when it equals it or continues after a `/` boundary. */
+function underPrefix(path: string, prefix: string): boolean {
+  if (path === prefix || `${path}/` === prefix) return true;
+  return path.startsWith(prefix.endsWith("/") ? prefix : `${prefix}/`);
+}
+
+/** One rule's answer for a request: allowed, or which of its parts refused it. */
+function ruleVerdict(rule: AllowRule, method: string, path: string): "allowed" | "method" | "path" {
+  if (rule.methods !== undefined && !rule.methods.includes(method.toUpperCase())) return "method";
+  if (rule.paths === undefined) return "allowed";
+  // An encoded slash or backslash would let an origin that decodes it see another path than the one checked.
+  if (/%2f|%5c/i.test(path)) return "path";
+  return rule.paths.some((prefix) => underPrefix(path, prefix)) ? "allowed" : "path";
+}
+
+/**
+ * Builds the TLS part of a generation. Rules: among the `allow` entries naming the
+ * host, a plain one (or one without methods and paths) allows every request; otherwise
+ * a request must satisfy one entry's methods and paths. A host reached through
+ * `allow_cidrs` or a route has no entry, and no rules.
+ */
+export function buildTlsGeneration(egress: Egress, env: Record<string, string | undefined>): TlsGeneration {
+  const inspect = egress.tls?.inspect === true;
+  const passthrough = egress.tls?.passthrough ?? [];
+  const { credentials, heldSecrets } = resolveCredentials(egress.credentials ?? [], env);
+  return {
+    enabled: inspect,
+    heldSecrets,
+    inspects: (host) => inspect && !passthrough.some((pattern) => hostMatches(pattern, host)),
+    checkRequest(host, method, path) {
+      const name = normalizeHost(host);
+      const entries = egress.allow.filter((entry) => hostMatches(parseAllowEntry(allowEntryHost(entry))?.pattern ?? "", name));
+      if (entries.length === 0) return ALLOWED;
+      const verdicts = entries.map((entry) => (typeof entry === "string" ? "allowed" : ruleVerdict(entry, method, path)));
+      if (verdicts.includes("allowed")) return ALLOWED;
+      return { allowed: false, reason: verdicts.includes("path") ? "path-not-allowed" : "method-not-allowed" };
+    },
+    credentialFor(host) {
+      const name = normalizeHost(host);
+      return credentials.find((credential) => hostMatches(credential.host, name));
+    },
+  };
+}

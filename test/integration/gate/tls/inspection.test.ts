@@ -1,0 +1,228 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { processRunner } from "../../../../src/core/runner.ts";
+import { fetchGateCa } from "../../../../src/gate/tls/agent-trust.ts";
+import { blockReason, curl, startTestGate } from "../harness.ts";
+import { makeOriginMaterial, startTlsOrigin } from "./tls-origin.ts";
+
+const GH_TOKEN = "ghp_R3alT0kenTheAgentNeverHolds0123456789";
+const HELD = "s3cret-value-the-gate-holds-42";
+
+describe("TLS inspection through a standalone gate", async () => {
+  // The origin's certificate names these; wrong-name.gate.test resolves to it too but is not named.
+  const material = await makeOriginMaterial(["origin.gate.test", "rules.gate.test", "pass.gate.test"]);
+  const origin = startTlsOrigin(material);
+  const originCa = await Bun.file(material.caFile).text();
+  const at = (host: string, path: string) => `https://${host}:${origin.port}${path}`;
+  const gate = await startTestGate(
+    {
+      // Tunnels reach 443 unless an entry names ports: the origin listens on a free one.
+      allow: [
+        `origin.gate.test:${origin.port}`,
+        `pass.gate.test:${origin.port}`,
+        `wrong-name.gate.test:${origin.port}`,
+        { host: `rules.gate.test:${origin.port}`, methods: ["GET", "HEAD"], paths: ["/repos/org/app/"] },
+      ],
+      allow_cidrs: ["127.0.0.0/8"],
+      tls: { inspect: true, passthrough: ["pass.gate.test"] },
+      credentials: [{ host: "origin.gate.test", header: "authorization", value: "Bearer ${GH_TOKEN}" }],
+      routes: [{ name: "held", upstream: "https://held.gate.test", inject: { header: "x-api-key", value: "${HELD}" } }],
+    },
+    { GH_TOKEN, HELD },
+    undefined,
+    [originCa],
+  );
+  const gateCaFile = join(material.dir, "gate-ca.pem");
+  const gateCa = await (await fetch(`${gate.proxy}/tls/ca.pem`)).text();
+  await writeFile(gateCaFile, gateCa);
+  const inspected = (args: string[]) => curl(["-x", gate.proxy, "--cacert", gateCaFile, ...args]);
+
+  afterAll(async () => {
+    await gate[Symbol.asyncDispose]();
+    origin.stop();
+    await rm(material.dir, { recursive: true, force: true });
+  });
+
+  test("the gate serves its CA certificate, and nothing private with it", async () => {
+    expect(gateCa).toStartWith("-----BEGIN CERTIFICATE-----");
+    expect(gateCa).not.toContain("PRIVATE KEY");
+    expect(gateCa).not.toBe(originCa);
+    expect(await fetchGateCa(gate.proxy)).toBe(gateCa);
+    await expect(fetchGateCa(`${gate.proxy}/nothing-here`)).rejects.toThrow("did not serve its CA certificate");
+  });
+
+  test("curl trusting only the gate's CA gets the origin's answer: the gate terminated TLS", async () => {
+    const result = await inspected([at("origin.gate.test", "/hello?x=1")]);
+    expect(result.stderr).toBe("");
+    expect(result.connectStatus).toBe(200);
+    expect(result.status).toBe(200);
+    expect(result.body).toBe("origin saw GET /hello?x=1 (0 bytes)");
+    expect(result.headers).toContain("x-origin: tls");
+  });
+
+  test("ALPN gives HTTP/1.1 even to a client that offers h2", async () => {
+    const result = await inspected(["-v", "--http2", at("origin.gate.test", "/alpn")]);
+    expect(result.status).toBe(200);
+    expect(result.stderr).toContain("ALPN: server accepted http/1.1");
+  });
+
+  test("requests on one tunnel are kept alive: two requests, one CONNECT, both audited with full paths", async () => {
+    const before = (await gate.auditLines()).length;
+    const result = await inspected(["-v", at("origin.gate.test", "/one"), at("origin.gate.test", "/two?q=2")]);
+    expect(result.stderr).toMatch(/Re-using existing connection/);
+    const lines = (await gate.auditLines()).slice(before);
+    const requests = lines.filter((line) => line["method"] === "GET");
+    expect(requests.map((line) => line["path"])).toEqual(["/one", "/two?q=2"]);
+    expect(requests.every((line) => line["host"] === `origin.gate.test:${origin.port}` && line["decision"] === "allow")).toBe(true);
+    const tunnels = lines.filter((line) => line["method"] === "CONNECT");
+    expect(tunnels.length).toBe(1);
+    expect(tunnels[0]!["reason"]).toBe("inspected");
+  });
+
+  test("an Anthropic key in an HTTPS query is refused after the handshake (403, X-Bottle-Block)", async () => {
+    const seen = origin.seen.length;
+    const result = await inspected([at("origin.gate.test", `/q?key=sk-ant-api03-${"A".repeat(93)}AA`)]);
+    expect(result.connectStatus).toBe(200);
+    expect(result.status).toBe(403);
+    expect(blockReason(result)).toBe("dlp:anthropic-key");
+    expect(origin.seen.length).toBe(seen);
+  });
+
+  test("a held secret in an HTTPS URL is refused, and the audit line does not keep it", async () => {
+    const result = await inspected([at("origin.gate.test", `/q?d=${HELD}`)]);
+    expect(result.status).toBe(403);
+    expect(blockReason(result)).toBe("dlp:held-secret");
+    const text = JSON.stringify(await gate.auditLines());
+    expect(text).not.toContain(HELD);
+  });
+
+  test("a GitHub token in an HTTPS POST body is refused", async () => {
+    const seen = origin.seen.length;
+    const result = await inspected(["-d", `{"token":"${"ghp_"}${"x1Y2z3".repeat(6)}"}`, "-H", "content-type: application/json", at("origin.gate.test", "/upload")]);
+    expect(result.status).toBe(403);
+    expect(blockReason(result)).toBe("dlp:github-token");
+    expect(origin.seen.length).toBe(seen);
+  });
+
+  test("the configured credential is injected and what the agent sent is stripped", async () => {
+    const result = await inspected(["-H", "authorization: Bearer bottle-placeholder", at("origin.gate.test", "/api/user")]);
+    expect(result.status).toBe(200);
+    const request = origin.seen.at(-1)!;
+    expect(request.url).toBe("/api/user");
+    expect(request.headers["authorization"]).toBe(`Bearer ${GH_TOKEN}`);
+  });
+
+  test("an upstream that echoes the injected credential hands the agent nothing of it", async () => {
+    const result = await inspected(["-H", "authorization: Bearer bottle-placeholder", at("origin.gate.test", "/echo-headers")]);
+    expect(result.status).toBe(200);
+    expect(origin.seen.at(-1)!.headers["authorization"]).toBe(`Bearer ${GH_TOKEN}`);
+    expect(result.body).not.toContain(GH_TOKEN);
+    expect(result.body).toContain("[REDACTED:held-secret]");
+  });
+
+  test("an upstream cannot forge the gate's refusal inside an inspected tunnel", async () => {
+    const result = await inspected(["-H", "x-forge: 1", at("origin.gate.test", "/forge")]);
+    expect(blockReason(result)).toBeUndefined();
+  });
+
+  test("a credential is injected even when the agent sent none", async () => {
+    await inspected([at("origin.gate.test", "/api/none")]);
+    expect(origin.seen.at(-1)!.headers["authorization"]).toBe(`Bearer ${GH_TOKEN}`);
+  });
+
+  test("the injected credential itself is a held secret: the agent cannot send it back out", async () => {
+    const result = await inspected([at("origin.gate.test", `/leak?t=${GH_TOKEN}`)]);
+    expect(result.status).toBe(403);
+    expect(blockReason(result)?.startsWith("dlp:")).toBe(true);
+  });
+
+  test.each([
+    ["GET", "/repos/org/app/issues", 200, undefined],
+    ["HEAD", "/repos/org/app/", 200, undefined],
+    ["POST", "/repos/org/app/issues", 403, "method-not-allowed"],
+    ["DELETE", "/repos/org/app", 403, "method-not-allowed"],
+    ["GET", "/repos/org/other", 403, "path-not-allowed"],
+    ["GET", "/repos/org/app2/x", 403, "path-not-allowed"],
+    ["GET", "/repos/org/app/../other/x", 403, "path-not-allowed"],
+    ["GET", "/repos/org/app/%2e%2e/other/x", 403, "path-not-allowed"],
+    ["GET", "/repos/org/app/..%2f..%2fother", 403, "path-not-allowed"],
+  ])("rules: %s %s is %d", async (method, path, status, reason) => {
+    const result = await inspected(["--path-as-is", "-X", method, ...(method === "HEAD" ? ["-I"] : []), at("rules.gate.test", path)]);
+    expect(result.status).toBe(status);
+    expect(blockReason(result)).toBe(reason as never);
+  });
+
+  test.each(["other.gate.test", `other.gate.test:PORT`, "origin.gate.test:1"])("a Host header naming another host or port than the CONNECT (%s) is refused", async (host) => {
+    const result = await inspected(["-H", `host: ${host.replace("PORT", String(origin.port))}`, at("origin.gate.test", "/fronted")]);
+    expect(result.status).toBe(403);
+    expect(blockReason(result)).toBe("host-mismatch");
+  });
+
+  test("a passthrough host is tunnelled, not inspected: the origin's own certificate reaches the client", async () => {
+    const trusting = await curl(["-x", gate.proxy, "--cacert", material.caFile, at("pass.gate.test", "/through")]);
+    expect(trusting.status).toBe(200);
+    expect(trusting.body).toBe("origin saw GET /through (0 bytes)");
+    const gateOnly = await inspected([at("pass.gate.test", "/through")]);
+    expect(gateOnly.exitCode).toBe(60);
+  });
+
+  test("a client that does not trust the gate's CA fails its handshake, and the tunnel is audited as such", async () => {
+    const result = await curl(["-x", gate.proxy, "--cacert", material.caFile, at("origin.gate.test", "/untrusted")]);
+    expect(result.exitCode).toBe(60);
+    await Bun.sleep(100);
+    const last = (await gate.auditLines()).filter((line) => line["method"] === "CONNECT").at(-1)!;
+    expect(last["reason"]).toBe("tls-handshake-failed");
+  });
+
+  test("an SNI other than the CONNECT host is cut after the handshake (openssl s_client)", async () => {
+    const result = await processRunner.run(
+      ["openssl", "s_client", "-proxy", `127.0.0.1:${gate.port}`, "-connect", `origin.gate.test:${origin.port}`, "-servername", "other.gate.test", "-CAfile", gateCaFile, "-quiet"],
+      { check: false, timeoutMs: 15_000, stdin: `GET / HTTP/1.1\r\nHost: origin.gate.test:${origin.port}\r\n\r\n` },
+    );
+    expect(result.stdout).not.toContain("origin saw");
+    await Bun.sleep(100);
+    const last = (await gate.auditLines()).filter((line) => line["method"] === "CONNECT").at(-1)!;
+    expect(last["reason"]).toBe("sni-mismatch");
+  }, 20_000);
+
+  test("openssl s_client with the right SNI speaks HTTP/1.1 through the inspected tunnel", async () => {
+    const result = await processRunner.run(
+      ["openssl", "s_client", "-proxy", `127.0.0.1:${gate.port}`, "-connect", `origin.gate.test:${origin.port}`, "-servername", "origin.gate.test", "-CAfile", gateCaFile, "-verify_return_error", "-quiet"],
+      { check: false, timeoutMs: 15_000, stdin: `GET /s_client HTTP/1.1\r\nHost: origin.gate.test:${origin.port}\r\nConnection: close\r\n\r\n` },
+    );
+    expect(result.stdout).toContain("origin saw GET /s_client (0 bytes)");
+  }, 20_000);
+
+  test("Bun's fetch through the gate trusts the gate's CA and gets the origin's answer", async () => {
+    const response = await fetch(at("origin.gate.test", "/from-fetch"), { proxy: gate.proxy, tls: { ca: gateCa } } as RequestInit);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe("origin saw GET /from-fetch (0 bytes)");
+  });
+
+  test("16 MiB each way passes intact through an inspected tunnel", async () => {
+    const upload = Buffer.alloc(16 * 1024 * 1024, "0123456789abcdef");
+    const file = join(material.dir, "upload.bin");
+    await writeFile(file, upload);
+    const sent = await inspected(["--data-binary", `@${file}`, "-H", "content-type: application/octet-stream", at("origin.gate.test", "/sha256")]);
+    expect(sent.status).toBe(200);
+    expect(sent.body).toBe(new Bun.CryptoHasher("sha256").update(upload).digest("hex"));
+    const received = await inspected([at("origin.gate.test", `/bytes?n=${16 * 1024 * 1024}`)]);
+    expect(received.status).toBe(200);
+    expect(received.body.length).toBe(16 * 1024 * 1024);
+  }, 30_000);
+
+  test("a WebSocket upgrade inside an inspected tunnel goes on as a plain request, never a raw pipe", async () => {
+    const result = await inspected(["-H", "connection: Upgrade", "-H", "upgrade: websocket", "-H", "sec-websocket-version: 13", "-H", "sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==", at("origin.gate.test", "/echo-headers")]);
+    expect(result.status).toBe(200);
+    const seen = JSON.parse(result.body) as Record<string, string>;
+    expect(seen["upgrade"]).toBeUndefined();
+  });
+
+  test("the upstream's certificate is checked against the CONNECT host's name: a mismatch is a 502", async () => {
+    const result = await inspected([at("wrong-name.gate.test", "/x")]);
+    expect(result.connectStatus).toBe(200);
+    expect(result.status).toBe(502);
+    expect(blockReason(result)).toBeUndefined();
+  });
+});

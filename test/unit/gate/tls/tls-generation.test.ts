@@ -1,0 +1,68 @@
+import { describe, expect, test } from "bun:test";
+import * as v from "valibot";
+import { buildTlsGeneration } from "../../../../src/gate/tls/tls-generation.ts";
+import { EgressSchema } from "../../../../src/manifest/egress-schema.ts";
+
+const generation = (egress: v.InferInput<typeof EgressSchema>, env: Record<string, string> = {}) => buildTlsGeneration(v.parse(EgressSchema, egress), env);
+
+describe("buildTlsGeneration", () => {
+  const tls = generation({
+    allow: [
+      "registry.npmjs.org",
+      "*.apple.com",
+      { host: "api.github.com", methods: ["GET", "POST"], paths: ["/repos/org/app/", "/user"] },
+      { host: "uploads.github.com", methods: ["PUT"] },
+      { host: "both.example", paths: ["/a/"] },
+      "both.example",
+    ],
+    tls: { inspect: true, passthrough: ["*.apple.com"] },
+    credentials: [{ host: "api.github.com", header: "Authorization", value: "Bearer ${GH_TOKEN}" }],
+  }, { GH_TOKEN: "ghp_secretsecretsecret" });
+
+  test("inspection covers every host but the passthrough ones", () => {
+    expect(tls.enabled).toBe(true);
+    expect(tls.inspects("registry.npmjs.org")).toBe(true);
+    expect(tls.inspects("api.github.com")).toBe(true);
+    expect(tls.inspects("swscan.apple.com")).toBe(false);
+  });
+
+  test("without tls.inspect nothing is inspected", () => {
+    const off = generation({ allow: ["registry.npmjs.org"] });
+    expect(off.enabled).toBe(false);
+    expect(off.inspects("registry.npmjs.org")).toBe(false);
+  });
+
+  test.each([
+    ["api.github.com", "GET", "/repos/org/app/pulls", true],
+    ["api.github.com", "POST", "/repos/org/app/", true],
+    ["api.github.com", "GET", "/repos/org/app", true],
+    ["API.GitHub.com", "get", "/user", true],
+    ["api.github.com", "GET", "/user/keys", true],
+    ["api.github.com", "GET", "/users", "path-not-allowed"],
+    ["api.github.com", "GET", "/repos/org/app2", "path-not-allowed"],
+    ["api.github.com", "GET", "/repos/org/other/", "path-not-allowed"],
+    ["api.github.com", "GET", "/repos/org/app/%2F..%2Fother", "path-not-allowed"],
+    ["api.github.com", "DELETE", "/repos/org/app/", "method-not-allowed"],
+    ["uploads.github.com", "PUT", "/anything", true],
+    ["uploads.github.com", "GET", "/anything", "method-not-allowed"],
+    ["both.example", "DELETE", "/z", true],
+    ["registry.npmjs.org", "PUT", "/-/user", true],
+    ["10.0.0.7", "POST", "/", true],
+  ])("%s %s %s → %s", (host, method, path, expected) => {
+    const verdict = tls.checkRequest(host, method, path);
+    expect(verdict.allowed ? true : verdict.reason).toBe(expected as never);
+  });
+
+  test("a credential is found by host, header lower-cased, its value read from the env and held", () => {
+    expect(tls.credentialFor("api.github.com")).toEqual({ host: "api.github.com", header: "authorization", value: "Bearer ghp_secretsecretsecret" });
+    expect(tls.credentialFor("uploads.github.com")).toBeUndefined();
+    expect(tls.heldSecrets).toContain("ghp_secretsecretsecret");
+    expect(tls.heldSecrets).toContain("Bearer ghp_secretsecretsecret");
+  });
+
+  test("a credential naming a variable the gate does not have is an error naming it, not an empty header", () => {
+    expect(() => generation({ allow: ["a.example"], tls: { inspect: true }, credentials: [{ host: "a.example", header: "x-token", value: "${MISSING}" }] })).toThrow(
+      /MISSING is not set/,
+    );
+  });
+});
