@@ -39,6 +39,8 @@ for (let commit = 0; commit < 5; commit++) {
 }
 // Random data has no deltas: searching for them would only burn the shared CPUs.
 await person.ok(["-c", "pack.window=0", "push", "-q", "origin", "HEAD:main"], seed);
+// A push of few objects lands loose; a served repo is packed (as a forge's is), or every clone recompresses it.
+await person.ok(["-c", "pack.window=0", "repack", "-a", "-d", "-q"], upstreamPath);
 const packBytes = Number((await person.ok(["count-objects", "-v"], upstreamPath)).match(/size-pack: (\d+)/)?.[1] ?? 0) * 1024;
 
 const direct = `${sshd.base}${upstreamPath}`;
