@@ -1,6 +1,7 @@
 import type { GitGatePlan } from "../../gate/services/git/plan-git-gate.ts";
 import type { GateImagePlan } from "../images/gate-image.ts";
 import type { ImagePlan } from "../images/agent-image.ts";
+import type { EngineLocation } from "./engine-location.ts";
 import type { DockerNames } from "./names.ts";
 import type { DockerRuntime } from "./runtime.ts";
 
@@ -23,4 +24,6 @@ export interface DockerDetails {
   gateUser: string;
   /** The git gate's repos, mounts and token names (none: no git service). */
   git: GitGatePlan;
+  /** Which engine, and whether it shares this host's files and routes (remote engines do not). */
+  engine: EngineLocation;
 }

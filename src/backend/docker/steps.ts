@@ -1,3 +1,4 @@
+import { BottleError } from "../../core/errors.ts";
 import { failure } from "../../core/runner.ts";
 import { writePrivateFile } from "../../core/state.ts";
 import { agentCommand } from "../agent/agent-command.ts";
@@ -9,11 +10,14 @@ import { clearBlocked } from "../../gate/services/supervise/capability-block.ts"
 import { newSuperviseToken, supervisePlan } from "../../gate/services/supervise/supervise-plan.ts";
 import { forwardedValues, routeSecretValues } from "../gate-runtime/host-values.ts";
 import { gitTokenValues } from "../gate-runtime/git-gate.ts";
+import { probeGate } from "../gate-runtime/probe-gate.ts";
+import { trustGateCa } from "../gate-runtime/trust-gate-ca.ts";
 import { waitForGate } from "../gate-runtime/wait-for-gate.ts";
 import { ensureAgentImage, type ImageConfig } from "../images/ensure-agent-image.ts";
 import { ensureGateImage } from "../images/gate-image.ts";
 import type { Backend, LaunchStep } from "../types.ts";
 import type { DockerDetails } from "./docker-plan.ts";
+import { saveGateAudit } from "./gate-files.ts";
 import { launchCommands, networkCreate, WORKSPACE } from "./launch-commands.ts";
 import { provision, type Provisioned } from "./provision.ts";
 import { reapDead } from "./reap.ts";
@@ -92,12 +96,30 @@ export const steps: Backend<DockerDetails>["steps"] = (plan, deps) => {
           undo: nothing,
         },
       ],
-      [{ ...network("internal"), says: "creating networks and volumes…" }, network("egress"), volume("workspace"), volume("home")],
+      [
+        { ...network("internal"), says: "creating networks and volumes…" },
+        network("egress"),
+        volume("workspace"),
+        volume("home"),
+        {
+          // An engine that cannot see this host's files gets the gate's in volumes (see gateFiles).
+          name: "gate-volumes",
+          work: true,
+          create: () => Promise.all(commands().gate.volumes.map((argv) => runner.run(argv))).then(nothing),
+          undo: () => Promise.all(commands().gate.volumes.map((argv) => quiet(["docker", "volume", "rm", "--force", argv.at(-1)!]))).then(nothing),
+        },
+      ],
       {
         name: "gate",
         says: "starting the gate and the agent…",
-        create: async () => void (await runner.run(commands().gate.create, { secretEnv: gateSecrets })),
-        undo: () => quiet(commands().gate.remove),
+        async create() {
+          const gate = commands().gate;
+          await runner.run(gate.create, { secretEnv: gateSecrets });
+          await Promise.all(gate.copyIn.map((argv) => runner.run(argv)));
+          if (gate.start !== undefined) await runner.run(gate.start);
+        },
+        // The audit log goes back to the state folder before its gate does (a remote engine's volume).
+        undo: () => saveGateAudit(runner, details.names.gate, stateDir).then(() => quiet(commands().gate.remove)),
       },
       [
         { name: "gate-network", create: async () => void (await runner.run(commands().gate.connect)), undo: nothing },
@@ -111,7 +133,22 @@ export const steps: Backend<DockerDetails>["steps"] = (plan, deps) => {
         {
           name: "gate-ready",
           says: "waiting for the gate and provisioning the workspace…",
-          create: async () => void (await waitForGate(runner, { gate: details.names.gate, network: details.names.egress, port: details.gatePort, signal, log })),
+          create: async () => {
+            const inspect = spec.bottle.egress.tls?.inspect === true;
+            // The bridge address only where this host routes to it; elsewhere the gate's own probe, by exec.
+            if (details.engine.reachesBridges) {
+              const health = await waitForGate(runner, { gate: details.names.gate, network: details.names.egress, port: details.gatePort, signal, log });
+              // The gate made its CA as it started: the agent trusts its certificate from now on.
+              if (inspect) await trustGateCa(runner, details.names.agent, health.replace(/\/healthz$/, ""));
+            } else {
+              if (inspect) {
+                throw new BottleError("TLS inspection needs an engine whose bridge addresses this host reaches", {
+                  hint: "the CA is read from the gate's port; on a remote engine set egress.tls.inspect: false for now",
+                });
+              }
+              await probeGate(runner, { gate: details.names.gate, signal, log });
+            }
+          },
           undo: nothing,
         },
         {
