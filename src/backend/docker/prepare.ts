@@ -11,7 +11,9 @@ import { resolveBaseImage } from "../images/base-image.ts";
 import { inspectImage } from "../images/ensure-agent-image.ts";
 import { gateImage } from "../images/gate-image.ts";
 import { gateImagePresent, missingImageCommands } from "../images/image-commands.ts";
-import { GATE_PORT } from "../gate-runtime/gate-config.ts";
+import { GATE_CONTROL_PORT, GATE_PORT } from "../gate-runtime/gate-config.ts";
+import { gitTokenValues } from "../gate-runtime/git-gate.ts";
+import { agentGitEnv, planGitGate } from "../../gate/services/git/plan-git-gate.ts";
 import type { DockerDetails } from "./docker-plan.ts";
 import { engineInfo } from "./engine-info.ts";
 import { describeEngine, engineLocation } from "./engine-location.ts";
@@ -47,6 +49,9 @@ export const prepare: Backend<DockerDetails>["prepare"] = async (spec, deps) => 
   }
   // An unset route secret fails here, before anything is made (the engine's state comes first in messages).
   routeSecretValues(spec, deps.env);
+  // The git gate's host keys are pinned and its keys checked now: a problem is a plan-time error.
+  const git = await planGitGate(spec.bottle.git, { runner: deps.runner, manifestDir: spec.manifestDir, home: deps.env.HOME });
+  gitTokenValues(git, deps.env);
   const taken = new Set(inUse.stdout.split("\n").filter((name) => name !== ""));
   const names = dockerNames(spec.identity, { pinnedAgent: settings.BOTTLE_CONTAINER, taken });
   const files = bottleFiles(stateDir);
@@ -59,9 +64,10 @@ export const prepare: Backend<DockerDetails>["prepare"] = async (spec, deps) => 
     gateImage: gate,
     gatePort: GATE_PORT,
     envFilePath: files.envFile,
-    agentEnv: agentEnv(spec, names.gate, GATE_PORT),
+    agentEnv: { ...agentEnv(spec, names.gate, GATE_PORT), ...agentGitEnv(git, `http://${names.gate}:${GATE_CONTROL_PORT}`) },
     resources: { cpus: spec.bottle.resources.cpus, memory: spec.bottle.resources.memory },
     gateUser: `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`,
+    git,
     engine,
   };
   // The agent image's tag depends on the base image: one more question, its config (present or not) in one.

@@ -9,6 +9,7 @@ import { approvedImage } from "../images/approved-image.ts";
 import { clearBlocked } from "../../gate/services/supervise/capability-block.ts";
 import { newSuperviseToken, supervisePlan } from "../../gate/services/supervise/supervise-plan.ts";
 import { forwardedValues, routeSecretValues } from "../gate-runtime/host-values.ts";
+import { gitTokenValues } from "../gate-runtime/git-gate.ts";
 import { probeGate } from "../gate-runtime/probe-gate.ts";
 import { trustGateCa } from "../gate-runtime/trust-gate-ca.ts";
 import { waitForGate } from "../gate-runtime/wait-for-gate.ts";
@@ -38,7 +39,7 @@ export const steps: Backend<DockerDetails>["steps"] = async (plan, deps) => {
     await runner.run(argv, { check: false });
   };
   // Read now, not stored: an unset route secret fails before anything is made.
-  const gateSecrets = routeSecretValues(spec, deps.env);
+  const gateSecrets = { ...routeSecretValues(spec, deps.env), ...gitTokenValues(details.git, deps.env) };
   const agentSecrets = forwardedValues(spec, deps.env);
   // Supervise: a token minted for this launch goes to the gate and the agent, by name.
   const supervise = supervisePlan(spec.bottle, { stateDir, gateHost: details.names.gate, controlPort: GATE_CONTROL_PORT, attended: deps.attended === true });
@@ -70,7 +71,7 @@ export const steps: Backend<DockerDetails>["steps"] = async (plan, deps) => {
   const files: LaunchStep = {
     name: "files",
     says: `preparing images, networks and volumes for ${spec.identity}…`,
-    create: () => Promise.all([writePrivateFile(details.envFilePath, envFileText(spec.env.literal)), writeGateFiles(stateDir, spec.bottle.egress, details.gatePort, supervise?.gateConfig)]).then(nothing),
+    create: () => Promise.all([writePrivateFile(details.envFilePath, envFileText(spec.env.literal)), writeGateFiles(stateDir, spec.bottle.egress, details.gatePort, supervise?.gateConfig, details.git)]).then(nothing),
     undo: nothing,
   };
   const reap: LaunchStep = {
