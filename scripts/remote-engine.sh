@@ -16,10 +16,12 @@
 # Environment: BOTTLE_REMOTE_ENGINE_ROOT (by default, /var/lib/bottle-remote-engine).
 #
 # Addresses: the veth pair is 198.18.0.1/30 (host) and 198.18.0.2/30 (engine), in the
-# RFC 2544 benchmarking range that no network routes. The engine's bridges take
-# 198.19.0.0/16, which this host marks unreachable: a CLI that polls a container's bridge
-# address (as a local engine allows) fails at once here, as it would against a real
-# remote engine, and no packet for that range ever leaves the machine.
+# RFC 2544 benchmarking range 198.18.0.0/15. The engine's bridges take 198.19.0.0/16.
+# This host marks the whole /15 unreachable (the veth's own /30 is more specific while
+# it exists): a CLI that polls a container's bridge address (as a local engine allows)
+# fails at once here, as it would against a real remote engine, and no packet for the
+# range ever leaves the machine, not even one sent to the engine after it stopped. The
+# route stays after `stop` for that reason; `purge` removes it.
 set -euo pipefail
 
 ROOT="${BOTTLE_REMOTE_ENGINE_ROOT:-/var/lib/bottle-remote-engine}"
@@ -29,6 +31,7 @@ ENGINE_IF=bottle-re1
 HOST_ADDR=198.18.0.1
 ENGINE_ADDR=198.18.0.2
 BRIDGE_RANGE=198.19.0.0/16
+TEST_RANGE=198.18.0.0/15
 TLS_PORT=2376
 SOCK="$ROOT/run/engine.sock"
 
@@ -58,7 +61,7 @@ network_up() {
   ip link set "$HOST_IF" up
   ip -n "$NETNS" link set "$ENGINE_IF" up
   ip -n "$NETNS" link set lo up
-  ip route replace unreachable "$BRIDGE_RANGE"
+  ip route replace unreachable "$TEST_RANGE"
 }
 
 # A CA, a server certificate for the engine's address and a client certificate, made
@@ -107,10 +110,12 @@ dockerd_up() {
 }
 
 # sshd in the namespace; its sessions' DOCKER_HOST is this engine's socket, so the docker
-# CLI's `ssh HOST docker system dial-stdio` reaches this engine and not the main one.
+# CLI's `ssh HOST docker system dial-stdio` reaches this engine and not the main one. Their
+# HOME is an empty folder: root's own ~/.bashrc (bash reads it for ssh commands) may be
+# slow (a pyenv init here cost 0.3 s per docker command).
 sshd_up() {
   local dir="$ROOT/ssh"
-  mkdir -p "$dir" "$ROOT/bin" /run/sshd && chmod 700 "$dir"
+  mkdir -p "$dir/home" "$ROOT/bin" /run/sshd && chmod 700 "$dir"
   [[ -f "$dir/host_ed25519" ]] || ssh-keygen -q -t ed25519 -N '' -f "$dir/host_ed25519"
   [[ -f "$dir/client_ed25519" ]] || ssh-keygen -q -t ed25519 -N '' -f "$dir/client_ed25519"
   cp "$dir/client_ed25519.pub" "$dir/authorized_keys"
@@ -126,7 +131,7 @@ PasswordAuthentication no
 KbdInteractiveAuthentication no
 UsePAM no
 StrictModes no
-SetEnv DOCKER_HOST=unix://$SOCK
+SetEnv DOCKER_HOST=unix://$SOCK HOME=$dir/home
 EOF
   # The client side: a config naming the key, the pinned host key and a shared master
   # connection (each docker command over ssh:// is one ssh session; the master keeps the
@@ -191,7 +196,6 @@ stop_all() {
   fi
   ip link del "$HOST_IF" 2>/dev/null || true
   [[ -e "/run/netns/$NETNS" ]] && ip netns del "$NETNS"
-  ip route del unreachable "$BRIDGE_RANGE" 2>/dev/null || true
   rm -rf "$ROOT/holders" "$ROOT/run"
   say "stopped"
 }
@@ -247,7 +251,7 @@ case "${1:-}" in
   start) if [[ "${2:-}" == "--holder" ]]; then start "${3:?--holder ID}"; else start; fi ;;
   release) release "${2:?release ID}" ;;
   stop) lock && stop_all ;;
-  purge) lock && stop_all && rm -rf "$ROOT" ;;
+  purge) lock && stop_all && { ip route del unreachable "$TEST_RANGE" 2>/dev/null || true; } && rm -rf "$ROOT" ;;
   status) engine_up ;;
   env) env_for "${2:-}" ;;
   load) shift && load "$@" ;;

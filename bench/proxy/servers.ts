@@ -43,6 +43,13 @@ export function rssKiB(pid: number): Promise<number> {
   return readFile(`/proc/${pid}/status`, "utf8").then((text) => Number(/VmRSS:\s+(\d+)/.exec(text)?.[1] ?? NaN));
 }
 
+/** CPU time (user + system) a process has used, in ms, from `/proc/PID/stat` (100 Hz ticks). */
+export async function cpuMs(pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, "utf8")).replace(/^.*\) /, "").split(" ");
+  // After the command name: state is field 3, utime 14 and stime 15 (1-based, man 5 proc).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** A port nothing listens on right now. */
 export async function freePort(): Promise<number> {
   const server = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });

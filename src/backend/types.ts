@@ -17,6 +17,8 @@ export interface BackendDeps {
   signal?: AbortSignal;
   /** Called with each launch step's name before it runs: tests abort there, never by matching log text. */
   onStep?: (name: string) => void;
+  /** A person is at the CLI's terminal (and no CI): supervise requests may wait for them. By default, no one. */
+  attended?: boolean;
 }
 
 /** Where the agent's image comes from, its paths absolute. */

@@ -27,6 +27,7 @@ export function backendDeps(context: CommandContext): BackendDeps {
       }
     },
     signal: AbortSignal.any([context.signal, shutdownSignal()]),
+    attended: context.interactive,
   };
 }
 

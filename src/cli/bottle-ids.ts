@@ -5,6 +5,7 @@ import type { Backend, BackendDeps, BottleMetadata, BottleSummary } from "../bac
 import { BottleError, UsageError } from "../core/errors.ts";
 import { NAME_PATTERN } from "../core/identity.ts";
 import { readJson } from "../core/state.ts";
+import { DEFAULT_BACKEND } from "./backend-name.ts";
 
 /** A bottle the command line named, with the backend it runs on. */
 export interface NamedBottle {
@@ -51,7 +52,7 @@ export async function resolveBottleId(deps: BackendDeps, word: string, known?: B
   // A whole identity with state needs no engine query.
   if (known === undefined && existsSync(join(stateDir, "metadata.json"))) {
     const metadata = await readJson<BottleMetadata>(join(stateDir, "metadata.json"));
-    return { identity: word, backend: selectBackend(metadata?.backend ?? "docker"), metadata, status: undefined };
+    return { identity: word, backend: selectBackend(metadata?.backend ?? DEFAULT_BACKEND), metadata, status: undefined };
   }
   const bottles = known ?? (await allBottles(deps));
   const exact = bottles.find((bottle) => bottle.identity === word);

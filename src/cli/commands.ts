@@ -121,11 +121,11 @@ export const COMMANDS: Record<string, CommandSpec> = {
     load: () => import("./commands/shell.ts"),
   },
   cleanup: {
-    summary: "remove what dead bottles left behind (dry run without --yes)",
+    summary: "remove the running parts dead bottles left (their work stays); --all lists stopped bottles to delete",
     usage: "bottle cleanup [flags]",
     flags: {
-      yes: { type: "boolean", short: "y", description: "remove, instead of only listing" },
-      all: { type: "boolean", description: "also remove stopped bottles and their workspaces" },
+      all: { type: "boolean", description: "stopped bottles too, whole, workspaces and homes included: listed with sizes, deleted only with --yes" },
+      yes: { type: "boolean", short: "y", description: "with --all: delete what it lists" },
       json,
     },
     load: () => import("./commands/cleanup.ts"),

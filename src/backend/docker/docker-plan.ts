@@ -1,5 +1,6 @@
 import type { GateImagePlan } from "../images/gate-image.ts";
 import type { ImagePlan } from "../images/agent-image.ts";
+import type { EngineLocation } from "./engine-location.ts";
 import type { DockerNames } from "./names.ts";
 import type { DockerRuntime } from "./runtime.ts";
 
@@ -20,4 +21,6 @@ export interface DockerDetails {
   resources: { cpus?: number | undefined; memory?: string | undefined };
   /** The uid:gid the gate runs as: the owner of its 0600 config and audit files. */
   gateUser: string;
+  /** Which engine, and whether it shares this host's files and routes (remote engines do not). */
+  engine: EngineLocation;
 }

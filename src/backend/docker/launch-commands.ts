@@ -1,7 +1,11 @@
 import { bottleLabels, LABEL, labelArgs, type Role } from "../../core/labels.ts";
 import type { StartSpec } from "../types.ts";
-import { gateMounts, gateVolumeArgs, GATE_CONFIG_MOUNT } from "../gate-runtime/gate-config.ts";
+import { GATE_CONFIG_MOUNT, GATE_CONTROL_PORT } from "../gate-runtime/gate-config.ts";
+import { SUPERVISE_PREFIX, SUPERVISE_TOKEN_ENV } from "../../gate/services/supervise/supervise-config.ts";
+import { SUPERVISE_URL_ENV } from "../../gate/services/supervise/supervise-plan.ts";
+import { superviseSettings } from "../../manifest/supervise-schema.ts";
 import type { DockerDetails } from "./docker-plan.ts";
+import { gateFiles } from "./gate-files.ts";
 
 /** Where the workspace is mounted in the agent container. */
 export const WORKSPACE = "/workspace";
@@ -10,6 +14,8 @@ export const WORKSPACE = "/workspace";
 export interface DockerAtLaunch {
   /** The agent user's home in its image, where the home volume is mounted. */
   agentHome: string;
+  /** The bottle's own image, built from a Dockerfile a person approved (capability block); by default the plan's. */
+  agentImageRef?: string;
 }
 
 function labels(details: DockerDetails, identity: string, role: Role): string[] {
@@ -29,7 +35,11 @@ export interface LaunchCommands {
   egress: { create: string[]; remove: string[] };
   workspace: { create: string[]; remove: string[] };
   home: { create: string[]; remove: string[] };
-  gate: { create: string[]; connect: string[]; remove: string[] };
+  /**
+   * On an engine that shares this host's files `create` runs the gate; on one that does
+   * not, `create` only makes it, `volumes` come first, `copyIn` fills them, `start` runs it.
+   */
+  gate: { volumes: string[][]; create: string[]; copyIn: string[][]; start: string[] | undefined; connect: string[]; remove: string[] };
   agent: { create: string[]; remove: string[] };
 }
 
@@ -42,6 +52,11 @@ export function launchCommands(details: DockerDetails, spec: StartSpec, stateDir
   const { names } = details;
   const identity = spec.identity;
   const runtime = details.runtime === "runc" ? [] : ["--runtime", details.runtime];
+  // Supervise: the token by name to both (its value is minted per launch), the URL to the agent.
+  const supervise = superviseSettings(spec.bottle.supervise).enabled;
+  const superviseToken = supervise ? ["--env", SUPERVISE_TOKEN_ENV] : [];
+  const superviseUrl = supervise ? ["--env", `${SUPERVISE_URL_ENV}=http://${names.gate}:${GATE_CONTROL_PORT}${SUPERVISE_PREFIX}`] : [];
+  const files = gateFiles(details, identity, stateDir, { supervise });
   const volume = (name: string) => ({
     create: ["docker", "volume", "create", ...labels(details, identity, "volume"), name],
     remove: ["docker", "volume", "rm", "--force", name],
@@ -58,19 +73,22 @@ export function launchCommands(details: DockerDetails, spec: StartSpec, stateDir
     workspace: volume(names.workspace),
     home: volume(names.home),
     gate: {
+      volumes: files.volumes.map((name) => volume(name).create),
       create: [
-        "docker", "run", "--detach", "--name", names.gate,
+        "docker", ...(files.copyIn.length === 0 ? ["run", "--detach"] : ["create"]), "--name", names.gate,
         "--network", names.egress,
         ...labels(details, identity, "gate"),
         ...runtime,
-        // The config and audit files are 0600 on the host: run as their owner, with no capabilities.
-        "--user", details.gateUser,
+        // The config and audit files are 0600: run as their owner (see gateFiles), with no capabilities.
+        ...files.args,
         "--cap-drop", "ALL", "--security-opt", "no-new-privileges", "--read-only",
-        ...gateVolumeArgs(gateMounts(stateDir)),
         ...spec.routeSecrets.flatMap((name) => ["--env", name]),
+        ...superviseToken,
         details.gateImage.ref,
         "--config", GATE_CONFIG_MOUNT,
       ],
+      copyIn: files.copyIn,
+      start: files.copyIn.length === 0 ? undefined : ["docker", "start", names.gate],
       // Docker 20.10 takes one --network at run: the internal one is joined after.
       connect: ["docker", "network", "connect", names.internal, names.gate],
       remove: ["docker", "rm", "--force", names.gate],
@@ -91,12 +109,14 @@ export function launchCommands(details: DockerDetails, spec: StartSpec, stateDir
         "--env-file", details.envFilePath,
         ...Object.entries(details.agentEnv).flatMap(([key, value]) => ["--env", `${key}=${value}`]),
         ...spec.env.forwarded.flatMap(({ key }) => ["--env", key]),
+        ...superviseToken,
+        ...superviseUrl,
         "--volume", `${names.workspace}:${WORKSPACE}`, "--workdir", WORKSPACE,
         // A fresh named volume is seeded from the image's home, so dotfiles the image ships
         // stay; HOME names it for every session, also in images without a passwd entry.
         "--volume", `${names.home}:${atLaunch.agentHome}`, "--env", `HOME=${atLaunch.agentHome}`,
         // The agent runs through `docker exec`; the container itself only idles.
-        "--entrypoint", "sleep", details.agentImage.ref, "2147483647",
+        "--entrypoint", "sleep", atLaunch.agentImageRef ?? details.agentImage.ref, "2147483647",
       ],
       remove: ["docker", "rm", "--force", names.agent],
     },
@@ -113,7 +133,10 @@ export function launchOrder(commands: LaunchCommands): string[][] {
     commands.egress.create,
     commands.workspace.create,
     commands.home.create,
+    ...commands.gate.volumes,
     commands.gate.create,
+    ...commands.gate.copyIn,
+    ...(commands.gate.start === undefined ? [] : [commands.gate.start]),
     commands.gate.connect,
     commands.agent.create,
   ];

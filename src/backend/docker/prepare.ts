@@ -11,6 +11,7 @@ import { imageCommands } from "../images/image-commands.ts";
 import { GATE_PORT } from "../gate-runtime/gate-config.ts";
 import type { DockerDetails } from "./docker-plan.ts";
 import { engineInfo } from "./engine-info.ts";
+import { engineLocation } from "./engine-location.ts";
 import { launchCommands, launchOrder } from "./launch-commands.ts";
 import { dockerNames } from "./names.ts";
 import { resolveRuntime } from "./runtime.ts";
@@ -24,10 +25,11 @@ import { pickSubnet } from "./subnet.ts";
 export const prepare: Backend<DockerDetails>["prepare"] = async (spec, deps) => {
   const { settings } = deps;
   const stateDir = deps.paths.bottleState(spec.identity);
-  const [info, inUse, baseImage] = await Promise.all([
+  const [info, inUse, baseImage, engine] = await Promise.all([
     engineInfo(deps.runner),
     deps.runner.run(["docker", "ps", "--all", "--format", "{{.Names}}"]),
     resolveBaseImage(deps.runner, settings.BOTTLE_BASE_IMAGE),
+    engineLocation(deps.runner),
   ]);
   const runtime = resolveRuntime(spec.bottle.runtime, info.runtimes);
   // An unset route secret fails here, before anything is made (the engine's state comes first in messages).
@@ -47,6 +49,7 @@ export const prepare: Backend<DockerDetails>["prepare"] = async (spec, deps) => 
     agentEnv: agentEnv(spec, names.gate, GATE_PORT),
     resources: { cpus: spec.bottle.resources.cpus, memory: spec.bottle.resources.memory },
     gateUser: `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`,
+    engine,
   };
   const [images, image] = await Promise.all([
     imageCommands(deps.runner, details.agentImage, details.gateImage),

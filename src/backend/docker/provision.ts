@@ -2,6 +2,20 @@ import { basename } from "node:path";
 import type { Runner } from "../../core/runner.ts";
 import { CLAUDE_HISTORY_PROBE, claudeFirstRunState } from "../agent/agent-home.ts";
 import { WORKSPACE } from "./launch-commands.ts";
+import { withClaudeMcpServer } from "../../gate/services/supervise/claude-registration.ts";
+
+/**
+ * Registers the supervise server in Claude Code's user config (`claude mcp list` shows
+ * it): the file is read, merged on the host and written back through stdin, so the
+ * bearer token is never on a command line, and left 0600 (it holds the token). A kept
+ * file (resume) keeps everything else.
+ */
+async function registerSupervise(runner: Runner, agent: string, file: string, owner: string, supervise: { url: string; token: string }): Promise<void> {
+  const current = await runner.run(["docker", "exec", "--user", "0", agent, "sh", "-c", `cat "${file}" 2>/dev/null || true`]);
+  await runner.run(["docker", "exec", "--interactive", "--user", "0", agent, "sh", "-c", `umask 077; cat > "${file}" && chmod 600 "${file}"${owner === "0:0" ? "" : ` && chown ${owner} "${file}"`}`], {
+    stdin: withClaudeMcpServer(current.stdout, supervise.url, supervise.token),
+  });
+}
 
 /** What the agent container is provisioned with after it starts. */
 export interface ProvisionOptions {
@@ -12,6 +26,8 @@ export interface ProvisionOptions {
   skills: readonly string[];
   /** Claude Code reads skills and its settings from `~/.claude`. */
   claude: boolean;
+  /** The supervise MCP server to register with Claude Code (its user config); other agents have it in env. */
+  supervise?: { url: string; token: string };
 }
 
 /** What provisioning found in the agent's (kept) home. */
@@ -48,6 +64,7 @@ export async function provision(runner: Runner, options: ProvisionOptions): Prom
     // The home volume's top folder is the engine's when the image had none there.
     const chown = owner === "0:0" ? "" : `chown ${owner} "${home}" && chown -R ${owner} ${owned.map((path) => `"${path}"`).join(" ")}`;
     await root(["sh", "-c", `${state}${chown || "true"}`]);
+    if (options.claude && options.supervise !== undefined) await registerSupervise(runner, agent, `${home}/.claude.json`, owner, options.supervise);
   } else if (owner !== "0:0") {
     await root(["chown", owner, home]);
   }

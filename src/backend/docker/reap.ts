@@ -3,6 +3,7 @@ import { folderBytes, formatSize } from "../../core/folder-size.ts";
 import { removeDir } from "../../core/state.ts";
 import type { BackendDeps, RemovedObject } from "../types.ts";
 import { removeEngineObjects } from "./engine-objects.ts";
+import { saveGateAudit } from "./gate-files.ts";
 import { surveyBottles, type FoundBottle } from "./survey.ts";
 import { volumeSizes } from "./volume-sizes.ts";
 
@@ -32,6 +33,8 @@ export async function reapBottle(
       }),
     );
   }
+  // A remote engine's gate keeps its audit log in a volume: copy it to the state folder first.
+  if (!remove) await Promise.all(objects.filter((object) => object.kind === "container" && object.role === "gate").map((gate) => saveGateAudit(deps.runner, gate.name, stateDir)));
   await removeEngineObjects(deps.runner, objects);
   if (remove) await removeDir(stateDir);
   return removed;

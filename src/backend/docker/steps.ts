@@ -3,14 +3,19 @@ import { writePrivateFile } from "../../core/state.ts";
 import { agentCommand } from "../agent/agent-command.ts";
 import { envFileText } from "../agent/agent-env.ts";
 import { isClaude, resumeArgs } from "../agent/agent-home.ts";
-import { writeGateFiles } from "../gate-runtime/gate-config.ts";
+import { GATE_CONTROL_PORT, writeGateFiles } from "../gate-runtime/gate-config.ts";
+import { approvedImage } from "../images/approved-image.ts";
+import { clearBlocked } from "../../gate/services/supervise/capability-block.ts";
+import { newSuperviseToken, supervisePlan } from "../../gate/services/supervise/supervise-plan.ts";
 import { forwardedValues, routeSecretValues } from "../gate-runtime/host-values.ts";
+import { probeGate } from "../gate-runtime/probe-gate.ts";
 import { trustGateCa } from "../gate-runtime/trust-gate-ca.ts";
 import { waitForGate } from "../gate-runtime/wait-for-gate.ts";
 import { ensureAgentImage, type ImageConfig } from "../images/ensure-agent-image.ts";
 import { ensureGateImage } from "../images/gate-image.ts";
 import type { Backend, LaunchStep } from "../types.ts";
 import type { DockerDetails } from "./docker-plan.ts";
+import { saveGateAudit } from "./gate-files.ts";
 import { launchCommands, networkCreate, WORKSPACE } from "./launch-commands.ts";
 import { provision, type Provisioned } from "./provision.ts";
 import { reapDead } from "./reap.ts";
@@ -34,9 +39,15 @@ export const steps: Backend<DockerDetails>["steps"] = (plan, deps) => {
   // Read now, not stored: an unset route secret fails before anything is made.
   const gateSecrets = routeSecretValues(spec, deps.env);
   const agentSecrets = forwardedValues(spec, deps.env);
+  // Supervise: a token minted for this launch goes to the gate and the agent, by name.
+  const supervise = supervisePlan(spec.bottle, { stateDir, gateHost: details.names.gate, controlPort: GATE_CONTROL_PORT, attended: deps.attended === true });
+  const superviseToken = supervise === undefined ? undefined : newSuperviseToken();
+  if (supervise !== undefined) gateSecrets[supervise.tokenEnv] = agentSecrets[supervise.tokenEnv] = superviseToken!;
+  // A Dockerfile a person approved (capability block): the bottle's own image, built on its usual one.
+  const ownImage = approvedImage(details.agentImage, stateDir, spec.identity);
   let image: ImageConfig | undefined;
   let provisioned: Provisioned = { hasHistory: false };
-  const commands = () => launchCommands(details, spec, stateDir, { agentHome: image!.home });
+  const commands = () => launchCommands(details, spec, stateDir, { agentHome: image!.home, ...(ownImage === undefined ? {} : { agentImageRef: ownImage.ref }) });
   const network = (which: "internal" | "egress"): LaunchStep => ({
     name: `${which}-network`,
     async create() {
@@ -60,7 +71,7 @@ export const steps: Backend<DockerDetails>["steps"] = (plan, deps) => {
         {
           name: "files",
           says: `preparing images for ${spec.identity}…`,
-          create: () => Promise.all([writePrivateFile(details.envFilePath, envFileText(spec.env.literal)), writeGateFiles(stateDir, spec.bottle.egress, details.gatePort)]).then(nothing),
+          create: () => Promise.all([writePrivateFile(details.envFilePath, envFileText(spec.env.literal)), writeGateFiles(stateDir, spec.bottle.egress, details.gatePort, supervise?.gateConfig)]).then(nothing),
           undo: nothing,
         },
         {
@@ -70,14 +81,43 @@ export const steps: Backend<DockerDetails>["steps"] = (plan, deps) => {
           undo: nothing,
         },
         { name: "gate-image", create: () => ensureGateImage(details.gateImage, runner, log), undo: nothing },
-        { name: "agent-image", create: async () => void (image = await ensureAgentImage(details.agentImage, runner, log, signal)), undo: nothing },
+        {
+          name: "agent-image",
+          async create() {
+            image = await ensureAgentImage(details.agentImage, runner, log, signal);
+            if (ownImage !== undefined) {
+              image = await ensureAgentImage(ownImage, runner, log, signal);
+              // The image the person approved exists now: the bottle is no longer blocked on it.
+              clearBlocked(stateDir);
+            }
+          },
+          undo: nothing,
+        },
       ],
-      [{ ...network("internal"), says: "creating networks and volumes…" }, network("egress"), volume("workspace"), volume("home")],
+      [
+        { ...network("internal"), says: "creating networks and volumes…" },
+        network("egress"),
+        volume("workspace"),
+        volume("home"),
+        {
+          // An engine that cannot see this host's files gets the gate's in volumes (see gateFiles).
+          name: "gate-volumes",
+          work: true,
+          create: () => Promise.all(commands().gate.volumes.map((argv) => runner.run(argv))).then(nothing),
+          undo: () => Promise.all(commands().gate.volumes.map((argv) => quiet(["docker", "volume", "rm", "--force", argv.at(-1)!]))).then(nothing),
+        },
+      ],
       {
         name: "gate",
         says: "starting the gate and the agent…",
-        create: async () => void (await runner.run(commands().gate.create, { secretEnv: gateSecrets })),
-        undo: () => quiet(commands().gate.remove),
+        async create() {
+          const gate = commands().gate;
+          await runner.run(gate.create, { secretEnv: gateSecrets });
+          await Promise.all(gate.copyIn.map((argv) => runner.run(argv)));
+          if (gate.start !== undefined) await runner.run(gate.start);
+        },
+        // The audit log goes back to the state folder before its gate does (a remote engine's volume).
+        undo: () => saveGateAudit(runner, details.names.gate, stateDir).then(() => quiet(commands().gate.remove)),
       },
       [
         { name: "gate-network", create: async () => void (await runner.run(commands().gate.connect)), undo: nothing },
@@ -91,10 +131,16 @@ export const steps: Backend<DockerDetails>["steps"] = (plan, deps) => {
         {
           name: "gate-ready",
           says: "waiting for the gate and provisioning the workspace…",
-          async create() {
-            const health = await waitForGate(runner, { gate: details.names.gate, network: details.names.egress, port: details.gatePort, signal, log });
+          create: async () => {
+            // The bridge address only where this host routes to it; elsewhere the gate's own probe, by exec.
+            let health: string | undefined;
+            if (details.engine.reachesBridges) health = await waitForGate(runner, { gate: details.names.gate, network: details.names.egress, port: details.gatePort, signal, log });
+            else await probeGate(runner, { gate: details.names.gate, signal, log });
             // The gate made its CA as it started: the agent trusts its certificate from now on.
-            if (spec.bottle.egress.tls?.inspect === true) await trustGateCa(runner, details.names.agent, health.replace(/\/healthz$/, ""));
+            if (spec.bottle.egress.tls?.inspect === true) {
+              const fromHost = health?.replace(/\/healthz$/, "");
+              await trustGateCa(runner, { agent: details.names.agent, gateBase: fromHost, gateInBottle: `http://${details.names.gate}:${details.gatePort}` });
+            }
           },
           undo: nothing,
         },
@@ -107,6 +153,7 @@ export const steps: Backend<DockerDetails>["steps"] = (plan, deps) => {
               copyFrom: spec.copyFrom,
               skills: spec.skills,
               claude: isClaude(agentCommand(spec.agent.command ?? [], image!)),
+              ...(supervise === undefined ? {} : { supervise: { url: supervise.url, token: superviseToken! } }),
             });
           },
           undo: nothing,

@@ -4,7 +4,8 @@ import type { BottleMetadata, BottleSummary } from "../../backend/types.ts";
 import { readJson } from "../../core/state.ts";
 import { backendDeps } from "../backend-deps.ts";
 import { writeJsonOut, type CommandContext } from "../context.ts";
-import { formatBytes } from "../format-bytes.ts";
+import { formatSize } from "../../core/folder-size.ts";
+import { markBlocked } from "../supervise/mark-blocked.ts";
 
 /** A short age: `42s`, `5m`, `3h`, `2d`. */
 export function age(createdAt: string, now: number = Date.now()): string {
@@ -33,7 +34,7 @@ export async function run(context: CommandContext): Promise<number> {
     Promise.all(allBackends().map((backend) => backend.list(deps))),
     withSize ? Promise.all(allBackends().map((backend) => backend.workspaceSizes(deps))) : Promise.resolve([]),
   ]);
-  const bottles: BottleSummary[] = lists.flat();
+  const bottles: BottleSummary[] = markBlocked(lists.flat(), deps.paths);
   const sizes: Record<string, number> = Object.assign({}, ...sizeLists);
   const sources = await Promise.all(
     bottles.map(async (bottle) => (await readJson<BottleMetadata>(join(deps.paths.bottleState(bottle.identity), "metadata.json")))?.spec?.copyFrom ?? null),
@@ -64,7 +65,7 @@ export async function run(context: CommandContext): Promise<number> {
       const source = sources[index];
       return [
         b.identity, b.agent, b.backend, b.status, age(b.createdAt),
-        ...(withSize ? [size === undefined ? "-" : formatBytes(size)] : []),
+        ...(withSize ? [size === undefined ? "-" : formatSize(size)] : []),
         source === null || source === undefined ? "-" : shortPath(source, context.env.HOME),
         ...(notes ? [b.note ?? ""] : []),
       ];

@@ -1,7 +1,7 @@
 import { selectBackend } from "../../backend/select.ts";
 import { backendDeps } from "../backend-deps.ts";
 import type { CommandContext } from "../context.ts";
-import { runBottle } from "../run-bottle.ts";
+import { checkHandOver, runBottle, type RunBottleOptions } from "../run-bottle.ts";
 import { resolveStartChoices } from "../start-flow.ts";
 import { copiedHead, namedIdentity } from "../start-options.ts";
 
@@ -13,12 +13,18 @@ import { copiedHead, namedIdentity } from "../start-options.ts";
  */
 export async function run(context: CommandContext): Promise<number> {
   const name = typeof context.flags.name === "string" ? context.flags.name : undefined;
-  const remove = context.flags.rm === true;
+  const options: RunBottleOptions = {
+    detach: context.flags.detach === true,
+    prompt: typeof context.flags.prompt === "string" ? context.flags.prompt : undefined,
+    json: context.flags.json === true,
+    remove: context.flags.rm === true,
+  };
+  // Contradicting flags are refused before the picker asks anything.
+  checkHandOver(options);
   const choices = await resolveStartChoices(context);
-  const prompt = typeof context.flags.prompt === "string" ? context.flags.prompt : undefined;
   const backend = selectBackend(choices.backend);
   const deps = backendDeps(context);
   const identity = name === undefined ? choices.spec.identity : await namedIdentity(choices.spec, name, deps);
   const spec = { ...choices.spec, identity, copiedHead: await copiedHead(context.runner, choices.spec.copyFrom) };
-  return runBottle(context, backend, spec, { detach: context.flags.detach === true, prompt, json: context.flags.json === true, remove });
+  return runBottle(context, backend, spec, options);
 }

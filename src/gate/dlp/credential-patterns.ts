@@ -97,15 +97,24 @@ function isCompactAwsKey(body: string): boolean {
 }
 
 /** A JWT's header is base64url JSON naming its `alg`; anything else with dots isn't one. */
-function isJwt(match: string): boolean {
+export function isJwt(match: string): boolean {
   const header = match.slice(0, match.indexOf("."));
+  const known = jwtHeaders.get(header);
+  if (known !== undefined) return known;
+  let valid = false;
   try {
     const parsed: unknown = JSON.parse(Buffer.from(header, "base64url").toString("utf8"));
-    return typeof parsed === "object" && parsed !== null && "alg" in parsed;
+    valid = typeof parsed === "object" && parsed !== null && "alg" in parsed;
   } catch {
-    return false;
+    valid = false;
   }
+  // Remembered: a body of repeated JWT-like fragments parsed the same header each time.
+  if (jwtHeaders.size > 1024) jwtHeaders.clear();
+  jwtHeaders.set(header, valid);
+  return valid;
 }
+
+const jwtHeaders = new Map<string, boolean>();
 
 const BASE64URL = new Uint8Array(128);
 for (const char of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") BASE64URL[char.charCodeAt(0)] = 1;

@@ -77,55 +77,12 @@ function decodeFrom(text: string, from: number, to: number, runStart: number, al
   if (length - printableFrom >= MIN_DECODED_TEXT) out.push({ text: latin1(bytes, printableFrom, length), start: runStart, end: to });
 }
 
-/**
- * {@link decodeFrom} for base64, four characters to three bytes per step (the
- * generic bit accumulator costs ~2× more per character, Bun 1.4.5).
- */
-function decodeBase64From(text: string, from: number, to: number, runStart: number, out: DecodedSegment[]): void {
-  const need = Math.ceil(((to - from) * 3) / 4) + 3;
-  if (scratch.length < need) scratch = new Uint8Array(need * 2);
-  const bytes = scratch;
-  const values = BASE64_VALUES;
-  let length = 0;
-  let printableFrom = 0;
-  // Printable bytes are stored; a non-printable one ends the current stretch.
-  let i = from;
-  const flushStretch = (): void => {
-    if (length - printableFrom >= MIN_DECODED_TEXT) out.push({ text: latin1(bytes, printableFrom, length), start: runStart, end: to });
-    printableFrom = length;
-  };
-  for (; i + 4 <= to; i += 4) {
-    const value =
-      ((values[text.charCodeAt(i)] as number) << 18) |
-      ((values[text.charCodeAt(i + 1)] as number) << 12) |
-      ((values[text.charCodeAt(i + 2)] as number) << 6) |
-      (values[text.charCodeAt(i + 3)] as number);
-    // Written out three times: a helper call per byte doubled the cost (Bun 1.4.5).
-    const b0 = (value >> 16) & 0xff;
-    if ((b0 >= 0x20 && b0 < 0x7f) || b0 === 0x09 || b0 === 0x0a || b0 === 0x0d) bytes[length++] = b0;
-    else if (length - printableFrom >= MIN_DECODED_TEXT) flushStretch();
-    else printableFrom = length;
-    const b1 = (value >> 8) & 0xff;
-    if ((b1 >= 0x20 && b1 < 0x7f) || b1 === 0x09 || b1 === 0x0a || b1 === 0x0d) bytes[length++] = b1;
-    else if (length - printableFrom >= MIN_DECODED_TEXT) flushStretch();
-    else printableFrom = length;
-    const b2 = value & 0xff;
-    if ((b2 >= 0x20 && b2 < 0x7f) || b2 === 0x09 || b2 === 0x0a || b2 === 0x0d) bytes[length++] = b2;
-    else if (length - printableFrom >= MIN_DECODED_TEXT) flushStretch();
-    else printableFrom = length;
-  }
-  // 2 or 3 trailing characters still make 1 or 2 bytes (missing ones count as 0).
-  if (to - i >= 2) {
-    const third = to - i === 3 ? (values[text.charCodeAt(i + 2)] as number) : 0;
-    const value = ((values[text.charCodeAt(i)] as number) << 18) | ((values[text.charCodeAt(i + 1)] as number) << 12) | (third << 6);
-    for (let k = 0; k < to - i - 1; k++) {
-      const byte = (value >> (16 - 8 * k)) & 0xff;
-      if ((byte >= 0x20 && byte < 0x7f) || byte === 0x09 || byte === 0x0a || byte === 0x0d) bytes[length++] = byte;
-      else if (length - printableFrom >= MIN_DECODED_TEXT) flushStretch();
-    else printableFrom = length;
-    }
-  }
-  flushStretch();
+/** {@link decodeFrom} for hex, decoded natively by `Buffer`. */
+function decodeNative(text: string, from: number, to: number, runStart: number, encoding: "hex", out: DecodedSegment[]): void {
+  let piece = text.slice(from, to);
+  if (encoding === "hex" && piece.length % 2 === 1) piece = piece.slice(0, -1);
+  const decoded = Buffer.from(piece, encoding);
+  forEachPrintable(decoded, (start, end) => out.push({ text: decoded.toString("latin1", start, end), start: runStart, end: to }));
 }
 
 function latin1(bytes: Uint8Array, from: number, to: number): string {
@@ -154,51 +111,121 @@ function isMixedCase(text: string, from: number, to: number): boolean {
 export function decodedSegments(text: string, from: number, to: number, minRun: number): DecodedSegment[] {
   const out: DecodedSegment[] = [];
   const [hex, base32] = ALPHABETS as [Alphabet, Alphabet, Alphabet];
-  const hexValues = hex.values;
-  const base32Values = base32.values;
-  // One walk finds the base64 runs and, inside them, the hex and base32 runs (both
-  // alphabets are subsets of base64's): three walks cost 3× as much.
-  let i = from;
-  while (i < to) {
-    const code = text.charCodeAt(i);
-    if (code >= 128 || (BASE64_VALUES[code] as number) < 0) {
-      i++;
-      continue;
+  // One walk, one table lookup per character, finds the base64 runs and, inside them,
+  // the hex and base32 runs (both alphabets are subsets of base64's).
+  const runStarts: number[] = [];
+  const runEnds: number[] = [];
+  let base64Start = -1;
+  let hexStart = -1;
+  let base32Start = -1;
+  for (let i = from; i <= to; i++) {
+    const code = i < to ? text.charCodeAt(i) : 128;
+    const klass = code < 128 ? (CLASSES[code] as number) : 0;
+    if (klass & IS_HEX) {
+      if (hexStart === -1) hexStart = i;
+    } else if (hexStart !== -1) {
+      if (i - hexStart >= minRun) alignedDecode(text, hexStart, i, hex, out);
+      hexStart = -1;
     }
-    const start = i;
-    let hexStart = -1;
-    let base32Start = -1;
-    while (i <= to) {
-      const next = i < to ? text.charCodeAt(i) : 128;
-      const inBase64 = next < 128 && (BASE64_VALUES[next] as number) >= 0;
-      const inHex = inBase64 && (hexValues[next] as number) >= 0;
-      const inBase32 = inBase64 && (base32Values[next] as number) >= 0;
-      if (inHex) {
-        if (hexStart === -1) hexStart = i;
-      } else if (hexStart !== -1) {
-        if (i - hexStart >= minRun) alignedDecode(text, hexStart, i, hex, out);
-        hexStart = -1;
-      }
-      if (inBase32) {
-        if (base32Start === -1) base32Start = i;
-      } else if (base32Start !== -1) {
-        // Base32 is written in one case (DNS lowercases it): a mixed-case run is not it.
-        if (i - base32Start >= minRun && !isMixedCase(text, base32Start, i)) alignedDecode(text, base32Start, i, base32, out);
-        base32Start = -1;
-      }
-      if (!inBase64) break;
-      i++;
+    if (klass & IS_BASE32) {
+      if (base32Start === -1) base32Start = i;
+    } else if (base32Start !== -1) {
+      // Base32 is written in one case (DNS lowercases it): a mixed-case run is not it.
+      if (i - base32Start >= minRun && !isMixedCase(text, base32Start, i)) alignedDecode(text, base32Start, i, base32, out);
+      base32Start = -1;
     }
-    if (i - start >= minRun) {
-      const alignments = i - start > MAX_ALIGNED_RUN ? 1 : 4;
-      for (let offset = 0; offset < alignments && start + offset < i; offset++) decodeBase64From(text, start + offset, i, start, out);
+    if (klass & IS_BASE64) {
+      if (base64Start === -1) base64Start = i;
+    } else if (base64Start !== -1) {
+      if (i - base64Start >= minRun) {
+        runStarts.push(base64Start);
+        runEnds.push(i);
+      }
+      base64Start = -1;
     }
   }
+  for (let offset = 0; offset < 4; offset++) decodeBase64Runs(text, runStarts, runEnds, offset, out);
   return out;
+}
+
+const IS_BASE64 = 1;
+const IS_HEX = 2;
+const IS_BASE32 = 4;
+/** Which alphabets each ASCII character belongs to, as bit flags. */
+const CLASSES = new Uint8Array(128);
+for (let code = 0; code < 128; code++) {
+  if ((BASE64_VALUES[code] as number) >= 0) CLASSES[code] = (CLASSES[code] as number) | IS_BASE64;
+  if (((ALPHABETS[0] as Alphabet).values[code] as number) >= 0) CLASSES[code] = (CLASSES[code] as number) | IS_HEX;
+  if (((ALPHABETS[1] as Alphabet).values[code] as number) >= 0) CLASSES[code] = (CLASSES[code] as number) | IS_BASE32;
+}
+
+/**
+ * Decodes every base64 run at one alignment in a single native call: the runs
+ * (from `offset`, padded with `A` to whole groups) are joined with `AAAA` between
+ * them, which decodes to zero bytes, so no printable stretch crosses two runs (the
+ * padding's partial bytes are zeroed too). One call per alignment instead of one per
+ * run: for short runs (a path of 16-character pieces) the per-call cost was most of
+ * the time.
+ */
+function decodeBase64Runs(text: string, starts: readonly number[], ends: readonly number[], offset: number, out: DecodedSegment[]): void {
+  const pieces: string[] = [];
+  const runOf: number[] = [];
+  const byteStarts: number[] = [];
+  const partial: number[] = [];
+  let bytes = 0;
+  for (let run = 0; run < starts.length; run++) {
+    const start = starts[run] as number;
+    const to = ends[run] as number;
+    const from = start + offset;
+    if (to - from < 2 || (offset > 0 && to - start > MAX_ALIGNED_RUN)) continue;
+    const length = to - from;
+    const groups = Math.ceil(length / 4);
+    const valid = Math.floor((length * 6) / 8);
+    pieces.push(text.slice(from, to), "AAA".slice(0, groups * 4 - length), "AAAA");
+    runOf.push(run);
+    byteStarts.push(bytes);
+    for (let at = bytes + valid; at < bytes + groups * 3; at++) partial.push(at);
+    bytes += groups * 3 + 3;
+  }
+  if (pieces.length === 0) return;
+  const decoded = Buffer.from(pieces.join(""), "base64");
+  for (const at of partial) decoded[at] = 0;
+  forEachPrintable(decoded, (stretchStart, stretchEnd) => {
+    // The run this stretch came from: the last whose bytes start at or before it.
+    let low = 0;
+    let high = byteStarts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if ((byteStarts[middle] as number) <= stretchStart) low = middle;
+      else high = middle - 1;
+    }
+    const run = runOf[low] as number;
+    out.push({ text: decoded.toString("latin1", stretchStart, stretchEnd), start: starts[run] as number, end: ends[run] as number });
+  });
+}
+
+/** Calls `visit` with each stretch of at least {@link MIN_DECODED_TEXT} printable
+ * bytes. A byte loop: a regex over the Latin-1 string cost more on random bytes. */
+function forEachPrintable(buffer: Uint8Array, visit: (start: number, end: number) => void): void {
+  // A plain view and a local length: `length` of a Buffer is a getter call per
+  // iteration in this loop (Bun 1.4.5, `typedArrayViewLength` in profiles).
+  const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  const length = bytes.length;
+  let start = 0;
+  for (let i = 0; i < length; i++) {
+    const byte = bytes[i] as number;
+    if ((byte >= 0x20 && byte < 0x7f) || byte === 0x09 || byte === 0x0a || byte === 0x0d) continue;
+    if (i - start >= MIN_DECODED_TEXT) visit(start, i);
+    start = i + 1;
+  }
+  if (length - start >= MIN_DECODED_TEXT) visit(start, length);
 }
 
 /** Decodes `[from, to)` at each alignment of `alphabet` (only the first for long runs). */
 function alignedDecode(text: string, from: number, to: number, alphabet: Alphabet, out: DecodedSegment[]): void {
   const alignments = to - from > MAX_ALIGNED_RUN ? 1 : alphabet.group;
-  for (let offset = 0; offset < alignments && from + offset < to; offset++) decodeFrom(text, from + offset, to, from, alphabet, out);
+  for (let offset = 0; offset < alignments && from + offset < to; offset++) {
+    if (alphabet.bits === 4) decodeNative(text, from + offset, to, from, "hex", out);
+    else decodeFrom(text, from + offset, to, from, alphabet, out);
+  }
 }

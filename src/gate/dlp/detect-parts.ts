@@ -11,6 +11,10 @@ import { splitUrl } from "./split-url.ts";
  */
 export type Detection = { kind: string; where: string; start: number; end: number };
 
+/** By default, a query value holding fewer characters of a split secret is kept:
+ * 3 characters of a key are not the key. */
+const MIN_SPLIT_PIECE = 4;
+
 /** Where findings in a header go: its name, or `[REDACTED]` when the name itself is
  * not a plain header name or carries a secret. */
 function headerWhere(name: string, nameClean: boolean): string {
@@ -48,13 +52,12 @@ export function detectUrl(target: string, held: HeldSecretForms, cache: DecodedC
         targetAt += pair.length + 1;
       }
       const joined = pairs.map((pair) => pair.slice(pair.indexOf("=") + 1)).join("");
-      const plain = out.filter((detection) => detection.where === "url.query");
       for (const hit of scanText(joined, "url", held, cache)) {
-        // Already found where it starts, in one parameter: not a split.
-        const first = valueStarts.find(([from, , length]) => hit.start < from + length && hit.end > from);
-        if (first !== undefined && plain.some((d) => d.kind === hit.kind && d.start < first[1] + first[2] && d.end > first[1])) continue;
         for (const [from, at, length] of valueStarts) {
-          if (hit.start < from + length && hit.end > from) out.push({ kind: hit.kind, where: "url.query", start: at, end: at + length });
+          // Every value that holds 4+ characters of the hit: a greedy match that only
+          // touches the next value (`token=<key>&page=2` read as `<key>2`) leaves it.
+          const overlap = Math.min(hit.end, from + length) - Math.max(hit.start, from);
+          if (overlap >= MIN_SPLIT_PIECE) out.push({ kind: hit.kind, where: "url.query", start: at, end: at + length });
         }
       }
     }

@@ -45,7 +45,7 @@ export function joinedGroups(text: string): JoinedGroup[] {
   let width = 0;
   let count = 0;
   let separator = -1;
-  let groupStarts: number[] = [];
+  const groupStarts: number[] = [];
   const close = (end: number, extra: number): void => {
     // Two lines are enough when they are long lines (MIME, PEM): a short base64 blob
     // wraps into one full line and a rest.
@@ -63,7 +63,8 @@ export function joinedGroups(text: string): JoinedGroup[] {
     width = end - start;
     count = 1;
     separator = -1;
-    groupStarts = [start];
+    groupStarts.length = 0;
+    groupStarts.push(start);
   };
   let i = 0;
   while (i < text.length) {

@@ -42,11 +42,18 @@ export function isNonTrivialSecret(value: string): boolean {
   return (classes >= 2 && entropy >= 2.5) || (value.length >= 16 && entropy >= 3.3);
 }
 
+const KEY_CHARS = new Uint8Array(128);
+for (const char of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") KEY_CHARS[char.charCodeAt(0)] = 1;
+const VALUE_ENDS = new Uint8Array(128);
+for (const char of " \t\r\n\f\v\"'&,;}]<>)") VALUE_ENDS[char.charCodeAt(0)] = 1;
+const isKeyChar = (code: number): boolean => code < 128 && KEY_CHARS[code] === 1;
+const isValueEnd = (code: number): boolean => code < 128 && VALUE_ENDS[code] === 1;
+
 /** The key written before `end` (letters, digits, `_`, `-`, `.`), normalised to
  * snake case: `clientSecret` → `client_secret`. */
 function keyBefore(text: string, end: number): string {
   let start = end;
-  while (start > 0 && /[A-Za-z0-9_.-]/.test(text[start - 1] ?? "")) start--;
+  while (start > 0 && end - start < 128 && isKeyChar(text.charCodeAt(start - 1))) start--;
   return text
     .slice(start, end)
     .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
@@ -63,7 +70,7 @@ function valueAt(text: string, at: number): [number, number] | undefined {
     return text[end] === quote ? [at + 1, end] : undefined;
   }
   let end = at;
-  while (end < text.length && end - at <= 513 && !/[\s"'&,;}\]<>)]/.test(text[end] ?? " ")) end++;
+  while (end < text.length && end - at <= 513 && !isValueEnd(text.charCodeAt(end))) end++;
   return end > at ? [at, end] : undefined;
 }
 

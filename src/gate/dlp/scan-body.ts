@@ -1,5 +1,6 @@
 import { isFormContentType } from "./body-text.ts";
 import { decodeContent } from "./content-encoding.ts";
+import { findJwts, isJwt } from "./credential-patterns.ts";
 import type { DecodedCache } from "./find-hits.ts";
 import type { HeldSecretForms } from "./held-secret-forms.ts";
 import type { SlicedResult } from "./scan-budget.ts";
@@ -11,14 +12,16 @@ import { scanText } from "./scan-text.ts";
  * between slices. A secret, in any form the scanner knows, is shorter than the
  * overlap, so it lies whole inside at least one slice.
  */
-export const SLICE = 64 * 1024;
-/** Longer than any detectable form: a JWT is at most ~12 KiB here. */
-export const SLICE_OVERLAP = 12 * 1024 + 256;
+export const SLICE = 32 * 1024;
+/** Longer than any form found within a slice (a key, its encodings, a key/value
+ * pair, MIME lines of an encoded key). JWTs can be longer (up to ~12 KiB): they are
+ * also looked for over the whole text, in a step of their own. */
+export const SLICE_OVERLAP = 4 * 1024;
 /** By default, decoded text past this is not pattern-scanned (held secrets still are). */
 export const MAX_SCANNED_TEXT = 8 * 1024 * 1024;
 
 function addFinding(result: SlicedResult, kind: string): void {
-  if (!result.findings.some((finding) => finding.kind === kind)) result.findings.push({ kind, where: "body" });
+  if (!result.findings.some((finding) => finding.kind === kind && finding.where === "body")) result.findings.push({ kind, where: "body" });
 }
 
 /**
@@ -57,6 +60,10 @@ export function* scanBodySlices(
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, MAX_SCANNED_TEXT)).toString("latin1");
   const profile = isFormContentType(contentType) ? "form" : "body";
   const cache: DecodedCache = new Map();
+  if (text.length > SLICE) {
+    for (const [start, end] of findJwts(text)) if (isJwt(text.slice(start, end))) addFinding(result, "jwt");
+    yield;
+  }
   for (let start = 0; start < text.length; start += SLICE) {
     const slice = text.slice(start, Math.min(text.length, start + SLICE + SLICE_OVERLAP));
     for (const hit of scanText(slice, profile, held, cache)) addFinding(result, hit.kind);

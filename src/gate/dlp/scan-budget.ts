@@ -1,26 +1,29 @@
 /**
  * Runs scan work written as a generator (it `yield`s between slices of bounded
- * cost) either to the end at once or in slices that give the event loop back between
- * them, under a per-request budget of scan time.
+ * cost) either to the end at once, or through one gate-wide scheduler that runs
+ * slices of all pending scans round-robin for at most {@link ScanBudget.sliceMs} per
+ * event-loop turn, then gives the loop back. Fair and bounded however many clients
+ * scan at once: with a per-scan yield instead, 8 concurrent scans each took a slice
+ * per turn and `/healthz` waited for all 8 (issue 9, finding 5).
  */
 
-/** How much one request's scan may cost. */
+/** How much one request's scan may cost, and how long the loop is held. */
 export type ScanBudget = {
   /** By default, 500 ms of scan time (not waiting time) per request: a MiB of the
-   * worst input measured costs under 50 ms, so only a pathological case reaches it. */
+   * worst input measured costs far less, so only a pathological case reaches it. */
   maxScanMs: number;
-  /** By default, at most 4 ms of work between yields: other clients' requests (and
-   * `/healthz`) wait no longer than that for the event loop. */
+  /** By default, at most 4 ms of scan work (plus the slice in progress) per turn of
+   * the event loop, across all scans: other requests wait no longer than that. */
   sliceMs: number;
 };
 
 const DEFAULT_BUDGET: ScanBudget = { maxScanMs: 500, sliceMs: 4 };
 
-/** The result shape the scan generators return. */
+/** The result the scan generators fill in as they go. */
 export type SlicedResult = { findings: { kind: string; where: string }[]; incomplete: string[] };
 
 /** Runs `work` synchronously to its end (still bounded by the scan budget).
- * `partial` is the result object `work` fills in as it goes: what an early stop returns. */
+ * `partial` is the result object `work` fills in: what an early stop returns. */
 export function runToEnd(work: Generator<void, void>, partial: SlicedResult, budget: Partial<ScanBudget> = {}): SlicedResult {
   const { maxScanMs } = { ...DEFAULT_BUDGET, ...budget };
   const started = performance.now();
@@ -37,20 +40,42 @@ function stopped(work: Generator<void, void>, partial: SlicedResult): SlicedResu
   return partial;
 }
 
-const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+type Job = { work: Generator<void, void>; partial: SlicedResult; maxScanMs: number; sliceMs: number; spent: number; done: (result: SlicedResult) => void };
 
-/** Runs `work` in slices of about `sliceMs`, yielding to the event loop between them. */
-export async function runSliced(work: Generator<void, void>, partial: SlicedResult, budget: Partial<ScanBudget> = {}): Promise<SlicedResult> {
-  const { maxScanMs, sliceMs } = { ...DEFAULT_BUDGET, ...budget };
-  let spent = 0;
-  for (;;) {
+const queue: Job[] = [];
+let turnPending = false;
+
+function scheduleTurn(): void {
+  if (turnPending) return;
+  turnPending = true;
+  setImmediate(runTurn);
+}
+
+/** One event-loop turn of scanning: slices of the queued scans, round-robin, until
+ * the turn's time is used (the smallest `sliceMs` among them). */
+function runTurn(): void {
+  turnPending = false;
+  const turnStart = performance.now();
+  const turnMs = Math.min(...queue.map((job) => job.sliceMs));
+  while (queue.length > 0) {
+    const job = queue.shift() as Job;
     const sliceStart = performance.now();
-    for (;;) {
-      if (work.next().done === true) return partial;
-      if (performance.now() - sliceStart >= sliceMs) break;
-    }
-    spent += performance.now() - sliceStart;
-    if (spent > maxScanMs) return stopped(work, partial);
-    await yieldToLoop();
+    const finished = job.work.next().done === true;
+    job.spent += performance.now() - sliceStart;
+    if (finished) job.done(job.partial);
+    else if (job.spent > job.maxScanMs) job.done(stopped(job.work, job.partial));
+    else queue.push(job);
+    if (performance.now() - turnStart >= turnMs) break;
   }
+  if (queue.length > 0) scheduleTurn();
+}
+
+/** Runs `work` through the scheduler; resolves with its result (or what it found
+ * until its budget ran out, marked `scan-budget`). */
+export function runSliced(work: Generator<void, void>, partial: SlicedResult, budget: Partial<ScanBudget> = {}): Promise<SlicedResult> {
+  const { maxScanMs, sliceMs } = { ...DEFAULT_BUDGET, ...budget };
+  return new Promise((resolve) => {
+    queue.push({ work, partial, maxScanMs, sliceMs, spent: 0, done: resolve });
+    scheduleTurn();
+  });
 }

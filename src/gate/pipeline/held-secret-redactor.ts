@@ -14,8 +14,8 @@ export interface BodyRedactor {
 /** Redacts the gate's held secrets from what an upstream sends back. */
 export interface ResponseRedactor {
   header(value: string): string;
-  /** A fresh redactor for one body. */
-  body(): BodyRedactor;
+  /** A fresh redacting stream for one body (the shape the DLP scanner's streaming redactor has). */
+  body(): TransformStream<Uint8Array, Uint8Array>;
 }
 
 const MARKER = Buffer.from(REDACTED_MARKER);
@@ -85,21 +85,36 @@ export function createResponseRedactor(heldSecrets: readonly string[]): Response
       return found.length === 0 ? value : replaced(data, found).toString("latin1");
     },
     body() {
-      let pending: Buffer = Buffer.alloc(0);
-      return {
-        push(chunk) {
-          const data = pending.length === 0 ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength) : Buffer.concat([pending, chunk]);
-          const found = spans(data, forms);
-          const keep = heldBack(data, found.at(-1)?.[1] ?? 0, forms);
-          pending = Buffer.from(data.subarray(data.length - keep));
-          return replaced(data.subarray(0, data.length - keep), found);
+      const pass = bodyRedactor(forms);
+      return new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          const out = pass.push(chunk);
+          if (out.length > 0) controller.enqueue(out);
         },
-        end() {
-          const rest = pending;
-          pending = Buffer.alloc(0);
-          return rest;
+        flush(controller) {
+          const rest = pass.end();
+          if (rest.length > 0) controller.enqueue(rest);
         },
-      };
+      });
+    },
+  };
+}
+
+/** The chunk-by-chunk redactor behind {@link ResponseRedactor.body}, over the forms' bytes. */
+export function bodyRedactor(forms: readonly Buffer[]): BodyRedactor {
+  let pending: Buffer = Buffer.alloc(0);
+  return {
+    push(chunk) {
+      const data = pending.length === 0 ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength) : Buffer.concat([pending, chunk]);
+      const found = spans(data, forms);
+      const keep = heldBack(data, found.at(-1)?.[1] ?? 0, forms);
+      pending = Buffer.from(data.subarray(data.length - keep));
+      return replaced(data.subarray(0, data.length - keep), found);
+    },
+    end() {
+      const rest = pending;
+      pending = Buffer.alloc(0);
+      return rest;
     },
   };
 }

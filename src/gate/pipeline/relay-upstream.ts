@@ -111,7 +111,8 @@ export function relayOutcome(result: RelayResult, warned: string | undefined): P
   return {
     decision: result.failure !== undefined ? "error" : warned !== undefined ? "warn" : "allow",
     reason: result.failure ?? warned,
-    status: result.status || 502,
+    // A client that left before any answer got none: status 0, as the audit promises.
+    status: result.status || (result.failure === "client-closed" ? 0 : 502),
     bytes_up: result.bytesUp,
     bytes_down: result.bytesDown,
   };
@@ -188,9 +189,11 @@ export async function relayUpstream(req: IncomingMessage, res: ServerResponse, t
       answer = answer.pipeThrough(new DecompressionStream(format as "gzip") as unknown as ReadableWritablePair<Uint8Array, Uint8Array>);
       drop.push("content-encoding");
     }
+    if (answer !== null) answer = answer.pipeThrough(redactor.body());
   }
   // fetch has already undone the framing; node re-frames (chunked or content-length) itself.
-  res.writeHead(upstream.status, upstream.statusText, endToEndHeaders(raw, drop));
+  // The reason phrase is the upstream's text too: an error page may echo the credential there.
+  res.writeHead(upstream.status, header(upstream.statusText), endToEndHeaders(raw, drop));
   // Send the headers now: an event stream's client waits on them before the first event.
   res.flushHeaders();
   try {
@@ -204,17 +207,10 @@ export async function relayUpstream(req: IncomingMessage, res: ServerResponse, t
       return result;
     }
     if (answer !== null) {
-      const pass = redactor?.body();
       for await (const chunk of answer) {
-        const out = pass === undefined ? chunk : pass.push(chunk);
-        result.bytesDown += out.length;
-        if (out.length > 0) await writeWithBackpressure(res, out);
+        result.bytesDown += chunk.length;
+        await writeWithBackpressure(res, chunk);
         if (res.destroyed) break;
-      }
-      const rest = pass?.end();
-      if (rest !== undefined && rest.length > 0 && !res.destroyed) {
-        result.bytesDown += rest.length;
-        res.write(rest);
       }
     }
     res.end();

@@ -52,5 +52,16 @@ describeEngine("what attach says when it ends (a real terminal, the real engine)
     await terminal.keys("exit 6", "Enter");
     expect(await terminal.waitFor("EXIT=")).toContain("EXIT=6");
     expect(again).toBe("bbtest-shelled");
+    await terminal.close();
+
+    // The terminal that ran `bottle start` (attached) hears of a `bottle stop` elsewhere too, and stays usable.
+    terminal = await openTerminal(attach.replace(`attach ${id.slice(-8)}`, "start bbtest --name started --no-cwd"));
+    await terminal.waitFor("/workspace #");
+    const stopStarted = await bottle(world, ["stop", "bbtest-started"]);
+    expect({ code: stopStarted.exitCode, stderr: stopStarted.stderr }).toMatchObject({ code: 0 });
+    const ended = await terminal.waitFor("EXIT=");
+    expect(ended).toContain("bottle bbtest-started stopped; its workspace and home are kept: `bottle resume bbtest-started`");
+    await terminal.keys("usable again", "Enter");
+    expect(await terminal.waitFor("got:usable again")).toContain("got:usable again");
   }, 300_000);
 });

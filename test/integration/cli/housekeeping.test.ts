@@ -77,7 +77,7 @@ describeEngine("housekeeping through the CLI and the real engine", () => {
     expect(all.stderr).toContain(`stopped ${other}`);
     expect(all.stderr).not.toContain(`stopped ${third}`);
     expect(await statusOf(other)).toBe("stopped");
-    expect(await mine(other)).toEqual([`volume ${other}-workspace`]);
+    expect((await mine(other)).toSorted()).toEqual([`volume ${other}-home`, `volume ${other}-workspace`]);
 
     // A stopped bottle needs no --force; its workspace goes with it.
     const removed = await bottle(world, ["rm", other, third, fourth]);

@@ -134,7 +134,7 @@ describeTmux("the picker, typed into a real terminal (tmux)", () => {
     expect(end).toContain("[exit 130]");
   }, TIMEOUT);
 
-  test("one agent is no question; a route's unset secret is named before `Start it?`", async () => {
+  test("one agent is no question; an unset route secret or forwarded variable is named before `Start it?`", async () => {
     const manifest = [
       "version: 1",
       "agents:",
@@ -155,6 +155,12 @@ describeTmux("the picker, typed into a real terminal (tmux)", () => {
     expect(end).not.toContain("Start it?");
     expect(end).toContain('bottle: bottle "default" routes inject BOTTLE_TEST_UNSET_TOKEN, which is not set on the host');
     expect(end).toContain("[exit 1]");
+    await terminal.close();
+
+    const forwarded = await open(["--no-cwd", "--backend", "docker"], {}, "version: 1\nagents:\n  solo:\n    env: { TOKEN: '${BOTTLE_TEST_UNSET_FORWARD}' }\n");
+    const stopped = await forwarded.terminal.waitFor("[exit ");
+    expect(stopped).not.toContain("Start it?");
+    expect(stopped).toContain("bottle: host variable BOTTLE_TEST_UNSET_FORWARD is not set");
   }, TIMEOUT);
 
   test("flags skip their questions: `bottle --dry-run --backend docker shell --cwd --yes` asks nothing", async () => {

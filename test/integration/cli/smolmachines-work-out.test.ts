@@ -1,10 +1,25 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { copyFile, mkdir, writeFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
 import { processRunner } from "../../../src/core/runner.ts";
 import { describeEngine } from "../../helpers/engine.ts";
+import { writeAgentContext } from "../../fixtures/smolvm/agent-context.ts";
 import { disposeWorld, smolWorld, type SmolWorld } from "../backend/smolmachines/fixtures.ts";
+
+/** The world's agent context (busybox, curl, uid 1000) plus the host's git and the libraries it links: `bottle diff` runs git in the guest. */
+async function contextWithGit(world: SmolWorld): Promise<string> {
+  const dir = join(world.root, "agent-git");
+  const dockerfile = await writeAgentContext(dir, processRunner, basename(world.root), { user: "1000:1000" });
+  const place = async (from: string) => {
+    await mkdir(dirname(join(dir, "rootfs", from)), { recursive: true });
+    await copyFile(from, join(dir, "rootfs", from));
+  };
+  await place("/usr/bin/git");
+  const ldd = await processRunner.run(["ldd", "/usr/bin/git"]);
+  for (const match of ldd.stdout.matchAll(/(\/\S+\.so[.\d]*)/g)) await place(match[1]!);
+  return dockerfile;
+}
 
 const MAIN = join(import.meta.dir, "../../../src/cli/main.ts");
 
@@ -22,8 +37,12 @@ describeEngine("bottle cp / shell / rm on smolmachines (CLI, fake smolvm)", () =
     await mkdir(join(project, "src"), { recursive: true });
     await writeFile(join(project, "notes.txt"), "from the current directory\n");
     await writeFile(join(project, "src", "a.txt"), "a\n");
+    const git = (...args: string[]) => processRunner.run(["git", "-C", project, "-c", "user.name=t", "-c", "user.email=t@t", ...args]);
+    await git("init", "-q");
+    await git("add", "-A");
+    await git("commit", "-q", "-m", "start");
     const manifest = join(world.root, "bottle.yaml");
-    await writeFile(manifest, `version: 1\nagents:\n  smol:\n    image: { dockerfile: ${world.dockerfile} }\n    command: [sh, -c]\n    env: { GREETING: 8080 }\nbottles:\n  default:\n    egress: {}\n`);
+    await writeFile(manifest, `version: 1\nagents:\n  smol:\n    image: { dockerfile: ${await contextWithGit(world)} }\n    command: [sh, -c]\n    env: { GREETING: 8080 }\nbottles:\n  default:\n    egress: {}\n`);
     env = Object.fromEntries(
       Object.entries({ ...world.env, XDG_STATE_HOME: join(world.root, "cli-state"), BOTTLE_MANIFEST: manifest, CI: "1" }).filter((e): e is [string, string] => e[1] !== undefined),
     );
@@ -38,8 +57,11 @@ describeEngine("bottle cp / shell / rm on smolmachines (CLI, fake smolvm)", () =
 
   test("list shows the folder --cwd copied and, with --size, the workspace's size", async () => {
     const listed = JSON.parse((await bottle("list", "--size", "--json")).stdout) as { identity: string; source: string; workspaceBytes: number }[];
-    // notes.txt (27 bytes) and src/a.txt (2).
-    expect(listed.find((entry) => entry.identity === id)).toMatchObject({ backend: "smolmachines", source: project, workspaceBytes: 29 });
+    // The copy holds what the project holds, .git included: the sum of its files' sizes as find prints them.
+    const sizes = await processRunner.run(["find", project, "-type", "f", "-printf", "%s\n"]);
+    const expected = sizes.stdout.split("\n").filter(Boolean).reduce((sum, size) => sum + Number(size), 0);
+    expect(expected).toBeGreaterThan(29);
+    expect(listed.find((entry) => entry.identity === id)).toMatchObject({ backend: "smolmachines", source: project, workspaceBytes: expected });
   }, 60_000);
 
   test("cp out: tar over machine exec, with docker cp's meaning", async () => {
@@ -50,7 +72,7 @@ describeEngine("bottle cp / shell / rm on smolmachines (CLI, fake smolvm)", () =
     expect((await bottle("cp", `${id}:src`, join(out, "renamed"))).exitCode).toBe(0);
     expect(readFileSync(join(out, "renamed", "a.txt"), "utf8")).toBe("a\n");
     expect((await bottle("cp", `${id}:/workspace/.`, join(out, "all"))).exitCode).toBe(0);
-    expect(readdirSync(join(out, "all")).toSorted()).toEqual(["notes.txt", "src"]);
+    expect(readdirSync(join(out, "all")).toSorted()).toEqual([".git", "notes.txt", "src"]);
     const missing = await bottle("cp", `${id}:nope`, join(out, "nope"));
     expect(missing.exitCode).toBe(1);
     expect(existsSync(join(out, "nope"))).toBe(false);
@@ -64,6 +86,17 @@ describeEngine("bottle cp / shell / rm on smolmachines (CLI, fake smolvm)", () =
     const shell = await bottle("shell", id.slice(-8), "--", "sh", "-c", "cat dropped/in.txt; id -u; stat -c %u dropped/in.txt; pwd; echo \"$GREETING\"; exit 4");
     expect(shell.stdout).toBe("into the guest\n1000\n1000\n/workspace\n8080\n");
     expect(shell.exitCode).toBe(4);
+  }, 120_000);
+
+  test("diff: git in the guest, the agent's changes against the copied HEAD", async () => {
+    const changed = await bottle("shell", id, "--", "sh", "-c", "echo changed > src/a.txt && echo new > added.txt");
+    expect(changed.exitCode).toBe(0);
+    const stat = await bottle("diff", id, "--stat");
+    expect({ code: stat.exitCode, stderr: stat.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(stat.stdout).toContain("added.txt");
+    expect(stat.stdout).toContain("src/a.txt");
+    const patch = await bottle("diff", id);
+    expect(patch.stdout).toContain("-a\n+changed\n");
   }, 120_000);
 
   test("rm needs --force while it runs, then removes machine, gate and state", async () => {

@@ -64,7 +64,7 @@ describeEngine("bottle cp through the real engine (docker)", () => {
     expect(readFileSync(dest, "utf8")).toBe("# a project\n");
     const elsewhere = await bottle(world, ["cp", `${id}:/etc/hostname`, world.root]);
     expect(elsewhere.exitCode).toBe(1);
-    expect(elsewhere.stderr).toContain("only its workspace (/workspace) is kept");
+    expect(elsewhere.stderr).toContain("only its workspace (/workspace) and home (/root) are kept");
     const into = await bottle(world, ["cp", dest, `${id}:x`]);
     expect(into.exitCode).toBe(1);
     expect(into.stderr).toContain("not running");
@@ -127,7 +127,11 @@ describeEngine("bottle diff through the real engine (the agent image, which has 
     expect(owners.stdout).toBe("agent\nagent\n");
 
     // Stopped (as after `start --prompt`), the diff still reads its kept workspace, and leaves no container behind.
+    await exec(`${id}-agent`, 'echo remembered > "$HOME/notes.txt"', ["--user", "agent"]);
     expect((await bottle(world, ["stop", id])).exitCode).toBe(0);
+    // The agent's home is kept too, and copies out where the agent saw it.
+    expect((await bottle(world, ["cp", `${id}:/home/agent/notes.txt`, join(world.root, "notes.txt")])).exitCode).toBe(0);
+    expect(readFileSync(join(world.root, "notes.txt"), "utf8")).toBe("remembered\n");
     const stopped = await bottle(world, ["diff", id, "--stat"]);
     expect({ code: stopped.exitCode, stderr: stopped.stderr }).toEqual({ code: 0, stderr: "" });
     expect(stopped.stdout).toContain("4 files changed");

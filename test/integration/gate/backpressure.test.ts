@@ -102,14 +102,37 @@ describe("backpressure through a plain HTTP request", async () => {
   });
   await new Promise<void>((resolve) => origin.listen(0, "127.0.0.1", resolve));
   const port = (origin.address() as net.AddressInfo).port;
-  const gate = await startTestGate({ allow: ["*.gate.test"], allow_cidrs: ["127.0.0.0/8"] });
+  // The route injects a held secret, so its responses pass through the redacting stream.
+  const gate = await startTestGate(
+    {
+      allow: ["*.gate.test"],
+      allow_cidrs: ["127.0.0.0/8"],
+      routes: [{ name: "big", upstream: `http://127.0.0.1:${port}`, inject: { header: "authorization", value: "Bearer ${TOKEN}" } }],
+    },
+    { TOKEN: "backpressure-token-0123456789" },
+  );
   afterAll(async () => {
     await gate[Symbol.asyncDispose]();
     origin.closeAllConnections();
     origin.close();
   });
 
+  test("a client that stops reading a redacted route download stops the origin", async () => {
+    produced = 0;
+    const socket = net.connect(gate.port, "127.0.0.1");
+    try {
+      await new Promise<void>((resolve) => socket.once("connect", resolve));
+      socket.on("error", () => {});
+      socket.on("data", () => socket.pause());
+      socket.write("GET /r/big/ HTTP/1.1\r\nHost: gate\r\n\r\n");
+      expect(await settled(() => produced)).toBeLessThan(SIZE / 4);
+    } finally {
+      socket.destroy();
+    }
+  }, 30_000);
+
   test("a client that stops reading a download stops the origin", async () => {
+    produced = 0;
     const socket = net.connect(gate.port, "127.0.0.1");
     try {
       await new Promise<void>((resolve) => socket.once("connect", resolve));

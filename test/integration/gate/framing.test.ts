@@ -56,6 +56,19 @@ describe("framing, statuses and smuggling (finding 11)", async () => {
     expect(lines[0]).toMatchObject({ decision: "error", reason: "client-closed", status: 0 });
   });
 
+  test("a client that leaves while the upstream thinks is one audit line with status 0", async () => {
+    const slow = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: async () => (await Bun.sleep(1_000), new Response("late")) });
+    try {
+      const linesBefore = (await gate.auditLines()).length;
+      await rawExchange(gate.port, `GET http://app.gate.test:${slow.port}/slow HTTP/1.1\r\nHost: x\r\n\r\n`, 150);
+      await Bun.sleep(300);
+      const lines = (await gate.auditLines()).slice(linesBefore);
+      expect(lines.map((line) => [line.path, line.decision, line.reason, line.status])).toEqual([["/slow", "error", "client-closed", 0]]);
+    } finally {
+      slow.stop(true);
+    }
+  });
+
   test("a pipelined second request gets its own policy decision", async () => {
     const answer = await rawExchange(
       gate.port,

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
+import net from "node:net";
 import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
 import { processRunner } from "../../../src/core/runner.ts";
 import { blockReason, curl, startTestGate } from "./harness.ts";
@@ -82,6 +83,26 @@ describe("routes hand back no secret and stay inside their base (findings 2, 3, 
     expect(result.body).toBe("path /base/v1/x auth Bearer [REDACTED:held-secret]");
     expect(result.headers).toContain("x-echo-auth: bearer [redacted:held-secret]");
     expect(result.headers + result.body).not.toContain(TOKEN.toLowerCase());
+  });
+
+  test("the reason phrase is redacted too", async () => {
+    // Bun.serve writes its own reason phrase: a raw origin echoes the credential in it.
+    const raw = net.createServer((socket) => {
+      socket.once("data", (chunk: Buffer) => {
+        const auth = /authorization: ([^\r]*)/i.exec(chunk.toString("latin1"))?.[1] ?? "";
+        socket.end(`HTTP/1.1 401 bad token ${auth}\r\nContent-Length: 2\r\nConnection: close\r\n\r\nno`);
+      });
+      socket.on("error", () => {});
+    });
+    await new Promise<void>((resolve) => raw.listen(0, "127.0.0.1", resolve));
+    await using reason = await startTestGate(
+      { allow_cidrs: ["127.0.0.0/8"], routes: [{ name: "raw", upstream: `http://127.0.0.1:${(raw.address() as net.AddressInfo).port}`, inject: { header: "authorization", value: "Bearer ${TOKEN}" } }] },
+      { TOKEN },
+    );
+    const result = await curl([`${reason.proxy}/r/raw/x`]);
+    raw.close();
+    expect(result.status).toBe(401);
+    expect(result.headers).toContain("401 bad token bearer [redacted:held-secret]");
   });
 
   test("a secret split over chunk boundaries, and its base64 form, are redacted as the body streams", async () => {

@@ -51,7 +51,7 @@ describe("TLS inspection through a standalone gate", async () => {
     expect(gateCa).not.toContain("PRIVATE KEY");
     expect(gateCa).not.toBe(originCa);
     expect(await fetchGateCa(gate.proxy)).toBe(gateCa);
-    await expect(fetchGateCa(`${gate.proxy}/nothing-here`)).rejects.toThrow("did not serve its CA certificate");
+    await expect(fetchGateCa(`${gate.proxy}/nothing-here`)).rejects.toThrow("did not serve the gate's CA certificate");
   });
 
   test("curl trusting only the gate's CA gets the origin's answer: the gate terminated TLS", async () => {

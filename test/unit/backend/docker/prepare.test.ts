@@ -38,7 +38,7 @@ describe("docker prepare", () => {
     expect(Object.isFrozen(plan)).toBe(true);
     expect(plan.backend).toBe("docker");
     const verbs = calls.map((call) => call.argv.slice(1, 3).join(" "));
-    for (const verb of verbs) expect(verb).toMatch(/^(info|ps|network ls|volume ls|image inspect)/);
+    for (const verb of verbs) expect(verb).toMatch(/^(info|ps|network ls|volume ls|image inspect|context inspect)/);
     const details = plan.details;
     expect(details.names).toEqual({
       agent: "claude-abcdefgh-agent",

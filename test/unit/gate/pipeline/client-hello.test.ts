@@ -46,3 +46,14 @@ test("the record guard refuses plaintext after records, even split across chunks
   expect(guard.accept(Buffer.from([3, 0, 1, 9]))).toBe(true);
   expect(guard.accept(Buffer.from("GET / HTTP/1.1\r\n"))).toBe(false);
 });
+
+test("mutated and truncated ClientHellos never throw", async () => {
+  const hello = await realHello("api.example.com");
+  let seed = 7;
+  const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  for (let round = 0; round < 5_000; round++) {
+    const mutated = Buffer.from(hello.subarray(0, 1 + Math.floor(random() * hello.length)));
+    for (let flips = 0; flips < 3; flips++) mutated[Math.floor(random() * mutated.length)] = Math.floor(random() * 256);
+    expect(["need-more", "hello", "not-tls"]).toContain(readClientHello(mutated).state);
+  }
+});

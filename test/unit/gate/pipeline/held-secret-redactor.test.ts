@@ -1,11 +1,14 @@
 import { expect, test } from "bun:test";
-import { createResponseRedactor, REDACTED_MARKER } from "../../../../src/gate/pipeline/held-secret-redactor.ts";
+import { buildHeldSecretForms } from "../../../../src/gate/dlp/held-secret-forms.ts";
+import { bodyRedactor, createResponseRedactor, REDACTED_MARKER } from "../../../../src/gate/pipeline/held-secret-redactor.ts";
 
 const SECRET = "sk-held-0123456789abcdefXYZ";
 const redactor = createResponseRedactor([SECRET])!;
 
+const forms = buildHeldSecretForms([SECRET]).exact.map((form) => Buffer.from(form));
+
 function streamed(text: string, cuts: number[]): string {
-  const body = redactor.body();
+  const body = bodyRedactor(forms);
   const bytes = Buffer.from(text);
   const out: Buffer[] = [];
   let at = 0;
@@ -36,11 +39,22 @@ test("encoded forms are redacted too: percent, hex, base64", () => {
 });
 
 test("a chunk that cannot begin a secret passes at once, so an event is never held", () => {
-  const body = redactor.body();
+  const body = bodyRedactor(forms);
   expect(Buffer.from(body.push(Buffer.from("data: {}\n\n"))).toString()).toBe("data: {}\n\n");
   // A tail that could begin the secret waits for the next chunk.
   expect(Buffer.from(body.push(Buffer.from("data: sk-he"))).toString()).toBe("data: ");
   expect(Buffer.from(body.push(Buffer.from("llo\n\n"))).toString()).toBe("sk-hello\n\n");
+});
+
+test("the body stream redacts what flows through it", async () => {
+  const chunks = [`a ${SECRET.slice(0, 5)}`, `${SECRET.slice(5)} b`];
+  const source = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const chunk of chunks) controller.enqueue(new TextEncoder().encode(chunk));
+      controller.close();
+    },
+  });
+  expect(await new Response(source.pipeThrough(redactor.body())).text()).toBe(`a ${REDACTED_MARKER} b`);
 });
 
 test("headers are redacted", () => {
