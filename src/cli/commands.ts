@@ -27,6 +27,7 @@ const backend: FlagSpec = { type: "string", short: "b", value: "NAME", descripti
 export const GLOBAL_FLAGS: Record<string, FlagSpec> = {
   help: { type: "boolean", short: "h", description: "show help" },
   debug: { type: "boolean", description: "show stack traces and the commands bottle runs" },
+  context: { type: "string", value: "NAME", description: "the engine's context: a docker context (default: $DOCKER_CONTEXT, then docker's current), or with --backend kubernetes a kubeconfig context" },
 };
 
 /** Flags of the start flow, shared by `bottle` (the picker) and `bottle start`. */

@@ -1,5 +1,7 @@
 import { existsSync } from "node:fs";
+import { BottleError } from "../../core/errors.ts";
 import { bottleFiles } from "../../core/paths.ts";
+import { superviseSettings } from "../../manifest/supervise-schema.ts";
 import type { Backend, Plan } from "../types.ts";
 import { routeSecretValues } from "../gate-runtime/host-values.ts";
 import { agentEnv } from "../agent/agent-env.ts";
@@ -11,7 +13,7 @@ import { imageCommands } from "../images/image-commands.ts";
 import { GATE_PORT } from "../gate-runtime/gate-config.ts";
 import type { DockerDetails } from "./docker-plan.ts";
 import { engineInfo } from "./engine-info.ts";
-import { engineLocation } from "./engine-location.ts";
+import { describeEngine, engineLocation } from "./engine-location.ts";
 import { launchCommands, launchOrder } from "./launch-commands.ts";
 import { dockerNames } from "./names.ts";
 import { resolveRuntime } from "./runtime.ts";
@@ -32,6 +34,12 @@ export const prepare: Backend<DockerDetails>["prepare"] = async (spec, deps) => 
     engineLocation(deps.runner),
   ]);
   const runtime = resolveRuntime(spec.bottle.runtime, info.runtimes);
+  // Supervise requests and decisions are files the gate and this CLI share: not across machines.
+  if (!engine.sharesFiles && superviseSettings(spec.bottle.supervise).enabled) {
+    throw new BottleError(`bottle "${spec.bottleName}" has supervise on, which needs an engine that shares this host's files; ${describeEngine(engine)}`, {
+      hint: `set \`supervise: false\` in bottles.${spec.bottleName} to run it there, or use a local engine`,
+    });
+  }
   // An unset route secret fails here, before anything is made (the engine's state comes first in messages).
   routeSecretValues(spec, deps.env);
   const taken = new Set(inUse.stdout.split("\n").filter((name) => name !== ""));

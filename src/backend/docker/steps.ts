@@ -132,12 +132,13 @@ export const steps: Backend<DockerDetails>["steps"] = (plan, deps) => {
           name: "gate-ready",
           says: "waiting for the gate and provisioning the workspace…",
           create: async () => {
+            const inspect = spec.bottle.egress.tls?.inspect === true;
             // The bridge address only where this host routes to it; elsewhere the gate's own probe, by exec.
             let health: string | undefined;
             if (details.engine.reachesBridges) health = await waitForGate(runner, { gate: details.names.gate, network: details.names.egress, port: details.gatePort, signal, log });
             else await probeGate(runner, { gate: details.names.gate, signal, log });
             // The gate made its CA as it started: the agent trusts its certificate from now on.
-            if (spec.bottle.egress.tls?.inspect === true) {
+            if (inspect) {
               const fromHost = health?.replace(/\/healthz$/, "");
               await trustGateCa(runner, { agent: details.names.agent, gateBase: fromHost, gateInBottle: `http://${details.names.gate}:${details.gatePort}` });
             }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { GateContext } from "../../gate-context.ts";
-import { endToEndHeaders, headerPairs } from "../../pipeline/headers.ts";
+import { endToEndHeaders } from "../../pipeline/headers.ts";
 import { inspectBody } from "../../pipeline/inspect-body.ts";
 import type { BodyPrefix } from "../../pipeline/read-body-prefix.ts";
 import { hasBody } from "../../pipeline/read-body-prefix.ts";
@@ -31,11 +31,9 @@ export function forwardRequest(context: GateContext, req: IncomingMessage, res: 
   const headers = endToEndHeaders(req.rawHeaders);
   let body: BodyPrefix | undefined;
   return runPipeline(context, {
-    start: {
-      method: req.method ?? "",
-      host: url === undefined ? "" : scanner.redact(url.host),
-      path: url === undefined ? "" : scanner.redact(url.pathname + url.search),
-    },
+    // Redacted from the raw target with the scanner's own detections: `url.host` is
+    // lower-cased, which hid case-sensitive secrets from redaction (issue 9, finding 7).
+    start: { method: req.method ?? "", ...(url === undefined ? { host: "", path: "" } : scanner.auditTarget(req.url ?? "")) },
     client: req.socket,
     answer: answerHttp(res, hasBody(req)),
     policy(generation) {
@@ -51,17 +49,27 @@ export function forwardRequest(context: GateContext, req: IncomingMessage, res: 
       return { host: url.hostname, shown: url.hostname };
     },
     async inspect(generation) {
-      const findings = [
-        ...generation.scanner.scanHostname(url!.hostname),
-        ...generation.scanner.scanUrl(req.url ?? ""),
-        ...generation.scanner.scanHeaders(headerPairs(headers)),
-      ];
-      if (!hasBody(req)) return { findings };
-      const read = await inspectBody(context, req, res);
-      if ("decision" in read) return read;
-      body = read;
-      findings.push(...generation.scanner.scanBody(body.prefix, req.headers["content-type"]));
-      return { findings, bytesUp: body.prefix.length };
+      if (hasBody(req)) {
+        const read = await inspectBody(context, req, res);
+        if ("decision" in read) return read;
+        body = read;
+      }
+      // One sliced scan (never holding the event loop): the raw target (its host with
+      // the case as sent), the forwarded headers with their names as sent, the body
+      // prefix with its Content-Encoding undone (issue 9, findings 5 and 6).
+      const forwarded: string[] = [];
+      for (let index = 0; index + 1 < req.rawHeaders.length; index += 2) {
+        const name = req.rawHeaders[index]!;
+        if (headers[name.toLowerCase()] !== undefined) forwarded.push(name, req.rawHeaders[index + 1]!);
+      }
+      const report = await generation.scanner.scanRequest({
+        target: req.url ?? "",
+        headers: forwarded,
+        ...(body === undefined ? {} : { body: body.prefix }),
+        contentType: req.headers["content-type"],
+        contentEncoding: req.headers["content-encoding"],
+      });
+      return body === undefined ? { findings: report.findings } : { findings: report.findings, bytesUp: body.prefix.length };
     },
     async relay(checked) {
       const result = await relayUpstream(req, res, {
