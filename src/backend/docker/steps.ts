@@ -1,4 +1,3 @@
-import { BottleError } from "../../core/errors.ts";
 import { failure } from "../../core/runner.ts";
 import { writePrivateFile } from "../../core/state.ts";
 import { agentCommand } from "../agent/agent-command.ts";
@@ -141,17 +140,13 @@ export const steps: Backend<DockerDetails>["steps"] = async (plan, deps) => {
           create: async () => {
             const inspect = spec.bottle.egress.tls?.inspect === true;
             // The bridge address only where this host routes to it; elsewhere the gate's own probe, by exec.
-            if (details.engine.reachesBridges) {
-              const health = await waitForGate(runner, { gate: details.names.gate, network: details.names.egress, port: details.gatePort, signal, log });
-              // The gate made its CA as it started: the agent trusts its certificate from now on.
-              if (inspect) await trustGateCa(runner, details.names.agent, health.replace(/\/healthz$/, ""));
-            } else {
-              if (inspect) {
-                throw new BottleError("TLS inspection needs an engine whose bridge addresses this host reaches", {
-                  hint: "the CA is read from the gate's port; on a remote engine set egress.tls.inspect: false for now",
-                });
-              }
-              await probeGate(runner, { gate: details.names.gate, signal, log });
+            let health: string | undefined;
+            if (details.engine.reachesBridges) health = await waitForGate(runner, { gate: details.names.gate, network: details.names.egress, port: details.gatePort, signal, log });
+            else await probeGate(runner, { gate: details.names.gate, signal, log });
+            // The gate made its CA as it started: the agent trusts its certificate from now on.
+            if (inspect) {
+              const fromHost = health?.replace(/\/healthz$/, "");
+              await trustGateCa(runner, { agent: details.names.agent, gateBase: fromHost, gateInBottle: `http://${details.names.gate}:${details.gatePort}` });
             }
           },
           undo: nothing,
