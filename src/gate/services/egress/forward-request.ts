@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { GateContext } from "../../gate-context.ts";
-import { endToEndHeaders, headerPairs } from "../../pipeline/headers.ts";
+import { endToEndHeaders } from "../../pipeline/headers.ts";
 import { inspectBody } from "../../pipeline/inspect-body.ts";
 import type { BodyPrefix } from "../../pipeline/read-body-prefix.ts";
 import { hasBody } from "../../pipeline/read-body-prefix.ts";
@@ -21,21 +21,18 @@ function parseTarget(target: string): URL | undefined {
 
 /**
  * An absolute-form request (`GET http://host/path`) through the pipeline: policy by
- * name, DLP on the hostname, URL, headers and body prefix, resolution with the SSRF
+ * name, DLP (sliced, off the event loop's critical path) on the hostname, URL,
+ * headers and body prefix, resolution with the SSRF
  * check, then the request relayed to the checked address with the response streamed
  * back. The target's authority wins over any `Host` the client sent.
  */
 export function forwardRequest(context: GateContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = parseTarget(req.url ?? "");
-  const scanner = context.generation().scanner;
+  const audited = url === undefined ? { host: "", path: "" } : context.generation().scanner.auditTarget(req.url ?? "");
   const headers = endToEndHeaders(req.rawHeaders);
   let body: BodyPrefix | undefined;
   return runPipeline(context, {
-    start: {
-      method: req.method ?? "",
-      host: url === undefined ? "" : scanner.redact(url.host),
-      path: url === undefined ? "" : scanner.redact(url.pathname + url.search),
-    },
+    start: { method: req.method ?? "", ...audited },
     client: req.socket,
     answer: answerHttp(res, hasBody(req)),
     policy(generation) {
@@ -48,17 +45,20 @@ export function forwardRequest(context: GateContext, req: IncomingMessage, res: 
       return { host: url.hostname, shown: url.hostname };
     },
     async inspect(generation) {
-      const findings = [
-        ...generation.scanner.scanHostname(url!.hostname),
-        ...generation.scanner.scanUrl(req.url ?? ""),
-        ...generation.scanner.scanHeaders(headerPairs(headers)),
-      ];
-      if (!hasBody(req)) return { findings };
-      const read = await inspectBody(context, req, res);
-      if ("decision" in read) return read;
-      body = read;
-      findings.push(...generation.scanner.scanBody(body.prefix, req.headers["content-type"]));
-      return { findings, bytesUp: body.prefix.length };
+      if (hasBody(req)) {
+        const read = await inspectBody(context, req, res);
+        if ("decision" in read) return read;
+        body = read;
+      }
+      // The scanner's sliced scan: a hostile body yields the loop to other clients.
+      // Headers as sent (names in their case, hop-by-hop ones too): what the agent wrote.
+      const report = await generation.scanner.scanRequest({
+        target: req.url ?? "",
+        headers: req.rawHeaders,
+        ...(body === undefined ? {} : { body: body.prefix, contentType: req.headers["content-type"], contentEncoding: req.headers["content-encoding"] }),
+      });
+      const incomplete = body?.complete === false ? ["body-prefix", ...report.incomplete] : report.incomplete;
+      return { findings: report.findings, bytesUp: body?.prefix.length ?? 0, incomplete };
     },
     async relay(checked) {
       const result = await relayUpstream(req, res, {
