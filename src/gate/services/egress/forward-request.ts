@@ -9,6 +9,13 @@ import { answerHttp } from "../../pipeline/respond.ts";
 import { blockText } from "../../pipeline/respond.ts";
 import { runPipeline } from "../../pipeline/run-pipeline.ts";
 
+/** node's flat `rawHeaders` as name/value pairs. */
+function rawPairs(raw: readonly string[]): [string, string][] {
+  const pairs: [string, string][] = [];
+  for (let index = 0; index + 1 < raw.length; index += 2) pairs.push([raw[index]!, raw[index + 1]!]);
+  return pairs;
+}
+
 /** Splits an absolute-form target; undefined when it is not `http://host[:port]/…`. */
 function parseTarget(target: string): URL | undefined {
   try {
@@ -45,20 +52,26 @@ export function forwardRequest(context: GateContext, req: IncomingMessage, res: 
       return { host: url.hostname, shown: url.hostname };
     },
     async inspect(generation) {
-      if (hasBody(req)) {
-        const read = await inspectBody(context, req, res);
-        if ("decision" in read) return read;
-        body = read;
+      const scanner = generation.scanner;
+      if (!hasBody(req)) {
+        // Target and headers only: bounded (a 16 KiB target, the parser's header
+        // limit), so scanned at once; waiting a scheduler turn cost a quarter of the
+        // plain-request rate. Headers as sent, names in their case, hop-by-hop too.
+        return { findings: [...scanner.scanUrl(req.url ?? ""), ...scanner.scanHeaders(rawPairs(req.rawHeaders))] };
       }
-      // The scanner's sliced scan: a hostile body yields the loop to other clients.
-      // Headers as sent (names in their case, hop-by-hop ones too): what the agent wrote.
-      const report = await generation.scanner.scanRequest({
+      const read = await inspectBody(context, req, res);
+      if ("decision" in read) return read;
+      body = read;
+      // A body goes through the scanner's sliced scan: a hostile one yields the loop to other clients.
+      const report = await scanner.scanRequest({
         target: req.url ?? "",
         headers: req.rawHeaders,
-        ...(body === undefined ? {} : { body: body.prefix, contentType: req.headers["content-type"], contentEncoding: req.headers["content-encoding"] }),
+        body: body.prefix,
+        contentType: req.headers["content-type"],
+        contentEncoding: req.headers["content-encoding"],
       });
-      const incomplete = body?.complete === false ? ["body-prefix", ...report.incomplete] : report.incomplete;
-      return { findings: report.findings, bytesUp: body?.prefix.length ?? 0, incomplete };
+      const incomplete = body.complete ? report.incomplete : ["body-prefix", ...report.incomplete];
+      return { findings: report.findings, bytesUp: body.prefix.length, incomplete };
     },
     async relay(checked) {
       const result = await relayUpstream(req, res, {
