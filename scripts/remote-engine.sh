@@ -200,12 +200,22 @@ stop_all() {
   say "stopped"
 }
 
-# Drops a holder (`PID` or `PID.N`); stops the engine when no live holder is left (a
-# crashed test run's pid no longer counts, so one dead run never keeps it up for ever).
+# Drops a holder (`PID` or `PID.N`); the engine stops 15 s later if no live holder is
+# left by then (a crashed test run's pid no longer counts, so one dead run never keeps
+# it up for ever). The grace lets the next test file of the same run join it instead of
+# paying a restart.
 release() {
   local holder="$1"
   lock
   rm -f "$ROOT/holders/$holder"
+  exec 9>&-
+  setsid nohup bash "$0" stop-unheld "${BOTTLE_REMOTE_ENGINE_GRACE:-15}" >/dev/null 2>&1 </dev/null &
+}
+
+# Stops the engine after `grace` seconds unless a live holder appeared meanwhile.
+stop_unheld() {
+  sleep "$1"
+  lock
   for file in "$ROOT"/holders/*; do
     [[ -e "$file" ]] || continue
     local pid
@@ -250,6 +260,7 @@ env_for() {
 case "${1:-}" in
   start) if [[ "${2:-}" == "--holder" ]]; then start "${3:?--holder ID}"; else start; fi ;;
   release) release "${2:?release ID}" ;;
+  stop-unheld) stop_unheld "${2:-15}" ;;
   stop) lock && stop_all ;;
   purge) lock && stop_all && { ip route del unreachable "$TEST_RANGE" 2>/dev/null || true; } && rm -rf "$ROOT" ;;
   status) engine_up ;;

@@ -27,6 +27,7 @@ const backend: FlagSpec = { type: "string", short: "b", value: "NAME", descripti
 export const GLOBAL_FLAGS: Record<string, FlagSpec> = {
   help: { type: "boolean", short: "h", description: "show help" },
   debug: { type: "boolean", description: "show stack traces and the commands bottle runs" },
+  context: { type: "string", value: "NAME", description: "the engine's context: a docker context (default: $DOCKER_CONTEXT, then docker's current), or with --backend kubernetes a kubeconfig context" },
 };
 
 /** Flags of the start flow, shared by `bottle` (the picker) and `bottle start`. */
@@ -61,10 +62,16 @@ export const COMMANDS: Record<string, CommandSpec> = {
     load: () => import("./commands/attach.ts"),
   },
   resume: {
-    summary: "bring a stopped bottle back, with its workspace, and attach",
+    summary: "bring a stopped bottle back with its workspace and home, applying its manifest as it is now, and attach",
     usage: "bottle resume ID [flags]",
     maxPositionals: 1,
-    flags: { prompt: START_FLAGS.prompt!, detach: START_FLAGS.detach!, json },
+    flags: {
+      prompt: START_FLAGS.prompt!,
+      detach: START_FLAGS.detach!,
+      json,
+      manifest: { ...manifest, description: "the manifest to apply (default: the one it was started from)" },
+      "keep-spec": { type: "boolean", description: "resume exactly as recorded at start, not with the manifest as it is now" },
+    },
     load: () => import("./commands/resume.ts"),
   },
   list: {

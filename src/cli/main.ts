@@ -95,7 +95,7 @@ function unknownCommand(name: string): UsageError {
 }
 
 /** Global flags that take a value, as they may be written before the command. */
-const VALUE_GLOBALS = new Set(["--manifest", "-m"]);
+const VALUE_GLOBALS = new Set(["--manifest", "-m", "--context"]);
 /** Global flags without a value. */
 const BOOLEAN_GLOBALS = new Set(["--debug", "--json"]);
 
@@ -180,11 +180,16 @@ export async function main(given: string[], env: Record<string, string | undefin
       stdout.write(picker ? mainHelp() : commandHelp(name, spec));
       return ExitCode.ok;
     }
+    // `--context NAME` is the engine's context: DOCKER_CONTEXT for every docker command
+    // this run makes, and the kubeconfig context for the kubernetes backend.
+    const engine =
+      typeof values.context === "string" && values.context !== "" ? { DOCKER_CONTEXT: values.context, BOTTLE_KUBERNETES_CONTEXT: values.context } : undefined;
+    const runner = engine === undefined ? world.runner : withEnv(world.runner, engine);
     const context: CommandContext = {
       positionals,
       flags: { ...values, picker },
-      runner: debug ? debugRunner(world.runner, (line) => stderr.write(`${line}\n`)) : world.runner,
-      env,
+      runner: debug ? debugRunner(runner, (line) => stderr.write(`${line}\n`)) : runner,
+      env: engine === undefined ? env : { ...env, ...engine },
       cwd: world.cwd,
       stdout,
       stderr,
@@ -205,6 +210,14 @@ export async function main(given: string[], env: Record<string, string | undefin
     stderr.write(debug ? `${(error as Error)?.stack}\n` : "  hint: run again with --debug and report it\n");
     return ExitCode.failure;
   }
+}
+
+/** A runner whose children all get `extra` on top of their environment. */
+function withEnv(runner: Runner, extra: Record<string, string>): Runner {
+  return {
+    run: (argv, options = {}) => runner.run(argv, { ...options, env: { ...extra, ...options.env } }),
+    start: (argv, options = {}) => runner.start(argv, { ...options, env: { ...extra, ...options.env } }),
+  };
 }
 
 if (import.meta.main) {

@@ -29,6 +29,14 @@ export const SettingsSchema = v.object({
   BOTTLE_EXTRA_CA_CERTS: optionalText,
   /** The registry image smolmachines packs through. */
   BOTTLE_REGISTRY_IMAGE: optionalText,
+  /** Kubernetes: the namespace, over the bottle's `kubernetes.namespace`. */
+  BOTTLE_KUBERNETES_NAMESPACE: optionalText,
+  /** Kubernetes: the kubeconfig context (`--context` sets it), over `kubernetes.context`. */
+  BOTTLE_KUBERNETES_CONTEXT: optionalText,
+  /** Kubernetes: the kubeconfig file, over `kubernetes.kubeconfig` (then $KUBECONFIG). */
+  BOTTLE_KUBECONFIG: optionalText,
+  /** Kubernetes: the images the pods run, which the cluster must be able to pull. */
+  BOTTLE_KUBERNETES_AGENT_IMAGE: optionalText,
 });
 
 /** bottle's settings from the environment, validated. */

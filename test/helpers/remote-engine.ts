@@ -34,8 +34,8 @@ let held: { token: string; ready: Promise<void> } | undefined;
 
 /**
  * Holds the second engine for the current test file: starts it (or joins it) before
- * the file's tests and releases it after them; the script stops it when its last live
- * holder is gone. (Bun 1.4.5's test runner emits neither `exit` nor `beforeExit`, so a
+ * the file's tests and releases it after them; the script stops it 15 s after its last
+ * live holder is gone, so the next file of the run joins it instead of restarting it. (Bun 1.4.5's test runner emits neither `exit` nor `beforeExit`, so a
  * per-process hold could not be released.) Call it inside a `describe`.
  */
 export function holdRemoteEngine(): void {

@@ -2,6 +2,7 @@ import { homedir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 // The agent's env follows the same rules as every backend's (the neutral agent module).
 import { agentEnv } from "../agent/agent-env.ts";
+import type { Settings } from "../../core/settings.ts";
 import type { StartSpec } from "../types.ts";
 import type { KubernetesBottle, SecretSource } from "./kube-bottle.ts";
 import { kubeNames, serviceHostVariable } from "./kube-names.ts";
@@ -16,7 +17,7 @@ export interface KubernetesInputOptions {
   /** The namespace, when the manifest, a flag and the kubeconfig all leave it open: `default`. */
   namespace: string;
   images: { agent: string; gate: string };
-  env: Record<string, string | undefined>;
+  settings: Settings;
   /** By default, the default agent image's user: uid 1000, home /home/agent. */
   agentUser?: { uid: number; home: string };
 }
@@ -39,7 +40,7 @@ export function gitKeyName(repo: string): string {
  */
 export function kubernetesInput(spec: StartSpec, options: KubernetesInputOptions): KubernetesBottle {
   const names = kubeNames(spec.identity);
-  const target = kubeTarget(spec.bottle.runtime, spec.bottle.kubernetes, spec.manifestDir, options.env);
+  const target = kubeTarget(spec.bottle.runtime, spec.bottle.kubernetes, spec.manifestDir, options.settings);
   const fixed = agentEnv(spec, `$(${serviceHostVariable(names.service)})`, KUBE_GATE_PORT);
   const secretEnv: SecretSource[] = [
     ...Object.entries(spec.env.literal).map(([key, literal]) => ({ key, literal })),

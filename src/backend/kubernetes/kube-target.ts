@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from "node:path";
+import type { Settings } from "../../core/settings.ts";
 import type { KubernetesConfig } from "../../manifest/schema.ts";
 
 /** Where a Kubernetes bottle goes and what it asks of the cluster, defaults applied. */
@@ -20,9 +21,9 @@ export interface KubeTarget {
 export const DEFAULT_RUNTIME_CLASS = "gvisor";
 
 /**
- * Resolves the target from the bottle's `kubernetes:` block and the environment; the
- * environment (`BOTTLE_KUBERNETES_NAMESPACE`, `BOTTLE_KUBERNETES_CONTEXT`, `KUBECONFIG`,
- * which the CLI's flags set) wins over the manifest. `runtime: runsc` names the
+ * Resolves the target from the bottle's `kubernetes:` block and the settings; the
+ * settings (`BOTTLE_KUBERNETES_NAMESPACE`, `BOTTLE_KUBERNETES_CONTEXT`, which `--context`
+ * sets, `BOTTLE_KUBECONFIG`) win over the manifest. `runtime: runsc` names the
  * configured RuntimeClass; `runc` and `auto` name none: a cluster has no runtime list
  * to probe without touching it, and `prepare` must not (doctor reports the class).
  */
@@ -30,14 +31,13 @@ export function kubeTarget(
   runtime: "auto" | "runc" | "runsc",
   config: KubernetesConfig | undefined,
   manifestDir: string,
-  env: Record<string, string | undefined>,
+  settings: Pick<Settings, "BOTTLE_KUBECONFIG" | "BOTTLE_KUBERNETES_NAMESPACE" | "BOTTLE_KUBERNETES_CONTEXT">,
 ): KubeTarget {
-  const set = (value: string | undefined) => (value === undefined || value === "" ? undefined : value);
-  const kubeconfig = set(env.BOTTLE_KUBECONFIG) ?? set(config?.kubeconfig);
+  const kubeconfig = settings.BOTTLE_KUBECONFIG ?? config?.kubeconfig;
   return {
-    namespace: set(env.BOTTLE_KUBERNETES_NAMESPACE) ?? config?.namespace,
+    namespace: settings.BOTTLE_KUBERNETES_NAMESPACE ?? config?.namespace,
     kubeconfig: kubeconfig === undefined || isAbsolute(kubeconfig) ? kubeconfig : resolve(manifestDir, kubeconfig),
-    context: set(env.BOTTLE_KUBERNETES_CONTEXT) ?? config?.context,
+    context: settings.BOTTLE_KUBERNETES_CONTEXT ?? config?.context,
     runtimeClassName: runtime === "runsc" ? (config?.runtime_class ?? DEFAULT_RUNTIME_CLASS) : undefined,
     storageClassName: config?.storage_class,
     workspaceSize: config?.workspace_size ?? "10Gi",

@@ -1,4 +1,7 @@
-import { CA_CERTIFICATE_PATH } from "./start-tls.ts";
+// Kept free of the X.509 modules: the CLI imports this to provision an agent.
+
+/** Where the gate serves its CA certificate (public) for the CLI to install in the agent. */
+export const CA_CERTIFICATE_PATH = "/tls/ca.pem";
 
 /** Where the bottle's CA certificate is installed in the agent: Debian's folder for local CAs. */
 export const AGENT_CA_FILE = "/usr/local/share/ca-certificates/bottle-gate.crt";

@@ -4,9 +4,6 @@ import { inspectedRequest } from "./inspected-request.ts";
 import { createTlsInspector, type TlsInspectorOptions } from "./tls-inspector.ts";
 import { createTlsTermination } from "./tls-termination.ts";
 
-/** Where the gate serves its CA certificate (public) for the CLI to install in the agent. */
-export const CA_CERTIFICATE_PATH = "/tls/ca.pem";
-
 /**
  * Sets up TLS inspection on a starting gate: a fresh CA (made now, whatever the
  * config says, so a reload that turns inspection on finds the certificate the agent

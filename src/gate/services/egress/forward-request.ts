@@ -39,6 +39,8 @@ export function forwardRequest(context: GateContext, req: IncomingMessage, res: 
   const headers = endToEndHeaders(req.rawHeaders);
   let body: BodyPrefix | undefined;
   return runPipeline(context, {
+    // Redacted from the raw target with the scanner's own detections: `url.host` is
+    // lower-cased, which hid case-sensitive secrets from redaction (issue 9, finding 7).
     start: { method: req.method ?? "", ...audited },
     client: req.socket,
     answer: answerHttp(res, hasBody(req)),
@@ -48,6 +50,9 @@ export function forwardRequest(context: GateContext, req: IncomingMessage, res: 
       }
       const verdict = generation.policy.checkHost(url.hostname);
       if (!verdict.allowed) return { status: 403, decision: "block", reason: verdict.reason, text: blockText(verdict.reason, url.hostname) };
+      // An allow entry's method and path rules bind plain HTTP as they bind inspected HTTPS (tls/).
+      const rules = generation.tls.checkRequest(url.hostname, req.method ?? "GET", url.pathname);
+      if (!rules.allowed) return { status: 403, decision: "block", reason: rules.reason, text: blockText(rules.reason, url.hostname) };
       headers.host = url.host;
       return { host: url.hostname, shown: url.hostname };
     },

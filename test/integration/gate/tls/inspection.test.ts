@@ -3,7 +3,9 @@ import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { processRunner } from "../../../../src/core/runner.ts";
 import { fetchGateCa } from "../../../../src/gate/tls/agent-trust.ts";
-import { blockReason, curl, startTestGate } from "../harness.ts";
+import * as v from "valibot";
+import { GateConfigSchema } from "../../../../src/gate/config-schema.ts";
+import { blockReason, curl, startRecordingOrigin, startTestGate } from "../harness.ts";
 import { makeOriginMaterial, startTlsOrigin } from "./tls-origin.ts";
 
 const GH_TOKEN = "ghp_R3alT0kenTheAgentNeverHolds0123456789";
@@ -224,5 +226,67 @@ describe("TLS inspection through a standalone gate", async () => {
     expect(result.connectStatus).toBe(200);
     expect(result.status).toBe(502);
     expect(blockReason(result)).toBeUndefined();
+  });
+});
+
+describe("method and path rules on plain HTTP, passthrough checks, and reload", async () => {
+  const material = await makeOriginMaterial(["pass.gate.test"]);
+  const origin = startTlsOrigin(material);
+  const plain = startRecordingOrigin();
+  const gate = await startTestGate(
+    {
+      allow: [{ host: "rules.gate.test", methods: ["GET"], paths: ["/ok/"] }, `pass.gate.test:${origin.port}`],
+      allow_cidrs: ["127.0.0.0/8"],
+      tls: { inspect: true, passthrough: ["pass.gate.test"] },
+    },
+    {},
+    undefined,
+    [await Bun.file(material.caFile).text()],
+  );
+  afterAll(async () => {
+    await gate[Symbol.asyncDispose]();
+    origin.stop();
+    plain.server.stop(true);
+    await rm(material.dir, { recursive: true, force: true });
+  });
+
+  test.each([
+    ["GET", "/ok/x", 200, undefined],
+    ["POST", "/ok/x", 403, "method-not-allowed"],
+    ["GET", "/ok/../admin", 403, "path-not-allowed"],
+    ["GET", "/admin", 403, "path-not-allowed"],
+  ])("plain HTTP %s %s is %d: the rules are not only for HTTPS", async (method, path, status, reason) => {
+    const result = await curl(["-x", gate.proxy, "--path-as-is", "-X", method, `http://rules.gate.test:${plain.server.port}${path}`]);
+    expect(result.status).toBe(status);
+    expect(blockReason(result)).toBe(reason as never);
+  });
+
+  test("a passthrough host keeps the tunnel checks: an SNI other than the CONNECT host is cut", async () => {
+    const result = await processRunner.run(
+      ["openssl", "s_client", "-proxy", `127.0.0.1:${gate.port}`, "-connect", `pass.gate.test:${origin.port}`, "-servername", "other.gate.test", "-CAfile", material.caFile, "-quiet"],
+      { check: false, timeoutMs: 15_000, stdin: `GET / HTTP/1.1\r\nHost: pass.gate.test\r\n\r\n` },
+    );
+    expect(result.stdout).not.toContain("origin saw");
+    await Bun.sleep(100);
+    const last = (await gate.auditLines()).filter((line) => line["method"] === "CONNECT").at(-1)!;
+    expect(last["reason"]).toBe("sni-mismatch");
+  }, 20_000);
+
+  test("a reload turns inspection off and on for new tunnels; the CA stays the one the agent trusts", async () => {
+    const before = await (await fetch(`${gate.proxy}/tls/ca.pem`)).text();
+    const config = (inspect: boolean) =>
+      v.parse(GateConfigSchema, {
+        listen: "127.0.0.1:0",
+        egress: { allow: [`pass.gate.test:${origin.port}`], allow_cidrs: ["127.0.0.0/8"], tls: { inspect, passthrough: [] } },
+      });
+    const caFile = join(material.dir, "gate.pem");
+    await writeFile(caFile, before);
+    gate.reload(config(true));
+    const inspectedNow = await curl(["-x", gate.proxy, "--cacert", caFile, `https://pass.gate.test:${origin.port}/now`]);
+    expect(inspectedNow.status).toBe(200);
+    gate.reload(config(false));
+    const tunnelled = await curl(["-x", gate.proxy, "--cacert", material.caFile, `https://pass.gate.test:${origin.port}/now`]);
+    expect(tunnelled.status).toBe(200);
+    expect(await (await fetch(`${gate.proxy}/tls/ca.pem`)).text()).toBe(before);
   });
 });

@@ -7,7 +7,7 @@ import { recordingRunner } from "../../../helpers/recording-runner.ts";
 import { testSpec } from "../../../helpers/start-spec.ts";
 
 /** A docker plan for an engine at `endpoint` (what `docker context inspect` answers). */
-async function planFor(endpoint: string) {
+async function planFor(endpoint: string, supervise = false) {
   const recorder = recordingRunner([
     { match: /^docker context inspect/, stdout: `default\t${endpoint}\n` },
     { match: /^docker info --format \{\{json \.Runtimes/, stdout: '{"runc":{"path":"runc"}}' },
@@ -15,7 +15,7 @@ async function planFor(endpoint: string) {
   ]);
   const env = { HOME: "/home/u", XDG_STATE_HOME: "/home/u/state", BOTTLE_GATE_IMAGE: "bottle-gate:test", CLAUDE_CODE_OAUTH_TOKEN: "x" };
   const deps: BackendDeps = { runner: recorder.runner, paths: bottlePaths(env), env, settings: readSettings(env), log: () => {} };
-  const plan = await prepare(testSpec({ identity: "claude-abcdefgh", agentName: "claude", manifestDir: "/tmp", agent: { image: "example/agent:1" } }), deps);
+  const plan = await prepare(testSpec({ identity: "claude-abcdefgh", agentName: "claude", manifestDir: "/tmp", agent: { image: "example/agent:1" }, ...(supervise ? { bottle: { supervise: true } } : {}) }), deps);
   return { plan, stateDir: plan.stateDir, lines: plan.commands.map((argv) => argv.join(" ")) };
 }
 
@@ -49,4 +49,11 @@ describe("how the gate's files reach it", () => {
       expect(at("docker start")).toBeLessThan(at("docker network connect"));
     });
   }
+
+  test("supervise on a remote engine is refused at prepare, naming the engine and the key", async () => {
+    const refused = await planFor("tcp://build-host:2376", true).then(() => undefined, (error: Error & { hint?: string }) => error);
+    expect(refused?.message).toBe('bottle "default" has supervise on, which needs an engine that shares this host\'s files; tcp://build-host:2376 (context default), remote');
+    expect(refused?.hint).toContain("supervise: false");
+    expect((await planFor("unix:///var/run/docker.sock", true)).plan.backend).toBe("docker");
+  });
 });

@@ -8,6 +8,7 @@ import { objectsYaml } from "../../../../src/backend/kubernetes/plan-yaml.ts";
 import { renderBottle } from "../../../../src/backend/kubernetes/render-bottle.ts";
 import { fillSecret, SECRET_KEYS_ANNOTATION } from "../../../../src/backend/kubernetes/render-secret.ts";
 import { LABEL } from "../../../../src/core/labels.ts";
+import { readSettings } from "../../../../src/core/settings.ts";
 import { VERSION } from "../../../../src/core/version.ts";
 import { manifestJsonSchema } from "../../../../src/manifest/json-schema.ts";
 import { DEFAULT_MANIFEST } from "../../../../src/manifest/default-manifest.ts";
@@ -23,7 +24,7 @@ const OPTIONS: KubernetesInputOptions = {
   owner: "/home/someone/.local/state/bottle",
   namespace: "default",
   images: { agent: "registry.example.test/bottle-agent:1", gate: "registry.example.test/bottle-gate:1" },
-  env: {},
+  settings: readSettings({}),
 };
 
 function defaultObjects() {
@@ -36,7 +37,7 @@ function everyKey(env: Record<string, string | undefined> = {}) {
   const { manifest, problems } = parseManifest(file, readFileSync(file, "utf8"));
   expect(problems).toEqual([]);
   const spec = resolveStart({ manifest: manifest!, file, dir: FIXTURES }, { env: HOST_ENV, agent: "claude", identity: "claude-abcdefgh" });
-  return { spec, input: kubernetesInput(spec, { ...OPTIONS, env }) };
+  return { spec, input: kubernetesInput(spec, { ...OPTIONS, settings: readSettings(env) }) };
 }
 
 const find = <K extends KubeObject["kind"]>(objects: KubeObject[], kind: K, role: string): KubeObjectOf<K>[] =>

@@ -175,7 +175,7 @@ describe("the report", () => {
     const report = await runDoctor(deps(recordingRunner(HEALTHY).runner), allBackends());
     const json = doctorReportJson(report) as { ok: boolean; checks: Record<string, { status: string; summary: string }> };
     expect(json.ok).toBe(true);
-    expect(Object.keys(json.checks)).toEqual(["docker", "engine", "runtimes", "base-image", "smolvm", "kvm", "disk"]);
+    expect(Object.keys(json.checks)).toEqual(["docker", "engine", "engine-location", "runtimes", "base-image", "smolvm", "kvm", "disk"]);
     expect(json.checks.engine).toEqual({ status: "ok", summary: "Docker Engine 20.10.24" });
   });
 
