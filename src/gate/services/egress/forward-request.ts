@@ -65,7 +65,7 @@ export function forwardRequest(context: GateContext, req: IncomingMessage, res: 
       const report = await generation.scanner.scanRequest({
         target: req.url ?? "",
         headers: forwarded,
-        ...(body === undefined ? {} : { body: body.prefix }),
+        ...(body === undefined ? {} : { body: body.prefix, bodyTruncated: !body.complete }),
         contentType: req.headers["content-type"],
         contentEncoding: req.headers["content-encoding"],
       });
