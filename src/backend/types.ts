@@ -214,7 +214,7 @@ export interface Backend<D = unknown> {
   /** This backend's `bottle doctor` checks; a `fail` means it cannot run here. */
   doctor(deps: DoctorDeps): Promise<DoctorCheck[]>;
   prepare(spec: StartSpec, deps: BackendDeps): Promise<Plan<D>>;
-  steps(plan: Plan<D>, deps: BackendDeps): LaunchRecipe;
+  steps(plan: Plan<D>, deps: BackendDeps): Promise<LaunchRecipe>;
   cleanup(deps: BackendDeps, options: CleanupOptions): Promise<CleanupReport>;
   list(deps: BackendDeps): Promise<BottleSummary[]>;
   /** Hands the terminal to the agent of a running bottle; resolves with its exit code. */
