@@ -72,6 +72,7 @@ export function forwardRequest(context: GateContext, req: IncomingMessage, res: 
         target: req.url ?? "",
         headers: req.rawHeaders,
         body: body.prefix,
+        bodyTruncated: !body.complete,
         contentType: req.headers["content-type"],
         contentEncoding: req.headers["content-encoding"],
       });
