@@ -1,5 +1,6 @@
 import { UsageError } from "../core/errors.ts";
 import { dockerBackend } from "./docker/index.ts";
+import { kubernetesBackend } from "./kubernetes/index.ts";
 import { smolmachinesBackend } from "./smolmachines/index.ts";
 import type { Backend } from "./types.ts";
 
@@ -7,6 +8,7 @@ import type { Backend } from "./types.ts";
 const BACKENDS: Record<string, () => Backend> = {
   docker: () => dockerBackend,
   smolmachines: () => smolmachinesBackend,
+  kubernetes: () => kubernetesBackend,
 };
 
 /** The one function that picks a backend by name. */

@@ -84,6 +84,12 @@ export interface Plan<D = unknown> {
   resume: boolean;
   /** The engine commands launch will run, in order, for `bottle plan` (no secret values). */
   commands: readonly (readonly string[])[];
+  /**
+   * For a backend that creates API objects instead of running commands (Kubernetes):
+   * the objects, in order, no secret values; `bottle plan` prints them as YAML
+   * (`--json`: as a list).
+   */
+  objects?: { list: readonly unknown[]; yaml: string };
   /** Backend-specific resolution (names, images, runtime), typed by the backend. */
   details: Readonly<D>;
 }

@@ -21,7 +21,7 @@ export interface CommandSpec {
 
 const json: FlagSpec = { type: "boolean", description: "print machine-readable JSON" };
 const manifest: FlagSpec = { type: "string", short: "m", value: "FILE", description: "the manifest (default: $BOTTLE_MANIFEST, ./bottle.yaml, $XDG_CONFIG_HOME/bottle/bottle.yaml, built-in)" };
-const backend: FlagSpec = { type: "string", short: "b", value: "NAME", description: "docker | smolmachines (default: docker)" };
+const backend: FlagSpec = { type: "string", short: "b", value: "NAME", description: "docker | smolmachines | kubernetes (experimental) (default: docker)" };
 
 /** Flags every command accepts. */
 export const GLOBAL_FLAGS: Record<string, FlagSpec> = {
@@ -166,7 +166,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   doctor: {
     summary: "check docker, the engine, runtimes, smolvm, /dev/kvm and disk",
     usage: "bottle doctor [flags]",
-    flags: { json },
+    flags: { json, backend: { ...backend, description: "check only this backend (docker | smolmachines | kubernetes)" } },
     load: () => import("./commands/doctor.ts"),
   },
   requests: {
