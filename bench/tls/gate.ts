@@ -6,19 +6,20 @@
  * ORIGIN_CA the gate trusts what its NODE_EXTRA_CA_CERTS names instead, as in its
  * container (no `ca` option on each upstream fetch).
  *
- *   bun bench/tls/gate.ts ORIGIN_CA|- AUDIT_FILE
+ *   bun bench/tls/gate.ts ORIGIN_CA|- AUDIT_FILE ORIGIN_PORT
  */
 import { readFileSync } from "node:fs";
 import * as v from "valibot";
 import { GateConfigSchema } from "../../src/gate/config-schema.ts";
 import { startGate } from "../../src/gate/serve-gate.ts";
 
-const [originCa, audit] = process.argv.slice(2);
+const [originCa, audit, originPort] = process.argv.slice(2);
 const config = v.parse(GateConfigSchema, {
   listen: "127.0.0.1:0",
   audit,
   egress: {
-    allow: ["*.bench.test"],
+    // Tunnels reach 443 unless an entry names ports: the origin's is a free one.
+    allow: [`*.bench.test:${originPort}`],
     allow_cidrs: ["127.0.0.0/8"],
     tls: { inspect: true, passthrough: ["passthrough.bench.test"] },
     dlp: { action: "block" },

@@ -58,13 +58,13 @@ try {
 
   const origin = await start(["bun", join(import.meta.dir, "origin.ts"), join(dir, "server.pem"), join(dir, "server.key")], /origin listening on (\d+)/);
   children.push(origin.child);
+  const originPort = Number(origin.match[1]);
   const gate = await start(
-    ["bun", join(import.meta.dir, "gate.ts"), trust === "env" ? "-" : join(dir, "ca.pem"), join(dir, "audit.jsonl")],
+    ["bun", join(import.meta.dir, "gate.ts"), trust === "env" ? "-" : join(dir, "ca.pem"), join(dir, "audit.jsonl"), origin.match[1]!],
     /gate listening on (\d+)/,
     trust === "env" ? { NODE_EXTRA_CA_CERTS: join(dir, "ca.pem") } : {},
   );
   children.push(gate.child);
-  const originPort = Number(origin.match[1]);
   const gatePort = Number(gate.match[1]);
   const gateCa = await (await fetch(`http://127.0.0.1:${gatePort}/tls/ca.pem`)).text();
 

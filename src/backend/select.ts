@@ -25,6 +25,11 @@ export function backendNames(): string[] {
   return Object.keys(BACKENDS);
 }
 
+/** The default backend: the first registered (a bottle with no recorded backend ran on it). */
+export function defaultBackendName(): string {
+  return backendNames()[0]!;
+}
+
 /** Every backend, in order (doctor, list and cleanup ask each). */
 export function allBackends(): Backend[] {
   return backendNames().map(selectBackend);

@@ -54,16 +54,24 @@ export interface StartSpec {
   /** The directory to copy into the workspace, or undefined for an empty one. */
   copyFrom: string | undefined;
   /**
-   * The commit `HEAD` named in `copyFrom` when that is a git repository's top folder,
-   * recorded at start so `bottle diff` can show the agent's changes against it.
+   * Where the workspace came from: the folder `--cwd` copied and, when that was a git
+   * repository's top folder, its `HEAD` then. Recorded at start and carried by every
+   * resume (which copies nothing), so `bottle list` and `bottle diff` can tell.
    */
-  copiedHead?: string | undefined;
+  origin?: WorkspaceOrigin | undefined;
   /** `--prompt`: run non-interactively with this text. */
   prompt: string | undefined;
   /** Agent env: literal values, and host variables forwarded by name. */
   env: { literal: Record<string, string>; forwarded: ForwardedEnv[] };
   /** Host variables the gate's routes inject (`${NAME}` in `inject.value`), in order, once each. */
   routeSecrets: string[];
+}
+
+/** See {@link StartSpec.origin}. */
+export interface WorkspaceOrigin {
+  folder: string;
+  /** The commit `bottle diff` compares against; undefined when the folder was not a repository's top. */
+  head: string | undefined;
 }
 
 /** The resolved plan a backend will carry out; `bottle plan` prints it. Frozen. */
@@ -212,7 +220,7 @@ export interface Backend<D = unknown> {
   /** This backend's `bottle doctor` checks; a `fail` means it cannot run here. */
   doctor(deps: DoctorDeps): Promise<DoctorCheck[]>;
   prepare(spec: StartSpec, deps: BackendDeps): Promise<Plan<D>>;
-  steps(plan: Plan<D>, deps: BackendDeps): LaunchRecipe;
+  steps(plan: Plan<D>, deps: BackendDeps): Promise<LaunchRecipe>;
   cleanup(deps: BackendDeps, options: CleanupOptions): Promise<CleanupReport>;
   list(deps: BackendDeps): Promise<BottleSummary[]>;
   /** Hands the terminal to the agent of a running bottle; resolves with its exit code. */

@@ -62,10 +62,16 @@ export const COMMANDS: Record<string, CommandSpec> = {
     load: () => import("./commands/attach.ts"),
   },
   resume: {
-    summary: "bring a stopped bottle back, with its workspace, and attach",
+    summary: "bring a stopped bottle back with its workspace and home, applying its manifest as it is now, and attach",
     usage: "bottle resume ID [flags]",
     maxPositionals: 1,
-    flags: { prompt: START_FLAGS.prompt!, detach: START_FLAGS.detach!, json },
+    flags: {
+      prompt: START_FLAGS.prompt!,
+      detach: START_FLAGS.detach!,
+      json,
+      manifest: { ...manifest, description: "the manifest to apply (default: the one it was started from)" },
+      "keep-spec": { type: "boolean", description: "resume exactly as recorded at start, not with the manifest as it is now" },
+    },
     load: () => import("./commands/resume.ts"),
   },
   list: {

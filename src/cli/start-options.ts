@@ -1,6 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
-import type { BackendDeps, StartSpec } from "../backend/types.ts";
+import type { BackendDeps, StartSpec, WorkspaceOrigin } from "../backend/types.ts";
 import { UsageError } from "../core/errors.ts";
 import { NAME_PATTERN } from "../core/identity.ts";
 import type { Runner } from "../core/runner.ts";
@@ -20,6 +20,11 @@ export async function namedIdentity(spec: StartSpec, name: string, deps: Backend
     throw new UsageError(`a bottle ${identity} already exists`, `pick another --name, \`bottle resume ${identity}\`, or \`bottle rm ${identity}\` first`);
   }
   return identity;
+}
+
+/** Where a fresh workspace comes from (see `StartSpec.origin`): the copied folder and its git HEAD. */
+export async function workspaceOrigin(runner: Runner, folder: string | undefined): Promise<WorkspaceOrigin | undefined> {
+  return folder === undefined ? undefined : { folder, head: await copiedHead(runner, folder) };
 }
 
 /**

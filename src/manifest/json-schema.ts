@@ -1,4 +1,5 @@
 import { toJsonSchema } from "@valibot/to-json-schema";
+import { EnvValueSchema } from "./env-value.ts";
 import { ManifestSchema } from "./schema.ts";
 
 /**
@@ -10,6 +11,11 @@ import { ManifestSchema } from "./schema.ts";
 export function manifestJsonSchema(): Record<string, unknown> {
   const { $schema, ...schema } = toJsonSchema(ManifestSchema, {
     errorMode: "throw",
+    // An env value YAML reads as a number or boolean (`PORT: 8080`) is taken as written
+    // (see env-scalars-as-text.ts): editors must accept it too. Patterns bind strings only.
+    // The converter hands over a pipe's first schema (valibot 1.5), so that is what is matched.
+    overrideSchema: ({ valibotSchema, jsonSchema }) =>
+      valibotSchema === (EnvValueSchema.pipe[0] as unknown) ? { ...jsonSchema, type: ["string", "number", "boolean"] } : undefined,
     // A cross-field check (egress: rules need tls.inspect) has no JSON Schema form; validation still runs it.
     ignoreActions: ["check"],
     // JSON Schema has one `pattern` per schema; a second regex (env values have two, for

@@ -19,7 +19,7 @@ const nothing = async () => {};
  * gate's pod until its readiness probe passes, the agent's pod, and `--cwd` by tar over
  * the exec API. Each undo deletes what its create made.
  */
-export const steps: Backend<KubeDetails>["steps"] = (plan, deps) => {
+export const steps: Backend<KubeDetails>["steps"] = async (plan, deps) => {
   const { bottle, objects } = plan.details;
   const { spec } = plan;
   let connecting: Promise<KubeClient> | undefined;

@@ -1,12 +1,17 @@
 import { bottleLabels, LABEL, labelArgs } from "../../core/labels.ts";
 import { bottleFiles } from "../../core/paths.ts";
 import { agentEnv } from "../agent/agent-env.ts";
-import { GATE_CONFIG_MOUNT, GATE_PORT, gateMounts, gateVolumeArgs } from "../gate-runtime/gate-config.ts";
+import { GATE_CONFIG_MOUNT, GATE_CONTROL_PORT, GATE_PORT, gateMounts, gateVolumeArgs } from "../gate-runtime/gate-config.ts";
+import { SUPERVISE_TOKEN_ENV } from "../../gate/services/supervise/supervise-config.ts";
+import { SUPERVISE_URL_ENV } from "../../gate/services/supervise/supervise-plan.ts";
+import { superviseSettings } from "../../manifest/supervise-schema.ts";
 import type { StartSpec } from "../types.ts";
 import { GUEST_ENV_FILE, HOST_GATEWAY, SKILLS_MOUNT, type SmolAtLaunch, type SmolDetails, type SmolPlanned, WORKSPACE } from "./smol-plan.ts";
 
 /** The gate's commands: they need nothing only launch knows. */
 export function gateCommands(details: SmolDetails, spec: StartSpec, stateDir: string) {
+  // Supervise: the control port published beside the proxy's, the requests folder, the token by name.
+  const supervise = superviseSettings(spec.bottle.supervise).enabled;
   return {
     create: [
       "docker", "run", "--detach", "--name", details.gate,
@@ -15,12 +20,15 @@ export function gateCommands(details: SmolDetails, spec: StartSpec, stateDir: st
       "--cap-drop", "ALL", "--security-opt", "no-new-privileges", "--read-only",
       // Loopback only: the guest reaches it through 100.96.0.1, nothing off the host can.
       "--publish", `127.0.0.1::${GATE_PORT}`,
-      ...gateVolumeArgs(gateMounts(stateDir)),
+      ...(supervise ? ["--publish", `127.0.0.1::${GATE_CONTROL_PORT}`] : []),
+      ...gateVolumeArgs(gateMounts(stateDir, { supervise })),
       ...spec.routeSecrets.flatMap((name) => ["--env", name]),
+      ...(supervise ? ["--env", SUPERVISE_TOKEN_ENV] : []),
       details.gateImage.ref,
       "--config", GATE_CONFIG_MOUNT,
     ],
     port: ["docker", "port", details.gate, `${GATE_PORT}/tcp`],
+    controlPort: ["docker", "port", details.gate, `${GATE_CONTROL_PORT}/tcp`],
     remove: ["docker", "rm", "--force", details.gate],
   };
 }
@@ -33,6 +41,8 @@ export function gateCommands(details: SmolDetails, spec: StartSpec, stateDir: st
 export function machineCommands(details: SmolDetails, spec: StartSpec, stateDir: string, atLaunch: SmolAtLaunch | SmolPlanned) {
   const files = bottleFiles(stateDir);
   const env = Object.entries(agentEnv(spec, HOST_GATEWAY, atLaunch.gatePort));
+  // Not a secret (the token goes to the env file): beside the proxy variables.
+  if ("superviseUrl" in atLaunch && atLaunch.superviseUrl !== undefined) env.push([SUPERVISE_URL_ENV, atLaunch.superviseUrl]);
   return {
     create: [
       "smolvm", "machine", "create", "--from", atLaunch.artifact, "--name", details.machine,

@@ -5,6 +5,7 @@ import { CLAUDE_HISTORY_PROBE, claudeFirstRunState } from "../agent/agent-home.t
 import { guestEnvText } from "./guest-env.ts";
 import { guestExec } from "./machine-commands.ts";
 import { GUEST_ENV_FILE, SKILLS_MOUNT, WORKSPACE } from "./smol-plan.ts";
+import { withClaudeMcpServer } from "../../gate/services/supervise/claude-registration.ts";
 
 /** What the host side prepares before the machine exists: the folders it mounts. */
 export async function prepareMounts(options: { workspace: string; home: string; skillsDir: string; copyFrom: string | undefined; skills: readonly string[] }): Promise<void> {
@@ -46,7 +47,7 @@ export async function shareMounts(
  */
 export async function provisionGuest(
   runner: Runner,
-  options: { machine: string; env: Record<string, string>; skills: boolean; claude: boolean; signal?: AbortSignal },
+  options: { machine: string; env: Record<string, string>; skills: boolean; claude: boolean; signal?: AbortSignal; supervise?: { url: string; token: string } },
 ): Promise<{ hasHistory: boolean }> {
   const { machine } = options;
   const dir = GUEST_ENV_FILE.slice(0, GUEST_ENV_FILE.lastIndexOf("/"));
@@ -63,6 +64,14 @@ export async function provisionGuest(
   if (options.claude) {
     // Claude Code's first-run screens (theme, trust) would stop an attached session. An existing file is kept.
     await runner.run(raw(`[ -e "$HOME/.claude.json" ] || printf '%s' '${claudeFirstRunState(WORKSPACE)}' > "$HOME/.claude.json"`), { signal: options.signal });
+    if (options.supervise !== undefined) {
+      // The supervise server in Claude Code's user config, merged on the host, written through stdin (the token never on argv).
+      const current = await runner.run(raw('cat "$HOME/.claude.json" 2>/dev/null || true'), { signal: options.signal });
+      await runner.run(["smolvm", "machine", "exec", "--name", machine, "-i", "--", "sh", "-c", 'umask 077; cat > "$HOME/.claude.json" && chmod 600 "$HOME/.claude.json"'], {
+        stdin: withClaudeMcpServer(current.stdout, options.supervise.url, options.supervise.token),
+        signal: options.signal,
+      });
+    }
   }
   // The guest answers commands (a proof that exec and the env file work before attach),
   // and says whether a kept home holds a conversation to continue.

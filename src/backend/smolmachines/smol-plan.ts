@@ -41,6 +41,8 @@ export interface SmolAtLaunch {
   artifact: string;
   /** The agent user's home in its image, where the bottle's home folder is mounted. */
   agentHome: string;
+  /** The supervise MCP server's URL on the host gateway (its control port is published too), when the bottle enables it. */
+  superviseUrl?: string;
 }
 
 /** What `bottle plan` knows of `SmolAtLaunch`: the port shows as `<gate-port>`. */

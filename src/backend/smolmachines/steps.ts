@@ -4,6 +4,11 @@ import { bottleFiles } from "../../core/paths.ts";
 import { agentCommand } from "../agent/agent-command.ts";
 import { isClaude, resumeArgs } from "../agent/agent-home.ts";
 import { GATE_PORT, writeGateFiles } from "../gate-runtime/gate-config.ts";
+import { SUPERVISE_PREFIX } from "../../gate/services/supervise/supervise-config.ts";
+import { newSuperviseToken, supervisePlan } from "../../gate/services/supervise/supervise-plan.ts";
+import { clearBlocked } from "../../gate/services/supervise/capability-block.ts";
+import { approvedImage } from "../images/approved-image.ts";
+import { ensureAgentImage } from "../images/ensure-agent-image.ts";
 import { forwardedValues, routeSecretValues } from "../gate-runtime/host-values.ts";
 import { waitForGate } from "../gate-runtime/wait-for-gate.ts";
 import { ensureGateImage } from "../images/gate-image.ts";
@@ -13,7 +18,7 @@ import { gateCommands, guestExec, machineCommands } from "./machine-commands.ts"
 import { prepareArtifact, type SmolArtifact } from "./prepare-artifact.ts";
 import { prepareMounts, provisionGuest, shareMounts } from "./provision.ts";
 import { reapBeforeLaunch } from "./reap.ts";
-import { type SmolDetails, WORKSPACE } from "./smol-plan.ts";
+import { HOST_GATEWAY, type SmolDetails, WORKSPACE } from "./smol-plan.ts";
 
 const nothing = async () => {};
 
@@ -31,7 +36,7 @@ function publishedPort(output: string, gate: string): number {
  * 127.0.0.1 and its readiness; the microVM, which reaches it at 100.96.0.1; and
  * provisioning through `machine exec`.
  */
-export const steps: Backend<SmolDetails>["steps"] = (plan, deps) => {
+export const steps: Backend<SmolDetails>["steps"] = async (plan, deps) => {
   const { spec, details, stateDir } = plan;
   const { runner, signal, log } = deps;
   const files = bottleFiles(stateDir);
@@ -40,10 +45,18 @@ export const steps: Backend<SmolDetails>["steps"] = (plan, deps) => {
   };
   const gateSecrets = routeSecretValues(spec, deps.env);
   const gate = gateCommands(details, spec, stateDir);
+  // Supervise: the guest reaches the control port where it is published (known once the gate runs).
+  const supervise = supervisePlan(spec.bottle, { stateDir, gateHost: HOST_GATEWAY, controlPort: 0, attended: deps.attended === true });
+  const superviseToken = supervise === undefined ? undefined : newSuperviseToken();
+  if (supervise !== undefined) gateSecrets[supervise.tokenEnv] = superviseToken!;
+  let superviseUrl: string | undefined;
+  // A Dockerfile a person approved (capability block): the bottle's own image, built on its usual one.
+  const ownImage = approvedImage(details.agentImage, stateDir, spec.identity);
   let artifact: SmolArtifact | undefined;
   let gatePort: number | undefined;
   let hasHistory = false;
-  const machine = () => machineCommands(details, spec, stateDir, { gatePort: gatePort!, artifact: artifact!.path, agentHome: artifact!.imageConfig.home });
+  const machine = () =>
+    machineCommands(details, spec, stateDir, { gatePort: gatePort!, artifact: artifact!.path, agentHome: artifact!.imageConfig.home, ...(superviseUrl === undefined ? {} : { superviseUrl }) });
   const command = () => agentCommand(spec.agent.command ?? [], artifact!.imageConfig);
   return {
     steps: [
@@ -52,17 +65,26 @@ export const steps: Backend<SmolDetails>["steps"] = (plan, deps) => {
         {
           name: "files",
           says: `preparing the microVM image for ${spec.identity}…`,
-          work: true,
           create: () =>
             Promise.all([
-              writeGateFiles(stateDir, spec.bottle.egress, GATE_PORT),
+              writeGateFiles(stateDir, spec.bottle.egress, GATE_PORT, supervise?.gateConfig),
               prepareMounts({ workspace: files.workspace, home: files.home, skillsDir: files.skills, copyFrom: spec.copyFrom, skills: spec.skills }),
             ]).then(nothing),
           // The folders live in the state folder, which the lifecycle removes when a fresh launch fails.
           undo: nothing,
         },
         { name: "reap-dead", create: () => reapBeforeLaunch(deps, spec.identity), undo: nothing },
-        { name: "artifact", create: async () => void (artifact = await prepareArtifact(details.agentImage, deps)), undo: nothing },
+        {
+          name: "artifact",
+          async create() {
+            if (ownImage === undefined) return void (artifact = await prepareArtifact(details.agentImage, deps));
+            // The approved Dockerfile builds on the usual image: that one first, then the bottle's own, packed.
+            await ensureAgentImage(details.agentImage, runner, log, signal);
+            artifact = await prepareArtifact(ownImage, deps);
+            clearBlocked(stateDir);
+          },
+          undo: nothing,
+        },
         { name: "gate-image", create: () => ensureGateImage(details.gateImage, runner, log), undo: nothing },
       ],
       {
@@ -71,6 +93,7 @@ export const steps: Backend<SmolDetails>["steps"] = (plan, deps) => {
         create: async () => {
           await runner.run(gate.create, { secretEnv: gateSecrets });
           gatePort = publishedPort((await runner.run(gate.port)).stdout, details.gate);
+          if (supervise !== undefined) superviseUrl = `http://${HOST_GATEWAY}:${publishedPort((await runner.run(gate.controlPort)).stdout, details.gate)}${SUPERVISE_PREFIX}`;
         },
         undo: () => quiet(gate.remove),
       },
@@ -89,9 +112,14 @@ export const steps: Backend<SmolDetails>["steps"] = (plan, deps) => {
           await shareMounts(runner, { machine: details.machine, folders, log, signal });
           ({ hasHistory } = await provisionGuest(runner, {
             machine: details.machine,
-            env: { ...spec.env.literal, ...forwardedValues(spec, deps.env) },
+            env: {
+              ...spec.env.literal,
+              ...forwardedValues(spec, deps.env),
+              ...(supervise === undefined ? {} : { [supervise.tokenEnv]: superviseToken! }),
+            },
             skills: spec.skills.length > 0,
             claude: isClaude(command()),
+            ...(supervise === undefined ? {} : { supervise: { url: superviseUrl!, token: superviseToken! } }),
             signal,
           }));
         },

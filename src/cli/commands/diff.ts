@@ -31,7 +31,7 @@ export const DIFF_SCRIPT = [
 export async function run(context: CommandContext): Promise<number> {
   const deps = backendDeps(context);
   const bottle = await resolveBottleId(deps, oneIdWord(context.positionals, "diff"));
-  const base = bottle.metadata?.spec.copiedHead;
+  const base = bottle.metadata?.spec.origin?.head;
   if (base === undefined) {
     throw new BottleError(`${bottle.identity}'s workspace was not copied from a git repository`, {
       hint: "`bottle diff` needs a bottle started with --cwd in a repository's top folder; `bottle cp ID:. DEST` copies any workspace out",

@@ -37,7 +37,11 @@ export async function run(context: CommandContext): Promise<number> {
   const bottles: BottleSummary[] = markBlocked(lists.flat(), deps.paths);
   const sizes: Record<string, number> = Object.assign({}, ...sizeLists);
   const sources = await Promise.all(
-    bottles.map(async (bottle) => (await readJson<BottleMetadata>(join(deps.paths.bottleState(bottle.identity), "metadata.json")))?.spec?.copyFrom ?? null),
+    bottles.map(async (bottle) => {
+      const spec = (await readJson<BottleMetadata>(join(deps.paths.bottleState(bottle.identity), "metadata.json")))?.spec;
+      // `copyFrom`: a bottle recorded before `origin` existed, never resumed since.
+      return spec?.origin?.folder ?? spec?.copyFrom ?? null;
+    }),
   );
   if (context.flags.json === true) {
     writeJsonOut(

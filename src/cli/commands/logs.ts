@@ -30,15 +30,19 @@ export async function run(context: CommandContext): Promise<number> {
   const bottleName = bottle.metadata?.spec.bottleName ?? "default";
   const blocked = context.flags.blocked === true;
   const json = context.flags.json === true;
+  let shown = 0;
   await readLines(
     audit,
     (text) => {
       const line = parseAuditLine(text);
       if (blocked && line?.decision !== "block") return;
+      shown += 1;
       if (json) context.stdout.write(`${text}\n`);
       else context.stdout.write(`${line === undefined ? printable(text) : formatAuditLine(line, bottleName)}\n`);
     },
     { follow, signal: deps.signal ?? context.signal },
   );
+  // An empty answer is not a broken one: say so where it does not disturb a pipe.
+  if (shown === 0 && !follow) context.stderr.write(`note: ${blocked ? "no refusals" : "no decisions"} in ${bottle.identity}'s audit log yet (one line per request through its gate)\n`);
   return 0;
 }

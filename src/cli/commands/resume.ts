@@ -58,7 +58,8 @@ export async function run(context: CommandContext): Promise<number> {
   let spec = recorded;
   if (context.flags["keep-spec"] !== true) {
     const loaded = await manifestFor(context, metadata);
-    spec = currentSpec(loaded, metadata, context.env);
+    // Where the workspace came from stays what it was: a resume copies nothing.
+    spec = { ...currentSpec(loaded, metadata, context.env), origin: metadata.spec.origin };
     const changes = specChanges(recorded, spec);
     const from = loaded.file === BUILT_IN ? "the built-in manifest" : loaded.file;
     if (changes.length === 0) deps.log(`resuming ${identity} from ${from} (unchanged)`);

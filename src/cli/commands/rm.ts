@@ -23,7 +23,7 @@ export async function run(context: CommandContext): Promise<number> {
   for (const bottle of bottles) {
     const report = await bottle.backend.remove(bottle.identity, deps, { force: context.flags.force === true });
     results.push({ identity: bottle.identity, removed: report.removed });
-    if (context.flags.json !== true) context.stderr.write(`removed ${bottle.identity} (its workspace and state are gone)\n`);
+    if (context.flags.json !== true) context.stderr.write(`removed ${bottle.identity} (its workspace, home and state are gone)\n`);
   }
   if (context.flags.json === true) writeJsonOut(context.stdout, { removed: results });
   return 0;

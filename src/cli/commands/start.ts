@@ -3,7 +3,7 @@ import { backendDeps } from "../backend-deps.ts";
 import type { CommandContext } from "../context.ts";
 import { checkHandOver, runBottle, type RunBottleOptions } from "../run-bottle.ts";
 import { resolveStartChoices } from "../start-flow.ts";
-import { copiedHead, namedIdentity } from "../start-options.ts";
+import { namedIdentity, workspaceOrigin } from "../start-options.ts";
 
 /**
  * `bottle start` and `bottle` (the picker): resolves the start, then prepare → launch →
@@ -25,6 +25,6 @@ export async function run(context: CommandContext): Promise<number> {
   const backend = selectBackend(choices.backend);
   const deps = backendDeps(context);
   const identity = name === undefined ? choices.spec.identity : await namedIdentity(choices.spec, name, deps);
-  const spec = { ...choices.spec, identity, copiedHead: await copiedHead(context.runner, choices.spec.copyFrom) };
+  const spec = { ...choices.spec, identity, origin: await workspaceOrigin(context.runner, choices.spec.copyFrom) };
   return runBottle(context, backend, spec, options);
 }

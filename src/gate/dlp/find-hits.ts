@@ -20,6 +20,9 @@ export type FindHitsOptions = {
   decode: boolean;
   /** Also look for key/value secrets and checksum-valid financial identifiers. */
   structured: boolean;
+  /** By default, credential formats are matched in the text itself; false for a view
+   * made only to rejoin an encoding (its words glued together are not keys). */
+  formats?: boolean;
 };
 
 /** Runs shorter than this are not decoded: 16 base64 characters are 12 bytes, less
@@ -201,7 +204,7 @@ function decodedKinds(decoded: string, inner: FindHitsOptions, depth: number, ca
 function decodedHits(text: string, options: FindHitsOptions, depth: number, hits: Hit[], cache: DecodedCache): void {
   // Decoded text is whatever the agent chose to encode, so a credential in it may be
   // glued to other characters: the boundary-free URL compact pass is what finds it there.
-  const inner: FindHitsOptions = { ...options, compact: "url" };
+  const inner: FindHitsOptions = { ...options, compact: "url", formats: true };
   for (const segment of decodedSegments(text, 0, text.length, MIN_TOKEN)) {
     for (const kind of decodedKinds(segment.text, inner, depth, cache)) hits.push({ kind, start: segment.start, end: segment.end });
   }
@@ -225,7 +228,7 @@ function decodedHits(text: string, options: FindHitsOptions, depth: number, hits
  */
 export function findHits(text: string, options: FindHitsOptions, depth = 0, cache: DecodedCache = new Map()): Hit[] {
   const hits: Hit[] = [];
-  patternHits(text, hits);
+  if (options.formats !== false) patternHits(text, hits);
   substringHits(text, options.held.exact, hits);
   if (options.compact !== false) {
     // A compact match starting where a raw one of its kind does is that key read

@@ -16,10 +16,12 @@ const MIN_JOINED = 16;
 const MIN_WRAPPED_LINE = 40;
 
 const GROUP_CHARS = new Uint8Array(128);
-for (const char of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") GROUP_CHARS[char.charCodeAt(0)] = 1;
+// `_` belongs to groups (a key's `ghp_` is one group of `ghp_ AbCd EfGh …`), `-` is
+// a separator (`41-4b-49`).
+for (const char of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_") GROUP_CHARS[char.charCodeAt(0)] = 1;
 const isGroupChar = (code: number): boolean => code < 128 && GROUP_CHARS[code] === 1;
 
-const SEPARATORS = new Set(["-", "_", ":", ".", ",", " ", "\t", "\n", "\r\n"]);
+const SEPARATORS = new Set(["-", ":", ".", ",", " ", "\t", "\n", "\r\n"]);
 
 /** The separator between `end` and `start` as a code (a character code, or 0x0d0a
  * for `\r\n`), or -1 when the gap is not one separator. No slicing: this runs per

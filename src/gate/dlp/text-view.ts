@@ -10,6 +10,9 @@ export type TextView = {
   /** `starts[i]` is the index in the original text where view character `i` begins;
    * `starts[text.length]` is where the last one ends. Undefined for the original. */
   starts: Int32Array | undefined;
+  /** Where in the view the decoding changed something (a replacement's position),
+   * so a scan can look only around those places; undefined for the original. */
+  changes?: number[];
 };
 
 /** The original text as a view of itself. */
@@ -42,6 +45,7 @@ export function deriveView(base: TextView, decode: (text: string, out: ViewWrite
   const source = base.text;
   const starts = new Int32Array(source.length + 1);
   const pieces: string[] = [];
+  const changes: number[] = [];
   let length = 0;
   let last = 0;
   decode(source, {
@@ -52,6 +56,7 @@ export function deriveView(base: TextView, decode: (text: string, out: ViewWrite
       last = to;
     },
     put(piece, from, to) {
+      changes.push(length);
       pieces.push(piece);
       for (let i = 0; i < piece.length; i++) starts[length++] = Math.min(from + i, to - 1);
       last = to;
@@ -60,7 +65,7 @@ export function deriveView(base: TextView, decode: (text: string, out: ViewWrite
   starts[length] = last;
   const mapped = starts.subarray(0, length + 1);
   if (base.starts !== undefined) for (let i = 0; i <= length; i++) mapped[i] = base.starts[mapped[i] ?? 0] ?? 0;
-  return { text: pieces.join(""), starts: mapped };
+  return { text: pieces.join(""), starts: mapped, changes };
 }
 
 /**

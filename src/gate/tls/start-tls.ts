@@ -4,9 +4,6 @@ import { inspectedRequest } from "./inspected-request.ts";
 import { createTlsInspector, type TlsInspectorOptions } from "./tls-inspector.ts";
 import { createTlsTermination } from "./tls-termination.ts";
 
-/** Where the gate serves its CA certificate (public) for the CLI to install in the agent. */
-export const CA_CERTIFICATE_PATH = "/tls/ca.pem";
-
 /**
  * Sets up TLS inspection on a starting gate: a fresh CA (made now, whatever the
  * config says, so a reload that turns inspection on finds the certificate the agent
@@ -17,5 +14,5 @@ export const CA_CERTIFICATE_PATH = "/tls/ca.pem";
 export async function startTls(context: GateContext, options: TlsInspectorOptions = {}): Promise<void> {
   if (context.upstreamCa !== undefined) context.upstreamTrust = [...tls.getCACertificates("default"), ...context.upstreamCa];
   const inspector = await createTlsInspector(options);
-  context.tls = createTlsTermination(inspector, (target, req, res) => inspectedRequest(context, target, req, res));
+  context.tls = createTlsTermination(inspector, (target, req, res) => inspectedRequest(context, target, req, res), context.audit);
 }

@@ -1,6 +1,6 @@
 import type { GateContext } from "../gate-context.ts";
 import type { GateService } from "../services/gate-service.ts";
-import { CA_CERTIFICATE_PATH } from "./start-tls.ts";
+import { CA_CERTIFICATE_PATH } from "./agent-trust.ts";
 
 const pem = (context: GateContext) => context.tls?.caCertificate ?? "";
 const HEADERS = { "content-type": "application/x-pem-file", "cache-control": "no-store" };

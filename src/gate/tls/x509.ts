@@ -1,6 +1,9 @@
 // tsyringe (inside @peculiar/x509 2.2.0) needs the Reflect metadata API before it loads.
-import "reflect-metadata";
-import * as x509 from "@peculiar/x509";
+// Imported in sequence, not side by side: in a Bun 1.4.5 `--compile` binary built
+// without splitting (the gate image's), `import "reflect-metadata"` above
+// `import * as x509` still let the library's CommonJS build run first and throw.
+await import("reflect-metadata");
+const x509 = await import("@peculiar/x509");
 
 // Bun's WebCrypto does the signing: no openssl, no native module.
 x509.cryptoProvider.set(crypto);

@@ -60,7 +60,7 @@ describeEngine("housekeeping through the CLI and the real engine", () => {
     expect(refused.stderr).toContain("running: nothing was removed");
     expect(await mine("bbtest-alpha")).not.toEqual([]);
     const forced = await bottle(world, ["rm", "--force", "alpha"]);
-    expect({ code: forced.exitCode, stderr: forced.stderr }).toEqual({ code: 0, stderr: "removed bbtest-alpha (its workspace and state are gone)\n" });
+    expect({ code: forced.exitCode, stderr: forced.stderr }).toEqual({ code: 0, stderr: "removed bbtest-alpha (its workspace, home and state are gone)\n" });
     expect(await mine("bbtest-alpha")).toEqual([]);
     expect(existsSync(join(world.state, "bbtest-alpha"))).toBe(false);
 

@@ -103,7 +103,7 @@ describeEngine("bottle cp / shell / rm on smolmachines (CLI, fake smolvm)", () =
     const refused = await bottle("rm", id);
     expect(refused.exitCode).toBe(2);
     const removed = await bottle("rm", "--force", id);
-    expect({ code: removed.exitCode, stderr: removed.stderr }).toEqual({ code: 0, stderr: `removed ${id} (its workspace and state are gone)\n` });
+    expect({ code: removed.exitCode, stderr: removed.stderr }).toEqual({ code: 0, stderr: `removed ${id} (its workspace, home and state are gone)\n` });
     expect(existsSync(join(env.XDG_STATE_HOME!, "bottle", id))).toBe(false);
     const machines = JSON.parse((await processRunner.run(["smolvm", "machine", "ls", "--json"])).stdout) as { labels: Record<string, string> }[];
     expect(machines.filter((m) => m.labels["dev.bottle.identity"] === id)).toEqual([]);

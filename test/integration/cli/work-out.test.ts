@@ -137,6 +137,13 @@ describeEngine("bottle diff through the real engine (the agent image, which has 
     expect(stopped.stdout).toContain("4 files changed");
     const left = await processRunner.run(["docker", "ps", "-a", "--filter", `label=dev.bottle.identity=${id}`, "--format", "{{.Names}}"]);
     expect(left.stdout).toBe("");
+
+    // A resume copies nothing, and still knows where the workspace came from: list and diff say so.
+    expect((await bottle(world, ["resume", id, "--detach"])).exitCode).toBe(0);
+    const listed = JSON.parse((await bottle(world, ["list", "--json"])).stdout) as { identity: string; source: string | null }[];
+    expect(listed.find((entry) => entry.identity === id)?.source).toBe(world.work);
+    const resumed = await bottle(world, ["diff", id, "--stat"]);
+    expect({ code: resumed.exitCode, out: resumed.stdout.includes("4 files changed") }).toEqual({ code: 0, out: true });
   }, 300_000);
 
   test("a bottle whose workspace is not a copied repository says so", async () => {

@@ -27,3 +27,8 @@ describe("manifestJsonSchema", () => {
     expect(accepts("two\nlines")).toBe(false);
   });
 });
+
+test("env values may be YAML numbers and booleans in editors too, as the parser takes them", () => {
+  const schema = manifestJsonSchema() as { properties: { agents: { additionalProperties: { properties: { env: { additionalProperties: { type: unknown } } } } } } };
+  expect(schema.properties.agents.additionalProperties.properties.env.additionalProperties.type).toEqual(["string", "number", "boolean"]);
+});

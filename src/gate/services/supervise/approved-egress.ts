@@ -1,17 +1,17 @@
 import * as v from "valibot";
-import { HostPatternSchema, type Egress } from "../../../manifest/egress-schema.ts";
+import { AllowEntrySchema, type Egress } from "../../../manifest/egress-schema.ts";
 import type { RequestView } from "./request-schema.ts";
 import { StoredEgressArgs } from "./tool-arguments.ts";
 
 /**
  * The allow entry an approved `request-egress` adds: `host`, or `host:443,8443` when it
- * named ports. Where the egress schema does not take ports yet, the plain host (the
- * person still approved exactly this host; tunnels stay on the default port).
+ * named ports (tunnels to a host go to 443 unless its allow entry names ports). An
+ * entry the allow schema would refuse falls back to the plain host.
  */
 export function allowEntry(host: string, ports: number[] | undefined): string {
   if (ports === undefined || ports.length === 0) return host;
   const withPorts = `${host}:${[...new Set(ports)].sort((a, b) => a - b).join(",")}`;
-  return v.is(HostPatternSchema, withPorts) ? withPorts : host;
+  return v.is(AllowEntrySchema, withPorts) ? withPorts : host;
 }
 
 /** The allow entries of every approved egress request, in request order, once each. */

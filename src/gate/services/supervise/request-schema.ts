@@ -31,7 +31,9 @@ export const DecisionSchema = v.strictObject({
   saved: v.optional(v.boolean()),
 });
 
+/** A request as validated. */
 export type SuperviseRequest = v.InferOutput<typeof SuperviseRequestSchema>;
+/** A decision as validated. */
 export type Decision = v.InferOutput<typeof DecisionSchema>;
 
 /** Where a request stands; `expired` counts as denied. */

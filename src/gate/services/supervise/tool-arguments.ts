@@ -53,8 +53,5 @@ export const RequestStatusArgs = v.strictObject({
 /** `list-egress` takes nothing. */
 export const ListEgressArgs = v.strictObject({});
 
-export type RequestEgress = v.InferOutput<typeof RequestEgressArgs>;
-export type ProposeDockerfile = v.InferOutput<typeof ProposeDockerfileArgs>;
-
 /** What an egress request file keeps as its arguments (the justification is kept beside them). */
 export const StoredEgressArgs = v.omit(RequestEgressArgs, ["justification"]);

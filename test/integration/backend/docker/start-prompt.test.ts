@@ -18,7 +18,7 @@ describeEngine("bottle start --prompt on docker", () => {
     expect({ code: plain.exitCode, stdout: plain.stdout }).toEqual({ code: 5, stdout: "# a project\n" });
     expect(plain.stderr).toContain("to-stderr");
     // Its workspace outlives it, and stderr says how to resume or remove it.
-    expect(plain.stderr).toMatch(/bottle bbtest-\w+ stopped; its workspace is kept: `bottle resume bbtest-\w+`/);
+    expect(plain.stderr).toMatch(/bottle bbtest-\w+ stopped; its workspace and home are kept: `bottle resume bbtest-\w+`/);
 
     const json = await bottle(world, ["start", "bbtest", "--cwd", "--prompt", script, "--json"]);
     expect(json.exitCode).toBe(5);

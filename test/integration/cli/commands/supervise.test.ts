@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { blockReason, curl, startRecordingOrigin } from "../../gate/harness.ts";
 import { superviseWorld, toolJson, waitForPending, type SuperviseWorld } from "../../gate/services/supervise/harness.ts";
@@ -98,6 +98,24 @@ describe.skipIf(!hasTmux)("bottle supervise, in a real terminal (tmux)", () => {
     expect((await world.bottle(["requests"])).stdout).toContain("\\u001b[2J");
     expect((await world.bottle(["deny", id])).exitCode).toBe(0);
     expect(toolJson(await call).status).toBe("denied");
+  });
+
+  test("Approve and save writes the host into the bottle's manifest, comments kept", async () => {
+    const stateDir = join(world.stateHome, "bottle", world.identity);
+    const manifestFile = join(world.stateHome, "..", "saved.yaml");
+    const text = "version: 1\nagents:\n  claude: {}\nbottles:\n  default:\n    egress:\n      allow: [first.gate.test]   # keep me\n";
+    await writeFile(manifestFile, text);
+    await mkdir(stateDir, { recursive: true });
+    await writeFile(join(stateDir, "metadata.json"), JSON.stringify({ spec: { bottleName: "default", manifestFile, manifestDir: stateDir, agent: { image: "default" } } }));
+    const client = await world.connect();
+    const call = client.callTool({ name: "request-egress", arguments: { host: "keep.gate.test", justification: "every session" } });
+    const id = String((await waitForPending(world)).id);
+    await terminal.waitFor(new RegExp(`Decide ${id}[\\s\\S]*Skip for now`));
+    // Approve once, Approve and save.
+    await terminal.keys("Down", "Enter");
+    await terminal.waitFor(`(saved to ${manifestFile})`);
+    expect(toolJson(await call).status).toBe("approved");
+    expect(await readFile(manifestFile, "utf8")).toBe(text.replace("[first.gate.test]", "[first.gate.test, keep.gate.test]"));
   });
 
   test("Ctrl-C leaves (exit 130)", async () => {

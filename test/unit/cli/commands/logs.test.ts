@@ -15,14 +15,14 @@ const ENTRIES = [
 ];
 
 /** A stopped bottle (state only, no engine objects) whose gate left an audit file behind. */
-async function logs(args: string[]) {
+async function logs(args: string[], entries: readonly object[] = ENTRIES) {
   const root = await mkdtemp(join(tmpdir(), "bottle-logs-"));
   const env = { XDG_STATE_HOME: join(root, "state"), HOME: root };
   const paths = bottlePaths(env);
   const id = "bbtest-aaaaaaaa";
   await writeJson(join(paths.bottleState(id), "metadata.json"), { identity: id, backend: "docker", agent: "bbtest", createdAt: at(12, 0, 0), spec: { bottleName: "web" } });
   await writeJson(join(paths.bottleState(id), "docker.json"), {});
-  await writePrivateFile(paths.gateAuditLog(id), ENTRIES.map((entry) => `${JSON.stringify(entry)}\n`).join(""));
+  await writePrivateFile(paths.gateAuditLog(id), entries.map((entry) => `${JSON.stringify(entry)}\n`).join(""));
   const { runner, calls } = recordingRunner([{ match: /^smolvm/, stdout: "[]" }]);
   const stdout = collector();
   const stderr = collector();
@@ -44,6 +44,14 @@ test("--blocked keeps only refusals; --json keeps the lines as written", async (
   expect((await logs(["--gate", "--blocked", "aaaa"])).stdout).toBe("12:03:04 403 CONNECT example.com:443 not-allowed — allow it in bottles.web.egress.allow\n");
   expect((await logs(["--gate", "--json", "ID"])).stdout).toBe(ENTRIES.map((entry) => `${JSON.stringify(entry)}\n`).join(""));
   expect((await logs(["--gate", "--json", "--blocked", "ID"])).stdout).toBe(`${JSON.stringify(ENTRIES[0])}\n`);
+});
+
+test("an empty answer says so on stderr, keeping stdout for the log", async () => {
+  const none = await logs(["--gate", "--blocked", "ID"], ENTRIES.slice(1));
+  expect(none.stdout).toBe("");
+  expect(none.stderr).toBe("note: no refusals in bbtest-aaaaaaaa's audit log yet (one line per request through its gate)\n");
+  expect((await logs(["--gate", "ID"], [])).stderr).toContain("no decisions in");
+  expect((await logs(["--gate", "--blocked", "ID"])).stderr).toBe("");
 });
 
 test("--blocked and --json without --gate are usage errors", async () => {

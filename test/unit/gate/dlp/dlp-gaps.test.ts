@@ -130,3 +130,19 @@ describe("Content-Encoding is undone under bounds", () => {
     expect(kinds(scanner.scanBody(encode("x"), "text/plain", "x-custom"))).toContain("undecodable-encoding");
   });
 });
+
+describe("found attacking the scanner", () => {
+  test("a held secret's hex split over path segments", () => {
+    const held = "held-secret-VALUE-0123456789abc";
+    const hex = Buffer.from(held).toString("hex");
+    const found = createScanner({ heldSecrets: [held] }).scanUrl(`http://x.example/${hex.slice(0, 20)}/${hex.slice(20, 41)}/${hex.slice(41)}`);
+    expect(kinds(found)).toContain("held-secret");
+  });
+  test("a key written in groups of four split by spaces", () => {
+    expect(kinds(scanner.scanBody(encode(`k: ${github.match(/.{1,4}/g)?.join(" ")}`), "text/plain"))).toContain("github-token");
+  });
+  test("base64 of base64 of a key", () => {
+    const twice = Buffer.from(Buffer.from(github).toString("base64")).toString("base64");
+    expect(kinds(scanner.scanBody(encode(twice), "text/plain"))).toContain("github-token");
+  });
+});

@@ -168,6 +168,28 @@ describe("the supervise MCP server, through the MCP SDK's own client", () => {
     expect(JSON.parse(await readFile(join(dir, "blocked.json"), "utf8"))).toMatchObject({ request: pending.id, reason: expect.stringContaining("the task parses JSON") });
   });
 
+  test("an approval cannot open what the SSRF guard refuses: the metadata address stays 403 private-address", async () => {
+    const client = await world.connect();
+    const call = client.callTool({ name: "request-egress", arguments: { host: "169.254.169.254", justification: "cloud credentials, please" } });
+    const pending = await waitForPending(world);
+    expect((await world.bottle(["approve", String(pending.id)])).exitCode).toBe(0);
+    expect(toolJson(await call).status).toBe("approved");
+    const after = await curl(["-x", world.proxy, "http://169.254.169.254/latest/meta-data/"]);
+    expect(after.status).toBe(403);
+    expect(blockReason(after)).toBe("private-address");
+  });
+
+  test("two people deciding at once: exactly one decision stands, the other is told", async () => {
+    const client = await world.connect();
+    const call = client.callTool({ name: "request-egress", arguments: { host: "race.gate.test", justification: "two terminals" } });
+    const pending = await waitForPending(world);
+    const [approve, deny] = await Promise.all([world.bottle(["approve", String(pending.id)]), world.bottle(["deny", String(pending.id), "--reason", "no"])]);
+    expect([approve.exitCode, deny.exitCode].toSorted()).toEqual([0, 1]);
+    const answer = toolJson(await call);
+    expect(answer.status).toBe(approve.exitCode === 0 ? "approved" : "denied");
+    expect((approve.exitCode === 0 ? deny : approve).stderr).toContain("already: the first decision stands");
+  });
+
   test("a denied host cannot be asked for: deny wins over any approval", async () => {
     const client = await world.connect();
     const answer = toolJson(await client.callTool({ name: "request-egress", arguments: { host: "evil.gate.test", justification: "please" } }));

@@ -2,7 +2,7 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { approvedAllow, withApprovals } from "../../../../../src/gate/services/supervise/approved-egress.ts";
+import { allowEntry, approvedAllow, withApprovals } from "../../../../../src/gate/services/supervise/approved-egress.ts";
 import type { SuperviseRequest } from "../../../../../src/gate/services/supervise/request-schema.ts";
 import { newRequestId, RequestStore } from "../../../../../src/gate/services/supervise/request-store.ts";
 
@@ -69,4 +69,15 @@ test("only approved egress requests widen the policy, and deny still wins", () =
   const egress = withApprovals({ allow: ["base.example"], deny: ["yes.example"], allow_cidrs: [], routes: [], dlp: { action: "block" } }, approved);
   expect(egress.allow).toEqual(["base.example", "yes.example"]);
   expect(egress.deny).toEqual(["yes.example"]);
+});
+
+test("an approved request naming ports becomes an allow entry with them (the tunnel ports), sorted, once each", () => {
+  expect(allowEntry("a.example.com", [8443, 443, 8443])).toBe("a.example.com:443,8443");
+  expect(allowEntry("*.x.example", [9000])).toBe("*.x.example:9000");
+  expect(allowEntry("b.example", undefined)).toBe("b.example");
+  const store = new RequestStore(join(root, "ports"));
+  const request = egressRequest("ports.example", 60_000, [8443]);
+  store.create(request);
+  store.decide(request.id, { status: "approved", time: new Date().toISOString(), by: "person" });
+  expect(approvedAllow(store.list())).toEqual(["ports.example:8443"]);
 });

