@@ -3,30 +3,20 @@
  * the same engine commands by hand (the engine's floor), as a ratio from one run;
  * teardown (`bottle stop`) against `docker rm -f` + `network rm` by hand; and the memory
  * a bottle costs beyond its agent (the gate container, and the agent's init). Uses the
- * compiled dist/bottle (built when missing). Writes bench/launch/RESULTS.md.
+ * binary compiled from the current source. Writes bench/launch/RESULTS.md.
  *
  *   bun bench/launch/run.ts [--runs N]
  */
-import { existsSync } from "node:fs";
-import { mkdtemp, writeFile } from "node:fs/promises";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { mkdir, writeFile } from "node:fs/promises";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { processRunner } from "../../src/core/runner.ts";
-import { compile, ROOT } from "../../scripts/compile.ts";
-import { ensureBusyboxImage } from "../../test/helpers/images.ts";
+import { benchWorld } from "./bench-world.ts";
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "5" } } });
 const runs = Number(values.runs);
-const binary = join(ROOT, "dist/bottle");
-if (!existsSync(binary)) await compile({ outfile: binary });
-const agentImage = await ensureBusyboxImage();
-
-const root = await mkdtemp(join(tmpdir(), "bottle-bench-launch-"));
-const manifest = join(root, "bottle.yaml");
-await writeFile(manifest, `version: 1\nagents:\n  bench:\n    image: ${agentImage}\n    command: [sh]\nbottles:\n  default:\n    egress: {}\n`);
-const env = { XDG_STATE_HOME: join(root, "state"), XDG_CACHE_HOME: join(root, "cache"), BOTTLE_MANIFEST: manifest, CI: "1" };
-const bottle = (args: string[]) => processRunner.run([binary, ...args], { env, cwd: root });
+const { root, agentImage, bottle } = await benchWorld("launch");
 
 async function timed<T>(work: () => Promise<T>): Promise<[number, T]> {
   const start = performance.now();
@@ -46,6 +36,8 @@ await writeFile(floorConfig, JSON.stringify({ listen: "0.0.0.0:8080", egress: {}
 const floorEnv = join(root, "floor.env");
 await writeFile(floorEnv, "");
 const floor = join(import.meta.dir, "floor.sh");
+const floorAudit = join(root, "floor-audit");
+await mkdir(floorAudit, { recursive: true });
 
 const samples = { start: [] as number[], floor: [] as number[], stop: [] as number[], floorDown: [] as number[] };
 let memory = "";
@@ -60,9 +52,9 @@ for (let run = 0; run < runs; run++) {
   samples.stop.push((await timed(() => bottle(["stop", identity])))[0]);
 
   const id = `bench-floor-${process.pid}-${run}`;
-  samples.floor.push((await timed(() => processRunner.run([floor, "up", id, details.gateImage.ref, agentImage, floorConfig, floorEnv])))[0]);
+  samples.floor.push((await timed(() => processRunner.run([floor, "up", id, details.gateImage.ref, agentImage, floorConfig, floorEnv, floorAudit])))[0]);
   samples.floorDown.push((await timed(() => processRunner.run([floor, "down", id])))[0]);
-  await processRunner.run(["docker", "volume", "rm", `${id}-workspace`], { check: false });
+  await processRunner.run(["docker", "volume", "rm", `${id}-workspace`, `${id}-home`], { check: false });
 }
 await bottle(["cleanup", "--yes", "--all"]);
 

@@ -1,5 +1,6 @@
 import { UsageError } from "../core/errors.ts";
 import { dockerBackend } from "./docker/index.ts";
+import { kubernetesBackend } from "./kubernetes/index.ts";
 import { smolmachinesBackend } from "./smolmachines/index.ts";
 import type { Backend } from "./types.ts";
 
@@ -7,6 +8,7 @@ import type { Backend } from "./types.ts";
 const BACKENDS: Record<string, () => Backend> = {
   docker: () => dockerBackend,
   smolmachines: () => smolmachinesBackend,
+  kubernetes: () => kubernetesBackend,
 };
 
 /** The one function that picks a backend by name. */
@@ -21,6 +23,11 @@ export function selectBackend(name: string): Backend {
 /** Names of the backends this build has; the first is the default. */
 export function backendNames(): string[] {
   return Object.keys(BACKENDS);
+}
+
+/** The default backend: the first registered (a bottle with no recorded backend ran on it). */
+export function defaultBackendName(): string {
+  return backendNames()[0]!;
 }
 
 /** Every backend, in order (doctor, list and cleanup ask each). */

@@ -84,6 +84,12 @@ export interface Plan<D = unknown> {
   resume: boolean;
   /** The engine commands launch will run, in order, for `bottle plan` (no secret values). */
   commands: readonly (readonly string[])[];
+  /**
+   * For a backend that creates API objects instead of running commands (Kubernetes):
+   * the objects, in order, no secret values; `bottle plan` prints them as YAML
+   * (`--json`: as a list).
+   */
+  objects?: { list: readonly unknown[]; yaml: string };
   /** Backend-specific resolution (names, images, runtime), typed by the backend. */
   details: Readonly<D>;
 }
@@ -214,7 +220,7 @@ export interface Backend<D = unknown> {
   /** This backend's `bottle doctor` checks; a `fail` means it cannot run here. */
   doctor(deps: DoctorDeps): Promise<DoctorCheck[]>;
   prepare(spec: StartSpec, deps: BackendDeps): Promise<Plan<D>>;
-  steps(plan: Plan<D>, deps: BackendDeps): LaunchRecipe;
+  steps(plan: Plan<D>, deps: BackendDeps): Promise<LaunchRecipe>;
   cleanup(deps: BackendDeps, options: CleanupOptions): Promise<CleanupReport>;
   list(deps: BackendDeps): Promise<BottleSummary[]>;
   /** Hands the terminal to the agent of a running bottle; resolves with its exit code. */

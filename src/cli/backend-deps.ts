@@ -1,5 +1,5 @@
 import type { Backend, BackendDeps, BottleMetadata } from "../backend/types.ts";
-import { selectBackend } from "../backend/select.ts";
+import { defaultBackendName, selectBackend } from "../backend/select.ts";
 import { BottleError } from "../core/errors.ts";
 import { bottleFiles, bottlePaths, checkedIdentity } from "../core/paths.ts";
 import { readSettings } from "../core/settings.ts";
@@ -31,10 +31,10 @@ export function backendDeps(context: CommandContext): BackendDeps {
   };
 }
 
-/** The backend a bottle was started on, from its metadata (docker for one without). */
+/** The backend a bottle was started on, from its metadata (the default backend for one without). */
 export async function backendOf(identity: string, deps: BackendDeps): Promise<{ backend: Backend; metadata: BottleMetadata | undefined }> {
   const metadata = await readJson<BottleMetadata>(bottleFiles(deps.paths.bottleState(identity)).metadata);
-  return { backend: selectBackend(metadata?.backend ?? "docker"), metadata };
+  return { backend: selectBackend(metadata?.backend ?? defaultBackendName()), metadata };
 }
 
 /** The `ID` positional of attach/resume/stop/logs, validated before it touches a path; a usage error without one. */

@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { backendNames } from "../backend/select.ts";
+import { backendNames, defaultBackendName } from "../backend/select.ts";
 import { UsageError } from "../core/errors.ts";
 
 /**
@@ -8,8 +8,8 @@ import { UsageError } from "../core/errors.ts";
  */
 export type BackendName = string;
 
-/** By default, `docker`: it needs only a Docker engine. */
-export const DEFAULT_BACKEND: BackendName = "docker";
+/** By default, the first backend `src/backend/select.ts` registers (docker: it needs only a Docker engine). */
+export const DEFAULT_BACKEND: BackendName = defaultBackendName();
 
 /** `--backend` at the edge: a picklist of the registered backends. */
 export function backendNameSchema(names: readonly string[] = backendNames()) {

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { backendNames, selectBackend } from "../backend/select.ts";
+import { backendNames, defaultBackendName, selectBackend } from "../backend/select.ts";
 import type { Backend, BackendDeps, BottleMetadata, BottleSummary } from "../backend/types.ts";
 import { BottleError, UsageError } from "../core/errors.ts";
 import { NAME_PATTERN } from "../core/identity.ts";

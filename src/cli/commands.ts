@@ -21,7 +21,7 @@ export interface CommandSpec {
 
 const json: FlagSpec = { type: "boolean", description: "print machine-readable JSON" };
 const manifest: FlagSpec = { type: "string", short: "m", value: "FILE", description: "the manifest (default: $BOTTLE_MANIFEST, ./bottle.yaml, $XDG_CONFIG_HOME/bottle/bottle.yaml, built-in)" };
-const backend: FlagSpec = { type: "string", short: "b", value: "NAME", description: "docker | smolmachines (default: docker)" };
+const backend: FlagSpec = { type: "string", short: "b", value: "NAME", description: "docker | smolmachines | kubernetes (experimental) (default: docker)" };
 
 /** Flags every command accepts. */
 export const GLOBAL_FLAGS: Record<string, FlagSpec> = {
@@ -62,10 +62,16 @@ export const COMMANDS: Record<string, CommandSpec> = {
     load: () => import("./commands/attach.ts"),
   },
   resume: {
-    summary: "bring a stopped bottle back, with its workspace, and attach",
+    summary: "bring a stopped bottle back with its workspace and home, applying its manifest as it is now, and attach",
     usage: "bottle resume ID [flags]",
     maxPositionals: 1,
-    flags: { prompt: START_FLAGS.prompt!, detach: START_FLAGS.detach!, json },
+    flags: {
+      prompt: START_FLAGS.prompt!,
+      detach: START_FLAGS.detach!,
+      json,
+      manifest: { ...manifest, description: "the manifest to apply (default: the one it was started from)" },
+      "keep-spec": { type: "boolean", description: "resume exactly as recorded at start, not with the manifest as it is now" },
+    },
     load: () => import("./commands/resume.ts"),
   },
   list: {
@@ -160,7 +166,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   doctor: {
     summary: "check docker, the engine, runtimes, smolvm, /dev/kvm and disk",
     usage: "bottle doctor [flags]",
-    flags: { json },
+    flags: { json, backend: { ...backend, description: "check only this backend (docker | smolmachines | kubernetes)" } },
     load: () => import("./commands/doctor.ts"),
   },
   requests: {

@@ -6,7 +6,7 @@ import type { StartChoices } from "./start-flow.ts";
 
 /** The engine commands a start would run, or why the backend could not tell. */
 export type EngineCommands =
-  | { kind: "known"; commands: string[][] }
+  | { kind: "known"; commands: string[][]; objects?: { list: readonly unknown[]; yaml: string } }
   | { kind: "unavailable"; reason: string; hint: string | undefined };
 
 /**
@@ -18,7 +18,8 @@ export type EngineCommands =
 export async function engineCommands(context: CommandContext, { spec, backend }: StartChoices): Promise<EngineCommands> {
   try {
     const plan = await selectBackend(backend).prepare(spec, backendDeps(context));
-    return { kind: "known", commands: plan.commands.map((argv) => [...argv]) };
+    const commands = plan.commands.map((argv) => [...argv]);
+    return plan.objects === undefined ? { kind: "known", commands } : { kind: "known", commands, objects: plan.objects };
   } catch (error) {
     if (!(error instanceof BottleError)) throw error;
     return { kind: "unavailable", reason: error.message, hint: error.hint };

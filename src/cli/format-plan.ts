@@ -44,7 +44,11 @@ export function planRows(view: PlanView): [string, string][] {
     const from = credential.from.length === 0 ? " (a literal value)" : ` from ${credential.from.map((name) => `$${name}`).join(", ")}`;
     rows.push(["credential", `${credential.host}: injects ${credential.header}${from}`]);
   }
-  for (const repo of view.git) rows.push(["git", `${repo.name} -> ${repo.upstream} (push: ${list(repo.push)})`]);
+  for (const repo of view.git) {
+    // The git gate's policy as the agent will meet it: what is pushable, and what never is.
+    const allowed = [repo.force && "force", repo.delete && "delete", repo.tags && "tags"].filter(Boolean).join(", ");
+    rows.push(["git", `${repo.name} -> ${repo.upstream} via the gate's /git/${repo.name}.git (push: ${repo.push.length === 0 ? "none, read-only" : list(repo.push)}; ${allowed === "" ? "no force, delete or tags" : `allowed: ${allowed}`})`]);
+  }
   rows.push(["supervise", view.supervise ? "yes" : "no"]);
   rows.push(["env literal", list(view.env.literal)]);
   rows.push(["env forwarded", list(view.env.forwarded)]);

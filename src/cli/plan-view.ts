@@ -42,7 +42,7 @@ export interface PlanView {
     /** Credentials by host and header, with the variables they read: never the values. */
     credentials: { host: string; header: string; from: string[] }[];
   };
-  git: { name: string; upstream: string; push: string[] }[];
+  git: { name: string; upstream: string; push: string[]; force: boolean; delete: boolean; tags: boolean }[];
   supervise: boolean;
   /** Env names only: literal ones go to a 0600 env-file, forwarded ones come from the host. */
   env: { literal: string[]; forwarded: string[] };
@@ -90,7 +90,7 @@ export function planView(spec: StartSpec, backend: BackendName, manifestFile: st
         from: referencedNames(credential.value),
       })),
     },
-    git: bottle.git.map((repo) => ({ name: repo.name, upstream: repo.upstream, push: [...repo.push] })),
+    git: bottle.git.map((repo) => ({ name: repo.name, upstream: repo.upstream, push: [...repo.push], force: repo.force, delete: repo.delete, tags: repo.tags })),
     supervise: superviseSettings(bottle.supervise).enabled,
     env: { literal: Object.keys(spec.env.literal).toSorted(), forwarded: spec.env.forwarded.map(({ from }) => from).toSorted() },
   };

@@ -16,10 +16,15 @@ function xdg(env: Env, name: string, fallback: string): string {
  * command line must never name a folder outside the state root.
  */
 export function checkedIdentity(identity: string): string {
-  if (!NAME_PATTERN.test(identity) || identity.length > 128) {
+  if (!isIdentityName(identity)) {
     throw new UsageError(`not a bottle identity: ${JSON.stringify(identity)}`, "`bottle list` shows the bottles there are");
   }
   return identity;
+}
+
+/** True when a name could be a bottle identity (a state folder of one); anything else there is not ours. */
+export function isIdentityName(name: string): boolean {
+  return NAME_PATTERN.test(name) && name.length <= 128;
 }
 
 /** The one place that knows where bottle keeps things on the host. */

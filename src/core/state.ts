@@ -1,5 +1,6 @@
 import { chmod, mkdir, open, readFile, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
+import { isIdentityName } from "./paths.ts";
 
 /**
  * Writes a file only its owner can read (0600), creating the folder 0700. The mode is
@@ -51,4 +52,9 @@ export async function listDirs(dir: string): Promise<string[]> {
 /** Removes a folder and everything in it; a missing folder is fine. */
 export async function removeDir(path: string): Promise<void> {
   await rm(path, { recursive: true, force: true });
+}
+
+/** The bottle state folders under the state root: sub-folders named like an identity (a stray folder is not a bottle). */
+export async function bottleDirs(stateRoot: string): Promise<string[]> {
+  return (await listDirs(stateRoot)).filter(isIdentityName);
 }

@@ -26,6 +26,9 @@ export interface AuditEntry {
   bytes_up: number;
   bytes_down: number;
   duration_ms: number;
+  /** Where DLP had to stop short (`body-prefix`: only the first 1 MiB of the body was
+   * scanned; `scan-budget`, `decoded-size`, `body-size`); absent when all was scanned. */
+  scan_incomplete?: string[];
   /** For a supervise request or its decision: which request, what the agent asked with, who decided, the note. */
   supervise?: { request: string; tool: string; by?: "person" | "gate"; note?: string };
 }

@@ -30,13 +30,13 @@ export function buildGeneration(egress: Egress, env: Record<string, string | und
   const { routes, heldSecrets } = resolveRoutes(egress.routes, env);
   const tls = buildTlsGeneration(egress, env);
   // Credentials are held secrets: refused on the way out, redacted from what comes back.
-  const held = [...heldSecrets, ...tls.heldSecrets, ...otherSecrets];
+  const scanner = createScanner({ heldSecrets: [...heldSecrets, ...tls.heldSecrets, ...otherSecrets] });
   return {
     policy: createPolicy(egress),
-    scanner: createScanner({ heldSecrets: held }),
+    scanner,
     dlpAction: egress.dlp.action,
     routes,
-    redactor: createResponseRedactor(held),
+    redactor: createResponseRedactor(scanner),
     tls,
   };
 }

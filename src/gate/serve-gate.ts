@@ -43,7 +43,7 @@ export interface StartGateOptions {
   upstreamCa?: string[];
   /** By default, {@link SERVICE_FACTORIES}: the services beyond egress and routes. */
   services?: GateServiceFactory[];
-  /** By default, 64 MiB: the gate-wide budget for request-body prefixes held for DLP. */
+  /** By default, 32 MiB: the gate-wide budget for request-body prefixes held for DLP. */
   prefixBudget?: number;
   /** By default, 30 s: how long a body may stall while its prefix is read. */
   bodyIdleMs?: number;

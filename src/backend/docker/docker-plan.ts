@@ -1,3 +1,4 @@
+import type { GitGatePlan } from "../../gate/services/git/plan-git-gate.ts";
 import type { GateImagePlan } from "../images/gate-image.ts";
 import type { ImagePlan } from "../images/agent-image.ts";
 import type { EngineLocation } from "./engine-location.ts";
@@ -21,6 +22,8 @@ export interface DockerDetails {
   resources: { cpus?: number | undefined; memory?: string | undefined };
   /** The uid:gid the gate runs as: the owner of its 0600 config and audit files. */
   gateUser: string;
+  /** The git gate's repos, mounts and token names (none: no git service). */
+  git: GitGatePlan;
   /** Which engine, and whether it shares this host's files and routes (remote engines do not). */
   engine: EngineLocation;
 }

@@ -3,6 +3,7 @@ import { bottleFiles } from "../../core/paths.ts";
 import type { Runner } from "../../core/runner.ts";
 import { GATE_AUDIT_MOUNT, gateMounts, gateVolumeArgs, type GateMount } from "../gate-runtime/gate-config.ts";
 import type { DockerDetails } from "./docker-plan.ts";
+import type { GitGatePlan } from "../../gate/services/git/plan-git-gate.ts";
 
 /** How the gate's files (config, audit log) reach its container on this engine. */
 export interface GateFiles {
@@ -34,7 +35,7 @@ export function gateVolumeName(identity: string, mount: GateMount): string {
  * copies to root, and Docker 20.10's `docker cp -a` cannot resolve a numeric user in a
  * `FROM scratch` image.
  */
-export function gateFiles(details: DockerDetails, identity: string, stateDir: string, options: { supervise?: boolean } = {}): GateFiles {
+export function gateFiles(details: DockerDetails, identity: string, stateDir: string, options: { supervise?: boolean; git?: GitGatePlan } = {}): GateFiles {
   const mounts = gateMounts(stateDir, options);
   if (details.engine.sharesFiles) return { args: ["--user", details.gateUser, ...gateVolumeArgs(mounts)], volumes: [], copyIn: [] };
   const volumes = mounts.map((mount) => ({ mount, name: gateVolumeName(identity, mount) }));

@@ -56,7 +56,7 @@ export function launchCommands(details: DockerDetails, spec: StartSpec, stateDir
   const supervise = superviseSettings(spec.bottle.supervise).enabled;
   const superviseToken = supervise ? ["--env", SUPERVISE_TOKEN_ENV] : [];
   const superviseUrl = supervise ? ["--env", `${SUPERVISE_URL_ENV}=http://${names.gate}:${GATE_CONTROL_PORT}${SUPERVISE_PREFIX}`] : [];
-  const files = gateFiles(details, identity, stateDir, { supervise });
+  const files = gateFiles(details, identity, stateDir, { supervise, git: details.git });
   const volume = (name: string) => ({
     create: ["docker", "volume", "create", ...labels(details, identity, "volume"), name],
     remove: ["docker", "volume", "rm", "--force", name],
@@ -82,7 +82,11 @@ export function launchCommands(details: DockerDetails, spec: StartSpec, stateDir
         // The config and audit files are 0600: run as their owner (see gateFiles), with no capabilities.
         ...files.args,
         "--cap-drop", "ALL", "--security-opt", "no-new-privileges", "--read-only",
+        // The git gate's git and its hook need a writable /tmp in the read-only root, where
+        // the hook can run: docker mounts a tmpfs noexec by default, and git skips a hook it cannot run.
+        ...(details.git.repos.length > 0 ? ["--tmpfs", "/tmp:rw,exec,nosuid,nodev,mode=1777"] : []),
         ...spec.routeSecrets.flatMap((name) => ["--env", name]),
+        ...details.git.secretNames.flatMap((name) => ["--env", name]),
         ...superviseToken,
         details.gateImage.ref,
         "--config", GATE_CONFIG_MOUNT,

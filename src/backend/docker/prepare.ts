@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { BottleError } from "../../core/errors.ts";
 import { bottleFiles } from "../../core/paths.ts";
+import { failure } from "../../core/runner.ts";
 import { superviseSettings } from "../../manifest/supervise-schema.ts";
 import type { Backend, Plan } from "../types.ts";
 import { routeSecretValues } from "../gate-runtime/host-values.ts";
@@ -9,8 +10,10 @@ import { agentImage } from "../images/agent-image.ts";
 import { resolveBaseImage } from "../images/base-image.ts";
 import { inspectImage } from "../images/ensure-agent-image.ts";
 import { gateImage } from "../images/gate-image.ts";
-import { imageCommands } from "../images/image-commands.ts";
-import { GATE_PORT } from "../gate-runtime/gate-config.ts";
+import { gateImagePresent, missingImageCommands } from "../images/image-commands.ts";
+import { GATE_CONTROL_PORT, GATE_PORT } from "../gate-runtime/gate-config.ts";
+import { gitTokenValues } from "../gate-runtime/git-gate.ts";
+import { agentGitEnv, planGitGate } from "../../gate/services/git/plan-git-gate.ts";
 import type { DockerDetails } from "./docker-plan.ts";
 import { engineInfo } from "./engine-info.ts";
 import { describeEngine, engineLocation } from "./engine-location.ts";
@@ -27,12 +30,16 @@ import { pickSubnet } from "./subnet.ts";
 export const prepare: Backend<DockerDetails>["prepare"] = async (spec, deps) => {
   const { settings } = deps;
   const stateDir = deps.paths.bottleState(spec.identity);
-  const [info, inUse, baseImage, engine] = await Promise.all([
+  // Asked at once; `docker ps` does not throw, so an engine that is down is reported as `engineInfo` words it (one line, the fix).
+  const gate = gateImage(settings.BOTTLE_GATE_IMAGE, deps.paths);
+  const [info, inUse, baseImage, gateThere, engine] = await Promise.all([
     engineInfo(deps.runner),
-    deps.runner.run(["docker", "ps", "--all", "--format", "{{.Names}}"]),
+    deps.runner.run(["docker", "ps", "--all", "--format", "{{.Names}}"], { check: false }),
     resolveBaseImage(deps.runner, settings.BOTTLE_BASE_IMAGE),
+    gateImagePresent(deps.runner, gate),
     engineLocation(deps.runner),
   ]);
+  if (inUse.exitCode !== 0) throw failure(inUse);
   const runtime = resolveRuntime(spec.bottle.runtime, info.runtimes);
   // Supervise requests and decisions are files the gate and this CLI share: not across machines.
   if (!engine.sharesFiles && superviseSettings(spec.bottle.supervise).enabled) {
@@ -42,6 +49,9 @@ export const prepare: Backend<DockerDetails>["prepare"] = async (spec, deps) => 
   }
   // An unset route secret fails here, before anything is made (the engine's state comes first in messages).
   routeSecretValues(spec, deps.env);
+  // The git gate's host keys are pinned and its keys checked now: a problem is a plan-time error.
+  const git = await planGitGate(spec.bottle.git, { runner: deps.runner, manifestDir: spec.manifestDir, home: deps.env.HOME });
+  gitTokenValues(git, deps.env);
   const taken = new Set(inUse.stdout.split("\n").filter((name) => name !== ""));
   const names = dockerNames(spec.identity, { pinnedAgent: settings.BOTTLE_CONTAINER, taken });
   const files = bottleFiles(stateDir);
@@ -51,18 +61,18 @@ export const prepare: Backend<DockerDetails>["prepare"] = async (spec, deps) => 
     runtime,
     subnets: { internal: pickSubnet(settings.BOTTLE_SUBNET_POOL), egress: pickSubnet(settings.BOTTLE_SUBNET_POOL) },
     agentImage: agentImage(spec, settings, baseImage, deps.paths),
-    gateImage: gateImage(settings.BOTTLE_GATE_IMAGE, deps.paths),
+    gateImage: gate,
     gatePort: GATE_PORT,
     envFilePath: files.envFile,
-    agentEnv: agentEnv(spec, names.gate, GATE_PORT),
+    agentEnv: { ...agentEnv(spec, names.gate, GATE_PORT), ...agentGitEnv(git, `http://${names.gate}:${GATE_CONTROL_PORT}`) },
     resources: { cpus: spec.bottle.resources.cpus, memory: spec.bottle.resources.memory },
     gateUser: `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`,
+    git,
     engine,
   };
-  const [images, image] = await Promise.all([
-    imageCommands(deps.runner, details.agentImage, details.gateImage),
-    inspectImage(deps.runner, details.agentImage.ref).catch(() => undefined),
-  ]);
+  // The agent image's tag depends on the base image: one more question, its config (present or not) in one.
+  const image = await inspectImage(deps.runner, details.agentImage.ref).catch(() => undefined);
+  const images = missingImageCommands(details.agentImage, image !== undefined, gate, gateThere);
   // The home volume's mount point is the image's home: known here only when the image exists.
   const agentHome = image?.home ?? "<the image's home>";
   const plan: Plan<DockerDetails> = {

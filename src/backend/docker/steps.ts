@@ -1,4 +1,3 @@
-import { BottleError } from "../../core/errors.ts";
 import { failure } from "../../core/runner.ts";
 import { writePrivateFile } from "../../core/state.ts";
 import { agentCommand } from "../agent/agent-command.ts";
@@ -9,6 +8,7 @@ import { approvedImage } from "../images/approved-image.ts";
 import { clearBlocked } from "../../gate/services/supervise/capability-block.ts";
 import { newSuperviseToken, supervisePlan } from "../../gate/services/supervise/supervise-plan.ts";
 import { forwardedValues, routeSecretValues } from "../gate-runtime/host-values.ts";
+import { gitTokenValues } from "../gate-runtime/git-gate.ts";
 import { probeGate } from "../gate-runtime/probe-gate.ts";
 import { trustGateCa } from "../gate-runtime/trust-gate-ca.ts";
 import { waitForGate } from "../gate-runtime/wait-for-gate.ts";
@@ -25,20 +25,20 @@ import { pickSubnet, subnetTaken } from "./subnet.ts";
 const nothing = async () => {};
 
 /**
- * A docker bottle's launch as steps for `launchBottle`: dead bottles' running parts
- * and both images at once; the networks and the two volumes (workspace, home) at once;
- * the gate; the gate's second network and the agent at once; then the gate's
- * readiness and provisioning at once. Independent engine commands run concurrently,
- * which is where a start beats typing the same commands one by one.
+ * A docker bottle's launch as steps for `launchBottle`: its files, dead bottles'
+ * running parts, both images, both networks and the volumes (workspace, home, and the
+ * gate's on a remote engine) at once; the gate and the agent at once; then the gate's
+ * second network, its readiness and provisioning at once. Independent engine commands
+ * run concurrently, which is where a start beats typing the same commands one by one.
  */
-export const steps: Backend<DockerDetails>["steps"] = (plan, deps) => {
+export const steps: Backend<DockerDetails>["steps"] = async (plan, deps) => {
   const { spec, details, stateDir } = plan;
   const { runner, signal, log } = deps;
   const quiet = async (argv: string[]) => {
     await runner.run(argv, { check: false });
   };
   // Read now, not stored: an unset route secret fails before anything is made.
-  const gateSecrets = routeSecretValues(spec, deps.env);
+  const gateSecrets = { ...routeSecretValues(spec, deps.env), ...gitTokenValues(details.git, deps.env) };
   const agentSecrets = forwardedValues(spec, deps.env);
   // Supervise: a token minted for this launch goes to the gate and the agent, by name.
   const supervise = supervisePlan(spec.bottle, { stateDir, gateHost: details.names.gate, controlPort: GATE_CONTROL_PORT, attended: deps.attended === true });
@@ -48,7 +48,8 @@ export const steps: Backend<DockerDetails>["steps"] = (plan, deps) => {
   const ownImage = approvedImage(details.agentImage, stateDir, spec.identity);
   let image: ImageConfig | undefined;
   let provisioned: Provisioned = { hasHistory: false };
-  const commands = () => launchCommands(details, spec, stateDir, { agentHome: image!.home, ...(ownImage === undefined ? {} : { agentImageRef: ownImage.ref }) });
+  // Only the agent's `docker run` reads the home, and it runs after the image step set it.
+  const commands = () => launchCommands(details, spec, stateDir, { agentHome: image?.home ?? "/", ...(ownImage === undefined ? {} : { agentImageRef: ownImage.ref }) });
   const network = (which: "internal" | "egress"): LaunchStep => ({
     name: `${which}-network`,
     async create() {
@@ -66,62 +67,65 @@ export const steps: Backend<DockerDetails>["steps"] = (plan, deps) => {
     create: async () => void (await runner.run(commands()[which].create)),
     undo: () => quiet(commands()[which].remove),
   });
-  return {
-    steps: [
-      [
-        {
-          name: "files",
-          says: `preparing images for ${spec.identity}…`,
-          create: () => Promise.all([writePrivateFile(details.envFilePath, envFileText(spec.env.literal)), writeGateFiles(stateDir, spec.bottle.egress, details.gatePort, supervise?.gateConfig)]).then(nothing),
-          undo: nothing,
-        },
-        {
-          // A failed reap must not stop this start: the dead bottle stays for `bottle cleanup`.
-          name: "reap-dead",
-          create: () => reapDead(deps, plan.resume ? spec.identity : undefined).then(nothing, (error: Error) => log(`could not reap dead bottles: ${error.message}`)),
-          undo: nothing,
-        },
-        { name: "gate-image", create: () => ensureGateImage(details.gateImage, runner, log), undo: nothing },
-        {
-          name: "agent-image",
-          async create() {
-            image = await ensureAgentImage(details.agentImage, runner, log, signal);
-            if (ownImage !== undefined) {
-              image = await ensureAgentImage(ownImage, runner, log, signal);
-              // The image the person approved exists now: the bottle is no longer blocked on it.
-              clearBlocked(stateDir);
-            }
-          },
-          undo: nothing,
-        },
-      ],
-      [
-        { ...network("internal"), says: "creating networks and volumes…" },
-        network("egress"),
-        volume("workspace"),
-        volume("home"),
-        {
-          // An engine that cannot see this host's files gets the gate's in volumes (see gateFiles).
-          name: "gate-volumes",
-          work: true,
-          create: () => Promise.all(commands().gate.volumes.map((argv) => runner.run(argv))).then(nothing),
-          undo: () => Promise.all(commands().gate.volumes.map((argv) => quiet(["docker", "volume", "rm", "--force", argv.at(-1)!]))).then(nothing),
-        },
-      ],
-      {
-        name: "gate",
-        says: "starting the gate and the agent…",
-        async create() {
-          const gate = commands().gate;
-          await runner.run(gate.create, { secretEnv: gateSecrets });
-          await Promise.all(gate.copyIn.map((argv) => runner.run(argv)));
-          if (gate.start !== undefined) await runner.run(gate.start);
-        },
-        // The audit log goes back to the state folder before its gate does (a remote engine's volume).
-        undo: () => saveGateAudit(runner, details.names.gate, stateDir).then(() => quiet(commands().gate.remove)),
+  const files: LaunchStep = {
+    name: "files",
+    says: `preparing images, networks and volumes for ${spec.identity}…`,
+    create: () => Promise.all([writePrivateFile(details.envFilePath, envFileText(spec.env.literal)), writeGateFiles(stateDir, spec.bottle.egress, details.gatePort, supervise?.gateConfig, details.git)]).then(nothing),
+    undo: nothing,
+  };
+  const reap: LaunchStep = {
+    // A failed reap must not stop this start: the dead bottle stays for `bottle cleanup`.
+    name: "reap-dead",
+    create: () => reapDead(deps, plan.resume ? spec.identity : undefined).then(nothing, (error: Error) => log(`could not reap dead bottles: ${error.message}`)),
+    undo: nothing,
+  };
+  const images: LaunchStep[] = [
+    { name: "gate-image", create: () => ensureGateImage(details.gateImage, runner, log), undo: nothing },
+    {
+      name: "agent-image",
+      async create() {
+        image = await ensureAgentImage(details.agentImage, runner, log, signal);
+        if (ownImage !== undefined) {
+          image = await ensureAgentImage(ownImage, runner, log, signal);
+          // The image the person approved exists now: the bottle is no longer blocked on it.
+          clearBlocked(stateDir);
+        }
       },
+      undo: nothing,
+    },
+  ];
+  const objects: LaunchStep[] = [
+    network("internal"),
+    network("egress"),
+    volume("workspace"),
+    volume("home"),
+    {
+      // An engine that cannot see this host's files gets the gate's in volumes (see gateFiles).
+      name: "gate-volumes",
+      work: true,
+      create: () => Promise.all(commands().gate.volumes.map((argv) => runner.run(argv))).then(nothing),
+      undo: () => Promise.all(commands().gate.volumes.map((argv) => quiet(["docker", "volume", "rm", "--force", argv.at(-1)!]))).then(nothing),
+    },
+  ];
+  return {
+    // Independent engine commands go together. A resume first clears its own leftovers
+    // (a crash's containers and networks): only then may its networks be made again.
+    steps: [
+      ...(plan.resume ? [[files, reap, ...images], objects] : [[files, reap, ...images, ...objects]]),
+      // The agent's container needs only the internal network, the gate's only the egress one.
       [
-        { name: "gate-network", create: async () => void (await runner.run(commands().gate.connect)), undo: nothing },
+        {
+          name: "gate",
+          says: "starting the gate and the agent…",
+          async create() {
+            const gate = commands().gate;
+            await runner.run(gate.create, { secretEnv: gateSecrets });
+            await Promise.all(gate.copyIn.map((argv) => runner.run(argv)));
+            if (gate.start !== undefined) await runner.run(gate.start);
+          },
+          // The audit log goes back to the state folder before its gate does (a remote engine's volume).
+          undo: () => saveGateAudit(runner, details.names.gate, stateDir).then(() => quiet(commands().gate.remove)),
+        },
         {
           name: "agent",
           create: async () => void (await runner.run(commands().agent.create, { secretEnv: agentSecrets })),
@@ -129,23 +133,20 @@ export const steps: Backend<DockerDetails>["steps"] = (plan, deps) => {
         },
       ],
       [
+        // Readiness is probed on the egress network: joining the internal one runs alongside.
+        { name: "gate-network", says: "waiting for the gate and provisioning the workspace…", create: async () => void (await runner.run(commands().gate.connect)), undo: nothing },
         {
           name: "gate-ready",
-          says: "waiting for the gate and provisioning the workspace…",
           create: async () => {
             const inspect = spec.bottle.egress.tls?.inspect === true;
             // The bridge address only where this host routes to it; elsewhere the gate's own probe, by exec.
-            if (details.engine.reachesBridges) {
-              const health = await waitForGate(runner, { gate: details.names.gate, network: details.names.egress, port: details.gatePort, signal, log });
-              // The gate made its CA as it started: the agent trusts its certificate from now on.
-              if (inspect) await trustGateCa(runner, details.names.agent, health.replace(/\/healthz$/, ""));
-            } else {
-              if (inspect) {
-                throw new BottleError("TLS inspection needs an engine whose bridge addresses this host reaches", {
-                  hint: "the CA is read from the gate's port; on a remote engine set egress.tls.inspect: false for now",
-                });
-              }
-              await probeGate(runner, { gate: details.names.gate, signal, log });
+            let health: string | undefined;
+            if (details.engine.reachesBridges) health = await waitForGate(runner, { gate: details.names.gate, network: details.names.egress, port: details.gatePort, signal, log });
+            else await probeGate(runner, { gate: details.names.gate, signal, log });
+            // The gate made its CA as it started: the agent trusts its certificate from now on.
+            if (inspect) {
+              const fromHost = health?.replace(/\/healthz$/, "");
+              await trustGateCa(runner, { agent: details.names.agent, gateBase: fromHost, gateInBottle: `http://${details.names.gate}:${details.gatePort}` });
             }
           },
           undo: nothing,

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { liveness, readLiveMarker, type LiveMarker, type Liveness } from "../../core/live-marker.ts";
 import { bottleFiles } from "../../core/paths.ts";
-import { listDirs, readJson } from "../../core/state.ts";
+import { bottleDirs, readJson } from "../../core/state.ts";
 import type { BackendDeps, BottleMetadata } from "../types.ts";
 import { findEngineObjects, type EngineObject } from "./engine-objects.ts";
 
@@ -25,7 +25,7 @@ export interface FoundBottle {
 export async function surveyBottles(deps: BackendDeps, identity?: string, options: { containersOnly?: boolean } = {}): Promise<FoundBottle[]> {
   const [objects, dirs] = await Promise.all([
     findEngineObjects(deps.runner, deps.paths.state, identity, options.containersOnly ? ["container"] : undefined),
-    identity === undefined ? listDirs(deps.paths.state) : Promise.resolve([identity]),
+    identity === undefined ? bottleDirs(deps.paths.state) : Promise.resolve([identity]),
   ]);
   const identities = new Set(objects.map((object) => object.identity));
   for (const dir of dirs) {

@@ -5,11 +5,14 @@ import { existsSync } from "node:fs";
 import { requestsDir } from "../../gate/services/supervise/bottle-requests.ts";
 import type { SuperviseConfig } from "../../gate/services/supervise/supervise-config.ts";
 import { REQUESTS_MOUNT } from "../../gate/services/supervise/supervise-plan.ts";
+import { join } from "node:path";
+import { GATE_GIT_MOUNTS, type GitGatePlan } from "../../gate/services/git/plan-git-gate.ts";
+import type { GateGitRepo } from "../../gate/services/git/git-config-schema.ts";
 
 /** The port the gate listens on inside its container (each container has its own). */
 export const GATE_PORT = 8080;
 
-/** The gate's control port inside its container (`Bun.serve`: `/healthz`, the supervise MCP server under `/mcp`). */
+/** The gate's control port inside its container (`Bun.serve`: `/healthz`, the supervise MCP server under `/mcp`, the git gate under `/git/`). */
 export const GATE_CONTROL_PORT = 8081;
 
 /** Where the gate's config is mounted inside its container. */
@@ -28,20 +31,29 @@ export interface GateConfig {
   control: string;
   /** The supervise MCP server, when the bottle enables it. */
   supervise?: SuperviseConfig;
+  /** With git repos: the gate's state folder (mirrors) and the repos. */
+  state?: string;
+  git?: GateGitRepo[];
 }
 
 /**
  * The gate's config for a bottle. Route credentials stay `${NAME}` references: the
  * file never holds a secret, the gate reads the values from its own environment.
  */
-export function gateConfig(egress: Egress, port: number = GATE_PORT, supervise?: SuperviseConfig): GateConfig {
+export function gateConfig(egress: Egress, port: number = GATE_PORT, supervise?: SuperviseConfig, git?: GitGatePlan): GateConfig {
   return {
     listen: `0.0.0.0:${port}`,
     control: `0.0.0.0:${GATE_CONTROL_PORT}`,
     egress,
     audit: `${GATE_AUDIT_MOUNT}/${AUDIT_LOG_NAME}`,
     ...(supervise === undefined ? {} : { supervise }),
+    ...(git === undefined || git.repos.length === 0 ? {} : { state: GATE_GIT_MOUNTS.state, git: git.repos }),
   };
+}
+
+/** The gate's own state folder on the host (the git gate's mirrors), kept with the bottle's state. */
+export function gateStateDir(stateDir: string): string {
+  return join(stateDir, "gate-state");
 }
 
 /** One host folder or file the gate container mounts. */
@@ -56,13 +68,16 @@ export interface GateMount {
  * and its audit folder. The seam for gate services that keep state of their own (the
  * git gate's mirrors, a TLS CA): add their mounts here, and every backend gets them.
  */
-export function gateMounts(stateDir: string, options: { supervise?: boolean } = {}): GateMount[] {
+export function gateMounts(stateDir: string, options: { supervise?: boolean; git?: GitGatePlan } = {}): GateMount[] {
   const files = bottleFiles(stateDir);
+  const git = options.git !== undefined && options.git.repos.length > 0 ? options.git : undefined;
   return [
     { host: files.gateConfig, guest: GATE_CONFIG_MOUNT, readOnly: true },
     { host: files.auditDir, guest: GATE_AUDIT_MOUNT, readOnly: false },
     // Supervise: the gate writes requests there, the CLI their decisions.
     ...(options.supervise === true ? [{ host: requestsDir(stateDir), guest: REQUESTS_MOUNT, readOnly: false }] : []),
+    // The git gate: its mirrors' folder, and each repo's key (read-only) or local upstream.
+    ...(git === undefined ? [] : [{ host: gateStateDir(stateDir), guest: GATE_GIT_MOUNTS.state, readOnly: false }, ...git.mounts]),
   ];
 }
 
@@ -77,11 +92,12 @@ export function gateVolumeArgs(mounts: readonly GateMount[]): string[] {
  * An existing log (and requests, with their approvals) is kept: a resumed bottle's
  * audit goes on in the same file, and its session approvals still apply.
  */
-export async function writeGateFiles(stateDir: string, egress: Egress, port: number = GATE_PORT, supervise?: SuperviseConfig): Promise<void> {
+export async function writeGateFiles(stateDir: string, egress: Egress, port: number = GATE_PORT, supervise?: SuperviseConfig, git?: GitGatePlan): Promise<void> {
   const files = bottleFiles(stateDir);
   await ensurePrivateDir(files.auditDir);
   // Made here, 0700 and ours: a folder docker creates for a missing mount is root's.
   if (supervise !== undefined) await ensurePrivateDir(requestsDir(stateDir));
+  if (git !== undefined && git.repos.length > 0) await ensurePrivateDir(gateStateDir(stateDir));
   const log = auditLogPath(stateDir);
-  await Promise.all([writeJson(files.gateConfig, gateConfig(egress, port, supervise)), existsSync(log) ? Promise.resolve() : writePrivateFile(log, "")]);
+  await Promise.all([writeJson(files.gateConfig, gateConfig(egress, port, supervise, git)), existsSync(log) ? Promise.resolve() : writePrivateFile(log, "")]);
 }

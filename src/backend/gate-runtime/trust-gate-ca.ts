@@ -1,15 +1,33 @@
 import type { Runner } from "../../core/runner.ts";
-import { fetchGateCa, INSTALL_CA_SCRIPT } from "../../gate/tls/agent-trust.ts";
+import { CA_CERTIFICATE_PATH, checkedCaCertificate, fetchGateCa, INSTALL_CA_SCRIPT } from "../../gate/tls/agent-trust.ts";
+
+/** Where the gate's CA certificate can be read from. */
+export interface GateCaSource {
+  /** The agent container, where the certificate is installed. */
+  agent: string;
+  /** The gate's base URL from this host (its bridge address), when this host routes to it. */
+  gateBase: string | undefined;
+  /** The gate's base URL as the agent reaches it (`http://<gate>:<port>`), for engines whose bridges this host cannot reach. */
+  gateInBottle: string;
+}
 
 /**
  * Installs the gate's CA certificate (public; its key never leaves the gate) into a
- * running agent container's trust: read from the gate's port, written as root into the
- * local CA folder and the system bundle, which the agent's NODE_EXTRA_CA_CERTS,
- * SSL_CERT_FILE, REQUESTS_CA_BUNDLE, GIT_SSL_CAINFO and CURL_CA_BUNDLE name. The PEM
- * goes on stdin, never on argv. A resumed bottle's gate has a new CA: this replaces
- * the old one.
+ * running agent container's trust: read from the gate's port — from this host where
+ * it routes to the bridge, else from inside the agent with its curl or wget — checked
+ * to be one certificate, then written as root into the local CA folder and the system
+ * bundle, which the agent's NODE_EXTRA_CA_CERTS, SSL_CERT_FILE, REQUESTS_CA_BUNDLE,
+ * GIT_SSL_CAINFO and CURL_CA_BUNDLE name. The PEM goes on stdin, never on argv. A
+ * resumed bottle's gate has a new CA: this replaces the old one.
  */
-export async function trustGateCa(runner: Runner, agent: string, gateBase: string): Promise<void> {
-  const certificate = await fetchGateCa(gateBase);
-  await runner.run(["docker", "exec", "--interactive", "--user", "0", agent, "sh", "-c", INSTALL_CA_SCRIPT], { stdin: certificate });
+export async function trustGateCa(runner: Runner, source: GateCaSource): Promise<void> {
+  let certificate: string;
+  if (source.gateBase !== undefined) {
+    certificate = await fetchGateCa(source.gateBase);
+  } else {
+    const url = `${source.gateInBottle}${CA_CERTIFICATE_PATH}`;
+    const read = await runner.run(["docker", "exec", source.agent, "sh", "-c", `curl -fsS --noproxy '*' ${url} 2>/dev/null || wget -q -Y off -O - ${url}`]);
+    certificate = checkedCaCertificate(read.stdout, url);
+  }
+  await runner.run(["docker", "exec", "--interactive", "--user", "0", source.agent, "sh", "-c", INSTALL_CA_SCRIPT], { stdin: certificate });
 }

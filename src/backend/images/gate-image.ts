@@ -9,6 +9,7 @@ import { VERSION } from "../../core/version.ts";
 import { REPO_ROOT } from "./agent-image.ts";
 import { gateImageCommand } from "./image-commands.ts";
 import { contentKey } from "./content-key.ts";
+import { gateAccounts, presentGitTools } from "./gate-git-tools.ts";
 
 /** The gate's image and, when it must be built, the bottle binary that goes in it. */
 export interface GateImagePlan {
@@ -37,10 +38,10 @@ export function gateImage(override: string | undefined, paths: BottlePaths): Gat
   if (override !== undefined && override !== "") return { ref: override };
   if (compiled()) {
     const stat = statSync(process.execPath);
-    const key = contentKey([VERSION, process.execPath, String(stat.size), String(stat.mtimeMs)]);
+    const key = contentKey([VERSION, process.execPath, String(stat.size), String(stat.mtimeMs), ...presentGitTools()]);
     return { ref: `bottle-gate:${VERSION}-${key}`, binary: { path: process.execPath }, builder: contentKey([process.execPath]) };
   }
-  const key = contentKey([VERSION], [join(REPO_ROOT, "src")]);
+  const key = contentKey([VERSION, ...presentGitTools()], [join(REPO_ROOT, "src")]);
   const path = join(paths.gateBinaries, `bottle-${key}`);
   return {
     ref: `bottle-gate:${VERSION}-${key}`,
@@ -89,8 +90,19 @@ export async function ensureGateImage(plan: GateImagePlan, runner: Runner, log: 
       await copyFile(from, join(rootfs, to));
     };
     await place(path, "/usr/local/bin/bottle");
-    const ldd = await runner.run(["ldd", path], { check: false });
-    for (const library of lddLibraries(ldd.stdout)) await place(library, library);
+    // The git gate's tools come from this host with their libraries, like the binary.
+    const tools = presentGitTools();
+    for (const tool of tools) await place(tool, tool);
+    const libraries = new Set<string>();
+    for (const program of [path, ...tools]) {
+      const ldd = await runner.run(["ldd", program], { check: false });
+      for (const library of lddLibraries(ldd.stdout)) libraries.add(library);
+    }
+    for (const library of libraries) await place(library, library);
+    const accounts = gateAccounts(process.getuid?.() ?? 0, process.getgid?.() ?? 0);
+    await mkdir(join(rootfs, "etc"), { recursive: true });
+    await writeFile(join(rootfs, "etc/passwd"), accounts.passwd);
+    await writeFile(join(rootfs, "etc/group"), accounts.group);
     const bundle = "/etc/ssl/certs/ca-certificates.crt";
     if (existsSync(bundle)) await place(bundle, bundle);
     await mkdir(join(rootfs, "tmp"), { recursive: true });

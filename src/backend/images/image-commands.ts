@@ -36,9 +36,16 @@ export async function imagePresent(runner: Runner, ref: string): Promise<boolean
  * `BOTTLE_GATE_IMAGE` is used as given, never built.
  */
 export async function imageCommands(runner: Runner, agent: ImagePlan, gate: GateImagePlan): Promise<string[][]> {
-  const [agentThere, gateThere] = await Promise.all([
-    imagePresent(runner, agent.ref),
-    gate.binary === undefined ? Promise.resolve(true) : imagePresent(runner, gate.ref),
-  ]);
+  const [agentThere, gateThere] = await Promise.all([imagePresent(runner, agent.ref), gateImagePresent(runner, gate)]);
+  return missingImageCommands(agent, agentThere, gate, gateThere);
+}
+
+/** True when the gate image need not be built: it exists, or `BOTTLE_GATE_IMAGE` names one to use as given. */
+export function gateImagePresent(runner: Runner, gate: GateImagePlan): Promise<boolean> {
+  return gate.binary === undefined ? Promise.resolve(true) : imagePresent(runner, gate.ref);
+}
+
+/** The image commands for what is missing, given what the engine has (see `imageCommands`). */
+export function missingImageCommands(agent: ImagePlan, agentThere: boolean, gate: GateImagePlan, gateThere: boolean): string[][] {
   return [...(agentThere ? [] : [agentImageCommand(agent)]), ...(gateThere ? [] : [gateImageCommand(gate.ref, GATE_CONTEXT_PLACEHOLDER)])];
 }

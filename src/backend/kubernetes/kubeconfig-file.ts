@@ -22,7 +22,7 @@ interface KubeconfigText {
  * namespace. `prepare` and `bottle plan` need the namespace and must not touch a
  * cluster; a missing or unreadable file leaves both undefined (doctor reports it).
  */
-export function readKubeconfig(files: readonly string[], context: string | undefined): { context: string | undefined; namespace: string | undefined } {
+export function readKubeconfig(files: readonly string[], context: string | undefined): { context: string | undefined; namespace: string | undefined; known?: boolean } {
   const configs: KubeconfigText[] = [];
   for (const file of files) {
     if (!existsSync(file)) continue;
@@ -34,5 +34,7 @@ export function readKubeconfig(files: readonly string[], context: string | undef
   }
   const current = context ?? configs.find((config) => config["current-context"])?.["current-context"];
   const entry = configs.flatMap((config) => config.contexts ?? []).find((candidate) => candidate.name === current);
-  return { context: current, namespace: entry?.context?.namespace };
+  const found = { context: current, namespace: entry?.context?.namespace };
+  // `known`: the context is one the files define (a `--context` may name one they lack).
+  return current === undefined ? found : { ...found, known: entry !== undefined };
 }

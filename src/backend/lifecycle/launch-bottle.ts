@@ -46,7 +46,7 @@ export async function launchBottle<D>(backend: Backend<D>, plan: Plan<D>, deps: 
     };
     await Promise.all([writeJson(files.metadata, metadata), writeJson(files.details(backend.name), plan.details)]);
 
-    const recipe = backend.steps(plan, deps);
+    const recipe = await backend.steps(plan, deps);
     for (const stage of recipe.steps) {
       const steps: readonly LaunchStep[] = Array.isArray(stage) ? stage : [stage as LaunchStep];
       for (const step of steps) deps.onStep?.(step.name);

@@ -1,34 +1,27 @@
 import type { Backend } from "../types.ts";
-import { attach } from "./attach.ts";
-import { cleanup } from "./cleanup.ts";
-import { copy } from "./copy.ts";
-import { doctor } from "./doctor.ts";
-import { list } from "./list.ts";
-import { logs } from "./logs.ts";
-import { prepare } from "./prepare.ts";
-import { remove } from "./remove.ts";
-import { shell } from "./shell.ts";
 import type { SmolDetails } from "./smol-plan.ts";
-import { steps } from "./steps.ts";
-import { stop } from "./stop.ts";
-import { availability } from "./usable.ts";
-import { workspaceSizes } from "./workspace-sizes.ts";
 
-/** The smolmachines backend: a smolvm microVM per bottle, behind the same gate as docker. */
-export const smolmachinesBackend: Backend<SmolDetails> = {
+type Smol = Backend<SmolDetails>;
+
+/**
+ * The smolmachines backend: a smolvm microVM per bottle, behind the same gate as docker.
+ * Each operation loads its module when first called, so `bottle list` does not pay
+ * for image builds, launch steps and provisioning it never runs.
+ */
+export const smolmachinesBackend: Smol = {
   name: "smolmachines",
   summary: "a microVM per bottle (needs smolvm and /dev/kvm)",
-  availability,
-  doctor,
-  prepare,
-  steps,
-  cleanup,
-  list,
-  attach,
-  stop,
-  logs,
-  copy,
-  shell,
-  remove,
-  workspaceSizes,
+  availability: async (...args) => (await import("./usable.ts")).availability(...args),
+  doctor: async (...args) => (await import("./doctor.ts")).doctor(...args),
+  prepare: async (...args) => (await import("./prepare.ts")).prepare(...args),
+  steps: async (...args) => (await import("./steps.ts")).steps(...args),
+  cleanup: async (...args) => (await import("./cleanup.ts")).cleanup(...args),
+  list: async (...args) => (await import("./list.ts")).list(...args),
+  attach: async (...args) => (await import("./attach.ts")).attach(...args),
+  stop: async (...args) => (await import("./stop.ts")).stop(...args),
+  logs: async (...args) => (await import("./logs.ts")).logs(...args),
+  copy: async (...args) => (await import("./copy.ts")).copy(...args),
+  shell: async (...args) => (await import("./shell.ts")).shell(...args),
+  remove: async (...args) => (await import("./remove.ts")).remove(...args),
+  workspaceSizes: async (...args) => (await import("./workspace-sizes.ts")).workspaceSizes(...args),
 };

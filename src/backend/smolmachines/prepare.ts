@@ -12,6 +12,7 @@ import { DEFAULT_REGISTRY_IMAGE } from "./ephemeral-registry.ts";
 import { gateCommands, machineCommands } from "./machine-commands.ts";
 import { plannedPack } from "./pack-commands.ts";
 import { memoryMib, type SmolDetails } from "./smol-plan.ts";
+import { BottleError } from "../../core/errors.ts";
 
 /**
  * Resolves a StartSpec into a frozen smolmachines plan. Like the docker backend's, it
@@ -19,6 +20,12 @@ import { memoryMib, type SmolDetails } from "./smol-plan.ts";
  * pack happen in launch, where a cached artifact makes them free.
  */
 export const prepare: Backend<SmolDetails>["prepare"] = async (spec, deps) => {
+  // The guest cannot be handed the bottle's CA yet: with inspection every HTTPS call would fail its handshake.
+  if (spec.bottle.egress.tls?.inspect === true) {
+    throw new BottleError("egress.tls.inspect needs the docker backend for now: the smolmachines guest cannot be given the bottle's CA yet", {
+      hint: "start with --backend docker, or leave tls out of this bottle's egress",
+    });
+  }
   const stateDir = deps.paths.bottleState(spec.identity);
   // An unset route secret fails here, before anything is asked of the engine.
   routeSecretValues(spec, deps.env);

@@ -36,7 +36,7 @@ function publishedPort(output: string, gate: string): number {
  * 127.0.0.1 and its readiness; the microVM, which reaches it at 100.96.0.1; and
  * provisioning through `machine exec`.
  */
-export const steps: Backend<SmolDetails>["steps"] = (plan, deps) => {
+export const steps: Backend<SmolDetails>["steps"] = async (plan, deps) => {
   const { spec, details, stateDir } = plan;
   const { runner, signal, log } = deps;
   const files = bottleFiles(stateDir);
@@ -65,7 +65,6 @@ export const steps: Backend<SmolDetails>["steps"] = (plan, deps) => {
         {
           name: "files",
           says: `preparing the microVM image for ${spec.identity}…`,
-          work: true,
           create: () =>
             Promise.all([
               writeGateFiles(stateDir, spec.bottle.egress, GATE_PORT, supervise?.gateConfig),

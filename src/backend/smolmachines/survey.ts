@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { LABEL } from "../../core/labels.ts";
 import { liveness, readLiveMarker, type LiveMarker, type Liveness } from "../../core/live-marker.ts";
 import { bottleFiles } from "../../core/paths.ts";
-import { listDirs, readJson } from "../../core/state.ts";
+import { bottleDirs, readJson } from "../../core/state.ts";
 import type { BackendDeps, BottleMetadata } from "../types.ts";
 import { listMachines, type MachineRow } from "./machine-list.ts";
 
@@ -32,7 +32,7 @@ export async function surveySmolBottles(deps: BackendDeps, identity?: string): P
       ["docker", "ps", "--all", "--filter", `label=${LABEL.smolmachinesOwner}=${owner}`, "--filter", `label=${LABEL.role}=gate`, "--format", `{{.Names}}\t{{.Label "${LABEL.identity}"}}`],
       { check: false },
     ).catch(() => ({ stdout: "" })),
-    listDirs(deps.paths.state),
+    bottleDirs(deps.paths.state),
   ]);
   const ours = machines.filter((m) => m.labels[LABEL.owner] === owner && m.labels[LABEL.identity] !== undefined);
   const gateRows = gates.stdout.split("\n").filter(Boolean).map((line) => line.split("\t") as [string, string]);
@@ -57,3 +57,4 @@ export async function surveySmolBottles(deps: BackendDeps, identity?: string): P
     }),
   );
 }
+

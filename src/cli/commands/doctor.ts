@@ -1,5 +1,5 @@
 import { resolveBaseImage } from "../../backend/images/base-image.ts";
-import { allBackends } from "../../backend/select.ts";
+import { allBackends, selectBackend } from "../../backend/select.ts";
 import { readSettings } from "../../core/settings.ts";
 import { doctorReportJson, formatDoctorReport } from "../../core/doctor/format-doctor-report.ts";
 import { hostDoctorDeps } from "../../core/doctor/host-doctor-deps.ts";
@@ -13,7 +13,9 @@ import { writeJsonOut, type CommandContext } from "../context.ts";
  */
 export async function run(context: CommandContext): Promise<number> {
   const baseImage = await resolveBaseImage(context.runner, readSettings(context.env).BOTTLE_BASE_IMAGE);
-  const report = await runDoctor(hostDoctorDeps(context.runner, context.env, baseImage), allBackends());
+  const only = context.flags.backend;
+  const backends = typeof only === "string" && only !== "" ? [selectBackend(only)] : allBackends();
+  const report = await runDoctor(hostDoctorDeps(context.runner, context.env, baseImage), backends);
   if (context.flags.json === true) writeJsonOut(context.stdout, doctorReportJson(report));
   else context.stdout.write(formatDoctorReport(report));
   return report.ok ? 0 : 1;

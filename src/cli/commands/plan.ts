@@ -15,11 +15,14 @@ export function showPlan(context: CommandContext, { loaded, spec, backend }: Sta
   if (context.flags.json === true) {
     const commands = engine === undefined ? undefined : engine.kind === "known" ? engine.commands : null;
     const unavailable = engine?.kind === "unavailable" ? engine.reason : undefined;
-    writeJsonOut(context.stdout, { ...view, commands, commandsUnavailable: unavailable });
+    const objects = engine?.kind === "known" && engine.objects !== undefined ? { objects: engine.objects.list } : {};
+    writeJsonOut(context.stdout, { ...view, commands, commandsUnavailable: unavailable, ...objects });
     return;
   }
   context.stdout.write(formatPlan(view));
-  if (engine?.kind === "known") {
+  // A backend that creates API objects (Kubernetes) shows them as `kubectl apply -f` reads them.
+  if (engine?.kind === "known" && engine.objects !== undefined) context.stdout.write(`\nobjects:\n${engine.objects.yaml}`);
+  if (engine?.kind === "known" && engine.commands.length > 0) {
     context.stdout.write(`\nengine commands:\n${engine.commands.map((argv) => `  ${shellWords(argv)}\n`).join("")}`);
   }
 }

@@ -27,6 +27,8 @@ export interface DoctorDeps {
   stateDir: string;
   /** True when the current user may read and write `path`; false when it is missing too. */
   canReadWrite(path: string): Promise<boolean>;
+  /** The host environment, for checks that read settings (the kubeconfig); by default, none. */
+  env?: Record<string, string | undefined>;
   /** True when `path` exists. */
   exists(path: string): Promise<boolean>;
   /** Free bytes for unprivileged users on the filesystem holding `path` (or its nearest existing parent). */

@@ -17,6 +17,7 @@ export function hostDoctorDeps(runner: Runner, env: Record<string, string | unde
     runner,
     baseImage,
     stateDir: bottlePaths(env).state,
+    env,
     exists,
     canReadWrite: (path) =>
       access(path, constants.R_OK | constants.W_OK).then(

@@ -38,10 +38,14 @@ export type ScanInput = {
   body?: Uint8Array;
   contentType?: string;
   contentEncoding?: string;
+  /** True when `body` is only the first part of the body (the proxy reads a 1 MiB
+   * prefix): the report then says `body-beyond-prefix`, for the audit line. */
+  bodyTruncated?: boolean;
 };
 
-/** What a scan found, and where it had to stop short (for the audit line): e.g.
- * `scan-budget`, `decoded-size`, `body-size`. Empty when everything was scanned. */
+/** What a scan found, and where it had to stop short (for the audit line):
+ * `scan-budget`, `decoded-size`, `body-size`, `body-beyond-prefix`. Empty when
+ * everything was scanned. */
 export type ScanReport = { findings: Finding[]; incomplete: string[] };
 
 /** What the audit line may show of a request target: host and path+query, redacted. */
@@ -137,6 +141,7 @@ export function createScanner(options: ScannerOptions): Scanner {
     if (pairs.length > 0) result.findings.push(...uniqueFindings(detectHeaders(pairs, held)));
     yield;
     if (input.body !== undefined) yield* scanBodySlices(input.body, input.contentType, input.contentEncoding, held, heldBytes, result);
+    if (input.bodyTruncated === true) result.incomplete.push("body-beyond-prefix");
   };
   const report = (result: SlicedResult): ScanReport => ({ findings: uniqueFindings(result.findings), incomplete: result.incomplete });
   const fresh = (): SlicedResult => ({ findings: [], incomplete: [] });

@@ -1,9 +1,11 @@
 /**
- * By default, request-body prefixes held for DLP may take 64 MiB across the whole
+ * By default, request-body prefixes held for DLP may take 32 MiB across the whole
  * gate: 1,500 clients that each send just under 1 MiB and stall would otherwise hold
- * 1.5 GB (finding 4 of the hardening review).
+ * 1.5 GB (finding 4 of the hardening review). 32 whole 1 MiB prefixes at once, and far
+ * more small bodies (each takes only its length); 64 MiB let a second wave of 1,500
+ * stalled bodies push the gate's RSS past 256 MiB (bench/proxy/stalled.ts).
  */
-export const DEFAULT_PREFIX_BUDGET = 64 * 1024 * 1024;
+export const DEFAULT_PREFIX_BUDGET = 32 * 1024 * 1024;
 
 /**
  * The gate-wide budget for buffered request-body prefixes. A request takes bytes as

@@ -25,10 +25,11 @@ export interface Admitted {
   shown: string;
 }
 
-/** What DLP saw in what the exchange sends, and how many bytes it read to see it. */
+/** What DLP saw in what the exchange sends, how many bytes it read to see it, and where it stopped short. */
 export interface Inspection {
   findings: Finding[];
   bytesUp?: number;
+  incomplete?: string[];
 }
 
 /** The address the pipeline checked, for the relay to connect to (never the name again). */
@@ -66,7 +67,10 @@ function isStop(value: object): value is Stop {
  */
 export async function runPipeline(context: GateContext, steps: PipelineSteps): Promise<void> {
   const generation = context.generation();
-  const finish = beginAudit(context.audit, steps.client, steps.start);
+  const begun = beginAudit(context.audit, steps.client, steps.start);
+  let incomplete: string[] | undefined;
+  // Every line after the DLP step says where the scan stopped short, whatever the outcome.
+  const finish = (changes: Partial<AuditEntry>) => begun(incomplete === undefined ? changes : { ...changes, scan_incomplete: incomplete });
   const stop = (result: Stop, bytesUp = 0) => {
     if (result.status !== 0) steps.answer(result);
     finish({ decision: result.decision, reason: result.reason, status: result.status, bytes_up: bytesUp });
@@ -79,6 +83,7 @@ export async function runPipeline(context: GateContext, steps: PipelineSteps): P
   if (generation.dlpAction !== "off") {
     const inspection = await steps.inspect(generation);
     if (isStop(inspection)) return stop(inspection);
+    if (inspection.incomplete !== undefined && inspection.incomplete.length > 0) incomplete = inspection.incomplete;
     const dlp = dlpVerdict(inspection.findings, generation.dlpAction);
     if (dlp.action === "block") {
       return stop({ status: 403, decision: "block", reason: dlp.reason, text: blockText(dlp.reason, admitted.shown) }, inspection.bytesUp);

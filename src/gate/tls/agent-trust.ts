@@ -37,15 +37,22 @@ export const INSTALL_CA_SCRIPT = [
   `if command -v update-ca-certificates >/dev/null 2>&1; then update-ca-certificates --fresh >/dev/null 2>&1; else cat ${AGENT_CA_FILE} >> ${AGENT_CA_BUNDLE}; fi`,
 ].join("\n");
 
+/** The text if it is exactly one PEM certificate (what the gate serves), else an error naming where it came from. */
+export function checkedCaCertificate(text: string, from: string): string {
+  if (!/^-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----\r?\n?$/.test(text)) {
+    throw new Error(`${from} did not serve the gate's CA certificate`);
+  }
+  return text;
+}
+
 /**
  * Reads the CA certificate a running gate serves (`GET /tls/ca.pem` on its port), for
  * the CLI to install in the agent. It is public; only a certificate is accepted.
  */
 export async function fetchGateCa(gateBase: string, signal?: AbortSignal): Promise<string> {
-  const response = await fetch(`${gateBase.replace(/\/+$/, "")}${CA_CERTIFICATE_PATH}`, { signal: signal ?? AbortSignal.timeout(5_000) });
+  const url = `${gateBase.replace(/\/+$/, "")}${CA_CERTIFICATE_PATH}`;
+  const response = await fetch(url, { signal: signal ?? AbortSignal.timeout(5_000) });
   const text = await response.text();
-  if (!response.ok || !/^-----BEGIN CERTIFICATE-----\n[\s\S]+\n-----END CERTIFICATE-----\n?$/.test(text) || text.includes("PRIVATE")) {
-    throw new Error(`the gate at ${gateBase} did not serve its CA certificate (HTTP ${response.status})`);
-  }
-  return text;
+  if (!response.ok) throw new Error(`${url} did not serve the gate's CA certificate (HTTP ${response.status})`);
+  return checkedCaCertificate(text, url);
 }

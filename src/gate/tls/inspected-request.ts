@@ -8,6 +8,7 @@ import { hasBody, type BodyPrefix } from "../pipeline/read-body-prefix.ts";
 import { relayOutcome, relayUpstream } from "../pipeline/relay-upstream.ts";
 import { answerHttp, blockText } from "../pipeline/respond.ts";
 import { runPipeline, type Stop } from "../pipeline/run-pipeline.ts";
+import { requestProblem } from "../server/request-problem.ts";
 import type { InspectedTarget } from "./tls-termination.ts";
 
 /** `host` or `host:port` as a Host header names the target; port 443 may be left out. */
@@ -70,6 +71,9 @@ export function inspectedRequest(context: GateContext, target: InspectedTarget, 
     client: target.client ?? req.socket,
     answer: answerHttp(res, hasBody(req)),
     policy(generation) {
+      // The proxy port's framing rules hold inside the tunnel too: no smuggling past the gate in TLS.
+      const problem = requestProblem(req);
+      if (problem !== undefined) return { status: problem.status, decision: "error", reason: problem.reason, text: problem.text };
       if (url === undefined) {
         return { status: 400, decision: "error", reason: "bad-target", text: `bottle gate: this tunnel reaches ${authority} only; send origin-form requests (GET /path)` };
       }

@@ -14,5 +14,5 @@ import { createTlsTermination } from "./tls-termination.ts";
 export async function startTls(context: GateContext, options: TlsInspectorOptions = {}): Promise<void> {
   if (context.upstreamCa !== undefined) context.upstreamTrust = [...tls.getCACertificates("default"), ...context.upstreamCa];
   const inspector = await createTlsInspector(options);
-  context.tls = createTlsTermination(inspector, (target, req, res) => inspectedRequest(context, target, req, res));
+  context.tls = createTlsTermination(inspector, (target, req, res) => inspectedRequest(context, target, req, res), context.audit);
 }

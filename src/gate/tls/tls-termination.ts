@@ -1,7 +1,8 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import tls from "node:tls";
 import type { Duplex } from "node:stream";
-import type { AuditEntry } from "../audit.ts";
+import type { AuditEntry, AuditLog } from "../audit.ts";
+import { parserRejection } from "../server/parser-rejection.ts";
 import { normalizeHost } from "../egress/host-match.ts";
 import { respondRaw } from "../pipeline/respond.ts";
 import type { TlsInspector } from "./tls-inspector.ts";
@@ -43,7 +44,7 @@ const HANDSHAKE_TIMEOUT_MS = 10_000;
  * plain `net.Server` socket it does; and the SNI must equal the CONNECT host anyway,
  * which is checked once the handshake is done. ALPN offers http/1.1 only.
  */
-export function createTlsTermination(inspector: TlsInspector, handle: InspectedHandler): TlsTermination {
+export function createTlsTermination(inspector: TlsInspector, handle: InspectedHandler, audit: AuditLog): TlsTermination {
   const tunnels = new WeakMap<object, Tunnel>();
   const inner = http.createServer({ keepAlive: true }, (req, res) => {
     const tunnel = tunnels.get(req.socket);
@@ -58,9 +59,18 @@ export function createTlsTermination(inspector: TlsInspector, handle: InspectedH
       } else res.destroy();
     });
   });
-  inner.on("clientError", (_error: Error, socket: Duplex) => {
-    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", () => socket.destroy());
-    else socket.destroy();
+  // What Bun's parser refuses inside a tunnel is answered and audited as on the proxy port.
+  inner.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (!error.code?.startsWith("HPE_") || error.code === "HPE_INVALID_EOF_STATE" || !socket.writable) return void socket.destroy();
+    const tunnel = tunnels.get(socket);
+    const entry = parserRejection(error, socket);
+    if (tunnel !== undefined) {
+      const client = tunnel.target.client;
+      Object.assign(entry, { client: `${client?.remoteAddress}:${client?.remotePort}`, host: tunnel.target.host });
+    }
+    audit.record(entry);
+    const reason = entry.status === 505 ? "HTTP Version Not Supported" : entry.status === 414 ? "URI Too Long" : "Bad Request";
+    socket.end(`HTTP/1.1 ${entry.status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
   });
 
   return {

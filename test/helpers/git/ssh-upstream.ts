@@ -46,10 +46,11 @@ async function waitForPort(port: number, deadlineMs: number): Promise<void> {
 }
 
 /**
- * Starts Debian's sshd (`-D -e`, its own config, no PAM) on 127.0.0.1 for the
- * current user, with a fresh ed25519 host key and one authorized client key.
+ * Starts Debian's sshd (`-D -e`, its own config, no PAM) on 127.0.0.1 (or `listen`:
+ * `0.0.0.0` lets containers reach it at the docker bridge's address) for the current
+ * user, with a fresh ed25519 host key and one authorized client key only.
  */
-export async function startSshUpstream(): Promise<SshUpstream> {
+export async function startSshUpstream(options: { listen?: string } = {}): Promise<SshUpstream> {
   const dir = await mkdtemp(join(tmpdir(), "bottle-sshd-"));
   const file = (name: string) => join(dir, name);
   const keygen = (path: string) => processRunner.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", path]);
@@ -63,7 +64,7 @@ export async function startSshUpstream(): Promise<SshUpstream> {
     file("sshd_config"),
     [
       `Port ${port}`,
-      "ListenAddress 127.0.0.1",
+      `ListenAddress ${options.listen ?? "127.0.0.1"}`,
       `HostKey ${file("host_key")}`,
       `AuthorizedKeysFile ${file("authorized_keys")}`,
       `PidFile ${file("sshd.pid")}`,

@@ -138,6 +138,9 @@ describe("forward proxy through real curl", async () => {
     expect(blocked).toMatchObject({ method: "GET", decision: "block", reason: "denied", status: 403 });
     const big = lines.find((line) => line.path === "/big");
     expect(big).toMatchObject({ decision: "allow", status: 200, bytes_up: 3 * 1024 * 1024 });
+    // Only the first 1 MiB was scanned, and the line says so.
+    expect(big?.scan_incomplete as string[]).toContain("body-prefix");
+    expect(lines.find((line) => line.path === "/hello?q=1")?.scan_incomplete).toBeUndefined();
     const tunnel = lines.find((line) => line.method === "CONNECT" && line.decision === "allow");
     expect(tunnel?.bytes_up as number).toBeGreaterThan(0);
     expect(tunnel?.bytes_down as number).toBeGreaterThan(0);

@@ -79,7 +79,7 @@ describe("formatPlan", () => {
       expect(line[column]).not.toBe(" ");
     }
     expect(lines).toContain("image          build /proj/images/Dockerfile (context /proj/images)");
-    expect(lines).toContain("git            app -> git@github.com:org/app.git (push: bottle/*)");
+    expect(lines).toContain("git            app -> git@github.com:org/app.git via the gate's /git/app.git (push: bottle/*; no force, delete or tags)");
     expect(lines).toContain("resources      cpus 2, memory 4g");
     expect(lines).toContain("route          mixed -> https://other.example.com, injects authorization from $A_KEY, $B_KEY");
   });

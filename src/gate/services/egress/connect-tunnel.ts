@@ -46,7 +46,7 @@ export function connectTunnel(context: GateContext, req: IncomingMessage, client
   return runPipeline(context, {
     start: {
       method: "CONNECT",
-      host: authority === undefined ? "" : context.generation().scanner.redact(req.url ?? ""),
+      host: authority === undefined ? "" : context.generation().scanner.redactUrl(req.url ?? ""),
       path: "",
       status: 200,
     },

@@ -11,8 +11,10 @@ import { decidePush, type PushDecision } from "./decide-push.ts";
 import { hookCommand } from "./hook-command.ts";
 import { HOOK_PUSH_ENV, HOOK_SOCKET_ENV, startHookServer, type HookRequest } from "./hook-server.ts";
 import { upstreamHost } from "./parse-upstream.ts";
-import { parseRefUpdate, type RefUpdate } from "./ref-update.ts";
+import { peekPushCommands } from "./peek-push-commands.ts";
+import { isNullId, parseRefUpdate, type RefUpdate } from "./ref-update.ts";
 import { buildRepoRuntime, type GitServiceOptions, type RepoRuntime } from "./repo-runtime.ts";
+import { HERMETIC_GIT_ENV } from "./upstream-access.ts";
 import { advertise, errorAdvertisement, gitProtocol, parseGitRequest, requestBody, rpcCall, type Served } from "./smart-http.ts";
 
 /** Where the git service answers on the control port. */
@@ -45,7 +47,10 @@ export function createGitService(config: GateConfig, context: GateServiceContext
   const runner = options.runner ?? processRunner;
   // The gate's state folder is shared by its services: the mirrors take `git/`.
   const stateDir = context.stateDir === undefined ? mkdtempSync(join(tmpdir(), "bottle-git-state-")) : join(context.stateDir, "git");
-  const hooks = startHookServer(options.hookCommand ?? hookCommand());
+  const hooks = startHookServer(options.hookCommand ?? hookCommand(), runner);
+  void hooks.ready.then((problem) => {
+    if (problem !== undefined) process.stderr.write(`bottle gate: git: the pre-receive hook cannot run (${problem}); every push is refused\n`);
+  });
   const running = new Set<RunningProcess>();
 
   const build = (next: GateConfig, previous: Map<string, RepoRuntime> = new Map()): Map<string, RepoRuntime> => {
@@ -89,7 +94,31 @@ export function createGitService(config: GateConfig, context: GateServiceContext
     }
   };
 
+  /**
+   * Puts back refs a push moved without the hook's decision: git skips a hook it cannot
+   * run, so this is the second line behind the start-up probe. Returns what it undid.
+   */
+  const undoUndecided = async (repo: RepoRuntime, commands: readonly RefUpdate[]): Promise<string[]> => {
+    const undone: string[] = [];
+    for (const command of commands) {
+      const now = await runner.run(["git", "rev-parse", "--verify", "--quiet", command.ref], { env: HERMETIC_GIT_ENV, cwd: repo.mirror.path, check: false });
+      // A delete moved the ref if it is gone; any other update if the ref now names its new id.
+      const moved = isNullId(command.new) ? now.exitCode !== 0 : now.stdout.trim() === command.new;
+      if (!moved) continue;
+      const restore = isNullId(command.old) ? ["update-ref", "-d", command.ref] : ["update-ref", command.ref, command.old];
+      await runner.run(["git", ...restore], { env: HERMETIC_GIT_ENV, cwd: repo.mirror.path, check: false });
+      undone.push(command.ref);
+    }
+    return undone;
+  };
+
   const receivePack = async (repo: RepoRuntime, request: Request, finish: (changes: Partial<AuditEntry>) => void): Promise<Response> => {
+    const problem = await hooks.ready;
+    if (problem !== undefined) {
+      finish({ status: 503, decision: "error", reason: "hook-unavailable" });
+      return text(503, `bottle: the gate cannot run its push check (${problem}); pushes are refused`);
+    }
+    const peeked = await peekPushCommands(requestBody(request));
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     await new Promise<void>((acquired) => void repo.mirror.exclusive(() => (acquired(), held)));
@@ -115,18 +144,25 @@ export function createGitService(config: GateConfig, context: GateServiceContext
             signal: request.signal,
           },
           "git-receive-pack",
-          requestBody(request),
+          peeked.body,
         ),
       );
-      void Promise.all([served.child.exited, served.sent]).then(([result, bytes]) => {
+      void Promise.all([served.child.exited, served.sent]).then(async ([result, bytes]) => {
         hooks.unregister(id);
+        const undone = decision === undefined ? await undoUndecided(repo, peeked.commands) : [];
         release();
-        const refs = decision?.refs ?? [];
-        const failed = result.exitCode !== 0 && decision === undefined;
-        const verdict: AuditEntry["decision"] = decision === undefined ? (failed ? "error" : "allow") : !decision.accept ? (decision.refs.some((r) => r.decision === "block") ? "block" : "error") : refs.some((r) => r.decision === "warn") ? "warn" : "allow";
-        const reason = decision?.reason ?? (failed ? "receive-pack-failed" : undefined);
+        if (undone.length > 0) process.stderr.write(`bottle gate: git: a push to ${repo.name} moved ${undone.join(", ")} without the hook's decision; undone\n`);
+        const refs = decision?.refs ?? peeked.commands.map((command) => ({ ...command, decision: "error" as const, reason: "no-decision" }));
+        const failed = decision === undefined && (result.exitCode !== 0 || undone.length > 0);
+        const verdict: AuditEntry["decision"] =
+          decision === undefined
+            ? failed ? "error" : "allow"
+            : !decision.accept
+              ? decision.refs.some((ref) => ref.decision === "block") ? "block" : "error"
+              : refs.some((ref) => ref.decision === "warn") ? "warn" : "allow";
+        const reason = decision?.reason ?? (undone.length > 0 ? "hook-not-run" : failed ? "receive-pack-failed" : undefined);
         finish({ status: 200, decision: verdict, refs, bytes_down: bytes, ...(reason === undefined ? {} : { reason }) });
-        if (failed) process.stderr.write(`bottle gate: git: receive-pack for ${repo.name} failed: ${result.stderr.trim().split("\n").pop()}\n`);
+        if (failed && undone.length === 0) process.stderr.write(`bottle gate: git: receive-pack for ${repo.name} failed: ${result.stderr.trim().split("\n").pop()}\n`);
       });
       return served.response;
     } catch (error) {
@@ -159,6 +195,13 @@ export function createGitService(config: GateConfig, context: GateServiceContext
         const message = `bottle: ${repo.name} is read-only for the agent: no branch is pushable (push: [] in the manifest)`;
         finish({ ...base, status: target.step === "advertise" ? 200 : 403, decision: "block", reason: "read-only" });
         return target.step === "advertise" ? errorAdvertisement(target.rpc, message) : text(403, message);
+      }
+      if (target.rpc === "git-receive-pack" && target.step === "advertise") {
+        const problem = await hooks.ready;
+        if (problem !== undefined) {
+          finish({ ...base, status: 200, decision: "error", reason: "hook-unavailable" });
+          return errorAdvertisement(target.rpc, `bottle: the gate cannot run its push check (${problem}); pushes are refused`);
+        }
       }
       if (target.step === "advertise" || !repo.mirror.exists) {
         const updated = await repo.mirror.update();

@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as v from "valibot";
+import type { Runner } from "../../../core/runner.ts";
 import { hookScript } from "./hook-command.ts";
 
 /** What the hook sends: which push it belongs to, git's stdin, and git's quarantine. */
@@ -23,12 +24,22 @@ export interface HookAnswer {
 /** The environment variables receive-pack hands its hook, naming the socket and the push. */
 export const HOOK_SOCKET_ENV = "BOTTLE_GIT_HOOK_SOCKET";
 export const HOOK_PUSH_ENV = "BOTTLE_GIT_PUSH_ID";
+/** Set when the gate runs its own hook once at start, to see that git could run it. */
+export const HOOK_PROBE_ENV = "BOTTLE_GIT_HOOK_PROBE";
+/** What the hook prints for a probe. */
+export const HOOK_PROBE_ANSWER = "bottle git hook ready";
 
 /** The gate's end of the pre-receive hook: a unix socket only the gate's user can open. */
 export interface HookServer {
   socketPath: string;
   /** The `core.hooksPath` for receive-pack: holds only `pre-receive`. */
   hooksDir: string;
+  /**
+   * Undefined once the hook ran for a probe; otherwise why it cannot run. git skips a
+   * hook it cannot execute and takes the push, so pushes wait for this and are refused
+   * while it says no.
+   */
+  ready: Promise<string | undefined>;
   /** Registers a push being received; the id goes to its hook by environment, never argv. */
   register(decide: (request: HookRequest) => Promise<HookAnswer>): string;
   unregister(id: string): void;
@@ -42,7 +53,7 @@ export interface HookServer {
  * random bits handed to that one receive-pack, so nothing else can get a decision or
  * claim another repo's push.
  */
-export function startHookServer(hookArgv: readonly string[]): HookServer {
+export function startHookServer(hookArgv: readonly string[], runner: Runner): HookServer {
   const dir = mkdtempSync(join(tmpdir(), "bottle-git-"));
   const hooksDir = join(dir, "hooks");
   mkdirSync(hooksDir, { mode: 0o700 });
@@ -66,10 +77,16 @@ export function startHookServer(hookArgv: readonly string[]): HookServer {
     },
   });
   chmodSync(socketPath, 0o600);
+  const hook = join(hooksDir, "pre-receive");
+  const ready = runner
+    .run([hook], { env: { [HOOK_PROBE_ENV]: "1" }, check: false, timeoutMs: 60_000 })
+    .then((result) => (result.exitCode === 0 && result.stderr.includes(HOOK_PROBE_ANSWER) ? undefined : `exit ${result.exitCode}: ${result.stderr.trim().split("\n").pop() ?? ""}`))
+    .catch((error: Error) => error.message);
 
   return {
     socketPath,
     hooksDir,
+    ready,
     register(decide) {
       const id = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("hex");
       pushes.set(id, decide);

@@ -98,6 +98,9 @@ export class Mirror {
         ["receive.fsckObjects", "true"],
         ["uploadpack.allowFilter", "true"],
         ["core.logAllRefUpdates", "false"],
+        // Keep every fetched or pushed pack as a pack: git's default unpacks fewer than 100
+        // objects into loose ones, which each clone from the mirror then compresses anew.
+        ["transfer.unpackLimit", "1"],
       ];
       for (const [key, value] of settings) await this.#runner.run(["git", "config", key!, value!], { env: HERMETIC_GIT_ENV, cwd: target });
       // The agent's clone checks out what upstream's HEAD names.
@@ -109,7 +112,8 @@ export class Mirror {
       const branch = /^ref: (refs\/heads\/\S+)\tHEAD$/m.exec(head.stdout)?.[1];
       if (branch !== undefined) await this.#runner.run(["git", "symbolic-ref", "HEAD", branch], { env: HERMETIC_GIT_ENV, cwd: target });
     }
-    const fetch = await git(["fetch", "--quiet", "--prune", "--no-write-fetch-head", upstream.url, ...REFSPECS], target);
+    // Set here too, for a mirror an earlier gate made without it.
+    const fetch = await git(["-c", "fetch.unpackLimit=1", "fetch", "--quiet", "--prune", "--no-write-fetch-head", upstream.url, ...REFSPECS], target);
     if (fetch.exitCode !== 0) {
       if (creating) await rm(target, { recursive: true, force: true });
       return fail(fetch);

@@ -1,4 +1,4 @@
-import { HOOK_PUSH_ENV, HOOK_SOCKET_ENV, type HookAnswer } from "./hook-server.ts";
+import { HOOK_PROBE_ANSWER, HOOK_PROBE_ENV, HOOK_PUSH_ENV, HOOK_SOCKET_ENV, type HookAnswer } from "./hook-server.ts";
 
 /**
  * `bottle gate git-hook`: the mirrors' pre-receive hook. It hands git's ref updates
@@ -8,6 +8,11 @@ import { HOOK_PUSH_ENV, HOOK_SOCKET_ENV, type HookAnswer } from "./hook-server.t
  */
 export async function runGitHook(env: Record<string, string | undefined>, stdin: string, stderr: { write(text: string): void }): Promise<number> {
   const say = (line: string) => stderr.write(`bottle: ${line}\n`);
+  // The gate's start-up check that git can run this hook at all (it skips one it cannot).
+  if (env[HOOK_PROBE_ENV] === "1" && env[HOOK_PUSH_ENV] === undefined) {
+    stderr.write(`${HOOK_PROBE_ANSWER}\n`);
+    return 0;
+  }
   const socket = env[HOOK_SOCKET_ENV];
   const push = env[HOOK_PUSH_ENV];
   // A push that only deletes sends no pack, so git makes no quarantine.

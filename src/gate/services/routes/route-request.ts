@@ -39,7 +39,7 @@ export function routeRequest(context: GateContext, req: IncomingMessage, res: Se
   const headers = endToEndHeaders(req.rawHeaders, CLIENT_CREDENTIALS);
   let path = "";
   return runPipeline(context, {
-    start: { method: req.method ?? "", host: route?.upstream.host ?? "", path: generation.scanner.redact(target), route: name },
+    start: { method: req.method ?? "", host: route?.upstream.host ?? "", path: generation.scanner.auditTarget(target).path, route: name },
     client: req.socket,
     answer: answerHttp(res, hasBody(req)),
     policy(current) {
@@ -55,6 +55,8 @@ export function routeRequest(context: GateContext, req: IncomingMessage, res: Se
       return { host: route.upstream.hostname, shown: route.upstream.hostname };
     },
     async inspect(current) {
+      // The client's credentials are stripped before they could leave: what remains is
+      // scanned, at once (target and headers are bounded; the body is not scanned here).
       return { findings: [...current.scanner.scanUrl(target), ...current.scanner.scanHeaders(headerPairs(headers))] };
     },
     async relay(checked) {

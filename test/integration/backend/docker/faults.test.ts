@@ -20,8 +20,8 @@ afterAll(async () => {
   for (const made of worlds) await tearDownWorld(made);
 }, 300_000);
 
-/** The progress lines launch prints, in order: one per stage (readiness and provisioning run together). */
-const STAGES = ["preparing images", "creating networks", "starting the gate", "waiting for the gate"];
+/** The progress lines launch prints, in order: one per stage (networks and volumes are made with the images' stage). */
+const STAGES = ["preparing images", "starting the gate", "waiting for the gate"];
 
 describeEngine("docker faults", () => {
   for (const stage of STAGES) {

@@ -45,16 +45,22 @@ describeEngine("docker lifecycle through the CLI", () => {
     const table = await bottle(world, ["list"]);
     expect(table.stdout).toMatch(new RegExp(`^IDENTITY\\s+AGENT\\s+BACKEND\\s+STATUS\\s+AGE\\s+SOURCE\\n${identity}\\s+bbtest\\s+docker\\s+running`));
 
-    const logs = await bottle(world, ["logs", identity, "--gate"]);
+    // One refused request, so the gate's audit has a line; it goes to a 0600 file in the bottle's state.
+    await processRunner.run(["docker", "exec", `${identity}-agent`, "wget", "-q", "-O", "/dev/null", "http://refused.example/"], { check: false });
+    const audit = join(world.state, identity, "audit", "audit.jsonl");
+    for (const until = Date.now() + 10_000; Date.now() < until && !(await Bun.file(audit).text()).includes("refused.example"); ) await Bun.sleep(100);
+    expect((await stat(audit)).mode & 0o777).toBe(0o600);
+    const logs = await bottle(world, ["logs", identity, "--gate", "--json"]);
     expect(logs.exitCode).toBe(0);
-    // The audit log, from the state folder: nothing has gone through the gate yet, and a note says so.
-    expect(logs.stdout).toBe("");
-    expect(logs.stderr).toContain("no decisions in");
+    expect(logs.stdout).toContain("refused.example");
 
     expect((await bottle(world, ["stop", identity])).exitCode).toBe(0);
     expect((await owned(world)).toSorted()).toEqual([`volume ${identity}-home`, `volume ${identity}-workspace`]);
     const stopped = JSON.parse((await bottle(world, ["list", "--json"])).stdout) as { status: string }[];
     expect(stopped[0]!.status).toBe("stopped");
+    // The audit outlives the gate: `logs --gate` after stop still reads it.
+    const after = await bottle(world, ["logs", identity, "--gate", "--json"]);
+    expect({ code: after.exitCode, refused: after.stdout.includes("refused.example") }).toEqual({ code: 0, refused: true });
     // A second stop says it was already stopped.
     const again = await bottle(world, ["stop", identity]);
     expect(again.stderr).toContain(`${identity} was already stopped`);

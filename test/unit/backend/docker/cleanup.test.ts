@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
-import { mkdtemp } from "node:fs/promises";
+import { mkdir, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cleanup } from "../../../../src/backend/docker/cleanup.ts";
@@ -44,6 +44,12 @@ describe("docker cleanup", () => {
     expect(statuses).toEqual({ "live-aaaaaaaa": "running", "stop-bbbbbbbb": "stopped", "dead-cccccccc": "stopped" });
     expect(listed.find((bottle) => bottle.identity === "dead-cccccccc")?.note).toContain("its CLI died");
     expect(listed.find((bottle) => bottle.identity === "live-aaaaaaaa")?.note).toBeUndefined();
+  });
+
+  test("a stray folder in the state root (not an identity) is not a bottle, and breaks nothing", async () => {
+    const { deps, paths } = await world();
+    await mkdir(join(paths.state, "Not A Bottle"), { recursive: true });
+    expect((await list(deps)).map((bottle) => bottle.identity).toSorted()).toEqual(["dead-cccccccc", "live-aaaaaaaa", "stop-bbbbbbbb"]);
   });
 
   test("by default only a dead bottle's running parts go: its volume and state stay, and it is stopped", async () => {

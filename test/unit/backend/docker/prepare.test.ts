@@ -126,7 +126,7 @@ describe("docker prepare", () => {
     const dir = await mkdtemp(join(tmpdir(), "bottle-prepare-"));
     await writeFile(join(dir, "Dockerfile"), "ARG BASE_IMAGE\nFROM $BASE_IMAGE\n");
     const built = spec({ manifestDir: dir, agent: { image: { dockerfile: "Dockerfile" } } });
-    const missing = deps([{ match: /^docker image inspect --format \{\{\.Id\}\} bottle-/, exitCode: 1 }], { BOTTLE_GATE_IMAGE: undefined, BOTTLE_BASE_IMAGE: "base:1" });
+    const missing = deps([{ match: /^docker image inspect --format .* bottle-(agent|gate)/, exitCode: 1 }], { BOTTLE_GATE_IMAGE: undefined, BOTTLE_BASE_IMAGE: "base:1" });
     const plan = await prepare(built, missing.deps);
     const details = plan.details;
     expect(plan.commands[0]).toEqual(["docker", "build", "--tag", details.agentImage.ref, "--file", join(dir, "Dockerfile"), "--build-arg", "BASE_IMAGE=base:1", dir]);
@@ -136,7 +136,7 @@ describe("docker prepare", () => {
     expect(plan.commands[0]).toEqual(agentImageCommand(details.agentImage));
 
     // A missing plain reference is pulled; a BOTTLE_GATE_IMAGE is used as given, never built.
-    const pulled = deps([{ match: /^docker image inspect --format \{\{\.Id\}\} example\/agent:1/, exitCode: 1 }]);
+    const pulled = deps([{ match: /^docker image inspect --format .* example\/agent:1/, exitCode: 1 }]);
     const pulledPlan = await prepare(spec(), pulled.deps);
     expect(pulledPlan.commands.filter((argv) => argv[1] === "build" || argv[1] === "pull")).toEqual([["docker", "pull", "example/agent:1"]]);
 

@@ -23,8 +23,9 @@ describe("kubernetes helpers that need no cluster", () => {
     try {
       const file = join(dir, "config");
       await writeFile(file, KUBECONFIG);
-      expect(readKubeconfig([file], undefined)).toEqual({ context: "dev", namespace: "agents" });
-      expect(readKubeconfig([file], "bare")).toEqual({ context: "bare", namespace: undefined });
+      expect(readKubeconfig([file], undefined)).toEqual({ context: "dev", namespace: "agents", known: true });
+      expect(readKubeconfig([file], "bare")).toEqual({ context: "bare", namespace: undefined, known: true });
+      expect(readKubeconfig([file], "prod")).toEqual({ context: "prod", namespace: undefined, known: false });
       expect(readKubeconfig([join(dir, "missing")], undefined)).toEqual({ context: undefined, namespace: undefined });
       // KUBECONFIG's list, else ~/.kube/config; the target's file wins over both.
       expect(kubeconfigFiles({ kubeconfig: undefined }, { KUBECONFIG: `${file}:/elsewhere`, HOME: "/home/x" })).toEqual([file, "/elsewhere"]);

@@ -47,3 +47,8 @@ test("header names are scanned as sent: a case-sensitive secret in a name is fou
   // What lower-casing the names first (as the handlers did) hides:
   expect(scanner.scanHeaders([[name.toLowerCase(), "1"]])).toEqual([]);
 });
+
+test("a body prefix is said to be one", async () => {
+  const report = await scanner.scanRequest({ body: new TextEncoder().encode("first MiB"), bodyTruncated: true });
+  expect(report.incomplete).toEqual(["body-beyond-prefix"]);
+});
