@@ -50,16 +50,17 @@ export function joinedGroups(text: string): JoinedGroup[] {
   let width = 0;
   let count = 0;
   let separator = -1;
-  const groupStarts: number[] = [];
   const close = (end: number, extra: number): void => {
     // Two lines are enough when they are long lines (MIME, PEM): a short base64 blob
     // wraps into one full line and a rest.
     const lines = separator === 0x0a || separator === 0x0d0a;
     const enough = count + extra >= 3 || (count + extra === 2 && lines && width >= MIN_WRAPPED_LINE);
     if (enough && end - seqStart - (count + extra - 1) * (separator === 0x0d0a ? 2 : 1) >= MIN_JOINED) {
-      const pieces: string[] = [];
-      for (const start of groupStarts) pieces.push(text.slice(start, Math.min(end, start + width)));
-      out.push({ text: pieces.join(""), start: seqStart, end, width });
+      // Between the groups there is only the one separator (no group character is a
+      // separator), so one native replace joins them: a slice per group was most of
+      // the cost of `sk-sk-sk-…` (one sequence of 2-wide groups, Bun 1.4.5 profile).
+      const between = separator === 0x0d0a ? "\r\n" : String.fromCharCode(separator);
+      out.push({ text: text.slice(seqStart, end).replaceAll(between, ""), start: seqStart, end, width });
     }
   };
   const open = (start: number, end: number): void => {
@@ -68,8 +69,6 @@ export function joinedGroups(text: string): JoinedGroup[] {
     width = end - start;
     count = 1;
     separator = -1;
-    groupStarts.length = 0;
-    groupStarts.push(start);
   };
   let i = 0;
   while (i < text.length) {
@@ -85,11 +84,9 @@ export function joinedGroups(text: string): JoinedGroup[] {
       separator = gap;
       count++;
       seqEnd = i;
-      groupStarts.push(start);
     } else if (sameSeparator && i - start < width && (count >= 2 || ((gap === 0x0a || gap === 0x0d0a) && width >= MIN_WRAPPED_LINE))) {
       // A shorter group ends the sequence (the last line of MIME base64).
       separator = gap;
-      groupStarts.push(start);
       close(i, 1);
       open(start, i);
     } else {
