@@ -72,7 +72,16 @@ export async function decidePush(runner: Runner, repo: PushRepo, updates: readon
   if (repo.dlpAction !== "off" && news.length > 0) {
     const log = await git([...ADDED_LINES_LOG_ARGS, ...news, "--not", "--all"]);
     if (log.exitCode !== 0) return refuse("unreadable-push", [`cannot read the pushed commits to check them: ${log.stderr.trim().split("\n").pop()}`], "error");
-    const findings = scanAddedLines(parseAddedLines(log.stdout), repo.scanner);
+    const texts = parseAddedLines(log.stdout);
+    // An annotated tag's message is text the agent wrote too, and `git log` never shows it.
+    for (const update of accepted) {
+      if (!update.ref.startsWith("refs/tags/") || isNullId(update.new)) continue;
+      const tag = await git(["cat-file", "tag", update.new]);
+      if (tag.exitCode !== 0) continue;
+      const message = tag.stdout.slice(tag.stdout.indexOf("\n\n") + 2).split("\n");
+      texts.push({ commit: update.new, file: `(tag message of ${update.ref})`, lines: message.map((text, index) => ({ line: index + 1, text })) });
+    }
+    const findings = scanAddedLines(texts, repo.scanner);
     if (findings.length > 0) {
       const lines = findings.slice(0, 20).map((finding) => `secret in ${describeFinding(finding)}`);
       if (findings.length > 20) lines.push(`… and ${findings.length - 20} more`);

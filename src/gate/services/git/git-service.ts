@@ -102,7 +102,8 @@ export function createGitService(config: GateConfig, context: GateServiceContext
     const undone: string[] = [];
     for (const command of commands) {
       const now = await runner.run(["git", "rev-parse", "--verify", "--quiet", command.ref], { env: HERMETIC_GIT_ENV, cwd: repo.mirror.path, check: false });
-      const moved = isNullId(command.new) ? now.exitCode === 0 && now.stdout.trim() !== command.old : now.stdout.trim() === command.new;
+      // A delete moved the ref if it is gone; any other update if the ref now names its new id.
+      const moved = isNullId(command.new) ? now.exitCode !== 0 : now.stdout.trim() === command.new;
       if (!moved) continue;
       const restore = isNullId(command.old) ? ["update-ref", "-d", command.ref] : ["update-ref", command.ref, command.old];
       await runner.run(["git", ...restore], { env: HERMETIC_GIT_ENV, cwd: repo.mirror.path, check: false });

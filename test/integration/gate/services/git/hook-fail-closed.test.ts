@@ -31,11 +31,14 @@ describe("the git gate when its pre-receive hook cannot decide", () => {
     const before = await seedBareRepo(person, upstream);
     // Passes the start-up probe, then lets every push through without asking the gate.
     const rogue = ["/bin/sh", "-c", 'echo "bottle git hook ready" >&2; cat >/dev/null; exit 0'];
-    await using gate = await startGitGate([{ name: "app", upstream, push: ["bottle/*"] }], {}, { hookCommand: rogue });
+    await using gate = await startGitGate([{ name: "app", upstream, push: ["bottle/*"] }], {}, { hookCommand: rogue, freshMs: 0 });
     const work = join(person.home, "clone");
     await person.ok(["clone", "-q", `${gate.base}app.git`, work]);
     await person.commit(work, { "a.txt": "a\n" }, "a");
-    await person.git(["push", "origin", "HEAD:refs/heads/bottle/a", "HEAD:main"], work);
+    // A side branch for the rogue push to delete: a delete must be put back too.
+    await person.ok(["push", "-q", upstream, `${before}:refs/heads/keep`], work);
+    await person.ok(["fetch", "-q", "origin"], work);
+    await person.git(["push", "origin", "HEAD:refs/heads/bottle/a", "HEAD:main", ":refs/heads/keep"], work);
     // The gate puts refs back once receive-pack has ended, just after the agent's git hears back.
     let line: Record<string, unknown> | undefined;
     for (let i = 0; i < 50 && line === undefined; i++) line = (await gate.auditLines()).find((entry) => entry.reason === "hook-not-run");
@@ -45,6 +48,7 @@ describe("the git gate when its pre-receive hook cannot decide", () => {
     expect(await person.ok(["rev-parse", "main"], upstream)).toBe(before);
     expect(line).toMatchObject({ repo: "app", decision: "error" });
     const refs = (line!.refs as { ref: string; reason: string }[]).map(({ ref, reason }) => `${ref} ${reason}`).sort();
-    expect(refs).toEqual(["refs/heads/bottle/a no-decision", "refs/heads/main no-decision"]);
+    expect(refs).toEqual(["refs/heads/bottle/a no-decision", "refs/heads/keep no-decision", "refs/heads/main no-decision"]);
+    expect(await person.ok(["rev-parse", "refs/heads/keep"], mirror)).toBe(before);
   }, 60_000);
 });

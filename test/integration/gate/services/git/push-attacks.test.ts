@@ -93,6 +93,17 @@ describe("pushes that try to hide a secret from the git gate", () => {
     expect(result.stderr).toContain("aws-access-key (in the path)");
   }, 60_000);
 
+  test("a secret in an annotated tag's message is refused, where tags are allowed", async () => {
+    await using tagged = await startGitGate([{ name: "app", upstream: upstreamPath, tags: true }], { API_TOKEN: HELD });
+    const clone = join(agent.home, "tagged");
+    await agent.ok(["clone", "-q", `${tagged.base}app.git`, clone]);
+    await agent.ok(["tag", "-a", "v9", "-m", `release\n\nnotes ${AWS}`], clone);
+    const result = await agent.git(["push", "origin", "refs/tags/v9"], clone);
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toContain("secret in (tag message of refs/tags/v9):3: aws-access-key");
+    expect((await person.git(["tag", "--list"], upstreamPath)).stdout.trim()).toBe("");
+  }, 60_000);
+
   test("a clean push of the same shapes goes through: the checks are not refusing everything", async () => {
     await fresh("bottle/clean");
     await agent.commit(work, { ".gitattributes": "*.dat binary\n", "blob.dat": "\u0000\u0001 plain\n" }, "clean\n\nno secrets");
