@@ -80,8 +80,10 @@ describeEngine("the git gate through a real docker bottle", () => {
       // Nothing of the key or the token in the agent: env, files, command lines, its container's config.
       const env = await inAgent("env; cat /proc/1/environ");
       const cmdlines = await inAgent("cat /proc/[0-9]*/cmdline 2>/dev/null | tr '\\0' ' '");
-      const files = await inAgent(`grep -rlF -e "${TOKEN}" -e "${privateKey.slice(0, 40)}" / 2>/dev/null | grep -v ^/proc | head -3`);
-      const knownHosts = await inAgent(`grep -rlF "${sshd.hostKey.split(" ")[1]}" / 2>/dev/null | grep -v ^/proc | head -3`);
+      // Every folder but the kernel's (/proc, /sys, /dev): walking those took minutes and holds no file of the bottle's.
+      const everyFile = (pattern: string) => inAgent(`for top in /*; do case $top in /proc|/sys|/dev) ;; *) grep -rlF ${pattern} "$top" 2>/dev/null;; esac; done | head -3`);
+      const files = await everyFile(`-e "${TOKEN}" -e "${privateKey.slice(0, 40)}"`);
+      const knownHosts = await everyFile(`"${sshd.hostKey.split(" ")[1]}"`);
       const inspect = await processRunner.run(["docker", "inspect", agent]);
       for (const text of [env.stdout, cmdlines.stdout, inspect.stdout]) {
         expect(text).not.toContain(TOKEN);
