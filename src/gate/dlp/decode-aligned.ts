@@ -8,6 +8,8 @@
  * joined by `/` (issue 9, finding 5).
  */
 
+import { BASE32, BASE64, HEX, MIN_DECODED_TEXT } from "./decode-token.ts";
+
 /** A stretch of decoded text and the source run `[start, end)` it was decoded from
  * (the whole run: redacting only part of it could leave part of an encoding). */
 export type DecodedSegment = { text: string; start: number; end: number };
@@ -18,29 +20,15 @@ export type DecodedSegment = { text: string; start: number; end: number };
  * shorter, so one glued into a shorter run is still found at any alignment. */
 export const MAX_ALIGNED_RUN = 4096;
 
-/** Decoded text shorter than this is not worth scanning (no credential is shorter). */
-export const MIN_DECODED_TEXT = 8;
+export { MIN_DECODED_TEXT };
 
 type Alphabet = { values: Int8Array; bits: number; group: number };
 
-function table(alphabet: string, caseless: boolean): Int8Array {
-  const values = new Int8Array(128).fill(-1);
-  for (let i = 0; i < alphabet.length; i++) {
-    values[alphabet.charCodeAt(i)] = i;
-    if (caseless) values[alphabet.toLowerCase().charCodeAt(i)] = i;
-  }
-  return values;
-}
-
-const BASE64_VALUES = table("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", false);
-BASE64_VALUES["-".charCodeAt(0)] = 62;
-BASE64_VALUES["_".charCodeAt(0)] = 63;
-
 /** Hex, base32 (either case: DNS lowercases it) and base64 (both alphabets). */
 const ALPHABETS: readonly Alphabet[] = [
-  { values: table("0123456789ABCDEF", true), bits: 4, group: 2 },
-  { values: table("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", true), bits: 5, group: 8 },
-  { values: BASE64_VALUES, bits: 6, group: 4 },
+  { values: HEX, bits: 4, group: 2 },
+  { values: BASE32, bits: 5, group: 8 },
+  { values: BASE64, bits: 6, group: 4 },
 ];
 
 /** Scratch space for decoded bytes, reused across calls (the scan is synchronous). */

@@ -16,11 +16,12 @@ function table(alphabet: string, caseless: boolean): Int8Array {
   return values;
 }
 
-const BASE64 = table("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", false);
+/** Each character's value in base64 (both alphabets), base32 and hex (either case); -1 for none. */
+export const BASE64 = table("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", false);
 BASE64["-".charCodeAt(0)] = 62;
 BASE64["_".charCodeAt(0)] = 63;
-const BASE32 = table("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", true);
-const HEX = table("0123456789ABCDEF", true);
+export const BASE32 = table("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", true);
+export const HEX = table("0123456789ABCDEF", true);
 
 /** Decoded text shorter than this is not worth scanning (no credential is shorter). */
 export const MIN_DECODED_TEXT = 8;
