@@ -84,12 +84,17 @@ export function hasQuotedPrintable(text: string): boolean {
 
 const EQUALS = "=";
 
+/** Escapes (by position of their `=`) that {@link quotedPrintableEscape} decodes
+ * quietly, for the view being built. */
+let quietEscapes: ReadonlySet<number> | undefined;
+
 /** The quoted-printable escape at `text[at]` (an `=`): `=XX`, or a soft line break
  * (`=`, optional spaces or tabs, a line end), see {@link decodeView}. */
 function quotedPrintableEscape(text: string, at: number): number {
   const value = hexPairAt(text, at + 1);
   if (value >= 0) {
     decoded.code = value;
+    decoded.quiet = quietEscapes?.has(at) === true;
     return 3;
   }
   let end = at + 1;
@@ -100,7 +105,14 @@ function quotedPrintableEscape(text: string, at: number): number {
   return end + 1 - at;
 }
 
-/** `text` with quoted-printable escapes and soft line breaks undone. */
-export function quotedPrintableView(base: TextView): TextView {
-  return decodeView(base, EQUALS, quotedPrintableEscape);
+/** `text` with quoted-printable escapes and soft line breaks undone. The `=XX` at
+ * each position of `quiet` is decoded but not marked as a change (see `scan-text.ts`:
+ * the `=` of `password=4F…` whose value is already a finding). */
+export function quotedPrintableView(base: TextView, quiet?: ReadonlySet<number>): TextView {
+  quietEscapes = quiet;
+  try {
+    return decodeView(base, EQUALS, quotedPrintableEscape);
+  } finally {
+    quietEscapes = undefined;
+  }
 }

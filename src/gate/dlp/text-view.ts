@@ -23,8 +23,10 @@ export type TextView = {
 };
 
 /** What an {@link EscapeDecoder} decoded: the character code it stands for, or -1
- * for nothing (a soft line break). Module state, so the hot loop allocates nothing. */
-export const decoded = { code: -1 };
+ * for nothing (a soft line break), and whether the change is `quiet` (decoded, but
+ * no reason to scan around it: see `scan-text.ts`). Module state, so the hot loop
+ * allocates nothing. */
+export const decoded = { code: -1, quiet: false };
 
 /** Reads the escape starting at `text[at]` (its trigger character): returns how many
  * characters it spans, 0 when it is not one, and sets {@link decoded}. */
@@ -66,7 +68,8 @@ export function decodeView(base: TextView, triggers: string, decode: EscapeDecod
     }
     const code = decoded.code;
     edits.push(length, escape, escape + consumed, code === -1 ? 0 : 1);
-    changes.push(length);
+    if (decoded.quiet) decoded.quiet = false;
+    else changes.push(length);
     if (code !== -1) {
       pieces.push(String.fromCharCode(code));
       length++;
