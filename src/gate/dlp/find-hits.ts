@@ -201,18 +201,36 @@ function decodedKinds(decoded: string, inner: FindHitsOptions, depth: number, ca
   return kinds;
 }
 
+/** Per set of held forms, the shortest decoded stretch worth keeping (see {@link minDecodedText}). */
+const minTexts = new WeakMap<HeldSecretForms, number>();
+
+/** The shortest decoded stretch that can matter: {@link MIN_FORMAT_TEXT}, or the
+ * shortest exact held form when that is shorter (a stretch shorter than both can hold
+ * nothing). Held forms are usually far longer than 8, so random decoded stretches of
+ * 8–12 bytes, thousands per slice of JWT-like fragments or binary, are not even made
+ * into strings. */
+function minDecodedText(held: HeldSecretForms): number {
+  let min = minTexts.get(held);
+  if (min === undefined) {
+    min = held.exact.reduce((shortest, form) => Math.min(shortest, form.length), MIN_FORMAT_TEXT);
+    minTexts.set(held, min);
+  }
+  return min;
+}
+
 function decodedHits(text: string, options: FindHitsOptions, depth: number, hits: Hit[], cache: DecodedCache): void {
   // Decoded text is whatever the agent chose to encode, so a credential in it may be
   // glued to other characters: the boundary-free URL compact pass is what finds it there.
   const inner: FindHitsOptions = { ...options, compact: "url", formats: true };
-  for (const segment of decodedSegments(text, 0, text.length, MIN_TOKEN)) {
+  const minText = minDecodedText(options.held);
+  for (const segment of decodedSegments(text, 0, text.length, MIN_TOKEN, minText)) {
     for (const kind of decodedKinds(segment.text, inner, depth, cache)) hits.push({ kind, start: segment.start, end: segment.end });
   }
   for (const group of joinedGroups(text)) {
     // Short groups (`41-4b-…`, `ghp_ abcd efgh …`) are read as text too; long lines
     // (MIME, PEM) only decoded: their text was already read line by line.
     const found = group.width < 16 ? findHits(group.text, { ...options, decode: false }, depth, cache) : [];
-    for (const segment of decodedSegments(group.text, 0, group.text.length, MIN_TOKEN)) {
+    for (const segment of decodedSegments(group.text, 0, group.text.length, MIN_TOKEN, minText)) {
       for (const kind of decodedKinds(segment.text, inner, depth, cache)) found.push({ kind, start: 0, end: 0 });
     }
     for (const hit of found) hits.push({ kind: hit.kind, start: group.start, end: group.end });
