@@ -49,16 +49,20 @@ function flaggedSeparators(view: TextView, viewHits: readonly Hit[]): Set<number
 /**
  * Every secret in `text` read as `profile`, in any view, with spans in `text`'s own
  * coordinates: the scanner's findings and the audit log's redaction both come from
- * here, so whatever is detected is also what gets redacted.
+ * here, so whatever is detected is also what gets redacted. With `jwtsFound`, the
+ * text itself is not searched for JWTs (a body's whole text was).
  *
  * The views: the text, each round of percent-decoding, string escapes and
  * quoted-printable undone (on each of those), and for URLs the same with punctuation
  * noise removed. Views are only built when their trigger is present, so ordinary text
  * is scanned once.
  */
-export function scanText(text: string, profile: TextProfile, held: HeldSecretForms, cache: DecodedCache = new Map()): Hit[] {
+export function scanText(text: string, profile: TextProfile, held: HeldSecretForms, cache: DecodedCache = new Map(), jwtsFound = false): Hit[] {
   const hits: Hit[] = [];
   const options = optionsFor(profile, held);
+  // `jwtsFound`: the caller searched the text (as it is) for JWTs already, over more
+  // than this slice; the other views still look for them.
+  const rawOptions: FindHitsOptions = jwtsFound ? { ...options, skipJwt: true } : options;
   const decodeOnly: FindHitsOptions = { ...options, compact: false, structured: false, formats: false };
   /** Scans `view` (around its changes), adds its hits to `hits` and returns them in
    * the view's own coordinates. */
@@ -66,7 +70,8 @@ export function scanText(text: string, profile: TextProfile, held: HeldSecretFor
     const found: Hit[] = [];
     for (const [from, to] of windowsOf(view)) {
       const part = from === 0 && to === view.text.length ? view.text : view.text.slice(from, to);
-      for (const hit of findHits(part, view.decodeOnly === true ? decodeOnly : options, 0, cache)) found.push({ kind: hit.kind, start: from + hit.start, end: from + hit.end });
+      const chosen = view.decodeOnly === true ? decodeOnly : view.base === undefined ? rawOptions : options;
+      for (const hit of findHits(part, chosen, 0, cache)) found.push({ kind: hit.kind, start: from + hit.start, end: from + hit.end });
     }
     if (view.edits !== undefined && view.changes !== undefined && view.edits.length / 4 > view.changes.length) {
       // Quiet changes are not scanned around; a held secret may still span one.
