@@ -1,4 +1,5 @@
 import { AGENT_TRUST_ENV } from "../../gate/tls/agent-trust.ts";
+import { inspectsTls } from "../../manifest/tls-schema.ts";
 import type { StartSpec } from "../types.ts";
 
 /**
@@ -35,7 +36,7 @@ export function agentEnv(spec: StartSpec, gateHost: string, port: number | Plann
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
   };
   // With TLS inspection every HTTPS client must trust the bottle's CA (installed into the system bundle at launch).
-  if (spec.bottle.egress.tls?.inspect === true) Object.assign(fixed, AGENT_TRUST_ENV);
+  if (inspectsTls(spec.bottle.egress)) Object.assign(fixed, AGENT_TRUST_ENV);
   const claude = spec.bottle.egress.routes.find((route) => route.roles.includes("claude_code_oauth"));
   if (claude !== undefined) {
     fixed.ANTHROPIC_BASE_URL = `${gate}/r/${claude.name}`;
