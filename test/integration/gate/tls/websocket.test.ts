@@ -1,0 +1,180 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { randomBytes } from "node:crypto";
+import { rm } from "node:fs/promises";
+import net from "node:net";
+import tls from "node:tls";
+import { readFileSync } from "node:fs";
+import { startTestGate } from "../harness.ts";
+import { makeOriginMaterial } from "./tls-origin.ts";
+
+const TOKEN = "ghp_WsT0kenTheAgentNeverHolds0123456789ab";
+const HELD = "ws-held-secret-value-the-gate-holds-77";
+
+/** A masked client text frame (RFC 6455 §5.2), short payloads only. */
+function textFrame(text: string): Buffer {
+  const payload = Buffer.from(text);
+  const mask = randomBytes(4);
+  const masked = Buffer.from(payload.map((byte, index) => byte ^ mask[index % 4]!));
+  return Buffer.concat([Buffer.from([0x81, 0x80 | payload.length]), mask, masked]);
+}
+
+/** The text payloads of the unmasked server frames in `data` (short frames only). */
+function serverTexts(data: Buffer): string[] {
+  const texts: string[] = [];
+  for (let at = 0; at + 2 <= data.length; ) {
+    const length = data[at + 1]! & 0x7f;
+    texts.push(data.subarray(at + 2, at + 2 + length).toString());
+    at += 2 + length;
+  }
+  return texts;
+}
+
+interface WsResult {
+  /** The status line of the answer to the upgrade (the gate's or the origin's). */
+  status: number;
+  head: string;
+  /** Text messages from the origin, in order. */
+  messages: string[];
+}
+
+/**
+ * A WebSocket client as a proxy-aware one is: CONNECT through the gate, TLS trusting
+ * `ca` with the CONNECT host as SNI and offering h2 first, the upgrade request, then
+ * `send` as text frames, reading until `expect` messages came or the socket closed.
+ */
+async function wsThroughGate(gatePort: number, host: string, port: number, path: string, ca: string, options: { send?: string[]; expect?: number; headers?: string[] } = {}): Promise<WsResult & { alpn: string | false }> {
+  const raw = net.connect({ host: "127.0.0.1", port: gatePort });
+  await new Promise<void>((resolve, reject) => raw.once("connect", resolve).once("error", reject));
+  raw.write(`CONNECT ${host}:${port} HTTP/1.1\r\nHost: ${host}:${port}\r\n\r\n`);
+  const established = await new Promise<string>((resolve) => raw.once("data", (chunk: Buffer) => resolve(chunk.toString())));
+  if (!established.startsWith("HTTP/1.1 200")) return { status: Number(established.slice(9, 12)), head: established, messages: [], alpn: false };
+  const socket = tls.connect({ socket: raw, servername: host, ca, ALPNProtocols: ["h2", "http/1.1"] });
+  await new Promise<void>((resolve, reject) => socket.once("secureConnect", resolve).once("error", reject));
+  const key = randomBytes(16).toString("base64");
+  const extra = (options.headers ?? []).map((line) => `${line}\r\n`).join("");
+  socket.write(`GET ${path} HTTP/1.1\r\nHost: ${host}:${port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Extensions: permessage-deflate\r\n${extra}\r\n`);
+  let data = Buffer.alloc(0);
+  let head = "";
+  let sent = false;
+  return new Promise((resolve) => {
+    const finish = () => {
+      socket.destroy();
+      resolve({ status: Number(head.slice(9, 12)), head, messages: serverTexts(data), alpn: socket.alpnProtocol ?? false });
+    };
+    const timer = setTimeout(finish, 10_000);
+    socket.on("data", (chunk: Buffer) => {
+      data = Buffer.concat([data, chunk]);
+      if (head === "") {
+        const end = data.indexOf("\r\n\r\n");
+        if (end < 0) return;
+        head = data.subarray(0, end).toString();
+        data = data.subarray(end + 4);
+      }
+      if (!sent && head.startsWith("HTTP/1.1 101")) {
+        sent = true;
+        for (const text of options.send ?? []) socket.write(textFrame(text));
+      }
+      if (serverTexts(data).length >= (options.expect ?? 1)) {
+        clearTimeout(timer);
+        finish();
+      }
+    });
+    socket.on("close", () => {
+      clearTimeout(timer);
+      finish();
+    });
+    socket.on("error", () => {});
+  });
+}
+
+describe("WebSocket through TLS inspection (standalone gate)", async () => {
+  const material = await makeOriginMaterial(["ws.gate.test", "ruled-ws.gate.test"]);
+  const seen: { url: string; authorization: string | null; extensions: string | null }[] = [];
+  const origin = Bun.serve<{ url: string }>({
+    hostname: "127.0.0.1",
+    port: 0,
+    tls: { cert: readFileSync(material.certFile, "utf8"), key: readFileSync(material.keyFile, "utf8") },
+    fetch(request, server) {
+      const url = new URL(request.url);
+      seen.push({ url: url.pathname + url.search, authorization: request.headers.get("authorization"), extensions: request.headers.get("sec-websocket-extensions") });
+      if (url.pathname === "/not-ws") return new Response("no upgrade here", { status: 404 });
+      if (server.upgrade(request, { data: { url: url.pathname } })) return undefined;
+      return new Response("expected a websocket", { status: 400 });
+    },
+    websocket: {
+      open(ws) {
+        ws.send(`hello ${ws.data.url}`);
+      },
+      message(ws, message) {
+        ws.send(`echo:${String(message)}`);
+      },
+    },
+  });
+  const gate = await startTestGate(
+    {
+      allow: [`ws.gate.test:${origin.port}`, { host: `ruled-ws.gate.test:${origin.port}`, methods: ["GET"], paths: ["/allowed/"] }],
+      allow_cidrs: ["127.0.0.0/8"],
+      tls: { inspect: true, passthrough: [] },
+      credentials: [{ host: "ws.gate.test", header: "authorization", value: "Bearer ${TOKEN}" }],
+      routes: [{ name: "held", upstream: "https://held.gate.test", inject: { header: "x-api-key", value: "${HELD}" } }],
+    },
+    { TOKEN, HELD },
+    undefined,
+    [readFileSync(material.caFile, "utf8")],
+  );
+  const gateCa = await (await fetch(`${gate.proxy}/tls/ca.pem`)).text();
+  const originPort = origin.port!;
+  afterAll(async () => {
+    await gate[Symbol.asyncDispose]();
+    origin.stop(true);
+    await rm(material.dir, { recursive: true, force: true });
+  });
+
+  test("an upgrade on an inspected tunnel is relayed: 101, frames both ways, ALPN http/1.1 to a client offering h2", async () => {
+    const result = await wsThroughGate(gate.port, "ws.gate.test", originPort, "/chat?room=1", gateCa, { send: ["one", "two"], expect: 3, headers: ["Authorization: Bearer bottle-placeholder"] });
+    expect(result.alpn).toBe("http/1.1");
+    expect(result.status).toBe(101);
+    expect(result.messages).toEqual(["hello /chat", "echo:one", "echo:two"]);
+    // The origin saw the gate's credential in place of the agent's placeholder, and no compression offer.
+    expect(seen.at(-1)).toEqual({ url: "/chat?room=1", authorization: `Bearer ${TOKEN}`, extensions: null });
+    const line = (await gate.auditLines()).filter((entry) => entry["path"] === "/chat?room=1").at(-1)!;
+    expect(line["decision"]).toBe("allow");
+    expect(line["status"]).toBe(101);
+  });
+
+  test("a held secret in the upgrade URL is refused with 403 X-Bottle-Block, and the origin never sees it", async () => {
+    const before = seen.length;
+    const result = await wsThroughGate(gate.port, "ws.gate.test", originPort, `/chat?k=${HELD}`, gateCa);
+    expect(result.status).toBe(403);
+    expect(result.head.toLowerCase()).toContain("x-bottle-block: dlp:held-secret");
+    expect(seen.length).toBe(before);
+    expect(JSON.stringify(await gate.auditLines())).not.toContain(HELD);
+  });
+
+  test("a GitHub token in an upgrade header is refused", async () => {
+    const before = seen.length;
+    const result = await wsThroughGate(gate.port, "ws.gate.test", originPort, "/chat", gateCa, { headers: [`Sec-WebSocket-Protocol: ghp_${"k9Q".repeat(12)}`] });
+    expect(result.status).toBe(403);
+    expect(result.head.toLowerCase()).toContain("x-bottle-block: dlp:github-token");
+    expect(seen.length).toBe(before);
+  });
+
+  test("path rules bind the upgrade: outside the allowed paths is 403 path-not-allowed", async () => {
+    const before = seen.length;
+    const refused = await wsThroughGate(gate.port, "ruled-ws.gate.test", originPort, "/admin", gateCa);
+    expect(refused.status).toBe(403);
+    expect(refused.head.toLowerCase()).toContain("x-bottle-block: path-not-allowed");
+    expect(seen.length).toBe(before);
+    const allowed = await wsThroughGate(gate.port, "ruled-ws.gate.test", originPort, "/allowed/feed", gateCa);
+    expect(allowed.status).toBe(101);
+    expect(allowed.messages).toEqual(["hello /allowed/feed"]);
+  });
+
+  test("an origin that refuses the upgrade: its answer reaches the client and the connection ends", async () => {
+    const result = await wsThroughGate(gate.port, "ws.gate.test", originPort, "/not-ws", gateCa);
+    expect(result.status).toBe(404);
+    expect(result.head.toLowerCase()).not.toContain("x-bottle-block");
+    const line = (await gate.auditLines()).filter((entry) => entry["path"] === "/not-ws").at(-1)!;
+    expect(line["reason"]).toBe("upgrade-refused");
+  });
+});
