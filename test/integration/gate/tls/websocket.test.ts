@@ -10,23 +10,31 @@ import { makeOriginMaterial } from "./tls-origin.ts";
 const TOKEN = "ghp_WsT0kenTheAgentNeverHolds0123456789ab";
 const HELD = "ws-held-secret-value-the-gate-holds-77";
 
-/** A masked client text frame (RFC 6455 §5.2), short payloads only. */
-function textFrame(text: string): Buffer {
+/** A masked client frame (RFC 6455 §5.2): by default a whole text message; payloads under 64 KiB. */
+function textFrame(text: string, options: { fin?: boolean; opcode?: number; rsv1?: boolean } = {}): Buffer {
   const payload = Buffer.from(text);
   const mask = randomBytes(4);
   const masked = Buffer.from(payload.map((byte, index) => byte ^ mask[index % 4]!));
-  return Buffer.concat([Buffer.from([0x81, 0x80 | payload.length]), mask, masked]);
+  const first = (options.fin === false ? 0 : 0x80) | (options.rsv1 ? 0x40 : 0) | (options.opcode ?? 1);
+  const length = payload.length < 126 ? Buffer.from([0x80 | payload.length]) : Buffer.from([0x80 | 126, payload.length >> 8, payload.length & 0xff]);
+  return Buffer.concat([Buffer.from([first]), length, mask, masked]);
 }
 
-/** The text payloads of the unmasked server frames in `data` (short frames only). */
-function serverTexts(data: Buffer): string[] {
-  const texts: string[] = [];
+/** The unmasked server frames in `data` (payloads under 64 KiB). */
+function serverFrames(data: Buffer): { opcode: number; payload: Buffer }[] {
+  const frames: { opcode: number; payload: Buffer }[] = [];
   for (let at = 0; at + 2 <= data.length; ) {
-    const length = data[at + 1]! & 0x7f;
-    texts.push(data.subarray(at + 2, at + 2 + length).toString());
-    at += 2 + length;
+    let length = data[at + 1]! & 0x7f;
+    let start = at + 2;
+    if (length === 126) {
+      length = data.readUInt16BE(at + 2);
+      start = at + 4;
+    }
+    if (start + length > data.length) break;
+    frames.push({ opcode: data[at]! & 0x0f, payload: data.subarray(start, start + length) });
+    at = start + length;
   }
-  return texts;
+  return frames;
 }
 
 interface WsResult {
@@ -35,6 +43,8 @@ interface WsResult {
   head: string;
   /** Text messages from the origin, in order. */
   messages: string[];
+  /** The close frame the client got, if any. */
+  close?: { code: number; reason: string };
 }
 
 /**
@@ -42,7 +52,14 @@ interface WsResult {
  * `ca` with the CONNECT host as SNI and offering h2 first, the upgrade request, then
  * `send` as text frames, reading until `expect` messages came or the socket closed.
  */
-async function wsThroughGate(gatePort: number, host: string, port: number, path: string, ca: string, options: { send?: string[]; expect?: number; headers?: string[] } = {}): Promise<WsResult & { alpn: string | false }> {
+async function wsThroughGate(
+  gatePort: number,
+  host: string,
+  port: number,
+  path: string,
+  ca: string,
+  options: { send?: (string | Buffer)[]; expect?: number; headers?: string[] } = {},
+): Promise<WsResult & { alpn: string | false }> {
   const raw = net.connect({ host: "127.0.0.1", port: gatePort });
   await new Promise<void>((resolve, reject) => raw.once("connect", resolve).once("error", reject));
   raw.write(`CONNECT ${host}:${port} HTTP/1.1\r\nHost: ${host}:${port}\r\n\r\n`);
@@ -59,7 +76,11 @@ async function wsThroughGate(gatePort: number, host: string, port: number, path:
   return new Promise((resolve) => {
     const finish = () => {
       socket.destroy();
-      resolve({ status: Number(head.slice(9, 12)), head, messages: serverTexts(data), alpn: socket.alpnProtocol ?? false });
+      const frames = serverFrames(data);
+      const closing = frames.find((frame) => frame.opcode === 8);
+      const close = closing === undefined ? {} : { close: { code: closing.payload.readUInt16BE(0), reason: closing.payload.subarray(2).toString() } };
+      const messages = frames.filter((frame) => frame.opcode === 1).map((frame) => frame.payload.toString());
+      resolve({ status: Number(head.slice(9, 12)), head, messages, ...close, alpn: socket.alpnProtocol ?? false });
     };
     const timer = setTimeout(finish, 10_000);
     socket.on("data", (chunk: Buffer) => {
@@ -72,9 +93,9 @@ async function wsThroughGate(gatePort: number, host: string, port: number, path:
       }
       if (!sent && head.startsWith("HTTP/1.1 101")) {
         sent = true;
-        for (const text of options.send ?? []) socket.write(textFrame(text));
+        for (const item of options.send ?? []) socket.write(typeof item === "string" ? textFrame(item) : item);
       }
-      if (serverTexts(data).length >= (options.expect ?? 1)) {
+      if (serverFrames(data).filter((frame) => frame.opcode === 1).length >= (options.expect ?? 1)) {
         clearTimeout(timer);
         finish();
       }
@@ -90,7 +111,8 @@ async function wsThroughGate(gatePort: number, host: string, port: number, path:
 describe("WebSocket through TLS inspection (standalone gate)", async () => {
   const material = await makeOriginMaterial(["ws.gate.test", "ruled-ws.gate.test"]);
   const seen: { url: string; authorization: string | null; extensions: string | null }[] = [];
-  const origin = Bun.serve<{ url: string }>({
+  const received: string[] = [];
+  const origin = Bun.serve<{ url: string; authorization: string | null }>({
     hostname: "127.0.0.1",
     port: 0,
     tls: { cert: readFileSync(material.certFile, "utf8"), key: readFileSync(material.keyFile, "utf8") },
@@ -98,7 +120,7 @@ describe("WebSocket through TLS inspection (standalone gate)", async () => {
       const url = new URL(request.url);
       seen.push({ url: url.pathname + url.search, authorization: request.headers.get("authorization"), extensions: request.headers.get("sec-websocket-extensions") });
       if (url.pathname === "/not-ws") return new Response("no upgrade here", { status: 404 });
-      if (server.upgrade(request, { data: { url: url.pathname } })) return undefined;
+      if (server.upgrade(request, { data: { url: url.pathname, authorization: request.headers.get("authorization") } })) return undefined;
       return new Response("expected a websocket", { status: 400 });
     },
     websocket: {
@@ -106,6 +128,9 @@ describe("WebSocket through TLS inspection (standalone gate)", async () => {
         ws.send(`hello ${ws.data.url}`);
       },
       message(ws, message) {
+        received.push(String(message));
+        // An upstream that echoes the credential it was sent: the agent must not get it.
+        if (String(message) === "echo-auth") return void ws.send(`auth:${ws.data.authorization}`);
         ws.send(`echo:${String(message)}`);
       },
     },
@@ -176,5 +201,45 @@ describe("WebSocket through TLS inspection (standalone gate)", async () => {
     expect(result.head.toLowerCase()).not.toContain("x-bottle-block");
     const line = (await gate.auditLines()).filter((entry) => entry["path"] === "/not-ws").at(-1)!;
     expect(line["reason"]).toBe("upgrade-refused");
+  });
+
+  test("a held secret in a frame closes the connection (1008) before the origin gets it; the audit line says so", async () => {
+    const before = received.length;
+    const result = await wsThroughGate(gate.port, "ws.gate.test", originPort, "/frames", gateCa, { send: ["fine", `leak ${HELD}`], expect: 3 });
+    expect(result.status).toBe(101);
+    expect(result.messages[0]).toBe("hello /frames");
+    expect(result.close).toEqual({ code: 1008, reason: "bottle gate: dlp:held-secret" });
+    await Bun.sleep(100);
+    expect(received.slice(before)).toEqual(["fine"]);
+    const line = (await gate.auditLines()).filter((entry) => entry["path"] === "/frames").at(-1)!;
+    expect(line).toMatchObject({ decision: "block", reason: "dlp:held-secret", status: 101 });
+    expect(JSON.stringify(line)).not.toContain(HELD);
+  });
+
+  test("a GitHub token split over two fragments of one message is still found", async () => {
+    const token = `ghp_${"Zq7".repeat(12)}`;
+    const before = received.length;
+    const result = await wsThroughGate(gate.port, "ws.gate.test", originPort, "/split", gateCa, {
+      send: [textFrame(`here is ${token.slice(0, 15)}`, { fin: false }), textFrame(token.slice(15), { opcode: 0 })],
+      expect: 2,
+    });
+    expect(result.close).toEqual({ code: 1008, reason: "bottle gate: dlp:github-token" });
+    await Bun.sleep(100);
+    expect(received.slice(before)).toEqual([]);
+  });
+
+  test("the injected credential echoed back in a frame reaches the agent redacted", async () => {
+    const result = await wsThroughGate(gate.port, "ws.gate.test", originPort, "/echo", gateCa, { send: ["echo-auth"], expect: 2 });
+    // The whole injected value is held, so all of it goes.
+    expect(result.messages).toEqual(["hello /echo", "auth:[REDACTED:held-secret]"]);
+    expect(JSON.stringify(result)).not.toContain(TOKEN);
+  });
+
+  test("a compressed (RSV1) frame is one the gate cannot read: the connection is cut (1002)", async () => {
+    const before = received.length;
+    const result = await wsThroughGate(gate.port, "ws.gate.test", originPort, "/deflate", gateCa, { send: [textFrame("looks compressed", { rsv1: true })], expect: 2 });
+    expect(result.close).toEqual({ code: 1002, reason: "bottle gate: ws-reserved-bits" });
+    await Bun.sleep(100);
+    expect(received.slice(before)).toEqual([]);
   });
 });
