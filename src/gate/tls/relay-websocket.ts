@@ -85,9 +85,18 @@ export function relayWebSocket(context: GateContext, relay: WebSocketRelay): Pro
     let down = 0;
     let outcome: Partial<AuditEntry> = { decision: relay.checked.warned === undefined ? "allow" : "warn", ...(relay.checked.warned ? { reason: relay.checked.warned } : {}), status: 101 };
     const timer = setTimeout(() => upstream.destroy(new Error("upgrade timeout")), UPGRADE_TIMEOUT_MS);
+    // Partial frames held for a scan count against the gate-wide budget body prefixes use.
+    let held = 0;
+    const hold = (bytes: number): boolean => {
+      if (bytes > held && !context.budget.take(bytes - held)) return false;
+      if (bytes < held) context.budget.give(held - bytes);
+      held = bytes;
+      return true;
+    };
     const done = (last?: Partial<AuditEntry>) => {
       if (finished) return;
       finished = true;
+      hold(0);
       clearTimeout(timer);
       client.destroy();
       // Frames that passed before a cut still reach the upstream; nothing after them does.
@@ -107,6 +116,7 @@ export function relayWebSocket(context: GateContext, relay: WebSocketRelay): Pro
 
     let tail: Buffer = Buffer.alloc(0);
     const clientReader = createFrameReader(true);
+    const serverReader = createFrameReader(false);
     /** Scans one agent frame; false when it must not go on. */
     const admitFrame = (frame: WebSocketFrame): boolean => {
       if (generation.dlpAction === "off") return true;
@@ -125,16 +135,17 @@ export function relayWebSocket(context: GateContext, relay: WebSocketRelay): Pro
       up += chunk.length;
       const frames = clientReader.push(chunk);
       if ("error" in frames) return cut(frames.error === "ws-frame-too-large" ? 1009 : 1002, frames.error, "error");
+      if (!hold(clientReader.pending + serverReader.pending)) return cut(1013, "busy", "error");
       for (const frame of frames) {
         if (!admitFrame(frame)) return;
         if (!upstream.write(frame.raw)) client.pause();
       }
     };
-    const serverReader = createFrameReader(false);
     const fromUpstream = (chunk: Buffer) => {
       down += chunk.length;
       const frames = serverReader.push(chunk);
       if ("error" in frames) return cut(1002, frames.error, "error");
+      if (!hold(clientReader.pending + serverReader.pending)) return cut(1013, "busy", "error");
       for (const frame of frames) {
         let out = frame.raw;
         if (generation.redactor !== undefined) {

@@ -24,6 +24,10 @@ export const MAX_FRAME_BYTES = 8 * 1024 * 1024;
 export function createFrameReader(fromClient: boolean, maxFrame = MAX_FRAME_BYTES) {
   let buffered: Buffer = Buffer.alloc(0);
   return {
+    /** Bytes of a frame not yet complete, held until the rest arrives. */
+    get pending(): number {
+      return buffered.length;
+    },
     push(chunk: Buffer): WebSocketFrame[] | { error: string } {
       buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
       const frames: WebSocketFrame[] = [];

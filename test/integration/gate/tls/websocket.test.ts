@@ -242,4 +242,26 @@ describe("WebSocket through TLS inspection (standalone gate)", async () => {
     await Bun.sleep(100);
     expect(received.slice(before)).toEqual([]);
   });
+
+  test("partial frames count against the gate-wide prefix budget: past it the connection is cut (1013 busy), not memory grown", async () => {
+    const small = await startTestGate(
+      { allow: [`ws.gate.test:${originPort}`], allow_cidrs: ["127.0.0.0/8"], tls: { inspect: true, passthrough: [] } },
+      {},
+      undefined,
+      [readFileSync(material.caFile, "utf8")],
+      { prefixBudget: 64 * 1024 },
+    );
+    try {
+      const smallCa = await (await fetch(`${small.proxy}/tls/ca.pem`)).text();
+      // A frame header announcing 1 MiB, then 100 KiB of it: held whole for the scan, so over a 64 KiB budget.
+      const head = Buffer.from([0x82, 0x80 | 127, 0, 0, 0, 0, 0, 0x10, 0, 0, 1, 2, 3, 4]);
+      const result = await wsThroughGate(small.port, "ws.gate.test", originPort, "/big", smallCa, { send: [Buffer.concat([head, Buffer.alloc(100 * 1024)])], expect: 2 });
+      expect(result.close).toEqual({ code: 1013, reason: "bottle gate: busy" });
+      // What the cut connection held was given back: the next one is served.
+      const after = await wsThroughGate(small.port, "ws.gate.test", originPort, "/after", smallCa, { send: ["small"], expect: 2 });
+      expect(after.messages).toEqual(["hello /after", "echo:small"]);
+    } finally {
+      await small[Symbol.asyncDispose]();
+    }
+  });
 });
