@@ -28,6 +28,7 @@ export function backendDeps(context: CommandContext): BackendDeps {
     },
     signal: AbortSignal.any([context.signal, shutdownSignal()]),
     attended: context.interactive,
+    ...(context.socketGet === undefined ? {} : { socketGet: context.socketGet }),
   };
 }
 
