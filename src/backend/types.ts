@@ -164,6 +164,8 @@ export interface BottleSummary {
   createdAt: string;
   /** Why it is in that state, when it is not the obvious (`its CLI died`). */
   note?: string;
+  /** A stopped bottle's workspace size as measured when it stopped, when its backend records one. */
+  workspaceAtStop?: { bytes: number; at: string };
 }
 
 /** One thing cleanup removed (or would remove), with its size where known. */
