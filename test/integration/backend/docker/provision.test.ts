@@ -1,17 +1,14 @@
 import { afterAll, expect, test } from "bun:test";
 import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { processRunner } from "../../../../src/core/runner.ts";
 import { describeEngine } from "../../../helpers/engine.ts";
 import { bottle, cliWorld, tearDownWorld, type CliWorld } from "./cli.ts";
-import { BUSYBOX_IMAGE, busyboxImage } from "./fixtures.ts";
+import { BUSYBOX_IMAGE, busyboxImage, removeAgentImages } from "./fixtures.ts";
 
 let world: CliWorld | undefined;
 afterAll(async () => {
   if (world) await tearDownWorld(world);
-  const images = await processRunner.run(["docker", "image", "ls", "--format", "{{.Repository}}:{{.Tag}}", "bottle-agent-claudebox"], { check: false });
-  const refs = images.stdout.split("\n").filter(Boolean);
-  if (refs.length > 0) await processRunner.run(["docker", "image", "rm", ...refs], { check: false });
+  await removeAgentImages("bottle-agent-claudebox");
 }, 120_000);
 
 describeEngine("docker provisioning of Claude Code's home", () => {
