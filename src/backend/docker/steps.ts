@@ -149,7 +149,7 @@ export const steps: Backend<DockerDetails>["steps"] = async (plan, deps) => {
             // The gate made its CA as it started: the agent trusts its certificate from now on.
             if (gateEgress.tls.inspect) {
               const fromHost = health?.replace(/\/healthz$/, "");
-              await trustGateCa(runner, { agent: details.names.agent, gateBase: fromHost, gateInBottle: `http://${details.names.gate}:${details.gatePort}` });
+              await trustGateCa(runner, { agent: details.names.agent, gateBase: fromHost, gateInBottle: `http://${details.names.gate}:${details.gatePort}`, gate: details.names.gate });
             }
           },
           undo: nothing,
