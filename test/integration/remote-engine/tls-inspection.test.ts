@@ -33,9 +33,9 @@ const ORIGIN_SERVER = `
   }).listen(443);`;
 
 /**
- * Inspection on the second engine, whose bridges this host cannot reach: the CLI reads
- * the gate's CA from inside the agent (its curl, by the gate's name on the internal
- * network) and installs it, and the gate, by default, terminates the agent's HTTPS.
+ * Inspection on the second engine, whose bridges this host cannot reach: the CLI has
+ * the gate's own binary print its CA in the gate's container (`bottle gate ca`, by
+ * `docker exec`) and installs it, and the gate, by default, terminates the agent's HTTPS.
  */
 describeRemoteEngine("TLS inspection on a remote engine", () => {
   holdRemoteEngine();
@@ -91,7 +91,7 @@ describeRemoteEngine("TLS inspection on a remote engine", () => {
     });
     const inAgent = (script: string) => runner.run(["docker", "exec", agent, "sh", "-c", script], { check: false, timeoutMs: 60_000 });
 
-    // The CLI installed the gate's CA, read from inside the agent.
+    // The CLI installed the gate's CA, read in the gate's container.
     expect((await inAgent(`cat ${AGENT_CA_FILE}`)).stdout).toStartWith("-----BEGIN CERTIFICATE-----");
     // Until the origin listens the gate answers 502: --fail makes that an exit code.
     let ready = await inAgent(`curl -sS --fail https://${ORIGIN}/ready`);

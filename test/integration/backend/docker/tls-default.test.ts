@@ -72,6 +72,7 @@ const ORIGIN_SERVER = String.raw`
     socket.on("data", (frame) => {
       const length = frame[1] & 0x7f, mask = frame.subarray(2, 6);
       const text = Buffer.from(frame.subarray(6, 6 + length).map((b, i) => b ^ mask[i % 4])).toString();
+      console.log("SEEN FRAME " + text);
       const reply = Buffer.from("echo:" + text);
       socket.write(Buffer.concat([Buffer.from([0x81, reply.length]), reply]));
     });
@@ -94,15 +95,23 @@ data = urllib.request.urlopen(url).read()
 assert fragment == "sha256=" + hashlib.sha256(data).hexdigest(), "hash mismatch"
 print("downloaded", url.rsplit("/", 1)[1], len(data))`;
 
-/** A WebSocket client in Node 18 (no built-in one): CONNECT through the gate, TLS trusting the system bundle, the upgrade, one text frame. */
+/**
+ * A WebSocket client in Node 18 (no built-in one): CONNECT through the gate, TLS
+ * trusting the system bundle, the upgrade to argv[1], one text frame (argv[2], by
+ * default "ping"); prints the status and the first frame back (a close: its code and reason).
+ */
 const WEBSOCKET_CLIENT = String.raw`
   const http = require("node:http"), https = require("node:https"), crypto = require("node:crypto"), proxy = new URL(process.env.HTTPS_PROXY);
   http.request({ host: proxy.hostname, port: proxy.port, method: "CONNECT", path: "${ORIGIN}:443" }).on("connect", (res, socket) => {
     https.request({ socket, host: "${ORIGIN}", path: process.argv[1], agent: false, headers: { connection: "Upgrade", upgrade: "websocket", "sec-websocket-version": "13", "sec-websocket-key": crypto.randomBytes(16).toString("base64") } })
       .on("upgrade", (r, ws) => {
-        const text = Buffer.from("ping"), mask = crypto.randomBytes(4);
+        const text = Buffer.from(process.argv[2] || "ping"), mask = crypto.randomBytes(4);
         ws.write(Buffer.concat([Buffer.from([0x81, 0x80 | text.length]), mask, Buffer.from(text.map((b, i) => b ^ mask[i % 4]))]));
-        ws.on("data", (frame) => { console.log(r.statusCode, frame.subarray(2, 2 + (frame[1] & 0x7f)).toString()); process.exit(0); });
+        ws.on("data", (frame) => {
+          const body = frame.subarray(2, 2 + (frame[1] & 0x7f));
+          console.log(r.statusCode, (frame[0] & 15) === 8 ? "close " + body.readUInt16BE(0) + " " + body.subarray(2) : body.toString());
+          process.exit(0);
+        });
       })
       .on("response", (r) => { console.log(r.statusCode, r.headers["x-bottle-block"]); process.exit(0); })
       .on("error", (e) => { console.error(e.message); process.exit(1); }).end();
@@ -196,6 +205,9 @@ describeEngine("docker: TLS inspection by default, in the default agent image", 
       expect(ws.stdout.trim()).toBe("101 echo:ping");
       const leakyWs = await inAgent(`node -e '${WEBSOCKET_CLIENT}' "/ws?k=${HELD}"`);
       expect(leakyWs.stdout.trim()).toBe("403 dlp:held-secret");
+      // ...and in a frame, once upgraded: the gate closes the connection before the origin reads it.
+      const leakyFrame = await inAgent(`node -e '${WEBSOCKET_CLIENT}' /ws-frame "k=${HELD}"`);
+      expect(leakyFrame.stdout.trim()).toBe("101 close 1008 bottle gate: dlp:held-secret");
 
       // The agent cannot get passthrough: it cannot remove the CA (it is not root), and
       // trusting anything but the gate's CA only makes its own handshake fail.
@@ -213,6 +225,7 @@ describeEngine("docker: TLS inspection by default, in the default agent image", 
       expect(seen).toContain("SEEN POST /app.git/git-upload-pack");
       expect(seen).toContain("SEEN GET /files/demo_pkg-1.0-py3-none-any.whl");
       expect(seen).toContain("SEEN UPGRADE /ws -");
+      expect(seen).toContain("SEEN FRAME ping");
       expect(seen).not.toContain(HELD);
       expect(seen).not.toContain("/pinned");
 
