@@ -5,7 +5,7 @@ import { processRunner } from "../../../../src/core/runner.ts";
 import { fetchGateCa } from "../../../../src/gate/tls/agent-trust.ts";
 import * as v from "valibot";
 import { GateConfigSchema } from "../../../../src/gate/config-schema.ts";
-import { blockReason, curl, startRecordingOrigin, startTestGate } from "../harness.ts";
+import { blockReason, curl, rawExchange, startRecordingOrigin, startTestGate } from "../harness.ts";
 import { makeOriginMaterial, startTlsOrigin } from "./tls-origin.ts";
 
 const GH_TOKEN = "ghp_R3alT0kenTheAgentNeverHolds0123456789";
@@ -173,6 +173,21 @@ describe("TLS inspection through a standalone gate", async () => {
     const result = await curl(["-x", gate.proxy, "--cacert", material.caFile, at("origin.gate.test", "/untrusted")]);
     expect(result.exitCode).toBe(60);
     await Bun.sleep(100);
+    const last = (await gate.auditLines()).filter((line) => line["method"] === "CONNECT").at(-1)!;
+    expect(last["reason"]).toBe("tls-handshake-failed");
+  });
+
+  test.each([
+    ["plaintext HTTP", "GET /plain HTTP/1.1\r\nHost: origin.gate.test\r\n\r\n"],
+    ["an SSH banner", "SSH-2.0-OpenSSH_9.2\r\n"],
+  ])("%s after CONNECT to an inspected host reaches nothing: the gate's TLS handshake fails (the tunnel check's inspected twin)", async (_what, bytes) => {
+    const seen = origin.seen.length;
+    const answer = await rawExchange(gate.port, `CONNECT origin.gate.test:${origin.port} HTTP/1.1\r\nHost: origin.gate.test:${origin.port}\r\n\r\n${bytes}`, 3_000);
+    expect(answer).toStartWith("HTTP/1.1 200");
+    // After the 200 only TLS from the gate (an alert, or nothing): never an HTTP answer, never the origin's.
+    expect(answer.slice(answer.indexOf("\r\n\r\n") + 4)).not.toContain("HTTP/1.1");
+    await Bun.sleep(100);
+    expect(origin.seen.length).toBe(seen);
     const last = (await gate.auditLines()).filter((line) => line["method"] === "CONNECT").at(-1)!;
     expect(last["reason"]).toBe("tls-handshake-failed");
   });
