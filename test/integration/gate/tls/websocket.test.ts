@@ -58,7 +58,7 @@ async function wsThroughGate(
   port: number,
   path: string,
   ca: string,
-  options: { send?: (string | Buffer)[]; expect?: number; headers?: string[] } = {},
+  options: { send?: (string | Buffer)[]; expect?: number; headers?: string[]; upgrade?: string } = {},
 ): Promise<WsResult & { alpn: string | false }> {
   const raw = net.connect({ host: "127.0.0.1", port: gatePort });
   await new Promise<void>((resolve, reject) => raw.once("connect", resolve).once("error", reject));
@@ -69,7 +69,7 @@ async function wsThroughGate(
   await new Promise<void>((resolve, reject) => socket.once("secureConnect", resolve).once("error", reject));
   const key = randomBytes(16).toString("base64");
   const extra = (options.headers ?? []).map((line) => `${line}\r\n`).join("");
-  socket.write(`GET ${path} HTTP/1.1\r\nHost: ${host}:${port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Extensions: permessage-deflate\r\n${extra}\r\n`);
+  socket.write(`GET ${path} HTTP/1.1\r\nHost: ${host}:${port}\r\nConnection: Upgrade\r\nUpgrade: ${options.upgrade ?? "websocket"}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Extensions: permessage-deflate\r\n${extra}\r\n`);
   let data = Buffer.alloc(0);
   let head = "";
   let sent = false;
@@ -263,5 +263,14 @@ describe("WebSocket through TLS inspection (standalone gate)", async () => {
     } finally {
       await small[Symbol.asyncDispose]();
     }
+  });
+
+  test("an upgrade to anything but websocket is refused (400 bad-upgrade): no protocol the gate cannot read", async () => {
+    const before = seen.length;
+    const result = await wsThroughGate(gate.port, "ws.gate.test", originPort, "/h2c", gateCa, { upgrade: "h2c" });
+    expect(result.status).toBe(400);
+    expect(seen.length).toBe(before);
+    const line = (await gate.auditLines()).filter((entry) => entry["path"] === "/h2c").at(-1)!;
+    expect(line["reason"]).toBe("bad-upgrade");
   });
 });
