@@ -69,6 +69,14 @@ describe("TLS inspection through a standalone gate", async () => {
     expect(result.stderr).toContain("ALPN: server accepted http/1.1");
   });
 
+  test("HTTP/2 with prior knowledge (no ALPN) is not a way past the HTTP/1.1 parser: refused, nothing reaches the origin", async () => {
+    const seen = origin.seen.length;
+    const result = await inspected(["--http2-prior-knowledge", at("origin.gate.test", `/h2?d=${HELD}`)]);
+    expect(result.status).not.toBe(200);
+    expect(result.body).not.toContain("origin saw");
+    expect(origin.seen.length).toBe(seen);
+  });
+
   test("requests on one tunnel are kept alive: two requests, one CONNECT, both audited with full paths", async () => {
     const before = (await gate.auditLines()).length;
     const result = await inspected(["-v", at("origin.gate.test", "/one"), at("origin.gate.test", "/two?q=2")]);
