@@ -1,0 +1,35 @@
+import { readdir } from "node:fs/promises";
+import { BottleError } from "../../core/errors.ts";
+import type { Runner } from "../../core/runner.ts";
+
+/** The throwaway container a bottle's home is seeded from: made, copied out of, removed, never started. */
+export function seedContainerName(identity: string): string {
+  return `bottle-home-seed-${identity}`;
+}
+
+/**
+ * Seeds a fresh bottle's home folder with what the image put in the agent user's home
+ * (dotfiles, `~/.claude` settings), as Docker seeds a new named volume from the image
+ * it is first mounted on: the folder is mounted over that home in the guest, which
+ * would otherwise hide it. The image lives in the local engine (the artifact is packed
+ * from it), so its home is copied out of a container created, never started, from it
+ * (`docker cp`, which gives the files to this host user: `shareMounts` hands them to
+ * the guest's). Only a folder that is still empty is seeded, and never on resume: the
+ * agent's own home is never overwritten. An image without that home seeds nothing.
+ */
+export async function seedHome(runner: Runner, options: { identity: string; image: string; home: string; folder: string; resume: boolean }): Promise<boolean> {
+  if (options.resume || (await readdir(options.folder).catch(() => ["?"])).length > 0) return false;
+  const name = seedContainerName(options.identity);
+  // A killed run may have left its seed container: it holds nothing of the bottle's.
+  await runner.run(["docker", "rm", "--force", name], { check: false });
+  // The entrypoint is never run; `docker create` only needs one for an image that has none (FROM scratch).
+  await runner.run(["docker", "create", "--name", name, "--entrypoint", "/bottle-home-seed", options.image]);
+  try {
+    const copied = await runner.run(["docker", "cp", `${name}:${options.home.replace(/\/+$/, "")}/.`, options.folder], { check: false });
+    if (copied.exitCode === 0) return true;
+    if (/could not find the file/i.test(copied.stderr)) return false;
+    throw new BottleError(`could not seed the agent's home from ${options.image}: ${copied.stderr.trim()}`, { hint: "`bottle doctor` checks the engine" });
+  } finally {
+    await runner.run(["docker", "rm", "--force", name], { check: false });
+  }
+}
