@@ -29,7 +29,8 @@ export const TRUST_GUEST_CA_SCRIPT = [
   `cat > ${GUEST_CA_FILE}`,
   `if [ "$(id -u)" = 0 ]; then ( ${INSTALL_CA_SCRIPT.replaceAll("\n", "; ")} ) < ${GUEST_CA_FILE}; fi`,
   // Root's system bundle holds the CA now; anyone else's bundle gets it appended.
-  `{ cat ${AGENT_CA_BUNDLE} 2>/dev/null || true; [ "$(id -u)" = 0 ] || cat ${GUEST_CA_FILE}; } > ${GUEST_CA_BUNDLE}.new`,
+  // The blank line keeps a bundle that lacks its final newline from running into the next PEM block.
+  `{ cat ${AGENT_CA_BUNDLE} 2>/dev/null && echo || true; [ "$(id -u)" = 0 ] || cat ${GUEST_CA_FILE}; } > ${GUEST_CA_BUNDLE}.new`,
   `mv -f ${GUEST_CA_BUNDLE}.new ${GUEST_CA_BUNDLE}`,
 ].join("\n");
 
@@ -39,7 +40,8 @@ export const TRUST_GUEST_CA_SCRIPT = [
  */
 export async function trustGuestCa(runner: Runner, options: { machine: string; certificate: string; signal?: AbortSignal | undefined }): Promise<void> {
   await runner.run(["smolvm", "machine", "exec", "--name", options.machine, "-i", "--", "sh", "-c", TRUST_GUEST_CA_SCRIPT], {
-    stdin: options.certificate,
+    // The gate serves the PEM without a final newline; appended to a bundle it must end its line.
+    stdin: options.certificate.endsWith("\n") ? options.certificate : `${options.certificate}\n`,
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
 }
