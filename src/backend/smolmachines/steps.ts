@@ -37,8 +37,10 @@ function publishedPort(output: string, gate: string): number {
  * A smolmachines bottle's launch as steps for `launchBottle`: smolvm's availability,
  * the host folders it mounts, dead bottles' running parts, the packed artifact (cached
  * by image ID) and the gate image, all at once; then the gate as a Docker container on
- * 127.0.0.1 and its readiness; the microVM, which reaches it at 100.96.0.1; and
- * provisioning through `machine exec`.
+ * 127.0.0.1 (its control port too, for the git gate and supervise) and its readiness;
+ * the microVM, which reaches it at 100.96.0.1; and provisioning through `machine
+ * exec`, which installs the bottle's CA when the gate inspects TLS. A fresh bottle's
+ * home is seeded from the image's once the image exists.
  */
 export const steps: Backend<SmolDetails>["steps"] = async (plan, deps) => {
   const { spec, details, stateDir } = plan;
