@@ -7,11 +7,21 @@ import { GUEST_CA_BUNDLE } from "./smol-plan.ts";
 const GUEST_CA_FILE = GUEST_CA_BUNDLE.replace(/[^/]+$/, "bottle-gate-ca.pem");
 
 /**
- * Whether the bottle's gate inspects TLS, so its agent must trust the bottle's CA.
- * Read from the resolved egress exactly as the gate and the agent's env read it.
+ * Whether a smolmachines bottle's gate inspects TLS, so its guest must trust the
+ * bottle's CA: `egress.tls.inspect`, as the gate reads it. The one place this backend
+ * decides it: the gate's config (see {@link gateEgress}), the guest's trust variables
+ * and the CA's installation all follow it, so they never disagree.
  */
 export function inspectsTls(egress: Egress): boolean {
   return egress.tls?.inspect === true;
+}
+
+/**
+ * The egress the gate's config gets: the bottle's, with the inspection decision
+ * written out, so the gate inspects exactly when the guest is given the CA.
+ */
+export function gateEgress(egress: Egress): Egress {
+  return { ...egress, tls: { inspect: inspectsTls(egress), passthrough: [...(egress.tls?.passthrough ?? [])] } };
 }
 
 /**

@@ -3,6 +3,7 @@ import { bottleFiles } from "../../core/paths.ts";
 import { agentEnv, PLANNED_PORT } from "../agent/agent-env.ts";
 import { AGENT_TRUST_ENV } from "../../gate/tls/agent-trust.ts";
 import { agentGitEnv } from "../../gate/services/git/plan-git-gate.ts";
+import { inspectsTls } from "./guest-trust.ts";
 import { GATE_CONFIG_MOUNT, GATE_CONTROL_PORT, GATE_PORT, gateMounts, gateVolumeArgs } from "../gate-runtime/gate-config.ts";
 import { SUPERVISE_TOKEN_ENV } from "../../gate/services/supervise/supervise-config.ts";
 import { SUPERVISE_URL_ENV } from "../../gate/services/supervise/supervise-plan.ts";
@@ -55,7 +56,7 @@ export function gateCommands(details: SmolDetails, spec: StartSpec, stateDir: st
  */
 export function machineCommands(details: SmolDetails, spec: StartSpec, stateDir: string, atLaunch: SmolAtLaunch | SmolPlanned) {
   const files = bottleFiles(stateDir);
-  const env = Object.entries(guestTrust(agentEnv(spec, HOST_GATEWAY, atLaunch.gatePort)));
+  const env = Object.entries(guestTrust(agentEnv(spec, HOST_GATEWAY, atLaunch.gatePort), inspectsTls(spec.bottle.egress)));
   // Not a secret (the token goes to the env file): beside the proxy variables.
   if ("superviseUrl" in atLaunch && atLaunch.superviseUrl !== undefined) env.push([SUPERVISE_URL_ENV, atLaunch.superviseUrl]);
   // The git gate: each upstream rewritten to the gate's control port (NO_PROXY already exempts 100.96.0.1).
@@ -82,10 +83,19 @@ export function machineCommands(details: SmolDetails, spec: StartSpec, stateDir:
   };
 }
 
-/** The agent's env with the trust variables (set when the gate inspects TLS) naming the guest's own bundle. */
-function guestTrust(env: Record<string, string>): Record<string, string> {
+/**
+ * The agent's env with the trust variables as this backend decides them: naming the
+ * guest's own bundle when the gate inspects, and not set at all when it does not (a
+ * variable naming a bundle never written would break every HTTPS client).
+ */
+function guestTrust(env: Record<string, string>, inspects: boolean): Record<string, string> {
   const out = { ...env };
-  for (const key of Object.keys(AGENT_TRUST_ENV)) if (out[key] === AGENT_TRUST_ENV[key]) out[key] = GUEST_CA_BUNDLE;
+  for (const [key, value] of Object.entries(AGENT_TRUST_ENV)) {
+    // A value the manifest set itself is the manifest's.
+    if (key in out && out[key] !== value) continue;
+    if (inspects) out[key] = GUEST_CA_BUNDLE;
+    else delete out[key];
+  }
   return out;
 }
 

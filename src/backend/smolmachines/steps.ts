@@ -16,7 +16,7 @@ import { waitForGate } from "../gate-runtime/wait-for-gate.ts";
 import { ensureGateImage } from "../images/gate-image.ts";
 import type { Backend } from "../types.ts";
 import { ensureSmolmachinesAvailable } from "./availability.ts";
-import { inspectsTls, trustGuestCa } from "./guest-trust.ts";
+import { gateEgress, inspectsTls, trustGuestCa } from "./guest-trust.ts";
 import { gateCommands, guestExec, machineCommands, publishesControlPort } from "./machine-commands.ts";
 import { prepareArtifact, type SmolArtifact } from "./prepare-artifact.ts";
 import { prepareMounts, provisionGuest, shareMounts } from "./provision.ts";
@@ -82,7 +82,7 @@ export const steps: Backend<SmolDetails>["steps"] = async (plan, deps) => {
           says: `preparing the microVM image for ${spec.identity}…`,
           create: () =>
             Promise.all([
-              writeGateFiles(stateDir, spec.bottle.egress, GATE_PORT, supervise?.gateConfig, details.git),
+              writeGateFiles(stateDir, gateEgress(spec.bottle.egress), GATE_PORT, supervise?.gateConfig, details.git),
               prepareMounts({ workspace: files.workspace, home: files.home, skillsDir: files.skills, copyFrom: spec.copyFrom, skills: spec.skills }),
             ]).then(nothing),
           // The folders live in the state folder, which the lifecycle removes when a fresh launch fails.

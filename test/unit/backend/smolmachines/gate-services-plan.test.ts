@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gateEgress } from "../../../../src/backend/smolmachines/guest-trust.ts";
 import { prepare } from "../../../../src/backend/smolmachines/prepare.ts";
 import { GUEST_CA_BUNDLE } from "../../../../src/backend/smolmachines/smol-plan.ts";
 import { bottlePaths } from "../../../../src/core/paths.ts";
@@ -28,11 +29,19 @@ describe("smolmachines: the gate's services reach the guest", () => {
     for (const key of Object.keys(AGENT_TRUST_ENV)) expect(create).toContain(`-e ${key}=${GUEST_CA_BUNDLE}`);
   });
 
-  test("without inspection the guest gets no trust variables", async () => {
-    const spec = testSpec({ manifestDir: "/tmp", agent: { image: "bottle-agent:test" }, bottle: { egress: { ...defaultBottle().egress, routes: [] } } });
-    const plan = await prepare(spec, deps().deps);
-    const create = plan.commands.find((argv) => argv.slice(0, 3).join(" ") === "smolvm machine create")!.join(" ");
-    for (const key of Object.keys(AGENT_TRUST_ENV)) expect(create).not.toContain(`-e ${key}=`);
+  test("the gate inspects exactly when the guest is given the CA: both follow one decision", async () => {
+    for (const tls of [undefined, { inspect: false, passthrough: [] }, { inspect: true, passthrough: ["*.apple.com"] }]) {
+      const egress = { ...defaultBottle().egress, routes: [], ...(tls === undefined ? {} : { tls }) };
+      const spec = testSpec({ manifestDir: "/tmp", agent: { image: "bottle-agent:test" }, bottle: { egress } });
+      const plan = await prepare(spec, deps().deps);
+      const create = plan.commands.find((argv) => argv.slice(0, 3).join(" ") === "smolvm machine create")!.join(" ");
+      const gate = gateEgress(spec.bottle.egress).tls!;
+      expect(gate.passthrough).toEqual(tls?.passthrough ?? []);
+      // A trust variable naming a bundle that is never written would break every HTTPS client in the guest.
+      for (const key of Object.keys(AGENT_TRUST_ENV)) expect(create.includes(`-e ${key}=${GUEST_CA_BUNDLE}`)).toBe(gate.inspect);
+      for (const key of Object.keys(AGENT_TRUST_ENV)) if (!gate.inspect) expect(create).not.toContain(`-e ${key}=`);
+      expect(gate.inspect).toBe(tls?.inspect === true);
+    }
   });
 
   test("git repos: the control port is published, the gate gets its mounts and tokens by name, the guest the insteadOf rewrite", async () => {
