@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { launchBottle } from "../../../../src/backend/lifecycle/launch-bottle.ts";
@@ -11,6 +12,8 @@ import { ensureGitAgentImage } from "../../../helpers/git/git-agent-image.ts";
 import { gitClient, seedBareRepo, type GitClient } from "../../../helpers/git/git-client.ts";
 import { disposeWorld, smolDeps, smolLeftovers, smolSpec, smolWorld, type SmolWorld } from "./fixtures.ts";
 
+// Shaped like no credential format, and unique to this run: only its own value can match.
+const TOKEN = `bottle-git-token-${randomBytes(12).toString("hex")}`;
 const IDENTITY = { GIT_AUTHOR_NAME: "Agent", GIT_AUTHOR_EMAIL: "a@bottle.test", GIT_COMMITTER_NAME: "Agent", GIT_COMMITTER_EMAIL: "a@bottle.test" };
 
 describeEngine("smolmachines: the git gate through the fake smolvm (real gate, real git on both sides)", () => {
@@ -32,12 +35,19 @@ describeEngine("smolmachines: the git gate through the fake smolvm (real gate, r
     await disposeWorld(world);
   });
 
-  test("the guest clones by the upstream URL at the gate's control port, pushes an allowed branch, and is refused main", async () => {
+  test("the guest clones by the upstream URL at the gate's control port, pushes an allowed branch, and is refused main; the gate's token is nowhere in it", async () => {
     const deps = await smolDeps(world);
+    deps.env.BOTTLE_TEST_GIT_TOKEN = TOKEN;
     const image = await ensureGitAgentImage();
     const spec = smolSpec(world, { image, env: IDENTITY }, {
       env: deps.env,
-      bottle: { git: [{ name: "app", upstream, push: ["bottle/*"], force: false, delete: false, tags: false }] },
+      bottle: {
+        git: [
+          { name: "app", upstream, push: ["bottle/*"], force: false, delete: false, tags: false },
+          // Never reached: it makes the gate hold a token, which must stay in the gate.
+          { name: "site", upstream: "https://git.invalid/org/site.git", token: "${BOTTLE_TEST_GIT_TOKEN}", push: [], force: false, delete: false, tags: false },
+        ],
+      },
     });
     const plan = await smolmachinesBackend.prepare(spec, deps);
     const machine = `bottle-${spec.identity}`;
@@ -60,6 +70,18 @@ describeEngine("smolmachines: the git gate through the fake smolvm (real gate, r
       expect(refused.stdout).toContain("remote: bottle: refs/heads/main is not pushable; allowed: bottle/*");
       expect(refused.stdout).toContain("exit=1");
       expect(await person.ok(["rev-parse", "refs/heads/main"], upstreamPath)).not.toBe(head);
+
+      // The token reached the gate only: not the guest's env, files or command lines, nor smolvm's argv or env.
+      const env = await inGuest("env; cat /tmp/bottle/agent.env 2>/dev/null; cat /proc/[0-9]*/cmdline 2>/dev/null | tr '\\0' ' '");
+      expect(env.stdout).toContain("GIT_CONFIG_COUNT=");
+      expect(env.stdout).not.toContain(TOKEN);
+      // Every smolvm call bottle made so far (the search below names the token itself).
+      expect(JSON.stringify(await world.fake.calls())).not.toContain(TOKEN);
+      const files = await inGuest(`for top in /*; do case $top in /proc|/sys|/dev) ;; *) grep -rlF "${TOKEN}" "$top" 2>/dev/null;; esac; done | head -3`);
+      expect(files.stdout.trim()).toBe("");
+      // The gate holds it (it went as `--env NAME`, the value in docker's environment); the machine's config does not.
+      expect((await processRunner.run(["docker", "inspect", `${spec.identity}-gate`])).stdout).toContain(`"BOTTLE_TEST_GIT_TOKEN=${TOKEN}"`);
+      expect((await processRunner.run(["docker", "inspect", `smolvm-fake-${machine}`])).stdout).not.toContain(TOKEN);
 
       // The gate decided both pushes: its audit names them.
       const audit = await readFile(auditLogPath(plan.stateDir), "utf8");
