@@ -18,7 +18,8 @@ export function seedContainerName(identity: string): string {
  * agent's own home is never overwritten. An image without that home seeds nothing.
  */
 export async function seedHome(runner: Runner, options: { identity: string; image: string; home: string; folder: string; resume: boolean }): Promise<boolean> {
-  if (options.resume || (await readdir(options.folder).catch(() => ["?"])).length > 0) return false;
+  // A home of `/` (HOME=/ in the image) would copy the whole image: nothing to seed there.
+  if (options.resume || options.home.replace(/\/+$/, "") === "" || (await readdir(options.folder).catch(() => ["?"])).length > 0) return false;
   const name = seedContainerName(options.identity);
   // A killed run may have left its seed container: it holds nothing of the bottle's.
   await runner.run(["docker", "rm", "--force", name], { check: false });

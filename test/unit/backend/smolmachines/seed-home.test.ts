@@ -21,12 +21,14 @@ test("a fresh, empty home is copied out of a never-started container of the imag
   expect(calls.some((call) => call.argv.includes("start"))).toBe(false);
 });
 
-test("a resume, or a home that already holds anything, is never seeded", async () => {
+test("a resume, a home that already holds anything, or a home of / is never seeded", async () => {
   const { runner, calls } = recordingRunner();
   const used = await mkdtemp(join(tmpdir(), "seed-"));
   await writeFile(join(used, ".profile"), "the agent's\n");
   expect(await seedHome(runner, options(used))).toBe(false);
   expect(await seedHome(runner, options(await mkdtemp(join(tmpdir(), "seed-")), true))).toBe(false);
+  // HOME=/ in an image: copying "the home" would copy the whole image.
+  expect(await seedHome(runner, { ...options(await mkdtemp(join(tmpdir(), "seed-"))), home: "/" })).toBe(false);
   expect(calls).toEqual([]);
 });
 
