@@ -18,7 +18,7 @@ describeEngine("smolmachines: a fresh agent home starts with the image's home (f
     const context = join(world.root, "dotfiles-agent");
     await mkdir(context, { recursive: true });
     // The image ships dotfiles and Claude settings in its user's home, as real agent images do.
-    dockerfile = await writeAgentContext(context, processRunner, `${basename(world.root)}-home`, {
+    dockerfile = await writeAgentContext(context, processRunner, basename(world.root), {
       user: "1000:1000",
       home: { ".profile": "export FROM_IMAGE=1\n", ".claude/settings.json": '{"theme":"dark"}\n' },
     });

@@ -68,7 +68,7 @@ describeEngine("smolmachines: the bottle's CA in the guest (fake smolvm, real ga
     const { gateway, bottle } = await inspecting();
     const context = join(world.root, "root-agent");
     await mkdir(context, { recursive: true });
-    const dockerfile = await writeAgentContext(context, processRunner, `${basename(world.root)}-root`);
+    const dockerfile = await writeAgentContext(context, processRunner, basename(world.root));
     const spec = smolSpec(world, { image: { dockerfile } }, { env: deps.env, bottle });
     const machine = `bottle-${spec.identity}`;
     const inGuest = (script: string) => processRunner.run(guestExec(machine, ["sh", "-c", script]), { check: false, timeoutMs: 60_000 });
