@@ -11,6 +11,7 @@ import { routeSecretValues } from "../gate-runtime/host-values.ts";
 import { DEFAULT_REGISTRY_IMAGE } from "./ephemeral-registry.ts";
 import { gateCommands, machineCommands, publishesControlPort } from "./machine-commands.ts";
 import { plannedPack } from "./pack-commands.ts";
+import { seedHomeCommands } from "./seed-home.ts";
 import { memoryMib, type SmolDetails } from "./smol-plan.ts";
 import { gitTokenValues } from "../gate-runtime/git-gate.ts";
 import { planGitGate } from "../../gate/services/git/plan-git-gate.ts";
@@ -53,13 +54,22 @@ export const prepare: Backend<SmolDetails>["prepare"] = async (spec, deps) => {
     agentHome: image?.home ?? "<the image's home>",
     ...(control ? { controlPort: PLANNED_PORT } : {}),
   });
+  // A fresh bottle's home is seeded from the image's (an empty folder only: see seedHome).
+  const resume = existsSync(bottleFiles(stateDir).metadata);
+  const seed = seedHomeCommands(spec.identity, details.agentImage.ref, image?.home ?? "<the image's home>", bottleFiles(stateDir).home);
   const plan: Plan<SmolDetails> = {
     backend: "smolmachines",
     spec,
     stateDir,
-    resume: existsSync(bottleFiles(stateDir).metadata),
+    resume,
     // Image builds first, then (unless the artifact is cached) the registry, push and pack.
-    commands: [...images, ...pack.commands, gate.create, gate.port, ...(control ? [gate.controlPort] : []), machine.create, machine.start],
+    commands: [
+      ...images,
+      ...pack.commands,
+      ...(resume ? [] : [seed.create, seed.copy, seed.remove]),
+      gate.create, gate.port, ...(control ? [gate.controlPort] : []),
+      machine.create, machine.start,
+    ],
     details,
   };
   return Object.freeze(plan);

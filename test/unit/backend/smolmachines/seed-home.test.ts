@@ -1,10 +1,13 @@
 import { expect, test } from "bun:test";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { prepare } from "../../../../src/backend/smolmachines/prepare.ts";
 import { seedContainerName, seedHome } from "../../../../src/backend/smolmachines/seed-home.ts";
+import { bottleFiles, bottlePaths } from "../../../../src/core/paths.ts";
 import { BottleError } from "../../../../src/core/errors.ts";
 import { recordingRunner } from "../../../helpers/recording-runner.ts";
+import { testSpec } from "../../../helpers/start-spec.ts";
 
 const options = (folder: string, resume = false) => ({ identity: "smol-abc", image: "bottle-agent:test", home: "/home/agent/", folder, resume });
 
@@ -19,6 +22,19 @@ test("a fresh, empty home is copied out of a never-started container of the imag
     `docker rm --force ${name}`,
   ]);
   expect(calls.some((call) => call.argv.includes("start"))).toBe(false);
+});
+
+test("a resumed bottle's plan lists no seed; a fresh one's does", async () => {
+  const state = await mkdtemp(join(tmpdir(), "seed-plan-"));
+  const env = { HOME: "/home/u", XDG_STATE_HOME: state };
+  const spec = testSpec({ manifestDir: "/tmp", agent: { image: "bottle-agent:test" }, bottle: { egress: { allow: [], deny: [], allow_cidrs: [], routes: [], dlp: { action: "block" } } } });
+  const deps = { runner: recordingRunner().runner, paths: bottlePaths(env), env, settings: {}, log: () => {} };
+  const seeds = (commands: readonly (readonly string[])[]) => commands.filter((argv) => argv.some((arg) => arg.startsWith(seedContainerName(spec.identity)))).map((argv) => argv.slice(0, 2).join(" "));
+  expect(seeds((await prepare(spec, deps)).commands)).toEqual(["docker create", "docker cp", "docker rm"]);
+  const files = bottleFiles(deps.paths.bottleState(spec.identity));
+  await mkdir(join(files.metadata, ".."), { recursive: true });
+  await writeFile(files.metadata, "{}");
+  expect(seeds((await prepare(spec, deps)).commands)).toEqual([]);
 });
 
 test("a resume, a home that already holds anything, or a home of / is never seeded", async () => {
