@@ -222,6 +222,10 @@ function decodeRuns(text: string, starts: readonly number[], ends: readonly numb
     const to = ends[run] as number;
     const from = start + offset;
     if (to - from < 2 || (offset > 0 && to - start > MAX_ALIGNED_RUN)) continue;
+    // Too few characters left at this alignment to decode to `minText` bytes: 16
+    // base64 characters are 12 bytes, so with long held forms a run of 16-character
+    // pieces (JWT-like fragments, `/`-joined words) needs no decoding at all.
+    if (Math.floor(((to - from) * (pad === "" ? 4 : 6)) / 8) < minText) continue;
     let groups: number;
     if (pad === "") {
       // Hex: whole bytes only (an odd last character is dropped).
@@ -300,6 +304,7 @@ for (const byte of [0x09, 0x0a, 0x0d]) PRINTABLE[byte] = 1;
 function alignedDecode(text: string, from: number, to: number, alphabet: Alphabet, out: DecodedSegment[], minText: number): void {
   const alignments = to - from > MAX_ALIGNED_RUN ? 1 : alphabet.group;
   for (let offset = 0; offset < alignments && from + offset < to; offset++) {
+    if (Math.floor(((to - from - offset) * alphabet.bits) / 8) < minText) break;
     decodeFrom(text, from + offset, to, from, alphabet, out, minText);
   }
 }
