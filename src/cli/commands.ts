@@ -75,7 +75,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     load: () => import("./commands/resume.ts"),
   },
   list: {
-    summary: "list bottles: identity, agent, backend, status, age, the folder --cwd copied",
+    summary: "list bottles: identity, agent, backend, status, age, a stopped one's size at stop, the folder --cwd copied",
     usage: "bottle list [flags]",
     flags: { size: { type: "boolean", short: "s", description: "each workspace's size now (one more engine call); without it, a stopped bottle's size when it stopped" }, json },
     load: () => import("./commands/list.ts"),
