@@ -1,0 +1,63 @@
+/**
+ * Interleaved A/B of the DLP scanner: `bun bench/dlp/ab.ts REF [WORD]` loads the
+ * scanner of git commit REF (its `src/gate/dlp` copied under `node_modules/.dlp-ab/`,
+ * so its dependencies resolve) beside this tree's, and scans each body with each in
+ * turn, 7 rounds, printing the median CPU (user + system) ms per MiB of each and their
+ * ratio, and whether both found the same kinds. On a shared machine the load moves
+ * between one-process runs; interleaving puts both scanners under the same load.
+ * WORD keeps only the bodies whose name contains it. Bounded: about a minute.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { loadavg } from "node:os";
+import { join } from "node:path";
+import { createScanner } from "../../src/gate/dlp/create-scanner.ts";
+import { type Input, inputs, MiB } from "./inputs.ts";
+
+const [ref = "main", only] = process.argv.slice(2);
+const root = join(import.meta.dir, "../..");
+// A bench tool, not gate code: it runs git directly (the project runner is for the CLI).
+const commit = execFileSync("git", ["rev-parse", ref], { cwd: root, encoding: "utf8" }).trim();
+const copy = join(root, "node_modules/.dlp-ab", commit);
+if (!existsSync(join(copy, "src/gate/dlp/create-scanner.ts"))) {
+  mkdirSync(copy, { recursive: true });
+  const archive = execFileSync("git", ["archive", commit, "src/gate/dlp"], { cwd: root, maxBuffer: 64 * MiB });
+  execFileSync("tar", ["-x", "-C", copy], { input: archive });
+}
+const old: { createScanner: typeof createScanner } = await import(join(copy, "src/gate/dlp/create-scanner.ts"));
+
+const heldSecrets = [
+  `sk-ant-oat01-${"Q".repeat(10)}${crypto.randomUUID()}${crypto.randomUUID()}`,
+  `ghs_${crypto.randomUUID().replaceAll("-", "").slice(0, 36)}`,
+  `bottle-deploy-key-${crypto.randomUUID()}`,
+];
+const scanners = [
+  { name: commit.slice(0, 7), scanner: old.createScanner({ heldSecrets }) },
+  { name: "this tree", scanner: createScanner({ heldSecrets }) },
+];
+
+const cpuMs = (run: () => unknown): number => {
+  const start = process.cpuUsage();
+  run();
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+};
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+const kinds = (input: Input, scanner: ReturnType<typeof createScanner>): string =>
+  [...new Set(scanner.scanBody(input.body, input.type, input.encoding).map((finding) => finding.kind))].sort().join(",");
+
+console.log(`bun ${Bun.version}, load average ${loadavg().map((n) => n.toFixed(1)).join(" ")}`);
+console.log(`| body (1 MiB) | ${scanners[0]?.name} | ${scanners[1]?.name} | ratio | same kinds |`);
+console.log("|---|---:|---:|---:|---|");
+for (const [name, input] of Object.entries(inputs)) {
+  if (only !== undefined && !name.includes(only)) continue;
+  const found = scanners.map(({ scanner }) => kinds(input, scanner)); // also the warm-up
+  const times = scanners.map(() => [] as number[]);
+  for (let round = 0; round < 7; round++) {
+    scanners.forEach(({ scanner }, index) => times[index]?.push(cpuMs(() => scanner.scanBody(input.body, input.type, input.encoding))));
+  }
+  const scale = MiB / (input.scanned ?? input.body.length);
+  const [a = 0, b = 0] = times.map((values) => median(values) * scale);
+  console.log(`| ${name} | ${a.toFixed(1)} | ${b.toFixed(1)} | ${(b / a).toFixed(2)} | ${found[0] === found[1] ? "yes" : `NO: ${found[0]} / ${found[1]}`} |`);
+}
+console.log(`load average after: ${loadavg().map((n) => n.toFixed(1)).join(" ")}`);
