@@ -8,6 +8,7 @@
  * joined by `/` (issue 9, finding 5).
  */
 
+import { classRuns } from "./class-runs.ts";
 import { BASE32, BASE64, HEX, MIN_DECODED_TEXT } from "./decode-token.ts";
 
 /** A stretch of decoded text and the source run `[start, end)` it was decoded from
@@ -93,31 +94,32 @@ function isMixedCase(text: string, from: number, to: number): boolean {
 export function decodedSegments(text: string, from: number, to: number, minRun: number, minText = MIN_DECODED_TEXT): DecodedSegment[] {
   const out: DecodedSegment[] = [];
   const base32 = ALPHABETS[1] as Alphabet;
-  // The runs of each alphabet are found by native regex scans: a hand walk with a
-  // class table per character cost ~6 ns a character here (a third of a scan of
-  // 76-column base64, Bun 1.4.5 profile). A greedy `{minRun,}` match starts where its
-  // maximal run starts (any later start in the same run matches too), so these are
-  // the same runs the walk found.
-  const { hex: hexRuns, base32: base32Runs, base64: base64Runs } = runRegexes(minRun);
+  // The runs of each alphabet are found by a skip-ahead scan (`class-runs.ts`): the
+  // same maximal runs a greedy `/[class]{minRun,}/g` finds, without its retry at every
+  // character of a short run. (A hand walk of every character cost ~6 ns a character,
+  // Bun 1.4.5; the skip-ahead tests about one character in `minRun` off runs.)
   const hexStarts: number[] = [];
   const hexEnds: number[] = [];
-  const region = from === 0 && to === text.length ? text : text.slice(from, to);
-  hexRuns.lastIndex = 0;
-  for (let match = hexRuns.exec(region); match !== null; match = hexRuns.exec(region)) {
-    hexStarts.push(from + match.index);
-    hexEnds.push(from + match.index + match[0].length);
-  }
+  classRuns(text, from, to, HEX, minRun, hexStarts, hexEnds);
   // A base32 run without a letter (digits 2–7 only, values 26–31) never decodes to
   // text: of every 5 bytes, two take their top bit from a value's set bit 4 or 3. A
   // region without letters (card-like digit groups) skips the scan, which cost as
   // much as the hex and base64 ones there (it tries each run of 2–7 digits).
-  base32Runs.lastIndex = LETTER.test(region) ? 0 : region.length;
-  for (let match = base32Runs.exec(region); match !== null; match = base32Runs.exec(region)) {
-    // Base32 is written in one case (DNS lowercases it): a mixed-case run is not it.
-    const start = from + match.index;
-    const end = start + match[0].length;
-    if (!isMixedCase(text, start, end)) alignedDecode(text, start, end, base32, out, minText);
+  const region = from === 0 && to === text.length ? text : text.slice(from, to);
+  if (LETTER.test(region)) {
+    const base32Starts: number[] = [];
+    const base32Ends: number[] = [];
+    classRuns(text, from, to, BASE32, minRun, base32Starts, base32Ends);
+    for (let index = 0; index < base32Starts.length; index++) {
+      // Base32 is written in one case (DNS lowercases it): a mixed-case run is not it.
+      const start = base32Starts[index] as number;
+      const end = base32Ends[index] as number;
+      if (!isMixedCase(text, start, end)) alignedDecode(text, start, end, base32, out, minText);
+    }
   }
+  const base64Starts: number[] = [];
+  const base64Ends: number[] = [];
+  classRuns(text, from, to, BASE64, minRun, base64Starts, base64Ends);
   const runStarts: number[] = [];
   const runEnds: number[] = [];
   // A short run met before in this text decodes to the same stretches: it is decoded
@@ -125,27 +127,27 @@ export function decodedSegments(text: string, from: number, to: number, minRun: 
   // fragments is 61,000 copies of one run, each decoded at 4 alignments).
   const seen = new Map<string, number>();
   const repeats: number[] = [];
-  base64Runs.lastIndex = 0;
-  for (let match = base64Runs.exec(region); match !== null; match = base64Runs.exec(region)) {
+  for (let index = 0; index < base64Starts.length; index++) {
     // Every 3 decoded bytes start with one whose top 6 bits are a character's value,
     // and a printable byte is below 0x80: a run with no character worth under 32
     // (`A`–`Z`, `a`–`f`) decodes to no printable stretch at any alignment. Card-like
     // digit groups are such runs.
-    const run = match[0];
+    const start = base64Starts[index] as number;
+    const end = base64Ends[index] as number;
+    const run = text.slice(start, end);
     if (!LOW_BASE64.test(run)) continue;
-    const start = from + match.index;
     // Remembering costs a lookup per run: a text whose first runs never repeat
     // (random values) stops remembering.
     if (run.length <= MAX_REPEATED_RUN && (repeats.length > 0 || seen.size < 256)) {
       const first = seen.get(run);
       if (first !== undefined) {
-        repeats.push(first, start, start + run.length);
+        repeats.push(first, start, end);
         continue;
       }
       seen.set(run, start);
     }
     runStarts.push(start);
-    runEnds.push(start + run.length);
+    runEnds.push(end);
   }
   for (let offset = 0; offset < 2; offset++) decodeRuns(text, hexStarts, hexEnds, offset, HEX_BATCH, out, minText);
   const base64From = out.length;
@@ -173,24 +175,6 @@ const LETTER = /[A-Za-z]/;
 
 /** A base64 character whose value is under 32. */
 const LOW_BASE64 = /[A-Za-f]/;
-
-type RunRegexes = { hex: RegExp; base32: RegExp; base64: RegExp };
-const runRegexCache = new Map<number, RunRegexes>();
-
-/** The run-finding regexes for runs of at least `minRun` characters (a handful of
- * distinct lengths are used, so they are built once each). */
-function runRegexes(minRun: number): RunRegexes {
-  let regexes = runRegexCache.get(minRun);
-  if (regexes === undefined) {
-    regexes = {
-      hex: new RegExp(`[0-9A-Fa-f]{${minRun},}`, "g"),
-      base32: new RegExp(`[A-Za-z2-7]{${minRun},}`, "g"),
-      base64: new RegExp(`[A-Za-z0-9+/_-]{${minRun},}`, "g"),
-    };
-    runRegexCache.set(minRun, regexes);
-  }
-  return regexes;
-}
 
 /** How runs of one encoding are batched into one native decode: characters per
  * group, bytes per group, the padding character and the separator, which decodes to
