@@ -7,6 +7,7 @@ import type { Upstream } from "./parse-upstream.ts";
 import { pushUpstream, type QuarantineObjects, type UpstreamUpdate } from "./push-upstream.ts";
 import { decideRefUpdate, type PushPolicy } from "./ref-policy.ts";
 import { isNullId, type RefUpdate } from "./ref-update.ts";
+import type { SshConnection } from "./ssh-connection.ts";
 import { describeFinding, scanAddedLines } from "./scan-added-lines.ts";
 import { HERMETIC_GIT_ENV, type GitChildEnv } from "./upstream-access.ts";
 
@@ -20,6 +21,8 @@ export interface PushRepo {
   secrets(): string[];
   scanner: Scanner;
   dlpAction: "block" | "warn" | "off";
+  /** An ssh upstream's shared connection. */
+  connection?: SshConnection;
 }
 
 /** The gate's answer to a pre-receive hook: accept or not, what to tell the agent, what to audit. */
@@ -94,6 +97,8 @@ export async function decidePush(runner: Runner, repo: PushRepo, updates: readon
     }
   }
 
+  // The shared connection the push's advertisement began opening: ride it when it is up.
+  await repo.connection?.settled();
   const landed = await pushUpstream(runner, repo.mirror.path, repo.upstream, repo.access(), accepted, objects, repo.secrets());
   if (!landed.ok) {
     reason = "upstream-refused";

@@ -1,4 +1,4 @@
-import { mkdtempSync, realpathSync } from "node:fs";
+import { mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { processRunner, type RunningProcess } from "../../../core/runner.ts";
@@ -47,6 +47,9 @@ export function createGitService(config: GateConfig, context: GateServiceContext
   const runner = options.runner ?? processRunner;
   // The gate's state folder is shared by its services: the mirrors take `git/`.
   const stateDir = context.stateDir === undefined ? mkdtempSync(join(tmpdir(), "bottle-git-state-")) : join(context.stateDir, "git");
+  // Shared ssh connections' sockets: a short path (sockets stay under ~100 bytes), 0700.
+  const ownControlDir = options.controlDir === undefined;
+  const controlDir = options.controlDir ?? mkdtempSync(join(tmpdir(), "bottle-ssh-"));
   const hooks = startHookServer(options.hookCommand ?? hookCommand(), runner);
   void hooks.ready.then((problem) => {
     if (problem !== undefined) process.stderr.write(`bottle gate: git: the pre-receive hook cannot run (${problem}); every push is refused\n`);
@@ -62,7 +65,7 @@ export function createGitService(config: GateConfig, context: GateServiceContext
     // The same finder as the proxy's: route secrets and the git tokens, in every encoding.
     const scanner: Scanner = createScanner({ heldSecrets: [...resolveRoutes(next.egress.routes, context.env).heldSecrets, ...tokens] });
     const repos = new Map<string, RepoRuntime>();
-    for (const repo of next.git ?? []) repos.set(repo.name, buildRepoRuntime(repo, stateDir, context.env, scanner, next.egress.dlp.action, { ...options, runner }, previous.get(repo.name)));
+    for (const repo of next.git ?? []) repos.set(repo.name, buildRepoRuntime(repo, stateDir, context.env, scanner, next.egress.dlp.action, { ...options, runner, controlDir }, previous.get(repo.name)));
     return repos;
   };
   let repos = build(config);
@@ -203,7 +206,15 @@ export function createGitService(config: GateConfig, context: GateServiceContext
           return errorAdvertisement(target.rpc, `bottle: the gate cannot run its push check (${problem}); pushes are refused`);
         }
       }
-      if (target.step === "advertise" || !repo.mirror.exists) {
+      // A push's advertisement comes from the mirror as it is: waiting for an update
+      // there would put a whole upstream fetch before the push. Instead the upstream
+      // connection opens while the agent builds and sends its pack. Safe with a stale
+      // mirror: an update upstream moved meanwhile is refused there (a fast-forward
+      // from an old tip is not one; a force carries a lease on the old id), and the
+      // mirror's own ref moves only from the old id the agent saw.
+      const pushing = target.rpc === "git-receive-pack" && repo.mirror.exists;
+      if (pushing && target.step === "advertise") void repo.connection?.open();
+      if ((target.step === "advertise" && !pushing) || !repo.mirror.exists) {
         const updated = await repo.mirror.update();
         if (!updated.ok) {
           finish({ ...base, status: 200, decision: "error", reason: "upstream-unreachable" });
@@ -225,12 +236,16 @@ export function createGitService(config: GateConfig, context: GateServiceContext
     reload(next) {
       const before = repos;
       repos = build(next, before);
+      for (const [name, repo] of before) if (!repos.has(name)) void repo.connection?.close();
       warm(new Map([...repos].filter(([name]) => !before.has(name))));
     },
     async close() {
       for (const child of running) child.kill("SIGTERM");
       await Promise.all([...running].map((child) => child.exited.catch(() => undefined)));
       await hooks.close();
+      // Shared ssh connections end with the gate, not a minute later.
+      await Promise.all([...repos.values()].map((repo) => repo.connection?.close()));
+      if (ownControlDir) rmSync(controlDir, { recursive: true, force: true });
     },
   };
 }

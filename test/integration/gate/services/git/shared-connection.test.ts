@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { processRunner } from "../../../../../src/core/runner.ts";
+import { gitClient, seedBareRepo, type GitClient } from "../../../../helpers/git/git-client.ts";
+import { startGitGate, type TestGitGate } from "../../../../helpers/git/git-gate.ts";
+import { sshdAvailable, startSshUpstream, type SshUpstream } from "../../../../helpers/git/ssh-upstream.ts";
+
+if (!sshdAvailable && process.env.BOTTLE_REQUIRE_ENGINE === "1") throw new Error("these tests need Debian's openssh-server (/usr/sbin/sshd)");
+const describeSsh = sshdAvailable ? describe : describe.skip;
+
+/** The ssh processes whose command line names `dir` (the gate's shared connections there). */
+async function sshProcessesIn(dir: string): Promise<string[]> {
+  const found = await processRunner.run(["pgrep", "-a", "-f", "--", `ControlPath=${dir}/`], { check: false });
+  return found.stdout.split("\n").filter((line) => /^\d+ ssh /.test(line));
+}
+
+/**
+ * A push's advertisement is served from the mirror and the push upstream rides one
+ * shared ssh connection, opened while the agent sends its pack. These tests pin what
+ * that must not cost: an update upstream moved meanwhile is still refused there, and
+ * the connection ends with the gate.
+ */
+describeSsh("the git gate's shared upstream connection and push from a mirror as it is", () => {
+  let sshd: SshUpstream;
+  let upstreamPath: string;
+  let person: GitClient;
+  let agent: GitClient;
+  let work: string;
+
+  beforeAll(async () => {
+    sshd = await startSshUpstream();
+    person = await gitClient();
+    agent = await gitClient();
+    upstreamPath = join(sshd.dir, "app.git");
+    await seedBareRepo(person, upstreamPath);
+  }, 60_000);
+  afterAll(async () => {
+    await agent?.[Symbol.asyncDispose]();
+    await person?.[Symbol.asyncDispose]();
+    await sshd?.[Symbol.asyncDispose]();
+  }, 60_000);
+
+  const startGate = (extra: Record<string, unknown> = {}): Promise<TestGitGate> =>
+    startGitGate(
+      [{ name: "app", upstream: `${sshd.base}${upstreamPath}`, key: sshd.clientKey, known_hosts: sshd.hostKey, push: ["bottle/*"], ...extra }],
+      {},
+      { connectTimeoutSeconds: 3, freshMs: 200 },
+    );
+
+  test("the push upstream rides the connection the gate already holds: it lands while sshd refuses new logins", async () => {
+    await using gate = await startGate();
+    work = join(agent.home, "rides");
+    await agent.ok(["clone", "-q", `${gate.base}app.git`, work]);
+    const first = await agent.commit(work, { "a.txt": "a\n" }, "a");
+    expect((await agent.git(["push", "origin", "HEAD:refs/heads/bottle/a"], work)).exitCode).toBe(0);
+    expect(await person.ok(["rev-parse", "refs/heads/bottle/a"], upstreamPath)).toBe(first);
+
+    // sshd stops taking the gate's key for new logins; a connection already logged in stays.
+    const authorized = join(sshd.dir, "authorized_keys");
+    const keys = await readFile(authorized);
+    await writeFile(authorized, "");
+    try {
+      const second = await agent.commit(work, { "b.txt": "b\n" }, "b");
+      const push = await agent.git(["push", "origin", "HEAD:refs/heads/bottle/a"], work);
+      expect(push.stderr).not.toContain("unreachable");
+      expect(push.exitCode).toBe(0);
+      expect(await person.ok(["rev-parse", "refs/heads/bottle/a"], upstreamPath)).toBe(second);
+    } finally {
+      await writeFile(authorized, keys);
+    }
+  }, 60_000);
+
+  test("an update upstream moved since the mirror last looked is refused upstream, and the mirror is not left ahead", async () => {
+    await using gate = await startGate();
+    work = join(agent.home, "stale");
+    await agent.ok(["clone", "-q", `${gate.base}app.git`, work]);
+    await agent.commit(work, { "s.txt": "agent 1\n" }, "agent 1");
+    expect((await agent.git(["push", "origin", "HEAD:refs/heads/bottle/s"], work)).exitCode).toBe(0);
+
+    // A person moves the branch upstream, straight to it: the gate's mirror has not seen it.
+    const other = join(person.home, "stale-other");
+    await person.ok(["clone", "-q", "-b", "bottle/s", upstreamPath, other]);
+    const theirs = await person.commit(other, { "s.txt": "person\n" }, "person");
+    await person.ok(["push", "-q", "origin", "HEAD:bottle/s"], other);
+
+    await agent.commit(work, { "s.txt": "agent 2\n" }, "agent 2");
+    const push = await agent.git(["push", "origin", "HEAD:refs/heads/bottle/s"], work);
+    expect(push.exitCode).not.toBe(0);
+    expect(push.stderr).toContain("remote: bottle: upstream refused refs/heads/bottle/s");
+    expect(await person.ok(["rev-parse", "refs/heads/bottle/s"], upstreamPath)).toBe(theirs);
+    // The next fetch shows the agent what upstream has.
+    await Bun.sleep(300);
+    await agent.ok(["fetch", "-q", "origin"], work);
+    expect(await agent.ok(["rev-parse", "origin/bottle/s"], work)).toBe(theirs);
+    expect(await gate.auditLines()).toContainEqual(expect.objectContaining({ repo: "app", decision: "error", reason: "upstream-refused" }));
+  }, 60_000);
+
+  test("a force-push from a stale view carries its lease: work upstream got meanwhile is not overwritten", async () => {
+    await using gate = await startGate({ force: true });
+    work = join(agent.home, "lease");
+    await agent.ok(["clone", "-q", `${gate.base}app.git`, work]);
+    await agent.commit(work, { "l.txt": "agent 1\n" }, "agent 1");
+    expect((await agent.git(["push", "origin", "HEAD:refs/heads/bottle/l"], work)).exitCode).toBe(0);
+
+    const other = join(person.home, "lease-other");
+    await person.ok(["clone", "-q", "-b", "bottle/l", upstreamPath, other]);
+    const theirs = await person.commit(other, { "l.txt": "person\n" }, "person");
+    await person.ok(["push", "-q", "origin", "HEAD:bottle/l"], other);
+
+    await agent.ok(["reset", "-q", "--hard", "HEAD~1"], work);
+    await agent.commit(work, { "l.txt": "rewritten\n" }, "rewritten");
+    const push = await agent.git(["push", "--force", "origin", "HEAD:refs/heads/bottle/l"], work);
+    expect(push.exitCode).not.toBe(0);
+    expect(push.stderr).toContain("remote: bottle: upstream refused refs/heads/bottle/l: [rejected] (stale info)");
+    expect(await person.ok(["rev-parse", "refs/heads/bottle/l"], upstreamPath)).toBe(theirs);
+  }, 60_000);
+
+  test("a push opens the shared connection as it begins; it is the gate's own child and ends with the gate", async () => {
+    const controlDir = await mkdtemp(join(tmpdir(), "bottle-ssh-test-"));
+    try {
+      const gate = await startGitGate(
+        [{ name: "app", upstream: `${sshd.base}${upstreamPath}`, key: sshd.clientKey, known_hosts: sshd.hostKey, push: ["bottle/*"] }],
+        {},
+        { connectTimeoutSeconds: 3, controlDir },
+      );
+      work = join(agent.home, "ends");
+      await agent.ok(["clone", "-q", `${gate.base}app.git`, work]);
+      // A fetch alone opens none; a push's advertisement does (a dry run stops right after it).
+      expect(await sshProcessesIn(controlDir)).toEqual([]);
+      await agent.ok(["push", "--dry-run", "origin", "HEAD:refs/heads/bottle/e"], work);
+      for (let i = 0; i < 100 && (await readdir(controlDir)).length === 0; i++) await Bun.sleep(50);
+      expect(await readdir(controlDir)).toEqual([expect.stringMatching(/^app-[0-9a-f]{16}$/)]);
+      expect(await sshProcessesIn(controlDir)).toHaveLength(1);
+      await gate[Symbol.asyncDispose]();
+      expect(await sshProcessesIn(controlDir)).toEqual([]);
+      // Reaped, not left a zombie: no ssh child of this process remains at all.
+      const children = await processRunner.run(["ps", "-o", "stat=,comm=", "--ppid", String(process.pid)], { check: false });
+      expect(children.stdout.split("\n").filter((line) => /^Z.*ssh/.test(line.trim()))).toEqual([]);
+    } finally {
+      await rm(controlDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
