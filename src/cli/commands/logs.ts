@@ -5,12 +5,14 @@ import { oneIdWord, resolveBottleId } from "../bottle-ids.ts";
 import type { CommandContext } from "../context.ts";
 import { formatAuditLine, parseAuditLine, printable } from "../logs/audit-line.ts";
 import { readLines } from "../logs/follow-lines.ts";
+import { formatGitLines } from "../logs/git-audit-line.ts";
 
 /**
  * `bottle logs ID [--gate [--blocked] [--json]] [--follow]`: the log on stdout, notes on
  * stderr, so it pipes (`bottle logs --gate ID | grep block`). `--gate` reads the gate's
  * audit log from the bottle's state folder, where it outlives the gate: one line per
- * decision as a person reads it, or the JSON lines as written with `--json`;
+ * decision as a person reads it (a git push a line per ref), or the JSON lines as
+ * written with `--json`;
  * `--blocked` keeps only refusals. Without `--gate`, the agent's logs from its backend.
  */
 export async function run(context: CommandContext): Promise<number> {
@@ -38,7 +40,8 @@ export async function run(context: CommandContext): Promise<number> {
       if (blocked && line?.decision !== "block") return;
       shown += 1;
       if (json) context.stdout.write(`${text}\n`);
-      else context.stdout.write(`${line === undefined ? printable(text) : formatAuditLine(line, bottleName)}\n`);
+      else if (line === undefined) context.stdout.write(`${printable(text)}\n`);
+      else context.stdout.write(`${(formatGitLines(line, bottleName) ?? [formatAuditLine(line, bottleName)]).join("\n")}\n`);
     },
     { follow, signal: deps.signal ?? context.signal },
   );
