@@ -7,6 +7,7 @@ import type { Upstream } from "./parse-upstream.ts";
 import { pushUpstream, type QuarantineObjects, type UpstreamUpdate } from "./push-upstream.ts";
 import { decideRefUpdate, type PushPolicy } from "./ref-policy.ts";
 import { isNullId, type RefUpdate } from "./ref-update.ts";
+import { readPushedObjects } from "./pushed-objects.ts";
 import type { SshConnection } from "./ssh-connection.ts";
 import { describeFinding, scanAddedLines } from "./scan-added-lines.ts";
 import { HERMETIC_GIT_ENV, type GitChildEnv } from "./upstream-access.ts";
@@ -23,6 +24,8 @@ export interface PushRepo {
   dlpAction: "block" | "warn" | "off";
   /** An ssh upstream's shared connection. */
   connection?: SshConnection;
+  /** By default, 256 MiB: a push adding more file bytes is refused unchecked. */
+  maxCheckedBytes?: number;
 }
 
 /** The gate's answer to a pre-receive hook: accept or not, what to tell the agent, what to audit. */
@@ -41,7 +44,8 @@ const READ_TIMEOUT_MS = 2 * 60_000;
 /**
  * Decides a push as a whole, as a pre-receive hook must: every ref update against the
  * repo's policy, then the lines the pushed commits add (`<new>… --not --all`: only
- * what the mirror does not have yet) through the DLP scanner, then upstream. A push
+ * what the mirror does not have yet), their paths and their commits' and tags'
+ * headers through the DLP scanner, then upstream. A push
  * is all or nothing: one refused ref refuses all of it, and nothing goes upstream.
  */
 export async function decidePush(runner: Runner, repo: PushRepo, updates: readonly RefUpdate[], objects: QuarantineObjects): Promise<PushDecision> {
@@ -73,9 +77,17 @@ export async function decidePush(runner: Runner, repo: PushRepo, updates: readon
 
   const news = accepted.filter((update) => !isNullId(update.new)).map((update) => update.new);
   if (repo.dlpAction !== "off" && news.length > 0) {
+    // The quarantine alone (no alternates): what the agent sent, sized before it is read.
+    const pushed = await readPushedObjects({
+      runner,
+      cwd: repo.mirror.path,
+      env: { ...HERMETIC_GIT_ENV, GIT_OBJECT_DIRECTORY: objects.objectDir, GIT_ALTERNATE_OBJECT_DIRECTORIES: "" },
+      timeoutMs: READ_TIMEOUT_MS,
+    }, repo.maxCheckedBytes);
+    if (!pushed.ok) return refuse(pushed.reason, [pushed.message], pushed.reason === "too-large" ? "block" : "error");
     const log = await git([...ADDED_LINES_LOG_ARGS, ...news, "--not", "--all"]);
     if (log.exitCode !== 0) return refuse("unreadable-push", [`cannot read the pushed commits to check them: ${log.stderr.trim().split("\n").pop()}`], "error");
-    const texts = parseAddedLines(log.stdout);
+    const texts = [...parseAddedLines(log.stdout), ...pushed.headers];
     // An annotated tag's message is text the agent wrote too, and `git log` never shows it.
     for (const update of accepted) {
       if (!update.ref.startsWith("refs/tags/") || isNullId(update.new)) continue;

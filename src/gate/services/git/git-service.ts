@@ -17,6 +17,9 @@ import { buildRepoRuntime, type GitServiceOptions, type RepoRuntime } from "./re
 import { HERMETIC_GIT_ENV } from "./upstream-access.ts";
 import { advertise, errorAdvertisement, gitProtocol, parseGitRequest, requestBody, rpcCall, type Served } from "./smart-http.ts";
 
+/** By default, the largest pack a push may send. */
+const MAX_PUSH_BYTES = 1024 * 1024 * 1024;
+
 /** Where the git service answers on the control port. */
 export const GIT_PREFIX = "/git/";
 
@@ -142,7 +145,8 @@ export function createGitService(config: GateConfig, context: GateServiceContext
             runner,
             mirrorPath: repo.mirror.path,
             protocol: gitProtocol(request.headers.get("git-protocol")),
-            config: [`core.hooksPath=${hooks.hooksDir}`],
+            // A pack bigger than this is cut off while it arrives, before the disk or the check pays for it.
+            config: [`core.hooksPath=${hooks.hooksDir}`, `receive.maxInputSize=${options.maxPushBytes ?? MAX_PUSH_BYTES}`],
             secretEnv: { [HOOK_SOCKET_ENV]: hooks.socketPath, [HOOK_PUSH_ENV]: id },
             signal: request.signal,
           },
@@ -183,9 +187,14 @@ export function createGitService(config: GateConfig, context: GateServiceContext
       const url = new URL(request.url);
       const target = parseGitRequest(request.method, url);
       const known = [...repos.keys()].map((name) => `${GIT_PREFIX}${name}.git`).join(", ");
-      if (target === undefined) return text(404, `bottle gate: no git service at ${url.pathname} (repos: ${known}; smart HTTP only)`);
-      const repo = repos.get(target.repo);
-      if (repo === undefined) return text(404, `bottle gate: no git repo named ${target.repo} (repos: ${known})`);
+      const repo = target === undefined ? undefined : repos.get(target.repo);
+      if (target === undefined || repo === undefined) {
+        // A probe for a path or a repo the manifest does not name is a refusal like any other: audited.
+        const refused = beginAudit(context.audit, clientSocket(client.address), { method: request.method, host: "gate", path: `${url.pathname}${url.search}` });
+        refused({ service: "git", status: 404, decision: "block", reason: target === undefined ? "not-a-git-path" : "unknown-repo", ...(target === undefined ? {} : { repo: target.repo }) });
+        if (target === undefined) return text(404, `bottle gate: no git service at ${url.pathname} (repos: ${known}; smart HTTP only)`);
+        return text(404, `bottle gate: no git repo named ${target.repo} (repos: ${known})`);
+      }
       const finish = beginAudit(context.audit, clientSocket(client.address), {
         method: request.method,
         host: upstreamHost(repo.upstream),
@@ -228,7 +237,9 @@ export function createGitService(config: GateConfig, context: GateServiceContext
       }
       if (target.rpc === "git-upload-pack") {
         const served = track(rpcCall({ runner, mirrorPath: repo.mirror.path, protocol, signal: request.signal }, target.rpc, requestBody(request)));
-        void served.sent.then((bytes) => finish({ ...base, status: 200, bytes_down: bytes }));
+        void Promise.all([served.child.exited, served.sent]).then(([result, bytes]) =>
+          finish({ ...base, status: 200, bytes_down: bytes, ...(result.exitCode === 0 ? {} : { decision: "error", reason: "upload-pack-failed" }) }),
+        );
         return served.response;
       }
       return receivePack(repo, request, (changes) => finish({ ...base, ...changes }));

@@ -22,8 +22,12 @@ export interface GitServiceOptions {
   caFile?: string;
   /** By default, 10 s. */
   connectTimeoutSeconds?: number;
+  /** By default, 1 GiB: the largest pack receive-pack takes (`receive.maxInputSize`). */
+  maxPushBytes?: number;
   /** By default, 3 s: how long a mirror update is reused. */
   freshMs?: number;
+  /** By default, 256 MiB: a push adding more file bytes is refused before its check reads them. */
+  maxCheckedBytes?: number;
   /** Where shared ssh connections' sockets go (short: under ~100 bytes); by default a fresh 0700 temp folder. */
   controlDir?: string;
 }
@@ -115,5 +119,6 @@ export function buildRepoRuntime(
     dlpAction,
     token,
     ...(connection === undefined ? {} : { connection }),
+    ...(options.maxCheckedBytes === undefined ? {} : { maxCheckedBytes: options.maxCheckedBytes }),
   };
 }
