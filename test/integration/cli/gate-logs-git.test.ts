@@ -25,6 +25,7 @@ describe("bottle logs --gate shows the git gate's fetches and pushes", () => {
   let ok: string;
   let main1: string;
   let base: string;
+  let requests = 0;
   const id = "bbtest-aaaaaaaa";
 
   beforeAll(async () => {
@@ -34,13 +35,20 @@ describe("bottle logs --gate shows the git gate's fetches and pushes", () => {
     base = await seedBareRepo(person, upstreamPath);
     gate = await startGitGate([{ name: "app", upstream: upstreamPath, push: ["bottle/*"] }]);
     const work = join(agent.home, "clone");
-    await agent.ok(["clone", "-q", `${gate.base}app.git`, work]);
+    // git's own trace counts the HTTP requests it made: each must be one audit line.
+    const traced = async (args: string[], cwd: string) => {
+      const result = await agent.git(args, cwd, { GIT_TRACE_CURL: "1", GIT_TRACE_CURL_NO_DATA: "1" });
+      requests += (result.stderr.match(/=> Send header: (GET|POST) \/git\//g) ?? []).length;
+      return result;
+    };
+    expect((await traced(["clone", "-q", `${gate.base}app.git`, work], agent.home)).exitCode).toBe(0);
     ok = await agent.commit(work, { "a.txt": "a\n" }, "a");
-    expect((await agent.git(["push", "origin", "HEAD:refs/heads/bottle/ok"], work)).exitCode).toBe(0);
+    expect((await traced(["push", "origin", "HEAD:refs/heads/bottle/ok"], work)).exitCode).toBe(0);
+    expect((await traced(["fetch", "origin"], work)).exitCode).toBe(0);
     main1 = await agent.commit(work, { "b.txt": "b\n" }, "b");
-    expect((await agent.git(["push", "origin", "HEAD:main"], work)).exitCode).not.toBe(0);
+    expect((await traced(["push", "origin", "HEAD:main"], work)).exitCode).not.toBe(0);
     await agent.commit(work, { "env.txt": `AWS_ACCESS_KEY_ID=${AWS}\n` }, "c");
-    expect((await agent.git(["push", "origin", "HEAD:refs/heads/bottle/leak"], work)).exitCode).not.toBe(0);
+    expect((await traced(["push", "origin", "HEAD:refs/heads/bottle/leak"], work)).exitCode).not.toBe(0);
 
     root = await mkdtemp(join(tmpdir(), "bottle-logs-git-"));
     const paths = bottlePaths({ XDG_STATE_HOME: join(root, "state"), HOME: root });
@@ -54,6 +62,19 @@ describe("bottle logs --gate shows the git gate's fetches and pushes", () => {
     await agent?.[Symbol.asyncDispose]();
     await person?.[Symbol.asyncDispose]();
     if (root !== undefined) await rm(root, { recursive: true, force: true });
+  });
+
+  test("every request of the clone, the fetch and the pushes is one audit line with a decision; every refusal has its reason", async () => {
+    const lines = await gate.auditLines();
+    expect(requests).toBeGreaterThanOrEqual(8);
+    expect(lines).toHaveLength(requests);
+    for (const line of lines) {
+      expect([line.service, line.repo, typeof line.status]).toEqual(["git", "app", "number"]);
+      expect(["allow", "block", "warn", "error"]).toContain(String(line.decision));
+      if (line.decision !== "allow") expect({ path: line.path, reason: typeof line.reason }).toEqual({ path: line.path, reason: "string" });
+      for (const ref of (line.refs ?? []) as Record<string, unknown>[]) if (ref.decision !== "allow") expect({ ref: ref.ref, reason: typeof ref.reason }).toEqual({ ref: ref.ref, reason: "string" });
+    }
+    expect(lines.filter((line) => Array.isArray(line.refs)).map((line) => line.decision)).toEqual(["allow", "block", "block"]);
   });
 
   const logs = async (...args: string[]) => {
