@@ -1,6 +1,6 @@
 import { mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, dirname, join } from "node:path";
+import { join } from "node:path";
 import { processRunner, type RunningProcess } from "../../../core/runner.ts";
 import { beginAudit, type AuditEntry } from "../../audit.ts";
 import type { GateConfig } from "../../config-schema.ts";
@@ -12,9 +12,9 @@ import { hookCommand } from "./hook-command.ts";
 import { HOOK_PUSH_ENV, HOOK_SOCKET_ENV, startHookServer, type HookRequest } from "./hook-server.ts";
 import { upstreamHost } from "./parse-upstream.ts";
 import { peekPushCommands } from "./peek-push-commands.ts";
-import { isNullId, parseRefUpdate, type RefUpdate } from "./ref-update.ts";
+import { quarantineOf, undoUndecided } from "./quarantine.ts";
+import { parseRefUpdate, type RefUpdate } from "./ref-update.ts";
 import { buildRepoRuntime, type GitServiceOptions, type RepoRuntime } from "./repo-runtime.ts";
-import { HERMETIC_GIT_ENV } from "./upstream-access.ts";
 import { advertise, errorAdvertisement, gitProtocol, parseGitRequest, requestBody, rpcCall, type Served } from "./smart-http.ts";
 
 /** By default, the largest pack a push may send. */
@@ -89,35 +89,6 @@ export function createGitService(config: GateConfig, context: GateServiceContext
     return served;
   };
 
-  /** The quarantine receive-pack made inside this repo's mirror, or undefined for any other folder. */
-  const quarantineOf = (repo: RepoRuntime, objectDir: string): string | undefined => {
-    try {
-      const real = realpathSync(objectDir);
-      const objects = realpathSync(join(repo.mirror.path, "objects"));
-      return dirname(real) === objects && basename(real).startsWith("tmp_objdir-incoming-") ? real : undefined;
-    } catch {
-      return undefined;
-    }
-  };
-
-  /**
-   * Puts back refs a push moved without the hook's decision: git skips a hook it cannot
-   * run, so this is the second line behind the start-up probe. Returns what it undid.
-   */
-  const undoUndecided = async (repo: RepoRuntime, commands: readonly RefUpdate[]): Promise<string[]> => {
-    const undone: string[] = [];
-    for (const command of commands) {
-      const now = await runner.run(["git", "rev-parse", "--verify", "--quiet", command.ref], { env: HERMETIC_GIT_ENV, cwd: repo.mirror.path, check: false });
-      // A delete moved the ref if it is gone; any other update if the ref now names its new id.
-      const moved = isNullId(command.new) ? now.exitCode !== 0 : now.stdout.trim() === command.new;
-      if (!moved) continue;
-      const restore = isNullId(command.old) ? ["update-ref", "-d", command.ref] : ["update-ref", command.ref, command.old];
-      await runner.run(["git", ...restore], { env: HERMETIC_GIT_ENV, cwd: repo.mirror.path, check: false });
-      undone.push(command.ref);
-    }
-    return undone;
-  };
-
   const receivePack = async (repo: RepoRuntime, request: Request, finish: (changes: Partial<AuditEntry>) => void): Promise<Response> => {
     const problem = await hooks.ready;
     if (problem !== undefined) {
@@ -132,7 +103,7 @@ export function createGitService(config: GateConfig, context: GateServiceContext
     const id = hooks.register(async (hook: HookRequest) => {
       const objects = realpathSync(join(repo.mirror.path, "objects"));
       // No quarantine (a delete-only push brings no objects): the mirror's own objects.
-      const objectDir = hook.objectDir === "" ? objects : quarantineOf(repo, hook.objectDir);
+      const objectDir = hook.objectDir === "" ? objects : quarantineOf(repo.mirror.path, hook.objectDir);
       if (objectDir === undefined) return { accept: false, messages: ["the push's objects are not where the gate expects them; refused"] };
       const updates = hook.updates.split("\n").map(parseRefUpdate).filter((update): update is RefUpdate => update !== undefined);
       decision = await decidePush(runner, repo, updates, { objectDir, alternates: objectDir === objects ? "" : objects });
@@ -156,7 +127,7 @@ export function createGitService(config: GateConfig, context: GateServiceContext
       );
       void Promise.all([served.child.exited, served.sent]).then(async ([result, bytes]) => {
         hooks.unregister(id);
-        const undone = decision === undefined ? await undoUndecided(repo, peeked.commands) : [];
+        const undone = decision === undefined ? await undoUndecided(runner, repo.mirror.path, peeked.commands) : [];
         release();
         if (undone.length > 0) process.stderr.write(`bottle gate: git: a push to ${repo.name} moved ${undone.join(", ")} without the hook's decision; undone\n`);
         const refs = decision?.refs ?? peeked.commands.map((command) => ({ ...command, decision: "error" as const, reason: "no-decision" }));
