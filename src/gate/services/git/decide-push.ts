@@ -69,6 +69,21 @@ export async function decidePush(runner: Runner, repo: PushRepo, updates: readon
       reason ??= verdict.reason;
     }
   }
+  // A ref's name reaches upstream too, and the audit line: one holding a secret is refused, and never written out.
+  if (repo.dlpAction !== "off") {
+    for (const [index, update] of updates.entries()) {
+      const kinds = repo.scanner.scanBody(new TextEncoder().encode(update.ref), "text/plain").map((finding) => finding.kind);
+      if (kinds.length === 0) continue;
+      const ref = refs[index]!;
+      ref.ref = repo.scanner.redact(update.ref);
+      if (repo.dlpAction === "warn") continue;
+      const at = accepted.findIndex((candidate) => candidate.ref === update.ref);
+      if (at >= 0) accepted.splice(at, 1);
+      Object.assign(ref, { decision: "block", reason: `dlp:${kinds[0]!.split(" ")[0]}` });
+      messages.push(`secret in the name of ${ref.ref}: ${kinds[0]}; choose another name`);
+      reason ??= ref.reason;
+    }
+  }
   const refuse = (why: string, lines: string[], decision: GitRefAudit["decision"] = "block"): PushDecision => {
     for (const ref of refs) if (ref.decision === "allow") Object.assign(ref, { decision, reason: why });
     return { accept: false, messages: [...lines, "nothing was pushed: a push lands whole or not at all"], refs, reason: reason ?? why };

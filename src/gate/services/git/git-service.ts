@@ -130,7 +130,8 @@ export function createGitService(config: GateConfig, context: GateServiceContext
         const undone = decision === undefined ? await undoUndecided(runner, repo.mirror.path, peeked.commands) : [];
         release();
         if (undone.length > 0) process.stderr.write(`bottle gate: git: a push to ${repo.name} moved ${undone.join(", ")} without the hook's decision; undone\n`);
-        const refs = decision?.refs ?? peeked.commands.map((command) => ({ ...command, decision: "error" as const, reason: "no-decision" }));
+        // Without a decision, the agent's ref names are written as the scanner redacts them.
+        const refs = decision?.refs ?? peeked.commands.map((command) => ({ ...command, ref: repo.scanner.redact(command.ref), decision: "error" as const, reason: "no-decision" }));
         const failed = decision === undefined && (result.exitCode !== 0 || undone.length > 0);
         const verdict: AuditEntry["decision"] =
           decision === undefined

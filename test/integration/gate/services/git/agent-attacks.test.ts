@@ -159,6 +159,16 @@ describe("a malicious agent against the git gate", () => {
       expect(await upstreamRefs()).not.toContain("refs/heads/bottle/header");
     });
 
+    test("the ref's own name: refused, and the audit line never holds it", async () => {
+      await fresh("named");
+      const result = await push(`HEAD:refs/heads/bottle/${AWS}`);
+      expect(result.exitCode).not.toBe(0);
+      expect(result.stderr).toContain("secret in the name of refs/heads/bottle/[REDACTED:aws-access-key]: aws-access-key");
+      expect(await upstreamRefs()).not.toContainEqual(expect.stringContaining(AWS));
+      expect(await lastPush()).toMatchObject({ decision: "block", reason: "dlp:aws-access-key" });
+      expect(JSON.stringify(await gate.auditLines())).not.toContain(AWS);
+    });
+
     test("an LFS upload has no way through the git gate (its API is not served)", async () => {
       const lfs = await fetch(`${gate.base}app.git/info/lfs/objects/batch`, { method: "POST", headers: { "content-type": "application/vnd.git-lfs+json" }, body: "{}" });
       expect(lfs.status).toBe(404);
