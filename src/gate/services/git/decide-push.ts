@@ -76,7 +76,10 @@ export async function decidePush(runner: Runner, repo: PushRepo, updates: readon
       if (kinds.length === 0) continue;
       const ref = refs[index]!;
       ref.ref = repo.scanner.redact(update.ref);
-      if (repo.dlpAction === "warn") continue;
+      if (repo.dlpAction === "warn") {
+        messages.push(`warning: secret in the name of ${ref.ref}: ${kinds[0]} (dlp action is warn: pushed anyway)`);
+        continue;
+      }
       const at = accepted.findIndex((candidate) => candidate.ref === update.ref);
       if (at >= 0) accepted.splice(at, 1);
       Object.assign(ref, { decision: "block", reason: `dlp:${kinds[0]!.split(" ")[0]}` });
