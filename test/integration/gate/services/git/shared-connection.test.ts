@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { processRunner } from "../../../../../src/core/runner.ts";
 import { gitClient, seedBareRepo, type GitClient } from "../../../../helpers/git/git-client.ts";
 import { startGitGate, type TestGitGate } from "../../../../helpers/git/git-gate.ts";
 import { sshdAvailable, startSshUpstream, type SshUpstream } from "../../../../helpers/git/ssh-upstream.ts";
@@ -10,10 +9,27 @@ import { sshdAvailable, startSshUpstream, type SshUpstream } from "../../../../h
 if (!sshdAvailable && process.env.BOTTLE_REQUIRE_ENGINE === "1") throw new Error("these tests need Debian's openssh-server (/usr/sbin/sshd)");
 const describeSsh = sshdAvailable ? describe : describe.skip;
 
+/** Each process as /proc shows it: pid, parent, state and command line (procps may not be installed). */
+async function processes(): Promise<{ pid: number; ppid: number; state: string; argv: string[] }[]> {
+  const found = [];
+  for (const name of await readdir("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = await readFile(`/proc/${name}/stat`, "utf8");
+      // `pid (comm) state ppid …`: comm may hold spaces and parentheses, so split after the last ')'.
+      const [state = "", ppid = "0"] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const argv = (await readFile(`/proc/${name}/cmdline`, "utf8")).split("\0").filter(Boolean);
+      found.push({ pid: Number(name), ppid: Number(ppid), state, argv });
+    } catch {
+      // It ended while we looked.
+    }
+  }
+  return found;
+}
+
 /** The ssh processes whose command line names `dir` (the gate's shared connections there). */
-async function sshProcessesIn(dir: string): Promise<string[]> {
-  const found = await processRunner.run(["pgrep", "-a", "-f", "--", `ControlPath=${dir}/`], { check: false });
-  return found.stdout.split("\n").filter((line) => /^\d+ ssh /.test(line));
+async function sshProcessesIn(dir: string): Promise<number[]> {
+  return (await processes()).filter((p) => p.argv[0] === "ssh" && p.argv.some((word) => word.startsWith(`ControlPath=${dir}/`))).map((p) => p.pid);
 }
 
 /**
@@ -136,8 +152,7 @@ describeSsh("the git gate's shared upstream connection and push from a mirror as
       await gate[Symbol.asyncDispose]();
       expect(await sshProcessesIn(controlDir)).toEqual([]);
       // Reaped, not left a zombie: no ssh child of this process remains at all.
-      const children = await processRunner.run(["ps", "-o", "stat=,comm=", "--ppid", String(process.pid)], { check: false });
-      expect(children.stdout.split("\n").filter((line) => /^Z.*ssh/.test(line.trim()))).toEqual([]);
+      expect((await processes()).filter((p) => p.ppid === process.pid && p.state === "Z")).toEqual([]);
     } finally {
       await rm(controlDir, { recursive: true, force: true });
     }
