@@ -131,7 +131,7 @@ export async function decidePush(runner: Runner, repo: PushRepo, updates: readon
   await repo.connection?.settled();
   const landed = await pushUpstream(runner, repo.mirror.path, repo.upstream, repo.access(), accepted, objects, repo.secrets());
   if (!landed.ok) {
-    reason = "upstream-refused";
+    reason = landed.reason;
     return refuse(reason, landed.messages, "error");
   }
   return { accept: true, messages, refs };

@@ -10,7 +10,7 @@ export interface UpstreamUpdate extends RefUpdate {
 }
 
 /** What upstream said: all landed, or the lines that explain why not. */
-export type UpstreamPush = { ok: true } | { ok: false; messages: string[] };
+export type UpstreamPush = { ok: true } | { ok: false; messages: string[]; reason: "upstream-refused" | "upstream-unreachable" };
 
 /** The objects of a push still in receive-pack's quarantine, and the mirror's own. */
 export interface QuarantineObjects {
@@ -72,7 +72,8 @@ export async function pushUpstream(
     .filter((line) => line.startsWith("remote: ") && line.trim() !== "remote:")
     .map((line) => `upstream ${line}`);
   if (rejected.length === 0 && said.length === 0) {
-    return { ok: false, messages: [describeUpstreamFailure(upstream.url, result.stderr, result.timedOut, secrets).replace(/^bottle gate: /, "")] };
+    // Nothing from upstream itself: it was not reached (or not logged in to).
+    return { ok: false, reason: "upstream-unreachable", messages: [describeUpstreamFailure(upstream.url, result.stderr, result.timedOut, secrets).replace(/^bottle gate: /, "")] };
   }
-  return { ok: false, messages: [...said, ...rejected] };
+  return { ok: false, reason: "upstream-refused", messages: [...said, ...rejected] };
 }

@@ -58,6 +58,8 @@ describeSsh("the git gate's shared upstream connection and push from a mirror as
     await sshd?.[Symbol.asyncDispose]();
   }, 60_000);
 
+  const lastPushOf = async (gate: TestGitGate) => (await gate.auditLines()).filter((line) => String(line.path).endsWith("/git-receive-pack")).pop();
+
   const startGate = (extra: Record<string, unknown> = {}): Promise<TestGitGate> =>
     startGitGate(
       [{ name: "app", upstream: `${sshd.base}${upstreamPath}`, key: sshd.clientKey, known_hosts: sshd.hostKey, push: ["bottle/*"], ...extra }],
@@ -86,6 +88,25 @@ describeSsh("the git gate's shared upstream connection and push from a mirror as
     } finally {
       await writeFile(authorized, keys);
     }
+  }, 60_000);
+
+  test("an upstream that went down after the clone: the push is refused with the reason, and nothing moves", async () => {
+    await using gate = await startGate();
+    work = join(agent.home, "down");
+    await agent.ok(["clone", "-q", `${gate.base}app.git`, work]);
+    await agent.commit(work, { "d.txt": "d\n" }, "d");
+    await sshd.stop();
+    try {
+      const push = await agent.git(["push", "origin", "HEAD:refs/heads/bottle/down"], work);
+      expect(push.exitCode).not.toBe(0);
+      expect(push.stderr).toContain(`remote: bottle: upstream ${sshd.base}${upstreamPath} unreachable: ssh: connect to host 127.0.0.1 port ${sshd.port}: Connection refused`);
+      expect(await lastPushOf(gate)).toMatchObject({ decision: "error", reason: "upstream-unreachable" });
+    } finally {
+      await sshd.start();
+    }
+    expect(await person.git(["rev-parse", "--verify", "refs/heads/bottle/down"], upstreamPath)).toMatchObject({ exitCode: 128 });
+    // The mirror did not take it either: a fresh clone through the gate has no such branch.
+    expect(await agent.ok(["ls-remote", `${gate.base}app.git`, "refs/heads/bottle/down"])).toBe("");
   }, 60_000);
 
   test("an update upstream moved since the mirror last looked is refused upstream, and the mirror is not left ahead", async () => {
