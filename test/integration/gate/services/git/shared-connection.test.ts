@@ -58,6 +58,7 @@ describeSsh("the git gate's shared upstream connection and push from a mirror as
     await sshd?.[Symbol.asyncDispose]();
   }, 60_000);
 
+  const upstreamRefs = async () => (await person.ok(["for-each-ref", "--format=%(refname)"], upstreamPath)).split("\n");
   const lastPushOf = async (gate: TestGitGate) => (await gate.auditLines()).filter((line) => String(line.path).endsWith("/git-receive-pack")).pop();
 
   const startGate = (extra: Record<string, unknown> = {}): Promise<TestGitGate> =>
@@ -132,6 +133,27 @@ describeSsh("the git gate's shared upstream connection and push from a mirror as
     await agent.ok(["fetch", "-q", "origin"], work);
     expect(await agent.ok(["rev-parse", "origin/bottle/s"], work)).toBe(theirs);
     expect(await gate.auditLines()).toContainEqual(expect.objectContaining({ repo: "app", decision: "error", reason: "upstream-refused" }));
+  }, 60_000);
+
+  test("two branches in one push, one of them refused by upstream: neither lands upstream nor in the mirror (atomic)", async () => {
+    await using gate = await startGate();
+    work = join(agent.home, "atomic");
+    await agent.ok(["clone", "-q", `${gate.base}app.git`, work]);
+    const hook = join(upstreamPath, "hooks", "pre-receive");
+    await writeFile(hook, "#!/bin/sh\nwhile read old new ref; do [ \"$ref\" = refs/heads/bottle/b2 ] && { echo 'b2 is frozen here' >&2; exit 1; }; done; exit 0\n", { mode: 0o755 });
+    try {
+      await agent.commit(work, { "one.txt": "1\n" }, "one");
+      const push = await agent.git(["push", "origin", "HEAD:refs/heads/bottle/b1", "HEAD:refs/heads/bottle/b2"], work);
+      expect(push.exitCode).not.toBe(0);
+      expect(push.stderr).toContain("remote: bottle: upstream remote: b2 is frozen here");
+    } finally {
+      await rm(hook, { force: true });
+    }
+    const upstreamNow = await upstreamRefs();
+    expect(upstreamNow).not.toContain("refs/heads/bottle/b1");
+    expect(upstreamNow).not.toContain("refs/heads/bottle/b2");
+    const mirror = join(gate.stateDir, "app.git");
+    expect(await person.git(["rev-parse", "--verify", "refs/heads/bottle/b1"], mirror)).toMatchObject({ exitCode: 128 });
   }, 60_000);
 
   test("a force-push from a stale view carries its lease: work upstream got meanwhile is not overwritten", async () => {
