@@ -5,11 +5,11 @@ import { ADDED_LINES_LOG_ARGS, parseAddedLines } from "./added-lines.ts";
 import type { Mirror } from "./mirror.ts";
 import type { Upstream } from "./parse-upstream.ts";
 import { pushUpstream, type QuarantineObjects, type UpstreamUpdate } from "./push-upstream.ts";
+import { readPushedObjects } from "./pushed-objects.ts";
 import { decideRefUpdate, type PushPolicy } from "./ref-policy.ts";
 import { isNullId, type RefUpdate } from "./ref-update.ts";
-import { readPushedObjects } from "./pushed-objects.ts";
-import type { SshConnection } from "./ssh-connection.ts";
 import { describeFinding, scanAddedLines } from "./scan-added-lines.ts";
+import type { SshConnection } from "./ssh-connection.ts";
 import { HERMETIC_GIT_ENV, type GitChildEnv } from "./upstream-access.ts";
 
 /** One repo as a push decision reads it. */
@@ -44,9 +44,9 @@ const READ_TIMEOUT_MS = 2 * 60_000;
 /**
  * Decides a push as a whole, as a pre-receive hook must: every ref update against the
  * repo's policy, then the lines the pushed commits add (`<new>… --not --all`: only
- * what the mirror does not have yet), their paths and their commits' and tags'
- * headers through the DLP scanner, then upstream. A push
- * is all or nothing: one refused ref refuses all of it, and nothing goes upstream.
+ * what the mirror does not have yet), their paths, the ref names and the pushed
+ * commits' and tags' headers through the DLP scanner, then upstream. A push is all or
+ * nothing: one refused ref refuses all of it, and nothing goes upstream.
  */
 export async function decidePush(runner: Runner, repo: PushRepo, updates: readonly RefUpdate[], objects: QuarantineObjects): Promise<PushDecision> {
   const env = { ...HERMETIC_GIT_ENV, GIT_OBJECT_DIRECTORY: objects.objectDir, GIT_ALTERNATE_OBJECT_DIRECTORIES: objects.alternates };
