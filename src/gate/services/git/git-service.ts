@@ -99,6 +99,9 @@ export function createGitService(config: GateConfig, context: GateServiceContext
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     await new Promise<void>((acquired) => void repo.mirror.exclusive(() => (acquired(), held)));
+    // The push's size as git meant it (after any gzip), for the audit line.
+    let received = 0;
+    const body = peeked.body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({ transform: (chunk, out) => void ((received += chunk.byteLength), out.enqueue(chunk)) }));
     let decision: PushDecision | undefined;
     const id = hooks.register(async (hook: HookRequest) => {
       const objects = realpathSync(join(repo.mirror.path, "objects"));
@@ -122,7 +125,7 @@ export function createGitService(config: GateConfig, context: GateServiceContext
             signal: request.signal,
           },
           "git-receive-pack",
-          peeked.body,
+          body,
         ),
       );
       void Promise.all([served.child.exited, served.sent]).then(async ([result, bytes]) => {
@@ -140,7 +143,7 @@ export function createGitService(config: GateConfig, context: GateServiceContext
               ? decision.refs.some((ref) => ref.decision === "block") ? "block" : "error"
               : refs.some((ref) => ref.decision === "warn") ? "warn" : "allow";
         const reason = decision?.reason ?? (undone.length > 0 ? "hook-not-run" : failed ? "receive-pack-failed" : undefined);
-        finish({ status: 200, decision: verdict, refs, bytes_down: bytes, ...(reason === undefined ? {} : { reason }) });
+        finish({ status: 200, decision: verdict, refs, bytes_up: received, bytes_down: bytes, ...(reason === undefined ? {} : { reason }) });
         if (failed && undone.length === 0) process.stderr.write(`bottle gate: git: receive-pack for ${repo.name} failed: ${result.stderr.trim().split("\n").pop()}\n`);
       });
       return served.response;

@@ -185,6 +185,21 @@ describe("a malicious agent against the git gate", () => {
       expect(await lastPush()).toMatchObject({ decision: "block", reason: "too-large" });
     });
 
+    test("a small pack whose blob inflates to 64 MiB is sized as it inflates, not as it travels", async () => {
+      await fresh("bottle/bomb");
+      await writeFile(join(work, "zeros.bin"), Buffer.alloc(64 * 1024 * 1024));
+      await agent.ok(["add", "zeros.bin"], work);
+      await agent.ok(["commit", "-q", "-m", "zeros"], work);
+      const result = await push("HEAD:refs/heads/bottle/bomb");
+      expect(result.exitCode).not.toBe(0);
+      expect(result.stderr).toContain("the push adds 64 MiB of files, more than the gate checks (1 MiB)");
+      expect(await upstreamRefs()).not.toContain("refs/heads/bottle/bomb");
+      // What travelled was a fraction of that (and was counted).
+      const sent = Number((await lastPush())?.bytes_up);
+      expect(sent).toBeGreaterThan(1000);
+      expect(sent).toBeLessThan(1024 * 1024);
+    }, 60_000);
+
     test("a pack over receive.maxInputSize is cut off while it arrives", async () => {
       await using small = await startGitGate([{ name: "app", upstream: upstreamPath, push: ["bottle/*"] }], {}, { maxPushBytes: 64 * 1024 });
       const clone = join(agent.home, "small");
