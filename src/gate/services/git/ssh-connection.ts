@@ -20,8 +20,8 @@ function destination(upstream: Extract<Upstream, { kind: "ssh" }>): string[] {
  * sends its pack, and the push upstream in the pre-receive hook only opens a session
  * on it; fetches open it too. It is not ssh's own `ControlPersist`, which forks the
  * master away: in the gate container the gate is PID 1 and would collect a zombie
- * per connection. It ends after a minute unasked, when the link dies (keepalives), or
- * with the gate.
+ * per connection. It retires after a minute unasked (taking no new sessions, ending
+ * when its last one does), ends when the link dies (keepalives), or with the gate.
  */
 export class SshConnection {
   readonly controlPath: string;
@@ -30,6 +30,8 @@ export class SshConnection {
   readonly #credentials: UpstreamCredentials;
   readonly #idleMs: number;
   #master: RunningProcess | undefined;
+  /** Retired masters still carrying sessions: the gate's close ends them too. */
+  readonly #retiring = new Set<RunningProcess>();
   #opening: Promise<void> | undefined;
   #idle: Timer | undefined;
 
@@ -57,24 +59,43 @@ export class SshConnection {
     return this.#opening ?? Promise.resolve();
   }
 
-  /** Ends the master now. */
+  /** Ends the master (and any retired one) now. */
   async close(): Promise<void> {
     clearTimeout(this.#idle);
-    const master = this.#master;
+    const masters = [...this.#retiring, ...(this.#master === undefined ? [] : [this.#master])];
     this.#master = undefined;
-    master?.kill("SIGTERM");
-    await master?.exited.catch(() => undefined);
+    for (const master of masters) master.kill("SIGTERM");
+    await Promise.all(masters.map((master) => master.exited.catch(() => undefined)));
+  }
+
+  /**
+   * Idle: the master stops taking new sessions (`-O stop`) and ends by itself once the
+   * ones it carries are done; a fetch still riding it is never cut. The next open
+   * starts a new one.
+   */
+  async #retire(): Promise<void> {
+    const master = this.#master;
+    if (master === undefined) return;
+    this.#master = undefined;
+    this.#retiring.add(master);
+    void master.exited.finally(() => this.#retiring.delete(master));
+    const stopped = await this.#runner.run(["ssh", "-F", "/dev/null", "-o", `ControlPath=${this.controlPath}`, "-O", "stop", "gate"], { env: HERMETIC_GIT_ENV, check: false, timeoutMs: 5_000 });
+    if (stopped.exitCode !== 0) master.kill("SIGTERM");
   }
 
   #touch(): void {
     clearTimeout(this.#idle);
-    this.#idle = setTimeout(() => void this.close(), this.#idleMs);
+    this.#idle = setTimeout(() => void this.#retire(), this.#idleMs);
     // An idle connection never keeps the gate (or a test) running.
     this.#idle.unref();
   }
 
   async #start(): Promise<void> {
-    await this.close();
+    // A master without its socket is stuck: it goes. Retired ones finish their sessions.
+    const stale = this.#master;
+    this.#master = undefined;
+    stale?.kill("SIGTERM");
+    await stale?.exited.catch(() => undefined);
     this.#touch();
     const master = this.#runner.start(["ssh", ...sshOptions(this.#credentials, true), "-N", ...destination(this.#upstream)], { env: HERMETIC_GIT_ENV, check: false });
     this.#master = master;
@@ -85,5 +106,7 @@ export class SshConnection {
     });
     const until = performance.now() + ((this.#credentials.connectTimeoutSeconds ?? 10) + 5) * 1000;
     while (!ended && !existsSync(this.controlPath) && performance.now() < until) await Bun.sleep(10);
+    // Idle counts from when it is up, not from when the login began.
+    this.#touch();
   }
 }

@@ -2,6 +2,10 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { processRunner } from "../../../../../src/core/runner.ts";
+import { parseUpstream } from "../../../../../src/gate/services/git/parse-upstream.ts";
+import { SshConnection } from "../../../../../src/gate/services/git/ssh-connection.ts";
+import { sshOptions } from "../../../../../src/gate/services/git/upstream-access.ts";
 import { gitClient, seedBareRepo, type GitClient } from "../../../../helpers/git/git-client.ts";
 import { startGitGate, type TestGitGate } from "../../../../helpers/git/git-gate.ts";
 import { sshdAvailable, startSshUpstream, type SshUpstream } from "../../../../helpers/git/ssh-upstream.ts";
@@ -174,6 +178,34 @@ describeSsh("the git gate's shared upstream connection and push from a mirror as
     expect(push.exitCode).not.toBe(0);
     expect(push.stderr).toContain("remote: bottle: upstream refused refs/heads/bottle/l: [rejected] (stale info)");
     expect(await person.ok(["rev-parse", "refs/heads/bottle/l"], upstreamPath)).toBe(theirs);
+  }, 60_000);
+
+  test("an idle connection retires without cutting a session it still carries; the next open makes a new one", async () => {
+    const controlDir = await mkdtemp(join(tmpdir(), "bottle-ssh-test-"));
+    const knownHostsFile = join(controlDir, "known_hosts");
+    await writeFile(knownHostsFile, `[127.0.0.1]:${sshd.port} ${sshd.hostKey}\n`, { mode: 0o600 });
+    const parsed = parseUpstream(`${sshd.base}${upstreamPath}`);
+    if (!parsed.ok || parsed.upstream.kind !== "ssh") throw new Error("not an ssh upstream");
+    const credentials = { keyFile: sshd.clientKey, knownHostsFile, controlPath: join(controlDir, "app-test") };
+    const connection = new SshConnection(processRunner, parsed.upstream, credentials, 300);
+    try {
+      await connection.open();
+      // A session on it that lasts past the idle time: git over the shared connection, slowed down.
+      const destination = [...(parsed.upstream.port === undefined ? [] : ["-p", String(parsed.upstream.port)]), `${parsed.upstream.user}@${parsed.upstream.host}`];
+      const session = processRunner.run(["ssh", ...sshOptions(credentials), ...destination, "sleep 1.5; echo still-here"], { check: false });
+      await Bun.sleep(800);
+      expect(await readdir(controlDir)).not.toContain("app-test"); // retired: no new sessions
+      const result = await session;
+      expect({ code: result.exitCode, out: result.stdout.trim() }).toEqual({ code: 0, out: "still-here" });
+      for (let i = 0; i < 50 && (await sshProcessesIn(controlDir)).length > 0; i++) await Bun.sleep(50);
+      expect(await sshProcessesIn(controlDir)).toEqual([]);
+      await connection.open();
+      expect(await readdir(controlDir)).toContain("app-test");
+    } finally {
+      await connection.close();
+      await rm(controlDir, { recursive: true, force: true });
+    }
+    expect(await sshProcessesIn(controlDir)).toEqual([]);
   }, 60_000);
 
   test("a push opens the shared connection as it begins; it is the gate's own child and ends with the gate", async () => {
