@@ -101,7 +101,7 @@ export const steps: Backend<SmolDetails>["steps"] = async (plan, deps) => {
             }
             // A fresh home starts with what the image put there, as a fresh docker volume does.
             const image = (ownImage ?? details.agentImage).ref;
-            await seedHome(runner, { identity: spec.identity, image, home: artifact.imageConfig.home, folder: files.home, resume: plan.resume });
+            await seedHome(runner, { identity: spec.identity, image, home: artifact.imageConfig.home, folder: files.home, resume: plan.resume, owner: details.owner });
           },
           undo: nothing,
         },
