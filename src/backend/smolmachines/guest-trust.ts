@@ -35,7 +35,8 @@ export function gateEgress(egress: Egress): Egress {
 export const TRUST_GUEST_CA_SCRIPT = [
   "set -e",
   "umask 022",
-  `mkdir -p ${GUEST_CA_FILE.replace(/\/[^/]+$/, "")}`,
+  // The folder is the agent's own, as for its env file (0700); the certificates in it are public.
+  `mkdir -p -m 700 ${GUEST_CA_FILE.replace(/\/[^/]+$/, "")}`,
   `cat > ${GUEST_CA_FILE}`,
   `if [ "$(id -u)" = 0 ]; then ( ${INSTALL_CA_SCRIPT.replaceAll("\n", "; ")} ) < ${GUEST_CA_FILE}; fi`,
   // Root's system bundle holds the CA now; anyone else's bundle gets it appended.

@@ -83,6 +83,21 @@ describe("smolmachines: the gate's services reach the guest", () => {
     expect(JSON.stringify(plan)).not.toContain("bottle-git-token-secret-value");
   });
 
+  test("supervise and git together publish the control port once, for both", async () => {
+    const root = await mkdtemp(join(tmpdir(), "smol-git-plan-"));
+    await mkdir(join(root, "app.git"));
+    await writeFile(join(root, "app.git", "HEAD"), "ref: refs/heads/main\n");
+    const spec = testSpec({
+      manifestDir: root,
+      agent: { image: "bottle-agent:test" },
+      bottle: { egress: { ...defaultBottle().egress, routes: [] }, supervise: true, git: [repo("app", `file://${join(root, "app.git")}`)] },
+    });
+    const plan = await prepare(spec, deps().deps);
+    const gate = plan.commands.find((argv) => argv.slice(0, 3).join(" ") === "docker run --detach")!;
+    expect(gate.filter((arg) => arg === "127.0.0.1::8081")).toHaveLength(1);
+    expect(plan.commands.filter((argv) => argv.join(" ") === `docker port ${spec.identity}-gate 8081/tcp`)).toHaveLength(1);
+  });
+
   test("a git token whose host variable is unset fails at plan time", async () => {
     const spec = testSpec({
       manifestDir: "/tmp",
