@@ -56,6 +56,9 @@ describeEngine("smolmachines: the bottle's CA in the guest (fake smolvm, real ga
       const ca = (await inGuest("cat /tmp/bottle/bottle-gate-ca.pem")).stdout;
       expect(ca).toMatch(/^-----BEGIN CERTIFICATE-----\n[\s\S]+-----END CERTIFICATE-----\n$/);
       expect((await inGuest(`cat ${GUEST_CA_BUNDLE}`)).stdout).toContain(ca);
+      // Only the certificate reached the guest: no private key in what provisioning wrote, nor in its env.
+      const keys = await inGuest('grep -rls "PRIVATE KEY" /tmp /etc /workspace "$HOME" 2>/dev/null | head -3; env | grep -c "PRIVATE KEY"');
+      expect(keys.stdout).toBe("0\n");
       cas.push(ca);
     }
     // A resumed bottle's gate made a new CA; the guest trusts that one (the handshake above), not the old.
