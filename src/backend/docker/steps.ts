@@ -1,4 +1,5 @@
 import { failure } from "../../core/runner.ts";
+import { gateTls } from "../../manifest/tls-schema.ts";
 import { writePrivateFile } from "../../core/state.ts";
 import { agentCommand } from "../agent/agent-command.ts";
 import { envFileText } from "../agent/agent-env.ts";
@@ -41,6 +42,8 @@ export const steps: Backend<DockerDetails>["steps"] = async (plan, deps) => {
   // Read now, not stored: an unset route secret fails before anything is made.
   const gateSecrets = { ...routeSecretValues(spec, deps.env), ...gitTokenValues(details.git, deps.env) };
   const agentSecrets = forwardedValues(spec, deps.env);
+  // Docker installs the gate's CA in the agent, so the bottle's decision goes to the gate as written (by default, inspect).
+  const gateEgress = { ...spec.bottle.egress, tls: gateTls(spec.bottle.egress) };
   // Supervise: a token minted for this launch goes to the gate and the agent, by name.
   const supervise = supervisePlan(spec.bottle, { stateDir, gateHost: details.names.gate, controlPort: GATE_CONTROL_PORT, attended: deps.attended === true });
   const superviseToken = supervise === undefined ? undefined : newSuperviseToken();
@@ -71,7 +74,7 @@ export const steps: Backend<DockerDetails>["steps"] = async (plan, deps) => {
   const files: LaunchStep = {
     name: "files",
     says: `preparing images, networks and volumes for ${spec.identity}…`,
-    create: () => Promise.all([writePrivateFile(details.envFilePath, envFileText(spec.env.literal)), writeGateFiles(stateDir, spec.bottle.egress, details.gatePort, supervise?.gateConfig, details.git)]).then(nothing),
+    create: () => Promise.all([writePrivateFile(details.envFilePath, envFileText(spec.env.literal)), writeGateFiles(stateDir, gateEgress, details.gatePort, supervise?.gateConfig, details.git)]).then(nothing),
     undo: nothing,
   };
   const reap: LaunchStep = {
@@ -139,15 +142,14 @@ export const steps: Backend<DockerDetails>["steps"] = async (plan, deps) => {
         {
           name: "gate-ready",
           create: async () => {
-            const inspect = spec.bottle.egress.tls?.inspect === true;
             // The bridge address only where this host routes to it; elsewhere the gate's own probe, by exec.
             let health: string | undefined;
             if (details.engine.reachesBridges) health = await waitForGate(runner, { gate: details.names.gate, network: details.names.egress, port: details.gatePort, signal, log });
             else await probeGate(runner, { gate: details.names.gate, signal, log });
             // The gate made its CA as it started: the agent trusts its certificate from now on.
-            if (inspect) {
+            if (gateEgress.tls.inspect) {
               const fromHost = health?.replace(/\/healthz$/, "");
-              await trustGateCa(runner, { agent: details.names.agent, gateBase: fromHost, gateInBottle: `http://${details.names.gate}:${details.gatePort}` });
+              await trustGateCa(runner, { agent: details.names.agent, gateBase: fromHost, gateInBottle: `http://${details.names.gate}:${details.gatePort}`, gate: details.names.gate });
             }
           },
           undo: nothing,

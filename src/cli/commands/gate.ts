@@ -14,6 +14,8 @@ export async function run(context: CommandContext): Promise<number> {
   }
   // `bottle gate probe --config FILE`: readiness from inside the gate's container (backends `docker exec` it).
   if (context.positionals[0] === "probe") return probe(context);
+  // `bottle gate ca --config FILE`: the running gate's CA certificate, from inside its container (backends exec it).
+  if (context.positionals[0] === "ca") return printCa(context);
   // Loaded only for the gate itself: the git hook runs once per push and must start fast
   // (the whole gate's modules cost it ~0.8 s from source with Bun 1.4.5).
   const [{ loadGateConfig }, { startGate }, { watchConfig }] = await Promise.all([
@@ -74,4 +76,18 @@ async function probe(context: CommandContext): Promise<number> {
   if (await probeHealth(config, wait * 1000)) return 0;
   context.stderr.write(`bottle gate probe: ${healthUrl(config)} did not answer within ${wait} s\n`);
   return 1;
+}
+
+/** Prints the CA certificate (public) the gate of `--config` serves, read on its own port: for engines whose bridges the CLI cannot reach. */
+async function printCa(context: CommandContext): Promise<number> {
+  const file = context.flags.config;
+  if (typeof file !== "string" || file === "") throw new UsageError("`bottle gate ca` needs --config FILE", "usage: bottle gate ca --config FILE");
+  const [{ healthUrl }, { loadGateConfig }, { fetchGateCa }] = await Promise.all([
+    import("../../gate/server/probe-health.ts"),
+    import("../../gate/load-config.ts"),
+    import("../../gate/tls/agent-trust.ts"),
+  ]);
+  const base = healthUrl(await loadGateConfig(file)).replace(/\/healthz$/, "");
+  context.stdout.write(await fetchGateCa(base));
+  return 0;
 }
