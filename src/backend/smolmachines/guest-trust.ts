@@ -1,28 +1,9 @@
 import type { Runner } from "../../core/runner.ts";
 import { AGENT_CA_BUNDLE, INSTALL_CA_SCRIPT } from "../../gate/tls/agent-trust.ts";
-import type { Egress } from "../../manifest/egress-schema.ts";
 import { GUEST_CA_BUNDLE } from "./smol-plan.ts";
 
 /** Where the bottle's CA certificate itself lands in the guest, beside the bundle. */
 const GUEST_CA_FILE = GUEST_CA_BUNDLE.replace(/[^/]+$/, "bottle-gate-ca.pem");
-
-/**
- * Whether a smolmachines bottle's gate inspects TLS, so its guest must trust the
- * bottle's CA: `egress.tls.inspect`, as the gate reads it. The one place this backend
- * decides it: the gate's config (see {@link gateEgress}), the guest's trust variables
- * and the CA's installation all follow it, so they never disagree.
- */
-export function inspectsTls(egress: Egress): boolean {
-  return egress.tls?.inspect === true;
-}
-
-/**
- * The egress the gate's config gets: the bottle's, with the inspection decision
- * written out, so the gate inspects exactly when the guest is given the CA.
- */
-export function gateEgress(egress: Egress): Egress {
-  return { ...egress, tls: { inspect: inspectsTls(egress), passthrough: [...(egress.tls?.passthrough ?? [])] } };
-}
 
 /**
  * The script, run in the guest with the CA certificate (PEM) on stdin, that makes

@@ -16,7 +16,8 @@ import { waitForGate } from "../gate-runtime/wait-for-gate.ts";
 import { ensureGateImage } from "../images/gate-image.ts";
 import type { Backend } from "../types.ts";
 import { ensureSmolmachinesAvailable } from "./availability.ts";
-import { gateEgress, inspectsTls, trustGuestCa } from "./guest-trust.ts";
+import { gateTls } from "../../manifest/tls-schema.ts";
+import { trustGuestCa } from "./guest-trust.ts";
 import { gateCommands, guestExec, machineCommands, publishesControlPort } from "./machine-commands.ts";
 import { prepareArtifact, type SmolArtifact } from "./prepare-artifact.ts";
 import { prepareMounts, provisionGuest, shareMounts } from "./provision.ts";
@@ -50,6 +51,8 @@ export const steps: Backend<SmolDetails>["steps"] = async (plan, deps) => {
     await runner.run(argv, { check: false });
   };
   const gateSecrets = { ...routeSecretValues(spec, deps.env), ...gitTokenValues(details.git, deps.env) };
+  // The bottle's TLS decision (by default, inspect) written into the gate's config: provisioning installs the CA to match.
+  const gateEgress = { ...spec.bottle.egress, tls: gateTls(spec.bottle.egress) };
   const gate = gateCommands(details, spec, stateDir);
   // Supervise: the guest reaches the control port where it is published (known once the gate runs).
   const supervise = supervisePlan(spec.bottle, { stateDir, gateHost: HOST_GATEWAY, controlPort: 0, attended: deps.attended === true });
@@ -82,7 +85,7 @@ export const steps: Backend<SmolDetails>["steps"] = async (plan, deps) => {
           says: `preparing the microVM image for ${spec.identity}…`,
           create: () =>
             Promise.all([
-              writeGateFiles(stateDir, gateEgress(spec.bottle.egress), GATE_PORT, supervise?.gateConfig, details.git),
+              writeGateFiles(stateDir, gateEgress, GATE_PORT, supervise?.gateConfig, details.git),
               prepareMounts({ workspace: files.workspace, home: files.home, skillsDir: files.skills, copyFrom: spec.copyFrom, skills: spec.skills }),
             ]).then(nothing),
           // The folders live in the state folder, which the lifecycle removes when a fresh launch fails.
@@ -135,7 +138,7 @@ export const steps: Backend<SmolDetails>["steps"] = async (plan, deps) => {
           const folders = [files.workspace, files.home, ...(existsSync(files.skills) ? [files.skills] : [])];
           await shareMounts(runner, { machine: details.machine, folders, log, signal });
           // The gate made its CA as it started: the guest trusts its certificate before the agent runs.
-          if (inspectsTls(spec.bottle.egress)) await trustGuestCa(runner, { machine: details.machine, certificate: await fetchGateCa(gateBase!, signal), signal });
+          if (gateEgress.tls.inspect) await trustGuestCa(runner, { machine: details.machine, certificate: await fetchGateCa(gateBase!, signal), signal });
           ({ hasHistory } = await provisionGuest(runner, {
             machine: details.machine,
             env: {

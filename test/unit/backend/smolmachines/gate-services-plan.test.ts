@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { gateEgress } from "../../../../src/backend/smolmachines/guest-trust.ts";
+import { gateTls } from "../../../../src/manifest/tls-schema.ts";
 import { prepare } from "../../../../src/backend/smolmachines/prepare.ts";
 import { GUEST_CA_BUNDLE } from "../../../../src/backend/smolmachines/smol-plan.ts";
 import { bottlePaths } from "../../../../src/core/paths.ts";
@@ -35,12 +35,13 @@ describe("smolmachines: the gate's services reach the guest", () => {
       const spec = testSpec({ manifestDir: "/tmp", agent: { image: "bottle-agent:test" }, bottle: { egress } });
       const plan = await prepare(spec, deps().deps);
       const create = plan.commands.find((argv) => argv.slice(0, 3).join(" ") === "smolvm machine create")!.join(" ");
-      const gate = gateEgress(spec.bottle.egress).tls!;
+      const gate = gateTls(spec.bottle.egress);
       expect(gate.passthrough).toEqual(tls?.passthrough ?? []);
       // A trust variable naming a bundle that is never written would break every HTTPS client in the guest.
       for (const key of Object.keys(AGENT_TRUST_ENV)) expect(create.includes(`-e ${key}=${GUEST_CA_BUNDLE}`)).toBe(gate.inspect);
       for (const key of Object.keys(AGENT_TRUST_ENV)) if (!gate.inspect) expect(create).not.toContain(`-e ${key}=`);
-      expect(gate.inspect).toBe(tls?.inspect === true);
+      // By default (no tls key), inspection: the guest gets the CA.
+      expect(gate.inspect).toBe(tls?.inspect !== false);
     }
   });
 
