@@ -102,25 +102,40 @@ export const steps: Backend<SmolDetails>["steps"] = async (plan, deps) => {
               artifact = await prepareArtifact(ownImage, deps);
               clearBlocked(stateDir);
             }
-            // A fresh home starts with what the image put there, as a fresh docker volume does.
-            const image = (ownImage ?? details.agentImage).ref;
-            await seedHome(runner, { identity: spec.identity, image, home: artifact.imageConfig.home, folder: files.home, resume: plan.resume, owner: details.owner });
           },
           undo: nothing,
         },
         { name: "gate-image", create: () => ensureGateImage(details.gateImage, runner, log), undo: nothing },
       ],
-      {
-        name: "gate",
-        says: "starting the gate…",
-        create: async () => {
-          await runner.run(gate.create, { secretEnv: gateSecrets });
-          gatePort = publishedPort((await runner.run(gate.port)).stdout, details.gate);
-          if (publishesControlPort(details, spec)) controlPort = publishedPort((await runner.run(gate.controlPort)).stdout, details.gate);
-          if (supervise !== undefined) superviseUrl = `http://${HOST_GATEWAY}:${controlPort}${SUPERVISE_PREFIX}`;
+      [
+        {
+          // Once the home folder and the image exist (the stage before; run with it, the
+          // folder could be missing yet): a fresh home starts with what the image put there.
+          name: "home-seed",
+          create: async () =>
+            void (await seedHome(runner, {
+              identity: spec.identity,
+              image: (ownImage ?? details.agentImage).ref,
+              home: artifact!.imageConfig.home,
+              folder: files.home,
+              resume: plan.resume,
+              owner: details.owner,
+            })),
+          // What it copied is in the home folder, part of the bottle's state.
+          undo: nothing,
         },
-        undo: () => quiet(gate.remove),
-      },
+        {
+          name: "gate",
+          says: "starting the gate…",
+          create: async () => {
+            await runner.run(gate.create, { secretEnv: gateSecrets });
+            gatePort = publishedPort((await runner.run(gate.port)).stdout, details.gate);
+            if (publishesControlPort(details, spec)) controlPort = publishedPort((await runner.run(gate.controlPort)).stdout, details.gate);
+            if (supervise !== undefined) superviseUrl = `http://${HOST_GATEWAY}:${controlPort}${SUPERVISE_PREFIX}`;
+          },
+          undo: () => quiet(gate.remove),
+        },
+      ],
       {
         name: "gate-ready",
         create: async () => {
