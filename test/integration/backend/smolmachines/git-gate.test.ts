@@ -15,6 +15,7 @@ import { disposeWorld, smolDeps, smolLeftovers, smolSpec, smolWorld, type SmolWo
 
 // Shaped like no credential format, and unique to this run: only its own value can match.
 const TOKEN = `bottle-git-token-${randomBytes(12).toString("hex")}`;
+if (!sshdAvailable && process.env.BOTTLE_REQUIRE_ENGINE === "1") throw new Error("the ssh upstream test needs openssh-server (CI installs it)");
 const IDENTITY = { GIT_AUTHOR_NAME: "Agent", GIT_AUTHOR_EMAIL: "a@bottle.test", GIT_COMMITTER_NAME: "Agent", GIT_COMMITTER_EMAIL: "a@bottle.test" };
 
 describeEngine("smolmachines: the git gate through the fake smolvm (real gate, real git on both sides)", () => {
@@ -92,7 +93,6 @@ describeEngine("smolmachines: the git gate through the fake smolvm (real gate, r
     expect(await smolLeftovers(spec.identity)).toEqual([]);
   }, 600_000);
   (sshdAvailable ? test : test.skip)("an ssh upstream: the gate mounts the key read-only and pins the host key; the guest clones and pushes, and holds neither", async () => {
-    if (!sshdAvailable && process.env.BOTTLE_REQUIRE_ENGINE === "1") throw new Error("this test needs openssh-server");
     // The gate is on Docker's default bridge: this host is its gateway there.
     const gateway = (await processRunner.run(["docker", "network", "inspect", "bridge", "--format", "{{(index .IPAM.Config 0).Gateway}}"])).stdout.trim();
     await using sshd = await startSshUpstream({ listen: "0.0.0.0" });
