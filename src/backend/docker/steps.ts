@@ -5,7 +5,7 @@ import { agentCommand } from "../agent/agent-command.ts";
 import { envFileText } from "../agent/agent-env.ts";
 import { isClaude, resumeArgs } from "../agent/agent-home.ts";
 import { GATE_CONTROL_PORT, writeGateFiles } from "../gate-runtime/gate-config.ts";
-import { approvedImage } from "../images/approved-image.ts";
+import { approvedImage, ensureApprovedImage } from "../images/approved-image.ts";
 import { clearBlocked } from "../../gate/services/supervise/capability-block.ts";
 import { newSuperviseToken, supervisePlan } from "../../gate/services/supervise/supervise-plan.ts";
 import { forwardedValues, routeSecretValues } from "../gate-runtime/host-values.ts";
@@ -90,7 +90,7 @@ export const steps: Backend<DockerDetails>["steps"] = async (plan, deps) => {
       async create() {
         image = await ensureAgentImage(details.agentImage, runner, log, signal);
         if (ownImage !== undefined) {
-          image = await ensureAgentImage(ownImage, runner, log, signal);
+          image = await ensureApprovedImage(ownImage, image, runner, log, signal);
           // The image the person approved exists now: the bottle is no longer blocked on it.
           clearBlocked(stateDir);
         }
