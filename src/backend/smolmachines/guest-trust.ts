@@ -7,9 +7,9 @@ const GUEST_CA_FILE = GUEST_CA_BUNDLE.replace(/[^/]+$/, "bottle-gate-ca.pem");
 
 /**
  * The script, run in the guest with the CA certificate (PEM) on stdin, that makes
- * the guest trust it. `machine exec` runs as the image's user: as root it installs
- * the CA into the system bundle as docker's agent gets it (`INSTALL_CA_SCRIPT`); as
- * anyone else it cannot, so the guest's own bundle — the image's roots plus the CA,
+ * the guest trust it, as whoever `machine exec` runs as (the fake smolvm: the image's
+ * user). As root it installs the CA into the system bundle as docker's agent gets it
+ * (`INSTALL_CA_SCRIPT`); as anyone else it cannot, so the guest's own bundle — the image's roots plus the CA,
  * which the trust variables name — is what every client reads. Both are rewritten on
  * each launch: a resumed bottle's gate has a new CA, and its machine is a fresh one.
  */
