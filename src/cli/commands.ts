@@ -204,7 +204,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
     summary: "run the gate (inside a bottle's gate container, or standalone)",
     usage: "bottle gate --config FILE",
     // `bottle gate git-hook` is the git gate's pre-receive hook (git runs it, not people);
-    // `bottle gate probe` waits for /healthz inside the gate's container (backends exec it).
+    // `bottle gate probe` waits for /healthz inside the gate's container (backends exec it);
+    // `bottle gate requests` relays supervise requests where the CLI cannot share their folder.
     maxPositionals: 1,
     flags: {
       config: { type: "string", short: "c", value: "FILE", description: "gate config (YAML or JSON)" },

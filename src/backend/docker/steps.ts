@@ -3,13 +3,14 @@ import { writePrivateFile } from "../../core/state.ts";
 import { agentCommand } from "../agent/agent-command.ts";
 import { envFileText } from "../agent/agent-env.ts";
 import { isClaude, resumeArgs } from "../agent/agent-home.ts";
-import { GATE_CONTROL_PORT, writeGateFiles } from "../gate-runtime/gate-config.ts";
+import { GATE_CONFIG_MOUNT, GATE_CONTROL_PORT, writeGateFiles } from "../gate-runtime/gate-config.ts";
 import { approvedImage } from "../images/approved-image.ts";
 import { clearBlocked } from "../../gate/services/supervise/capability-block.ts";
 import { newSuperviseToken, supervisePlan } from "../../gate/services/supervise/supervise-plan.ts";
 import { forwardedValues, routeSecretValues } from "../gate-runtime/host-values.ts";
 import { gitTokenValues } from "../gate-runtime/git-gate.ts";
-import { probeGate } from "../gate-runtime/probe-gate.ts";
+import { GATE_BINARY, probeGate } from "../gate-runtime/probe-gate.ts";
+import { writeRequestRelay } from "../gate-runtime/request-relay.ts";
 import { trustGateCa } from "../gate-runtime/trust-gate-ca.ts";
 import { waitForGate } from "../gate-runtime/wait-for-gate.ts";
 import { ensureAgentImage, type ImageConfig } from "../images/ensure-agent-image.ts";
@@ -70,7 +71,13 @@ export const steps: Backend<DockerDetails>["steps"] = async (plan, deps) => {
   const files: LaunchStep = {
     name: "files",
     says: `preparing images, networks and volumes for ${spec.identity}…`,
-    create: () => Promise.all([writePrivateFile(details.envFilePath, envFileText(spec.env.literal)), writeGateFiles(stateDir, spec.bottle.egress, details.gatePort, supervise?.gateConfig, details.git)]).then(nothing),
+    create: () =>
+      Promise.all([
+        writePrivateFile(details.envFilePath, envFileText(spec.env.literal)),
+        writeGateFiles(stateDir, spec.bottle.egress, details.gatePort, supervise?.gateConfig, details.git),
+        // Supervise on an engine that cannot share the requests folder: the CLI relays it by `docker exec` of the gate.
+        writeRequestRelay(stateDir, supervise !== undefined && !details.engine.sharesFiles ? ["docker", "exec", "--interactive", details.names.gate, GATE_BINARY, "gate", "requests", "--config", GATE_CONFIG_MOUNT] : undefined),
+      ]).then(nothing),
     undo: nothing,
   };
   const reap: LaunchStep = {

@@ -14,6 +14,8 @@ export async function run(context: CommandContext): Promise<number> {
   }
   // `bottle gate probe --config FILE`: readiness from inside the gate's container (backends `docker exec` it).
   if (context.positionals[0] === "probe") return probe(context);
+  // `bottle gate requests --config FILE`: the supervise requests relay (the CLI execs it where it cannot share the folder).
+  if (context.positionals[0] === "requests") return requests(context);
   // Loaded only for the gate itself: the git hook runs once per push and must start fast
   // (the whole gate's modules cost it ~0.8 s from source with Bun 1.4.5).
   const [{ loadGateConfig }, { startGate }, { watchConfig }] = await Promise.all([
@@ -74,4 +76,25 @@ async function probe(context: CommandContext): Promise<number> {
   if (await probeHealth(config, wait * 1000)) return 0;
   context.stderr.write(`bottle gate probe: ${healthUrl(config)} did not answer within ${wait} s\n`);
   return 1;
+}
+
+/**
+ * Takes `{ decisions }` on stdin, writes each into the supervise requests folder of
+ * `--config` (the first decision wins), and prints the folder's files as JSON.
+ */
+async function requests(context: CommandContext): Promise<number> {
+  const file = context.flags.config;
+  if (typeof file !== "string" || file === "") throw new UsageError("`bottle gate requests` needs --config FILE", "usage: bottle gate requests --config FILE");
+  const [{ loadGateConfig }, { relayRequests, RelayInputSchema }, v] = await Promise.all([
+    import("../../gate/load-config.ts"),
+    import("../../gate/services/supervise/relay-requests.ts"),
+    import("valibot"),
+  ]);
+  const config = await loadGateConfig(file);
+  if (config.supervise === undefined) throw new BottleError(`${file} has no supervise key: this gate keeps no requests`);
+  const text = await Bun.stdin.text();
+  const input = v.safeParse(RelayInputSchema, JSON.parse(text.trim() === "" ? "{}" : text));
+  if (!input.success) throw new UsageError(`bottle gate requests: stdin is not { decisions }: ${input.issues[0].message}`);
+  context.stdout.write(`${JSON.stringify(relayRequests(config.supervise.requests, input.output))}\n`);
+  return 0;
 }
