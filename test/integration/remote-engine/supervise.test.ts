@@ -1,10 +1,10 @@
-import { afterAll, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { processRunner } from "../../../src/core/runner.ts";
 import { BUSYBOX_IMAGE, ensureBusyboxImage } from "../../helpers/images.ts";
-import { describeRemoteEngine, holdRemoteEngine, loadRemoteImages, remoteEngine, runnerWithEnv } from "../../helpers/remote-engine.ts";
+import { describeRemoteEngine, holdRemoteEngine, loadRemoteImages, remoteEngine, runnerWithEnv, type RemoteTransport } from "../../helpers/remote-engine.ts";
 import { bottle, cliWorld, ROOT, type CliWorld } from "../backend/docker/cli.ts";
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -52,15 +52,15 @@ async function pending(world: CliWorld): Promise<{ id: string; bottle: string; a
   return JSON.parse(listed.stdout || "[]");
 }
 
-describeRemoteEngine("supervise on a remote engine (tcp:// with TLS)", () => {
-  holdRemoteEngine();
-
-  test("the agent's MCP request appears in `bottle requests`; `approve` opens the host; `deny` reaches the agent; nothing is bind-mounted", async () => {
-    const engine = await remoteEngine("tls");
+function supervised(transport: RemoteTransport) {
+  test(`the agent's MCP request appears in \`bottle requests\`; \`approve\` opens the host; \`deny\` reaches the agent; nothing is bind-mounted (${transport})`, async () => {
+    const engine = await remoteEngine(transport);
     await ensureBusyboxImage();
     await loadRemoteImages(BUSYBOX_IMAGE);
     const there = runnerWithEnv(engine.env);
-    const world = await cliWorld("{}", { ...engine.env, BOTTLE_SUBNET_POOL: "198.19.0.0/17" });
+    // Over ssh the engine is found by its context alone (DOCKER_CONTEXT, as `--context` sets it).
+    const reach: Record<string, string> = transport === "ssh" ? { DOCKER_HOST: "", DOCKER_CONTEXT: "bottle-remote-ssh" } : {};
+    const world = await cliWorld("{}", { ...engine.env, ...reach, BOTTLE_SUBNET_POOL: "198.19.0.0/17" });
     cleanups.push(() => bottle(world, ["cleanup", "--all", "--yes"]));
     // CI is set (no one at this terminal): `wait` lets requests wait for a person anyway.
     await writeFile(
@@ -123,4 +123,10 @@ describeRemoteEngine("supervise on a remote engine (tcp:// with TLS)", () => {
     const audit = await bottle(world, ["logs", "--gate", "--json", identity]);
     expect(audit.stdout).toContain(found[0]!.id);
   }, 300_000);
+}
+
+describeRemoteEngine("supervise on a remote engine", () => {
+  holdRemoteEngine();
+  describe("over tcp:// with TLS", () => supervised("tls"));
+  describe("over ssh://", () => supervised("ssh"));
 });
