@@ -5,6 +5,7 @@ import { kubectlExec } from "./exec-in-pod.ts";
 import type { KubeDetails } from "./kube-plan.ts";
 import { savedKubeBottle, savedKubeBottles, type SavedKubeBottle } from "./saved-bottles.ts";
 import { tearDownKube } from "./teardown.ts";
+import { gateAuditArgv } from "./save-gate-audit.ts";
 
 type Kube = Backend<KubeDetails>;
 
@@ -57,13 +58,21 @@ export const remove: Kube["remove"] = async (identity, deps, { force }) => {
   return { removed: await tearDownKube(deps, bottle, { work: "remove" }) };
 };
 
-/** `bottle logs`: the agent's or the gate's pod log (the gate's audit lines are on its stderr). */
+/**
+ * `bottle logs`: the agent's pod log; with `--gate` (asked here while the bottle runs:
+ * the CLI reads its own copy once a stop saved it), the audit log on the gate's claim,
+ * its JSON lines as written, by `kubectl exec` of `bottle gate audit`.
+ */
 export const logs: Kube["logs"] = async (identity, deps, { gate, follow }) => {
   const bottle = await savedKubeBottle(deps, identity);
   const { target, namespace } = bottle.details.bottle;
-  const argv = kubectlExec(target, namespace, gate ? gatePod(bottle) : agentPod(bottle), [], { interactive: false, tty: false });
+  if (gate) {
+    const audit = kubectlExec(target, namespace, gatePod(bottle), gateAuditArgv(follow), { interactive: false, tty: false }, "gate");
+    return (await deps.runner.run(audit, { stdio: "inherit", check: false, signal: deps.signal })).exitCode;
+  }
+  const argv = kubectlExec(target, namespace, agentPod(bottle), [], { interactive: false, tty: false });
   // `kubectl … exec POD --container agent --` → `kubectl … logs POD [--follow]`.
-  const logsArgv = [...argv.slice(0, argv.indexOf("exec")), "logs", gate ? gatePod(bottle) : agentPod(bottle), ...(follow ? ["--follow"] : [])];
+  const logsArgv = [...argv.slice(0, argv.indexOf("exec")), "logs", agentPod(bottle), ...(follow ? ["--follow"] : [])];
   return (await deps.runner.run(logsArgv, { stdio: "inherit", check: false, signal: deps.signal })).exitCode;
 };
 

@@ -16,6 +16,8 @@ export async function run(context: CommandContext): Promise<number> {
   if (context.positionals[0] === "probe") return probe(context);
   // `bottle gate requests --config FILE`: the supervise requests relay (the CLI execs it where it cannot share the folder).
   if (context.positionals[0] === "requests") return requests(context);
+  // `bottle gate audit --config FILE [--follow]`: the audit log's lines, for a backend whose gate's files this host cannot read (a pod's claim).
+  if (context.positionals[0] === "audit") return audit(context);
   // Loaded only for the gate itself: the git hook runs once per push and must start fast
   // (the whole gate's modules cost it ~0.8 s from source with Bun 1.4.5).
   const [{ loadGateConfig }, { startGate }, { watchConfig }] = await Promise.all([
@@ -96,5 +98,20 @@ async function requests(context: CommandContext): Promise<number> {
   const input = v.safeParse(RelayInputSchema, JSON.parse(text.trim() === "" ? "{}" : text));
   if (!input.success) throw new UsageError(`bottle gate requests: stdin is not { decisions }: ${input.issues[0].message}`);
   context.stdout.write(`${JSON.stringify(relayRequests(config.supervise.requests, input.output))}\n`);
+  return 0;
+}
+
+/** Prints the audit log of `--config` as written (JSON lines); `--follow` keeps streaming new ones until SIGTERM. */
+async function audit(context: CommandContext): Promise<number> {
+  const file = context.flags.config;
+  if (typeof file !== "string" || file === "") throw new UsageError("`bottle gate audit` needs --config FILE", "usage: bottle gate audit --config FILE [--follow]");
+  const [{ loadGateConfig }, { readLines }, { existsSync }] = await Promise.all([import("../../gate/load-config.ts"), import("../logs/follow-lines.ts"), import("node:fs")]);
+  const config = await loadGateConfig(file);
+  if (config.audit === undefined) throw new BottleError(`${file} has no audit key: this gate's audit lines go to its stderr`);
+  // No request yet, no file yet: an empty log, not an error.
+  if (!existsSync(config.audit) && context.flags.follow !== true) return 0;
+  const stop = new AbortController();
+  process.once("SIGTERM", () => stop.abort());
+  await readLines(config.audit, (line) => context.stdout.write(`${line}\n`), { follow: context.flags.follow === true, signal: AbortSignal.any([stop.signal, context.signal]) });
   return 0;
 }
