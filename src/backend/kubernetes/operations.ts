@@ -6,6 +6,7 @@ import type { KubeDetails } from "./kube-plan.ts";
 import { savedKubeBottle, savedKubeBottles, type SavedKubeBottle } from "./saved-bottles.ts";
 import { tearDownKube } from "./teardown.ts";
 import { gateAuditArgv } from "./save-gate-audit.ts";
+import { copyWithPod } from "./copy-with-pod.ts";
 
 type Kube = Backend<KubeDetails>;
 
@@ -92,11 +93,16 @@ export const shell: Kube["shell"] = async (identity, deps, options) => {
   return (await deps.runner.run(argv, { stdio: "inherit", stdin: "inherit", check: false, signal: deps.signal })).exitCode;
 };
 
-/** `bottle cp`: not yet on Kubernetes (`--cwd` at start is); says what works instead. */
-export const copy: Kube["copy"] = async (identity) => {
-  throw new BottleError(`bottle cp is not supported on the kubernetes backend yet (${identity})`, {
-    hint: `kubectl cp works on the agent's pod meanwhile: \`bottle shell ${identity} -- tar -c -C /workspace . | tar -x\``,
-  });
+/**
+ * `bottle cp`: tar over the exec API with the agent's pod. A stopped bottle has no pod
+ * (its claims keep the work, but nothing mounts them until `resume`).
+ */
+export const copy: Kube["copy"] = async (identity, deps, request) => {
+  const bottle = await savedKubeBottle(deps, identity);
+  if (bottle.liveness !== "live") {
+    throw new BottleError(`${identity} is not running: copying needs its agent's pod`, { hint: `\`bottle resume ${identity} --detach\` first (its claims kept the work)` });
+  }
+  await copyWithPod(await bottle.connect(), deps.runner, agentPod(bottle), request, deps.signal);
 };
 
 /** `bottle list --size`: unknown on Kubernetes (a claim's usage is the storage driver's). */
