@@ -15,9 +15,10 @@ export interface HostExecCall {
  * `Exec.exec` signature and its habits (it resolves when the stream opens, reports the
  * exit through the status callback as a V1Status, and leaves the caller's stdout
  * stream open): the copy and provisioning code runs unchanged against real tar and sh,
- * which no cluster can run here. Only `lib.Exec` and `namespace` are there.
+ * which no cluster can run here; `env` is the "pod's" environment on top of this
+ * process's. Only `lib.Exec` and `namespace` are there.
  */
-export function hostExecKube(calls: HostExecCall[] = []): KubeClient {
+export function hostExecKube(calls: HostExecCall[] = [], env: Record<string, string> = {}): KubeClient {
   class Exec {
     async exec(
       namespace: string,
@@ -34,6 +35,7 @@ export function hostExecKube(calls: HostExecCall[] = []): KubeClient {
       const child = processRunner.start(command, {
         check: false,
         stdio: "stream",
+        env,
         ...(stdin === null ? {} : { stdin: Readable.toWeb(stdin) as ReadableStream<Uint8Array> }),
       });
       const copied = (async () => {
