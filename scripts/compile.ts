@@ -36,6 +36,12 @@ export function compileArgv(options: CompileOptions, bun: string = process.execP
     // Chunks per lazily loaded command: without it Bun 1.3.14 evaluates every command's
     // imports (node:http, node:net, streams) at startup, doubling `bottle --version`.
     "--splitting",
+    // Each chunk ships as JavaScriptCore bytecode, not as source to parse at every start:
+    // half of `bottle list`'s CPU in Bun 1.4.5 (bench/list). ESM bytecode needs `--compile`
+    // and an explicit `--format=esm` (Bun 1.4.5 defaults bytecode builds to CommonJS,
+    // which cannot split).
+    "--bytecode",
+    "--format=esm",
     ...(options.target === undefined ? [] : [`--target=${options.target}`]),
     `--outfile=${options.outfile}`,
     ENTRY,

@@ -2,6 +2,7 @@ import type { DoctorCheck, DoctorDeps } from "../core/doctor/doctor-check.ts";
 import type { BottlePaths } from "../core/paths.ts";
 import type { Runner } from "../core/runner.ts";
 import type { Settings } from "../core/settings.ts";
+import type { SocketGet } from "../core/socket-get.ts";
 import type { AgentConfig, BottleConfig } from "../manifest/schema.ts";
 
 /** What every backend is handed: the only ways it touches the outside world. */
@@ -19,6 +20,8 @@ export interface BackendDeps {
   onStep?: (name: string) => void;
   /** A person is at the CLI's terminal (and no CI): supervise requests may wait for them. By default, no one. */
   attended?: boolean;
+  /** Asks a local engine's API on its socket. By default (tests with a recorder), absent: a backend then uses its CLI. */
+  socketGet?: SocketGet;
 }
 
 /** Where the agent's image comes from, its paths absolute. */
@@ -161,6 +164,8 @@ export interface BottleSummary {
   createdAt: string;
   /** Why it is in that state, when it is not the obvious (`its CLI died`). */
   note?: string;
+  /** A stopped bottle's workspace size as measured when it stopped, when its backend records one. */
+  workspaceAtStop?: { bytes: number; at: string };
 }
 
 /** One thing cleanup removed (or would remove), with its size where known. */

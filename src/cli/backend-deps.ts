@@ -27,7 +27,11 @@ export function backendDeps(context: CommandContext): BackendDeps {
       }
     },
     signal: AbortSignal.any([context.signal, shutdownSignal()]),
-    attended: context.interactive,
+    // Read when a backend asks (a supervise request), not here: see main's `interactive`.
+    get attended() {
+      return context.interactive;
+    },
+    ...(context.socketGet === undefined ? {} : { socketGet: context.socketGet }),
   };
 }
 

@@ -77,7 +77,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   list: {
     summary: "list bottles: identity, agent, backend, status, age, the folder --cwd copied",
     usage: "bottle list [flags]",
-    flags: { size: { type: "boolean", short: "s", description: "also each workspace's size (one more engine call)" }, json },
+    flags: { size: { type: "boolean", short: "s", description: "each workspace's size now (one more engine call); without it, a stopped bottle's size when it stopped" }, json },
     load: () => import("./commands/list.ts"),
   },
   stop: {

@@ -1,4 +1,5 @@
 import type { Runner } from "../core/runner.ts";
+import type { SocketGet } from "../core/socket-get.ts";
 
 /** Where a command writes; tests pass in collectors. */
 export interface Output {
@@ -17,6 +18,8 @@ export interface CommandContext {
   /** True when a person is at the terminal and nothing forbids prompting. */
   interactive: boolean;
   signal: AbortSignal;
+  /** Asks a local engine's API on its socket; absent when a test hands in its own runner (see MainIO). */
+  socketGet?: SocketGet;
 }
 
 /** A command module: `src/cli/commands/<name>.ts` exports `run`. Returns the exit code. */

@@ -2,6 +2,7 @@
 import { didYouMean } from "../core/did-you-mean.ts";
 import { BottleError, ExitCode, UsageError } from "../core/errors.ts";
 import { processRunner, type Runner } from "../core/runner.ts";
+import { socketGet, type SocketGet } from "../core/socket-get.ts";
 import { VERSION } from "../core/version.ts";
 import { guardClosedPipe } from "./closed-pipe.ts";
 import { COMMANDS, GLOBAL_FLAGS, type CommandSpec } from "./commands.ts";
@@ -18,6 +19,11 @@ export interface MainIO {
   /** By default, true when both ends are a TTY and `CI` is not set (asked only once a command runs). */
   interactive: boolean;
   signal: AbortSignal;
+  /**
+   * By default, the real engine socket when the runner is the real one too: a test that
+   * hands in a runner (a recorder) gets no socket unless it hands one in as well.
+   */
+  socketGet?: SocketGet;
 }
 
 /**
@@ -193,8 +199,15 @@ export async function main(given: string[], env: Record<string, string | undefin
       cwd: world.cwd,
       stdout,
       stderr,
-      interactive: world.interactive ?? isInteractive(env),
+      // Asked when first read: `process.stdin.isTTY` builds node's stream layer for stdin
+      // and stdout (~8 ms in Bun 1.4.5), which `list` and the other quiet commands never need.
+      get interactive() {
+        const value = world.interactive ?? isInteractive(env);
+        Object.defineProperty(this, "interactive", { value });
+        return value;
+      },
       signal: world.signal,
+      ...socketFor(io, debug ? (line) => stderr.write(`${line}\n`) : undefined),
     };
     // `--dry-run` runs the same start flow (the picker included) and ends in `plan`.
     const module = await (values["dry-run"] === true ? COMMANDS.plan!.load() : spec.load());
@@ -212,11 +225,26 @@ export async function main(given: string[], env: Record<string, string | undefin
   }
 }
 
+/** The context's socket GET: the real one with the real runner, shown as `GET unix:… PATH` under `--debug`. */
+function socketFor(io: Partial<MainIO>, log: ((line: string) => void) | undefined): { socketGet?: SocketGet } {
+  const get = io.socketGet ?? (io.runner === undefined ? socketGet : undefined);
+  if (get === undefined) return {};
+  if (log === undefined) return { socketGet: get };
+  return {
+    socketGet: (socket, path, options) => {
+      log(`GET unix:${socket} ${decodeURIComponent(path)}`);
+      return get(socket, path, options);
+    },
+  };
+}
+
 /** A runner whose children all get `extra` on top of their environment. */
 function withEnv(runner: Runner, extra: Record<string, string>): Runner {
   return {
     run: (argv, options = {}) => runner.run(argv, { ...options, env: { ...extra, ...options.env } }),
     start: (argv, options = {}) => runner.start(argv, { ...options, env: { ...extra, ...options.env } }),
+    // Kept, or `--context` would make `list` spawn tools that are not installed (smolvm).
+    ...(runner.which === undefined ? {} : { which: (program: string) => runner.which!(program) }),
   };
 }
 

@@ -72,6 +72,8 @@ export function bottleFiles(stateDir: string) {
     envFile: join(stateDir, "agent.env"),
     /** The gate's config, mounted read-only into the gate. */
     gateConfig: join(stateDir, "gate", "config.json"),
+    /** The workspace's size as measured when the bottle last stopped (see workspace-size-at-stop.ts). */
+    workspaceSize: join(stateDir, "workspace-size.json"),
     /** The folder mounted read-write into the gate for its audit log. */
     auditDir: join(stateDir, "audit"),
     /** Host folders a microVM mounts: its workspace, skills and agent home. */

@@ -25,6 +25,15 @@ export function claudeFirstRunState(workspace: string): string {
 }
 
 /**
+ * A shell line that writes Claude Code's first-run state to `file` when the home has
+ * none, and leaves the file 0600 either way: it is the agent's own config (a resumed
+ * home's may hold the supervise token, and a file from an older bottle may be 0644).
+ */
+export function claudeStateScript(file: string, workspace: string): string {
+  return `(umask 077; [ -e "${file}" ] || printf '%s' '${claudeFirstRunState(workspace)}' > "${file}") && chmod 600 "${file}"`;
+}
+
+/**
  * A shell line (run in the agent, `$HOME` set) that prints `history` when Claude Code
  * has a conversation to continue: `claude --continue` without one exits with an error.
  */

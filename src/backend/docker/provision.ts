@@ -1,6 +1,6 @@
 import { basename } from "node:path";
 import type { Runner } from "../../core/runner.ts";
-import { CLAUDE_HISTORY_PROBE, claudeFirstRunState } from "../agent/agent-home.ts";
+import { CLAUDE_HISTORY_PROBE, claudeStateScript } from "../agent/agent-home.ts";
 import { WORKSPACE } from "./launch-commands.ts";
 import { withClaudeMcpServer } from "../../gate/services/supervise/claude-registration.ts";
 
@@ -59,7 +59,7 @@ export async function provision(runner: Runner, options: ProvisionOptions): Prom
     await root(["mkdir", "-p", skills]);
     for (const skill of options.skills) await runner.run(["docker", "cp", skill, `${agent}:${skills}/${basename(skill)}`]);
     // Claude Code's first-run screens would stop an attached session. An existing file (resume) is kept.
-    const state = options.claude ? `[ -e "${home}/.claude.json" ] || printf '%s' '${claudeFirstRunState(WORKSPACE)}' > "${home}/.claude.json"; ` : "";
+    const state = options.claude ? `${claudeStateScript(`${home}/.claude.json`, WORKSPACE)} && ` : "";
     const owned = [`${home}/.claude`, ...(options.claude ? [`${home}/.claude.json`] : [])];
     // The home volume's top folder is the engine's when the image had none there.
     const chown = owner === "0:0" ? "" : `chown ${owner} "${home}" && chown -R ${owner} ${owned.map((path) => `"${path}"`).join(" ")}`;

@@ -6,6 +6,7 @@ import { removeEngineObjects } from "./engine-objects.ts";
 import { saveGateAudit } from "./gate-files.ts";
 import { surveyBottles, type FoundBottle } from "./survey.ts";
 import { volumeSizes } from "./volume-sizes.ts";
+import { recordWorkspaceSize } from "./workspace-size-at-stop.ts";
 
 /**
  * Removes a bottle's engine objects. `work: "keep"` removes only its running parts
@@ -34,7 +35,20 @@ export async function reapBottle(
     );
   }
   // A remote engine's gate keeps its audit log in a volume: copy it to the state folder first.
-  if (!remove) await Promise.all(objects.filter((object) => object.kind === "container" && object.role === "gate").map((gate) => saveGateAudit(deps.runner, gate.name, stateDir)));
+  // A running agent's workspace size goes there too (`bottle list` shows it for a stopped bottle).
+  if (!remove) {
+    await Promise.all(
+      objects
+        .filter((object) => object.kind === "container")
+        .map((container) =>
+          container.role === "gate"
+            ? saveGateAudit(deps.runner, container.name, stateDir)
+            : container.role === "agent" && container.state === "running" && found.hasState
+              ? recordWorkspaceSize(deps.runner, container.name, stateDir)
+              : undefined,
+        ),
+    );
+  }
   await removeEngineObjects(deps.runner, objects);
   if (remove) await removeDir(stateDir);
   return removed;

@@ -22,6 +22,7 @@ import { launchCommands, networkCreate, WORKSPACE } from "./launch-commands.ts";
 import { provision, type Provisioned } from "./provision.ts";
 import { reapDead } from "./reap.ts";
 import { pickSubnet, subnetTaken } from "./subnet.ts";
+import { recordWorkspaceSize } from "./workspace-size-at-stop.ts";
 
 const nothing = async () => {};
 
@@ -170,7 +171,8 @@ export const steps: Backend<DockerDetails>["steps"] = async (plan, deps) => {
               ...(supervise === undefined ? {} : { supervise: { url: supervise.url, token: superviseToken! } }),
             });
           },
-          undo: nothing,
+          // On the way down, before the agent's container goes: `bottle list` shows a stopped bottle's size.
+          undo: () => recordWorkspaceSize(runner, details.names.agent, stateDir),
         },
       ],
     ],

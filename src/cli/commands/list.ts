@@ -22,10 +22,18 @@ function shortPath(path: string, home: string | undefined): string {
   return home !== undefined && home !== "" && (path === home || path.startsWith(`${home}/`)) ? `~${path.slice(home.length)}` : path;
 }
 
+/** The SIZE cell: the live size with `--size`, else the size a stopped bottle had when it stopped, marked so. */
+function sizeCell(bottle: BottleSummary, live: number | undefined, withSize: boolean): string {
+  if (withSize) return live === undefined ? "-" : formatSize(live);
+  return bottle.workspaceAtStop === undefined ? "-" : `${formatSize(bottle.workspaceAtStop.bytes)} at stop`;
+}
+
 /**
- * `bottle list [--size] [--json]`: every bottle of every backend, with its status, age
- * and the folder `--cwd` copied into it. `--size` adds each workspace's size, which
- * costs an engine call of its own (as `docker ps --size` is opt-in for the same reason).
+ * `bottle list [--size] [--json]`: every bottle of every backend, with its status, age,
+ * the folder `--cwd` copied into it and, for a stopped bottle, its workspace's size as
+ * measured when it stopped (`12.0MB at stop`). `--size` shows every workspace's size as
+ * it is now, which costs an engine call of its own that walks every volume (as
+ * `docker ps --size` is opt-in for the same reason).
  */
 export async function run(context: CommandContext): Promise<number> {
   const deps = backendDeps(context);
@@ -59,17 +67,17 @@ export async function run(context: CommandContext): Promise<number> {
     context.stderr.write("no bottles\n");
     return 0;
   }
-  // The NOTE column only when some bottle has one (a CLI that died), so the usual table stays narrow.
+  // NOTE and SIZE only when some bottle has one (a CLI that died, a size), so the usual table stays narrow.
   const notes = bottles.some((b) => b.note !== undefined);
-  const header = ["IDENTITY", "AGENT", "BACKEND", "STATUS", "AGE", ...(withSize ? ["SIZE"] : []), "SOURCE", ...(notes ? ["NOTE"] : [])];
+  const sized = withSize || bottles.some((b) => b.workspaceAtStop !== undefined);
+  const header = ["IDENTITY", "AGENT", "BACKEND", "STATUS", "AGE", ...(sized ? ["SIZE"] : []), "SOURCE", ...(notes ? ["NOTE"] : [])];
   const rows = [
     header,
     ...bottles.map((b, index) => {
-      const size = sizes[b.identity];
       const source = sources[index];
       return [
         b.identity, b.agent, b.backend, b.status, age(b.createdAt),
-        ...(withSize ? [size === undefined ? "-" : formatSize(size)] : []),
+        ...(sized ? [sizeCell(b, sizes[b.identity], withSize)] : []),
         source === null || source === undefined ? "-" : shortPath(source, context.env.HOME),
         ...(notes ? [b.note ?? ""] : []),
       ];

@@ -40,7 +40,7 @@ let scratch = new Uint8Array(64 * 1024);
  * bytes go to a reused buffer and only qualifying stretches become strings: this
  * loop runs over every character of every run at every alignment.
  */
-function decodeFrom(text: string, from: number, to: number, runStart: number, alphabet: Alphabet, out: DecodedSegment[]): void {
+function decodeFrom(text: string, from: number, to: number, runStart: number, alphabet: Alphabet, out: DecodedSegment[], minText: number): void {
   const { values, bits } = alphabet;
   const need = Math.ceil(((to - from) * bits) / 8) + 1;
   if (scratch.length < need) scratch = new Uint8Array(need * 2);
@@ -58,11 +58,11 @@ function decodeFrom(text: string, from: number, to: number, runStart: number, al
     if ((byte >= 0x20 && byte < 0x7f) || byte === 0x09 || byte === 0x0a || byte === 0x0d) {
       bytes[length++] = byte;
     } else {
-      if (length - printableFrom >= MIN_DECODED_TEXT) out.push({ text: latin1(bytes, printableFrom, length), start: runStart, end: to });
+      if (length - printableFrom >= minText) out.push({ text: latin1(bytes, printableFrom, length), start: runStart, end: to });
       printableFrom = length;
     }
   }
-  if (length - printableFrom >= MIN_DECODED_TEXT) out.push({ text: latin1(bytes, printableFrom, length), start: runStart, end: to });
+  if (length - printableFrom >= minText) out.push({ text: latin1(bytes, printableFrom, length), start: runStart, end: to });
 }
 
 function latin1(bytes: Uint8Array, from: number, to: number): string {
@@ -84,11 +84,13 @@ function isMixedCase(text: string, from: number, to: number): boolean {
 /**
  * Every stretch of text that `text[from, to)` decodes to, as hex, base32 or base64 at
  * any alignment, that is at least {@link MIN_DECODED_TEXT} printable bytes long.
- * Runs shorter than `minRun` characters of an alphabet are skipped. Random data
+ * Runs shorter than `minRun` characters of an alphabet are skipped, and stretches
+ * shorter than `minText` (at least {@link MIN_DECODED_TEXT}) are not kept: a caller
+ * that knows nothing shorter can matter saves making thousands of strings. Random data
  * decodes to such a stretch about once per 3,000 bytes; an encoded credential always
  * does, whatever surrounds it.
  */
-export function decodedSegments(text: string, from: number, to: number, minRun: number): DecodedSegment[] {
+export function decodedSegments(text: string, from: number, to: number, minRun: number, minText = MIN_DECODED_TEXT): DecodedSegment[] {
   const out: DecodedSegment[] = [];
   const base32 = ALPHABETS[1] as Alphabet;
   // The runs of each alphabet are found by native regex scans: a hand walk with a
@@ -110,7 +112,7 @@ export function decodedSegments(text: string, from: number, to: number, minRun: 
     // Base32 is written in one case (DNS lowercases it): a mixed-case run is not it.
     const start = from + match.index;
     const end = start + match[0].length;
-    if (!isMixedCase(text, start, end)) alignedDecode(text, start, end, base32, out);
+    if (!isMixedCase(text, start, end)) alignedDecode(text, start, end, base32, out, minText);
   }
   const runStarts: number[] = [];
   const runEnds: number[] = [];
@@ -124,8 +126,8 @@ export function decodedSegments(text: string, from: number, to: number, minRun: 
     runStarts.push(from + match.index);
     runEnds.push(from + match.index + match[0].length);
   }
-  for (let offset = 0; offset < 2; offset++) decodeRuns(text, hexStarts, hexEnds, offset, HEX_BATCH, out);
-  for (let offset = 0; offset < 4; offset++) decodeRuns(text, runStarts, runEnds, offset, BASE64_BATCH, out);
+  for (let offset = 0; offset < 2; offset++) decodeRuns(text, hexStarts, hexEnds, offset, HEX_BATCH, out, minText);
+  for (let offset = 0; offset < 4; offset++) decodeRuns(text, runStarts, runEnds, offset, BASE64_BATCH, out, minText);
   return out;
 }
 
@@ -167,7 +169,7 @@ const PAD_AND_SEPARATOR = [0, 1, 2, 3].map((pad) => BASE64_BATCH.pad.slice(0, pa
  * pieces, card-like digit groups, which are hex) the per-call cost and the Buffer
  * per run were most of the time (Bun 1.4.5 profiles: `Buffer`, `get buffer`).
  */
-function decodeRuns(text: string, starts: readonly number[], ends: readonly number[], offset: number, batch: Batch, out: DecodedSegment[]): void {
+function decodeRuns(text: string, starts: readonly number[], ends: readonly number[], offset: number, batch: Batch, out: DecodedSegment[], minText: number): void {
   const pieces: string[] = [];
   const runOf: number[] = [];
   const byteStarts: number[] = [];
@@ -202,7 +204,7 @@ function decodeRuns(text: string, starts: readonly number[], ends: readonly numb
   // A plain view: indexed stores into a Buffer took a slow path (Bun 1.4.5).
   const view = new Uint8Array(decoded.buffer, decoded.byteOffset, decoded.byteLength);
   for (const at of partial) view[at] = 0;
-  forEachPrintable(view, (stretchStart, stretchEnd) => {
+  forEachPrintable(view, minText, (stretchStart, stretchEnd) => {
     // The run this stretch came from: the last whose bytes start at or before it.
     let low = 0;
     let high = byteStarts.length - 1;
@@ -216,14 +218,14 @@ function decodeRuns(text: string, starts: readonly number[], ends: readonly numb
   });
 }
 
-/** Calls `visit` with each stretch of at least {@link MIN_DECODED_TEXT} printable
+/** Calls `visit` with each stretch of at least `minText` printable
  * bytes. A byte loop: a regex over the Latin-1 string cost more on random bytes. */
-function forEachPrintable(buffer: Uint8Array, visit: (start: number, end: number) => void): void {
+function forEachPrintable(buffer: Uint8Array, minText: number, visit: (start: number, end: number) => void): void {
   // A plain view and a local length: `length` of a Buffer is a getter call per
   // iteration in this loop (Bun 1.4.5, `typedArrayViewLength` in profiles).
   const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   const length = bytes.length;
-  const last = MIN_DECODED_TEXT - 1;
+  const last = minText - 1;
   // Skip-ahead: a stretch from `start` needs `start + last` printable, so that byte is
   // tested first; on random bytes (62% not printable) most tests skip 8 bytes at once.
   let start = 0;
@@ -255,9 +257,9 @@ for (const byte of [0x09, 0x0a, 0x0d]) PRINTABLE[byte] = 1;
 
 /** Decodes `[from, to)` at each alignment of `alphabet` (only the first for long
  * runs); base32 only: hex and base64 go through {@link decodeRuns}. */
-function alignedDecode(text: string, from: number, to: number, alphabet: Alphabet, out: DecodedSegment[]): void {
+function alignedDecode(text: string, from: number, to: number, alphabet: Alphabet, out: DecodedSegment[], minText: number): void {
   const alignments = to - from > MAX_ALIGNED_RUN ? 1 : alphabet.group;
   for (let offset = 0; offset < alignments && from + offset < to; offset++) {
-    decodeFrom(text, from + offset, to, from, alphabet, out);
+    decodeFrom(text, from + offset, to, from, alphabet, out, minText);
   }
 }

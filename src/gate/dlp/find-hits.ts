@@ -23,6 +23,8 @@ export type FindHitsOptions = {
   /** By default, credential formats are matched in the text itself; false for a view
    * made only to rejoin an encoding (its words glued together are not keys). */
   formats?: boolean;
+  /** Skip the JWT format: a body's text was searched for JWTs whole already. */
+  skipJwt?: boolean;
 };
 
 /** Runs shorter than this are not decoded: 16 base64 characters are 12 bytes, less
@@ -65,9 +67,10 @@ const compactGates = credentialPatterns.map((pattern) =>
   pattern.compactPrefixes === undefined ? undefined : new RegExp(pattern.compactPrefixes.map(escapeRegex).join("|")),
 );
 
-function patternHits(text: string, hits: Hit[]): void {
+function patternHits(text: string, hits: Hit[], skipJwt: boolean): void {
   for (let index = 0; index < credentialPatterns.length; index++) {
     const pattern = credentialPatterns[index] as (typeof credentialPatterns)[number];
+    if (skipJwt && pattern.kind === "jwt") continue;
     if (!(rawGates[index] as RegExp).test(text)) continue;
     const memo = {};
     const found: [number, number][] = [];
@@ -201,18 +204,36 @@ function decodedKinds(decoded: string, inner: FindHitsOptions, depth: number, ca
   return kinds;
 }
 
+/** Per set of held forms, the shortest decoded stretch worth keeping (see {@link minDecodedText}). */
+const minTexts = new WeakMap<HeldSecretForms, number>();
+
+/** The shortest decoded stretch that can matter: {@link MIN_FORMAT_TEXT}, or the
+ * shortest exact held form when that is shorter (a stretch shorter than both can hold
+ * nothing). Held forms are usually far longer than 8, so random decoded stretches of
+ * 8–12 bytes, thousands per slice of JWT-like fragments or binary, are not even made
+ * into strings. */
+function minDecodedText(held: HeldSecretForms): number {
+  let min = minTexts.get(held);
+  if (min === undefined) {
+    min = held.exact.reduce((shortest, form) => Math.min(shortest, form.length), MIN_FORMAT_TEXT);
+    minTexts.set(held, min);
+  }
+  return min;
+}
+
 function decodedHits(text: string, options: FindHitsOptions, depth: number, hits: Hit[], cache: DecodedCache): void {
   // Decoded text is whatever the agent chose to encode, so a credential in it may be
   // glued to other characters: the boundary-free URL compact pass is what finds it there.
-  const inner: FindHitsOptions = { ...options, compact: "url", formats: true };
-  for (const segment of decodedSegments(text, 0, text.length, MIN_TOKEN)) {
+  const inner: FindHitsOptions = { ...options, compact: "url", formats: true, skipJwt: false };
+  const minText = minDecodedText(options.held);
+  for (const segment of decodedSegments(text, 0, text.length, MIN_TOKEN, minText)) {
     for (const kind of decodedKinds(segment.text, inner, depth, cache)) hits.push({ kind, start: segment.start, end: segment.end });
   }
   for (const group of joinedGroups(text)) {
     // Short groups (`41-4b-…`, `ghp_ abcd efgh …`) are read as text too; long lines
     // (MIME, PEM) only decoded: their text was already read line by line.
     const found = group.width < 16 ? findHits(group.text, { ...options, decode: false }, depth, cache) : [];
-    for (const segment of decodedSegments(group.text, 0, group.text.length, MIN_TOKEN)) {
+    for (const segment of decodedSegments(group.text, 0, group.text.length, MIN_TOKEN, minText)) {
       for (const kind of decodedKinds(segment.text, inner, depth, cache)) found.push({ kind, start: 0, end: 0 });
     }
     for (const hit of found) hits.push({ kind: hit.kind, start: group.start, end: group.end });
@@ -228,7 +249,7 @@ function decodedHits(text: string, options: FindHitsOptions, depth: number, hits
  */
 export function findHits(text: string, options: FindHitsOptions, depth = 0, cache: DecodedCache = new Map()): Hit[] {
   const hits: Hit[] = [];
-  if (options.formats !== false) patternHits(text, hits);
+  if (options.formats !== false) patternHits(text, hits, options.skipJwt === true);
   substringHits(text, options.held.exact, hits);
   if (options.compact !== false) {
     // A compact match starting where a raw one of its kind does is that key read

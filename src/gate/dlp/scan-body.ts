@@ -60,13 +60,16 @@ export function* scanBodySlices(
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, MAX_SCANNED_TEXT)).toString("latin1");
   const profile = isFormContentType(contentType) ? "form" : "body";
   const cache: DecodedCache = new Map();
-  if (text.length > SLICE) {
+  // JWTs can be longer than a slice's overlap, so the text is searched for them whole
+  // (and its slices then skip that format: it was a fifth of a MiB of JWT-like fragments).
+  const jwtsFound = text.length > SLICE;
+  if (jwtsFound) {
     for (const [start, end] of findJwts(text)) if (isJwt(text.slice(start, end))) addFinding(result, "jwt");
     yield;
   }
   for (let start = 0; start < text.length; start += SLICE) {
     const slice = text.slice(start, Math.min(text.length, start + SLICE + SLICE_OVERLAP));
-    for (const hit of scanText(slice, profile, held, cache)) addFinding(result, hit.kind);
+    for (const hit of scanText(slice, profile, held, cache, jwtsFound)) addFinding(result, hit.kind);
     yield;
   }
 }

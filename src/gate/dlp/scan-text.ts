@@ -19,19 +19,75 @@ const URL_NOISE = /[.!~*'(),;:@$]+/g;
 /** The same and `/` too: an encoding split over path segments (`<hex>/<hex>`) joins. */
 const URL_NOISE_AND_SLASHES = /[/.!~*'(),;:@$]+/g;
 
-/**
- * The views of `text` that the finders run over: the text, each round of
- * percent-decoding, string escapes and quoted-printable undone (on each of those),
- * and for URLs the same with punctuation noise removed. Views are only built when
- * their trigger is present, so ordinary text is scanned once.
- */
 /** A view to scan; `decodeOnly` views only rejoin encodings (held forms and decoding,
  * no formats or key/value pairs in their glued-together text). */
 type ScanView = TextView & { decodeOnly?: boolean };
 
-function viewsOf(text: string, profile: TextProfile, hits: Hit[]): ScanView[] {
-  const plus = profile === "form";
+/** The finder options per profile: URLs strip URL delimiters, text only in-token punctuation. */
+function optionsFor(profile: TextProfile, held: HeldSecretForms): FindHitsOptions {
+  return { held, compact: profile === "url" ? "url" : "text", decode: true, structured: true };
+}
+
+/**
+ * The `=` positions in `view` that separate a key from a value already found as a
+ * key/value secret (`password=4Fx…`, the value starting right after the `=`). Read as
+ * quoted-printable, such an `=4F` decodes too, but scanning around it again finds
+ * nothing new: the value is a finding already and covers the escape. Random
+ * `password=` pairs put an `=XX` every ~240 characters, so the quoted-printable view
+ * was scanned whole a second time (the costliest hostile shape, 170 ms/MiB). Escapes
+ * anywhere else (`ghp=5F=41…`, a value the key/value finder let pass) still count.
+ */
+function flaggedSeparators(view: TextView, viewHits: readonly Hit[]): Set<number> | undefined {
+  let quiet: Set<number> | undefined;
+  for (const hit of viewHits) {
+    if (hit.kind !== "key-value-secret" || view.text.charCodeAt(hit.start - 1) !== 61 /* = */) continue;
+    (quiet ??= new Set()).add(hit.start - 1);
+  }
+  return quiet;
+}
+
+/**
+ * Every secret in `text` read as `profile`, in any view, with spans in `text`'s own
+ * coordinates: the scanner's findings and the audit log's redaction both come from
+ * here, so whatever is detected is also what gets redacted. With `jwtsFound`, the
+ * text itself is not searched for JWTs (a body's whole text was).
+ *
+ * The views: the text, each round of percent-decoding, string escapes and
+ * quoted-printable undone (on each of those), and for URLs the same with punctuation
+ * noise removed. Views are only built when their trigger is present, so ordinary text
+ * is scanned once.
+ */
+export function scanText(text: string, profile: TextProfile, held: HeldSecretForms, cache: DecodedCache = new Map(), jwtsFound = false): Hit[] {
+  const hits: Hit[] = [];
+  const options = optionsFor(profile, held);
+  // `jwtsFound`: the caller searched the text (as it is) for JWTs already, over more
+  // than this slice; the other views still look for them.
+  const rawOptions: FindHitsOptions = jwtsFound ? { ...options, skipJwt: true } : options;
+  const decodeOnly: FindHitsOptions = { ...options, compact: false, structured: false, formats: false };
+  /** Scans `view` (around its changes), adds its hits to `hits` and returns them in
+   * the view's own coordinates. */
+  const scan = (view: ScanView): Hit[] => {
+    const found: Hit[] = [];
+    for (const [from, to] of windowsOf(view)) {
+      const part = from === 0 && to === view.text.length ? view.text : view.text.slice(from, to);
+      const chosen = view.decodeOnly === true ? decodeOnly : view.base === undefined ? rawOptions : options;
+      for (const hit of findHits(part, chosen, 0, cache)) found.push({ kind: hit.kind, start: from + hit.start, end: from + hit.end });
+    }
+    if (view.edits !== undefined && view.changes !== undefined && view.edits.length / 4 > view.changes.length) {
+      // Quiet changes are not scanned around; a held secret may still span one.
+      const all: Hit[] = [];
+      for (const hit of findHits(view.text, { held, compact: false, decode: false, structured: false, formats: false })) all.push(hit);
+      found.push(...all);
+    }
+    for (const hit of found) {
+      const [start, end] = originalSpan(view, hit.start, hit.end);
+      hits.push({ kind: hit.kind, start, end: Math.max(end, start + 1) });
+    }
+    return found;
+  };
+
   const percent: TextView[] = [identityView(text)];
+  const plus = profile === "form";
   let current = percent[0] as TextView;
   for (let round = 0; round < MAX_PERCENT_ROUNDS && hasPercentEscape(current.text, plus); round++) {
     const next = percentDecodeView(current, plus);
@@ -42,46 +98,25 @@ function viewsOf(text: string, profile: TextProfile, hits: Hit[]): ScanView[] {
   if (percent.length > NESTED_PERCENT_ROUNDS) {
     hits.push({ kind: "nested-encoding", start: 0, end: text.length });
   }
-  const views: ScanView[] = [];
+  const scanned: TextView[] = [];
   for (const view of percent) {
-    views.push(view);
-    const unescaped = hasStringEscape(view.text) ? unescapeStringView(view) : undefined;
-    if (unescaped !== undefined) views.push(unescaped);
-    for (const base of unescaped === undefined ? [view] : [view, unescaped]) {
-      if (profile !== "url" && hasQuotedPrintable(base.text)) views.push(quotedPrintableView(base));
+    const bases: [TextView, Hit[]][] = [[view, scan(view)]];
+    scanned.push(view);
+    if (hasStringEscape(view.text)) {
+      const unescaped = unescapeStringView(view);
+      bases.push([unescaped, scan(unescaped)]);
+      scanned.push(unescaped);
+    }
+    if (profile === "url") continue;
+    for (const [base, baseHits] of bases) {
+      if (hasQuotedPrintable(base.text)) scan(quotedPrintableView(base, flaggedSeparators(base, baseHits)));
     }
   }
   if (profile === "url") {
-    for (const view of [...views]) {
+    for (const view of scanned) {
       URL_NOISE.lastIndex = 0;
-      if (URL_NOISE.test(view.text)) views.push(replaceView(view, URL_NOISE, () => ""));
-      if (view.text.includes("/")) views.push({ ...replaceView(view, URL_NOISE_AND_SLASHES, () => ""), decodeOnly: true });
-    }
-  }
-  return views;
-}
-
-/** The finder options per profile: URLs strip URL delimiters, text only in-token punctuation. */
-function optionsFor(profile: TextProfile, held: HeldSecretForms): FindHitsOptions {
-  return { held, compact: profile === "url" ? "url" : "text", decode: true, structured: true };
-}
-
-/**
- * Every secret in `text` read as `profile`, in any view, with spans in `text`'s own
- * coordinates: the scanner's findings and the audit log's redaction both come from
- * here, so whatever is detected is also what gets redacted.
- */
-export function scanText(text: string, profile: TextProfile, held: HeldSecretForms, cache: DecodedCache = new Map()): Hit[] {
-  const hits: Hit[] = [];
-  const options = optionsFor(profile, held);
-  const decodeOnly: FindHitsOptions = { ...options, compact: false, structured: false, formats: false };
-  for (const view of viewsOf(text, profile, hits)) {
-    for (const [from, to] of windowsOf(view)) {
-      const part = from === 0 && to === view.text.length ? view.text : view.text.slice(from, to);
-      for (const hit of findHits(part, view.decodeOnly === true ? decodeOnly : options, 0, cache)) {
-        const [start, end] = originalSpan(view, from + hit.start, from + hit.end);
-        hits.push({ kind: hit.kind, start, end: Math.max(end, start + 1) });
-      }
+      if (URL_NOISE.test(view.text)) scan(replaceView(view, URL_NOISE, () => ""));
+      if (view.text.includes("/")) scan({ ...replaceView(view, URL_NOISE_AND_SLASHES, () => ""), decodeOnly: true });
     }
   }
   return hits;

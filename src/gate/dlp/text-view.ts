@@ -4,88 +4,154 @@
  * secret found in the decoded form is redacted at the right place of the original.
  * This is what makes redaction derive from the scanner's own findings: every hit, in
  * whatever view, maps back to a span of the text the gate logs.
+ *
+ * A view keeps only its replacements (where each one sits in the view and which base
+ * characters it stands for), not a map per character: spans are mapped back only for
+ * hits, which are rare, while a per-character `Int32Array` built and composed for
+ * every view was most of the cost of a MiB of `%25` or `\u0041` (Bun 1.4.5 profile).
  */
 export type TextView = {
   text: string;
-  /** `starts[i]` is the index in the original text where view character `i` begins;
-   * `starts[text.length]` is where the last one ends. Undefined for the original. */
-  starts: Int32Array | undefined;
+  /** The view this one was decoded from; undefined for the original. */
+  base?: TextView;
+  /** Per replacement, four numbers: its position in this view, the base span
+   * `[from, to)` it replaced, and its length here. In view order. */
+  edits?: number[];
   /** Where in the view the decoding changed something (a replacement's position),
    * so a scan can look only around those places; undefined for the original. */
   changes?: number[];
 };
 
+/** What an {@link EscapeDecoder} decoded: the character code it stands for, or -1
+ * for nothing (a soft line break), and whether the change is `quiet` (decoded, but
+ * no reason to scan around it: see `scan-text.ts`). Module state, so the hot loop
+ * allocates nothing. */
+export const decoded = { code: -1, quiet: false };
+
+/** Reads the escape starting at `text[at]` (its trigger character): returns how many
+ * characters it spans, 0 when it is not one, and sets {@link decoded}. */
+export type EscapeDecoder = (text: string, at: number) => number;
+
+/**
+ * A view of `base` with every escape that starts with one of the `triggers`
+ * characters and that `decode` accepts replaced by the one character (or nothing) it
+ * stands for. A hand loop from one trigger to the next (`indexOf`): a regex `exec` per
+ * escape (a match array each) was most of the cost of a MiB of `%25` or `\u0041`,
+ * and copying every character into a buffer cost more on a binary body with a few
+ * escapes (Bun 1.4.5 profiles).
+ */
+export function decodeView(base: TextView, triggers: string, decode: EscapeDecoder): TextView {
+  const source = base.text;
+  const edits: number[] = [];
+  const changes: number[] = [];
+  const pieces: string[] = [];
+  const next = [...triggers].map((trigger) => source.indexOf(trigger));
+  let length = 0;
+  let at = 0;
+  for (;;) {
+    // The nearest trigger (one or two kinds: a loop, not a sort).
+    let which = -1;
+    for (let t = 0; t < next.length; t++) {
+      const position = next[t] as number;
+      if (position !== -1 && (which === -1 || position < (next[which] as number))) which = t;
+    }
+    if (which === -1) break;
+    const escape = next[which] as number;
+    const consumed = decode(source, escape);
+    if (consumed === 0) {
+      next[which] = source.indexOf(triggers[which] as string, escape + 1);
+      continue;
+    }
+    if (escape > at) {
+      pieces.push(source.slice(at, escape));
+      length += escape - at;
+    }
+    const code = decoded.code;
+    edits.push(length, escape, escape + consumed, code === -1 ? 0 : 1);
+    if (decoded.quiet) decoded.quiet = false;
+    else changes.push(length);
+    if (code !== -1) {
+      pieces.push(String.fromCharCode(code));
+      length++;
+    }
+    at = escape + consumed;
+    for (let t = 0; t < next.length; t++) if ((next[t] as number) !== -1 && (next[t] as number) < at) next[t] = source.indexOf(triggers[t] as string, at);
+  }
+  if (edits.length === 0) return { text: source, base, edits, changes };
+  if (at < source.length) pieces.push(source.slice(at));
+  return { text: pieces.join(""), base, edits, changes };
+}
+
 /** The original text as a view of itself. */
 export function identityView(text: string): TextView {
-  return { text, starts: undefined };
+  return { text };
+}
+
+/** Where view character `index` (or the end, for `index === text.length`) begins in
+ * `view.base`: inside a replacement, the base character it was decoded from. */
+function baseIndex(view: TextView, index: number): number {
+  const edits = view.edits as number[];
+  // The last replacement that starts at or before `index`.
+  let low = 0;
+  let high = edits.length / 4 - 1;
+  let found = -1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    if ((edits[middle * 4] as number) <= index) {
+      found = middle;
+      low = middle + 1;
+    } else high = middle - 1;
+  }
+  if (found === -1) return index;
+  const at = edits[found * 4] as number;
+  const from = edits[found * 4 + 1] as number;
+  const to = edits[found * 4 + 2] as number;
+  const length = edits[found * 4 + 3] as number;
+  if (index < at + length) return Math.min(from + (index - at), to - 1);
+  return to + (index - at - length);
 }
 
 /** The span `[start, end)` of `view` as a span of the original text. */
 export function originalSpan(view: TextView, start: number, end: number): [number, number] {
-  if (view.starts === undefined) return [start, end];
-  const last = view.starts[view.text.length] ?? 0;
-  return [view.starts[start] ?? last, view.starts[end] ?? last];
-}
-
-/** What a decoder writes a shrinking view with: unchanged stretches and replacements. */
-export type ViewWriter = {
-  /** Copies base characters `[from, to)` unchanged. */
-  copy(from: number, to: number): void;
-  /** Writes `piece` (at most `to - from` characters) in place of base `[from, to)`. */
-  put(piece: string, from: number, to: number): void;
-};
-
-/**
- * Builds a view by rewriting `base` with `decode`, which must write every base
- * character in order, each once, and never more characters than it consumes (every
- * decoding the scanner uses shrinks text). The result's starts point into the
- * original text, composed through `base`. Linear, with one allocation per view.
- */
-export function deriveView(base: TextView, decode: (text: string, out: ViewWriter) => void): TextView {
-  const source = base.text;
-  const starts = new Int32Array(source.length + 1);
-  const pieces: string[] = [];
-  const changes: number[] = [];
-  let length = 0;
-  let last = 0;
-  decode(source, {
-    copy(from, to) {
-      if (to <= from) return;
-      pieces.push(source.slice(from, to));
-      for (let i = from; i < to; i++) starts[length++] = i;
-      last = to;
-    },
-    put(piece, from, to) {
-      changes.push(length);
-      pieces.push(piece);
-      for (let i = 0; i < piece.length; i++) starts[length++] = Math.min(from + i, to - 1);
-      last = to;
-    },
-  });
-  starts[length] = last;
-  const mapped = starts.subarray(0, length + 1);
-  if (base.starts !== undefined) for (let i = 0; i <= length; i++) mapped[i] = base.starts[mapped[i] ?? 0] ?? 0;
-  return { text: pieces.join(""), starts: mapped, changes };
+  let span: [number, number] = [start, end];
+  for (let current: TextView | undefined = view; current?.base !== undefined; current = current.base) {
+    span = [baseIndex(current, span[0]), baseIndex(current, span[1])];
+  }
+  return span;
 }
 
 /**
  * A view of `base` with every match of the global `pattern` replaced by
- * `replace(match)` (which must not be longer than the match), the rest copied.
+ * `replace(match)` (which must not be longer than the match: every decoding the
+ * scanner uses shrinks text), the rest copied. The replacements are recorded for
+ * mapping spans back. (An `exec` loop: a native `replace` with a callback measured
+ * slower here, Bun 1.4.5.)
  */
 export function replaceView(base: TextView, pattern: RegExp, replace: (match: RegExpExecArray) => string): TextView {
-  return deriveView(base, (text, out) => {
-    let at = 0;
-    pattern.lastIndex = 0;
-    for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
-      if (match[0].length === 0) {
-        pattern.lastIndex++;
-        continue;
-      }
-      out.copy(at, match.index);
-      const end = match.index + match[0].length;
-      out.put(replace(match), match.index, end);
-      at = end;
+  const source = base.text;
+  const edits: number[] = [];
+  const changes: number[] = [];
+  const pieces: string[] = [];
+  let at = 0;
+  let length = 0;
+  pattern.lastIndex = 0;
+  for (let match = pattern.exec(source); match !== null; match = pattern.exec(source)) {
+    const matched = match[0].length;
+    if (matched === 0) {
+      pattern.lastIndex++;
+      continue;
     }
-    out.copy(at, text.length);
-  });
+    if (match.index > at) {
+      pieces.push(source.slice(at, match.index));
+      length += match.index - at;
+    }
+    const piece = replace(match);
+    edits.push(length, match.index, match.index + matched, piece.length);
+    changes.push(length);
+    pieces.push(piece);
+    length += piece.length;
+    at = match.index + matched;
+  }
+  if (at < source.length) pieces.push(source.slice(at));
+  return { text: pieces.join(""), base, edits, changes };
 }

@@ -4,13 +4,15 @@ import { RELEASE_TARGETS, releaseName } from "../../../scripts/release.ts";
 import { VERSION } from "../../../src/core/version.ts";
 
 describe("compileArgv", () => {
-  test("compiles the CLI entry with dotenv and bunfig autoload off, minified and split", () => {
+  test("compiles the CLI entry with dotenv and bunfig autoload off, minified, split and as bytecode", () => {
     const argv = compileArgv({ outfile: "/out/bottle" }, "/bin/bun");
     expect(argv.slice(0, 3)).toEqual(["/bin/bun", "build", "--compile"]);
     expect(argv).toContain("--no-compile-autoload-dotenv");
     expect(argv).toContain("--no-compile-autoload-bunfig");
     expect(argv).toContain("--minify");
     expect(argv).toContain("--splitting");
+    expect(argv).toContain("--bytecode");
+    expect(argv).toContain("--format=esm");
     expect(argv).toContain("--outfile=/out/bottle");
     expect(argv.at(-1)).toBe(ENTRY);
     expect(argv.some((word) => word.startsWith("--target"))).toBe(false);

@@ -1,18 +1,15 @@
 import { afterAll, expect, test } from "bun:test";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { processRunner } from "../../../../src/core/runner.ts";
 import { describeEngine } from "../../../helpers/engine.ts";
 import { bottle, cliWorld, owned, tearDownWorld, type CliWorld } from "./cli.ts";
-import { BUSYBOX_IMAGE, busyboxImage } from "./fixtures.ts";
+import { BUSYBOX_IMAGE, busyboxImage, removeAgentImages } from "./fixtures.ts";
 
 let world: CliWorld | undefined;
 afterAll(async () => {
   if (world) await tearDownWorld(world);
   // The agent image this test had bottle build, under its content-keyed tag.
-  const images = await processRunner.run(["docker", "image", "ls", "--format", "{{.Repository}}:{{.Tag}}", "bottle-agent-userbox"], { check: false });
-  const refs = images.stdout.split("\n").filter(Boolean);
-  if (refs.length > 0) await processRunner.run(["docker", "image", "rm", ...refs], { check: false });
+  await removeAgentImages("bottle-agent-userbox");
 }, 120_000);
 
 describeEngine("docker agent image from a Dockerfile, with a non-root USER", () => {

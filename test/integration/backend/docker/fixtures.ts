@@ -17,6 +17,13 @@ export function busyboxImage(): Promise<string> {
   return ensureBusyboxImage();
 }
 
+/** Removes the agent images bottle built for `repository` (every content-keyed tag), as a test's afterAll. */
+export async function removeAgentImages(repository: string): Promise<void> {
+  const images = await processRunner.run(["docker", "image", "ls", "--format", "{{.Repository}}:{{.Tag}}", repository], { check: false });
+  const refs = images.stdout.split("\n").filter(Boolean);
+  if (refs.length > 0) await processRunner.run(["docker", "image", "rm", ...refs], { check: false });
+}
+
 /** A private state/cache root per test file, so cleanup only ever sees this test's bottles. */
 export async function testDeps(env: Record<string, string | undefined> = {}, log: (line: string) => void = () => {}): Promise<BackendDeps & { root: string }> {
   const root = await mkdtemp(join(tmpdir(), "bottle-docker-test-"));
