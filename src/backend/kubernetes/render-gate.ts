@@ -1,3 +1,4 @@
+import { KUBE_GATE_UID } from "../images/gate-git-tools.ts";
 import type { KubernetesBottle } from "./kube-bottle.ts";
 import { GATE_KEYS_DIR, GATE_STATE_DIR } from "./kube-input.ts";
 import { roleSelector } from "./kube-labels.ts";
@@ -7,8 +8,8 @@ import { renderSecret } from "./render-secret.ts";
 
 /** Where the gate's config is mounted in its pod. */
 export const GATE_CONFIG_DIR = "/etc/bottle";
-/** The uid the gate runs as: no user of the image (it is FROM scratch), never root. */
-export const GATE_UID = 65532;
+/** The uid the gate runs as: never root; the gate image has an account for it (ssh needs one). */
+export const GATE_UID = KUBE_GATE_UID;
 
 /** The gate's config as a ConfigMap: policy, supervise, git (pinned host keys), the audit path; credentials stay `${NAME}` references. */
 export function renderGateConfig(bottle: KubernetesBottle): KubeObjectOf<"ConfigMap"> {

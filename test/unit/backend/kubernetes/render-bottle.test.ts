@@ -5,6 +5,7 @@ import * as v from "valibot";
 import { GateConfigSchema } from "../../../../src/gate/config-schema.ts";
 import { planGitGate } from "../../../../src/gate/services/git/plan-git-gate.ts";
 import { recordingRunner } from "../../../helpers/recording-runner.ts";
+import { gateAccounts } from "../../../../src/backend/images/gate-git-tools.ts";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { kubernetesInput, type KubernetesInputOptions } from "../../../../src/backend/kubernetes/kube-input.ts";
@@ -251,6 +252,9 @@ describe("kubernetes rendering", () => {
     expect(gate!.spec!.containers[0]!.ports!.map((port) => port.containerPort)).toEqual([8080, 8081]);
     const [service] = find(objects, "Service", "gate");
     expect(service!.spec!.ports!.map((port) => port.port)).toEqual([8080, 8081]);
+    // ssh refuses a uid without an account: the gate image has one for the pod's uid, whoever built it.
+    const uid = gate!.spec!.securityContext!.runAsUser!;
+    for (const builder of [0, 1000, uid]) expect(gateAccounts(builder, builder).passwd).toContain(`:x:${uid}:${uid}:`);
     // The default manifest: no supervise, no git, but the audit file on the claim all the same.
     const plain = gateConfigOf(renderBottle(defaultObjects().input));
     expect(plain.audit).toBe("/var/lib/bottle/audit.jsonl");
