@@ -2,7 +2,7 @@ import { readFile, rm } from "node:fs/promises";
 import { auditLogPath } from "../../core/paths.ts";
 import type { Backend, LaunchStep } from "../types.ts";
 import { createObject, deleteObject } from "./apply-objects.ts";
-import { copyIntoPod } from "./copy-into-pod.ts";
+import { copyWithPod } from "./copy-with-pod.ts";
 import { kubectlExec } from "./exec-in-pod.ts";
 import { connectKube, type KubeClient } from "./kube-client.ts";
 import type { KubeObject } from "./kube-object.ts";
@@ -97,7 +97,10 @@ export const steps: Backend<KubeDetails>["steps"] = async (plan, deps) => {
         async create() {
           const client = await kube();
           await waitForPod(client, agentPod.metadata.name, { signal: deps.signal, log: deps.log });
-          if (spec.copyFrom !== undefined && !plan.resume) await copyIntoPod(client, deps.runner, agentPod.metadata.name, "agent", spec.copyFrom, WORKSPACE);
+          // `--cwd`: the folder's contents (dotfiles, uncommitted and ignored files too), as docker's copy.
+          if (spec.copyFrom !== undefined && !plan.resume) {
+            await copyWithPod(client, deps.runner, agentPod.metadata.name, { direction: "in", bottlePath: `${WORKSPACE}/.`, hostPath: `${spec.copyFrom}/.` }, deps.signal);
+          }
           await trustGateCaInPod(client, bottle);
           if (superviseToken !== undefined && isClaude(spec.agent.command ?? [])) await registerSuperviseInPod(client, bottle, superviseToken);
         },

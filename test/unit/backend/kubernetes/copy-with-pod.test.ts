@@ -50,6 +50,14 @@ describe("bottle cp on kubernetes: tar over the exec API", () => {
     const missing = copyWithPod(client, processRunner, "bottle-x-agent", { direction: "out", bottlePath: join(pod, "nope"), hostPath: join(host, "nope") });
     await expect(missing).rejects.toThrow(`bottle cp: packing ${join(pod, "nope")} failed in bottle-x-agent`);
     expect(existsSync(join(host, "nope"))).toBe(false);
+    // `--cwd`'s copy: a folder's contents, dotfiles too, into the workspace.
+    await mkdir(join(host, "project", "src"), { recursive: true });
+    await writeFile(join(host, "project", ".env.example"), "A=1\n");
+    await writeFile(join(host, "project", "src", "main.ts"), "main\n");
+    await copyWithPod(client, processRunner, "bottle-x-agent", { direction: "in", bottlePath: `${pod}/.`, hostPath: `${join(host, "project")}/.` });
+    expect(await readFile(join(pod, ".env.example"), "utf8")).toBe("A=1\n");
+    expect(await readFile(join(pod, "src", "main.ts"), "utf8")).toBe("main\n");
+    expect(await readFile(join(pod, "src", "app.ts"), "utf8")).toBe("export const answer = 42;\n");
     const nowhere = copyWithPod(client, processRunner, "bottle-x-agent", { direction: "in", bottlePath: join(pod, "no/such/dir/x"), hostPath: join(host, "patch.diff") });
     await expect(nowhere).rejects.toThrow("no such folder");
   });
