@@ -21,8 +21,12 @@ export const KUBE_CONTROL_PORT = 8081;
 
 /** Where the gate's state claim is mounted: its audit log, supervise requests, git mirrors. */
 export const GATE_STATE_DIR = "/var/lib/bottle";
-/** Where the gate's git keys are mounted in its pod (one file per repo, from its Secret). */
-export const GATE_KEYS_DIR = "/etc/bottle/keys";
+/**
+ * Where the gate's git keys are mounted in its pod (one file per repo, from its
+ * Secret): docker's folder for them, and not inside the config's read-only ConfigMap
+ * volume, where the runtime would have to make the mount point.
+ */
+export const GATE_KEYS_DIR = GATE_GIT_MOUNTS.keys;
 /** Where the agent's trust bundle (the image's roots plus the gate's CA) is written at launch, with TLS inspection. */
 export const AGENT_TRUST_DIR = "/var/run/bottle-trust";
 

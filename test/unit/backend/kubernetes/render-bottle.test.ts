@@ -243,12 +243,12 @@ describe("kubernetes rendering", () => {
     // Supervise: requests on the claim, waiting for a person (when_unattended: wait), 10 minutes; the token by name.
     expect(config.supervise).toEqual({ requests: "/var/lib/bottle/requests", token_env: "BOTTLE_SUPERVISE_TOKEN", attended: true, wait_seconds: 45, expire_after_seconds: 600 });
     // Git: the key as the Secret's file, the host key pinned in the config, the https token by name.
-    expect(config.git!.map((repo) => [repo.name, repo.key, repo.token])).toEqual([["app", "/etc/bottle/keys/git-app", undefined], ["tools", undefined, "${BOTTLE_TEST_TOKEN}"]]);
+    expect(config.git!.map((repo) => [repo.name, repo.key, repo.token])).toEqual([["app", "/run/bottle/git/git-app", undefined], ["tools", undefined, "${BOTTLE_TEST_TOKEN}"]]);
     expect(config.git![0]!.known_hosts).toContain("github.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl");
     expect(config.egress.tls?.inspect).toBe(true);
     const [gate] = find(objects, "Pod", "gate");
     const mounts = Object.fromEntries(gate!.spec!.containers[0]!.volumeMounts!.map((mount) => [mount.mountPath, mount.name]));
-    expect(mounts).toEqual({ "/etc/bottle": "config", "/etc/bottle/keys": "keys", "/var/lib/bottle": "state", "/tmp": "tmp" });
+    expect(mounts).toEqual({ "/etc/bottle": "config", "/run/bottle/git": "keys", "/var/lib/bottle": "state", "/tmp": "tmp" });
     expect(gate!.spec!.containers[0]!.ports!.map((port) => port.containerPort)).toEqual([8080, 8081]);
     const [service] = find(objects, "Service", "gate");
     expect(service!.spec!.ports!.map((port) => port.port)).toEqual([8080, 8081]);
