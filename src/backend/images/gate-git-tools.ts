@@ -2,13 +2,18 @@ import { existsSync } from "node:fs";
 
 /**
  * The host programs the gate image carries for the git gate, copied with the
- * libraries `ldd` names (nothing is pulled): git, its https helper, ssh, and the
+ * libraries `ldd` names (nothing is pulled): git, its https helper, the local
+ * transport's `git-upload-pack`/`git-receive-pack` (Debian links them to git, which
+ * copies follow), ssh, and the
  * `/bin/sh` git runs `GIT_SSH_COMMAND` and the pre-receive hook with.
  */
 export const GATE_GIT_TOOLS = [
   "/usr/bin/git",
   "/usr/lib/git-core/git-remote-http",
   "/usr/lib/git-core/git-remote-https",
+  // A local (path or file://) upstream: git runs these by name to fetch from it and push to it.
+  "/usr/bin/git-upload-pack",
+  "/usr/bin/git-receive-pack",
   "/usr/bin/ssh",
   "/bin/sh",
 ] as const;

@@ -1,17 +1,29 @@
 import { bottleLabels, LABEL, labelArgs } from "../../core/labels.ts";
 import { bottleFiles } from "../../core/paths.ts";
-import { agentEnv } from "../agent/agent-env.ts";
+import { agentEnv, PLANNED_PORT } from "../agent/agent-env.ts";
+import { AGENT_TRUST_ENV } from "../../gate/tls/agent-trust.ts";
+import { agentGitEnv } from "../../gate/services/git/plan-git-gate.ts";
+import { inspectsTls } from "./guest-trust.ts";
 import { GATE_CONFIG_MOUNT, GATE_CONTROL_PORT, GATE_PORT, gateMounts, gateVolumeArgs } from "../gate-runtime/gate-config.ts";
 import { SUPERVISE_TOKEN_ENV } from "../../gate/services/supervise/supervise-config.ts";
 import { SUPERVISE_URL_ENV } from "../../gate/services/supervise/supervise-plan.ts";
 import { superviseSettings } from "../../manifest/supervise-schema.ts";
 import type { StartSpec } from "../types.ts";
-import { GUEST_ENV_FILE, HOST_GATEWAY, SKILLS_MOUNT, type SmolAtLaunch, type SmolDetails, type SmolPlanned, WORKSPACE } from "./smol-plan.ts";
+import { GUEST_CA_BUNDLE, GUEST_ENV_FILE, HOST_GATEWAY, SKILLS_MOUNT, type SmolAtLaunch, type SmolDetails, type SmolPlanned, WORKSPACE } from "./smol-plan.ts";
+
+/**
+ * Whether the guest needs the gate's control port (published beside the proxy's): the
+ * git gate serves `/git/` there and supervise `/mcp`.
+ */
+export function publishesControlPort(details: SmolDetails, spec: StartSpec): boolean {
+  return superviseSettings(spec.bottle.supervise).enabled || details.git.repos.length > 0;
+}
 
 /** The gate's commands: they need nothing only launch knows. */
 export function gateCommands(details: SmolDetails, spec: StartSpec, stateDir: string) {
-  // Supervise: the control port published beside the proxy's, the requests folder, the token by name.
+  // Supervise: the requests folder and the token by name. The git gate: its mounts, its tokens by name.
   const supervise = superviseSettings(spec.bottle.supervise).enabled;
+  const git = details.git.repos.length > 0;
   return {
     create: [
       "docker", "run", "--detach", "--name", details.gate,
@@ -20,9 +32,13 @@ export function gateCommands(details: SmolDetails, spec: StartSpec, stateDir: st
       "--cap-drop", "ALL", "--security-opt", "no-new-privileges", "--read-only",
       // Loopback only: the guest reaches it through 100.96.0.1, nothing off the host can.
       "--publish", `127.0.0.1::${GATE_PORT}`,
-      ...(supervise ? ["--publish", `127.0.0.1::${GATE_CONTROL_PORT}`] : []),
-      ...gateVolumeArgs(gateMounts(stateDir, { supervise })),
+      ...(publishesControlPort(details, spec) ? ["--publish", `127.0.0.1::${GATE_CONTROL_PORT}`] : []),
+      ...gateVolumeArgs(gateMounts(stateDir, { supervise, git: details.git })),
+      // The git gate's git and its hook need a writable /tmp in the read-only root, where
+      // the hook can run: docker mounts a tmpfs noexec by default, and git skips a hook it cannot run.
+      ...(git ? ["--tmpfs", "/tmp:rw,exec,nosuid,nodev,mode=1777"] : []),
       ...spec.routeSecrets.flatMap((name) => ["--env", name]),
+      ...details.git.secretNames.flatMap((name) => ["--env", name]),
       ...(supervise ? ["--env", SUPERVISE_TOKEN_ENV] : []),
       details.gateImage.ref,
       "--config", GATE_CONFIG_MOUNT,
@@ -40,9 +56,14 @@ export function gateCommands(details: SmolDetails, spec: StartSpec, stateDir: st
  */
 export function machineCommands(details: SmolDetails, spec: StartSpec, stateDir: string, atLaunch: SmolAtLaunch | SmolPlanned) {
   const files = bottleFiles(stateDir);
-  const env = Object.entries(agentEnv(spec, HOST_GATEWAY, atLaunch.gatePort));
+  const env = Object.entries(guestTrust(agentEnv(spec, HOST_GATEWAY, atLaunch.gatePort), inspectsTls(spec.bottle.egress)));
   // Not a secret (the token goes to the env file): beside the proxy variables.
   if ("superviseUrl" in atLaunch && atLaunch.superviseUrl !== undefined) env.push([SUPERVISE_URL_ENV, atLaunch.superviseUrl]);
+  // The git gate: each upstream rewritten to the gate's control port (NO_PROXY already exempts 100.96.0.1).
+  if (atLaunch.controlPort !== undefined) {
+    const control = `http://${HOST_GATEWAY}:${atLaunch.controlPort === PLANNED_PORT ? "<control-port>" : atLaunch.controlPort}`;
+    env.push(...Object.entries(agentGitEnv(details.git, control)));
+  }
   return {
     create: [
       "smolvm", "machine", "create", "--from", atLaunch.artifact, "--name", details.machine,
@@ -60,6 +81,22 @@ export function machineCommands(details: SmolDetails, spec: StartSpec, stateDir:
     stop: ["smolvm", "machine", "stop", "--name", details.machine],
     remove: ["smolvm", "machine", "delete", "--name", details.machine, "-f"],
   };
+}
+
+/**
+ * The agent's env with the trust variables as this backend decides them: naming the
+ * guest's own bundle when the gate inspects, and not set at all when it does not (a
+ * variable naming a bundle never written would break every HTTPS client).
+ */
+function guestTrust(env: Record<string, string>, inspects: boolean): Record<string, string> {
+  const out = { ...env };
+  for (const [key, value] of Object.entries(AGENT_TRUST_ENV)) {
+    // A value the manifest set itself is the manifest's.
+    if (key in out && out[key] !== value) continue;
+    if (inspects) out[key] = GUEST_CA_BUNDLE;
+    else delete out[key];
+  }
+  return out;
 }
 
 /** `smolvm machine exec` of a command in the guest, with the agent's env file sourced first. */

@@ -9,10 +9,12 @@ import { imageCommands } from "../images/image-commands.ts";
 import type { Backend, Plan } from "../types.ts";
 import { routeSecretValues } from "../gate-runtime/host-values.ts";
 import { DEFAULT_REGISTRY_IMAGE } from "./ephemeral-registry.ts";
-import { gateCommands, machineCommands } from "./machine-commands.ts";
+import { gateCommands, machineCommands, publishesControlPort } from "./machine-commands.ts";
 import { plannedPack } from "./pack-commands.ts";
+import { seedHomeCommands } from "./seed-home.ts";
 import { memoryMib, type SmolDetails } from "./smol-plan.ts";
-import { BottleError } from "../../core/errors.ts";
+import { gitTokenValues } from "../gate-runtime/git-gate.ts";
+import { planGitGate } from "../../gate/services/git/plan-git-gate.ts";
 
 /**
  * Resolves a StartSpec into a frozen smolmachines plan. Like the docker backend's, it
@@ -20,15 +22,12 @@ import { BottleError } from "../../core/errors.ts";
  * pack happen in launch, where a cached artifact makes them free.
  */
 export const prepare: Backend<SmolDetails>["prepare"] = async (spec, deps) => {
-  // The guest cannot be handed the bottle's CA yet: with inspection every HTTPS call would fail its handshake.
-  if (spec.bottle.egress.tls?.inspect === true) {
-    throw new BottleError("egress.tls.inspect needs the docker backend for now: the smolmachines guest cannot be given the bottle's CA yet", {
-      hint: "start with --backend docker, or leave tls out of this bottle's egress",
-    });
-  }
   const stateDir = deps.paths.bottleState(spec.identity);
   // An unset route secret fails here, before anything is asked of the engine.
   routeSecretValues(spec, deps.env);
+  // The git gate's host keys are pinned and its keys checked now: a problem is a plan-time error.
+  const git = await planGitGate(spec.bottle.git, { runner: deps.runner, manifestDir: spec.manifestDir, home: deps.env.HOME });
+  gitTokenValues(git, deps.env);
   const cpus = spec.bottle.resources.cpus;
   const details: SmolDetails = {
     owner: deps.paths.state,
@@ -39,6 +38,7 @@ export const prepare: Backend<SmolDetails>["prepare"] = async (spec, deps) => {
     cpus: cpus === undefined ? undefined : Math.max(1, Math.ceil(cpus)),
     memMib: memoryMib(spec.bottle.resources.memory),
     gateUser: `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`,
+    git,
   };
   const [images, pack, image] = await Promise.all([
     imageCommands(deps.runner, details.agentImage, details.gateImage),
@@ -46,15 +46,30 @@ export const prepare: Backend<SmolDetails>["prepare"] = async (spec, deps) => {
     inspectImage(deps.runner, details.agentImage.ref).catch(() => undefined),
   ]);
   const gate = gateCommands(details, spec, stateDir);
-  // The gate's port is published by Docker at launch: the plan shows `<gate-port>`.
-  const machine = machineCommands(details, spec, stateDir, { gatePort: PLANNED_PORT, artifact: pack.artifact, agentHome: image?.home ?? "<the image's home>" });
+  // The gate's ports are published by Docker at launch: the plan shows `<gate-port>` and `<control-port>`.
+  const control = publishesControlPort(details, spec);
+  const machine = machineCommands(details, spec, stateDir, {
+    gatePort: PLANNED_PORT,
+    artifact: pack.artifact,
+    agentHome: image?.home ?? "<the image's home>",
+    ...(control ? { controlPort: PLANNED_PORT } : {}),
+  });
+  // A fresh bottle's home is seeded from the image's (an empty folder only: see seedHome).
+  const resume = existsSync(bottleFiles(stateDir).metadata);
+  const seed = seedHomeCommands(spec.identity, details.agentImage.ref, image?.home ?? "<the image's home>", bottleFiles(stateDir).home);
   const plan: Plan<SmolDetails> = {
     backend: "smolmachines",
     spec,
     stateDir,
-    resume: existsSync(bottleFiles(stateDir).metadata),
+    resume,
     // Image builds first, then (unless the artifact is cached) the registry, push and pack.
-    commands: [...images, ...pack.commands, gate.create, gate.port, machine.create, machine.start],
+    commands: [
+      ...images,
+      ...pack.commands,
+      ...(resume ? [] : [seed.create, seed.copy, seed.remove]),
+      gate.create, gate.port, ...(control ? [gate.controlPort] : []),
+      machine.create, machine.start,
+    ],
     details,
   };
   return Object.freeze(plan);

@@ -1,3 +1,4 @@
+import type { GitGatePlan } from "../../gate/services/git/plan-git-gate.ts";
 import type { GateImagePlan } from "../images/gate-image.ts";
 import type { ImagePlan } from "../images/agent-image.ts";
 import type { PlannedPort } from "../agent/agent-env.ts";
@@ -14,6 +15,14 @@ export const SKILLS_MOUNT = "/opt/bottle/skills";
 /** The guest file holding the agent's literal and forwarded env (0600, written over stdin). */
 export const GUEST_ENV_FILE = "/tmp/bottle/agent.env";
 
+/**
+ * The guest's CA bundle with TLS inspection: the image's system bundle plus the
+ * bottle's CA, written at provisioning. It lives in the guest's own folder because
+ * `machine exec` runs as the image's user, who cannot write the system bundle; the
+ * trust variables (`SSL_CERT_FILE`, `NODE_EXTRA_CA_CERTS`, …) name it.
+ */
+export const GUEST_CA_BUNDLE = "/tmp/bottle/ca-certificates.crt";
+
 /** What `prepare` resolved for smolmachines: `Plan.details` of a smolmachines plan. No secret values. */
 export interface SmolDetails {
   owner: string;
@@ -27,6 +36,8 @@ export interface SmolDetails {
   /** MiB; undefined: smolvm's default. */
   memMib: number | undefined;
   gateUser: string;
+  /** The git gate's repos, mounts and token names (none: no git service). */
+  git: GitGatePlan;
 }
 
 /**
@@ -43,6 +54,8 @@ export interface SmolAtLaunch {
   agentHome: string;
   /** The supervise MCP server's URL on the host gateway (its control port is published too), when the bottle enables it. */
   superviseUrl?: string;
+  /** The gate's control port published on host loopback (git gate, supervise), when the bottle uses it. */
+  controlPort?: number;
 }
 
 /** What `bottle plan` knows of `SmolAtLaunch`: the port shows as `<gate-port>`. */
@@ -50,6 +63,7 @@ export interface SmolPlanned {
   gatePort: PlannedPort;
   artifact: string;
   agentHome: string;
+  controlPort?: PlannedPort;
 }
 
 /** `4g`, `512m`, `1.5g`, `1073741824` (bytes) → MiB, rounded up. */

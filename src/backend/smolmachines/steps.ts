@@ -10,14 +10,18 @@ import { clearBlocked } from "../../gate/services/supervise/capability-block.ts"
 import { approvedImage } from "../images/approved-image.ts";
 import { ensureAgentImage } from "../images/ensure-agent-image.ts";
 import { forwardedValues, routeSecretValues } from "../gate-runtime/host-values.ts";
+import { gitTokenValues } from "../gate-runtime/git-gate.ts";
+import { fetchGateCa } from "../../gate/tls/agent-trust.ts";
 import { waitForGate } from "../gate-runtime/wait-for-gate.ts";
 import { ensureGateImage } from "../images/gate-image.ts";
 import type { Backend } from "../types.ts";
 import { ensureSmolmachinesAvailable } from "./availability.ts";
-import { gateCommands, guestExec, machineCommands } from "./machine-commands.ts";
+import { gateEgress, inspectsTls, trustGuestCa } from "./guest-trust.ts";
+import { gateCommands, guestExec, machineCommands, publishesControlPort } from "./machine-commands.ts";
 import { prepareArtifact, type SmolArtifact } from "./prepare-artifact.ts";
 import { prepareMounts, provisionGuest, shareMounts } from "./provision.ts";
 import { reapBeforeLaunch } from "./reap.ts";
+import { seedHome } from "./seed-home.ts";
 import { HOST_GATEWAY, type SmolDetails, WORKSPACE } from "./smol-plan.ts";
 
 const nothing = async () => {};
@@ -33,8 +37,10 @@ function publishedPort(output: string, gate: string): number {
  * A smolmachines bottle's launch as steps for `launchBottle`: smolvm's availability,
  * the host folders it mounts, dead bottles' running parts, the packed artifact (cached
  * by image ID) and the gate image, all at once; then the gate as a Docker container on
- * 127.0.0.1 and its readiness; the microVM, which reaches it at 100.96.0.1; and
- * provisioning through `machine exec`.
+ * 127.0.0.1 (its control port too, for the git gate and supervise) and its readiness;
+ * the microVM, which reaches it at 100.96.0.1; and provisioning through `machine
+ * exec`, which installs the bottle's CA when the gate inspects TLS. A fresh bottle's
+ * home is seeded from the image's once the image exists.
  */
 export const steps: Backend<SmolDetails>["steps"] = async (plan, deps) => {
   const { spec, details, stateDir } = plan;
@@ -43,7 +49,7 @@ export const steps: Backend<SmolDetails>["steps"] = async (plan, deps) => {
   const quiet = async (argv: string[]) => {
     await runner.run(argv, { check: false });
   };
-  const gateSecrets = routeSecretValues(spec, deps.env);
+  const gateSecrets = { ...routeSecretValues(spec, deps.env), ...gitTokenValues(details.git, deps.env) };
   const gate = gateCommands(details, spec, stateDir);
   // Supervise: the guest reaches the control port where it is published (known once the gate runs).
   const supervise = supervisePlan(spec.bottle, { stateDir, gateHost: HOST_GATEWAY, controlPort: 0, attended: deps.attended === true });
@@ -54,9 +60,18 @@ export const steps: Backend<SmolDetails>["steps"] = async (plan, deps) => {
   const ownImage = approvedImage(details.agentImage, stateDir, spec.identity);
   let artifact: SmolArtifact | undefined;
   let gatePort: number | undefined;
+  let controlPort: number | undefined;
+  // The gate's address from this host (its bridge), where its CA certificate is read.
+  let gateBase: string | undefined;
   let hasHistory = false;
   const machine = () =>
-    machineCommands(details, spec, stateDir, { gatePort: gatePort!, artifact: artifact!.path, agentHome: artifact!.imageConfig.home, ...(superviseUrl === undefined ? {} : { superviseUrl }) });
+    machineCommands(details, spec, stateDir, {
+      gatePort: gatePort!,
+      artifact: artifact!.path,
+      agentHome: artifact!.imageConfig.home,
+      ...(superviseUrl === undefined ? {} : { superviseUrl }),
+      ...(controlPort === undefined ? {} : { controlPort }),
+    });
   const command = () => agentCommand(spec.agent.command ?? [], artifact!.imageConfig);
   return {
     steps: [
@@ -67,7 +82,7 @@ export const steps: Backend<SmolDetails>["steps"] = async (plan, deps) => {
           says: `preparing the microVM image for ${spec.identity}…`,
           create: () =>
             Promise.all([
-              writeGateFiles(stateDir, spec.bottle.egress, GATE_PORT, supervise?.gateConfig),
+              writeGateFiles(stateDir, gateEgress(spec.bottle.egress), GATE_PORT, supervise?.gateConfig, details.git),
               prepareMounts({ workspace: files.workspace, home: files.home, skillsDir: files.skills, copyFrom: spec.copyFrom, skills: spec.skills }),
             ]).then(nothing),
           // The folders live in the state folder, which the lifecycle removes when a fresh launch fails.
@@ -77,11 +92,16 @@ export const steps: Backend<SmolDetails>["steps"] = async (plan, deps) => {
         {
           name: "artifact",
           async create() {
-            if (ownImage === undefined) return void (artifact = await prepareArtifact(details.agentImage, deps));
-            // The approved Dockerfile builds on the usual image: that one first, then the bottle's own, packed.
-            await ensureAgentImage(details.agentImage, runner, log, signal);
-            artifact = await prepareArtifact(ownImage, deps);
-            clearBlocked(stateDir);
+            if (ownImage === undefined) artifact = await prepareArtifact(details.agentImage, deps);
+            else {
+              // The approved Dockerfile builds on the usual image: that one first, then the bottle's own, packed.
+              await ensureAgentImage(details.agentImage, runner, log, signal);
+              artifact = await prepareArtifact(ownImage, deps);
+              clearBlocked(stateDir);
+            }
+            // A fresh home starts with what the image put there, as a fresh docker volume does.
+            const image = (ownImage ?? details.agentImage).ref;
+            await seedHome(runner, { identity: spec.identity, image, home: artifact.imageConfig.home, folder: files.home, resume: plan.resume });
           },
           undo: nothing,
         },
@@ -93,13 +113,17 @@ export const steps: Backend<SmolDetails>["steps"] = async (plan, deps) => {
         create: async () => {
           await runner.run(gate.create, { secretEnv: gateSecrets });
           gatePort = publishedPort((await runner.run(gate.port)).stdout, details.gate);
-          if (supervise !== undefined) superviseUrl = `http://${HOST_GATEWAY}:${publishedPort((await runner.run(gate.controlPort)).stdout, details.gate)}${SUPERVISE_PREFIX}`;
+          if (publishesControlPort(details, spec)) controlPort = publishedPort((await runner.run(gate.controlPort)).stdout, details.gate);
+          if (supervise !== undefined) superviseUrl = `http://${HOST_GATEWAY}:${controlPort}${SUPERVISE_PREFIX}`;
         },
         undo: () => quiet(gate.remove),
       },
       {
         name: "gate-ready",
-        create: async () => void (await waitForGate(runner, { gate: details.gate, network: "bridge", port: GATE_PORT, signal, log })),
+        create: async () => {
+          const health = await waitForGate(runner, { gate: details.gate, network: "bridge", port: GATE_PORT, signal, log });
+          gateBase = health.replace(/\/healthz$/, "");
+        },
         undo: nothing,
       },
       { name: "machine", says: "starting the microVM…", create: async () => void (await runner.run(machine().create)), undo: () => quiet(machine().remove) },
@@ -110,6 +134,8 @@ export const steps: Backend<SmolDetails>["steps"] = async (plan, deps) => {
         async create() {
           const folders = [files.workspace, files.home, ...(existsSync(files.skills) ? [files.skills] : [])];
           await shareMounts(runner, { machine: details.machine, folders, log, signal });
+          // The gate made its CA as it started: the guest trusts its certificate before the agent runs.
+          if (inspectsTls(spec.bottle.egress)) await trustGuestCa(runner, { machine: details.machine, certificate: await fetchGateCa(gateBase!, signal), signal });
           ({ hasHistory } = await provisionGuest(runner, {
             machine: details.machine,
             env: {

@@ -89,8 +89,9 @@ describe("smolmachines prepare (no engine, no smolvm)", () => {
     await mkdir(join(root, "bottle", "smolmachines", "ab12ab12ab12ab12"), { recursive: true });
     await writeFile(join(root, "bottle", "smolmachines", "ab12ab12ab12ab12", "agent.smolmachine"), "");
     const cached = await prepare(spec(), { runner, paths, env, settings: {}, log: () => {} });
-    expect(cached.commands.map((argv) => argv[0])).toEqual(["docker", "docker", "smolvm", "smolvm"]);
-    expect(cached.commands[2]).toContain(join(root, "bottle", "smolmachines", "ab12ab12ab12ab12", "agent.smolmachine"));
+    // A fresh bottle: its home seeded from the image (create, cp, rm), then the gate and the machine.
+    expect(cached.commands.map((argv) => argv.slice(0, 2).join(" "))).toEqual(["docker create", "docker cp", "docker rm", "docker run", "docker port", "smolvm machine", "smolvm machine"]);
+    expect(cached.commands[5]).toContain(join(root, "bottle", "smolmachines", "ab12ab12ab12ab12", "agent.smolmachine"));
   });
 
   test("an unset route secret is a clear error with the fix", async () => {
