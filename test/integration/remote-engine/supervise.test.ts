@@ -6,6 +6,9 @@ import { processRunner } from "../../../src/core/runner.ts";
 import { BUSYBOX_IMAGE, ensureBusyboxImage } from "../../helpers/images.ts";
 import { describeRemoteEngine, holdRemoteEngine, loadRemoteImages, remoteEngine, runnerWithEnv, type RemoteTransport } from "../../helpers/remote-engine.ts";
 import { bottle, cliWorld, ROOT, type CliWorld } from "../backend/docker/cli.ts";
+import { openTerminal, shellQuote, tmuxAvailable } from "../cli/tmux.ts";
+
+const hasTmux = await tmuxAvailable();
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
@@ -114,6 +117,21 @@ function supervised(transport: RemoteTransport) {
     const again = await bottle(world, ["approve", found[0]!.id]);
     expect(again.exitCode).toBe(1);
     expect(again.stderr).toContain("denied already");
+
+    // The live view, in a person's terminal (no CI): a third request shows up there, relayed; Approve once reaches the agent.
+    if (hasTmux) {
+      const vars = Object.entries(world.env).filter(([name]) => name !== "CI").map(([name, value]) => `${name}=${shellQuote(value)}`);
+      const terminal = await openTerminal(`env -u CI ${vars.join(" ")} ${shellQuote(process.execPath)} ${shellQuote(join(ROOT, "src/cli/main.ts"))} supervise`);
+      cleanups.push(() => terminal.close());
+      await terminal.waitFor("waiting for requests");
+      const third = ask(world, identity, "third.example");
+      await terminal.waitFor(/Decide req-[a-z2-7]+[\s\S]*Skip for now/, 60_000);
+      await terminal.keys("Enter");
+      await terminal.waitFor(/approved req-[a-z2-7]+: egress to third\.example/);
+      expect(await third).toContain('\\"status\\": \\"approved\\"');
+      await terminal.keys("C-c");
+      await terminal.waitFor("[exit 130]");
+    }
 
     // The audit has the requests and decisions (copied back when the gate goes). The origin
     // leaves first: a network with a container of someone else's on it cannot be removed.
