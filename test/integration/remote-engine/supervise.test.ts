@@ -56,7 +56,7 @@ async function pending(world: CliWorld): Promise<{ id: string; bottle: string; a
 }
 
 function supervised(transport: RemoteTransport) {
-  test(`the agent's MCP request appears in \`bottle requests\`; \`approve\` opens the host; \`deny\` reaches the agent; nothing is bind-mounted (${transport})`, async () => {
+  test(`the agent's MCP request appears in \`bottle requests\`; \`approve\` opens the host; \`deny\` reaches the agent; the live \`supervise\` view decides one; nothing is bind-mounted (${transport})`, async () => {
     const engine = await remoteEngine(transport);
     await ensureBusyboxImage();
     await loadRemoteImages(BUSYBOX_IMAGE);
