@@ -2,8 +2,8 @@
  * `/healthz` latency while hostile bodies are scanned: 8 clients each POST 1 MiB bodies
  * that are the scanner's worst cases from the hardening review (`"eyJ" + "ey"×524288`;
  * 16 random 16-character alphanumerics joined by `/`, repeated) through the gate, in a
- * loop; meanwhile one client asks `/healthz` on the proxy port and on the control port
- * every 20 ms. Loopback only, bounded in time.
+ * loop; meanwhile another process (`probe-health.ts`) asks `/healthz` on the proxy port
+ * and on the control port every 20 ms. Loopback only, bounded in time.
  *
  *   bun bench/proxy/hostile.ts [--seconds N] [--clients N]
  */
@@ -11,7 +11,7 @@ import http from "node:http";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { RunningProcess } from "../../src/core/runner.ts";
+import { processRunner, type RunningProcess } from "../../src/core/runner.ts";
 import { percentile } from "./load.ts";
 import { startGate, startServer } from "./servers.ts";
 
@@ -43,22 +43,14 @@ function post(gatePort: number, originPort: number, body: Buffer): Promise<numbe
   });
 }
 
-async function probe(url: string): Promise<number> {
-  const started = performance.now();
-  await fetch(url).then((response) => response.arrayBuffer());
-  return performance.now() - started;
-}
-
-/** `/healthz` latencies for `ms`, one request every 20 ms on each port. */
+/** `/healthz` latencies for `ms`, one request every 20 ms on each port, measured by
+ * `probe-health.ts` in a process of its own (not this one, which writes the load). */
 async function healthLatencies(ports: { proxy: number; control: number }, ms: number): Promise<{ proxy: number[]; control: number[] }> {
-  const out = { proxy: [] as number[], control: [] as number[] };
-  const deadline = performance.now() + ms;
-  while (performance.now() < deadline) {
-    out.proxy.push(await probe(`http://127.0.0.1:${ports.proxy}/healthz`));
-    out.control.push(await probe(`http://127.0.0.1:${ports.control}/healthz`));
-    await Bun.sleep(20);
-  }
-  return out;
+  const result = await processRunner.run([process.execPath, join(import.meta.dir, "probe-health.ts"), String(ports.proxy), String(ports.control), String(ms)], {
+    check: true,
+    timeoutMs: ms + 60_000,
+  });
+  return JSON.parse(result.stdout) as { proxy: number[]; control: number[] };
 }
 
 const summary = (values: number[]) =>

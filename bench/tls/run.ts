@@ -17,6 +17,7 @@ import { processRunner, type RunningProcess } from "../../src/core/runner.ts";
 import { percentile } from "../proxy/load.ts";
 import { createCertificateAuthority } from "../../src/gate/tls/certificate-authority.ts";
 import { runTlsLoad, timeFirstRequest, type TlsRoute } from "./tls-load.ts";
+import { runWebSocketLoad } from "./websocket-load.ts";
 
 const flag = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const seconds = Number(flag("--seconds")) || 3;
@@ -87,6 +88,18 @@ try {
     rows.push(`| ${name} | ${load.requestsPerSecond.toFixed(0)} | ${p50.toFixed(3)} | ${percentile(latency.latenciesMs, 99).toFixed(3)} | ${added} | ${latency.errors + load.errors} |`);
   }
 
+  // WebSocket: 1 KiB message round trips on one connection; inspected, each agent frame is scanned by DLP.
+  const wsRows: string[] = [];
+  let wsDirect = 0;
+  for (const [name, route] of routes) {
+    await runWebSocketLoad(route, 1024, 300);
+    const latencies = await runWebSocketLoad(route, 1024, seconds * 1000);
+    const p50 = percentile(latencies, 50);
+    if (name === "direct") wsDirect = p50;
+    const added = name === "direct" ? "—" : (p50 - wsDirect).toFixed(3);
+    wsRows.push(`| ${name} | ${((latencies.length * 1000) / (seconds * 1000)).toFixed(0)} | ${p50.toFixed(3)} | ${percentile(latencies, 99).toFixed(3)} | ${added} |`);
+  }
+
   const firsts = { minted: [] as number[], cached: [] as number[], passthrough: [] as number[], direct: [] as number[] };
   for (let index = 0; index < hosts; index++) {
     const host = `new-${index}-${Date.now()}.bench.test`;
@@ -111,6 +124,10 @@ try {
   console.log("| path | req/s | p50 ms | p99 ms | added p50 ms | errors |");
   console.log("|---|---:|---:|---:|---:|---:|");
   for (const row of rows) console.log(row);
+  console.log(`\nWebSocket, 1 KiB text messages echoed on one connection, ${seconds} s:\n`);
+  console.log("| path | round trips/s | p50 ms | p99 ms | added p50 ms |");
+  console.log("|---|---:|---:|---:|---:|");
+  for (const row of wsRows) console.log(row);
   console.log(`\nFirst response on a new connection (CONNECT, TLS handshake, one GET), ${hosts} hosts, median and max ms:\n`);
   console.log("| case | p50 ms | max ms |");
   console.log("|---|---:|---:|");

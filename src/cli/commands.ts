@@ -75,7 +75,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     load: () => import("./commands/resume.ts"),
   },
   list: {
-    summary: "list bottles: identity, agent, backend, status, age, the folder --cwd copied",
+    summary: "list bottles: identity, agent, backend, status, age, a stopped one's size at stop, the folder --cwd copied",
     usage: "bottle list [flags]",
     flags: { size: { type: "boolean", short: "s", description: "each workspace's size now (one more engine call); without it, a stopped bottle's size when it stopped" }, json },
     load: () => import("./commands/list.ts"),
@@ -206,7 +206,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
     // `bottle gate git-hook` is the git gate's pre-receive hook (git runs it, not people);
     // `bottle gate probe` waits for /healthz inside the gate's container (backends exec it);
     // `bottle gate requests` relays supervise requests where the CLI cannot share their folder;
-    // `bottle gate audit` prints the audit log where the CLI cannot read the gate's files.
+    // `bottle gate audit` prints the audit log where the CLI cannot read the gate's files;
+    // `bottle gate ca` prints the running gate's CA certificate there (backends exec it).
     maxPositionals: 1,
     flags: {
       config: { type: "string", short: "c", value: "FILE", description: "gate config (YAML or JSON)" },

@@ -1,6 +1,6 @@
 import type { StartSpec } from "../backend/types.ts";
 import type { BackendName } from "./backend-name.ts";
-import { describeAllowEntry } from "../manifest/tls-schema.ts";
+import { describeAllowEntry, gateTls } from "../manifest/tls-schema.ts";
 import { superviseSettings } from "../manifest/supervise-schema.ts";
 
 /** A route as the plan shows it: where it goes and which header it fills, never the value. */
@@ -83,7 +83,7 @@ export function planView(spec: StartSpec, backend: BackendName, manifestFile: st
         injectFrom: route.inject === undefined ? [] : referencedNames(route.inject.value),
       })),
       dlp: bottle.egress.dlp.action,
-      tls: { inspect: bottle.egress.tls?.inspect ?? false, passthrough: [...(bottle.egress.tls?.passthrough ?? [])] },
+      tls: gateTls(bottle.egress),
       credentials: (bottle.egress.credentials ?? []).map((credential) => ({
         host: credential.host,
         header: credential.header.toLowerCase(),

@@ -20,7 +20,7 @@ export interface SocketGetOptions {
  */
 export type SocketGet = (socket: string, path: string, options?: SocketGetOptions) => Promise<SocketAnswer>;
 
-/** The real {@link SocketGet}: Bun's `fetch` over a unix socket (`unix:` option, Bun 1.1 to 1.4.5). */
+/** The real {@link SocketGet}: Bun's `fetch` over a unix socket (its `unix:` option, as on Bun 1.4.5). */
 export const socketGet: SocketGet = async (socket, path, options = {}) => {
   const timeout = AbortSignal.timeout(options.timeoutMs ?? 15_000);
   const signal = options.signal === undefined ? timeout : AbortSignal.any([options.signal, timeout]);

@@ -17,7 +17,7 @@ import { egressService } from "./services/egress/egress-service.ts";
 import type { GateService, GateServiceFactory, ProxyExchange } from "./services/gate-service.ts";
 import { ROUTE_PREFIX } from "./services/routes/route-request.ts";
 import { routesService } from "./services/routes/routes-service.ts";
-import { SERVICE_FACTORIES } from "./services/service-factories.ts";
+import { loadServiceFactories } from "./services/service-factories.ts";
 import { startTls } from "./tls/start-tls.ts";
 import { tlsService } from "./tls/tls-service.ts";
 
@@ -41,7 +41,7 @@ export interface StartGateOptions {
   lookup?: LookupAll;
   /** Extra CA certificates (PEM) for upstream TLS, such as a private CA in front of a route's upstream. */
   upstreamCa?: string[];
-  /** By default, {@link SERVICE_FACTORIES}: the services beyond egress and routes. */
+  /** By default, those of `SERVICE_FACTORIES` the config enables: the services beyond egress and routes. */
   services?: GateServiceFactory[];
   /** By default, 32 MiB: the gate-wide budget for request-body prefixes held for DLP. */
   prefixBudget?: number;
@@ -66,7 +66,7 @@ export async function startGate(config: GateConfig, env: Record<string, string |
   const egressOf = (next: GateConfig) => extra.reduce((egress, service) => service.extendEgress?.(egress) ?? egress, next.egress);
   const held = () => extra.flatMap((service) => service.heldSecrets?.() ?? []);
   const rebuild = () => void (generation = buildGeneration(egressOf(latest), env, held()));
-  for (const factory of options.services ?? SERVICE_FACTORIES) {
+  for (const factory of options.services ?? (await loadServiceFactories(config))) {
     const service = factory(config, { audit, env, onPolicyChange: rebuild, ...(config.state === undefined ? {} : { stateDir: config.state }) });
     if (service !== undefined) extra.push(service);
   }

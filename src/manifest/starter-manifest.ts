@@ -80,9 +80,10 @@ bottles:
         action: block
       # TLS inspection: the gate terminates HTTPS with a CA made for this bottle (the
       # agent trusts it), so HTTPS gets DLP, method/path rules and credentials. By
-      # default, off. \`passthrough\` hosts (clients that pin certificates) stay tunnels.
+      # default, on. \`passthrough\` hosts (clients that pin certificates) stay tunnels;
+      # \`inspect: false\` leaves all HTTPS as tunnels (the gate sees only host names).
       # tls: { inspect: true, passthrough: ["*.apple.com"] }
-      # With inspection, an allow entry may carry rules:
+      # An allow entry may carry rules (they bind HTTPS while inspection is on):
       #   - { host: api.github.com, methods: [GET, POST], paths: ["/repos/org/app/"] }
       # Headers injected into inspected requests to a host; the agent never holds them.
       # credentials:

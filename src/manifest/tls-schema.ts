@@ -14,9 +14,9 @@ const HEADER_NAME = /^[A-Za-z0-9-]+$/;
  * The TLS pieces of `egress`, built around the egress schema's host pattern and allow
  * entry (passed in, so the two modules do not import each other):
  *
- * * `tls: { inspect, passthrough }` — by default (no `tls`), no inspection: CONNECT stays an
- *   opaque tunnel. With `inspect: true` every allowed host is inspected except those
- *   matching `passthrough` (clients that pin certificates).
+ * * `tls: { inspect, passthrough }` — by default (no `tls`, or no `inspect`), every
+ *   allowed host is inspected except those matching `passthrough` (clients that pin
+ *   certificates). `inspect: false` leaves every CONNECT an opaque tunnel.
  * * an `allow` entry `{ host, methods, paths }` — method and path rules for a host
  *   (`host` as a plain entry is written, tunnel ports included; an entry with neither
  *   rule allows the host like a plain string does).
@@ -26,7 +26,10 @@ const HEADER_NAME = /^[A-Za-z0-9-]+$/;
  */
 export function tlsEgressSchemas(hostPattern: HostPattern, allowEntry: HostPattern) {
   const TlsSchema = v.strictObject({
-    inspect: v.optional(v.pipe(v.boolean(), v.description("Terminate TLS in the gate (a CA per bottle) so HTTPS gets DLP, method/path rules and credentials.")), false),
+    inspect: v.optional(
+      v.pipe(v.boolean(), v.description("Terminate TLS in the gate (a CA per bottle) so HTTPS gets DLP, method/path rules and credentials. By default, true; false leaves HTTPS as opaque tunnels.")),
+      true,
+    ),
     passthrough: v.optional(v.pipe(v.array(hostPattern), v.description("Hosts tunnelled without inspection (clients that pin certificates).")), []),
   });
 
@@ -35,7 +38,7 @@ export function tlsEgressSchemas(hostPattern: HostPattern, allowEntry: HostPatte
     methods: v.optional(
       v.pipe(
         v.array(v.pipe(v.string(), v.regex(/^[A-Z]+$/, "an HTTP method in upper case, such as GET"))),
-        v.description("Methods allowed to this host; by default, every method. Needs tls.inspect for HTTPS."),
+        v.description("Methods allowed to this host; by default, every method. Binds HTTPS only while tls.inspect is on (the default)."),
       ),
     ),
     paths: v.optional(
@@ -67,23 +70,45 @@ export function allowEntryHost(entry: string | AllowRule): string {
   return typeof entry === "string" ? entry : entry.host;
 }
 
+/** The `tls` of a validated `egress`: absent when the manifest names none. */
+type TlsInput = { tls?: { inspect: boolean; passthrough: string[] } | undefined };
+
+/**
+ * Whether a bottle's HTTPS is inspected: the one place the default is decided. By
+ * default (no `tls`, or no `inspect`), yes; only `tls: { inspect: false }` turns it
+ * off. A backend that installs the gate's CA in its agent reads this, and writes the
+ * answer into its gate config with {@link gateTls}.
+ */
+export function inspectsTls(egress: TlsInput): boolean {
+  return egress.tls?.inspect !== false;
+}
+
+/**
+ * The `tls` a backend that installs the gate's CA writes into its gate config: the
+ * bottle's decision made explicit. A gate whose config has no `tls` inspects nothing
+ * (see tls-generation.ts), so a backend that cannot give its agent the CA yet, and
+ * writes the manifest's egress as it is, never gets an agent that fails every handshake.
+ */
+export function gateTls(egress: TlsInput): { inspect: boolean; passthrough: string[] } {
+  return { inspect: inspectsTls(egress), passthrough: [...(egress.tls?.passthrough ?? [])] };
+}
+
 /** What the inspection check reads of a validated `egress`. */
-interface InspectionInput {
+interface InspectionInput extends TlsInput {
   allow: (string | AllowRule)[];
-  tls?: { inspect: boolean; passthrough: string[] } | undefined;
   credentials?: { host: string }[] | undefined;
 }
 
 /**
  * Why an `egress` cannot work as written, or undefined: method/path rules and
- * credentials act only on requests the gate can read, so they need `tls.inspect`
+ * credentials act only on requests the gate can read, so they need inspection on
  * (for HTTPS, which is almost all traffic) and must not name a passthrough host.
  */
 export function inspectionProblem(egress: InspectionInput): string | undefined {
   const ruled = egress.allow.filter((entry): entry is AllowRule => typeof entry !== "string" && (entry.methods !== undefined || entry.paths !== undefined));
   const credentials = egress.credentials ?? [];
   const needing = [...ruled.map((rule) => `allow ${rule.host} (methods/paths)`), ...credentials.map((credential) => `credentials for ${credential.host}`)];
-  if (needing.length > 0 && egress.tls?.inspect !== true) return `${needing[0]} needs tls: { inspect: true }: without it the gate cannot see HTTPS requests`;
+  if (needing.length > 0 && !inspectsTls(egress)) return `${needing[0]} needs TLS inspection, which tls: { inspect: false } turns off: without it the gate cannot see HTTPS requests`;
   for (const host of [...ruled.map((rule) => withoutPorts(rule.host)), ...credentials.map((credential) => credential.host)]) {
     if (egress.tls?.passthrough.includes(host)) return `${host} is in tls.passthrough, so its method/path rules and credentials could never apply`;
   }

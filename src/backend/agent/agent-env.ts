@@ -17,8 +17,12 @@ export type PlannedPort = typeof PLANNED_PORT;
  * spellings (tools read either case), the gate itself exempt so route URLs go straight
  * to it, and the Claude route as `ANTHROPIC_BASE_URL` with the placeholder token.
  * Telemetry and auto-updates are off: they would only be refused by the egress policy.
+ * With `trustsGateCa` (a backend that installs the bottle's CA in the agent, as
+ * docker does when the bottle inspects TLS), every HTTPS client is pointed at the
+ * system bundle that holds it; by default, not: a variable naming a bundle nobody
+ * wrote would break every client.
  */
-export function agentEnv(spec: StartSpec, gateHost: string, port: number | PlannedPort): Record<string, string> {
+export function agentEnv(spec: StartSpec, gateHost: string, port: number | PlannedPort, options: { trustsGateCa?: boolean } = {}): Record<string, string> {
   const gate = `http://${gateHost}:${port === PLANNED_PORT ? "<gate-port>" : port}`;
   const fixed: Record<string, string> = {
     HTTPS_PROXY: gate,
@@ -35,7 +39,7 @@ export function agentEnv(spec: StartSpec, gateHost: string, port: number | Plann
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
   };
   // With TLS inspection every HTTPS client must trust the bottle's CA (installed into the system bundle at launch).
-  if (spec.bottle.egress.tls?.inspect === true) Object.assign(fixed, AGENT_TRUST_ENV);
+  if (options.trustsGateCa === true) Object.assign(fixed, AGENT_TRUST_ENV);
   const claude = spec.bottle.egress.routes.find((route) => route.roles.includes("claude_code_oauth"));
   if (claude !== undefined) {
     fixed.ANTHROPIC_BASE_URL = `${gate}/r/${claude.name}`;

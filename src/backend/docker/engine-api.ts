@@ -6,7 +6,7 @@ import type { EngineObject } from "./engine-objects.ts";
 
 const Labels = v.nullish(v.record(v.string(), v.string()), {});
 
-/** `GET /containers/json`: the fields bottle reads of each container (Engine API 1.24 to 1.47). */
+/** `GET /containers/json`: the fields bottle reads of each container (read on Docker 20.10.24, API 1.41). */
 const Containers = v.array(v.looseObject({ Names: v.array(v.string()), Labels, State: v.string() }));
 /** `GET /networks`. */
 const Networks = v.array(v.looseObject({ Name: v.string(), Labels }));

@@ -20,31 +20,53 @@ const readText: ReadText = (path) => {
   }
 };
 
-/**
- * The unix socket of the engine the docker CLI would talk to, when that can be known
- * without asking the CLI: DOCKER_HOST when it is `unix://…`, else the `default`
- * context (chosen by DOCKER_CONTEXT, or by the CLI config's `currentContext`, or by
- * nothing). Undefined means "ask the CLI": a tcp/ssh host, a named context (remote,
- * Docker Desktop, rootless), or a config that does not parse. The precedence is the
- * CLI's own (DOCKER_HOST over DOCKER_CONTEXT over the config, docker 20.10 to 28).
- */
-export function engineSocket(env: Record<string, string | undefined>, read: ReadText = readText): string | undefined {
-  const host = env.DOCKER_HOST ?? "";
-  if (host !== "") return host.startsWith("unix://") && host.length > "unix://".length ? host.slice("unix://".length) : undefined;
-  const chosen = env.DOCKER_CONTEXT ?? "";
-  if (chosen !== "") return chosen === "default" ? DEFAULT_ENGINE_SOCKET : undefined;
-  const folder = env.DOCKER_CONFIG || join(env.HOME || homedir(), ".docker");
-  const text = read(join(folder, "config.json"));
-  if (text === undefined) return DEFAULT_ENGINE_SOCKET;
+/** A named context's endpoint as the CLI stores it (`contexts/meta/<sha256 of the name>/meta.json`). */
+const ContextMeta = v.looseObject({ Endpoints: v.looseObject({ docker: v.looseObject({ Host: v.string() }) }) });
+
+/** A JSON file validated by `schema`, or undefined when it is missing or not that (the CLI then decides). */
+function readConfig<T extends v.GenericSchema>(read: ReadText, path: string, schema: T): v.InferOutput<T> | "missing" | undefined {
+  const text = read(path);
+  if (text === undefined) return "missing";
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
     return undefined;
   }
-  // valibot 1.5's looseObject takes an array too; docker's config never is one.
-  const config = v.safeParse(DockerConfig, json);
-  if (!config.success || Array.isArray(json)) return undefined;
-  const current = config.output.currentContext;
-  return current === "" || current === "default" ? DEFAULT_ENGINE_SOCKET : undefined;
+  // valibot 1.5's looseObject takes an array too; docker's files never are one.
+  const parsed = v.safeParse(schema, json);
+  return parsed.success && !Array.isArray(json) ? parsed.output : undefined;
+}
+
+/** The socket of a `unix://PATH` endpoint; undefined for any other (tcp, ssh, npipe). */
+function unixPath(host: string): string | undefined {
+  return host.startsWith("unix://") && host.length > "unix://".length ? host.slice("unix://".length) : undefined;
+}
+
+/** A context's socket: `default` is docker's own; a named one's endpoint is in its meta file. */
+function contextSocket(folder: string, name: string, read: ReadText): string | undefined {
+  if (name === "default") return DEFAULT_ENGINE_SOCKET;
+  const id = new Bun.CryptoHasher("sha256").update(name).digest("hex");
+  const meta = readConfig(read, join(folder, "contexts", "meta", id, "meta.json"), ContextMeta);
+  return meta === undefined || meta === "missing" ? undefined : unixPath(meta.Endpoints.docker.Host);
+}
+
+/**
+ * The unix socket of the engine the docker CLI would talk to, when that can be known
+ * without asking the CLI: DOCKER_HOST when it is `unix://…`, else the context chosen
+ * by DOCKER_CONTEXT (`--context`), by the CLI config's `currentContext`, or by nothing
+ * (`default`, docker's own socket), when its endpoint is a unix socket (Docker Desktop
+ * and rootless contexts are). Undefined means "ask the CLI": a tcp/ssh endpoint, or a
+ * file that does not parse. The precedence is the CLI's own (DOCKER_HOST over
+ * DOCKER_CONTEXT over the config, docker 20.10 to 28).
+ */
+export function engineSocket(env: Record<string, string | undefined>, read: ReadText = readText): string | undefined {
+  const host = env.DOCKER_HOST ?? "";
+  if (host !== "") return unixPath(host);
+  const folder = env.DOCKER_CONFIG || join(env.HOME || homedir(), ".docker");
+  const chosen = env.DOCKER_CONTEXT ?? "";
+  if (chosen !== "") return contextSocket(folder, chosen, read);
+  const config = readConfig(read, join(folder, "config.json"), DockerConfig);
+  if (config === undefined) return undefined;
+  return contextSocket(folder, config === "missing" ? "default" : config.currentContext || "default", read);
 }

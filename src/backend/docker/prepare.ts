@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
-import { BottleError } from "../../core/errors.ts";
 import { bottleFiles } from "../../core/paths.ts";
 import { failure } from "../../core/runner.ts";
+import { inspectsTls } from "../../manifest/tls-schema.ts";
 import type { Backend, Plan } from "../types.ts";
 import { routeSecretValues } from "../gate-runtime/host-values.ts";
 import { agentEnv } from "../agent/agent-env.ts";
@@ -57,7 +57,8 @@ export const prepare: Backend<DockerDetails>["prepare"] = async (spec, deps) => 
     gateImage: gate,
     gatePort: GATE_PORT,
     envFilePath: files.envFile,
-    agentEnv: { ...agentEnv(spec, names.gate, GATE_PORT), ...agentGitEnv(git, `http://${names.gate}:${GATE_CONTROL_PORT}`) },
+    // Docker installs the gate's CA whenever the bottle inspects (steps.ts writes the same decision into the gate's config).
+    agentEnv: { ...agentEnv(spec, names.gate, GATE_PORT, { trustsGateCa: inspectsTls(spec.bottle.egress) }), ...agentGitEnv(git, `http://${names.gate}:${GATE_CONTROL_PORT}`) },
     resources: { cpus: spec.bottle.resources.cpus, memory: spec.bottle.resources.memory },
     gateUser: `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`,
     git,

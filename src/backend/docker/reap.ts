@@ -26,7 +26,7 @@ export async function reapBottle(
   if (remove && found.hasState) removed.push({ kind: "state", name: stateDir });
   if (options.dryRun) {
     if (!remove) return removed;
-    const sizes = removed.some((object) => object.kind === "volume") ? await volumeSizes(deps.runner) : new Map<string, string>();
+    const sizes = removed.some((object) => object.kind === "volume") ? await volumeSizes(deps) : new Map<string, string>();
     return Promise.all(
       removed.map(async (object) => {
         const size = object.kind === "state" ? formatSize(await folderBytes(object.name)) : sizes.get(object.name);

@@ -1,10 +1,11 @@
 import { failure } from "../../core/runner.ts";
+import { gateTls } from "../../manifest/tls-schema.ts";
 import { writePrivateFile } from "../../core/state.ts";
 import { agentCommand } from "../agent/agent-command.ts";
 import { envFileText } from "../agent/agent-env.ts";
 import { isClaude, resumeArgs } from "../agent/agent-home.ts";
 import { GATE_CONFIG_MOUNT, GATE_CONTROL_PORT, writeGateFiles } from "../gate-runtime/gate-config.ts";
-import { approvedImage } from "../images/approved-image.ts";
+import { approvedImage, ensureApprovedImage } from "../images/approved-image.ts";
 import { clearBlocked } from "../../gate/services/supervise/capability-block.ts";
 import { newSuperviseToken, supervisePlan } from "../../gate/services/supervise/supervise-plan.ts";
 import { forwardedValues, routeSecretValues } from "../gate-runtime/host-values.ts";
@@ -42,6 +43,8 @@ export const steps: Backend<DockerDetails>["steps"] = async (plan, deps) => {
   // Read now, not stored: an unset route secret fails before anything is made.
   const gateSecrets = { ...routeSecretValues(spec, deps.env), ...gitTokenValues(details.git, deps.env) };
   const agentSecrets = forwardedValues(spec, deps.env);
+  // Docker installs the gate's CA in the agent, so the bottle's decision goes to the gate as written (by default, inspect).
+  const gateEgress = { ...spec.bottle.egress, tls: gateTls(spec.bottle.egress) };
   // Supervise: a token minted for this launch goes to the gate and the agent, by name.
   const supervise = supervisePlan(spec.bottle, { stateDir, gateHost: details.names.gate, controlPort: GATE_CONTROL_PORT, attended: deps.attended === true });
   const superviseToken = supervise === undefined ? undefined : newSuperviseToken();
@@ -75,7 +78,7 @@ export const steps: Backend<DockerDetails>["steps"] = async (plan, deps) => {
     create: () =>
       Promise.all([
         writePrivateFile(details.envFilePath, envFileText(spec.env.literal)),
-        writeGateFiles(stateDir, spec.bottle.egress, details.gatePort, supervise?.gateConfig, details.git),
+        writeGateFiles(stateDir, gateEgress, details.gatePort, supervise?.gateConfig, details.git),
         // Supervise on an engine that cannot share the requests folder: the CLI relays it by `docker exec` of the gate.
         writeRequestRelay(stateDir, supervise !== undefined && !details.engine.sharesFiles ? ["docker", "exec", "--interactive", details.names.gate, GATE_BINARY, "gate", "requests", "--config", GATE_CONFIG_MOUNT] : undefined),
       ]).then(nothing),
@@ -94,7 +97,7 @@ export const steps: Backend<DockerDetails>["steps"] = async (plan, deps) => {
       async create() {
         image = await ensureAgentImage(details.agentImage, runner, log, signal);
         if (ownImage !== undefined) {
-          image = await ensureAgentImage(ownImage, runner, log, signal);
+          image = await ensureApprovedImage(ownImage, image, runner, log, signal);
           // The image the person approved exists now: the bottle is no longer blocked on it.
           clearBlocked(stateDir);
         }
@@ -146,15 +149,14 @@ export const steps: Backend<DockerDetails>["steps"] = async (plan, deps) => {
         {
           name: "gate-ready",
           create: async () => {
-            const inspect = spec.bottle.egress.tls?.inspect === true;
             // The bridge address only where this host routes to it; elsewhere the gate's own probe, by exec.
             let health: string | undefined;
             if (details.engine.reachesBridges) health = await waitForGate(runner, { gate: details.names.gate, network: details.names.egress, port: details.gatePort, signal, log });
             else await probeGate(runner, { gate: details.names.gate, signal, log });
             // The gate made its CA as it started: the agent trusts its certificate from now on.
-            if (inspect) {
+            if (gateEgress.tls.inspect) {
               const fromHost = health?.replace(/\/healthz$/, "");
-              await trustGateCa(runner, { agent: details.names.agent, gateBase: fromHost, gateInBottle: `http://${details.names.gate}:${details.gatePort}` });
+              await trustGateCa(runner, { agent: details.names.agent, gateBase: fromHost, gateInBottle: `http://${details.names.gate}:${details.gatePort}`, gate: details.names.gate });
             }
           },
           undo: nothing,

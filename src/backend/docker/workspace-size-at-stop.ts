@@ -29,6 +29,9 @@ const MEASURE = `find ${WORKSPACE} ! -type d -exec stat -c '%i %s' {} + | awk '!
  * running, or an image without a shell, leaves the last record as it was.
  */
 export async function recordWorkspaceSize(runner: Runner, agent: string, stateDir: string, now: () => Date = () => new Date()): Promise<void> {
+  // As root, as provisioning execs: only the image's own tools run (find, stat, awk from
+  // the image's PATH), which an agent cannot replace unless it is root in there already;
+  // file names never reach the output, and only a number is taken from it.
   const result = await runner
     .run(["docker", "exec", "--user", "0", agent, "sh", "-c", MEASURE], { check: false, timeoutMs: 15_000 })
     .catch(() => undefined);

@@ -5,6 +5,7 @@ import { agentEnv } from "../agent/agent-env.ts";
 import type { Settings } from "../../core/settings.ts";
 import { superviseSettings } from "../../manifest/supervise-schema.ts";
 import { AGENT_TRUST_ENV } from "../../gate/tls/agent-trust.ts";
+import { gateTls, inspectsTls } from "../../manifest/tls-schema.ts";
 import { agentGitEnv, GATE_GIT_MOUNTS, type GitGatePlan } from "../../gate/services/git/plan-git-gate.ts";
 import { REQUESTS_MOUNT, SUPERVISE_URL_ENV } from "../../gate/services/supervise/supervise-plan.ts";
 import { SUPERVISE_PREFIX, SUPERVISE_TOKEN_ENV } from "../../gate/services/supervise/supervise-config.ts";
@@ -85,7 +86,8 @@ export function kubernetesInput(spec: StartSpec, options: KubernetesInputOptions
   const git = options.git ?? { repos: [], mounts: [], secretNames: [], views: [] };
   const { repos, keys } = kubeGitRepos(git, spec.bottleName);
   const supervise = superviseSettings(spec.bottle.supervise);
-  const inspect = spec.bottle.egress.tls?.inspect === true;
+  // Inspection unless the manifest turns it off; the gate's config says so explicitly (a gate without `tls` inspects nothing).
+  const inspect = inspectsTls(spec.bottle.egress);
   const trustBundle = inspect ? `${AGENT_TRUST_DIR}/ca-certificates.crt` : undefined;
   const fixed: Record<string, string> = {
     ...agentEnv(spec, gateHost, KUBE_GATE_PORT),
@@ -116,7 +118,7 @@ export function kubernetesInput(spec: StartSpec, options: KubernetesInputOptions
   const config: GateConfig = {
     listen: `0.0.0.0:${KUBE_GATE_PORT}`,
     control: `0.0.0.0:${KUBE_CONTROL_PORT}`,
-    egress: spec.bottle.egress,
+    egress: { ...spec.bottle.egress, tls: gateTls(spec.bottle.egress) },
     audit: `${GATE_STATE_DIR}/${AUDIT_LOG_NAME}`,
     ...(supervise.enabled
       ? {

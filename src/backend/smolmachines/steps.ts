@@ -7,7 +7,7 @@ import { GATE_PORT, writeGateFiles } from "../gate-runtime/gate-config.ts";
 import { SUPERVISE_PREFIX } from "../../gate/services/supervise/supervise-config.ts";
 import { newSuperviseToken, supervisePlan } from "../../gate/services/supervise/supervise-plan.ts";
 import { clearBlocked } from "../../gate/services/supervise/capability-block.ts";
-import { approvedImage } from "../images/approved-image.ts";
+import { approvedImage, ensureApprovedImage } from "../images/approved-image.ts";
 import { ensureAgentImage } from "../images/ensure-agent-image.ts";
 import { forwardedValues, routeSecretValues } from "../gate-runtime/host-values.ts";
 import { gitTokenValues } from "../gate-runtime/git-gate.ts";
@@ -95,7 +95,7 @@ export const steps: Backend<SmolDetails>["steps"] = async (plan, deps) => {
             if (ownImage === undefined) artifact = await prepareArtifact(details.agentImage, deps);
             else {
               // The approved Dockerfile builds on the usual image: that one first, then the bottle's own, packed.
-              await ensureAgentImage(details.agentImage, runner, log, signal);
+              await ensureApprovedImage(ownImage, await ensureAgentImage(details.agentImage, runner, log, signal), runner, log, signal);
               artifact = await prepareArtifact(ownImage, deps);
               clearBlocked(stateDir);
             }

@@ -18,6 +18,8 @@ export async function run(context: CommandContext): Promise<number> {
   if (context.positionals[0] === "requests") return requests(context);
   // `bottle gate audit --config FILE [--follow]`: the audit log's lines, for a backend whose gate's files this host cannot read (a pod's claim).
   if (context.positionals[0] === "audit") return audit(context);
+  // `bottle gate ca --config FILE`: the running gate's CA certificate, from inside its container (backends exec it).
+  if (context.positionals[0] === "ca") return printCa(context);
   // Loaded only for the gate itself: the git hook runs once per push and must start fast
   // (the whole gate's modules cost it ~0.8 s from source with Bun 1.4.5).
   const [{ loadGateConfig }, { startGate }, { watchConfig }] = await Promise.all([
@@ -113,5 +115,19 @@ async function audit(context: CommandContext): Promise<number> {
   const stop = new AbortController();
   process.once("SIGTERM", () => stop.abort());
   await readLines(config.audit, (line) => context.stdout.write(`${line}\n`), { follow: context.flags.follow === true, signal: AbortSignal.any([stop.signal, context.signal]) });
+  return 0;
+}
+
+/** Prints the CA certificate (public) the gate of `--config` serves, read on its own port: for engines whose bridges the CLI cannot reach. */
+async function printCa(context: CommandContext): Promise<number> {
+  const file = context.flags.config;
+  if (typeof file !== "string" || file === "") throw new UsageError("`bottle gate ca` needs --config FILE", "usage: bottle gate ca --config FILE");
+  const [{ healthUrl }, { loadGateConfig }, { fetchGateCa }] = await Promise.all([
+    import("../../gate/server/probe-health.ts"),
+    import("../../gate/load-config.ts"),
+    import("../../gate/tls/agent-trust.ts"),
+  ]);
+  const base = healthUrl(await loadGateConfig(file)).replace(/\/healthz$/, "");
+  context.stdout.write(await fetchGateCa(base));
   return 0;
 }

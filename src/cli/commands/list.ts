@@ -31,7 +31,7 @@ function sizeCell(bottle: BottleSummary, live: number | undefined, withSize: boo
 /**
  * `bottle list [--size] [--json]`: every bottle of every backend, with its status, age,
  * the folder `--cwd` copied into it and, for a stopped bottle, its workspace's size as
- * measured when it stopped (`12.0MB at stop`). `--size` shows every workspace's size as
+ * measured when it stopped (`12MB at stop`). `--size` shows every workspace's size as
  * it is now, which costs an engine call of its own that walks every volume (as
  * `docker ps --size` is opt-in for the same reason).
  */

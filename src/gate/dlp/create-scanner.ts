@@ -1,5 +1,5 @@
 import { MAX_SCANNED_BODY } from "./body-text.ts";
-import { detectHeaders, detectHostname, detectUrl, type Detection } from "./detect-parts.ts";
+import { detectHeaders, detectHostname, detectUrl, type Detection, type ScanMemo } from "./detect-parts.ts";
 import { buildHeldSecretForms, type HeldSecretForms } from "./held-secret-forms.ts";
 import { redactHeldText } from "./held-secret-redactor.ts";
 import { redactSpans, redactUntilClean, type RedactSpan } from "./redact-spans.ts";
@@ -129,8 +129,23 @@ export function createScanner(options: ScannerOptions): Scanner {
   const held = buildHeldSecretForms(options.heldSecrets);
   const heldBytes = held.exact.map((form) => Buffer.from(form, "latin1"));
 
-  const hostSpans = (host: string): Detection[] => detectHostname(host, held);
-  const targetSpans = (target: string): Detection[] => detectUrl(target, held);
+  // Scans of short parts (header names and values, URL parts, hosts) are remembered:
+  // they repeat from request to request (see `detect-parts.ts`).
+  const memo: ScanMemo = new Map();
+  const remembered = <T>(cache: Map<string, T>, key: string, compute: () => T): T => {
+    if (key.length > 2048) return compute();
+    let value = cache.get(key);
+    if (value === undefined) {
+      value = compute();
+      if (cache.size >= 1024) cache.clear();
+      cache.set(key, value);
+    }
+    return value;
+  };
+  const hosts = new Map<string, Detection[]>();
+  const targets = new Map<string, Detection[]>();
+  const hostSpans = (host: string): Detection[] => remembered(hosts, host, () => detectHostname(host, held));
+  const targetSpans = (target: string): Detection[] => remembered(targets, target, () => detectUrl(target, held, new Map(), memo));
   const requestWork = function* (input: ScanInput, result: SlicedResult): Generator<void, void> {
     const found: Finding[] = [];
     if (input.host !== undefined) found.push(...hostSpans(input.host));
@@ -138,7 +153,7 @@ export function createScanner(options: ScannerOptions): Scanner {
     result.findings.push(...uniqueFindings(found));
     yield;
     const pairs = headerPairs(input.headers);
-    if (pairs.length > 0) result.findings.push(...uniqueFindings(detectHeaders(pairs, held)));
+    if (pairs.length > 0) result.findings.push(...uniqueFindings(detectHeaders(pairs, held, new Map(), memo)));
     yield;
     if (input.body !== undefined) yield* scanBodySlices(input.body, input.contentType, input.contentEncoding, held, heldBytes, result);
     if (input.bodyTruncated === true) result.incomplete.push("body-beyond-prefix");
@@ -152,7 +167,7 @@ export function createScanner(options: ScannerOptions): Scanner {
   return {
     held,
     scanUrl: (target) => uniqueFindings(targetSpans(target)),
-    scanHeaders: (headers) => uniqueFindings(detectHeaders([...headers], held)),
+    scanHeaders: (headers) => uniqueFindings(detectHeaders([...headers], held, new Map(), memo)),
     scanBody(body, contentType, contentEncoding) {
       const result = fresh();
       return report(runToEnd(scanBodySlices(body, contentType, contentEncoding, held, heldBytes, result), result)).findings;
@@ -164,8 +179,12 @@ export function createScanner(options: ScannerOptions): Scanner {
     },
     auditTarget(target) {
       const parts = splitUrl(target);
-      const host = parts.host === "" ? "" : redactUntilClean(parts.host, hostSpans);
       const path = target.slice(parts.starts.path);
+      // A clean target (no detection in any part, its host included) is logged as it
+      // is: one scan of it, which the request's own scan then finds remembered,
+      // instead of the path scanned again on its own.
+      if (targetSpans(target).length === 0) return { host: parts.host, path };
+      const host = parts.host === "" ? "" : redactUntilClean(parts.host, hostSpans);
       return { host, path: path === "" ? "" : redactUntilClean(path, targetSpans) };
     },
     redactUrl: redactTarget,

@@ -107,7 +107,11 @@ export function decodedSegments(text: string, from: number, to: number, minRun: 
     hexStarts.push(from + match.index);
     hexEnds.push(from + match.index + match[0].length);
   }
-  base32Runs.lastIndex = 0;
+  // A base32 run without a letter (digits 2–7 only, values 26–31) never decodes to
+  // text: of every 5 bytes, two take their top bit from a value's set bit 4 or 3. A
+  // region without letters (card-like digit groups) skips the scan, which cost as
+  // much as the hex and base64 ones there (it tries each run of 2–7 digits).
+  base32Runs.lastIndex = LETTER.test(region) ? 0 : region.length;
   for (let match = base32Runs.exec(region); match !== null; match = base32Runs.exec(region)) {
     // Base32 is written in one case (DNS lowercases it): a mixed-case run is not it.
     const start = from + match.index;
@@ -130,6 +134,9 @@ export function decodedSegments(text: string, from: number, to: number, minRun: 
   for (let offset = 0; offset < 4; offset++) decodeRuns(text, runStarts, runEnds, offset, BASE64_BATCH, out, minText);
   return out;
 }
+
+/** A letter, in either case. */
+const LETTER = /[A-Za-z]/;
 
 /** A base64 character whose value is under 32. */
 const LOW_BASE64 = /[A-Za-f]/;

@@ -15,7 +15,7 @@ import { decoded, decodeView, type TextView } from "./text-view.ts";
 const SINGLE: Record<string, string> = { b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
 const SINGLE_CODES = new Int32Array(128).fill(-1);
 for (const char of "\\/\"'bfnrt") SINGLE_CODES[char.charCodeAt(0)] = (SINGLE[char] ?? char).charCodeAt(0);
-const BACKSLASH = "\\";
+const BACKSLASH = ["\\"];
 
 /** The string escape at `text[at]` (a backslash), see {@link decodeView}. */
 function stringEscape(text: string, at: number): number {
@@ -82,7 +82,7 @@ export function hasQuotedPrintable(text: string): boolean {
   return false;
 }
 
-const EQUALS = "=";
+const EQUALS = ["="];
 
 /** Escapes (by position of their `=`) that {@link quotedPrintableEscape} decodes
  * quietly, for the view being built. */

@@ -50,8 +50,8 @@ export function hexPairAt(text: string, at: number): number {
   return a < 0 || b < 0 ? -1 : (a << 4) | b;
 }
 
-const PERCENT_TRIGGERS = "%";
-const PERCENT_OR_PLUS_TRIGGERS = "%+";
+const PERCENT_TRIGGERS = ["%"];
+const PERCENT_OR_PLUS_TRIGGERS = ["%", "+"];
 
 function percentEscape(text: string, at: number): number {
   if (text.charCodeAt(at) === 43) {

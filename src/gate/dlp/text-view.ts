@@ -16,7 +16,7 @@ export type TextView = {
   base?: TextView;
   /** Per replacement, four numbers: its position in this view, the base span
    * `[from, to)` it replaced, and its length here. In view order. */
-  edits?: number[];
+  edits?: ArrayLike<number>;
   /** Where in the view the decoding changed something (a replacement's position),
    * so a scan can look only around those places; undefined for the original. */
   changes?: number[];
@@ -32,54 +32,117 @@ export const decoded = { code: -1, quiet: false };
  * characters it spans, 0 when it is not one, and sets {@link decoded}. */
 export type EscapeDecoder = (text: string, at: number) => number;
 
+/** Edit and output space for {@link decodeView}, reused (the scan is synchronous). */
+let editScratch = new Int32Array(16 * 1024);
+let narrow = new Uint8Array(64 * 1024);
+let wide = new Uint16Array(64 * 1024);
+const utf16 = new TextDecoder("utf-16le");
+/** Per edit in the scratch: view position, base from, base to, length here, loud, code. */
+const STRIDE = 6;
+
 /**
- * A view of `base` with every escape that starts with one of the `triggers`
- * characters and that `decode` accepts replaced by the one character (or nothing) it
- * stands for. A hand loop from one trigger to the next (`indexOf`): a regex `exec` per
- * escape (a match array each) was most of the cost of a MiB of `%25` or `\u0041`,
- * and copying every character into a buffer cost more on a binary body with a few
- * escapes (Bun 1.4.5 profiles).
+ * A view of `base` with every escape that starts with one of the `triggers` and that
+ * `decode` accepts replaced by the one character (or nothing) it stands for. A hand
+ * loop records the escapes in a reused typed array; the text is then joined from
+ * slices when escapes are few (a binary body's stray `%4a`), or written into a byte
+ * buffer when they are many (a MiB of `%25`). A regex `exec` per escape (a match
+ * array each), and a string piece and four array pushes per escape, were most of the
+ * cost of that MiB (Bun 1.4.5 profiles); a 16-bit output string made every later
+ * regex over a binary body slower, so the text stays Latin-1 when it can.
  */
-export function decodeView(base: TextView, triggers: string, decode: EscapeDecoder): TextView {
+export function decodeView(base: TextView, triggers: readonly string[], decode: EscapeDecoder): TextView {
   const source = base.text;
-  const edits: number[] = [];
-  const changes: number[] = [];
-  const pieces: string[] = [];
-  const next = [...triggers].map((trigger) => source.indexOf(trigger));
+  const total = source.length;
+  let edits = editScratch;
+  let count = 0;
+  let loud = 0;
   let length = 0;
   let at = 0;
+  let wideCodes = false;
+  // From trigger to trigger by native `indexOf` (one per trigger character): a loop
+  // over every character cost more on a binary body with a few escapes.
+  const next = triggers.map((trigger) => source.indexOf(trigger));
   for (;;) {
-    // The nearest trigger (one or two kinds: a loop, not a sort).
     let which = -1;
     for (let t = 0; t < next.length; t++) {
       const position = next[t] as number;
       if (position !== -1 && (which === -1 || position < (next[which] as number))) which = t;
     }
     if (which === -1) break;
-    const escape = next[which] as number;
-    const consumed = decode(source, escape);
+    const i = next[which] as number;
+    const consumed = decode(source, i);
     if (consumed === 0) {
-      next[which] = source.indexOf(triggers[which] as string, escape + 1);
+      next[which] = source.indexOf(triggers[which] as string, i + 1);
       continue;
     }
-    if (escape > at) {
-      pieces.push(source.slice(at, escape));
-      length += escape - at;
+    if ((count + 1) * STRIDE > edits.length) {
+      const grown = new Int32Array(edits.length * 2);
+      grown.set(edits);
+      edits = editScratch = grown;
     }
-    const code = decoded.code;
-    edits.push(length, escape, escape + consumed, code === -1 ? 0 : 1);
-    if (decoded.quiet) decoded.quiet = false;
-    else changes.push(length);
-    if (code !== -1) {
-      pieces.push(String.fromCharCode(code));
-      length++;
-    }
-    at = escape + consumed;
+    const piece = decoded.code;
+    length += i - at;
+    const slot = count * STRIDE;
+    edits[slot] = length;
+    edits[slot + 1] = i;
+    edits[slot + 2] = i + consumed;
+    edits[slot + 3] = piece === -1 ? 0 : 1;
+    edits[slot + 4] = decoded.quiet ? 0 : 1;
+    edits[slot + 5] = piece;
+    if (!decoded.quiet) loud++;
+    decoded.quiet = false;
+    if (piece > 255) wideCodes = true;
+    if (piece !== -1) length++;
+    count++;
+    at = i + consumed;
     for (let t = 0; t < next.length; t++) if ((next[t] as number) !== -1 && (next[t] as number) < at) next[t] = source.indexOf(triggers[t] as string, at);
   }
-  if (edits.length === 0) return { text: source, base, edits, changes };
-  if (at < source.length) pieces.push(source.slice(at));
-  return { text: pieces.join(""), base, edits, changes };
+  if (count === 0) return { text: source, base, edits: new Int32Array(0), changes: [] };
+  length += total - at;
+  const flat = new Int32Array(count * 4);
+  const changes: number[] = new Array(loud);
+  let change = 0;
+  for (let edit = 0; edit < count; edit++) {
+    const slot = edit * STRIDE;
+    for (let k = 0; k < 4; k++) flat[edit * 4 + k] = edits[slot + k] as number;
+    if (edits[slot + 4] === 1) changes[change++] = edits[slot] as number;
+  }
+  return { text: buildText(source, edits, count, length, wideCodes), base, edits: flat, changes };
+}
+
+/** The view's text from the source and its `count` edits (see {@link decodeView}). */
+function buildText(source: string, edits: Int32Array, count: number, length: number, wideCodes: boolean): string {
+  if (count * 16 < source.length) {
+    // Few escapes: slices of the source between them.
+    const pieces: string[] = [];
+    let at = 0;
+    for (let edit = 0; edit < count; edit++) {
+      const slot = edit * STRIDE;
+      const from = edits[slot + 1] as number;
+      if (from > at) pieces.push(source.slice(at, from));
+      const code = edits[slot + 5] as number;
+      if (code !== -1) pieces.push(String.fromCharCode(code));
+      at = edits[slot + 2] as number;
+    }
+    if (at < source.length) pieces.push(source.slice(at));
+    return pieces.join("");
+  }
+  // Many: every character into a buffer, one string made at the end.
+  const sourceWide = wideCodes || !/^[\u0000-\u00ff]*$/.test(source);
+  const out: Uint8Array | Uint16Array = sourceWide ? (wide.length >= length ? wide : (wide = new Uint16Array(length * 2))) : narrow.length >= length ? narrow : (narrow = new Uint8Array(length * 2));
+  let written = 0;
+  let at = 0;
+  for (let edit = 0; edit < count; edit++) {
+    const slot = edit * STRIDE;
+    const from = edits[slot + 1] as number;
+    for (let i = at; i < from; i++) out[written++] = source.charCodeAt(i);
+    const code = edits[slot + 5] as number;
+    if (code !== -1) out[written++] = code;
+    at = edits[slot + 2] as number;
+  }
+  for (let i = at; i < source.length; i++) out[written++] = source.charCodeAt(i);
+  if (sourceWide) return utf16.decode((out as Uint16Array).subarray(0, written));
+  return Buffer.from(out.buffer, out.byteOffset, written).toString("latin1");
 }
 
 /** The original text as a view of itself. */
@@ -90,7 +153,7 @@ export function identityView(text: string): TextView {
 /** Where view character `index` (or the end, for `index === text.length`) begins in
  * `view.base`: inside a replacement, the base character it was decoded from. */
 function baseIndex(view: TextView, index: number): number {
-  const edits = view.edits as number[];
+  const edits = view.edits as ArrayLike<number>;
   // The last replacement that starts at or before `index`.
   let low = 0;
   let high = edits.length / 4 - 1;

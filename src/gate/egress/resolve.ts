@@ -22,24 +22,49 @@ export const systemLookup: LookupAll = async (host) =>
  * there is no window for DNS rebinding between the check and the connection.
  */
 export async function resolveChecked(host: string, policy: EgressPolicy, lookupAll: LookupAll = systemLookup): Promise<Resolution> {
-  const literal = parseIpLiteral(host);
-  let addresses: IpAddress[];
-  if (literal !== undefined) {
-    addresses = [literal];
-  } else {
-    let answers: string[];
-    try {
-      answers = await lookupAll(host);
-    } catch {
-      return { ok: false, status: 502, reason: "dns-failure" };
-    }
-    addresses = answers.map((answer) => parseIpLiteral(answer)).filter((ip) => ip !== undefined);
-    if (addresses.length === 0) return { ok: false, status: 502, reason: "dns-failure" };
+  const known = literalResolution(host, policy);
+  if (known !== undefined) return known;
+  let answers: string[];
+  try {
+    answers = await lookupAll(host);
+  } catch {
+    return { ok: false, status: 502, reason: "dns-failure" };
   }
+  const addresses = answers.map((answer) => parseIpLiteral(answer)).filter((ip) => ip !== undefined);
+  if (addresses.length === 0) return { ok: false, status: 502, reason: "dns-failure" };
+  return checkedAddresses(addresses, policy);
+}
+
+function checkedAddresses(addresses: readonly IpAddress[], policy: EgressPolicy): Resolution {
   for (const ip of addresses) {
     const verdict = policy.checkAddress(ip);
     if (!verdict.allowed) return { ok: false, status: 403, reason: verdict.reason };
   }
   const first = addresses[0]!;
   return { ok: true, address: formatIp(first), family: first.family };
+}
+
+/** Per policy (one per config generation), the resolutions of IP-literal hosts. */
+const literals = new WeakMap<EgressPolicy, Map<string, Resolution | null>>();
+
+/**
+ * The resolution of `host` when it is an IP literal (null inside: not one), kept per
+ * policy: it is a pure function of the two, and parsing and classifying the same
+ * address for every request was a few percent of a plain request. Names are not kept:
+ * each is resolved and checked again.
+ */
+function literalResolution(host: string, policy: EgressPolicy): Resolution | undefined {
+  let cache = literals.get(policy);
+  if (cache === undefined) {
+    cache = new Map();
+    literals.set(policy, cache);
+  }
+  let resolution = cache.get(host);
+  if (resolution === undefined) {
+    const literal = parseIpLiteral(host);
+    resolution = literal === undefined ? null : checkedAddresses([literal], policy);
+    if (cache.size >= 1024) cache.clear();
+    cache.set(host, resolution);
+  }
+  return resolution ?? undefined;
 }

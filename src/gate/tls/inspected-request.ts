@@ -1,46 +1,14 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { normalizeHost } from "../egress/host-match.ts";
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import type { GateContext } from "../gate-context.ts";
 import type { GateGeneration } from "../gate-generation.ts";
-import { endToEndHeaders, headerPairs } from "../pipeline/headers.ts";
+import { headerPairs } from "../pipeline/headers.ts";
 import { inspectBody } from "../pipeline/inspect-body.ts";
 import { hasBody, type BodyPrefix } from "../pipeline/read-body-prefix.ts";
 import { relayOutcome, relayUpstream } from "../pipeline/relay-upstream.ts";
-import { answerHttp, blockText } from "../pipeline/respond.ts";
-import { runPipeline, type Stop } from "../pipeline/run-pipeline.ts";
-import { requestProblem } from "../server/request-problem.ts";
+import { answerHttp } from "../pipeline/respond.ts";
+import { runPipeline } from "../pipeline/run-pipeline.ts";
+import { authorityOf, inspectedPolicy, targetUrl } from "./inspected-policy.ts";
 import type { InspectedTarget } from "./tls-termination.ts";
-
-/** `host` or `host:port` as a Host header names the target; port 443 may be left out. */
-function authorityOf(target: InspectedTarget): string {
-  const host = target.host.includes(":") ? `[${target.host}]` : target.host;
-  return target.port === 443 ? host : `${host}:${target.port}`;
-}
-
-/**
- * True when a Host header names the CONNECT target: the same host (any case) and, if it
- * names a port, the same port. A Host without a port passes whatever the tunnel's port
- * (Node's https sends none unless told): the request goes to the CONNECT port anyway.
- */
-function hostHeaderMatches(header: string | undefined, target: InspectedTarget): boolean {
-  if (header === undefined) return true;
-  const match = /^(\[[^\]]*\]|[^:]*)(?::(\d{1,5}))?$/.exec(header.trim());
-  if (match === null) return false;
-  return normalizeHost(match[1]!) === normalizeHost(target.host) && (match[2] === undefined || Number(match[2]) === target.port);
-}
-
-/** The request's URL on the tunnel's host; undefined for a target naming another host or scheme. */
-function targetUrl(raw: string, authority: string): URL | undefined {
-  try {
-    // An absolute-form target inside the tunnel must name the tunnel's host: only its path counts.
-    const url = new URL(raw.startsWith("/") ? `https://${authority}${raw}` : raw);
-    return url.protocol === "https:" && normalizeHost(url.host) === normalizeHost(authority) ? url : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const block = (reason: string, host: string): Stop => ({ status: 403, decision: "block", reason, text: blockText(reason, host) });
 
 /**
  * One request read from an inspected tunnel, through the gate's one pipeline like a
@@ -62,7 +30,7 @@ export function inspectedRequest(context: GateContext, target: InspectedTarget, 
   const url = targetUrl(req.url ?? "", authority);
   const method = req.method ?? "GET";
   const path = url === undefined ? "" : url.pathname + url.search;
-  let headers = endToEndHeaders(req.rawHeaders);
+  let headers: OutgoingHttpHeaders = {};
   let body: BodyPrefix | undefined;
   let credential: { header: string; value: string } | undefined;
   let redactor: GateGeneration["redactor"];
@@ -71,23 +39,11 @@ export function inspectedRequest(context: GateContext, target: InspectedTarget, 
     client: target.client ?? req.socket,
     answer: answerHttp(res, hasBody(req)),
     policy(generation) {
-      // The proxy port's framing rules hold inside the tunnel too: no smuggling past the gate in TLS.
-      const problem = requestProblem(req);
-      if (problem !== undefined) return { status: problem.status, decision: "error", reason: problem.reason, text: problem.text };
-      if (url === undefined) {
-        return { status: 400, decision: "error", reason: "bad-target", text: `bottle gate: this tunnel reaches ${authority} only; send origin-form requests (GET /path)` };
-      }
-      if (!hostHeaderMatches(req.headers.host, target)) return block("host-mismatch", target.host);
-      const verdict = generation.policy.checkHost(target.host, target.port);
-      if (!verdict.allowed) return block(verdict.reason, target.host);
-      const rules = generation.tls.checkRequest(target.host, method, url.pathname);
-      if (!rules.allowed) return block(rules.reason, target.host);
-      credential = generation.tls.credentialFor(target.host);
+      const admission = inspectedPolicy(generation, target, req, url);
+      if ("decision" in admission) return admission;
+      ({ headers, credential } = admission);
       redactor = generation.redactor;
-      // The agent's own value under the credential's header never goes anywhere.
-      if (credential !== undefined) headers = endToEndHeaders(req.rawHeaders, [credential.header]);
-      headers.host = authority;
-      return { host: target.host, shown: target.host };
+      return admission.admitted;
     },
     async inspect(generation) {
       const findings = [

@@ -1,6 +1,7 @@
 import tls from "node:tls";
 import type { GateContext } from "../gate-context.ts";
 import { inspectedRequest } from "./inspected-request.ts";
+import { inspectedUpgrade } from "./inspected-upgrade.ts";
 import { createTlsInspector, type TlsInspectorOptions } from "./tls-inspector.ts";
 import { createTlsTermination } from "./tls-termination.ts";
 
@@ -14,5 +15,10 @@ import { createTlsTermination } from "./tls-termination.ts";
 export async function startTls(context: GateContext, options: TlsInspectorOptions = {}): Promise<void> {
   if (context.upstreamCa !== undefined) context.upstreamTrust = [...tls.getCACertificates("default"), ...context.upstreamCa];
   const inspector = await createTlsInspector(options);
-  context.tls = createTlsTermination(inspector, (target, req, res) => inspectedRequest(context, target, req, res), context.audit);
+  context.tls = createTlsTermination(
+    inspector,
+    (target, req, res) => inspectedRequest(context, target, req, res),
+    context.audit,
+    (target, req, socket, head) => inspectedUpgrade(context, target, req, socket, head),
+  );
 }

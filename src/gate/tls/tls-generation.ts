@@ -8,6 +8,12 @@ import { resolveCredentials, type ResolvedCredential } from "./resolve-credentia
 export interface TlsGeneration {
   /** True when a CONNECT to `host` is terminated and inspected rather than tunnelled. */
   inspects(host: string): boolean;
+  /**
+   * Refuses an uninspected tunnel to a host whose method/path rules or credential
+   * could then never apply (a gate config written without `tls` for a manifest that
+   * has them): the rules bind, or the tunnel does not open.
+   */
+  checkTunnel(host: string): Verdict;
   /** Method and path rules of the `allow` entries for `host`; `path` is already normalised. */
   checkRequest(host: string, method: string, path: string): Verdict;
   /** The credential to inject for `host`, if one is configured (first match wins). */
@@ -36,7 +42,11 @@ function ruleVerdict(rule: AllowRule, method: string, path: string): "allowed" |
 }
 
 /**
- * Builds the TLS part of a generation. Rules: among the `allow` entries naming the
+ * Builds the TLS part of a generation. Inspection is on when the config's `tls` says
+ * so: `tls: {}` inspects (the manifest's default), but a config with no `tls` at all
+ * inspects nothing, because a backend that installs the CA writes the bottle's
+ * decision explicitly (manifest/tls-schema.ts `gateTls`) and one that cannot, must
+ * not have its agent's every handshake fail. Rules: among the `allow` entries naming the
  * host, a plain one (or one without methods and paths) allows every request; otherwise
  * a request must satisfy one entry's methods and paths. A host reached through
  * `allow_cidrs` or a route has no entry, and no rules.
@@ -45,13 +55,22 @@ export function buildTlsGeneration(egress: Egress, env: Record<string, string | 
   const inspect = egress.tls?.inspect === true;
   const passthrough = egress.tls?.passthrough ?? [];
   const { credentials, heldSecrets } = resolveCredentials(egress.credentials ?? [], env);
+  const inspects = (host: string) => inspect && !passthrough.some((pattern) => hostMatches(pattern, host));
+  const entriesFor = (name: string) => egress.allow.filter((entry) => hostMatches(parseAllowEntry(allowEntryHost(entry))?.pattern ?? "", name));
   return {
     enabled: inspect,
     heldSecrets,
-    inspects: (host) => inspect && !passthrough.some((pattern) => hostMatches(pattern, host)),
+    inspects,
+    checkTunnel(host) {
+      const name = normalizeHost(host);
+      if (inspects(name)) return ALLOWED;
+      const ruled = entriesFor(name).some((entry) => typeof entry !== "string" && (entry.methods !== undefined || entry.paths !== undefined));
+      const credential = credentials.some((held) => hostMatches(held.host, name));
+      return ruled || credential ? { allowed: false, reason: "needs-inspection" } : ALLOWED;
+    },
     checkRequest(host, method, path) {
       const name = normalizeHost(host);
-      const entries = egress.allow.filter((entry) => hostMatches(parseAllowEntry(allowEntryHost(entry))?.pattern ?? "", name));
+      const entries = entriesFor(name);
       if (entries.length === 0) return ALLOWED;
       const verdicts = entries.map((entry) => (typeof entry === "string" ? "allowed" : ruleVerdict(entry, method, path)));
       if (verdicts.includes("allowed")) return ALLOWED;

@@ -18,6 +18,9 @@ export interface InspectedTarget {
 /** Handles one HTTP/1.1 request read from a terminated tunnel. */
 export type InspectedHandler = (target: InspectedTarget, req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
+/** Handles an `Upgrade` request read from a terminated tunnel: the socket is the handler's from then on. */
+export type InspectedUpgradeHandler = (target: InspectedTarget, req: IncomingMessage, socket: Duplex, head: Buffer) => Promise<void>;
+
 /** The gate's TLS termination: takes over allowed CONNECTs to inspected hosts. */
 export interface TlsTermination {
   /** The CA certificate (PEM) the agent must trust. */
@@ -42,9 +45,10 @@ const HANDSHAKE_TIMEOUT_MS = 10_000;
  * `tls.TLSSocket` over the socket `node:http` hands to its `connect` listener never
  * calls `SNICallback` (the handshake fails with NO_CERTIFICATE_SET), though over a
  * plain `net.Server` socket it does; and the SNI must equal the CONNECT host anyway,
- * which is checked once the handshake is done. ALPN offers http/1.1 only.
+ * which is checked once the handshake is done. ALPN offers http/1.1 only. With an
+ * `upgrade` handler, a WebSocket upgrade goes to it instead of the request handler.
  */
-export function createTlsTermination(inspector: TlsInspector, handle: InspectedHandler, audit: AuditLog): TlsTermination {
+export function createTlsTermination(inspector: TlsInspector, handle: InspectedHandler, audit: AuditLog, upgrade?: InspectedUpgradeHandler): TlsTermination {
   const tunnels = new WeakMap<object, Tunnel>();
   const inner = http.createServer({ keepAlive: true }, (req, res) => {
     const tunnel = tunnels.get(req.socket);
@@ -59,6 +63,17 @@ export function createTlsTermination(inspector: TlsInspector, handle: InspectedH
       } else res.destroy();
     });
   });
+  // An `Upgrade` request (WebSocket) leaves the HTTP server: its handler owns the socket after.
+  if (upgrade !== undefined) {
+    inner.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const tunnel = tunnels.get(socket);
+      if (tunnel === undefined || !admitted(tunnel, socket as tls.TLSSocket)) return void socket.destroy();
+      upgrade(tunnel.target, req, socket, head).catch((error: unknown) => {
+        process.stderr.write(`bottle gate: inspected upgrade failed: ${(error as Error)?.message ?? String(error)}\n`);
+        socket.destroy();
+      });
+    });
+  }
   // What Bun's parser refuses inside a tunnel is answered and audited as on the proxy port.
   inner.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => {
     if (!error.code?.startsWith("HPE_") || error.code === "HPE_INVALID_EOF_STATE" || !socket.writable) return void socket.destroy();

@@ -53,6 +53,8 @@ describe("tunnels carry only TLS to the ports the policy names (finding 1)", asy
     {
       allow: ["bare.gate.test", `raw.gate.test:${raw.port}`, `origin.gate.test:443,${securePort}`, `127.0.0.1:${securePort}`],
       allow_cidrs: ["127.0.0.0/8"],
+      // The tunnel checks bind opaque tunnels: inspection (the manifest's default) would terminate TLS here instead.
+      tls: { inspect: false, passthrough: [] },
       routes: [{ name: "r", upstream: `http://route.gate.test:${raw.port}/base`, inject: { header: "authorization", value: "${TOKEN}" } }],
     },
     { TOKEN: SECRET },
@@ -171,7 +173,8 @@ describe("tunnels carry only TLS to the ports the policy names (finding 1)", asy
 
 describe("a tunnel that never sends its ClientHello", async () => {
   const raw = await startRawOrigin();
-  const gate = await startTestGate({ allow: [`raw.gate.test:${raw.port}`], allow_cidrs: ["127.0.0.0/8"] }, {}, undefined, undefined, { helloTimeoutMs: 300 });
+  // An opaque tunnel (inspection off), as the hello timeout is a tunnel check.
+  const gate = await startTestGate({ allow: [`raw.gate.test:${raw.port}`], allow_cidrs: ["127.0.0.0/8"], tls: { inspect: false, passthrough: [] } }, {}, undefined, undefined, { helloTimeoutMs: 300 });
   afterAll(async () => {
     await gate[Symbol.asyncDispose]();
     raw.close();

@@ -64,7 +64,8 @@ describe("CONNECT tunnels", async () => {
   await new Promise<void>((resolve) => echoServer.listen(0, "127.0.0.1", resolve));
   const echoPort = (echoServer.address() as net.AddressInfo).port;
   const target = `origin.gate.test:${echoPort}`;
-  const gate = await startTestGate({ allow: [target], allow_cidrs: ["127.0.0.0/8"] });
+  // Opaque tunnels (inspection off): what these tests check is the tunnel itself.
+  const gate = await startTestGate({ allow: [target], allow_cidrs: ["127.0.0.0/8"], tls: { inspect: false, passthrough: [] } });
   afterAll(async () => {
     await gate[Symbol.asyncDispose]();
     echoServer.close();
@@ -104,7 +105,7 @@ describe("CONNECT tunnels", async () => {
   });
 
   test("shutdown stops accepting and cuts tunnels still open after the grace period", async () => {
-    const own = await startTestGate({ allow: [target], allow_cidrs: ["127.0.0.0/8"] });
+    const own = await startTestGate({ allow: [target], allow_cidrs: ["127.0.0.0/8"], tls: { inspect: false, passthrough: [] } });
     const socket = await openTlsTunnel(own.port, target, ca);
     await roundTrip(socket, Buffer.from("still here"));
     await own.close(200);

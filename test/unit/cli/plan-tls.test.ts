@@ -29,9 +29,15 @@ test("bottle plan shows inspection, allow rules and credential hosts by name, ne
   expect(json).not.toContain(GH_TOKEN);
 });
 
-test("without tls the plan says HTTPS stays tunnelled", () => {
+test("without tls the plan says HTTPS is inspected: the default", () => {
   const { view, text } = plan({ allow: ["registry.npmjs.org"] });
+  expect(view.egress.tls).toEqual({ inspect: true, passthrough: [] });
+  expect(text).toContain("tls            inspected\n");
+  expect(text).not.toContain("credential");
+});
+
+test("with inspect: false the plan says HTTPS stays tunnelled", () => {
+  const { view, text } = plan({ allow: ["registry.npmjs.org"], tls: { inspect: false } });
   expect(view.egress.tls.inspect).toBe(false);
   expect(text).toContain("tls            not inspected (tunnels)");
-  expect(text).not.toContain("credential");
 });

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import * as v from "valibot";
 import { EgressSchema } from "../../../src/manifest/egress-schema.ts";
+import { gateTls, inspectsTls } from "../../../src/manifest/tls-schema.ts";
 
 const problems = (egress: unknown) => {
   const result = v.safeParse(EgressSchema, egress);
@@ -8,10 +9,22 @@ const problems = (egress: unknown) => {
 };
 
 describe("egress: tls, allow rules and credentials", () => {
-  test("by default there is no inspection and no credential", () => {
+  test("by default every host is inspected and there is no credential", () => {
     const egress = v.parse(EgressSchema, {});
     expect(egress.tls).toBeUndefined();
+    expect(inspectsTls(egress)).toBe(true);
+    expect(gateTls(egress)).toEqual({ inspect: true, passthrough: [] });
     expect(egress.credentials).toBeUndefined();
+    // Naming only passthrough hosts keeps inspection on for the rest.
+    const passthrough = v.parse(EgressSchema, { tls: { passthrough: ["*.apple.com"] } });
+    expect(passthrough.tls).toEqual({ inspect: true, passthrough: ["*.apple.com"] });
+    expect(gateTls(passthrough)).toEqual({ inspect: true, passthrough: ["*.apple.com"] });
+  });
+
+  test("inspect: false turns inspection off, and the gate is told so", () => {
+    const egress = v.parse(EgressSchema, { tls: { inspect: false } });
+    expect(inspectsTls(egress)).toBe(false);
+    expect(gateTls(egress)).toEqual({ inspect: false, passthrough: [] });
   });
 
   test("the issue's example is valid", () => {
@@ -24,9 +37,10 @@ describe("egress: tls, allow rules and credentials", () => {
     ).toEqual([]);
   });
 
-  test("method and path rules need inspection", () => {
-    expect(problems({ allow: [{ host: "api.github.com", methods: ["GET"] }] })).toEqual([
-      "allow api.github.com (methods/paths) needs tls: { inspect: true }: without it the gate cannot see HTTPS requests",
+  test("method and path rules need inspection, which is on by default", () => {
+    expect(problems({ allow: [{ host: "api.github.com", methods: ["GET"] }] })).toEqual([]);
+    expect(problems({ allow: [{ host: "api.github.com", methods: ["GET"] }], tls: { inspect: false } })).toEqual([
+      "allow api.github.com (methods/paths) needs TLS inspection, which tls: { inspect: false } turns off: without it the gate cannot see HTTPS requests",
     ]);
     expect(problems({ allow: [{ host: "api.github.com", paths: ["/x"] }], tls: { inspect: false } })).toHaveLength(1);
   });
@@ -36,7 +50,10 @@ describe("egress: tls, allow rules and credentials", () => {
   });
 
   test("credentials need inspection", () => {
-    expect(problems({ allow: ["a.example"], credentials: [{ host: "a.example", header: "authorization", value: "x" }] })[0]).toContain("credentials for a.example needs tls");
+    expect(problems({ allow: ["a.example"], credentials: [{ host: "a.example", header: "authorization", value: "x" }] })).toEqual([]);
+    expect(problems({ allow: ["a.example"], tls: { inspect: false }, credentials: [{ host: "a.example", header: "authorization", value: "x" }] })[0]).toContain(
+      "credentials for a.example needs TLS inspection",
+    );
   });
 
   test("rules or credentials on a passthrough host could never apply", () => {

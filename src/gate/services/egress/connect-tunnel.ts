@@ -56,6 +56,9 @@ export function connectTunnel(context: GateContext, req: IncomingMessage, client
       if (authority === undefined) return { status: 400, decision: "error", reason: "bad-target", text: "bottle gate: CONNECT needs host:port" };
       const verdict = generation.policy.checkHost(authority.host, authority.port);
       if (!verdict.allowed) return { status: 403, decision: "block", reason: verdict.reason, text: blockText(verdict.reason, req.url ?? "") };
+      // Method/path rules and credentials bind only inside inspection (tls/): never a tunnel that skips them.
+      const tunnel = generation.tls.checkTunnel(authority.host);
+      if (!tunnel.allowed) return { status: 403, decision: "block", reason: tunnel.reason, text: blockText(tunnel.reason, req.url ?? "") };
       // The refusal's text does not echo the hostname: DLP refuses it for what it carries.
       return { host: authority.host, shown: "the tunnel's host" };
     },

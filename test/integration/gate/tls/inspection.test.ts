@@ -5,7 +5,7 @@ import { processRunner } from "../../../../src/core/runner.ts";
 import { fetchGateCa } from "../../../../src/gate/tls/agent-trust.ts";
 import * as v from "valibot";
 import { GateConfigSchema } from "../../../../src/gate/config-schema.ts";
-import { blockReason, curl, startRecordingOrigin, startTestGate } from "../harness.ts";
+import { blockReason, curl, rawExchange, startRecordingOrigin, startTestGate } from "../harness.ts";
 import { makeOriginMaterial, startTlsOrigin } from "./tls-origin.ts";
 
 const GH_TOKEN = "ghp_R3alT0kenTheAgentNeverHolds0123456789";
@@ -67,6 +67,14 @@ describe("TLS inspection through a standalone gate", async () => {
     const result = await inspected(["-v", "--http2", at("origin.gate.test", "/alpn")]);
     expect(result.status).toBe(200);
     expect(result.stderr).toContain("ALPN: server accepted http/1.1");
+  });
+
+  test("HTTP/2 with prior knowledge (no ALPN) is not a way past the HTTP/1.1 parser: refused, nothing reaches the origin", async () => {
+    const seen = origin.seen.length;
+    const result = await inspected(["--http2-prior-knowledge", at("origin.gate.test", `/h2?d=${HELD}`)]);
+    expect(result.status).not.toBe(200);
+    expect(result.body).not.toContain("origin saw");
+    expect(origin.seen.length).toBe(seen);
   });
 
   test("requests on one tunnel are kept alive: two requests, one CONNECT, both audited with full paths", async () => {
@@ -177,6 +185,47 @@ describe("TLS inspection through a standalone gate", async () => {
     expect(last["reason"]).toBe("tls-handshake-failed");
   });
 
+  test.each([
+    ["plaintext HTTP", "GET /plain HTTP/1.1\r\nHost: origin.gate.test\r\n\r\n"],
+    ["an SSH banner", "SSH-2.0-OpenSSH_9.2\r\n"],
+  ])("%s after CONNECT to an inspected host reaches nothing: the gate's TLS handshake fails (the tunnel check's inspected twin)", async (_what, bytes) => {
+    const seen = origin.seen.length;
+    const answer = await rawExchange(gate.port, `CONNECT origin.gate.test:${origin.port} HTTP/1.1\r\nHost: origin.gate.test:${origin.port}\r\n\r\n${bytes}`, 3_000);
+    expect(answer).toStartWith("HTTP/1.1 200");
+    // After the 200 only TLS from the gate (an alert, or nothing): never an HTTP answer, never the origin's.
+    expect(answer.slice(answer.indexOf("\r\n\r\n") + 4)).not.toContain("HTTP/1.1");
+    await Bun.sleep(100);
+    expect(origin.seen.length).toBe(seen);
+    const last = (await gate.auditLines()).filter((line) => line["method"] === "CONNECT").at(-1)!;
+    expect(last["reason"]).toBe("tls-handshake-failed");
+  });
+
+  test("failing the handshake never buys passthrough: retries, no SNI, and an insecure client all stay inspected", async () => {
+    // An agent that removed the gate's CA, trusting only the origin's (as a pinned client
+    // would), hoping the gate falls back to a tunnel: every attempt fails to verify.
+    const seen = origin.seen.length;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const result = await curl(["-x", gate.proxy, "--cacert", material.caFile, at("origin.gate.test", `/fallback-${attempt}`)]);
+      expect(result.exitCode).toBe(60);
+    }
+    // Without SNI the gate still presents its own leaf (openssl prints the issuer it got).
+    const noSni = await processRunner.run(
+      ["openssl", "s_client", "-proxy", `127.0.0.1:${gate.port}`, "-connect", `origin.gate.test:${origin.port}`, "-noservername", "-CAfile", material.caFile, "-verify_return_error"],
+      { check: false, timeoutMs: 15_000, stdin: "" },
+    );
+    expect(noSni.stdout).not.toContain("tls origin test CA");
+    expect(noSni.exitCode).not.toBe(0);
+    expect(origin.seen.length).toBe(seen);
+    // A client that skips verification gets the gate's certificate and is still inspected: the secret is refused.
+    const insecure = await curl(["-x", gate.proxy, "--insecure", "-v", at("origin.gate.test", `/q?d=${HELD}`)]);
+    expect(insecure.stderr).not.toContain("tls origin test CA");
+    expect(insecure.status).toBe(403);
+    expect(blockReason(insecure)).toBe("dlp:held-secret");
+    expect(origin.seen.length).toBe(seen);
+    const tunnels = (await gate.auditLines()).filter((line) => line["method"] === "CONNECT").slice(-5);
+    expect(tunnels.slice(0, 4).map((line) => line["reason"])).toEqual(Array(4).fill("tls-handshake-failed"));
+  }, 60_000);
+
   test("an SNI other than the CONNECT host is cut after the handshake (openssl s_client)", async () => {
     const result = await processRunner.run(
       ["openssl", "s_client", "-proxy", `127.0.0.1:${gate.port}`, "-connect", `origin.gate.test:${origin.port}`, "-servername", "other.gate.test", "-CAfile", gateCaFile, "-quiet"],
@@ -233,18 +282,47 @@ describe("TLS inspection through a standalone gate", async () => {
     expect(received.body.length).toBe(16 * 1024 * 1024);
   }, 30_000);
 
-  test("a WebSocket upgrade inside an inspected tunnel goes on as a plain request, never a raw pipe", async () => {
-    const result = await inspected(["-H", "connection: Upgrade", "-H", "upgrade: websocket", "-H", "sec-websocket-version: 13", "-H", "sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==", at("origin.gate.test", "/echo-headers")]);
-    expect(result.status).toBe(200);
-    const seen = JSON.parse(result.body) as Record<string, string>;
-    expect(seen["upgrade"]).toBeUndefined();
-  });
-
   test("the upstream's certificate is checked against the CONNECT host's name: a mismatch is a 502", async () => {
     const result = await inspected([at("wrong-name.gate.test", "/x")]);
     expect(result.connectStatus).toBe(200);
     expect(result.status).toBe(502);
     expect(blockReason(result)).toBeUndefined();
+  });
+});
+
+describe("a gate config without tls (a backend that cannot install the CA)", async () => {
+  const material = await makeOriginMaterial(["open.gate.test", "ruled.gate.test", "cred.gate.test"]);
+  const origin = startTlsOrigin(material);
+  const gate = await startTestGate(
+    {
+      allow: [`open.gate.test:${origin.port}`, { host: `ruled.gate.test:${origin.port}`, methods: ["GET"], paths: ["/only/"] }, `cred.gate.test:${origin.port}`],
+      allow_cidrs: ["127.0.0.0/8"],
+      credentials: [{ host: "cred.gate.test", header: "authorization", value: "Bearer ${GH_TOKEN}" }],
+    },
+    { GH_TOKEN },
+    undefined,
+    [await Bun.file(material.caFile).text()],
+  );
+  afterAll(async () => {
+    await gate[Symbol.asyncDispose]();
+    origin.stop();
+    await rm(material.dir, { recursive: true, force: true });
+  });
+
+  test("tunnels opaquely: the origin's own certificate reaches the client", async () => {
+    const result = await curl(["-x", gate.proxy, "--cacert", material.caFile, `https://open.gate.test:${origin.port}/x`]);
+    expect(result.status).toBe(200);
+    expect(result.body).toBe("origin saw GET /x (0 bytes)");
+  });
+
+  test.each(["ruled.gate.test", "cred.gate.test"])("refuses a tunnel to %s, whose rules or credential it could not apply (needs-inspection)", async (host) => {
+    const seen = origin.seen.length;
+    const result = await curl(["-x", gate.proxy, "--cacert", material.caFile, `https://${host}:${origin.port}/admin`]);
+    expect(result.connectStatus).toBe(403);
+    expect(result.exitCode).not.toBe(0);
+    expect(origin.seen.length).toBe(seen);
+    const last = (await gate.auditLines()).filter((line) => line["method"] === "CONNECT").at(-1)!;
+    expect(last["reason"]).toBe("needs-inspection");
   });
 });
 

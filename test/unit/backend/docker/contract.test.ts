@@ -13,15 +13,17 @@ import { testSpec } from "../../../helpers/start-spec.ts";
 /**
  * The gate's readiness probe is a real HTTP GET from the host to the gate's address:
  * here a loopback address of its own answers /healthz on the gate's port, and the
- * scripted `docker inspect` names it.
+ * scripted `docker inspect` names it. It serves a CA certificate too: by default a
+ * bottle's HTTPS is inspected, so launch installs the gate's CA in the agent.
  */
+const FAKE_CA = "-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n";
 let health: ReturnType<typeof Bun.serve> | undefined;
 let address = "";
 beforeAll(() => {
   for (let attempt = 0; health === undefined && attempt < 20; attempt++) {
     address = `127.${1 + Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
     try {
-      health = Bun.serve({ hostname: address, port: GATE_PORT, fetch: () => new Response("ok") });
+      health = Bun.serve({ hostname: address, port: GATE_PORT, fetch: (request) => new Response(new URL(request.url).pathname === "/tls/ca.pem" ? FAKE_CA : "ok") });
     } catch {
       health = undefined;
     }

@@ -20,6 +20,21 @@ describe("trustGateCa", async () => {
     expect(calls.some((call) => call.argv.join(" ").includes("BEGIN CERTIFICATE"))).toBe(false);
   });
 
+  test("with the gate's container named, its own binary prints the certificate there (no tool of the agent's image needed)", async () => {
+    const { runner, calls } = recordingRunner([{ match: /^docker exec a-gate \/usr\/local\/bin\/bottle gate ca --config /, stdout: pem }]);
+    await trustGateCa(runner, { agent: "a-agent", gateBase: undefined, gateInBottle: "http://a-gate:8080", gate: "a-gate" });
+    expect(calls.map((call) => call.argv.slice(0, 6))).toEqual([
+      ["docker", "exec", "a-gate", "/usr/local/bin/bottle", "gate", "ca"],
+      ["docker", "exec", "--interactive", "--user", "0", "a-agent"],
+    ]);
+    expect(calls[1]!.options.stdin).toBe(pem);
+    expect(calls.some((call) => call.argv.join(" ").includes("BEGIN CERTIFICATE"))).toBe(false);
+    // Anything but one certificate stops before the agent is touched.
+    const bad = recordingRunner([{ match: /gate ca/, stdout: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n" }]);
+    await expect(trustGateCa(bad.runner, { agent: "a-agent", gateBase: undefined, gateInBottle: "http://a-gate:8080", gate: "a-gate" })).rejects.toThrow("did not serve the gate's CA certificate");
+    expect(bad.calls.length).toBe(1);
+  });
+
   test("anything but one certificate from the gate installs nothing", async () => {
     const { runner, calls } = recordingRunner([{ match: /curl -fsS/, stdout: `${pem}-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n` }]);
     await expect(trustGateCa(runner, { agent: "a-agent", gateBase: undefined, gateInBottle: "http://a-gate:8080" })).rejects.toThrow("did not serve the gate's CA certificate");

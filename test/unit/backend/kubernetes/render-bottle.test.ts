@@ -277,9 +277,14 @@ describe("kubernetes rendering", () => {
     for (const name of ["NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "GIT_SSL_CAINFO", "CURL_CA_BUNDLE"]) expect(env[name]).toBe("/var/run/bottle-trust/ca-certificates.crt");
     expect(container.volumeMounts).toContainEqual({ name: "trust", mountPath: "/var/run/bottle-trust" });
     expect(agent!.spec!.volumes).toContainEqual({ name: "trust", emptyDir: {} });
-    // Without inspection, none of it.
-    const [plain] = find(renderBottle(defaultObjects().input), "Pod", "agent");
-    expect(JSON.stringify(plain)).not.toContain("bottle-trust");
+    // By default the bottle inspects, and the gate's config says so; `inspect: false` has none of it.
+    const { spec } = defaultObjects();
+    const byDefault = renderBottle(kubernetesInput(spec, OPTIONS));
+    expect(gateConfigOf(byDefault).egress.tls).toEqual({ inspect: true, passthrough: [] });
+    expect(JSON.stringify(find(byDefault, "Pod", "agent")[0])).toContain("bottle-trust");
+    const off = renderBottle(kubernetesInput({ ...spec, bottle: { ...spec.bottle, egress: { ...spec.bottle.egress, tls: { inspect: false, passthrough: [] } } } }, OPTIONS));
+    expect(gateConfigOf(off).egress.tls).toEqual({ inspect: false, passthrough: [] });
+    expect(JSON.stringify(find(off, "Pod", "agent")[0])).not.toContain("bottle-trust");
   });
 
   test("a local git upstream cannot reach a cluster: refused, naming the repo", async () => {

@@ -26,10 +26,23 @@ describe("buildTlsGeneration", () => {
     expect(tls.inspects("swscan.apple.com")).toBe(false);
   });
 
-  test("without tls.inspect nothing is inspected", () => {
+  test("a gate config without tls inspects nothing (the backend writes the bottle's decision); tls: {} inspects", () => {
     const off = generation({ allow: ["registry.npmjs.org"] });
     expect(off.enabled).toBe(false);
     expect(off.inspects("registry.npmjs.org")).toBe(false);
+    expect(generation({ allow: ["registry.npmjs.org"], tls: {} }).inspects("registry.npmjs.org")).toBe(true);
+  });
+
+  test("an uninspected tunnel to a host with rules or a credential is refused: they would never apply", () => {
+    const uninspected = generation(
+      { allow: ["plain.example", { host: "api.github.com", methods: ["GET"] }, "cred.example"], credentials: [{ host: "cred.example", header: "x-token", value: "t0ken-value" }] },
+    );
+    expect(uninspected.checkTunnel("plain.example")).toEqual({ allowed: true });
+    expect(uninspected.checkTunnel("API.github.com")).toEqual({ allowed: false, reason: "needs-inspection" });
+    expect(uninspected.checkTunnel("cred.example")).toEqual({ allowed: false, reason: "needs-inspection" });
+    // Inspected, the same hosts tunnel to the termination, where the rules bind.
+    expect(tls.checkTunnel("api.github.com")).toEqual({ allowed: true });
+    expect(tls.checkTunnel("swscan.apple.com")).toEqual({ allowed: true });
   });
 
   test.each([

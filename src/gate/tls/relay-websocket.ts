@@ -1,0 +1,209 @@
+import type { Duplex } from "node:stream";
+import tls from "node:tls";
+import type { AuditEntry } from "../audit.ts";
+import type { GateContext } from "../gate-context.ts";
+import type { GateGeneration } from "../gate-generation.ts";
+import { dlpVerdict } from "../pipeline/dlp-verdict.ts";
+import { BLOCK_HEADER, respondRaw } from "../pipeline/respond.ts";
+import type { Checked } from "../pipeline/run-pipeline.ts";
+import type { InspectedTarget } from "./tls-termination.ts";
+import { closeFrame, createFrameReader, encodeFrame, type WebSocketFrame } from "./websocket-frames.ts";
+
+/** By default, an upstream gets 15 s to connect, finish TLS and answer the upgrade. */
+const UPGRADE_TIMEOUT_MS = 15_000;
+/** By default, a connection with no traffic either way for 10 minutes is closed (as a tunnel is). */
+const IDLE_MS = 10 * 60_000;
+/** An upstream's answer head beyond this is not one the gate relays. */
+const MAX_HEAD = 64 * 1024;
+/** What of a message's earlier frames is scanned again with its next one, so a secret split over frames is still whole once. */
+const OVERLAP = 4 * 1024;
+
+/** One upgrade to relay: where, what to send, and the generation its policy came from. */
+export interface WebSocketRelay {
+  target: InspectedTarget;
+  client: Duplex;
+  /** What the client sent after its upgrade request (frames, already): inspected like the rest. */
+  head: Buffer;
+  /** The upgrade request as it goes upstream (credential injected). */
+  request: string;
+  generation: GateGeneration;
+  checked: Checked;
+}
+
+/**
+ * The upstream's answer head with what the gate never passes on: the gate's own
+ * block header (only the gate sends it) and held secrets in header values. An answer
+ * that is not a 101 goes without its body (which the gate does not relay), so its
+ * framing headers say so.
+ */
+function answerHead(head: string, redact: (value: string) => string, upgraded: boolean): string {
+  const [status = "", ...lines] = head.split("\r\n");
+  const framing = /^(content-length|transfer-encoding|connection):/i;
+  const kept = lines.filter((line) => line !== "" && !line.toLowerCase().startsWith(`${BLOCK_HEADER.toLowerCase()}:`) && (upgraded || !framing.test(line)));
+  if (!upgraded) kept.push("content-length: 0", "connection: close");
+  const redacted = kept.map((line) => {
+    const colon = line.indexOf(":");
+    return colon < 0 ? line : `${line.slice(0, colon + 1)} ${redact(line.slice(colon + 1).trim())}`;
+  });
+  return `${[status, ...redacted].join("\r\n")}\r\n\r\n`;
+}
+
+/**
+ * Connects over TLS to the checked address (the CONNECT host's name verified against
+ * the gate's trust), sends the upgrade and relays the answer; on `101` joins both
+ * sides, frame by frame:
+ *
+ * * **agent → upstream**: every frame is unmasked and scanned by DLP (data frames
+ *   with the tail of their message's earlier frames) before a byte of it goes on; a
+ *   finding under `dlp: block` closes the connection with 1008 and the audit line
+ *   says `block` and the kind. A frame is forwarded as it came (still masked).
+ * * **upstream → agent**: held secrets (an echoed credential) are redacted from each
+ *   frame's payload, which is then framed again.
+ *
+ * A frame the gate cannot read (reserved bits: compression; a client frame without
+ * its mask; over 8 MiB) ends the connection. Resolves with the audit outcome when
+ * either side closes.
+ */
+export function relayWebSocket(context: GateContext, relay: WebSocketRelay): Promise<Partial<AuditEntry>> {
+  const { target, client, generation } = relay;
+  const { scanner } = generation;
+  const redactHeader = (value: string) => generation.redactor?.header(value) ?? value;
+  return new Promise((resolve) => {
+    const upstream = tls.connect({
+      host: relay.checked.address,
+      port: target.port,
+      servername: target.host,
+      ALPNProtocols: ["http/1.1"],
+      ...(context.upstreamTrust ? { ca: context.upstreamTrust } : {}),
+    });
+    let status = 0;
+    let answered = false;
+    let finished = false;
+    /** Set once the gate is closing the agent's side itself: the upstream's close must not cut the close frame short. */
+    let closing = false;
+    let up = 0;
+    let down = 0;
+    let outcome: Partial<AuditEntry> = { decision: relay.checked.warned === undefined ? "allow" : "warn", ...(relay.checked.warned ? { reason: relay.checked.warned } : {}), status: 101 };
+    const timer = setTimeout(() => upstream.destroy(new Error("upgrade timeout")), UPGRADE_TIMEOUT_MS);
+    // Partial frames held for a scan count against the gate-wide budget body prefixes use.
+    let held = 0;
+    const hold = (bytes: number): boolean => {
+      if (bytes > held && !context.budget.take(bytes - held)) return false;
+      if (bytes < held) context.budget.give(held - bytes);
+      held = bytes;
+      return true;
+    };
+    const done = (last?: Partial<AuditEntry>) => {
+      if (finished) return;
+      finished = true;
+      hold(0);
+      clearTimeout(timer);
+      client.destroy();
+      // Frames that passed before a cut still reach the upstream; nothing after them does.
+      if (closing) setTimeout(() => upstream.destroy(), 1_000).unref();
+      else upstream.destroy();
+      resolve({ ...(last ?? outcome), bytes_up: up, bytes_down: down });
+    };
+    /** Ends the connection with a close frame to the agent; the upstream is cut. */
+    const cut = (code: number, reason: string, decision: "block" | "error") => {
+      if (finished) return;
+      outcome = { decision, reason, status: 101 };
+      closing = true;
+      client.off("data", fromClient);
+      upstream.end();
+      client.end(closeFrame(code, `bottle gate: ${reason}`), () => done());
+    };
+
+    let tail: Buffer = Buffer.alloc(0);
+    const clientReader = createFrameReader(true);
+    const serverReader = createFrameReader(false);
+    /** Scans one agent frame; false when it must not go on. */
+    const admitFrame = (frame: WebSocketFrame): boolean => {
+      if (generation.dlpAction === "off") return true;
+      const data = frame.opcode <= 2;
+      const scanned = data && tail.length > 0 ? Buffer.concat([tail, frame.payload]) : frame.payload;
+      const verdict = dlpVerdict(scanner.scanBody(scanned, frame.opcode === 2 ? "application/octet-stream" : "text/plain"), generation.dlpAction);
+      if (data) tail = frame.fin ? Buffer.alloc(0) : scanned.subarray(Math.max(0, scanned.length - OVERLAP));
+      if (verdict.action === "block") {
+        cut(1008, verdict.reason, "block");
+        return false;
+      }
+      if (verdict.action === "warn") outcome = { decision: "warn", reason: verdict.reason, status: 101 };
+      return true;
+    };
+    const fromClient = (chunk: Buffer) => {
+      up += chunk.length;
+      const frames = clientReader.push(chunk);
+      if ("error" in frames) return cut(frames.error === "ws-frame-too-large" ? 1009 : 1002, frames.error, "error");
+      if (!hold(clientReader.pending + serverReader.pending)) return cut(1013, "busy", "error");
+      for (const frame of frames) {
+        if (!admitFrame(frame)) return;
+        if (!upstream.write(frame.raw)) client.pause();
+      }
+    };
+    const fromUpstream = (chunk: Buffer) => {
+      down += chunk.length;
+      const frames = serverReader.push(chunk);
+      if ("error" in frames) return cut(1002, frames.error, "error");
+      if (!hold(clientReader.pending + serverReader.pending)) return cut(1013, "busy", "error");
+      for (const frame of frames) {
+        let out = frame.raw;
+        if (generation.redactor !== undefined) {
+          const text = frame.payload.toString("latin1");
+          const redacted = scanner.redactHeld(text);
+          // A close frame's reason must stay within 125 bytes: a redacted one keeps only its code.
+          if (redacted !== text) out = encodeFrame(frame.fin, frame.opcode, frame.opcode === 8 ? frame.payload.subarray(0, 2) : Buffer.from(redacted, "latin1"));
+        }
+        if (!client.write(out)) upstream.pause();
+      }
+    };
+
+    upstream.once("secureConnect", () => upstream.write(relay.request));
+    let buffered = Buffer.alloc(0);
+    const onHead = (chunk: Buffer) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      const end = buffered.indexOf("\r\n\r\n");
+      if (end < 0) {
+        if (buffered.length > MAX_HEAD) upstream.destroy(new Error("answer head too long"));
+        return;
+      }
+      upstream.off("data", onHead);
+      clearTimeout(timer);
+      answered = true;
+      const text = buffered.subarray(0, end).toString("latin1");
+      status = Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0);
+      if (status !== 101) {
+        // Not upgraded: the answer's head ends the connection (its body, if any, is not relayed).
+        closing = true;
+        outcome = { decision: "error", reason: "upgrade-refused", status };
+        client.end(answerHead(text, redactHeader, false), () => done());
+        return;
+      }
+      client.write(answerHead(text, redactHeader, true));
+      upstream.on("data", fromUpstream);
+      client.on("data", fromClient);
+      client.on("drain", () => upstream.resume());
+      upstream.on("drain", () => client.resume());
+      upstream.setTimeout(IDLE_MS, () => upstream.destroy());
+      client.once("end", () => upstream.end());
+      upstream.once("end", () => client.end());
+      const rest = buffered.subarray(end + 4);
+      if (rest.length > 0) fromUpstream(rest);
+      if (relay.head.length > 0) fromClient(relay.head);
+    };
+    upstream.on("data", onHead);
+    upstream.on("error", (error) => {
+      if (answered || finished) return done();
+      finished = true;
+      clearTimeout(timer);
+      respondRaw(client, 502, `bottle gate: cannot reach ${target.host}:${target.port}: ${error.message}`);
+      upstream.destroy();
+      resolve({ decision: "error", reason: "upstream-failure", status: 502, bytes_up: up, bytes_down: down });
+    });
+    client.on("error", () => done());
+    upstream.once("close", () => {
+      if (answered && !closing) done();
+    });
+    client.once("close", () => done(answered || closing ? undefined : { decision: "error", reason: "client-closed", status: 0 }));
+  });
+}

@@ -1,0 +1,276 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { randomBytes } from "node:crypto";
+import { rm } from "node:fs/promises";
+import net from "node:net";
+import tls from "node:tls";
+import { readFileSync } from "node:fs";
+import { startTestGate } from "../harness.ts";
+import { makeOriginMaterial } from "./tls-origin.ts";
+
+const TOKEN = "ghp_WsT0kenTheAgentNeverHolds0123456789ab";
+const HELD = "ws-held-secret-value-the-gate-holds-77";
+
+/** A masked client frame (RFC 6455 §5.2): by default a whole text message; payloads under 64 KiB. */
+function textFrame(text: string, options: { fin?: boolean; opcode?: number; rsv1?: boolean } = {}): Buffer {
+  const payload = Buffer.from(text);
+  const mask = randomBytes(4);
+  const masked = Buffer.from(payload.map((byte, index) => byte ^ mask[index % 4]!));
+  const first = (options.fin === false ? 0 : 0x80) | (options.rsv1 ? 0x40 : 0) | (options.opcode ?? 1);
+  const length = payload.length < 126 ? Buffer.from([0x80 | payload.length]) : Buffer.from([0x80 | 126, payload.length >> 8, payload.length & 0xff]);
+  return Buffer.concat([Buffer.from([first]), length, mask, masked]);
+}
+
+/** The unmasked server frames in `data` (payloads under 64 KiB). */
+function serverFrames(data: Buffer): { opcode: number; payload: Buffer }[] {
+  const frames: { opcode: number; payload: Buffer }[] = [];
+  for (let at = 0; at + 2 <= data.length; ) {
+    let length = data[at + 1]! & 0x7f;
+    let start = at + 2;
+    if (length === 126) {
+      length = data.readUInt16BE(at + 2);
+      start = at + 4;
+    }
+    if (start + length > data.length) break;
+    frames.push({ opcode: data[at]! & 0x0f, payload: data.subarray(start, start + length) });
+    at = start + length;
+  }
+  return frames;
+}
+
+interface WsResult {
+  /** The status line of the answer to the upgrade (the gate's or the origin's). */
+  status: number;
+  head: string;
+  /** Text messages from the origin, in order. */
+  messages: string[];
+  /** The close frame the client got, if any. */
+  close?: { code: number; reason: string };
+}
+
+/**
+ * A WebSocket client as a proxy-aware one is: CONNECT through the gate, TLS trusting
+ * `ca` with the CONNECT host as SNI and offering h2 first, the upgrade request, then
+ * `send` as text frames, reading until `expect` messages came or the socket closed.
+ */
+async function wsThroughGate(
+  gatePort: number,
+  host: string,
+  port: number,
+  path: string,
+  ca: string,
+  options: { send?: (string | Buffer)[]; expect?: number; headers?: string[]; upgrade?: string } = {},
+): Promise<WsResult & { alpn: string | false }> {
+  const raw = net.connect({ host: "127.0.0.1", port: gatePort });
+  await new Promise<void>((resolve, reject) => raw.once("connect", resolve).once("error", reject));
+  raw.write(`CONNECT ${host}:${port} HTTP/1.1\r\nHost: ${host}:${port}\r\n\r\n`);
+  const established = await new Promise<string>((resolve) => raw.once("data", (chunk: Buffer) => resolve(chunk.toString())));
+  if (!established.startsWith("HTTP/1.1 200")) return { status: Number(established.slice(9, 12)), head: established, messages: [], alpn: false };
+  const socket = tls.connect({ socket: raw, servername: host, ca, ALPNProtocols: ["h2", "http/1.1"] });
+  await new Promise<void>((resolve, reject) => socket.once("secureConnect", resolve).once("error", reject));
+  const key = randomBytes(16).toString("base64");
+  const extra = (options.headers ?? []).map((line) => `${line}\r\n`).join("");
+  socket.write(`GET ${path} HTTP/1.1\r\nHost: ${host}:${port}\r\nConnection: Upgrade\r\nUpgrade: ${options.upgrade ?? "websocket"}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Extensions: permessage-deflate\r\n${extra}\r\n`);
+  let data = Buffer.alloc(0);
+  let head = "";
+  let sent = false;
+  return new Promise((resolve) => {
+    const finish = () => {
+      socket.destroy();
+      const frames = serverFrames(data);
+      const closing = frames.find((frame) => frame.opcode === 8);
+      const close = closing === undefined ? {} : { close: { code: closing.payload.readUInt16BE(0), reason: closing.payload.subarray(2).toString() } };
+      const messages = frames.filter((frame) => frame.opcode === 1).map((frame) => frame.payload.toString());
+      resolve({ status: Number(head.slice(9, 12)), head, messages, ...close, alpn: socket.alpnProtocol ?? false });
+    };
+    const timer = setTimeout(finish, 10_000);
+    socket.on("data", (chunk: Buffer) => {
+      data = Buffer.concat([data, chunk]);
+      if (head === "") {
+        const end = data.indexOf("\r\n\r\n");
+        if (end < 0) return;
+        head = data.subarray(0, end).toString();
+        data = data.subarray(end + 4);
+      }
+      if (!sent && head.startsWith("HTTP/1.1 101")) {
+        sent = true;
+        for (const item of options.send ?? []) socket.write(typeof item === "string" ? textFrame(item) : item);
+      }
+      if (serverFrames(data).filter((frame) => frame.opcode === 1).length >= (options.expect ?? 1)) {
+        clearTimeout(timer);
+        finish();
+      }
+    });
+    socket.on("close", () => {
+      clearTimeout(timer);
+      finish();
+    });
+    socket.on("error", () => {});
+  });
+}
+
+describe("WebSocket through TLS inspection (standalone gate)", async () => {
+  const material = await makeOriginMaterial(["ws.gate.test", "ruled-ws.gate.test"]);
+  const seen: { url: string; authorization: string | null; extensions: string | null }[] = [];
+  const received: string[] = [];
+  const origin = Bun.serve<{ url: string; authorization: string | null }>({
+    hostname: "127.0.0.1",
+    port: 0,
+    tls: { cert: readFileSync(material.certFile, "utf8"), key: readFileSync(material.keyFile, "utf8") },
+    fetch(request, server) {
+      const url = new URL(request.url);
+      seen.push({ url: url.pathname + url.search, authorization: request.headers.get("authorization"), extensions: request.headers.get("sec-websocket-extensions") });
+      if (url.pathname === "/not-ws") return new Response("no upgrade here", { status: 404 });
+      if (server.upgrade(request, { data: { url: url.pathname, authorization: request.headers.get("authorization") } })) return undefined;
+      return new Response("expected a websocket", { status: 400 });
+    },
+    websocket: {
+      open(ws) {
+        ws.send(`hello ${ws.data.url}`);
+      },
+      message(ws, message) {
+        received.push(String(message));
+        // An upstream that echoes the credential it was sent: the agent must not get it.
+        if (String(message) === "echo-auth") return void ws.send(`auth:${ws.data.authorization}`);
+        ws.send(`echo:${String(message)}`);
+      },
+    },
+  });
+  const gate = await startTestGate(
+    {
+      allow: [`ws.gate.test:${origin.port}`, { host: `ruled-ws.gate.test:${origin.port}`, methods: ["GET"], paths: ["/allowed/"] }],
+      allow_cidrs: ["127.0.0.0/8"],
+      tls: { inspect: true, passthrough: [] },
+      credentials: [{ host: "ws.gate.test", header: "authorization", value: "Bearer ${TOKEN}" }],
+      routes: [{ name: "held", upstream: "https://held.gate.test", inject: { header: "x-api-key", value: "${HELD}" } }],
+    },
+    { TOKEN, HELD },
+    undefined,
+    [readFileSync(material.caFile, "utf8")],
+  );
+  const gateCa = await (await fetch(`${gate.proxy}/tls/ca.pem`)).text();
+  const originPort = origin.port!;
+  afterAll(async () => {
+    await gate[Symbol.asyncDispose]();
+    origin.stop(true);
+    await rm(material.dir, { recursive: true, force: true });
+  });
+
+  test("an upgrade on an inspected tunnel is relayed: 101, frames both ways, ALPN http/1.1 to a client offering h2", async () => {
+    const result = await wsThroughGate(gate.port, "ws.gate.test", originPort, "/chat?room=1", gateCa, { send: ["one", "two"], expect: 3, headers: ["Authorization: Bearer bottle-placeholder"] });
+    expect(result.alpn).toBe("http/1.1");
+    expect(result.status).toBe(101);
+    expect(result.messages).toEqual(["hello /chat", "echo:one", "echo:two"]);
+    // The origin saw the gate's credential in place of the agent's placeholder, and no compression offer.
+    expect(seen.at(-1)).toEqual({ url: "/chat?room=1", authorization: `Bearer ${TOKEN}`, extensions: null });
+    const line = (await gate.auditLines()).filter((entry) => entry["path"] === "/chat?room=1").at(-1)!;
+    expect(line["decision"]).toBe("allow");
+    expect(line["status"]).toBe(101);
+  });
+
+  test("a held secret in the upgrade URL is refused with 403 X-Bottle-Block, and the origin never sees it", async () => {
+    const before = seen.length;
+    const result = await wsThroughGate(gate.port, "ws.gate.test", originPort, `/chat?k=${HELD}`, gateCa);
+    expect(result.status).toBe(403);
+    expect(result.head.toLowerCase()).toContain("x-bottle-block: dlp:held-secret");
+    expect(seen.length).toBe(before);
+    expect(JSON.stringify(await gate.auditLines())).not.toContain(HELD);
+  });
+
+  test("a GitHub token in an upgrade header is refused", async () => {
+    const before = seen.length;
+    const result = await wsThroughGate(gate.port, "ws.gate.test", originPort, "/chat", gateCa, { headers: [`Sec-WebSocket-Protocol: ghp_${"k9Q".repeat(12)}`] });
+    expect(result.status).toBe(403);
+    expect(result.head.toLowerCase()).toContain("x-bottle-block: dlp:github-token");
+    expect(seen.length).toBe(before);
+  });
+
+  test("path rules bind the upgrade: outside the allowed paths is 403 path-not-allowed", async () => {
+    const before = seen.length;
+    const refused = await wsThroughGate(gate.port, "ruled-ws.gate.test", originPort, "/admin", gateCa);
+    expect(refused.status).toBe(403);
+    expect(refused.head.toLowerCase()).toContain("x-bottle-block: path-not-allowed");
+    expect(seen.length).toBe(before);
+    const allowed = await wsThroughGate(gate.port, "ruled-ws.gate.test", originPort, "/allowed/feed", gateCa);
+    expect(allowed.status).toBe(101);
+    expect(allowed.messages).toEqual(["hello /allowed/feed"]);
+  });
+
+  test("an origin that refuses the upgrade: its answer reaches the client and the connection ends", async () => {
+    const result = await wsThroughGate(gate.port, "ws.gate.test", originPort, "/not-ws", gateCa);
+    expect(result.status).toBe(404);
+    expect(result.head.toLowerCase()).not.toContain("x-bottle-block");
+    const line = (await gate.auditLines()).filter((entry) => entry["path"] === "/not-ws").at(-1)!;
+    expect(line["reason"]).toBe("upgrade-refused");
+  });
+
+  test("a held secret in a frame closes the connection (1008) before the origin gets it; the audit line says so", async () => {
+    const before = received.length;
+    const result = await wsThroughGate(gate.port, "ws.gate.test", originPort, "/frames", gateCa, { send: ["fine", `leak ${HELD}`], expect: 3 });
+    expect(result.status).toBe(101);
+    expect(result.messages[0]).toBe("hello /frames");
+    expect(result.close).toEqual({ code: 1008, reason: "bottle gate: dlp:held-secret" });
+    await Bun.sleep(100);
+    expect(received.slice(before)).toEqual(["fine"]);
+    const line = (await gate.auditLines()).filter((entry) => entry["path"] === "/frames").at(-1)!;
+    expect(line).toMatchObject({ decision: "block", reason: "dlp:held-secret", status: 101 });
+    expect(JSON.stringify(line)).not.toContain(HELD);
+  });
+
+  test("a GitHub token split over two fragments of one message is still found", async () => {
+    const token = `ghp_${"Zq7".repeat(12)}`;
+    const before = received.length;
+    const result = await wsThroughGate(gate.port, "ws.gate.test", originPort, "/split", gateCa, {
+      send: [textFrame(`here is ${token.slice(0, 15)}`, { fin: false }), textFrame(token.slice(15), { opcode: 0 })],
+      expect: 2,
+    });
+    expect(result.close).toEqual({ code: 1008, reason: "bottle gate: dlp:github-token" });
+    await Bun.sleep(100);
+    expect(received.slice(before)).toEqual([]);
+  });
+
+  test("the injected credential echoed back in a frame reaches the agent redacted", async () => {
+    const result = await wsThroughGate(gate.port, "ws.gate.test", originPort, "/echo", gateCa, { send: ["echo-auth"], expect: 2 });
+    // The whole injected value is held, so all of it goes.
+    expect(result.messages).toEqual(["hello /echo", "auth:[REDACTED:held-secret]"]);
+    expect(JSON.stringify(result)).not.toContain(TOKEN);
+  });
+
+  test("a compressed (RSV1) frame is one the gate cannot read: the connection is cut (1002)", async () => {
+    const before = received.length;
+    const result = await wsThroughGate(gate.port, "ws.gate.test", originPort, "/deflate", gateCa, { send: [textFrame("looks compressed", { rsv1: true })], expect: 2 });
+    expect(result.close).toEqual({ code: 1002, reason: "bottle gate: ws-reserved-bits" });
+    await Bun.sleep(100);
+    expect(received.slice(before)).toEqual([]);
+  });
+
+  test("partial frames count against the gate-wide prefix budget: past it the connection is cut (1013 busy), not memory grown", async () => {
+    const small = await startTestGate(
+      { allow: [`ws.gate.test:${originPort}`], allow_cidrs: ["127.0.0.0/8"], tls: { inspect: true, passthrough: [] } },
+      {},
+      undefined,
+      [readFileSync(material.caFile, "utf8")],
+      { prefixBudget: 64 * 1024 },
+    );
+    try {
+      const smallCa = await (await fetch(`${small.proxy}/tls/ca.pem`)).text();
+      // A frame header announcing 1 MiB, then 100 KiB of it: held whole for the scan, so over a 64 KiB budget.
+      const head = Buffer.from([0x82, 0x80 | 127, 0, 0, 0, 0, 0, 0x10, 0, 0, 1, 2, 3, 4]);
+      const result = await wsThroughGate(small.port, "ws.gate.test", originPort, "/big", smallCa, { send: [Buffer.concat([head, Buffer.alloc(100 * 1024)])], expect: 2 });
+      expect(result.close).toEqual({ code: 1013, reason: "bottle gate: busy" });
+      // What the cut connection held was given back: the next one is served.
+      const after = await wsThroughGate(small.port, "ws.gate.test", originPort, "/after", smallCa, { send: ["small"], expect: 2 });
+      expect(after.messages).toEqual(["hello /after", "echo:small"]);
+    } finally {
+      await small[Symbol.asyncDispose]();
+    }
+  });
+
+  test("an upgrade to anything but websocket is refused (400 bad-upgrade): no protocol the gate cannot read", async () => {
+    const before = seen.length;
+    const result = await wsThroughGate(gate.port, "ws.gate.test", originPort, "/h2c", gateCa, { upgrade: "h2c" });
+    expect(result.status).toBe(400);
+    expect(seen.length).toBe(before);
+    const line = (await gate.auditLines()).filter((entry) => entry["path"] === "/h2c").at(-1)!;
+    expect(line["reason"]).toBe("bad-upgrade");
+  });
+});

@@ -1,0 +1,23 @@
+import { expect, test } from "bun:test";
+import { createScanner } from "../../../../src/gate/dlp/create-scanner.ts";
+import { SLICE, SLICE_OVERLAP } from "../../../../src/gate/dlp/scan-body.ts";
+
+/**
+ * A body's text is searched for JWTs whole, in slice-sized steps (so a MiB of
+ * JWT-like fragments does not hold the event loop), and its slices then skip the
+ * format. A JWT longer than the slices' overlap, across a step's end, must be found.
+ */
+const b64url = (value: string): string => Buffer.from(value).toString("base64url");
+const jwt = `${b64url('{"alg":"HS256","typ":"JWT"}')}.${b64url(JSON.stringify({ sub: "agent", data: "q".repeat(6000) }))}.${"s".repeat(43)}`;
+const scanner = createScanner({ heldSecrets: [] });
+const kinds = (text: string): string[] => scanner.scanBody(new TextEncoder().encode(text), "text/plain").map((finding) => finding.kind);
+
+test("a JWT longer than the slice overlap, starting just before a step's end", () => {
+  expect(jwt.length).toBeGreaterThan(SLICE_OVERLAP + 100);
+  const before = "word ".repeat(Math.floor((SLICE - 100) / 5));
+  expect(kinds(`${before}${jwt} ${"tail ".repeat(SLICE / 5)}`)).toContain("jwt");
+});
+
+test("a JWT whose first dot lies in the second step", () => {
+  expect(kinds(`${"word ".repeat(Math.floor((SLICE * 1.5) / 5))}${jwt} end`)).toContain("jwt");
+});

@@ -1,0 +1,57 @@
+import { describe, expect, test } from "bun:test";
+import { closeFrame, createFrameReader, encodeFrame } from "../../../../src/gate/tls/websocket-frames.ts";
+
+/** A client frame: masked with `mask`. */
+function masked(opcode: number, payload: Buffer, mask = Buffer.from([1, 2, 3, 4]), fin = true): Buffer {
+  const server = encodeFrame(fin, opcode, payload);
+  const headLength = server.length - payload.length;
+  const head = Buffer.from(server.subarray(0, headLength));
+  head[1] = head[1]! | 0x80;
+  return Buffer.concat([head, mask, Buffer.from(payload.map((byte, index) => byte ^ mask[index % 4]!))]);
+}
+
+describe("createFrameReader", () => {
+  test.each([5, 200, 70_000])("reads a masked client frame of %d bytes, unmasked, with its raw bytes as they came", (size) => {
+    const payload = Buffer.alloc(size, "x");
+    const raw = masked(2, payload);
+    const frames = createFrameReader(true).push(raw);
+    expect(frames).toEqual([{ fin: true, opcode: 2, payload, raw }]);
+  });
+
+  test("frames split at every byte come out whole, and two in one chunk come out as two", () => {
+    const reader = createFrameReader(true);
+    const raw = Buffer.concat([masked(1, Buffer.from("first"), undefined, false), masked(0, Buffer.from("second"))]);
+    const out = [];
+    for (const byte of raw) {
+      const frames = reader.push(Buffer.from([byte]));
+      if ("error" in frames) throw new Error(frames.error);
+      out.push(...frames);
+    }
+    expect(out.map((frame) => [frame.fin, frame.opcode, frame.payload.toString()])).toEqual([[false, 1, "first"], [true, 0, "second"]]);
+    expect(createFrameReader(true).push(raw)).toHaveLength(2);
+  });
+
+  test("an unmasked client frame, a masked server frame, reserved bits and an oversized frame are refused", () => {
+    expect(createFrameReader(true).push(encodeFrame(true, 1, Buffer.from("hi")))).toEqual({ error: "ws-unmasked" });
+    expect(createFrameReader(false).push(masked(1, Buffer.from("hi")))).toEqual({ error: "ws-masked" });
+    const compressed = masked(1, Buffer.from("hi"));
+    compressed[0] = compressed[0]! | 0x40;
+    expect(createFrameReader(true).push(compressed)).toEqual({ error: "ws-reserved-bits" });
+    // The length alone is enough to refuse: the 2 GiB never has to arrive.
+    const huge = Buffer.from([0x82, 0xff, 0, 0, 0, 0, 0x80, 0, 0, 0]);
+    expect(createFrameReader(true).push(huge)).toEqual({ error: "ws-frame-too-large" });
+    expect(createFrameReader(true, 100).push(masked(2, Buffer.alloc(101)))).toEqual({ error: "ws-frame-too-large" });
+  });
+
+  test("server frames round-trip through encodeFrame; a close frame carries its code and reason", () => {
+    for (const size of [0, 125, 126, 65_535, 65_536]) {
+      const payload = Buffer.alloc(size, 7);
+      const [frame] = createFrameReader(false).push(encodeFrame(true, 2, payload)) as { payload: Buffer }[];
+      expect(frame!.payload.equals(payload)).toBe(true);
+    }
+    const [close] = createFrameReader(false).push(closeFrame(1008, "bottle gate: dlp:held-secret")) as { opcode: number; payload: Buffer }[];
+    expect(close!.opcode).toBe(8);
+    expect(close!.payload.readUInt16BE(0)).toBe(1008);
+    expect(close!.payload.subarray(2).toString()).toBe("bottle gate: dlp:held-secret");
+  });
+});
