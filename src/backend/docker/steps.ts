@@ -12,6 +12,7 @@ import { forwardedValues, routeSecretValues } from "../gate-runtime/host-values.
 import { gitTokenValues } from "../gate-runtime/git-gate.ts";
 import { GATE_BINARY, probeGate } from "../gate-runtime/probe-gate.ts";
 import { writeRequestRelay } from "../gate-runtime/request-relay.ts";
+import { writeAuditRelay } from "../gate-runtime/audit-relay.ts";
 import { trustGateCa } from "../gate-runtime/trust-gate-ca.ts";
 import { waitForGate } from "../gate-runtime/wait-for-gate.ts";
 import { ensureAgentImage, type ImageConfig } from "../images/ensure-agent-image.ts";
@@ -81,6 +82,8 @@ export const steps: Backend<DockerDetails>["steps"] = async (plan, deps) => {
         writeGateFiles(stateDir, gateEgress, details.gatePort, supervise?.gateConfig, details.git),
         // Supervise on an engine that cannot share the requests folder: the CLI relays it by `docker exec` of the gate.
         writeRequestRelay(stateDir, supervise !== undefined && !details.engine.sharesFiles ? ["docker", "exec", "--interactive", details.names.gate, GATE_BINARY, "gate", "requests", "--config", GATE_CONFIG_MOUNT] : undefined),
+        // Its audit log is in a volume there: `logs --gate` of the running bottle reads it by `docker exec` too.
+        writeAuditRelay(stateDir, details.engine.sharesFiles ? undefined : ["docker", "exec", details.names.gate, GATE_BINARY, "gate", "audit", "--config", GATE_CONFIG_MOUNT]),
       ]).then(nothing),
     undo: nothing,
   };

@@ -13,10 +13,11 @@ import { waitForPod } from "./wait-for-pod.ts";
 import { isClaude } from "../agent/agent-home.ts";
 import { GATE_BINARY } from "../gate-runtime/probe-gate.ts";
 import { writeRequestRelay } from "../gate-runtime/request-relay.ts";
+import { writeAuditRelay } from "../gate-runtime/audit-relay.ts";
 import { newSuperviseToken } from "../../gate/services/supervise/supervise-plan.ts";
 import { registerSuperviseInPod } from "./register-supervise-in-pod.ts";
 import { GATE_CONFIG_DIR } from "./render-gate.ts";
-import { saveGateAudit } from "./save-gate-audit.ts";
+import { gateAuditArgv, saveGateAudit } from "./save-gate-audit.ts";
 import { trustGateCaInPod } from "./trust-gate-ca-in-pod.ts";
 
 const nothing = async () => {};
@@ -65,8 +66,9 @@ export const steps: Backend<KubeDetails>["steps"] = async (plan, deps) => {
           }
           // This host cannot share the gate's requests folder (its claim): the CLI relays it through kubectl exec.
           const relay = [GATE_BINARY, "gate", "requests", "--config", `${GATE_CONFIG_DIR}/gate.json`];
-          // The audit log is read from the gate while it runs; the copy a stop saved would be stale (the claim has it all).
+          // The audit log is read from the gate while it runs (`logs --gate` by kubectl exec); the copy a stop saved would be stale (the claim has it all).
           await rm(auditLogPath(stateDir), { force: true });
+          await writeAuditRelay(stateDir, kubectlExec(bottle.target, bottle.namespace, gatePod.metadata.name, gateAuditArgv(false), { interactive: false, tty: false }, "gate"));
           await writeRequestRelay(stateDir, superviseToken === undefined ? undefined : kubectlExec(bottle.target, bottle.namespace, gatePod.metadata.name, relay, { interactive: true, tty: false }, "gate"));
         },
         undo: nothing,

@@ -85,6 +85,11 @@ function supervised(transport: RemoteTransport) {
     const shell = (script: string) => bottle(world, ["shell", identity, "--", "sh", "-c", script]);
     const refused = await shell(`wget -q -O - http://${origin}/index.html 2>&1; echo exit=$?`);
     expect(refused.stdout).toContain("403");
+    // While it runs, `logs --gate` reads the audit log from the gate's volume (by docker exec), not a stale copy.
+    const live = await bottle(world, ["logs", "--gate", "--blocked", identity]);
+    expect({ code: live.exitCode, stderr: live.stderr }).toMatchObject({ code: 0, stderr: "" });
+    expect(live.stdout).toContain(origin);
+    expect(live.stdout).toContain("not-allowed");
 
     // The agent asks; its call waits for a person (in the background: it answers when decided).
     const asking = ask(world, identity, origin);

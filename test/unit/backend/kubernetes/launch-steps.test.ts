@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { relayFile } from "../../../../src/backend/gate-runtime/request-relay.ts";
+import { auditRelayFile } from "../../../../src/backend/gate-runtime/audit-relay.ts";
 import { kubernetesBackend } from "../../../../src/backend/kubernetes/index.ts";
 import type { BackendDeps, LaunchStep } from "../../../../src/backend/types.ts";
 import { auditLogPath, bottlePaths } from "../../../../src/core/paths.ts";
@@ -54,6 +55,9 @@ describe("kubernetes launch: the connect step (no cluster asked)", () => {
       names.gatePod, "--container", "gate", "--", "/usr/local/bin/bottle", "gate", "requests", "--config", "/etc/bottle/gate.json",
     ]);
     expect(existsSync(auditLogPath(plan.stateDir))).toBe(false);
+    // `logs --gate` of the running bottle: `bottle gate audit` in the gate, the same way.
+    const audit = JSON.parse(await readFile(auditRelayFile(plan.stateDir), "utf8")) as { argv: string[] };
+    expect(audit.argv).toEqual([...relay.argv.slice(0, relay.argv.indexOf("exec") + 1), names.gatePod, "--container", "gate", "--", "/usr/local/bin/bottle", "gate", "audit", "--config", "/etc/bottle/gate.json"]);
   });
 
   test("without supervise, no relay (and one left by an earlier launch goes)", async () => {
