@@ -114,6 +114,9 @@ async function audit(context: CommandContext): Promise<number> {
   if (!existsSync(config.audit) && context.flags.follow !== true) return 0;
   const stop = new AbortController();
   process.once("SIGTERM", () => stop.abort());
+  // A reader that went away (`docker exec`/`kubectl exec` ended by Ctrl-C) leaves this process in the
+  // gate's container: the next line's EPIPE ends it, rather than a follower per `logs --follow` piling up.
+  process.stdout.on("error", () => stop.abort());
   await readLines(config.audit, (line) => context.stdout.write(`${line}\n`), { follow: context.flags.follow === true, signal: AbortSignal.any([stop.signal, context.signal]) });
   return 0;
 }
