@@ -83,7 +83,7 @@ export const steps: Backend<DockerDetails>["steps"] = async (plan, deps) => {
         // Supervise on an engine that cannot share the requests folder: the CLI relays it by `docker exec` of the gate.
         writeRequestRelay(stateDir, supervise !== undefined && !details.engine.sharesFiles ? ["docker", "exec", "--interactive", details.names.gate, GATE_BINARY, "gate", "requests", "--config", GATE_CONFIG_MOUNT] : undefined),
         // Its audit log is in a volume there: `logs --gate` of the running bottle reads it by `docker exec` too.
-        writeAuditRelay(stateDir, details.engine.sharesFiles ? undefined : ["docker", "exec", details.names.gate, GATE_BINARY, "gate", "audit", "--config", GATE_CONFIG_MOUNT]),
+        writeAuditRelay(stateDir, details.engine.sharesFiles ? undefined : ["docker", "exec", "--interactive", details.names.gate, GATE_BINARY, "gate", "audit", "--config", GATE_CONFIG_MOUNT]),
       ]).then(nothing),
     undo: nothing,
   };

@@ -68,8 +68,9 @@ export const logs: Kube["logs"] = async (identity, deps, { gate, follow }) => {
   const bottle = await savedKubeBottle(deps, identity);
   const { target, namespace } = bottle.details.bottle;
   if (gate) {
-    const audit = kubectlExec(target, namespace, gatePod(bottle), gateAuditArgv(follow), { interactive: false, tty: false }, "gate");
-    return (await deps.runner.run(audit, { stdio: "inherit", check: false, signal: deps.signal })).exitCode;
+    // stdin stays this terminal's: a follower in the gate ends when it closes (see `bottle gate audit`).
+    const audit = kubectlExec(target, namespace, gatePod(bottle), gateAuditArgv(follow), { interactive: follow, tty: false }, "gate");
+    return (await deps.runner.run(audit, { stdio: "inherit", ...(follow ? { stdin: "inherit" as const } : {}), check: false, signal: deps.signal })).exitCode;
   }
   const argv = kubectlExec(target, namespace, agentPod(bottle), [], { interactive: false, tty: false });
   // `kubectl … exec POD --container agent --` → `kubectl … logs POD [--follow]`.

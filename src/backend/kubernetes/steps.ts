@@ -68,7 +68,7 @@ export const steps: Backend<KubeDetails>["steps"] = async (plan, deps) => {
           const relay = [GATE_BINARY, "gate", "requests", "--config", `${GATE_CONFIG_DIR}/gate.json`];
           // The audit log is read from the gate while it runs (`logs --gate` by kubectl exec); the copy a stop saved would be stale (the claim has it all).
           await rm(auditLogPath(stateDir), { force: true });
-          await writeAuditRelay(stateDir, kubectlExec(bottle.target, bottle.namespace, gatePod.metadata.name, gateAuditArgv(false), { interactive: false, tty: false }, "gate"));
+          await writeAuditRelay(stateDir, kubectlExec(bottle.target, bottle.namespace, gatePod.metadata.name, gateAuditArgv(false), { interactive: true, tty: false }, "gate"));
           await writeRequestRelay(stateDir, superviseToken === undefined ? undefined : kubectlExec(bottle.target, bottle.namespace, gatePod.metadata.name, relay, { interactive: true, tty: false }, "gate"));
         },
         undo: nothing,

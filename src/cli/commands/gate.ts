@@ -103,7 +103,7 @@ async function requests(context: CommandContext): Promise<number> {
   return 0;
 }
 
-/** Prints the audit log of `--config` as written (JSON lines); `--follow` keeps streaming new ones until SIGTERM. */
+/** Prints the audit log of `--config` as written (JSON lines); `--follow` keeps streaming new ones until SIGTERM or stdin ends. */
 async function audit(context: CommandContext): Promise<number> {
   const file = context.flags.config;
   if (typeof file !== "string" || file === "") throw new UsageError("`bottle gate audit` needs --config FILE", "usage: bottle gate audit --config FILE [--follow]");
@@ -113,11 +113,16 @@ async function audit(context: CommandContext): Promise<number> {
   // No request yet, no file yet: an empty log, not an error.
   if (!existsSync(config.audit) && context.flags.follow !== true) return 0;
   const stop = new AbortController();
-  process.once("SIGTERM", () => stop.abort());
-  // A reader that went away (`docker exec`/`kubectl exec` ended by Ctrl-C) leaves this process in the
-  // gate's container: the next line's EPIPE ends it, rather than a follower per `logs --follow` piling up.
-  process.stdout.on("error", () => stop.abort());
+  const onTerm = () => stop.abort();
+  process.once("SIGTERM", onTerm);
+  // A reader that went away (`docker exec -i`/`kubectl exec -i` ended by Ctrl-C) would leave a follower in
+  // the gate's container per `logs --follow` (dockerd 20.10 keeps draining its stdout, so no EPIPE comes):
+  // the reader holds stdin open while it follows, and its end ends this.
+  if (context.flags.follow === true) process.stdin.on("end", onTerm).resume();
   await readLines(config.audit, (line) => context.stdout.write(`${line}\n`), { follow: context.flags.follow === true, signal: AbortSignal.any([stop.signal, context.signal]) });
+  // A signal listener keeps Bun 1.4.5's process alive after the work is done.
+  process.off("SIGTERM", onTerm);
+  process.stdin.pause();
   return 0;
 }
 

@@ -43,7 +43,7 @@ export async function run(context: CommandContext): Promise<number> {
     if (json) context.stdout.write(`${text}\n`);
     else context.stdout.write(`${line === undefined ? printable(text) : formatAuditLine(line, bottleName)}\n`);
   };
-  const read = relayed === undefined ? undefined : await streamLines(deps.runner, [...relayed, ...(follow ? ["--follow"] : [])], onLine, deps.signal ?? context.signal);
+  const read = relayed === undefined ? undefined : await streamLines(deps.runner, [...relayed, ...(follow ? ["--follow"] : [])], onLine, { signal: deps.signal ?? context.signal, holdStdin: follow });
   if (read !== undefined && read.exitCode !== 0 && !follow) {
     context.stderr.write(`note: could not read the running gate's audit log (${read.stderr.trim().split("\n").pop() ?? `exit ${read.exitCode}`})${existsSync(audit) ? ": showing the copy from its last stop" : ""}\n`);
   }

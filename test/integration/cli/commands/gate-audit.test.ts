@@ -13,7 +13,7 @@ afterAll(async () => {
 const gate = (args: string[]) => processRunner.run([process.execPath, join(ROOT, "src/cli/main.ts"), "gate", ...args], { check: false, timeoutMs: 60_000 });
 
 describe("bottle gate audit (a backend reads the log of a gate whose files it cannot see)", () => {
-  test("prints the audit log's lines as written; no file yet is an empty log; a gate without an audit file says so", async () => {
+  test("prints the audit log's lines as written; no file yet is an empty log; --follow ends with its reader; a gate without an audit file says so", async () => {
     const dir = await mkdtemp(join(tmpdir(), "bottle-gate-audit-"));
     dirs.push(dir);
     const audit = join(dir, "audit.jsonl");
@@ -25,6 +25,9 @@ describe("bottle gate audit (a backend reads the log of a gate whose files it ca
     await writeFile(audit, `${lines.join("\n")}\n`);
     const printed = await gate(["audit", "--config", config]);
     expect({ code: printed.exitCode, stdout: printed.stdout }).toEqual({ code: 0, stdout: `${lines.join("\n")}\n` });
+    // Following ends when its reader goes (stdin closes: the exec that ran it ended), not never.
+    const followed = await processRunner.run([process.execPath, join(ROOT, "src/cli/main.ts"), "gate", "audit", "--config", config, "--follow"], { check: false, stdin: "", timeoutMs: 20_000 });
+    expect({ code: followed.exitCode, timedOut: followed.timedOut, stdout: followed.stdout }).toEqual({ code: 0, timedOut: false, stdout: `${lines.join("\n")}\n` });
     const none = join(dir, "none.json");
     await writeFile(none, JSON.stringify({ listen: "127.0.0.1:0" }));
     const refused = await gate(["audit", "--config", none]);

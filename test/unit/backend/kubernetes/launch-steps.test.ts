@@ -57,7 +57,7 @@ describe("kubernetes launch: the connect step (no cluster asked)", () => {
     expect(existsSync(auditLogPath(plan.stateDir))).toBe(false);
     // `logs --gate` of the running bottle: `bottle gate audit` in the gate, the same way.
     const audit = JSON.parse(await readFile(auditRelayFile(plan.stateDir), "utf8")) as { argv: string[] };
-    expect(audit.argv).toEqual([...relay.argv.slice(0, relay.argv.indexOf("exec") + 1), names.gatePod, "--container", "gate", "--", "/usr/local/bin/bottle", "gate", "audit", "--config", "/etc/bottle/gate.json"]);
+    expect(audit.argv).toEqual([...relay.argv.slice(0, relay.argv.indexOf("exec") + 1), "--stdin", names.gatePod, "--container", "gate", "--", "/usr/local/bin/bottle", "gate", "audit", "--config", "/etc/bottle/gate.json"]);
   });
 
   test("without supervise, no relay (and one left by an earlier launch goes)", async () => {
