@@ -29,9 +29,11 @@ async function world() {
   return { gate: new RequestStore(gateDir), mirror: new RequestStore(requestsDir(stateDir)), stateDir };
 }
 
+let asked = Date.now();
+/** A request, each a millisecond after the one before (lists are oldest first). */
 const request = (id: string) => ({
   id,
-  time: new Date().toISOString(),
+  time: new Date(++asked).toISOString(),
   expires_at: new Date(Date.now() + 60_000).toISOString(),
   tool: "request-egress" as const,
   arguments: { host: "example.org" },
