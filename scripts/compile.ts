@@ -39,13 +39,19 @@ export function compileArgv(options: CompileOptions, bun: string = process.execP
     // Each chunk ships as JavaScriptCore bytecode, not as source to parse at every start:
     // half of `bottle list`'s CPU in Bun 1.4.5 (bench/list). ESM bytecode needs `--compile`
     // and an explicit `--format=esm` (Bun 1.4.5 defaults bytecode builds to CommonJS,
-    // which cannot split).
-    "--bytecode",
-    "--format=esm",
+    // which cannot split). Only for this machine's OS: bytecode made on one OS for another
+    // crashed at launch in earlier Bun (oven-sh/bun#18416), and no darwin binary can be
+    // run here to check 1.4.5; a linux-arm64 one was run under qemu.
+    ...(sameOs(options.target) ? ["--bytecode", "--format=esm"] : []),
     ...(options.target === undefined ? [] : [`--target=${options.target}`]),
     `--outfile=${options.outfile}`,
     ENTRY,
   ];
+}
+
+/** Whether `target` (by default, this machine) is for the OS this script runs on. */
+function sameOs(target: CompileTarget | undefined): boolean {
+  return target === undefined || target.split("-")[1] === process.platform;
 }
 
 /**

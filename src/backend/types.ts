@@ -244,6 +244,13 @@ export interface Backend<D = unknown> {
    */
   remove(identity: string, deps: BackendDeps, options: { force: boolean }): Promise<CleanupReport>;
   /**
+   * Whether this backend's gate terminates the bottle's HTTPS (it installs the gate's
+   * CA in the agent when it does). By default, the bottle's own decision (`inspectsTls`
+   * of its egress: on unless `tls: { inspect: false }`). `bottle plan` shows this, so
+   * it never claims an inspection a backend does not do.
+   */
+  inspectsTls?(spec: StartSpec): boolean;
+  /**
    * `bottle list --size`: the bytes each bottle's workspace holds, by identity (a
    * bottle missing from the answer has no workspace). Asked only on request: it can
    * cost more than the listing itself.

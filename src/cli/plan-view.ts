@@ -1,6 +1,7 @@
 import type { StartSpec } from "../backend/types.ts";
 import type { BackendName } from "./backend-name.ts";
-import { describeAllowEntry, gateTls } from "../manifest/tls-schema.ts";
+import { selectBackend } from "../backend/select.ts";
+import { describeAllowEntry, gateTls, inspectsTls } from "../manifest/tls-schema.ts";
 import { superviseSettings } from "../manifest/supervise-schema.ts";
 
 /** A route as the plan shows it: where it goes and which header it fills, never the value. */
@@ -83,7 +84,8 @@ export function planView(spec: StartSpec, backend: BackendName, manifestFile: st
         injectFrom: route.inject === undefined ? [] : referencedNames(route.inject.value),
       })),
       dlp: bottle.egress.dlp.action,
-      tls: gateTls(bottle.egress),
+      // What the backend's gate will do, not only what the bottle asks for.
+      tls: { ...gateTls(bottle.egress), inspect: selectBackend(backend).inspectsTls?.(spec) ?? inspectsTls(bottle.egress) },
       credentials: (bottle.egress.credentials ?? []).map((credential) => ({
         host: credential.host,
         header: credential.header.toLowerCase(),

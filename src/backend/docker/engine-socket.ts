@@ -23,7 +23,7 @@ const readText: ReadText = (path) => {
 /** A named context's endpoint as the CLI stores it (`contexts/meta/<sha256 of the name>/meta.json`). */
 const ContextMeta = v.looseObject({ Endpoints: v.looseObject({ docker: v.looseObject({ Host: v.string() }) }) });
 
-/** A JSON file validated by `schema`, or undefined when it is missing or not that (the CLI then decides). */
+/** A JSON file validated by `schema`; `"missing"` when there is none, undefined when it is not that (the CLI then decides). */
 function readConfig<T extends v.GenericSchema>(read: ReadText, path: string, schema: T): v.InferOutput<T> | "missing" | undefined {
   const text = read(path);
   if (text === undefined) return "missing";

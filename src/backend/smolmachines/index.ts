@@ -1,4 +1,5 @@
 import type { Backend } from "../types.ts";
+import { inspectsTls } from "./guest-trust.ts";
 import type { SmolDetails } from "./smol-plan.ts";
 
 type Smol = Backend<SmolDetails>;
@@ -24,4 +25,6 @@ export const smolmachinesBackend: Smol = {
   shell: async (...args) => (await import("./shell.ts")).shell(...args),
   remove: async (...args) => (await import("./remove.ts")).remove(...args),
   workspaceSizes: async (...args) => (await import("./workspace-sizes.ts")).workspaceSizes(...args),
+  // Its own decision (guest-trust.ts), which `bottle plan` shows.
+  inspectsTls: (spec) => inspectsTls(spec.bottle.egress),
 };

@@ -7,10 +7,10 @@ import { ManifestSchema } from "../../../src/manifest/schema.ts";
 
 const GH_TOKEN = "ghp_planMustNeverShowThis0123456789abcd";
 
-function plan(egress: unknown) {
+function plan(egress: unknown, backend: "docker" | "smolmachines" | "kubernetes" = "docker") {
   const manifest = v.parse(ManifestSchema, { version: 1, agents: { dev: { bottle: "work" } }, bottles: { work: { egress } } });
   const spec = resolveStart({ manifest, file: "/proj/bottle.yaml", dir: "/proj" }, { agent: "dev", identity: "dev-abcdefgh", env: { GH_TOKEN } });
-  const view = planView(spec, "docker", "/proj/bottle.yaml");
+  const view = planView(spec, backend, "/proj/bottle.yaml");
   return { view, text: formatPlan(view), json: JSON.stringify(view) };
 }
 
@@ -40,4 +40,10 @@ test("with inspect: false the plan says HTTPS stays tunnelled", () => {
   const { view, text } = plan({ allow: ["registry.npmjs.org"], tls: { inspect: false } });
   expect(view.egress.tls.inspect).toBe(false);
   expect(text).toContain("tls            not inspected (tunnels)");
+});
+
+test("the plan says what the backend's gate does: by default smolmachines and Kubernetes do not inspect", () => {
+  expect(plan({ allow: ["registry.npmjs.org"] }, "smolmachines").text).toContain("tls            not inspected (tunnels)");
+  expect(plan({ allow: ["registry.npmjs.org"], tls: { inspect: true } }, "smolmachines").text).toContain("tls            inspected\n");
+  expect(plan({ allow: ["registry.npmjs.org"], tls: { inspect: true } }, "kubernetes").text).toContain("tls            not inspected (tunnels)");
 });

@@ -18,8 +18,13 @@ describe("compileArgv", () => {
     expect(argv.some((word) => word.startsWith("--target"))).toBe(false);
   });
 
-  test("a cross build names its target", () => {
-    expect(compileArgv({ outfile: "/out/b", target: "bun-darwin-arm64" }, "/bin/bun")).toContain("--target=bun-darwin-arm64");
+  test("a cross build names its target; bytecode only for this machine's OS", () => {
+    const other = process.platform === "darwin" ? "linux" : "darwin";
+    const cross = compileArgv({ outfile: "/out/b", target: `bun-${other}-arm64` }, "/bin/bun");
+    expect(cross).toContain(`--target=bun-${other}-arm64`);
+    expect(cross).not.toContain("--bytecode");
+    expect(cross).toContain("--splitting");
+    expect(compileArgv({ outfile: "/out/b", target: `bun-${process.platform as "linux"}-arm64` }, "/bin/bun")).toContain("--bytecode");
   });
 });
 

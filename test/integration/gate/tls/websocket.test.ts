@@ -137,7 +137,8 @@ describe("WebSocket through TLS inspection (standalone gate)", async () => {
   });
   const gate = await startTestGate(
     {
-      allow: [`ws.gate.test:${origin.port}`, { host: `ruled-ws.gate.test:${origin.port}`, methods: ["GET"], paths: ["/allowed/"] }],
+      // wrong-ws.gate.test reaches the same origin, whose certificate does not name it.
+      allow: [`ws.gate.test:${origin.port}`, `wrong-ws.gate.test:${origin.port}`, { host: `ruled-ws.gate.test:${origin.port}`, methods: ["GET"], paths: ["/allowed/"] }],
       allow_cidrs: ["127.0.0.0/8"],
       tls: { inspect: true, passthrough: [] },
       credentials: [{ host: "ws.gate.test", header: "authorization", value: "Bearer ${TOKEN}" }],
@@ -272,5 +273,13 @@ describe("WebSocket through TLS inspection (standalone gate)", async () => {
     expect(seen.length).toBe(before);
     const line = (await gate.auditLines()).filter((entry) => entry["path"] === "/h2c").at(-1)!;
     expect(line["reason"]).toBe("bad-upgrade");
+  });
+
+  test("the origin's certificate is verified for the CONNECT host: a name it does not carry is a 502, not a relay", async () => {
+    const before = seen.length;
+    const result = await wsThroughGate(gate.port, "wrong-ws.gate.test", originPort, "/wrong", gateCa);
+    expect(result.status).toBe(502);
+    expect(result.head.toLowerCase()).not.toContain("x-bottle-block");
+    expect(seen.length).toBe(before);
   });
 });

@@ -1,10 +1,11 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync, statSync } from "node:fs";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { recordWorkspaceSize, workspaceSizeAtStop } from "../../../../src/backend/docker/workspace-size-at-stop.ts";
-import { bottleFiles } from "../../../../src/core/paths.ts";
+import { reapBottle } from "../../../../src/backend/docker/reap.ts";
+import { bottleFiles, bottlePaths } from "../../../../src/core/paths.ts";
 import { recordingRunner } from "../../../helpers/recording-runner.ts";
 
 const AT = new Date("2026-12-01T12:00:00Z");
@@ -45,6 +46,39 @@ describe("a workspace's size recorded as its bottle stops", () => {
     for (const text of ["{not json", '{"bytes":-1,"at":"x"}', '{"bytes":"12"}']) {
       await writeFile(bottleFiles(stateDir).workspaceSize, text);
       expect(await workspaceSizeAtStop(stateDir)).toBeUndefined();
+    }
+  });
+});
+
+describe("reap records a running agent's workspace size before its container goes", () => {
+  async function reaped(work: "keep" | "remove", state = "running") {
+    const root = await mkdtemp(join(tmpdir(), "bottle-size-reap-"));
+    const paths = bottlePaths({ XDG_STATE_HOME: join(root, "state"), HOME: root });
+    const stateDir = paths.bottleState("bb-aaaaaaaa");
+    const { runner, calls } = recordingRunner([{ match: /^docker exec /, stdout: "4096\n" }]);
+    await mkdir(stateDir, { recursive: true });
+    const objects = [
+      { kind: "container" as const, name: "bb-aaaaaaaa-agent", identity: "bb-aaaaaaaa", role: "agent", state },
+      { kind: "container" as const, name: "bb-aaaaaaaa-gate", identity: "bb-aaaaaaaa", role: "gate", state: "running" },
+      { kind: "volume" as const, name: "bb-aaaaaaaa-workspace", identity: "bb-aaaaaaaa", role: "volume", state: "" },
+    ];
+    const found = { identity: "bb-aaaaaaaa", objects, liveness: "stopped" as const, marker: undefined, metadata: undefined, hasState: true };
+    await reapBottle({ runner, paths, env: {}, settings: {}, log: () => {} }, found, { work });
+    return { calls: calls.map((call) => call.argv.slice(0, 2).join(" ")), size: await workspaceSizeAtStop(stateDir) };
+  }
+
+  test("a stop measures first, then removes the containers", async () => {
+    const { calls, size } = await reaped("keep");
+    expect(calls.indexOf("docker exec")).toBeGreaterThanOrEqual(0);
+    expect(calls.indexOf("docker exec")).toBeLessThan(calls.indexOf("docker rm"));
+    expect(size?.bytes).toBe(4096);
+  });
+
+  test("an agent that is not running, or a bottle deleted whole, is not measured", async () => {
+    for (const [work, state] of [["keep", "exited"], ["remove", "running"]] as const) {
+      const { calls, size } = await reaped(work, state);
+      expect(calls).not.toContain("docker exec");
+      expect(size).toBeUndefined();
     }
   });
 });
