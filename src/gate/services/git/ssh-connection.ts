@@ -18,7 +18,7 @@ function destination(upstream: Extract<Upstream, { kind: "ssh" }>): string[] {
  * (`ControlMaster=no`: use it if it is there, else connect alone). The gate opens it
  * as a push begins, so the key exchange and login happen while the agent builds and
  * sends its pack, and the push upstream in the pre-receive hook only opens a session
- * on it; fetches open it too. It is not ssh's own `ControlPersist`, which forks the
+ * on it; fetches ride it while it is up. It is not ssh's own `ControlPersist`, which forks the
  * master away: in the gate container the gate is PID 1 and would collect a zombie
  * per connection. It retires after a minute unasked (taking no new sessions, ending
  * when its last one does), ends when the link dies (keepalives), or with the gate.
