@@ -71,7 +71,15 @@ export function createGitService(config: GateConfig, context: GateServiceContext
     for (const repo of next.git ?? []) repos.set(repo.name, buildRepoRuntime(repo, stateDir, context.env, scanner, next.egress.dlp.action, { ...options, runner, controlDir }, previous.get(repo.name)));
     return repos;
   };
-  let repos = build(config);
+  let repos: Map<string, RepoRuntime>;
+  try {
+    repos = build(config);
+  } catch (error) {
+    // A repo the gate cannot serve (a missing token, no host key) fails the start: leave nothing behind.
+    void hooks.close();
+    if (ownControlDir) rmSync(controlDir, { recursive: true, force: true });
+    throw error;
+  }
   // Mirrors are made at start, not at the agent's first clone; a failure here is
   // only logged: the agent's first fetch retries and reads the reason.
   const warm = (all: Map<string, RepoRuntime>) => {
