@@ -120,20 +120,53 @@ export function decodedSegments(text: string, from: number, to: number, minRun: 
   }
   const runStarts: number[] = [];
   const runEnds: number[] = [];
+  // A short run met before in this text decodes to the same stretches: it is decoded
+  // once and its stretches repeated with its own span (a MiB of repeated JWT-like
+  // fragments is 61,000 copies of one run, each decoded at 4 alignments).
+  const seen = new Map<string, number>();
+  const repeats: number[] = [];
   base64Runs.lastIndex = 0;
   for (let match = base64Runs.exec(region); match !== null; match = base64Runs.exec(region)) {
     // Every 3 decoded bytes start with one whose top 6 bits are a character's value,
     // and a printable byte is below 0x80: a run with no character worth under 32
     // (`A`–`Z`, `a`–`f`) decodes to no printable stretch at any alignment. Card-like
     // digit groups are such runs.
-    if (!LOW_BASE64.test(match[0])) continue;
-    runStarts.push(from + match.index);
-    runEnds.push(from + match.index + match[0].length);
+    const run = match[0];
+    if (!LOW_BASE64.test(run)) continue;
+    const start = from + match.index;
+    // Remembering costs a lookup per run: a text whose first runs never repeat
+    // (random values) stops remembering.
+    if (run.length <= MAX_REPEATED_RUN && (repeats.length > 0 || seen.size < 256)) {
+      const first = seen.get(run);
+      if (first !== undefined) {
+        repeats.push(first, start, start + run.length);
+        continue;
+      }
+      seen.set(run, start);
+    }
+    runStarts.push(start);
+    runEnds.push(start + run.length);
   }
   for (let offset = 0; offset < 2; offset++) decodeRuns(text, hexStarts, hexEnds, offset, HEX_BATCH, out, minText);
+  const base64From = out.length;
   for (let offset = 0; offset < 4; offset++) decodeRuns(text, runStarts, runEnds, offset, BASE64_BATCH, out, minText);
+  if (repeats.length > 0 && out.length > base64From) {
+    const byStart = new Map<number, DecodedSegment[]>();
+    for (let index = base64From; index < out.length; index++) {
+      const segment = out[index] as DecodedSegment;
+      const list = byStart.get(segment.start);
+      if (list === undefined) byStart.set(segment.start, [segment]);
+      else list.push(segment);
+    }
+    for (let index = 0; index < repeats.length; index += 3) {
+      for (const segment of byStart.get(repeats[index] as number) ?? []) out.push({ text: segment.text, start: repeats[index + 1] as number, end: repeats[index + 2] as number });
+    }
+  }
   return out;
 }
+
+/** By default, base64 runs up to this long are decoded once per text however often they repeat. */
+const MAX_REPEATED_RUN = 256;
 
 /** A letter, in either case. */
 const LETTER = /[A-Za-z]/;
@@ -189,6 +222,10 @@ function decodeRuns(text: string, starts: readonly number[], ends: readonly numb
     const to = ends[run] as number;
     const from = start + offset;
     if (to - from < 2 || (offset > 0 && to - start > MAX_ALIGNED_RUN)) continue;
+    // Too few characters left at this alignment to decode to `minText` bytes: 16
+    // base64 characters are 12 bytes, so with long held forms a run of 16-character
+    // pieces (JWT-like fragments, `/`-joined words) needs no decoding at all.
+    if (Math.floor(((to - from) * (pad === "" ? 4 : 6)) / 8) < minText) continue;
     let groups: number;
     if (pad === "") {
       // Hex: whole bytes only (an odd last character is dropped).
@@ -267,6 +304,7 @@ for (const byte of [0x09, 0x0a, 0x0d]) PRINTABLE[byte] = 1;
 function alignedDecode(text: string, from: number, to: number, alphabet: Alphabet, out: DecodedSegment[], minText: number): void {
   const alignments = to - from > MAX_ALIGNED_RUN ? 1 : alphabet.group;
   for (let offset = 0; offset < alignments && from + offset < to; offset++) {
+    if (Math.floor(((to - from - offset) * alphabet.bits) / 8) < minText) break;
     decodeFrom(text, from + offset, to, from, alphabet, out, minText);
   }
 }

@@ -204,21 +204,13 @@ function decodedKinds(decoded: string, inner: FindHitsOptions, depth: number, ca
   return kinds;
 }
 
-/** Per set of held forms, the shortest decoded stretch worth keeping (see {@link minDecodedText}). */
-const minTexts = new WeakMap<HeldSecretForms, number>();
-
 /** The shortest decoded stretch that can matter: {@link MIN_FORMAT_TEXT}, or the
  * shortest exact held form when that is shorter (a stretch shorter than both can hold
  * nothing). Held forms are usually far longer than 8, so random decoded stretches of
  * 8–12 bytes, thousands per slice of JWT-like fragments or binary, are not even made
  * into strings. */
 function minDecodedText(held: HeldSecretForms): number {
-  let min = minTexts.get(held);
-  if (min === undefined) {
-    min = held.exact.reduce((shortest, form) => Math.min(shortest, form.length), MIN_FORMAT_TEXT);
-    minTexts.set(held, min);
-  }
-  return min;
+  return Math.min(MIN_FORMAT_TEXT, held.shortestExact);
 }
 
 function decodedHits(text: string, options: FindHitsOptions, depth: number, hits: Hit[], cache: DecodedCache): void {

@@ -28,6 +28,9 @@ export type HeldSecretForms = {
   caseless: string[];
   /** Raw secrets with delimiters removed, searched in compacted text. */
   compact: string[];
+  /** The length of the shortest exact form (Infinity with none): decoded text shorter
+   * than it cannot hold one. */
+  shortestExact: number;
 };
 
 const BASE32_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
@@ -106,5 +109,6 @@ export function buildHeldSecretForms(secrets: readonly string[]): HeldSecretForm
     const compacted = secret.replace(COMPACT_DELIMITERS, "");
     if (compacted.length >= MIN_HELD_SECRET_LENGTH) compact.add(compacted);
   }
-  return { exact: [...exact], caseless: [...caseless], compact: [...compact] };
+  const forms = [...exact];
+  return { exact: forms, caseless: [...caseless], compact: [...compact], shortestExact: forms.reduce((shortest, form) => Math.min(shortest, form.length), Infinity) };
 }

@@ -8,16 +8,22 @@ const counts = new Uint32Array(65536);
  * than a `Map`: this runs once per key/value pair of a body.
  */
 export function shannonEntropy(text: string): number {
-  if (text.length === 0) return 0;
-  for (let i = 0; i < text.length; i++) counts[text.charCodeAt(i)] = (counts[text.charCodeAt(i)] as number) + 1;
-  let bits = 0;
-  for (let i = 0; i < text.length; i++) {
+  const length = text.length;
+  if (length === 0) return 0;
+  for (let i = 0; i < length; i++) counts[text.charCodeAt(i)] = (counts[text.charCodeAt(i)] as number) + 1;
+  // H = log2(n) - Σ c·log2(c) / n over the character counts c: one table lookup per
+  // distinct character instead of a division and a log2 (a fifth of the cost of a
+  // MiB of `password=…` pairs, Bun 1.4.5).
+  let sum = 0;
+  for (let i = 0; i < length; i++) {
     const code = text.charCodeAt(i);
     const count = counts[code] as number;
     if (count === 0) continue;
-    const p = count / text.length;
-    bits -= p * Math.log2(p);
+    sum += count < C_LOG_C.length ? (C_LOG_C[count] as number) : count * Math.log2(count);
     counts[code] = 0;
   }
-  return bits;
+  return Math.max(0, Math.log2(length) - sum / length);
 }
+
+/** `c · log2(c)` for the counts a key/value secret (at most 512 characters) or a label can have. */
+const C_LOG_C = Float64Array.from({ length: 1024 }, (_, count) => (count === 0 ? 0 : count * Math.log2(count)));

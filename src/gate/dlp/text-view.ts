@@ -61,14 +61,21 @@ export function decodeView(base: TextView, triggers: readonly string[], decode: 
   let wideCodes = false;
   // From trigger to trigger by native `indexOf` (one per trigger character): a loop
   // over every character cost more on a binary body with a few escapes.
+  // With one trigger, an escape right after the last is taken without a native call
+  // (a MiB of `%25` is nothing but adjacent escapes).
+  const single = triggers.length === 1 ? (triggers[0] as string) : undefined;
+  const singleCode = single?.charCodeAt(0) ?? -1;
   const next = triggers.map((trigger) => source.indexOf(trigger));
   for (;;) {
-    let which = -1;
-    for (let t = 0; t < next.length; t++) {
-      const position = next[t] as number;
-      if (position !== -1 && (which === -1 || position < (next[which] as number))) which = t;
-    }
-    if (which === -1) break;
+    let which = 0;
+    if (single === undefined) {
+      which = -1;
+      for (let t = 0; t < next.length; t++) {
+        const position = next[t] as number;
+        if (position !== -1 && (which === -1 || position < (next[which] as number))) which = t;
+      }
+      if (which === -1) break;
+    } else if (next[0] === -1) break;
     const i = next[which] as number;
     const consumed = decode(source, i);
     if (consumed === 0) {
@@ -95,7 +102,8 @@ export function decodeView(base: TextView, triggers: readonly string[], decode: 
     if (piece !== -1) length++;
     count++;
     at = i + consumed;
-    for (let t = 0; t < next.length; t++) if ((next[t] as number) !== -1 && (next[t] as number) < at) next[t] = source.indexOf(triggers[t] as string, at);
+    if (single !== undefined) next[0] = source.charCodeAt(at) === singleCode ? at : source.indexOf(single, at);
+    else for (let t = 0; t < next.length; t++) if ((next[t] as number) !== -1 && (next[t] as number) < at) next[t] = source.indexOf(triggers[t] as string, at);
   }
   if (count === 0) return { text: source, base, edits: new Int32Array(0), changes: [] };
   length += total - at;
