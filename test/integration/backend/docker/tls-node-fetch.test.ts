@@ -123,6 +123,14 @@ describeEngine("docker: Node's fetch in the default agent image goes through the
       expect(http.answer).toEqual({ status: 200, block: null, body: JSON.stringify({ saw: "http GET /plain" }) });
       const post = await fetchIn([`https://${ORIGIN}/upload`, "POST", "twelve bytes"]);
       expect(post.answer?.body).toBe(JSON.stringify({ saw: "https POST /upload" }));
+      // An ES module (the CommonJS preload still runs first), and a script that loads the
+      // image's undici itself before fetching (the preload then runs inside undici's own loading).
+      const esm = await exec(["node", "--input-type=module", "-e", `const r = await fetch("https://${ORIGIN}/esm"); console.log(r.status, await r.text());`]);
+      expect(esm.stderr).toBe("");
+      expect(esm.stdout.trim()).toBe(`200 ${JSON.stringify({ saw: "https GET /esm" })}`);
+      const own = await exec(["node", "-e", `require("/usr/local/lib/node_modules/undici"); ${FETCH}`, `https://${ORIGIN}/own-undici`]);
+      expect(own.stderr).toBe("");
+      expect(JSON.parse(own.stdout)).toEqual({ status: 200, block: null, body: JSON.stringify({ saw: "https GET /own-undici" }) });
 
       // A held secret in the URL or the body, over HTTPS or HTTP: the gate's 403, which fetch hands back as a response.
       for (const args of [[`https://${ORIGIN}/q?k=${HELD}`], [`http://${ORIGIN}/q?k=${HELD}`], [`https://${ORIGIN}/leak`, "POST", `k=${HELD}`]]) {
@@ -152,6 +160,8 @@ describeEngine("docker: Node's fetch in the default agent image goes through the
       expect(seen).toContain("SEEN https GET /node-fetch?page=1 0");
       expect(seen).toContain("SEEN http GET /plain 0");
       expect(seen).toContain("SEEN https POST /upload 12");
+      expect(seen).toContain("SEEN https GET /esm 0");
+      expect(seen).toContain("SEEN https GET /own-undici 0");
       expect(seen).not.toContain(HELD);
       expect(seen).not.toContain("/leak");
       expect(seen).not.toContain("/bypassed");
