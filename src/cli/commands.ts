@@ -205,11 +205,14 @@ export const COMMANDS: Record<string, CommandSpec> = {
     usage: "bottle gate --config FILE",
     // `bottle gate git-hook` is the git gate's pre-receive hook (git runs it, not people);
     // `bottle gate probe` waits for /healthz inside the gate's container (backends exec it);
+    // `bottle gate requests` relays supervise requests where the CLI cannot share their folder;
+    // `bottle gate audit` prints the audit log where the CLI cannot read the gate's files;
     // `bottle gate ca` prints the running gate's CA certificate there (backends exec it).
     maxPositionals: 1,
     flags: {
       config: { type: "string", short: "c", value: "FILE", description: "gate config (YAML or JSON)" },
       wait: { type: "string", value: "SECONDS", description: "with `probe`: how long to wait for /healthz (default: 30)" },
+      follow: { type: "boolean", short: "f", description: "with `audit`: keep streaming new lines" },
     },
     load: () => import("./commands/gate.ts"),
   },

@@ -16,7 +16,7 @@ export const LABEL = {
    * and these belong to a microVM bottle.
    */
   smolmachinesOwner: "dev.bottle.smolmachines.owner",
-  /** `<pid>:<start>` of the CLI that started an ephemeral registry (start: /proc's start time, or empty). */
+  /** `<pid>:<start>` of the CLI that started an ephemeral registry or a home-seed container (start: /proc's start time, or empty). */
   registryCreator: "dev.bottle.registry.creator",
   /**
    * On a gate image: the id of the bottle binary (or source tree) that built it. Only
@@ -26,7 +26,7 @@ export const LABEL = {
 } as const;
 
 /** What an engine object is for; `cleanup` and `list` query by these. */
-export type Role = "agent" | "gate" | "network" | "registry" | "volume" | "gate-image";
+export type Role = "agent" | "gate" | "network" | "registry" | "volume" | "gate-image" | "home-seed";
 
 /** The labels every engine object of a bottle carries. */
 export function bottleLabels(identity: string, role: Role): Record<string, string> {

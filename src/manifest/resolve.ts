@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import type { AgentImageSource, ForwardedEnv, StartSpec } from "../backend/types.ts";
 import { BottleError, UsageError } from "../core/errors.ts";
@@ -72,7 +73,7 @@ export function resolveStart(loaded: LoadedManifest, options: ResolveStartOption
   return {
     identity: options.identity ?? mintIdentity(agentName),
     agentName,
-    agent,
+    agent: agent.prompt_file === undefined ? agent : { ...agent, prompt: readPromptFile(inDir(agent.prompt_file), agentName, loaded.file) },
     bottleName: agent.bottle,
     bottle,
     manifestFile: loaded.file,
@@ -84,6 +85,24 @@ export function resolveStart(loaded: LoadedManifest, options: ResolveStartOption
     env: { literal, forwarded },
     routeSecrets: routeSecretNames(bottle.egress),
   };
+}
+
+/**
+ * An agent's `prompt_file`, read once as the spec is resolved: what follows only sees
+ * `agent.prompt`, as if the manifest had written the text inline. A file that cannot be
+ * read stops the start here, named, rather than starting an agent without its task.
+ */
+function readPromptFile(path: string, agentName: string, manifestFile: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new BottleError(`agent "${agentName}" has prompt_file ${path}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, {
+      hint: `create it, or fix prompt_file in ${manifestFile} (relative paths are from the manifest's folder)`,
+    });
+  }
+  if (text.trim() === "") throw new BottleError(`agent "${agentName}" has prompt_file ${path}, which is empty`, { hint: "write the first prompt into it, or remove prompt_file" });
+  return text.replace(/\n+$/, "");
 }
 
 /** The agent's image with its paths resolved: a Dockerfile's context is, by default, its folder. */

@@ -1,8 +1,6 @@
 import { existsSync } from "node:fs";
-import { BottleError } from "../../core/errors.ts";
 import { bottleFiles } from "../../core/paths.ts";
 import { failure } from "../../core/runner.ts";
-import { superviseSettings } from "../../manifest/supervise-schema.ts";
 import { inspectsTls } from "../../manifest/tls-schema.ts";
 import type { Backend, Plan } from "../types.ts";
 import { routeSecretValues } from "../gate-runtime/host-values.ts";
@@ -17,7 +15,7 @@ import { gitTokenValues } from "../gate-runtime/git-gate.ts";
 import { agentGitEnv, planGitGate } from "../../gate/services/git/plan-git-gate.ts";
 import type { DockerDetails } from "./docker-plan.ts";
 import { engineInfo } from "./engine-info.ts";
-import { describeEngine, engineLocation } from "./engine-location.ts";
+import { engineLocation } from "./engine-location.ts";
 import { launchCommands, launchOrder } from "./launch-commands.ts";
 import { dockerNames } from "./names.ts";
 import { resolveRuntime } from "./runtime.ts";
@@ -42,12 +40,6 @@ export const prepare: Backend<DockerDetails>["prepare"] = async (spec, deps) => 
   ]);
   if (inUse.exitCode !== 0) throw failure(inUse);
   const runtime = resolveRuntime(spec.bottle.runtime, info.runtimes);
-  // Supervise requests and decisions are files the gate and this CLI share: not across machines.
-  if (!engine.sharesFiles && superviseSettings(spec.bottle.supervise).enabled) {
-    throw new BottleError(`bottle "${spec.bottleName}" has supervise on, which needs an engine that shares this host's files; ${describeEngine(engine)}`, {
-      hint: `set \`supervise: false\` in bottles.${spec.bottleName} to run it there, or use a local engine`,
-    });
-  }
   // An unset route secret fails here, before anything is made (the engine's state comes first in messages).
   routeSecretValues(spec, deps.env);
   // The git gate's host keys are pinned and its keys checked now: a problem is a plan-time error.

@@ -4,13 +4,15 @@ import { writePrivateFile } from "../../core/state.ts";
 import { agentCommand } from "../agent/agent-command.ts";
 import { envFileText } from "../agent/agent-env.ts";
 import { isClaude, resumeArgs } from "../agent/agent-home.ts";
-import { GATE_CONTROL_PORT, writeGateFiles } from "../gate-runtime/gate-config.ts";
+import { GATE_CONFIG_MOUNT, GATE_CONTROL_PORT, writeGateFiles } from "../gate-runtime/gate-config.ts";
 import { approvedImage, ensureApprovedImage } from "../images/approved-image.ts";
 import { clearBlocked } from "../../gate/services/supervise/capability-block.ts";
 import { newSuperviseToken, supervisePlan } from "../../gate/services/supervise/supervise-plan.ts";
 import { forwardedValues, routeSecretValues } from "../gate-runtime/host-values.ts";
 import { gitTokenValues } from "../gate-runtime/git-gate.ts";
-import { probeGate } from "../gate-runtime/probe-gate.ts";
+import { GATE_BINARY, probeGate } from "../gate-runtime/probe-gate.ts";
+import { writeRequestRelay } from "../gate-runtime/request-relay.ts";
+import { writeAuditRelay } from "../gate-runtime/audit-relay.ts";
 import { trustGateCa } from "../gate-runtime/trust-gate-ca.ts";
 import { waitForGate } from "../gate-runtime/wait-for-gate.ts";
 import { ensureAgentImage, type ImageConfig } from "../images/ensure-agent-image.ts";
@@ -74,7 +76,15 @@ export const steps: Backend<DockerDetails>["steps"] = async (plan, deps) => {
   const files: LaunchStep = {
     name: "files",
     says: `preparing images, networks and volumes for ${spec.identity}…`,
-    create: () => Promise.all([writePrivateFile(details.envFilePath, envFileText(spec.env.literal)), writeGateFiles(stateDir, gateEgress, details.gatePort, supervise?.gateConfig, details.git)]).then(nothing),
+    create: () =>
+      Promise.all([
+        writePrivateFile(details.envFilePath, envFileText(spec.env.literal)),
+        writeGateFiles(stateDir, gateEgress, details.gatePort, supervise?.gateConfig, details.git),
+        // Supervise on an engine that cannot share the requests folder: the CLI relays it by `docker exec` of the gate.
+        writeRequestRelay(stateDir, supervise !== undefined && !details.engine.sharesFiles ? ["docker", "exec", "--interactive", details.names.gate, GATE_BINARY, "gate", "requests", "--config", GATE_CONFIG_MOUNT] : undefined),
+        // Its audit log is in a volume there: `logs --gate` of the running bottle reads it by `docker exec` too.
+        writeAuditRelay(stateDir, details.engine.sharesFiles ? undefined : ["docker", "exec", "--interactive", details.names.gate, GATE_BINARY, "gate", "audit", "--config", GATE_CONFIG_MOUNT]),
+      ]).then(nothing),
     undo: nothing,
   };
   const reap: LaunchStep = {

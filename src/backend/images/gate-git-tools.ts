@@ -26,10 +26,17 @@ export function presentGitTools(): string[] {
 /**
  * `/etc/passwd` and `/etc/group` for the gate image: ssh refuses to run for a uid
  * with no passwd entry ("No user exists for uid"), and the gate runs as the host
- * user who owns its 0600 files. Home is `/tmp`, the gate's one writable folder.
+ * user who owns its 0600 files (and, on Kubernetes, as {@link KUBE_GATE_UID}). Home
+ * is `/tmp`, the gate's one writable folder.
  */
 export function gateAccounts(uid: number, gid: number): { passwd: string; group: string } {
   const user = uid === 0 ? "" : `bottle:x:${uid}:${gid}:bottle gate:/tmp:/bin/sh\n`;
   const group = gid === 0 ? "" : `bottle:x:${gid}:\n`;
-  return { passwd: `root:x:0:0:root:/tmp:/bin/sh\n${user}`, group: `root:x:0:\n${group}` };
+  // The uid the Kubernetes backend runs the gate as (its pod has no host user), unless it is the host's.
+  const pod = uid === KUBE_GATE_UID ? "" : `bottle-pod:x:${KUBE_GATE_UID}:${KUBE_GATE_UID}:bottle gate:/tmp:/bin/sh\n`;
+  const podGroup = gid === KUBE_GATE_UID ? "" : `bottle-pod:x:${KUBE_GATE_UID}:\n`;
+  return { passwd: `root:x:0:0:root:/tmp:/bin/sh\n${user}${pod}`, group: `root:x:0:\n${group}${podGroup}` };
 }
+
+/** The uid (and gid) a Kubernetes gate pod runs as: never root, no user of the host. */
+export const KUBE_GATE_UID = 65532;

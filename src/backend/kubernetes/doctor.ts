@@ -27,7 +27,9 @@ export async function availability(deps: { env: Record<string, string | undefine
  * `bottle doctor` for Kubernetes (experimental): the kubeconfig and its context, whether
  * the API server answers, whether the gVisor RuntimeClass exists, and NetworkPolicy
  * enforcement, which no API reports: a cluster whose network plugin ignores
- * NetworkPolicies accepts them silently, so it is always `unknown`.
+ * NetworkPolicies accepts them silently, so it is always `unknown`. The kubeconfig and
+ * the API are required (they only warn in a doctor of every backend, where Kubernetes
+ * is optional; `doctor --backend kubernetes` says it cannot run without them).
  */
 export const doctor: Backend<KubeDetails>["doctor"] = async (deps) => {
   // No environment handed in (a test's deps): nothing to look at, and no cluster is asked.
@@ -36,16 +38,16 @@ export const doctor: Backend<KubeDetails>["doctor"] = async (deps) => {
   const files = deps.env === undefined ? [] : kubeconfigFiles(target, env).filter((file) => existsSync(file));
   const found = readKubeconfig(files, target.context);
   if (files.length === 0 || found.context === undefined) {
-    return [{ name: "kubeconfig", status: "warn", summary: "no kubeconfig context (only `--backend kubernetes` needs one)", hint: "set KUBECONFIG or BOTTLE_KUBECONFIG" }];
+    return [{ name: "kubeconfig", status: "warn", required: true, summary: "no kubeconfig context (only `--backend kubernetes` needs one)", hint: "set KUBECONFIG or BOTTLE_KUBECONFIG" }];
   }
-  if (found.known !== true) return [{ name: "kubeconfig", status: "warn", summary: `${files.join(":")} has no context ${found.context}`, hint: "`kubectl config get-contexts` lists them" }];
-  const checks: DoctorCheck[] = [{ name: "kubeconfig", status: "ok", summary: `${files.join(":")}, context ${found.context}` }];
+  if (found.known !== true) return [{ name: "kubeconfig", status: "warn", required: true, summary: `${files.join(":")} has no context ${found.context}`, hint: "`kubectl config get-contexts` lists them" }];
+  const checks: DoctorCheck[] = [{ name: "kubeconfig", status: "ok", required: true, summary: `${files.join(":")}, context ${found.context}` }];
   try {
     const client = await connectKube(target, env);
     const version = await client.config.makeApiClient(client.lib.VersionApi).getCode().catch((error: unknown) => {
       throw new Error(apiMessage(error));
     });
-    checks.push({ name: "kubernetes-api", status: "ok", summary: `${client.server} answers (Kubernetes ${version.gitVersion})` });
+    checks.push({ name: "kubernetes-api", status: "ok", required: true, summary: `${client.server} answers (Kubernetes ${version.gitVersion})` });
     const name = target.runtimeClassName ?? DEFAULT_RUNTIME_CLASS;
     const runtime = await client.node.readRuntimeClass({ name }).then(
       (found): DoctorCheck => ({ name: "runtimeclass", status: "ok", summary: `RuntimeClass ${name} (handler ${found.handler})` }),
@@ -53,7 +55,7 @@ export const doctor: Backend<KubeDetails>["doctor"] = async (deps) => {
     );
     checks.push(runtime);
   } catch (error) {
-    checks.push({ name: "kubernetes-api", status: "warn", summary: `the API server did not answer: ${(error as Error).message}`, hint: "`kubectl cluster-info` says more" });
+    checks.push({ name: "kubernetes-api", status: "warn", required: true, summary: `the API server did not answer: ${(error as Error).message}`, hint: "`kubectl cluster-info` says more" });
   }
   checks.push({ name: "networkpolicy", status: "warn", summary: "enforcement unknown: the API accepts NetworkPolicies even where the network plugin ignores them", hint: "use a plugin that enforces them (Calico, Cilium…)" });
   return checks;

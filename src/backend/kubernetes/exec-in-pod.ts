@@ -1,4 +1,4 @@
-import type { Readable, Writable } from "node:stream";
+import { Readable, Writable } from "node:stream";
 import type { V1Status } from "@kubernetes/client-node";
 import { BottleError } from "../../core/errors.ts";
 import { apiMessage } from "./apply-objects.ts";
@@ -35,13 +35,45 @@ export function execInPod(
   });
 }
 
+/** What {@link execCaptured} answers: the exit code and what the command printed. */
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
 /**
- * The argv that runs `argv` in the agent's container with a terminal: `kubectl exec`,
- * the one piece of the Kubernetes backend that is a process, because the lifecycle
- * hands the terminal to a child (as `docker exec -it` does). It names the same
- * kubeconfig, context and namespace the backend used.
+ * Runs `command` in a pod's container over the exec API with `stdin` (a PEM, a config
+ * file: never argv) and captures its output. For the short commands of a launch
+ * (installing the CA, registering supervise, reading the audit log).
  */
-export function kubectlExec(target: Pick<KubeTarget, "kubeconfig" | "context">, namespace: string, pod: string, argv: string[], mode: { interactive: boolean; tty: boolean }): string[] {
+export async function execCaptured(client: KubeClient, pod: string, container: string, command: string[], stdin?: string): Promise<ExecResult> {
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  const sink = (into: Buffer[]) => new Writable({ write: (chunk, _encoding, done) => void (into.push(Buffer.from(chunk)), done()) });
+  const exitCode = await execInPod(client, pod, container, command, {
+    stdout: sink(out),
+    stderr: sink(err),
+    ...(stdin === undefined ? {} : { stdin: Readable.from([Buffer.from(stdin)]) }),
+  });
+  return { exitCode, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
+}
+
+/**
+ * The argv that runs `argv` in the agent's container (or the gate's) with a terminal:
+ * `kubectl exec`, the piece of the Kubernetes backend that is a process, because the
+ * lifecycle hands the terminal to a child (as `docker exec -it` does), and the CLI's
+ * supervise commands relay requests through it. It names the same kubeconfig, context
+ * and namespace the backend used.
+ */
+export function kubectlExec(
+  target: Pick<KubeTarget, "kubeconfig" | "context">,
+  namespace: string,
+  pod: string,
+  argv: string[],
+  mode: { interactive: boolean; tty: boolean },
+  container: "agent" | "gate" = "agent",
+): string[] {
   return [
     "kubectl",
     ...(target.kubeconfig === undefined ? [] : ["--kubeconfig", target.kubeconfig]),
@@ -50,6 +82,6 @@ export function kubectlExec(target: Pick<KubeTarget, "kubeconfig" | "context">, 
     "exec",
     ...(mode.interactive ? ["--stdin"] : []),
     ...(mode.tty ? ["--tty"] : []),
-    pod, "--container", "agent", "--", ...argv,
+    pod, "--container", container, "--", ...argv,
   ];
 }

@@ -26,6 +26,4 @@ export const kubernetesBackend: Kube = {
   shell: async (...args) => (await import("./operations.ts")).shell(...args),
   remove: async (...args) => (await import("./operations.ts")).remove(...args),
   workspaceSizes: async (...args) => (await import("./operations.ts")).workspaceSizes(...args),
-  // The agent pod is not given the gate's CA yet, and the gate's config has no tls: HTTPS stays tunnelled.
-  inspectsTls: () => false,
 };

@@ -1,4 +1,4 @@
-import type { Egress } from "../../manifest/egress-schema.ts";
+import type { GateConfig } from "../gate-runtime/gate-config.ts";
 import type { KubeNames } from "./kube-names.ts";
 import type { KubeTarget } from "./kube-target.ts";
 
@@ -12,7 +12,9 @@ export type SecretSource =
   /** A host file (a git deploy key), read by the CLI, mounted into the gate only. */
   | { key: string; file: string }
   /** A literal agent env value from the manifest (kept off the pod spec, like docker's env-file). */
-  | { key: string; literal: string };
+  | { key: string; literal: string }
+  /** A value minted at each launch (the supervise bearer token), the same in every Secret that names it. */
+  | { key: string; minted: true };
 
 /** Everything the renderers need, resolved once from the start spec. No secret values. */
 export interface KubernetesBottle {
@@ -32,12 +34,22 @@ export interface KubernetesBottle {
     env: Record<string, string>;
     /** Literal and forwarded agent env, into the agent's own Secret. */
     secretEnv: SecretSource[];
+    /**
+     * TLS inspection: launch installs the gate's CA into a bundle of the agent's own
+     * (the pod cannot write the system one: it runs as its user, capabilities dropped),
+     * which the agent's trust variables name.
+     */
+    trustBundle: string | undefined;
+    /** Supervise: the MCP server's URL (`$(…)` expanded by the kubelet) for Claude Code's config; its token is in the agent's Secret. */
+    supervise: { url: string; tokenKey: string } | undefined;
   };
   gate: {
     image: string;
     port: number;
-    /** The gate's config (`bottle gate --config`); credentials stay `${NAME}` references. */
-    config: { listen: string; egress: Egress };
+    /** The control port: `/healthz`, supervise under `/mcp`, git under `/git/`, the CA under `/tls/`. */
+    controlPort: number;
+    /** The gate's config (`bottle gate --config`); credentials stay `${NAME}` references, paths are the gate pod's. */
+    config: GateConfig;
     /** Route credentials (env) and git keys (files), into the gate's Secret. */
     secrets: SecretSource[];
   };

@@ -9,6 +9,8 @@ export interface KubeNames {
   agentEnv: string;
   workspace: string;
   home: string;
+  /** The gate's own claim: its audit log, supervise requests and git mirrors outlive its pod. */
+  gateState: string;
   policies: { deny: string; agentEgress: string; gateIngress: string; gateEgress: string };
 }
 
@@ -38,6 +40,7 @@ export function kubeNames(identity: string): KubeNames {
     agentEnv: `${stem}-agent-env`,
     workspace: `${stem}-workspace`,
     home: `${stem}-home`,
+    gateState: `${stem}-gate-state`,
     policies: {
       deny: `${stem}-deny-all`,
       agentEgress: `${stem}-agent-to-gate`,

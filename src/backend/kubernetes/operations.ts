@@ -5,6 +5,8 @@ import { kubectlExec } from "./exec-in-pod.ts";
 import type { KubeDetails } from "./kube-plan.ts";
 import { savedKubeBottle, savedKubeBottles, type SavedKubeBottle } from "./saved-bottles.ts";
 import { tearDownKube } from "./teardown.ts";
+import { gateAuditArgv } from "./save-gate-audit.ts";
+import { copyWithPod } from "./copy-with-pod.ts";
 
 type Kube = Backend<KubeDetails>;
 
@@ -57,13 +59,22 @@ export const remove: Kube["remove"] = async (identity, deps, { force }) => {
   return { removed: await tearDownKube(deps, bottle, { work: "remove" }) };
 };
 
-/** `bottle logs`: the agent's or the gate's pod log (the gate's audit lines are on its stderr). */
+/**
+ * `bottle logs`: the agent's pod log; with `--gate` (asked here while the bottle runs:
+ * the CLI reads its own copy once a stop saved it), the audit log on the gate's claim,
+ * its JSON lines as written, by `kubectl exec` of `bottle gate audit`.
+ */
 export const logs: Kube["logs"] = async (identity, deps, { gate, follow }) => {
   const bottle = await savedKubeBottle(deps, identity);
   const { target, namespace } = bottle.details.bottle;
-  const argv = kubectlExec(target, namespace, gate ? gatePod(bottle) : agentPod(bottle), [], { interactive: false, tty: false });
+  if (gate) {
+    // stdin stays this terminal's: a follower in the gate ends when it closes (see `bottle gate audit`).
+    const audit = kubectlExec(target, namespace, gatePod(bottle), gateAuditArgv(follow), { interactive: follow, tty: false }, "gate");
+    return (await deps.runner.run(audit, { stdio: "inherit", ...(follow ? { stdin: "inherit" as const } : {}), check: false, signal: deps.signal })).exitCode;
+  }
+  const argv = kubectlExec(target, namespace, agentPod(bottle), [], { interactive: false, tty: false });
   // `kubectl … exec POD --container agent --` → `kubectl … logs POD [--follow]`.
-  const logsArgv = [...argv.slice(0, argv.indexOf("exec")), "logs", gate ? gatePod(bottle) : agentPod(bottle), ...(follow ? ["--follow"] : [])];
+  const logsArgv = [...argv.slice(0, argv.indexOf("exec")), "logs", agentPod(bottle), ...(follow ? ["--follow"] : [])];
   return (await deps.runner.run(logsArgv, { stdio: "inherit", check: false, signal: deps.signal })).exitCode;
 };
 
@@ -83,11 +94,16 @@ export const shell: Kube["shell"] = async (identity, deps, options) => {
   return (await deps.runner.run(argv, { stdio: "inherit", stdin: "inherit", check: false, signal: deps.signal })).exitCode;
 };
 
-/** `bottle cp`: not yet on Kubernetes (`--cwd` at start is); says what works instead. */
-export const copy: Kube["copy"] = async (identity) => {
-  throw new BottleError(`bottle cp is not supported on the kubernetes backend yet (${identity})`, {
-    hint: `kubectl cp works on the agent's pod meanwhile: \`bottle shell ${identity} -- tar -c -C /workspace . | tar -x\``,
-  });
+/**
+ * `bottle cp`: tar over the exec API with the agent's pod. A stopped bottle has no pod
+ * (its claims keep the work, but nothing mounts them until `resume`).
+ */
+export const copy: Kube["copy"] = async (identity, deps, request) => {
+  const bottle = await savedKubeBottle(deps, identity);
+  if (bottle.liveness !== "live") {
+    throw new BottleError(`${identity} is not running: copying needs its agent's pod`, { hint: `\`bottle resume ${identity} --detach\` first (its claims kept the work)` });
+  }
+  await copyWithPod(await bottle.connect(), deps.runner, agentPod(bottle), request, deps.signal);
 };
 
 /** `bottle list --size`: unknown on Kubernetes (a claim's usage is the storage driver's). */

@@ -3,6 +3,7 @@ import { kubeMetadata, type KubeObjectOf } from "./kube-object.ts";
 import { cpuQuantity, memoryQuantity } from "./quantity.ts";
 import { containerSecurity, podSecurity } from "./pod-security.ts";
 import { renderSecret } from "./render-secret.ts";
+import { AGENT_TRUST_DIR } from "./kube-input.ts";
 
 /** Where the workspace claim is mounted in the agent's pod (the docker backend's path). */
 export const WORKSPACE = "/workspace";
@@ -26,7 +27,7 @@ function resources(bottle: KubernetesBottle) {
  * docker. No service-account token, no DNS (it names the gate by the Service's variable,
  * and its resolver points at nothing, so a lookup fails at once instead of leaking a
  * name to the cluster's DNS), the workspace and home claims mounted, the gate's Secret
- * never.
+ * never. With TLS inspection, a folder of its own for the trust bundle launch writes.
  */
 export function renderAgentPod(bottle: KubernetesBottle): KubeObjectOf<"Pod"> {
   const { agent, names, target } = bottle;
@@ -62,12 +63,15 @@ export function renderAgentPod(bottle: KubernetesBottle): KubeObjectOf<"Pod"> {
           volumeMounts: [
             { name: "workspace", mountPath: WORKSPACE },
             { name: "home", mountPath: agent.home },
+            ...(agent.trustBundle === undefined ? [] : [{ name: "trust", mountPath: AGENT_TRUST_DIR }]),
           ],
         },
       ],
       volumes: [
         { name: "workspace", persistentVolumeClaim: { claimName: names.workspace } },
         { name: "home", persistentVolumeClaim: { claimName: names.home } },
+        // TLS inspection: the bundle launch writes (the image's roots and the gate's CA), new with each pod.
+        ...(agent.trustBundle === undefined ? [] : [{ name: "trust", emptyDir: {} }]),
       ],
     },
   };

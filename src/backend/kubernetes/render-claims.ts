@@ -15,10 +15,19 @@ function claim(bottle: KubernetesBottle, name: string, size: string): KubeObject
   };
 }
 
+/** The gate's state claim's size. By default, 1Gi: an audit log, requests and the git gate's mirrors. */
+export const GATE_STATE_SIZE = "1Gi";
+
 /**
- * The workspace and the agent's home as claims: `stop` deletes the pods and keeps
- * these, so `resume` finds the work and `~/.claude` where they were.
+ * The workspace, the agent's home and the gate's state as claims: `stop` deletes the
+ * pods and keeps these, so `resume` finds the work and `~/.claude` where they were, and
+ * the gate its audit log, the session's approvals and its mirrors. Only the gate mounts
+ * its own.
  */
 export function renderClaims(bottle: KubernetesBottle): KubeObjectOf<"PersistentVolumeClaim">[] {
-  return [claim(bottle, bottle.names.workspace, bottle.target.workspaceSize), claim(bottle, bottle.names.home, bottle.target.homeSize)];
+  return [
+    claim(bottle, bottle.names.workspace, bottle.target.workspaceSize),
+    claim(bottle, bottle.names.home, bottle.target.homeSize),
+    claim(bottle, bottle.names.gateState, GATE_STATE_SIZE),
+  ];
 }

@@ -1,6 +1,8 @@
 import type { INetworkPolicyEgressRule } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyEgressRule";
 import type { INetworkPolicyPort } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyPort";
 import { LABEL } from "../../core/labels.ts";
+import { parseAllowEntry } from "../../manifest/egress-schema.ts";
+import { parseUpstream } from "../../gate/services/git/parse-upstream.ts";
 import type { KubernetesBottle } from "./kube-bottle.ts";
 import { roleSelector } from "./kube-labels.ts";
 import { kubeMetadata, type KubeObjectOf } from "./kube-object.ts";
@@ -15,12 +17,23 @@ export const NON_PUBLIC_V6 = ["fc00::/7", "fe80::/10", "::1/128"];
 
 type Policy = KubeObjectOf<"NetworkPolicy">;
 
-/** The ports the gate connects out on: 80, 443, and any port a route's upstream names. */
+/**
+ * The ports the gate connects out on: 80, 443, any port a route's upstream or an allow
+ * entry's tunnel names, and each git upstream's (ssh on 22 unless it names one).
+ */
 export function egressPorts(bottle: KubernetesBottle): number[] {
   const ports = new Set([80, 443]);
   for (const route of bottle.gate.config.egress.routes) {
     const port = new URL(route.upstream).port;
     if (port !== "") ports.add(Number(port));
+  }
+  for (const entry of bottle.gate.config.egress.allow) {
+    for (const port of parseAllowEntry(typeof entry === "string" ? entry : entry.host)?.ports ?? []) ports.add(port);
+  }
+  for (const repo of bottle.gate.config.git ?? []) {
+    const parsed = parseUpstream(repo.upstream);
+    if (!parsed.ok || parsed.upstream.kind === "local") continue;
+    ports.add(parsed.upstream.port ?? (parsed.upstream.kind === "ssh" ? 22 : 443));
   }
   return [...ports].sort((a, b) => a - b);
 }
@@ -31,14 +44,18 @@ function policy(bottle: KubernetesBottle, name: string, spec: Policy["spec"]): P
 
 /**
  * The bottle's NetworkPolicies. The first denies every way in and out of both pods;
- * the others open exactly: agent → gate (its port), gate ← agent, gate → cluster DNS,
+ * the others open exactly: agent → gate (its two ports), gate ← agent, gate → cluster DNS,
  * gate → public addresses on the egress ports, gate → `allow_cidrs` (any port: a
  * private upstream names its own). Which hosts the gate may reach is its own policy:
  * a NetworkPolicy cannot name a host.
  */
 export function renderPolicies(bottle: KubernetesBottle): Policy[] {
   const { identity, names } = bottle;
-  const gatePort: INetworkPolicyPort[] = [{ port: bottle.gate.port, protocol: "TCP" }];
+  // The proxy port, and the control port (supervise, git, the CA certificate).
+  const gatePort: INetworkPolicyPort[] = [
+    { port: bottle.gate.port, protocol: "TCP" },
+    { port: bottle.gate.controlPort, protocol: "TCP" },
+  ];
   const dns: INetworkPolicyEgressRule = {
     to: [{ namespaceSelector: {}, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
     ports: [

@@ -12,7 +12,7 @@ export const SECRET_KEYS_ANNOTATION = "dev.bottle.secret-keys";
  */
 export function renderSecret(bottle: KubernetesBottle, name: string, role: Role, sources: SecretSource[]): KubeObjectOf<"Secret"> {
   const metadata = kubeMetadata(bottle, name, role);
-  const keys = sources.map((source) => `${source.key}=${"env" in source ? `env:${source.env}` : "file" in source ? `file:${source.file}` : "manifest"}`);
+  const keys = sources.map((source) => `${source.key}=${"env" in source ? `env:${source.env}` : "file" in source ? `file:${source.file}` : "minted" in source ? "minted" : "manifest"}`);
   return {
     apiVersion: "v1",
     kind: "Secret",
@@ -23,13 +23,13 @@ export function renderSecret(bottle: KubernetesBottle, name: string, role: Role,
 
 /**
  * The Secret with its values, read now (launch): host variables from `env`, files with
- * `readFile`, literals from the manifest. A missing variable is an error naming it,
- * never a value.
+ * `readFile`, literals from the manifest, minted values from `minted` (one per launch,
+ * the same in each Secret). A missing variable is an error naming it, never a value.
  */
 export async function fillSecret(
   secret: KubeObjectOf<"Secret">,
   sources: SecretSource[],
-  read: { env: Record<string, string | undefined>; readFile: (path: string) => Promise<Uint8Array> },
+  read: { env: Record<string, string | undefined>; readFile: (path: string) => Promise<Uint8Array>; minted?: Record<string, string> },
 ): Promise<KubeObjectOf<"Secret">> {
   const data: Record<string, string> = {};
   for (const source of sources) {
@@ -42,6 +42,10 @@ export async function fillSecret(
       bytes = new TextEncoder().encode(value);
     } else if ("file" in source) {
       bytes = await read.readFile(source.file);
+    } else if ("minted" in source) {
+      const value = read.minted?.[source.key];
+      if (value === undefined) throw new BottleError(`no value was minted for the bottle's ${source.key}`);
+      bytes = new TextEncoder().encode(value);
     } else {
       bytes = new TextEncoder().encode(source.literal);
     }

@@ -1,41 +1,23 @@
 import type { Runner } from "../../core/runner.ts";
 import { AGENT_CA_BUNDLE, INSTALL_CA_SCRIPT } from "../../gate/tls/agent-trust.ts";
-import type { Egress } from "../../manifest/egress-schema.ts";
 import { GUEST_CA_BUNDLE } from "./smol-plan.ts";
 
 /** Where the bottle's CA certificate itself lands in the guest, beside the bundle. */
 const GUEST_CA_FILE = GUEST_CA_BUNDLE.replace(/[^/]+$/, "bottle-gate-ca.pem");
 
 /**
- * Whether a smolmachines bottle's gate inspects TLS, so its guest must trust the
- * bottle's CA: `egress.tls.inspect`, as the gate reads it. The one place this backend
- * decides it: the gate's config (see {@link gateEgress}), the guest's trust variables
- * and the CA's installation all follow it, so they never disagree.
- */
-export function inspectsTls(egress: Egress): boolean {
-  return egress.tls?.inspect === true;
-}
-
-/**
- * The egress the gate's config gets: the bottle's, with the inspection decision
- * written out, so the gate inspects exactly when the guest is given the CA.
- */
-export function gateEgress(egress: Egress): Egress {
-  return { ...egress, tls: { inspect: inspectsTls(egress), passthrough: [...(egress.tls?.passthrough ?? [])] } };
-}
-
-/**
  * The script, run in the guest with the CA certificate (PEM) on stdin, that makes
- * the guest trust it. `machine exec` runs as the image's user: as root it installs
- * the CA into the system bundle as docker's agent gets it (`INSTALL_CA_SCRIPT`); as
- * anyone else it cannot, so the guest's own bundle — the image's roots plus the CA,
+ * the guest trust it, as whoever `machine exec` runs as (the fake smolvm: the image's
+ * user). As root it installs the CA into the system bundle as docker's agent gets it
+ * (`INSTALL_CA_SCRIPT`); as anyone else it cannot, so the guest's own bundle — the image's roots plus the CA,
  * which the trust variables name — is what every client reads. Both are rewritten on
  * each launch: a resumed bottle's gate has a new CA, and its machine is a fresh one.
  */
 export const TRUST_GUEST_CA_SCRIPT = [
   "set -e",
   "umask 022",
-  `mkdir -p ${GUEST_CA_FILE.replace(/\/[^/]+$/, "")}`,
+  // The folder is the agent's own, as for its env file (0700); the certificates in it are public.
+  `mkdir -p -m 700 ${GUEST_CA_FILE.replace(/\/[^/]+$/, "")}`,
   `cat > ${GUEST_CA_FILE}`,
   `if [ "$(id -u)" = 0 ]; then ( ${INSTALL_CA_SCRIPT.replaceAll("\n", "; ")} ) < ${GUEST_CA_FILE}; fi`,
   // Root's system bundle holds the CA now; anyone else's bundle gets it appended.

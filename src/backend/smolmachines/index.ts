@@ -1,5 +1,4 @@
 import type { Backend } from "../types.ts";
-import { inspectsTls } from "./guest-trust.ts";
 import type { SmolDetails } from "./smol-plan.ts";
 
 type Smol = Backend<SmolDetails>;
@@ -25,6 +24,4 @@ export const smolmachinesBackend: Smol = {
   shell: async (...args) => (await import("./shell.ts")).shell(...args),
   remove: async (...args) => (await import("./remove.ts")).remove(...args),
   workspaceSizes: async (...args) => (await import("./workspace-sizes.ts")).workspaceSizes(...args),
-  // Its own decision (guest-trust.ts), which `bottle plan` shows.
-  inspectsTls: (spec) => inspectsTls(spec.bottle.egress),
 };

@@ -3,7 +3,7 @@ import { bottleFiles } from "../../core/paths.ts";
 import { agentEnv, PLANNED_PORT } from "../agent/agent-env.ts";
 import { AGENT_TRUST_ENV } from "../../gate/tls/agent-trust.ts";
 import { agentGitEnv } from "../../gate/services/git/plan-git-gate.ts";
-import { inspectsTls } from "./guest-trust.ts";
+import { inspectsTls } from "../../manifest/tls-schema.ts";
 import { GATE_CONFIG_MOUNT, GATE_CONTROL_PORT, GATE_PORT, gateMounts, gateVolumeArgs } from "../gate-runtime/gate-config.ts";
 import { SUPERVISE_TOKEN_ENV } from "../../gate/services/supervise/supervise-config.ts";
 import { SUPERVISE_URL_ENV } from "../../gate/services/supervise/supervise-plan.ts";
@@ -56,7 +56,8 @@ export function gateCommands(details: SmolDetails, spec: StartSpec, stateDir: st
  */
 export function machineCommands(details: SmolDetails, spec: StartSpec, stateDir: string, atLaunch: SmolAtLaunch | SmolPlanned) {
   const files = bottleFiles(stateDir);
-  const env = Object.entries(guestTrust(agentEnv(spec, HOST_GATEWAY, atLaunch.gatePort), inspectsTls(spec.bottle.egress)));
+  // With inspection (by default) provisioning installs the bottle's CA, so every client is pointed at the bundle holding it.
+  const env = Object.entries(guestTrust(agentEnv(spec, HOST_GATEWAY, atLaunch.gatePort, { trustsGateCa: inspectsTls(spec.bottle.egress) })));
   // Not a secret (the token goes to the env file): beside the proxy variables.
   if ("superviseUrl" in atLaunch && atLaunch.superviseUrl !== undefined) env.push([SUPERVISE_URL_ENV, atLaunch.superviseUrl]);
   // The git gate: each upstream rewritten to the gate's control port (NO_PROXY already exempts 100.96.0.1).
@@ -84,18 +85,13 @@ export function machineCommands(details: SmolDetails, spec: StartSpec, stateDir:
 }
 
 /**
- * The agent's env with the trust variables as this backend decides them: naming the
- * guest's own bundle when the gate inspects, and not set at all when it does not (a
- * variable naming a bundle never written would break every HTTPS client).
+ * The agent's env with its trust variables naming the guest's own bundle instead of
+ * the system one: `machine exec` may not run as root, who alone can write that (see
+ * `TRUST_GUEST_CA_SCRIPT`). A value the manifest set itself is the manifest's.
  */
-function guestTrust(env: Record<string, string>, inspects: boolean): Record<string, string> {
+function guestTrust(env: Record<string, string>): Record<string, string> {
   const out = { ...env };
-  for (const [key, value] of Object.entries(AGENT_TRUST_ENV)) {
-    // A value the manifest set itself is the manifest's.
-    if (key in out && out[key] !== value) continue;
-    if (inspects) out[key] = GUEST_CA_BUNDLE;
-    else delete out[key];
-  }
+  for (const [key, value] of Object.entries(AGENT_TRUST_ENV)) if (out[key] === value) out[key] = GUEST_CA_BUNDLE;
   return out;
 }
 

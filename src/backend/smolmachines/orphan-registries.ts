@@ -12,17 +12,21 @@ export function registryOwnerLabels(owner: string | undefined): Record<string, s
   return { [LABEL.smolmachinesOwner]: owner, [LABEL.registryCreator]: `${process.pid}:${processStart(process.pid) ?? ""}` };
 }
 
+/** The helper containers a launch makes for a moment and removes itself, unless its CLI is killed first. */
+const HELPER_ROLES: ReadonlySet<string> = new Set(["registry", "home-seed"]);
+
 /**
- * Removes this owner's ephemeral registries whose CLI is gone. Such a registry runs
- * until removed (`--rm` acts only when it exits) and publishes a port on host loopback,
- * which every smolmachines guest can reach through `--allow-cidr 100.96.0.1/32`.
+ * Removes this owner's ephemeral registries and home-seed containers whose CLI is gone.
+ * A registry runs until removed (`--rm` acts only when it exits) and publishes a port
+ * on host loopback, which every smolmachines guest can reach through `--allow-cidr
+ * 100.96.0.1/32`; a seed container is created, never started, and would stay forever.
  */
 export async function reapOrphanRegistries(deps: BackendDeps, options: { dryRun?: boolean } = {}): Promise<CleanupReport["removed"]> {
   const listed = await deps.runner.run(
     [
       "docker", "ps", "--all",
-      "--filter", `label=${LABEL.role}=registry`, "--filter", `label=${LABEL.smolmachinesOwner}=${deps.paths.state}`,
-      "--format", `{{.Names}}\t{{.Label "${LABEL.registryCreator}"}}`,
+      "--filter", `label=${LABEL.smolmachinesOwner}=${deps.paths.state}`,
+      "--format", `{{.Names}}\t{{.Label "${LABEL.registryCreator}"}}\t{{.Label "${LABEL.role}"}}`,
     ],
     { check: false },
   );
@@ -30,7 +34,8 @@ export async function reapOrphanRegistries(deps: BackendDeps, options: { dryRun?
   const orphans = listed.stdout
     .split("\n")
     .filter(Boolean)
-    .map((line) => line.split("\t") as [string, string?])
+    .map((line) => line.split("\t") as [string, string?, string?])
+    .filter(([, , role = ""]) => HELPER_ROLES.has(role))
     .filter(([, creator = ""]) => {
       const [pid = "", start = ""] = creator.split(":");
       return !/^\d+$/.test(pid) || !processAlive(Number(pid), start === "" ? null : start);

@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { LABEL } from "../../core/labels.ts";
 import { bottleFiles } from "../../core/paths.ts";
 import { PLANNED_PORT } from "../agent/agent-env.ts";
 import { agentImage } from "../images/agent-image.ts";
@@ -56,7 +57,10 @@ export const prepare: Backend<SmolDetails>["prepare"] = async (spec, deps) => {
   });
   // A fresh bottle's home is seeded from the image's (an empty folder only: see seedHome).
   const resume = existsSync(bottleFiles(stateDir).metadata);
-  const seed = seedHomeCommands(spec.identity, details.agentImage.ref, image?.home ?? "<the image's home>", bottleFiles(stateDir).home);
+  const seed = seedHomeCommands(spec.identity, details.agentImage.ref, image?.home ?? "<the image's home>", bottleFiles(stateDir).home, {
+    [LABEL.smolmachinesOwner]: details.owner,
+    [LABEL.registryCreator]: "<pid>:<start>",
+  });
   const plan: Plan<SmolDetails> = {
     backend: "smolmachines",
     spec,

@@ -1,7 +1,7 @@
 import { basename, join } from "node:path";
 import { cp, mkdir } from "node:fs/promises";
 import type { Runner } from "../../core/runner.ts";
-import { CLAUDE_HISTORY_PROBE, claudeFirstRunState } from "../agent/agent-home.ts";
+import { CLAUDE_HISTORY_PROBE, claudeStateScript } from "../agent/agent-home.ts";
 import { guestEnvText } from "./guest-env.ts";
 import { guestExec } from "./machine-commands.ts";
 import { GUEST_ENV_FILE, SKILLS_MOUNT, WORKSPACE } from "./smol-plan.ts";
@@ -62,8 +62,9 @@ export async function provisionGuest(
     await runner.run(raw(`mkdir -p "$HOME/.claude/skills" && cp -R ${SKILLS_MOUNT}/. "$HOME/.claude/skills/"`), { signal: options.signal });
   }
   if (options.claude) {
-    // Claude Code's first-run screens (theme, trust) would stop an attached session. An existing file is kept.
-    await runner.run(raw(`[ -e "$HOME/.claude.json" ] || printf '%s' '${claudeFirstRunState(WORKSPACE)}' > "$HOME/.claude.json"`), { signal: options.signal });
+    // Claude Code's first-run screens (theme, trust) would stop an attached session. An existing
+    // file (a resumed or seeded home's) is kept, and made 0600: it is the agent's own config.
+    await runner.run(raw(claudeStateScript("$HOME/.claude.json", WORKSPACE)), { signal: options.signal });
     if (options.supervise !== undefined) {
       // The supervise server in Claude Code's user config, merged on the host, written through stdin (the token never on argv).
       const current = await runner.run(raw('cat "$HOME/.claude.json" 2>/dev/null || true'), { signal: options.signal });

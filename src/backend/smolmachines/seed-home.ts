@@ -1,6 +1,8 @@
 import { readdir } from "node:fs/promises";
 import { BottleError } from "../../core/errors.ts";
+import { bottleLabels, labelArgs } from "../../core/labels.ts";
 import type { Runner } from "../../core/runner.ts";
+import { registryOwnerLabels } from "./orphan-registries.ts";
 
 /** The throwaway container a bottle's home is seeded from: made, copied out of, removed, never started. */
 export function seedContainerName(identity: string): string {
@@ -8,12 +10,14 @@ export function seedContainerName(identity: string): string {
 }
 
 /** The commands that seed a home: clear a killed run's seed container, make one, copy the home out, remove it. */
-export function seedHomeCommands(identity: string, image: string, home: string, folder: string) {
+export function seedHomeCommands(identity: string, image: string, home: string, folder: string, owner: Record<string, string> = {}) {
   const name = seedContainerName(identity);
+  // Labelled with its owner and its CLI (`registryOwnerLabels`): one a killed run left is reaped with the registries.
+  const labels = labelArgs({ ...bottleLabels(identity, "home-seed"), ...owner });
   return {
     clear: ["docker", "rm", "--force", name],
     // The entrypoint is never run; `docker create` only needs one for an image that has none (FROM scratch).
-    create: ["docker", "create", "--name", name, "--entrypoint", "/bottle-home-seed", image],
+    create: ["docker", "create", "--name", name, ...labels, "--entrypoint", "/bottle-home-seed", image],
     copy: ["docker", "cp", `${name}:${home.replace(/\/+$/, "")}/.`, folder],
     remove: ["docker", "rm", "--force", name],
   };
@@ -29,10 +33,10 @@ export function seedHomeCommands(identity: string, image: string, home: string, 
  * the guest's). Only a folder that is still empty is seeded, and never on resume: the
  * agent's own home is never overwritten. An image without that home seeds nothing.
  */
-export async function seedHome(runner: Runner, options: { identity: string; image: string; home: string; folder: string; resume: boolean }): Promise<boolean> {
+export async function seedHome(runner: Runner, options: { identity: string; image: string; home: string; folder: string; resume: boolean; owner?: string }): Promise<boolean> {
   // A home of `/` (HOME=/ in the image) would copy the whole image: nothing to seed there.
   if (options.resume || options.home.replace(/\/+$/, "") === "" || (await readdir(options.folder).catch(() => ["?"])).length > 0) return false;
-  const commands = seedHomeCommands(options.identity, options.image, options.home, options.folder);
+  const commands = seedHomeCommands(options.identity, options.image, options.home, options.folder, registryOwnerLabels(options.owner));
   // A killed run may have left its seed container: it holds nothing of the bottle's.
   await runner.run(commands.clear, { check: false });
   await runner.run(commands.create);

@@ -16,7 +16,8 @@ import { waitForGate } from "../gate-runtime/wait-for-gate.ts";
 import { ensureGateImage } from "../images/gate-image.ts";
 import type { Backend } from "../types.ts";
 import { ensureSmolmachinesAvailable } from "./availability.ts";
-import { gateEgress, inspectsTls, trustGuestCa } from "./guest-trust.ts";
+import { gateTls } from "../../manifest/tls-schema.ts";
+import { trustGuestCa } from "./guest-trust.ts";
 import { gateCommands, guestExec, machineCommands, publishesControlPort } from "./machine-commands.ts";
 import { prepareArtifact, type SmolArtifact } from "./prepare-artifact.ts";
 import { prepareMounts, provisionGuest, shareMounts } from "./provision.ts";
@@ -50,6 +51,8 @@ export const steps: Backend<SmolDetails>["steps"] = async (plan, deps) => {
     await runner.run(argv, { check: false });
   };
   const gateSecrets = { ...routeSecretValues(spec, deps.env), ...gitTokenValues(details.git, deps.env) };
+  // The bottle's TLS decision (by default, inspect) written into the gate's config: provisioning installs the CA to match.
+  const gateEgress = { ...spec.bottle.egress, tls: gateTls(spec.bottle.egress) };
   const gate = gateCommands(details, spec, stateDir);
   // Supervise: the guest reaches the control port where it is published (known once the gate runs).
   const supervise = supervisePlan(spec.bottle, { stateDir, gateHost: HOST_GATEWAY, controlPort: 0, attended: deps.attended === true });
@@ -82,7 +85,7 @@ export const steps: Backend<SmolDetails>["steps"] = async (plan, deps) => {
           says: `preparing the microVM image for ${spec.identity}…`,
           create: () =>
             Promise.all([
-              writeGateFiles(stateDir, gateEgress(spec.bottle.egress), GATE_PORT, supervise?.gateConfig, details.git),
+              writeGateFiles(stateDir, gateEgress, GATE_PORT, supervise?.gateConfig, details.git),
               prepareMounts({ workspace: files.workspace, home: files.home, skillsDir: files.skills, copyFrom: spec.copyFrom, skills: spec.skills }),
             ]).then(nothing),
           // The folders live in the state folder, which the lifecycle removes when a fresh launch fails.
@@ -99,25 +102,40 @@ export const steps: Backend<SmolDetails>["steps"] = async (plan, deps) => {
               artifact = await prepareArtifact(ownImage, deps);
               clearBlocked(stateDir);
             }
-            // A fresh home starts with what the image put there, as a fresh docker volume does.
-            const image = (ownImage ?? details.agentImage).ref;
-            await seedHome(runner, { identity: spec.identity, image, home: artifact.imageConfig.home, folder: files.home, resume: plan.resume });
           },
           undo: nothing,
         },
         { name: "gate-image", create: () => ensureGateImage(details.gateImage, runner, log), undo: nothing },
       ],
-      {
-        name: "gate",
-        says: "starting the gate…",
-        create: async () => {
-          await runner.run(gate.create, { secretEnv: gateSecrets });
-          gatePort = publishedPort((await runner.run(gate.port)).stdout, details.gate);
-          if (publishesControlPort(details, spec)) controlPort = publishedPort((await runner.run(gate.controlPort)).stdout, details.gate);
-          if (supervise !== undefined) superviseUrl = `http://${HOST_GATEWAY}:${controlPort}${SUPERVISE_PREFIX}`;
+      [
+        {
+          // Once the home folder and the image exist (the stage before; run with it, the
+          // folder could be missing yet): a fresh home starts with what the image put there.
+          name: "home-seed",
+          create: async () =>
+            void (await seedHome(runner, {
+              identity: spec.identity,
+              image: (ownImage ?? details.agentImage).ref,
+              home: artifact!.imageConfig.home,
+              folder: files.home,
+              resume: plan.resume,
+              owner: details.owner,
+            })),
+          // What it copied is in the home folder, part of the bottle's state.
+          undo: nothing,
         },
-        undo: () => quiet(gate.remove),
-      },
+        {
+          name: "gate",
+          says: "starting the gate…",
+          create: async () => {
+            await runner.run(gate.create, { secretEnv: gateSecrets });
+            gatePort = publishedPort((await runner.run(gate.port)).stdout, details.gate);
+            if (publishesControlPort(details, spec)) controlPort = publishedPort((await runner.run(gate.controlPort)).stdout, details.gate);
+            if (supervise !== undefined) superviseUrl = `http://${HOST_GATEWAY}:${controlPort}${SUPERVISE_PREFIX}`;
+          },
+          undo: () => quiet(gate.remove),
+        },
+      ],
       {
         name: "gate-ready",
         create: async () => {
@@ -135,7 +153,7 @@ export const steps: Backend<SmolDetails>["steps"] = async (plan, deps) => {
           const folders = [files.workspace, files.home, ...(existsSync(files.skills) ? [files.skills] : [])];
           await shareMounts(runner, { machine: details.machine, folders, log, signal });
           // The gate made its CA as it started: the guest trusts its certificate before the agent runs.
-          if (inspectsTls(spec.bottle.egress)) await trustGuestCa(runner, { machine: details.machine, certificate: await fetchGateCa(gateBase!, signal), signal });
+          if (gateEgress.tls.inspect) await trustGuestCa(runner, { machine: details.machine, certificate: await fetchGateCa(gateBase!, signal), signal });
           ({ hasHistory } = await provisionGuest(runner, {
             machine: details.machine,
             env: {

@@ -2,6 +2,7 @@ import { UsageError } from "../../core/errors.ts";
 import { bottlePaths } from "../../core/paths.ts";
 import { writeJsonOut, type CommandContext } from "../context.ts";
 import { decideRequest, requestSubject } from "../supervise/decide-request.ts";
+import { requestMirror } from "../supervise/mirror-requests.ts";
 import { stopBlocked } from "../supervise/stop-blocked.ts";
 
 /**
@@ -13,7 +14,10 @@ import { stopBlocked } from "../supervise/stop-blocked.ts";
 export async function run(context: CommandContext): Promise<number> {
   const id = context.positionals[0];
   if (id === undefined) throw new UsageError("`bottle approve` needs a request id", "`bottle requests` lists them");
+  const mirror = requestMirror(context);
+  await mirror.syncAll();
   const result = await decideRequest(bottlePaths(context.env), id, {
+    relay: mirror.relay,
     status: "approved",
     note: typeof context.flags.note === "string" ? context.flags.note : undefined,
     save: context.flags.save === true,

@@ -7,9 +7,10 @@ import { runDoctor } from "../../core/doctor/run-doctor.ts";
 import { writeJsonOut, type CommandContext } from "../context.ts";
 
 /**
- * `bottle doctor [--json]`: checks the docker CLI, the engine, its runtimes (gVisor),
- * the agent image's base, smolvm, /dev/kvm and free disk. Exits 0 when the docker
- * backend can work, 1 otherwise; missing optional pieces are warnings.
+ * `bottle doctor [--json] [--backend NAME]`: every backend's checks (the docker CLI, the
+ * engine, its runtimes, the agent image's base, smolvm, /dev/kvm, the kubeconfig…) and
+ * free disk, or only NAME's. Exits 0 when the first backend checked (docker, or NAME)
+ * can work, 1 otherwise; missing optional pieces are warnings.
  */
 export async function run(context: CommandContext): Promise<number> {
   const baseImage = await resolveBaseImage(context.runner, readSettings(context.env).BOTTLE_BASE_IMAGE);

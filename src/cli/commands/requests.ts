@@ -3,10 +3,12 @@ import { allRequests } from "../../gate/services/supervise/bottle-requests.ts";
 import { printable } from "../../gate/services/supervise/printable.ts";
 import { writeJsonOut, type CommandContext } from "../context.ts";
 import { requestSubject } from "../supervise/decide-request.ts";
+import { requestMirror } from "../supervise/mirror-requests.ts";
 import { age } from "./list.ts";
 
 /** `bottle requests [--json]`: what agents are waiting on, across bottles, oldest first. */
 export async function run(context: CommandContext): Promise<number> {
+  await requestMirror(context).syncAll();
   const now = Date.now();
   const pending = allRequests(bottlePaths(context.env), now).filter((found) => found.view.status === "pending");
   if (context.flags.json === true) {

@@ -4,6 +4,7 @@ import type { CommandContext } from "../context.ts";
 import { terminalIO } from "../picker/prompt.ts";
 import { stopBlocked } from "../supervise/stop-blocked.ts";
 import { superviseView } from "../supervise/supervise-view.ts";
+import { requestMirror } from "../supervise/mirror-requests.ts";
 
 /** `bottle supervise`: the live view of agents' requests across bottles, deciding each as it arrives. */
 export async function run(context: CommandContext): Promise<number> {
@@ -17,7 +18,7 @@ export async function run(context: CommandContext): Promise<number> {
   process.on("SIGINT", onInterrupt);
   try {
     const signal = AbortSignal.any([context.signal, leave.signal]);
-    return await superviseView(bottlePaths(context.env), { ...terminalIO(signal), signal }, stopBlocked(context));
+    return await superviseView(bottlePaths(context.env), { ...terminalIO(signal), signal }, stopBlocked(context), requestMirror(context));
   } finally {
     process.off("SIGINT", onInterrupt);
   }

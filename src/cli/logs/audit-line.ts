@@ -45,7 +45,7 @@ export function printable(text: string): string {
 }
 
 /** `12:03:04`: the entry's time of day on this machine's clock. */
-function clock(time: string): string {
+export function clock(time: string): string {
   const date = new Date(time);
   if (Number.isNaN(date.getTime())) return time;
   return [date.getHours(), date.getMinutes(), date.getSeconds()].map((n) => String(n).padStart(2, "0")).join(":");

@@ -27,6 +27,11 @@ export interface DecideOptions {
   stopBottle?: (identity: string) => Promise<void>;
   /** How long to wait for the gate to hand the agent the answer before stopping; by default 5 s. */
   answerWaitMs?: number;
+  /**
+   * Hands the bottle's mirror to its gate and back (a gate whose requests folder this host
+   * cannot share: see `syncBottleRequests`); by default none, the folder is the gate's own.
+   */
+  relay?: (identity: string) => Promise<void>;
 }
 
 /** The outcome, for the command to report. */
@@ -102,13 +107,28 @@ export async function decideRequest(paths: BottlePaths, id: string, options: Dec
       time: decision.time,
     });
   }
-  const outcome = found.store.decide(request.id, decision);
+  let outcome = found.store.decide(request.id, decision);
+  let unreachable: unknown;
+  if (outcome.decided && options.relay !== undefined) {
+    // The gate's folder decides: a decision made there first (another person's, an expiry) stands.
+    try {
+      await options.relay(found.identity);
+      const there = found.store.read(request.id);
+      if (there?.decision?.time !== decision.time || there.decision.by !== decision.by) outcome = { decided: false, view: there };
+    } catch (error) {
+      // Not delivered: taken back here too, so a later look does not deliver it unasked.
+      rmSync(join(found.store.dir, `${request.id}.decision.json`), { force: true });
+      unreachable = error;
+      outcome = { decided: false, view: found.store.read(request.id) };
+    }
+  }
   if (!outcome.decided && blocks) {
     // Not ours to apply after all: put the earlier state back.
     clearBlocked(stateDir);
     if (previous !== undefined) await writePrivateFile(capabilityFiles(stateDir).dockerfile, previous);
     else rmSync(capabilityFiles(stateDir).dockerfile, { force: true });
   }
+  if (unreachable !== undefined) throw unreachable;
   if (!outcome.decided) {
     const status = outcome.view?.status ?? "gone";
     throw new BottleError(`${request.id} is ${status} already: ${status === "expired" ? "no one decided it in time (it counts as denied)" : "the first decision stands"}`, {
@@ -122,7 +142,10 @@ export async function decideRequest(paths: BottlePaths, id: string, options: Dec
     // agent hears why before its bottle stops; an agent that was told "pending" reads
     // it with `request-status` after `resume`.
     const until = Date.now() + (options.answerWaitMs ?? 5_000);
-    while (!found.store.answered(request.id) && Date.now() < until) await Bun.sleep(50);
+    while (!found.store.answered(request.id) && Date.now() < until) {
+      await Bun.sleep(options.relay === undefined ? 50 : 250);
+      await options.relay?.(found.identity).catch(() => {});
+    }
     await options.stopBottle?.(found.identity);
   }
   return { identity: found.identity, view: outcome.view, ...(saveTarget === undefined ? {} : { savedTo: saveTarget.file }), ...(blocks ? { blocked: true } : {}) };

@@ -7,6 +7,7 @@ import { CancelledError, prompt, type PromptIO } from "../picker/prompt.ts";
 import { currentDockerfile } from "./current-dockerfile.ts";
 import { decideRequest, requestSubject } from "./decide-request.ts";
 import { lineDiff } from "./line-diff.ts";
+import type { RequestMirror } from "./mirror-requests.ts";
 
 type Choice = "approve" | "save" | "deny" | "skip";
 
@@ -30,10 +31,17 @@ function describe(paths: BottlePaths, found: BottleRequest): string {
 }
 
 /** Resolves when `found` is no longer pending (decided elsewhere, or expired), or `signal` ends. */
-function settledElsewhere(found: BottleRequest, signal: AbortSignal): AbortSignal {
+function settledElsewhere(found: BottleRequest, signal: AbortSignal, mirror: RequestMirror | undefined): AbortSignal {
   const controller = new AbortController();
+  let looking = false;
   const timer = setInterval(() => {
-    if (signal.aborted || found.store.read(found.view.request.id)?.status !== "pending") controller.abort();
+    if (looking) return;
+    looking = true;
+    // A relayed bottle's mirror is brought up to date first (a failed look keeps the last one).
+    void (mirror?.relay(found.identity).catch(() => {}) ?? Promise.resolve()).then(() => {
+      looking = false;
+      if (signal.aborted || found.store.read(found.view.request.id)?.status !== "pending") controller.abort();
+    });
   }, POLL_MS);
   controller.signal.addEventListener("abort", () => clearInterval(timer), { once: true });
   signal.addEventListener("abort", () => controller.abort(), { once: true });
@@ -41,8 +49,9 @@ function settledElsewhere(found: BottleRequest, signal: AbortSignal): AbortSigna
 }
 
 /** Waits for the oldest pending request not skipped; undefined when `signal` ends first. */
-async function nextRequest(paths: BottlePaths, skipped: Set<string>, signal: AbortSignal): Promise<BottleRequest | undefined> {
+async function nextRequest(paths: BottlePaths, skipped: Set<string>, signal: AbortSignal, mirror: RequestMirror | undefined): Promise<BottleRequest | undefined> {
   while (!signal.aborted) {
+    await mirror?.syncAll();
     const found = allRequests(paths).find((candidate) => candidate.view.status === "pending" && !skipped.has(candidate.view.request.id));
     if (found !== undefined) return found;
     await Bun.sleep(POLL_MS);
@@ -61,6 +70,7 @@ export async function superviseView(
   paths: BottlePaths,
   io: PromptIO & { signal: AbortSignal },
   stopBottle?: (identity: string) => Promise<void>,
+  mirror?: RequestMirror,
 ): Promise<never> {
   const { output } = io;
   intro("bottle supervise — requests from every bottle, as they arrive (Ctrl-C leaves)", { output });
@@ -69,12 +79,12 @@ export async function superviseView(
   for (;;) {
     if (!waitingShown) log.info("waiting for requests…", { output });
     waitingShown = true;
-    const found = await nextRequest(paths, skipped, io.signal);
+    const found = await nextRequest(paths, skipped, io.signal, mirror);
     if (found === undefined) throw new CancelledError();
     waitingShown = false;
     const { request } = found.view;
     note(describe(paths, found), `${request.id}: ${requestSubject(found.view)}`, { output });
-    const stale = settledElsewhere(found, io.signal);
+    const stale = settledElsewhere(found, io.signal, mirror);
     const ask = <T>(question: Parameters<typeof prompt<T>>[1]) =>
       prompt({ ...io, signal: stale }, question).catch((error: unknown) => {
         // Taken off the screen because it was settled elsewhere: not the person cancelling.
@@ -104,6 +114,7 @@ export async function superviseView(
             note: typeof reason === "string" ? reason : undefined,
             save: choice === "save",
             ...(stopBottle === undefined ? {} : { stopBottle }),
+            ...(mirror === undefined ? {} : { relay: mirror.relay }),
           });
           outcome = `${result.view.status} ${request.id}: ${requestSubject(result.view)} for ${result.identity}${result.savedTo === undefined ? "" : ` (saved to ${result.savedTo})`}`;
           log.success(outcome, { output });

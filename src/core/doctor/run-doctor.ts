@@ -1,7 +1,7 @@
 import { checkDisk } from "./check-disk.ts";
 import type { DoctorCheck, DoctorDeps } from "./doctor-check.ts";
 
-/** Everything `bottle doctor` found. `ok` is whether the default (first) backend can work. */
+/** Everything `bottle doctor` found. `ok` is whether the first backend checked (the default, or the one `--backend` names) can work. */
 export interface DoctorReport {
   ok: boolean;
   checks: DoctorCheck[];
@@ -17,7 +17,8 @@ export interface DoctorSubject {
 
 /**
  * Runs every backend's checks, at once, and the disk check. A backend is usable when
- * none of its checks fails and every one it requires is ok; the report is ok when the first backend (the default) is.
+ * none of its checks fails and every one it requires is ok; the report is ok when the
+ * first backend (the default, or the one `--backend` names) is.
  */
 export async function runDoctor(deps: DoctorDeps, backends: readonly DoctorSubject[]): Promise<DoctorReport> {
   const [perBackend, disk] = await Promise.all([Promise.all(backends.map((backend) => backend.doctor(deps))), checkDisk(deps)]);
@@ -26,6 +27,6 @@ export async function runDoctor(deps: DoctorDeps, backends: readonly DoctorSubje
     const bad = perBackend[index]!.find((check) => check.status === "fail" || (check.required === true && check.status !== "ok"));
     return bad === undefined ? { name: backend.name, usable: true } : { name: backend.name, usable: false, reason: bad.summary };
   });
-  const first = perBackend[0] ?? [];
-  return { ok: disk.status !== "fail" && first.every((check) => check.status !== "fail"), checks, backends: usable };
+  // A required check that only warns (smolvm missing, no kubeconfig) still means that backend cannot run.
+  return { ok: disk.status !== "fail" && (usable[0]?.usable ?? true), checks, backends: usable };
 }

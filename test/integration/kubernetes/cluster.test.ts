@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { kubernetesBackend } from "../../../src/backend/kubernetes/index.ts";
@@ -50,5 +50,29 @@ describeCluster("kubernetes backend on a live cluster", () => {
     }
     const removed = await kubernetesBackend.remove(spec.identity, d, { force: true });
     expect(removed.removed.some((object) => object.name.startsWith("PersistentVolumeClaim/"))).toBe(true);
+  }, 600_000);
+
+  test("cp in and out through the exec API; a refusal is in the gate's audit on its claim, and saved to the state folder at stop", async () => {
+    const d = await deps();
+    const spec = testSpec({ identity: mintIdentity("kubetest"), agentName: "kubetest", agent: { command: ["sh", "-c"] } });
+    const host = await mkdtemp(join(tmpdir(), "bottle-kube-cp-"));
+    await writeFile(join(host, "in.txt"), "from the host\n");
+    try {
+      {
+        await using bottle = await launchBottle(kubernetesBackend, await kubernetesBackend.prepare(spec, d), d);
+        await kubernetesBackend.copy(spec.identity, d, { direction: "in", bottlePath: "in.txt", hostPath: join(host, "in.txt") });
+        expect(await bottle.runPrompt("grep -q 'from the host' /workspace/in.txt && echo back > /workspace/out.txt")).toBe(0);
+        await kubernetesBackend.copy(spec.identity, d, { direction: "out", bottlePath: "out.txt", hostPath: join(host, "out.txt") });
+        expect(await readFile(join(host, "out.txt"), "utf8")).toBe("back\n");
+        // Not allowed: the gate refuses it and audits it.
+        await bottle.runPrompt("wget -q -O - http://refused.example/ || true");
+        await bottle.detach();
+      }
+      await kubernetesBackend.stop(spec.identity, d);
+      const audit = await readFile(d.paths.gateAuditLog(spec.identity), "utf8");
+      expect(audit).toContain("refused.example");
+    } finally {
+      await kubernetesBackend.remove(spec.identity, d, { force: true }).catch(() => {});
+    }
   }, 600_000);
 });

@@ -42,8 +42,11 @@ test("with inspect: false the plan says HTTPS stays tunnelled", () => {
   expect(text).toContain("tls            not inspected (tunnels)");
 });
 
-test("the plan says what the backend's gate does: by default smolmachines and Kubernetes do not inspect", () => {
-  expect(plan({ allow: ["registry.npmjs.org"] }, "smolmachines").text).toContain("tls            not inspected (tunnels)");
+test("the plan says what the backend's gate does: smolmachines and Kubernetes inspect by default as docker does", () => {
+  expect(plan({ allow: ["registry.npmjs.org"] }, "smolmachines").text).toContain("tls            inspected\n");
+  expect(plan({ allow: ["registry.npmjs.org"], tls: { inspect: false } }, "smolmachines").text).toContain("tls            not inspected (tunnels)");
   expect(plan({ allow: ["registry.npmjs.org"], tls: { inspect: true } }, "smolmachines").text).toContain("tls            inspected\n");
-  expect(plan({ allow: ["registry.npmjs.org"], tls: { inspect: true } }, "kubernetes").text).toContain("tls            not inspected (tunnels)");
+  // The Kubernetes gate's config carries the same decision, and its agent pod gets the CA.
+  expect(plan({ allow: ["registry.npmjs.org"] }, "kubernetes").text).toContain("tls            inspected\n");
+  expect(plan({ allow: ["registry.npmjs.org"], tls: { inspect: false } }, "kubernetes").text).toContain("tls            not inspected (tunnels)");
 });

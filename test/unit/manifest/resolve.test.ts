@@ -85,3 +85,32 @@ describe("resolveStart", () => {
     expect(agentNames(two)).toEqual(["claude", "shell"]);
   });
 });
+
+describe("prompt_file", () => {
+  const withPromptFile = (dir: string, file: string): LoadedManifest => {
+    const { manifest } = parseManifest("bottle.yaml", `version: 1\nagents:\n  claude:\n    prompt_file: ${file}\n`);
+    return { manifest: manifest!, file: `${dir}/bottle.yaml`, dir };
+  };
+
+  test("is read from the manifest's folder into the agent's first prompt", async () => {
+    const dir = (await import("node:fs")).mkdtempSync(`${(await import("node:os")).tmpdir()}/prompt-file-`);
+    await Bun.write(`${dir}/prompts/first.md`, "Fix the failing test.\nThen run it.\n\n");
+    const spec = resolveStart(withPromptFile(dir, "./prompts/first.md"), { env: {} });
+    expect(spec.agent.prompt).toBe("Fix the failing test.\nThen run it.");
+  });
+
+  test("a missing or empty file stops the start, naming the agent and the path", async () => {
+    const dir = (await import("node:fs")).mkdtempSync(`${(await import("node:os")).tmpdir()}/prompt-file-`);
+    const missing = (() => {
+      try {
+        resolveStart(withPromptFile(dir, "gone.md"), { env: {} });
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(missing).toBeInstanceOf(BottleError);
+    expect((missing as BottleError).message).toBe(`agent "claude" has prompt_file ${dir}/gone.md, which cannot be read (ENOENT)`);
+    await Bun.write(`${dir}/empty.md`, "\n");
+    expect(() => resolveStart(withPromptFile(dir, "empty.md"), { env: {} })).toThrow("which is empty");
+  });
+});

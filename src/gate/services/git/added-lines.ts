@@ -13,6 +13,8 @@ export const ADDED_LINES_LOG_ARGS = [
   // A merge's own changes (a conflict resolution, or content no parent had) are what
   // a remerge diff shows; plain `log -p` shows nothing for merges.
   "--diff-merges=remerge",
+  // A rename would show no `+++` line and no content: every file is added in full under its new name.
+  "--no-renames",
   "--format=format:%x01%H%n%w(0,4,4)%B",
 ];
 
@@ -30,10 +32,25 @@ function unquotePath(text: string): string {
 }
 
 /**
+ * The path of a `diff --git a/P b/P` header (both sides name the same path without
+ * renames), quoted or not; undefined when the line is not one.
+ */
+function headerPath(line: string): string | undefined {
+  const rest = line.slice("diff --git ".length);
+  const quoted = /^"a\/(.*)" "b\/(.*)"$/.exec(rest);
+  if (quoted !== null) return quoted[1] === quoted[2] ? unquotePath(`"${quoted[1]}"`) : undefined;
+  const length = (rest.length - 5) / 2;
+  if (!Number.isInteger(length) || length < 1) return undefined;
+  const [a, b] = [rest.slice(2, 2 + length), rest.slice(5 + length)];
+  return rest.startsWith("a/") && rest.slice(2 + length, 5 + length) === " b/" && a === b ? a : undefined;
+}
+
+/**
  * Reads `git log` output made with {@link ADDED_LINES_LOG_ARGS}: per commit, the
  * message lines and, per file, the added lines with their new line numbers. Hunks are
  * read by their counts, so a line whose text looks like a header is never mistaken
- * for one.
+ * for one. A file the commits add or change is listed even with no added line (an
+ * empty file, a mode change): its path is text the agent wrote too.
  */
 export function parseAddedLines(log: string): AddedText[] {
   const out: AddedText[] = [];
@@ -43,7 +60,6 @@ export function parseAddedLines(log: string): AddedText[] {
   let oldLeft = 0;
   let newLeft = 0;
   let next = 0;
-  let pendingPath: string | undefined;
   const lines = log.split("\n");
   for (const raw of lines) {
     if (oldLeft > 0 || newLeft > 0) {
@@ -74,15 +90,19 @@ export function parseAddedLines(log: string): AddedText[] {
     }
     if (raw.startsWith("diff --git ") || raw.startsWith("diff --cc ") || raw.startsWith("diff --combined ")) {
       message = undefined;
-      current = undefined;
-      pendingPath = undefined;
+      const path = raw.startsWith("diff --git ") ? headerPath(raw) : undefined;
+      current = path === undefined ? undefined : { commit, file: path, lines: [] };
+      if (current !== undefined) out.push(current);
       continue;
     }
     if (raw.startsWith("+++ ")) {
       const path = unquotePath(raw.slice(4));
-      pendingPath = path === "/dev/null" ? undefined : path.replace(/^b\//, "");
-      current = pendingPath === undefined ? undefined : { commit, file: pendingPath, lines: [] };
-      if (current !== undefined) out.push(current);
+      if (path === "/dev/null") {
+        // A deletion adds nothing: its path is upstream's already.
+        if (current !== undefined) out.splice(out.indexOf(current), 1);
+        current = undefined;
+      } else if (current !== undefined) current.file = path.replace(/^b\//, "");
+      else out.push((current = { commit, file: path.replace(/^b\//, ""), lines: [] }));
       continue;
     }
     const hunk = HUNK.exec(raw);
@@ -92,5 +112,5 @@ export function parseAddedLines(log: string): AddedText[] {
       newLeft = hunk[3] === undefined ? 1 : Number(hunk[3]);
     }
   }
-  return out.filter((text) => text.lines.length > 0);
+  return out.filter((text) => text.lines.length > 0 || text.file !== "(commit message)");
 }

@@ -5,9 +5,11 @@ import { ADDED_LINES_LOG_ARGS, parseAddedLines } from "./added-lines.ts";
 import type { Mirror } from "./mirror.ts";
 import type { Upstream } from "./parse-upstream.ts";
 import { pushUpstream, type QuarantineObjects, type UpstreamUpdate } from "./push-upstream.ts";
+import { readPushedObjects } from "./pushed-objects.ts";
 import { decideRefUpdate, type PushPolicy } from "./ref-policy.ts";
 import { isNullId, type RefUpdate } from "./ref-update.ts";
 import { describeFinding, scanAddedLines } from "./scan-added-lines.ts";
+import type { SshConnection } from "./ssh-connection.ts";
 import { HERMETIC_GIT_ENV, type GitChildEnv } from "./upstream-access.ts";
 
 /** One repo as a push decision reads it. */
@@ -20,6 +22,10 @@ export interface PushRepo {
   secrets(): string[];
   scanner: Scanner;
   dlpAction: "block" | "warn" | "off";
+  /** An ssh upstream's shared connection. */
+  connection?: SshConnection;
+  /** By default, 256 MiB: a push adding more file bytes is refused unchecked. */
+  maxCheckedBytes?: number;
 }
 
 /** The gate's answer to a pre-receive hook: accept or not, what to tell the agent, what to audit. */
@@ -38,8 +44,9 @@ const READ_TIMEOUT_MS = 2 * 60_000;
 /**
  * Decides a push as a whole, as a pre-receive hook must: every ref update against the
  * repo's policy, then the lines the pushed commits add (`<new>… --not --all`: only
- * what the mirror does not have yet) through the DLP scanner, then upstream. A push
- * is all or nothing: one refused ref refuses all of it, and nothing goes upstream.
+ * what the mirror does not have yet), their paths, the ref names and the pushed
+ * commits' and tags' headers through the DLP scanner, then upstream. A push is all or
+ * nothing: one refused ref refuses all of it, and nothing goes upstream.
  */
 export async function decidePush(runner: Runner, repo: PushRepo, updates: readonly RefUpdate[], objects: QuarantineObjects): Promise<PushDecision> {
   const env = { ...HERMETIC_GIT_ENV, GIT_OBJECT_DIRECTORY: objects.objectDir, GIT_ALTERNATE_OBJECT_DIRECTORIES: objects.alternates };
@@ -62,6 +69,24 @@ export async function decidePush(runner: Runner, repo: PushRepo, updates: readon
       reason ??= verdict.reason;
     }
   }
+  // A ref's name reaches upstream too, and the audit line: one holding a secret is refused, and never written out.
+  if (repo.dlpAction !== "off") {
+    for (const [index, update] of updates.entries()) {
+      const kinds = repo.scanner.scanBody(new TextEncoder().encode(update.ref), "text/plain").map((finding) => finding.kind);
+      if (kinds.length === 0) continue;
+      const ref = refs[index]!;
+      ref.ref = repo.scanner.redact(update.ref);
+      if (repo.dlpAction === "warn") {
+        messages.push(`warning: secret in the name of ${ref.ref}: ${kinds[0]} (dlp action is warn: pushed anyway)`);
+        continue;
+      }
+      const at = accepted.findIndex((candidate) => candidate.ref === update.ref);
+      if (at >= 0) accepted.splice(at, 1);
+      Object.assign(ref, { decision: "block", reason: `dlp:${kinds[0]!.split(" ")[0]}` });
+      messages.push(`secret in the name of ${ref.ref}: ${kinds[0]}; choose another name`);
+      reason ??= ref.reason;
+    }
+  }
   const refuse = (why: string, lines: string[], decision: GitRefAudit["decision"] = "block"): PushDecision => {
     for (const ref of refs) if (ref.decision === "allow") Object.assign(ref, { decision, reason: why });
     return { accept: false, messages: [...lines, "nothing was pushed: a push lands whole or not at all"], refs, reason: reason ?? why };
@@ -70,9 +95,17 @@ export async function decidePush(runner: Runner, repo: PushRepo, updates: readon
 
   const news = accepted.filter((update) => !isNullId(update.new)).map((update) => update.new);
   if (repo.dlpAction !== "off" && news.length > 0) {
+    // The quarantine alone (no alternates): what the agent sent, sized before it is read.
+    const pushed = await readPushedObjects({
+      runner,
+      cwd: repo.mirror.path,
+      env: { ...HERMETIC_GIT_ENV, GIT_OBJECT_DIRECTORY: objects.objectDir, GIT_ALTERNATE_OBJECT_DIRECTORIES: "" },
+      timeoutMs: READ_TIMEOUT_MS,
+    }, repo.maxCheckedBytes);
+    if (!pushed.ok) return refuse(pushed.reason, [pushed.message], pushed.reason === "too-large" ? "block" : "error");
     const log = await git([...ADDED_LINES_LOG_ARGS, ...news, "--not", "--all"]);
     if (log.exitCode !== 0) return refuse("unreadable-push", [`cannot read the pushed commits to check them: ${log.stderr.trim().split("\n").pop()}`], "error");
-    const texts = parseAddedLines(log.stdout);
+    const texts = [...parseAddedLines(log.stdout), ...pushed.headers];
     // An annotated tag's message is text the agent wrote too, and `git log` never shows it.
     for (const update of accepted) {
       if (!update.ref.startsWith("refs/tags/") || isNullId(update.new)) continue;
@@ -94,9 +127,11 @@ export async function decidePush(runner: Runner, repo: PushRepo, updates: readon
     }
   }
 
+  // The shared connection the push's advertisement began opening: ride it when it is up.
+  await repo.connection?.settled();
   const landed = await pushUpstream(runner, repo.mirror.path, repo.upstream, repo.access(), accepted, objects, repo.secrets());
   if (!landed.ok) {
-    reason = "upstream-refused";
+    reason = landed.reason;
     return refuse(reason, landed.messages, "error");
   }
   return { accept: true, messages, refs };

@@ -1,6 +1,6 @@
-import { mkdtempSync, realpathSync } from "node:fs";
+import { mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, dirname, join } from "node:path";
+import { join } from "node:path";
 import { processRunner, type RunningProcess } from "../../../core/runner.ts";
 import { beginAudit, type AuditEntry } from "../../audit.ts";
 import type { GateConfig } from "../../config-schema.ts";
@@ -12,10 +12,13 @@ import { hookCommand } from "./hook-command.ts";
 import { HOOK_PUSH_ENV, HOOK_SOCKET_ENV, startHookServer, type HookRequest } from "./hook-server.ts";
 import { upstreamHost } from "./parse-upstream.ts";
 import { peekPushCommands } from "./peek-push-commands.ts";
-import { isNullId, parseRefUpdate, type RefUpdate } from "./ref-update.ts";
+import { quarantineOf, undoUndecided } from "./quarantine.ts";
+import { parseRefUpdate, type RefUpdate } from "./ref-update.ts";
 import { buildRepoRuntime, type GitServiceOptions, type RepoRuntime } from "./repo-runtime.ts";
-import { HERMETIC_GIT_ENV } from "./upstream-access.ts";
 import { advertise, errorAdvertisement, gitProtocol, parseGitRequest, requestBody, rpcCall, type Served } from "./smart-http.ts";
+
+/** By default, the largest pack a push may send. */
+const MAX_PUSH_BYTES = 1024 * 1024 * 1024;
 
 /** Where the git service answers on the control port. */
 export const GIT_PREFIX = "/git/";
@@ -47,6 +50,9 @@ export function createGitService(config: GateConfig, context: GateServiceContext
   const runner = options.runner ?? processRunner;
   // The gate's state folder is shared by its services: the mirrors take `git/`.
   const stateDir = context.stateDir === undefined ? mkdtempSync(join(tmpdir(), "bottle-git-state-")) : join(context.stateDir, "git");
+  // Shared ssh connections' sockets: a short path (sockets stay under ~100 bytes), 0700.
+  const ownControlDir = options.controlDir === undefined;
+  const controlDir = options.controlDir ?? mkdtempSync(join(tmpdir(), "bottle-ssh-"));
   const hooks = startHookServer(options.hookCommand ?? hookCommand(), runner);
   void hooks.ready.then((problem) => {
     if (problem !== undefined) process.stderr.write(`bottle gate: git: the pre-receive hook cannot run (${problem}); every push is refused\n`);
@@ -62,10 +68,18 @@ export function createGitService(config: GateConfig, context: GateServiceContext
     // The same finder as the proxy's: route secrets and the git tokens, in every encoding.
     const scanner: Scanner = createScanner({ heldSecrets: [...resolveRoutes(next.egress.routes, context.env).heldSecrets, ...tokens] });
     const repos = new Map<string, RepoRuntime>();
-    for (const repo of next.git ?? []) repos.set(repo.name, buildRepoRuntime(repo, stateDir, context.env, scanner, next.egress.dlp.action, { ...options, runner }, previous.get(repo.name)));
+    for (const repo of next.git ?? []) repos.set(repo.name, buildRepoRuntime(repo, stateDir, context.env, scanner, next.egress.dlp.action, { ...options, runner, controlDir }, previous.get(repo.name)));
     return repos;
   };
-  let repos = build(config);
+  let repos: Map<string, RepoRuntime>;
+  try {
+    repos = build(config);
+  } catch (error) {
+    // A repo the gate cannot serve (a missing token, no host key) fails the start: leave nothing behind.
+    void hooks.close();
+    if (ownControlDir) rmSync(controlDir, { recursive: true, force: true });
+    throw error;
+  }
   // Mirrors are made at start, not at the agent's first clone; a failure here is
   // only logged: the agent's first fetch retries and reads the reason.
   const warm = (all: Map<string, RepoRuntime>) => {
@@ -83,35 +97,6 @@ export function createGitService(config: GateConfig, context: GateServiceContext
     return served;
   };
 
-  /** The quarantine receive-pack made inside this repo's mirror, or undefined for any other folder. */
-  const quarantineOf = (repo: RepoRuntime, objectDir: string): string | undefined => {
-    try {
-      const real = realpathSync(objectDir);
-      const objects = realpathSync(join(repo.mirror.path, "objects"));
-      return dirname(real) === objects && basename(real).startsWith("tmp_objdir-incoming-") ? real : undefined;
-    } catch {
-      return undefined;
-    }
-  };
-
-  /**
-   * Puts back refs a push moved without the hook's decision: git skips a hook it cannot
-   * run, so this is the second line behind the start-up probe. Returns what it undid.
-   */
-  const undoUndecided = async (repo: RepoRuntime, commands: readonly RefUpdate[]): Promise<string[]> => {
-    const undone: string[] = [];
-    for (const command of commands) {
-      const now = await runner.run(["git", "rev-parse", "--verify", "--quiet", command.ref], { env: HERMETIC_GIT_ENV, cwd: repo.mirror.path, check: false });
-      // A delete moved the ref if it is gone; any other update if the ref now names its new id.
-      const moved = isNullId(command.new) ? now.exitCode !== 0 : now.stdout.trim() === command.new;
-      if (!moved) continue;
-      const restore = isNullId(command.old) ? ["update-ref", "-d", command.ref] : ["update-ref", command.ref, command.old];
-      await runner.run(["git", ...restore], { env: HERMETIC_GIT_ENV, cwd: repo.mirror.path, check: false });
-      undone.push(command.ref);
-    }
-    return undone;
-  };
-
   const receivePack = async (repo: RepoRuntime, request: Request, finish: (changes: Partial<AuditEntry>) => void): Promise<Response> => {
     const problem = await hooks.ready;
     if (problem !== undefined) {
@@ -122,11 +107,14 @@ export function createGitService(config: GateConfig, context: GateServiceContext
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     await new Promise<void>((acquired) => void repo.mirror.exclusive(() => (acquired(), held)));
+    // The push's size as git meant it (after any gzip), for the audit line.
+    let received = 0;
+    const body = peeked.body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({ transform: (chunk, out) => void ((received += chunk.byteLength), out.enqueue(chunk)) }));
     let decision: PushDecision | undefined;
     const id = hooks.register(async (hook: HookRequest) => {
       const objects = realpathSync(join(repo.mirror.path, "objects"));
       // No quarantine (a delete-only push brings no objects): the mirror's own objects.
-      const objectDir = hook.objectDir === "" ? objects : quarantineOf(repo, hook.objectDir);
+      const objectDir = hook.objectDir === "" ? objects : quarantineOf(repo.mirror.path, hook.objectDir);
       if (objectDir === undefined) return { accept: false, messages: ["the push's objects are not where the gate expects them; refused"] };
       const updates = hook.updates.split("\n").map(parseRefUpdate).filter((update): update is RefUpdate => update !== undefined);
       decision = await decidePush(runner, repo, updates, { objectDir, alternates: objectDir === objects ? "" : objects });
@@ -139,20 +127,22 @@ export function createGitService(config: GateConfig, context: GateServiceContext
             runner,
             mirrorPath: repo.mirror.path,
             protocol: gitProtocol(request.headers.get("git-protocol")),
-            config: [`core.hooksPath=${hooks.hooksDir}`],
+            // A pack bigger than this is cut off while it arrives, before the disk or the check pays for it.
+            config: [`core.hooksPath=${hooks.hooksDir}`, `receive.maxInputSize=${options.maxPushBytes ?? MAX_PUSH_BYTES}`],
             secretEnv: { [HOOK_SOCKET_ENV]: hooks.socketPath, [HOOK_PUSH_ENV]: id },
             signal: request.signal,
           },
           "git-receive-pack",
-          peeked.body,
+          body,
         ),
       );
       void Promise.all([served.child.exited, served.sent]).then(async ([result, bytes]) => {
         hooks.unregister(id);
-        const undone = decision === undefined ? await undoUndecided(repo, peeked.commands) : [];
+        const undone = decision === undefined ? await undoUndecided(runner, repo.mirror.path, peeked.commands) : [];
         release();
         if (undone.length > 0) process.stderr.write(`bottle gate: git: a push to ${repo.name} moved ${undone.join(", ")} without the hook's decision; undone\n`);
-        const refs = decision?.refs ?? peeked.commands.map((command) => ({ ...command, decision: "error" as const, reason: "no-decision" }));
+        // Without a decision, the agent's ref names are written as the scanner redacts them.
+        const refs = decision?.refs ?? peeked.commands.map((command) => ({ ...command, ref: repo.scanner.redact(command.ref), decision: "error" as const, reason: "no-decision" }));
         const failed = decision === undefined && (result.exitCode !== 0 || undone.length > 0);
         const verdict: AuditEntry["decision"] =
           decision === undefined
@@ -161,7 +151,7 @@ export function createGitService(config: GateConfig, context: GateServiceContext
               ? decision.refs.some((ref) => ref.decision === "block") ? "block" : "error"
               : refs.some((ref) => ref.decision === "warn") ? "warn" : "allow";
         const reason = decision?.reason ?? (undone.length > 0 ? "hook-not-run" : failed ? "receive-pack-failed" : undefined);
-        finish({ status: 200, decision: verdict, refs, bytes_down: bytes, ...(reason === undefined ? {} : { reason }) });
+        finish({ status: 200, decision: verdict, refs, bytes_up: received, bytes_down: bytes, ...(reason === undefined ? {} : { reason }) });
         if (failed && undone.length === 0) process.stderr.write(`bottle gate: git: receive-pack for ${repo.name} failed: ${result.stderr.trim().split("\n").pop()}\n`);
       });
       return served.response;
@@ -180,9 +170,14 @@ export function createGitService(config: GateConfig, context: GateServiceContext
       const url = new URL(request.url);
       const target = parseGitRequest(request.method, url);
       const known = [...repos.keys()].map((name) => `${GIT_PREFIX}${name}.git`).join(", ");
-      if (target === undefined) return text(404, `bottle gate: no git service at ${url.pathname} (repos: ${known}; smart HTTP only)`);
-      const repo = repos.get(target.repo);
-      if (repo === undefined) return text(404, `bottle gate: no git repo named ${target.repo} (repos: ${known})`);
+      const repo = target === undefined ? undefined : repos.get(target.repo);
+      if (target === undefined || repo === undefined) {
+        // A probe for a path or a repo the manifest does not name is a refusal like any other: audited.
+        const refused = beginAudit(context.audit, clientSocket(client.address), { method: request.method, host: "gate", path: `${url.pathname}${url.search}` });
+        refused({ service: "git", status: 404, decision: "block", reason: target === undefined ? "not-a-git-path" : "unknown-repo", ...(target === undefined ? {} : { repo: target.repo }) });
+        if (target === undefined) return text(404, `bottle gate: no git service at ${url.pathname} (repos: ${known}; smart HTTP only)`);
+        return text(404, `bottle gate: no git repo named ${target.repo} (repos: ${known})`);
+      }
       const finish = beginAudit(context.audit, clientSocket(client.address), {
         method: request.method,
         host: upstreamHost(repo.upstream),
@@ -203,7 +198,15 @@ export function createGitService(config: GateConfig, context: GateServiceContext
           return errorAdvertisement(target.rpc, `bottle: the gate cannot run its push check (${problem}); pushes are refused`);
         }
       }
-      if (target.step === "advertise" || !repo.mirror.exists) {
+      // A push's advertisement comes from the mirror as it is: waiting for an update
+      // there would put a whole upstream fetch before the push. Instead the upstream
+      // connection opens while the agent builds and sends its pack. Safe with a stale
+      // mirror: an update upstream moved meanwhile is refused there (a fast-forward
+      // from an old tip is not one; a force carries a lease on the old id), and the
+      // mirror's own ref moves only from the old id the agent saw.
+      const pushing = target.rpc === "git-receive-pack" && repo.mirror.exists;
+      if (pushing && target.step === "advertise") void repo.connection?.open();
+      if ((target.step === "advertise" && !pushing) || !repo.mirror.exists) {
         const updated = await repo.mirror.update();
         if (!updated.ok) {
           finish({ ...base, status: 200, decision: "error", reason: "upstream-unreachable" });
@@ -217,7 +220,9 @@ export function createGitService(config: GateConfig, context: GateServiceContext
       }
       if (target.rpc === "git-upload-pack") {
         const served = track(rpcCall({ runner, mirrorPath: repo.mirror.path, protocol, signal: request.signal }, target.rpc, requestBody(request)));
-        void served.sent.then((bytes) => finish({ ...base, status: 200, bytes_down: bytes }));
+        void Promise.all([served.child.exited, served.sent]).then(([result, bytes]) =>
+          finish({ ...base, status: 200, bytes_down: bytes, ...(result.exitCode === 0 ? {} : { decision: "error", reason: "upload-pack-failed" }) }),
+        );
         return served.response;
       }
       return receivePack(repo, request, (changes) => finish({ ...base, ...changes }));
@@ -225,12 +230,16 @@ export function createGitService(config: GateConfig, context: GateServiceContext
     reload(next) {
       const before = repos;
       repos = build(next, before);
+      for (const [name, repo] of before) if (!repos.has(name)) void repo.connection?.close();
       warm(new Map([...repos].filter(([name]) => !before.has(name))));
     },
     async close() {
       for (const child of running) child.kill("SIGTERM");
       await Promise.all([...running].map((child) => child.exited.catch(() => undefined)));
       await hooks.close();
+      // Shared ssh connections end with the gate, not a minute later.
+      await Promise.all([...repos.values()].map((repo) => repo.connection?.close()));
+      if (ownControlDir) rmSync(controlDir, { recursive: true, force: true });
     },
   };
 }

@@ -10,7 +10,7 @@ export interface UpstreamUpdate extends RefUpdate {
 }
 
 /** What upstream said: all landed, or the lines that explain why not. */
-export type UpstreamPush = { ok: true } | { ok: false; messages: string[] };
+export type UpstreamPush = { ok: true } | { ok: false; messages: string[]; reason: "upstream-refused" | "upstream-unreachable" };
 
 /** The objects of a push still in receive-pack's quarantine, and the mirror's own. */
 export interface QuarantineObjects {
@@ -25,8 +25,8 @@ const PUSH_TIMEOUT_MS = 10 * 60_000;
  * Pushes the accepted updates to upstream with the gate's key or token, from the
  * quarantine the agent's objects still sit in (so nothing lands in the mirror unless
  * upstream takes it). A forced update or a delete carries `--force-with-lease` on the
- * old id: it replaces exactly what the agent saw, never work that reached upstream
- * meanwhile. Several refs go `--atomic`: upstream takes all or none, as the mirror will.
+ * old id, which is what lets it replace: exactly what the agent saw, never work that
+ * reached upstream meanwhile. Several refs go `--atomic`: upstream takes all or none, as the mirror will.
  */
 export async function pushUpstream(
   runner: Runner,
@@ -41,7 +41,9 @@ export async function pushUpstream(
   const leases: string[] = [];
   for (const update of updates) {
     if (isNullId(update.new)) refspecs.push(`:${update.ref}`);
-    else refspecs.push(`${update.forced ? "+" : ""}${update.new}:${update.ref}`);
+    // Never `+`: git lets a `+` refspec override its own lease (remote.c's
+    // set_ref_status_for_push, git 2.39), so a stale lease would still overwrite.
+    else refspecs.push(`${update.new}:${update.ref}`);
     if (update.forced || isNullId(update.new)) leases.push(`--force-with-lease=${update.ref}:${isNullId(update.old) ? "" : update.old}`);
   }
   const push = (atomic: boolean) =>
@@ -70,7 +72,8 @@ export async function pushUpstream(
     .filter((line) => line.startsWith("remote: ") && line.trim() !== "remote:")
     .map((line) => `upstream ${line}`);
   if (rejected.length === 0 && said.length === 0) {
-    return { ok: false, messages: [describeUpstreamFailure(upstream.url, result.stderr, result.timedOut, secrets).replace(/^bottle gate: /, "")] };
+    // Nothing from upstream itself: it was not reached (or not logged in to).
+    return { ok: false, reason: "upstream-unreachable", messages: [describeUpstreamFailure(upstream.url, result.stderr, result.timedOut, secrets).replace(/^bottle gate: /, "")] };
   }
-  return { ok: false, messages: [...said, ...rejected] };
+  return { ok: false, reason: "upstream-refused", messages: [...said, ...rejected] };
 }

@@ -18,7 +18,20 @@ export interface RefFacts {
 /** The gate's word on one ref update; a refusal says why and what is allowed. */
 export type RefVerdict =
   | { ok: true }
-  | { ok: false; reason: "not-pushable" | "not-a-branch" | "delete" | "force" | "tag"; message: string };
+  | { ok: false; reason: "not-pushable" | "not-a-branch" | "bad-ref-name" | "delete" | "force" | "tag"; message: string };
+
+/**
+ * True when `ref` is a name git itself would take (`git check-ref-format`): receive-pack
+ * checks only after the pre-receive hook, so the gate checks first. A glob's `*` spans
+ * `/`, and `refs/heads/bottle/../main` must not pass for a `bottle/*` branch; nor may
+ * a name hide in control characters or an invisible format character.
+ */
+export function isValidRefName(ref: string): boolean {
+  if (ref.length > 1024 || !ref.startsWith("refs/") || ref.endsWith("/") || ref.endsWith(".") || ref.includes("..") || ref.includes("//") || ref.includes("@{")) return false;
+  // Control characters and git's forbidden ASCII; invisible Unicode (bidi and zero-width) too.
+  if (/[\u0000-\u0020\u007f~^:?*[\\]|[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/.test(ref)) return false;
+  return ref.split("/").every((part) => part !== "" && !part.startsWith(".") && !part.endsWith(".lock") && part !== "@");
+}
 
 /** True when `name` matches `glob`: `*` any run of characters (`/` included), `?` one. */
 export function matchGlob(glob: string, name: string): boolean {
@@ -41,6 +54,7 @@ export function decideRefUpdate(update: RefUpdate, policy: PushPolicy, repo: str
   const { ref } = update;
   const deleting = isNullId(update.new);
   const moving = !isNullId(update.old) && !deleting;
+  if (!isValidRefName(ref)) return { ok: false, reason: "bad-ref-name", message: `${JSON.stringify(ref)} is not a ref name git takes; refused` };
   if (ref.startsWith("refs/tags/")) {
     if (!policy.tags) return { ok: false, reason: "tag", message: `${ref}: tag pushes are off for ${repo} (tags: false)` };
     if (deleting && !policy.delete) return refuseDelete(ref, repo);

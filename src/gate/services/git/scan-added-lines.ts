@@ -25,7 +25,10 @@ export function scanAddedLines(texts: readonly AddedText[], scanner: Scanner): P
   const add = (finding: PushFinding) => found.set(`${finding.commit}\0${finding.file}\0${finding.line}\0${finding.kind}`, finding);
   const scan = (text: string) => scanner.scanBody(encoder.encode(text), "text/plain").map((finding) => finding.kind);
   for (const text of texts) {
-    for (const kind of scan(text.file)) add({ commit: text.commit, file: text.file, line: undefined, kind: `${kind} (in the path)` });
+    // A path holding a secret is shown redacted: the finding names where, never what.
+    const pathKinds = scan(text.file);
+    const file = pathKinds.length > 0 ? scanner.redact(text.file) : text.file;
+    for (const kind of pathKinds) add({ commit: text.commit, file, line: undefined, kind: `${kind} (in the path)` });
     let start = 0;
     while (start < text.lines.length) {
       let end = start;
@@ -38,11 +41,11 @@ export function scanAddedLines(texts: readonly AddedText[], scanner: Scanner): P
         for (const { line, text: content } of piece) {
           for (const kind of scan(content)) {
             located.add(kind);
-            add({ commit: text.commit, file: text.file, line, kind });
+            add({ commit: text.commit, file, line, kind });
           }
         }
       }
-      for (const kind of pieceKinds) if (!located.has(kind)) add({ commit: text.commit, file: text.file, line: undefined, kind });
+      for (const kind of pieceKinds) if (!located.has(kind)) add({ commit: text.commit, file, line: undefined, kind });
       start = end;
     }
   }

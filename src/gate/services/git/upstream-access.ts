@@ -12,6 +12,11 @@ export interface UpstreamCredentials {
   caFile?: string;
   /** By default, 10 s: how long ssh waits to connect and finish its handshake. */
   connectTimeoutSeconds?: number;
+  /**
+   * The control socket of this repo's shared ssh connection, in a folder only the gate
+   * can open; by default none (a connection per git). See {@link upstreamGitEnv}.
+   */
+  controlPath?: string;
 }
 
 /** The environment a git child gets: plain settings, and secrets apart so they stay off logs. */
@@ -34,6 +39,30 @@ export const HERMETIC_GIT_ENV: Record<string, string> = {
   LC_ALL: "C",
 };
 
+/**
+ * The options every ssh to an upstream runs with (see {@link upstreamGitEnv}): git's,
+ * which use a shared connection when there is one, and the shared connection's own
+ * (`master`, see ssh-connection.ts).
+ */
+export function sshOptions(credentials: UpstreamCredentials, master = false): string[] {
+  return [
+    "-F", "/dev/null",
+    "-o", "BatchMode=yes",
+    "-o", "IdentitiesOnly=yes",
+    "-o", "IdentityAgent=none",
+    "-o", "StrictHostKeyChecking=yes",
+    "-o", `UserKnownHostsFile=${credentials.knownHostsFile}`,
+    "-o", "GlobalKnownHostsFile=/dev/null",
+    "-o", "UpdateHostKeys=no",
+    "-o", `ConnectTimeout=${credentials.connectTimeoutSeconds ?? 10}`,
+    // A shared connection is reused, so a dead one must be noticed soon: 2 × 5 s.
+    "-o", "ServerAliveInterval=5",
+    "-o", "ServerAliveCountMax=2",
+    ...(credentials.controlPath === undefined ? [] : ["-o", `ControlMaster=${master ? "yes" : "no"}`, "-o", `ControlPath=${credentials.controlPath}`]),
+    ...(credentials.keyFile === undefined ? ["-o", "PubkeyAuthentication=no"] : ["-i", credentials.keyFile]),
+  ];
+}
+
 /** Quotes a word for the shell git runs `GIT_SSH_COMMAND` through. */
 function shellQuote(word: string): string {
   return `'${word.replace(/'/g, `'\\''`)}'`;
@@ -43,30 +72,20 @@ function shellQuote(word: string): string {
  * The environment for a git that talks to `upstream`. ssh never asks (`BatchMode`),
  * offers only the gate's key (`IdentitiesOnly`, no agent), and trusts only the pinned
  * host keys (`StrictHostKeyChecking=yes` against the gate's own known_hosts), within a
- * connect timeout, so an unreachable or impostor host fails fast with a message. An
+ * connect timeout, so an unreachable or impostor host fails fast with a message. With
+ * a control path, the gits of one repo ride its shared ssh connection when it is open
+ * (see ssh-connection.ts), instead of a key exchange and login each. The socket is per
+ * repo (its name hashes the key and the pinned host keys), so one repo's login never
+ * serves another's, and a dead link is noticed within 10 s (keepalives every 5 s). An
  * https token goes in an `Authorization` header through git's `GIT_CONFIG_*`
  * variables, so it is never on argv or in a file; credential helpers are off.
  */
 export function upstreamGitEnv(upstream: Upstream, credentials: UpstreamCredentials): GitChildEnv {
   const env: Record<string, string> = { ...HERMETIC_GIT_ENV };
   const secretEnv: Record<string, string> = {};
-  const timeout = credentials.connectTimeoutSeconds ?? 10;
   const config: [string, string, boolean][] = [["credential.helper", "", false]];
   if (upstream.kind === "ssh") {
-    const options = [
-      "-F", "/dev/null",
-      "-o", "BatchMode=yes",
-      "-o", "IdentitiesOnly=yes",
-      "-o", "IdentityAgent=none",
-      "-o", "StrictHostKeyChecking=yes",
-      "-o", `UserKnownHostsFile=${credentials.knownHostsFile}`,
-      "-o", "GlobalKnownHostsFile=/dev/null",
-      "-o", "UpdateHostKeys=no",
-      "-o", `ConnectTimeout=${timeout}`,
-      "-o", "ServerAliveInterval=15",
-      "-o", "ServerAliveCountMax=4",
-      ...(credentials.keyFile === undefined ? ["-o", "PubkeyAuthentication=no"] : ["-i", credentials.keyFile]),
-    ];
+    const options = sshOptions(credentials);
     env.GIT_SSH_COMMAND = ["ssh", ...options].map((word, index) => (index === 0 ? word : shellQuote(word))).join(" ");
     env.GIT_SSH_VARIANT = "ssh";
   }

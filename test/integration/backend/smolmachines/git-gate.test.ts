@@ -10,10 +10,12 @@ import { processRunner } from "../../../../src/core/runner.ts";
 import { describeEngine } from "../../../helpers/engine.ts";
 import { ensureGitAgentImage } from "../../../helpers/git/git-agent-image.ts";
 import { gitClient, seedBareRepo, type GitClient } from "../../../helpers/git/git-client.ts";
+import { sshdAvailable, startSshUpstream } from "../../../helpers/git/ssh-upstream.ts";
 import { disposeWorld, smolDeps, smolLeftovers, smolSpec, smolWorld, type SmolWorld } from "./fixtures.ts";
 
 // Shaped like no credential format, and unique to this run: only its own value can match.
 const TOKEN = `bottle-git-token-${randomBytes(12).toString("hex")}`;
+if (!sshdAvailable && process.env.BOTTLE_REQUIRE_ENGINE === "1") throw new Error("the ssh upstream test needs openssh-server (CI installs it)");
 const IDENTITY = { GIT_AUTHOR_NAME: "Agent", GIT_AUTHOR_EMAIL: "a@bottle.test", GIT_COMMITTER_NAME: "Agent", GIT_COMMITTER_EMAIL: "a@bottle.test" };
 
 describeEngine("smolmachines: the git gate through the fake smolvm (real gate, real git on both sides)", () => {
@@ -87,6 +89,35 @@ describeEngine("smolmachines: the git gate through the fake smolvm (real gate, r
       const audit = await readFile(auditLogPath(plan.stateDir), "utf8");
       expect(audit).toContain('"repo":"app"');
       expect(audit).toContain("refs/heads/bottle/work");
+    }
+    expect(await smolLeftovers(spec.identity)).toEqual([]);
+  }, 600_000);
+  (sshdAvailable ? test : test.skip)("an ssh upstream: the gate mounts the key read-only and pins the host key; the guest clones and pushes, and holds neither", async () => {
+    // The gate is on Docker's default bridge: this host is its gateway there.
+    const gateway = (await processRunner.run(["docker", "network", "inspect", "bridge", "--format", "{{(index .IPAM.Config 0).Gateway}}"])).stdout.trim();
+    await using sshd = await startSshUpstream({ listen: "0.0.0.0" });
+    const repoPath = join(sshd.dir, "app.git");
+    await seedBareRepo(person, repoPath);
+    const sshUpstream = `ssh://root@${gateway}:${sshd.port}${repoPath}`;
+    const privateKey = (await readFile(sshd.clientKey, "utf8")).split("\n").slice(1, -2).join("");
+    const deps = await smolDeps(world);
+    const image = await ensureGitAgentImage();
+    const spec = smolSpec(world, { image, env: IDENTITY }, {
+      env: deps.env,
+      bottle: { git: [{ name: "app", upstream: sshUpstream, key: sshd.clientKey, host_key: sshd.hostKey, push: ["bottle/*"], force: false, delete: false, tags: false }] },
+    });
+    const plan = await smolmachinesBackend.prepare(spec, deps);
+    const machine = `bottle-${spec.identity}`;
+    const inGuest = (script: string) => processRunner.run(guestExec(machine, ["sh", "-c", script], { workdir: "/workspace" }), { check: false, timeoutMs: 120_000 });
+    {
+      await using _bottle = await launchBottle(smolmachinesBackend, plan, deps);
+      const push = await inGuest(`git clone -q ${sshUpstream} app && cd app && echo s > s.txt && git add s.txt && git commit -qm s && git push -q origin HEAD:refs/heads/bottle/ssh 2>&1; echo exit=$?`);
+      expect(push.stdout).toBe("exit=0\n");
+      expect(await person.ok(["log", "-1", "--format=%s", "refs/heads/bottle/ssh"], repoPath)).toBe("s");
+      // The key and the pinned host key stay in the gate: no file of the guest holds either.
+      const found = await inGuest(`for top in /*; do case $top in /proc|/sys|/dev) ;; *) grep -rlF -e "${privateKey.slice(0, 40)}" -e "${sshd.hostKey.split(" ")[1]}" "$top" 2>/dev/null;; esac; done | head -3`);
+      expect(found.stdout.trim()).toBe("");
+      expect((await inGuest("env")).stdout).not.toContain(privateKey.slice(0, 40));
     }
     expect(await smolLeftovers(spec.identity)).toEqual([]);
   }, 600_000);

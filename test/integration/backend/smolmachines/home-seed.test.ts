@@ -20,20 +20,23 @@ describeEngine("smolmachines: a fresh agent home starts with the image's home (f
     // The image ships dotfiles and Claude settings in its user's home, as real agent images do.
     dockerfile = await writeAgentContext(context, processRunner, basename(world.root), {
       user: "1000:1000",
-      home: { ".profile": "export FROM_IMAGE=1\n", ".claude/settings.json": '{"theme":"dark"}\n' },
+      home: { ".profile": "export FROM_IMAGE=1\n", ".claude/settings.json": '{"theme":"dark"}\n', ".claude.json": '{"fromImage":true}' },
     });
   }, 300_000);
   afterAll(() => disposeWorld(world));
 
-  test("the image's dotfiles are in the home on the first start, the agent's own changes survive a resume", async () => {
+  test("the image's dotfiles (and ~/.claude.json) are in the home on the first start, the agent's own changes survive a resume", async () => {
     const deps = await smolDeps(world);
-    const spec = smolSpec(world, { image: { dockerfile } }, { env: deps.env });
+    // Claude Code's command: provisioning writes its first-run state only where the home has none.
+    const spec = smolSpec(world, { image: { dockerfile }, command: ["claude"] }, { env: deps.env });
     const machine = `bottle-${spec.identity}`;
     const inGuest = (script: string) => processRunner.run(guestExec(machine, ["sh", "-c", script]), { check: false, timeoutMs: 60_000 });
     {
       await using _bottle = await launchBottle(smolmachinesBackend, await smolmachinesBackend.prepare(spec, deps), deps);
       const seen = await inGuest('echo "$HOME"; cat "$HOME/.profile" "$HOME/.claude/settings.json"');
       expect(seen.stdout).toBe('/home/agent\nexport FROM_IMAGE=1\n{"theme":"dark"}\n');
+      // The image's ~/.claude.json is kept, not replaced by the first-run state, and made the agent's own (0600).
+      expect((await inGuest('cat "$HOME/.claude.json"; echo; stat -c "%a %u" "$HOME/.claude.json"')).stdout).toBe('{"fromImage":true}\n600 1000\n');
       // The home is the agent's to change: it edits a seeded file and adds one of its own.
       const wrote = await inGuest('echo "export MINE=1" > "$HOME/.profile" && echo kept > "$HOME/.claude/history" && echo ok');
       expect(wrote.stdout).toBe("ok\n");

@@ -21,9 +21,11 @@ const AWS_KEY = "AKIAQWERTYUIOPASDFGH";
  * so a request that passes the policy gets the gate's 502 — over a handshake the guest
  * had to verify. A guest that does not trust the bottle's CA never sees an HTTP status.
  */
-async function inspecting() {
+async function inspecting(options: { byDefault?: boolean } = {}) {
   const gateway = (await processRunner.run(["docker", "network", "inspect", "bridge", "--format", "{{(index .IPAM.Config 0).Gateway}}"])).stdout.trim();
-  const bottle = { egress: { allow: [gateway], deny: [], allow_cidrs: [`${gateway}/32`], routes: [], dlp: { action: "block" as const }, tls: { inspect: true, passthrough: [] } } };
+  // By default (no tls key) the gate inspects, as with `tls: { inspect: true }`.
+  const tls = options.byDefault ? {} : { tls: { inspect: true, passthrough: [] } };
+  const bottle = { egress: { allow: [gateway], deny: [], allow_cidrs: [`${gateway}/32`], routes: [], dlp: { action: "block" as const }, ...tls } };
   return { gateway, bottle };
 }
 
@@ -34,9 +36,9 @@ describeEngine("smolmachines: the bottle's CA in the guest (fake smolvm, real ga
   }, 300_000);
   afterAll(() => disposeWorld(world));
 
-  test("a non-root guest's curl completes the handshake with the gate and sees its answers; a resume trusts the new gate's CA", async () => {
+  test("by default, a non-root guest's curl completes the handshake with the gate and sees its answers; a resume trusts the new gate's CA", async () => {
     const deps = await smolDeps(world);
-    const { gateway, bottle } = await inspecting();
+    const { gateway, bottle } = await inspecting({ byDefault: true });
     const spec = smolSpec(world, {}, { env: deps.env, bottle });
     const machine = `bottle-${spec.identity}`;
     const inGuest = (script: string) => processRunner.run(guestExec(machine, ["sh", "-c", script]), { check: false, timeoutMs: 60_000 });
@@ -56,6 +58,9 @@ describeEngine("smolmachines: the bottle's CA in the guest (fake smolvm, real ga
       const ca = (await inGuest("cat /tmp/bottle/bottle-gate-ca.pem")).stdout;
       expect(ca).toMatch(/^-----BEGIN CERTIFICATE-----\n[\s\S]+-----END CERTIFICATE-----\n$/);
       expect((await inGuest(`cat ${GUEST_CA_BUNDLE}`)).stdout).toContain(ca);
+      // Only the certificate reached the guest: no private key in what provisioning wrote, nor in its env.
+      const keys = await inGuest('grep -rls "PRIVATE KEY" /tmp /etc /workspace "$HOME" 2>/dev/null | head -3; env | grep -c "PRIVATE KEY"');
+      expect(keys.stdout).toBe("0\n");
       cas.push(ca);
     }
     // A resumed bottle's gate made a new CA; the guest trusts that one (the handshake above), not the old.

@@ -50,10 +50,13 @@ describe("how the gate's files reach it", () => {
     });
   }
 
-  test("supervise on a remote engine is refused at prepare, naming the engine and the key", async () => {
-    const refused = await planFor("tcp://build-host:2376", true).then(() => undefined, (error: Error & { hint?: string }) => error);
-    expect(refused?.message).toBe('bottle "default" has supervise on, which needs an engine that shares this host\'s files; tcp://build-host:2376 (context default), remote');
-    expect(refused?.hint).toContain("supervise: false");
-    expect((await planFor("unix:///var/run/docker.sock", true)).plan.backend).toBe("docker");
+  test("supervise on a remote engine: the requests folder is a volume of the gate, nothing of this host is mounted", async () => {
+    const { lines, stateDir } = await planFor("tcp://build-host:2376", true);
+    const gate = lines.find((line) => line.startsWith("docker create --name claude-abcdefgh-gate"))!;
+    expect(gate).toContain("--volume claude-abcdefgh-gate-var-lib-bottle-requests:/var/lib/bottle/requests");
+    expect(lines.some((line) => line.startsWith("docker volume create") && line.includes("--label dev.bottle.identity=claude-abcdefgh") && line.endsWith(" claude-abcdefgh-gate-var-lib-bottle-requests"))).toBe(true);
+    for (const line of lines) expect(line).not.toContain(`--volume ${stateDir}`);
+    // Requests are written by the gate there: nothing is copied in.
+    expect(lines.filter((line) => line.startsWith("docker cp")).every((line) => !line.includes("requests"))).toBe(true);
   });
 });

@@ -5,6 +5,9 @@ import { join } from "node:path";
 import { availability, doctor } from "../../../../src/backend/kubernetes/doctor.ts";
 import type { DoctorDeps } from "../../../../src/core/doctor/doctor-check.ts";
 import { recordingRunner } from "../../../helpers/recording-runner.ts";
+import { formatDoctorReport } from "../../../../src/core/doctor/format-doctor-report.ts";
+import { runDoctor } from "../../../../src/core/doctor/run-doctor.ts";
+import { selectBackend } from "../../../../src/backend/select.ts";
 
 // A cluster at a loopback port nothing listens on: the API check must fail, nothing leaves the host.
 const KUBECONFIG = `apiVersion: v1
@@ -45,5 +48,30 @@ describe("kubernetes doctor and availability", () => {
     expect((await doctor(deps(none))).map((check) => [check.name, check.status])).toEqual([["kubeconfig", "warn"]]);
     expect(await doctor(deps(undefined))).toHaveLength(1);
     expect(await availability({ env: none })).toEqual({ usable: false, reason: "no kubeconfig (set KUBECONFIG or BOTTLE_KUBECONFIG)" });
+  });
+
+  test("doctor --backend kubernetes: only its own checks and disk, and a verdict about kubernetes, not docker", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "bottle-kube-doctor-"));
+    try {
+      const file = join(dir, "config");
+      await writeFile(file, KUBECONFIG);
+      const { runner, calls } = recordingRunner();
+      const backends = [selectBackend("kubernetes")];
+      // The API server does not answer: the backend cannot run, and the verdict says why.
+      const down = await runDoctor({ ...deps({ BOTTLE_KUBECONFIG: file }), runner }, backends);
+      expect(down.checks.map((check) => check.name)).toEqual(["kubeconfig", "kubernetes-api", "networkpolicy", "disk"]);
+      expect(down.ok).toBe(false);
+      const text = formatDoctorReport(down);
+      expect(text).not.toContain("docker");
+      expect(text.trimEnd().split("\n").at(-1)).toMatch(/^bottle cannot run agents with the kubernetes backend yet: the API server did not answer/);
+      // No kubeconfig at all: not "can run agents" either.
+      const none = await runDoctor({ ...deps({ HOME: "/nonexistent-home", KUBECONFIG: "" }), runner }, backends);
+      expect(none.ok).toBe(false);
+      expect(formatDoctorReport(none).trimEnd().split("\n").at(-1)).toBe("bottle cannot run agents with the kubernetes backend yet: no kubeconfig context (only `--backend kubernetes` needs one).");
+      // Nothing of docker's was asked.
+      expect(calls.filter((call) => call.argv[0] === "docker")).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

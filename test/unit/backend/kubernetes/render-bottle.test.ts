@@ -1,5 +1,11 @@
 import { describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as v from "valibot";
+import { GateConfigSchema } from "../../../../src/gate/config-schema.ts";
+import { planGitGate } from "../../../../src/gate/services/git/plan-git-gate.ts";
+import { recordingRunner } from "../../../helpers/recording-runner.ts";
+import { gateAccounts } from "../../../../src/backend/images/gate-git-tools.ts";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { kubernetesInput, type KubernetesInputOptions } from "../../../../src/backend/kubernetes/kube-input.ts";
@@ -27,6 +33,22 @@ const OPTIONS: KubernetesInputOptions = {
   settings: readSettings({}),
 };
 
+// The every-key fixture's deploy key, 0600 (git keeps no such mode): planGitGate checks it as it would at prepare.
+const KEY_HOME = mkdtempSync(join(tmpdir(), "bottle-kube-keys-"));
+mkdirSync(join(KEY_HOME, "keys"));
+writeFileSync(join(KEY_HOME, "keys", "deploy"), "not a real key\n", { mode: 0o600 });
+const EVERY_KEY_FILE = join(FIXTURES, "every-key.yaml");
+const everyKeyRepos = parseManifest(EVERY_KEY_FILE, readFileSync(EVERY_KEY_FILE, "utf8")).manifest!.bottles.everything!.git;
+const GIT = await planGitGate(everyKeyRepos, { runner: recordingRunner().runner, manifestDir: KEY_HOME, home: KEY_HOME });
+
+/** The gate's config as its ConfigMap has it, validated as `bottle gate --config` validates it. */
+function gateConfigOf(objects: KubeObject[]) {
+  const [config] = objects.filter((object): object is KubeObjectOf<"ConfigMap"> => object.kind === "ConfigMap");
+  const parsed = v.safeParse(GateConfigSchema, JSON.parse(config!.data!["gate.json"]!));
+  expect(parsed.issues).toBeUndefined();
+  return parsed.output as v.InferOutput<typeof GateConfigSchema>;
+}
+
 function defaultObjects() {
   const spec = resolveStart({ manifest: DEFAULT_MANIFEST, file: "<built-in>", dir: "/work/project" }, { env: HOST_ENV, identity: "claude-abcdefgh" });
   return { spec, input: kubernetesInput(spec, OPTIONS) };
@@ -37,7 +59,7 @@ function everyKey(env: Record<string, string | undefined> = {}) {
   const { manifest, problems } = parseManifest(file, readFileSync(file, "utf8"));
   expect(problems).toEqual([]);
   const spec = resolveStart({ manifest: manifest!, file, dir: FIXTURES }, { env: HOST_ENV, agent: "claude", identity: "claude-abcdefgh" });
-  return { spec, input: kubernetesInput(spec, { ...OPTIONS, settings: readSettings(env) }) };
+  return { spec, input: kubernetesInput(spec, { ...OPTIONS, settings: readSettings(env), git: GIT }) };
 }
 
 const find = <K extends KubeObject["kind"]>(objects: KubeObject[], kind: K, role: string): KubeObjectOf<K>[] =>
@@ -79,7 +101,7 @@ describe("kubernetes rendering", () => {
     test(`${name}: every object validates against the Kubernetes API's OpenAPI schema`, () => {
       const objects = renderBottle(make().input);
       expect(objects.map((object) => object.kind).sort()).toEqual(
-        ["ConfigMap", "NetworkPolicy", "NetworkPolicy", "NetworkPolicy", "NetworkPolicy", "PersistentVolumeClaim", "PersistentVolumeClaim", "Pod", "Pod", "Secret", "Secret", "Service"],
+        ["ConfigMap", "NetworkPolicy", "NetworkPolicy", "NetworkPolicy", "NetworkPolicy", "PersistentVolumeClaim", "PersistentVolumeClaim", "PersistentVolumeClaim", "Pod", "Pod", "Secret", "Secret", "Service"],
       );
       expect(objects.flatMap(schemaProblems)).toEqual([]);
     });
@@ -121,25 +143,29 @@ describe("kubernetes rendering", () => {
     const [agent] = find(objects, "Pod", "agent");
     expect(JSON.stringify(agent)).not.toContain(input.names.gateSecret);
     expect(JSON.stringify(gate)).toContain(input.names.gateSecret);
-    // The route credential by name, the git key as a 0400 file.
-    expect(gate!.spec!.containers[0]!.env).toEqual([{ name: "BOTTLE_TEST_TOKEN", valueFrom: { secretKeyRef: { name: input.names.gateSecret, key: "BOTTLE_TEST_TOKEN" } } }]);
+    // The route credential and the supervise token by name, the git key as a file only the gate's group reads.
+    const bySecret = (key: string) => ({ name: key, valueFrom: { secretKeyRef: { name: input.names.gateSecret, key } } });
+    expect(gate!.spec!.containers[0]!.env).toEqual([bySecret("BOTTLE_TEST_TOKEN"), bySecret("BOTTLE_SUPERVISE_TOKEN")]);
     const keys = gate!.spec!.volumes!.find((volume) => volume.name === "keys")!;
-    expect(keys.secret).toEqual({ secretName: input.names.gateSecret, defaultMode: 0o400, items: [{ key: "git-app", path: "git-app" }] });
+    expect(keys.secret).toEqual({ secretName: input.names.gateSecret, defaultMode: 0o440, items: [{ key: "git-app", path: "git-app" }] });
     const [secret] = find(objects, "Secret", "gate");
-    expect(secret!.metadata.annotations![SECRET_KEYS_ANNOTATION]).toBe(`BOTTLE_TEST_TOKEN=env:BOTTLE_TEST_TOKEN,git-app=file:${join(FIXTURES, "keys/deploy")}`);
+    expect(secret!.metadata.annotations![SECRET_KEYS_ANNOTATION]).toBe(`BOTTLE_TEST_TOKEN=env:BOTTLE_TEST_TOKEN,git-app=file:${join(KEY_HOME, "keys/deploy")},BOTTLE_SUPERVISE_TOKEN=minted`);
+    // The gate's state claim is the gate's alone.
+    expect(JSON.stringify(gate)).toContain(input.names.gateState);
+    expect(JSON.stringify(agent)).not.toContain(input.names.gateState);
 
     const policies = find(objects, "NetworkPolicy", "network");
     const deny = policies.find((policy) => policy.metadata.name === input.names.policies.deny)!;
     expect(deny.spec).toEqual({ podSelector: { matchLabels: { [LABEL.identity]: "claude-abcdefgh" } }, policyTypes: ["Ingress", "Egress"] });
     const agentOut = policies.find((policy) => policy.metadata.name === input.names.policies.agentEgress)!;
     expect(agentOut.spec!.egress).toEqual([
-      { to: [{ podSelector: { matchLabels: { [LABEL.identity]: "claude-abcdefgh", [LABEL.role]: "gate" } } }], ports: [{ port: 8080, protocol: "TCP" }] },
+      { to: [{ podSelector: { matchLabels: { [LABEL.identity]: "claude-abcdefgh", [LABEL.role]: "gate" } } }], ports: [{ port: 8080, protocol: "TCP" }, { port: 8081, protocol: "TCP" }] },
     ]);
     const gateOut = policies.find((policy) => policy.metadata.name === input.names.policies.gateEgress)!;
     const egress = gateOut.spec!.egress!;
     expect(egress[0]!.ports).toEqual([{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }]);
-    // Public addresses on 80, 443 and the route's 8443; private ranges only as allow_cidrs names them.
-    expect(egress[1]!.ports!.map((port) => port.port)).toEqual([80, 443, 8443]);
+    // Public addresses on 80, 443, the route's 8443 and the ssh upstream's 22; private ranges only as allow_cidrs names them.
+    expect(egress[1]!.ports!.map((port) => port.port)).toEqual([22, 80, 443, 8443]);
     expect(egress[1]!.to![0]!.ipBlock!.except).toContain("10.0.0.0/8");
     expect(egress[2]!.to).toEqual([{ ipBlock: { cidr: "10.1.0.0/16" } }, { ipBlock: { cidr: "fd00:1::/64" } }]);
   });
@@ -169,6 +195,7 @@ describe("kubernetes rendering", () => {
     expect(claims.map((claim) => [claim.metadata.name, claim.spec!.resources!.requests!.storage, claim.spec!.storageClassName])).toEqual([
       [input.names.workspace, "20Gi", "fast-ssd"],
       [input.names.home, "2Gi", "fast-ssd"],
+      [input.names.gateState, "1Gi", "fast-ssd"],
     ]);
     expect(new Set(objects.map((object) => object.metadata.namespace))).toEqual(new Set(["agents"]));
     expect(input.target).toMatchObject({ context: "build-cluster", kubeconfig: join(FIXTURES, "kubeconfig") });
@@ -191,14 +218,81 @@ describe("kubernetes rendering", () => {
     expect(documents).toEqual(JSON.parse(JSON.stringify(objects)));
   });
 
-  test("fillSecret reads the values at launch, base64, and names a missing variable", async () => {
+  test("fillSecret reads the values at launch, base64, and names a missing variable; a minted token is the same in both Secrets", async () => {
     const { input } = everyKey();
-    const [secret] = find(renderBottle(input), "Secret", "gate");
-    const filled = await fillSecret(secret!, input.gate.secrets, { env: HOST_ENV, readFile: async () => new TextEncoder().encode("KEY\n") });
-    expect(filled.data).toEqual({ BOTTLE_TEST_TOKEN: Buffer.from(TOKEN).toString("base64"), "git-app": Buffer.from("KEY\n").toString("base64") });
+    const objects = renderBottle(input);
+    const [secret] = find(objects, "Secret", "gate");
+    const [agentSecret] = find(objects, "Secret", "agent");
+    const minted = { BOTTLE_SUPERVISE_TOKEN: "minted-for-this-launch" };
+    const filled = await fillSecret(secret!, input.gate.secrets, { env: HOST_ENV, readFile: async () => new TextEncoder().encode("KEY\n"), minted });
+    const b64 = (text: string) => Buffer.from(text).toString("base64");
+    expect(filled.data).toEqual({ BOTTLE_TEST_TOKEN: b64(TOKEN), "git-app": b64("KEY\n"), BOTTLE_SUPERVISE_TOKEN: b64("minted-for-this-launch") });
     expect(schemaProblems(filled)).toEqual([]);
-    const missing = fillSecret(secret!, input.gate.secrets, { env: {}, readFile: async () => new Uint8Array() });
+    const agentFilled = await fillSecret(agentSecret!, input.agent.secretEnv, { env: HOST_ENV, readFile: async () => new Uint8Array(), minted });
+    expect(agentFilled.data!.BOTTLE_SUPERVISE_TOKEN).toBe(b64("minted-for-this-launch"));
+    const missing = fillSecret(secret!, input.gate.secrets, { env: {}, readFile: async () => new Uint8Array(), minted });
     await expect(missing).rejects.toThrow("BOTTLE_TEST_TOKEN is not set on the host");
+    await expect(fillSecret(secret!, input.gate.secrets, { env: HOST_ENV, readFile: async () => new Uint8Array() })).rejects.toThrow("no value was minted");
+  });
+
+  test("the gate's config is the docker gate's: what `bottle gate --config` accepts, its files on the gate's claim and Secret", () => {
+    const { input } = everyKey();
+    const objects = renderBottle(input);
+    const config = gateConfigOf(objects);
+    expect(config).toMatchObject({ listen: "0.0.0.0:8080", control: "0.0.0.0:8081", audit: "/var/lib/bottle/audit.jsonl", state: "/var/lib/bottle/gate" });
+    // Supervise: requests on the claim, waiting for a person (when_unattended: wait), 10 minutes; the token by name.
+    expect(config.supervise).toEqual({ requests: "/var/lib/bottle/requests", token_env: "BOTTLE_SUPERVISE_TOKEN", attended: true, wait_seconds: 45, expire_after_seconds: 600 });
+    // Git: the key as the Secret's file, the host key pinned in the config, the https token by name.
+    expect(config.git!.map((repo) => [repo.name, repo.key, repo.token])).toEqual([["app", "/run/bottle/git/git-app", undefined], ["tools", undefined, "${BOTTLE_TEST_TOKEN}"]]);
+    expect(config.git![0]!.known_hosts).toContain("github.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl");
+    expect(config.egress.tls?.inspect).toBe(true);
+    const [gate] = find(objects, "Pod", "gate");
+    const mounts = Object.fromEntries(gate!.spec!.containers[0]!.volumeMounts!.map((mount) => [mount.mountPath, mount.name]));
+    expect(mounts).toEqual({ "/etc/bottle": "config", "/run/bottle/git": "keys", "/var/lib/bottle": "state", "/tmp": "tmp" });
+    expect(gate!.spec!.containers[0]!.ports!.map((port) => port.containerPort)).toEqual([8080, 8081]);
+    const [service] = find(objects, "Service", "gate");
+    expect(service!.spec!.ports!.map((port) => port.port)).toEqual([8080, 8081]);
+    // ssh refuses a uid without an account: the gate image has one for the pod's uid, whoever built it.
+    const uid = gate!.spec!.securityContext!.runAsUser!;
+    for (const builder of [0, 1000, uid]) expect(gateAccounts(builder, builder).passwd).toContain(`:x:${uid}:${uid}:`);
+    // The default manifest: no supervise, no git, but the audit file on the claim all the same.
+    const plain = gateConfigOf(renderBottle(defaultObjects().input));
+    expect(plain.audit).toBe("/var/lib/bottle/audit.jsonl");
+    expect(plain.supervise).toBeUndefined();
+    expect(plain.git).toBeUndefined();
+  });
+
+  test("the agent: supervise's URL, git through the gate, and TLS trust in a bundle of its own", () => {
+    const { input } = everyKey();
+    const [agent] = find(renderBottle(input), "Pod", "agent");
+    const container = agent!.spec!.containers[0]!;
+    const env = Object.fromEntries(container.env!.map(({ name, value }) => [name, value]));
+    const gate = "$(BOTTLE_CLAUDE_ABCDEFGH_GATE_SERVICE_HOST)";
+    expect(env.BOTTLE_SUPERVISE_URL).toBe(`http://${gate}:8081/mcp`);
+    // The token is the agent Secret's, never in the pod spec.
+    expect(env.BOTTLE_SUPERVISE_TOKEN).toBeUndefined();
+    expect(input.agent.secretEnv).toContainEqual({ key: "BOTTLE_SUPERVISE_TOKEN", minted: true });
+    const rewrites = Object.entries(env).filter(([name]) => name.startsWith("GIT_CONFIG_KEY_")).map(([, value]) => value);
+    expect(rewrites).toContain(`url.http://${gate}:8081/git/app.git.insteadOf`);
+    for (const name of ["NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "GIT_SSL_CAINFO", "CURL_CA_BUNDLE"]) expect(env[name]).toBe("/var/run/bottle-trust/ca-certificates.crt");
+    expect(container.volumeMounts).toContainEqual({ name: "trust", mountPath: "/var/run/bottle-trust" });
+    expect(agent!.spec!.volumes).toContainEqual({ name: "trust", emptyDir: {} });
+    // By default the bottle inspects, and the gate's config says so; `inspect: false` has none of it.
+    const { spec } = defaultObjects();
+    const byDefault = renderBottle(kubernetesInput(spec, OPTIONS));
+    expect(gateConfigOf(byDefault).egress.tls).toEqual({ inspect: true, passthrough: [] });
+    expect(JSON.stringify(find(byDefault, "Pod", "agent")[0])).toContain("bottle-trust");
+    const off = renderBottle(kubernetesInput({ ...spec, bottle: { ...spec.bottle, egress: { ...spec.bottle.egress, tls: { inspect: false, passthrough: [] } } } }, OPTIONS));
+    expect(gateConfigOf(off).egress.tls).toEqual({ inspect: false, passthrough: [] });
+    expect(JSON.stringify(find(off, "Pod", "agent")[0])).not.toContain("bottle-trust");
+  });
+
+  test("a local git upstream cannot reach a cluster: refused, naming the repo", async () => {
+    const upstream = mkdtempSync(join(tmpdir(), "bottle-kube-local-"));
+    mkdirSync(join(upstream, ".git"));
+    const git = await planGitGate([{ name: "here", upstream, push: ["bottle/*"], force: false, delete: false, tags: false }], { runner: recordingRunner().runner, manifestDir: KEY_HOME, home: KEY_HOME });
+    const { spec } = defaultObjects();
+    expect(() => kubernetesInput(spec, { ...OPTIONS, git })).toThrow('bottles.default.git "here": a local upstream cannot reach a Kubernetes cluster');
   });
 
   test("the schema check fails on what the API would refuse (so its passes mean something)", () => {

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { gateEgress } from "../../../../src/backend/smolmachines/guest-trust.ts";
+import { gateTls } from "../../../../src/manifest/tls-schema.ts";
 import { prepare } from "../../../../src/backend/smolmachines/prepare.ts";
 import { GUEST_CA_BUNDLE } from "../../../../src/backend/smolmachines/smol-plan.ts";
 import { bottlePaths } from "../../../../src/core/paths.ts";
@@ -35,12 +35,13 @@ describe("smolmachines: the gate's services reach the guest", () => {
       const spec = testSpec({ manifestDir: "/tmp", agent: { image: "bottle-agent:test" }, bottle: { egress } });
       const plan = await prepare(spec, deps().deps);
       const create = plan.commands.find((argv) => argv.slice(0, 3).join(" ") === "smolvm machine create")!.join(" ");
-      const gate = gateEgress(spec.bottle.egress).tls!;
+      const gate = gateTls(spec.bottle.egress);
       expect(gate.passthrough).toEqual(tls?.passthrough ?? []);
       // A trust variable naming a bundle that is never written would break every HTTPS client in the guest.
       for (const key of Object.keys(AGENT_TRUST_ENV)) expect(create.includes(`-e ${key}=${GUEST_CA_BUNDLE}`)).toBe(gate.inspect);
       for (const key of Object.keys(AGENT_TRUST_ENV)) if (!gate.inspect) expect(create).not.toContain(`-e ${key}=`);
-      expect(gate.inspect).toBe(tls?.inspect === true);
+      // By default (no tls key), inspection: the guest gets the CA.
+      expect(gate.inspect).toBe(tls?.inspect !== false);
     }
   });
 
@@ -81,6 +82,21 @@ describe("smolmachines: the gate's services reach the guest", () => {
     expect(pairs.NO_PROXY?.split(",")).toContain("100.96.0.1");
     // The token stays a name: never in the plan.
     expect(JSON.stringify(plan)).not.toContain("bottle-git-token-secret-value");
+  });
+
+  test("supervise and git together publish the control port once, for both", async () => {
+    const root = await mkdtemp(join(tmpdir(), "smol-git-plan-"));
+    await mkdir(join(root, "app.git"));
+    await writeFile(join(root, "app.git", "HEAD"), "ref: refs/heads/main\n");
+    const spec = testSpec({
+      manifestDir: root,
+      agent: { image: "bottle-agent:test" },
+      bottle: { egress: { ...defaultBottle().egress, routes: [] }, supervise: true, git: [repo("app", `file://${join(root, "app.git")}`)] },
+    });
+    const plan = await prepare(spec, deps().deps);
+    const gate = plan.commands.find((argv) => argv.slice(0, 3).join(" ") === "docker run --detach")!;
+    expect(gate.filter((arg) => arg === "127.0.0.1::8081")).toHaveLength(1);
+    expect(plan.commands.filter((argv) => argv.join(" ") === `docker port ${spec.identity}-gate 8081/tcp`)).toHaveLength(1);
   });
 
   test("a git token whose host variable is unset fails at plan time", async () => {

@@ -17,14 +17,19 @@ async function world() {
   const root = await mkdtemp(join(tmpdir(), "smol-registries-"));
   const paths = bottlePaths({ XDG_STATE_HOME: root });
   const rows = [
-    `bottle-registry-live\t${process.pid}:${processStart(process.pid) ?? ""}`,
-    `bottle-registry-dead\t${DEAD_PID}:123`,
+    `bottle-registry-live\t${process.pid}:${processStart(process.pid) ?? ""}\tregistry`,
+    `bottle-registry-dead\t${DEAD_PID}:123\tregistry`,
     // This pid runs, but it is not the process that started the registry (a recycled pid).
-    `bottle-registry-recycled\t${process.pid}:1`,
-    "bottle-registry-unlabelled\t",
+    `bottle-registry-recycled\t${process.pid}:1\tregistry`,
+    "bottle-registry-unlabelled\t\tregistry",
+    // A home-seed container a killed start left (created, never started): it goes too; one a live start is using stays.
+    `bottle-home-seed-x-dead\t${DEAD_PID}:123\thome-seed`,
+    `bottle-home-seed-x-live\t${process.pid}:${processStart(process.pid) ?? ""}\thome-seed`,
+    // A bottle's gate carries the same owner label: never a helper, whatever its labels say.
+    `x-aaaaaaaa-gate\t${DEAD_PID}:123\tgate`,
   ];
   const recorder = recordingRunner([
-    { match: (argv) => argv[1] === "ps" && argv.includes(`label=dev.bottle.smolmachines.owner=${paths.state}`) && argv.includes("label=dev.bottle.role=registry"), stdout: `${rows.join("\n")}\n` },
+    { match: (argv) => argv[1] === "ps" && argv.includes(`label=dev.bottle.smolmachines.owner=${paths.state}`) && argv.join(" ").includes('{{.Label "dev.bottle.role"}}'), stdout: `${rows.join("\n")}\n` },
     { match: /^smolvm machine ls --json$/, stdout: "[]" },
   ]);
   const deps: BackendDeps = { runner: recorder.runner, paths, env: {}, settings: {}, log: () => {} };
@@ -36,8 +41,8 @@ describe("ephemeral registries a killed CLI left", () => {
   test("are removed when their CLI is gone; a registry a running CLI still uses stays", async () => {
     const { deps, removals } = await world();
     const removed = await reapOrphanRegistries(deps);
-    expect(removed.map((entry) => entry.name)).toEqual(["bottle-registry-dead", "bottle-registry-recycled", "bottle-registry-unlabelled"]);
-    expect(removals()).toEqual(["docker rm --force bottle-registry-dead bottle-registry-recycled bottle-registry-unlabelled"]);
+    expect(removed.map((entry) => entry.name)).toEqual(["bottle-registry-dead", "bottle-registry-recycled", "bottle-registry-unlabelled", "bottle-home-seed-x-dead"]);
+    expect(removals()).toEqual(["docker rm --force bottle-registry-dead bottle-registry-recycled bottle-registry-unlabelled bottle-home-seed-x-dead"]);
   });
 
   test("cleanup reports them (a dry run removes nothing); cleanup of one named bottle leaves them", async () => {

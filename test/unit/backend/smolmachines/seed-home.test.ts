@@ -9,15 +9,15 @@ import { BottleError } from "../../../../src/core/errors.ts";
 import { recordingRunner } from "../../../helpers/recording-runner.ts";
 import { testSpec } from "../../../helpers/start-spec.ts";
 
-const options = (folder: string, resume = false) => ({ identity: "smol-abc", image: "bottle-agent:test", home: "/home/agent/", folder, resume });
+const options = (folder: string, resume = false) => ({ identity: "smol-abc", image: "bottle-agent:test", home: "/home/agent/", folder, resume, owner: "/state/bottle" });
 
-test("a fresh, empty home is copied out of a never-started container of the image, which is removed after", async () => {
+test("a fresh, empty home is copied out of a never-started container of the image (labelled for the orphan reaper), which is removed after", async () => {
   const { runner, calls } = recordingRunner();
   expect(await seedHome(runner, options(await mkdtemp(join(tmpdir(), "seed-"))))).toBe(true);
   const name = seedContainerName("smol-abc");
   expect(calls.map((call) => call.argv.join(" "))).toEqual([
     `docker rm --force ${name}`,
-    `docker create --name ${name} --entrypoint /bottle-home-seed bottle-agent:test`,
+    expect.stringMatching(new RegExp(`^docker create --name ${name} --label dev\\.bottle\\.identity=smol-abc --label dev\\.bottle\\.role=home-seed --label dev\\.bottle\\.version=\\S+ --label dev\\.bottle\\.smolmachines\\.owner=/state/bottle --label dev\\.bottle\\.registry\\.creator=${process.pid}:\\S* --entrypoint /bottle-home-seed bottle-agent:test$`)),
     expect.stringMatching(new RegExp(`^docker cp ${name}:/home/agent/\\. /`)),
     `docker rm --force ${name}`,
   ]);

@@ -185,6 +185,6 @@ describe("the report", () => {
     const text = formatDoctorReport(await runDoctor(deps(runner), allBackends()));
     expect(text).toMatch(/FAIL  engine +the Docker engine is not running\n/);
     expect(text).toContain("hint: start it: `sudo systemctl start docker`");
-    expect(text.trimEnd().split("\n").at(-1)).toBe("bottle cannot run agents yet: fix the FAIL lines above.");
+    expect(text.trimEnd().split("\n").at(-1)).toBe("bottle cannot run agents with the docker backend yet: fix the FAIL lines above.");
   });
 });

@@ -84,7 +84,9 @@ describe("scanAddedLines", () => {
       scanner,
     );
     expect(findings).toContainEqual({ commit: C1, file: "(commit message)", line: 2, kind: "held-secret" });
-    expect(findings).toContainEqual({ commit: C1, file: "notes/held-secret-value-123456.txt", line: undefined, kind: "held-secret (in the path)" });
+    // The path is named with the secret cut out of it.
+    expect(findings).toContainEqual({ commit: C1, file: expect.stringMatching(/^notes\/\[REDACTED:held-secret\]/), line: undefined, kind: "held-secret (in the path)" });
+    expect(JSON.stringify(findings)).not.toContain("held-secret-value-123456");
   });
 
   test("scans a file of many lines in pieces and still finds a hit at the end", () => {
@@ -92,5 +94,27 @@ describe("scanAddedLines", () => {
     lines.push({ line: 40_001, text: "t = 'ghp_aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dE3fG5'" });
     const findings = scanAddedLines([{ commit: C1, file: "big.ts", lines }], scanner);
     expect(findings).toEqual([{ commit: C1, file: "big.ts", line: 40_001, kind: "github-token" }]);
+  });
+});
+
+describe("parseAddedLines, files with no added line", () => {
+  test("an empty new file and a mode change are listed by path (quoted ones too); a deletion is not", () => {
+    const log = [
+      `\u0001${C1}`,
+      "    files",
+      "diff --git a/keys/AKIA.txt b/keys/AKIA.txt",
+      "new file mode 100644",
+      "index 0000000..e69de29",
+      'diff --git "a/tab\\there" "b/tab\\there"',
+      "old mode 100644",
+      "new mode 100755",
+      "diff --git a/gone.txt b/gone.txt",
+      "deleted file mode 100644",
+      "--- a/gone.txt",
+      "+++ /dev/null",
+      "@@ -1 +0,0 @@",
+      "-bye",
+    ].join("\n");
+    expect(parseAddedLines(log).map((text) => text.file)).toEqual(["(commit message)", "keys/AKIA.txt", "tab\there"]);
   });
 });

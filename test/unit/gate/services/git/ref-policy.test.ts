@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { decideRefUpdate, matchGlob, type PushPolicy } from "../../../../../src/gate/services/git/ref-policy.ts";
+import { decideRefUpdate, isValidRefName, matchGlob, type PushPolicy } from "../../../../../src/gate/services/git/ref-policy.ts";
 
 const A = "a".repeat(40);
 const B = "b".repeat(40);
@@ -68,5 +68,41 @@ describe("decideRefUpdate", () => {
     for (const ref of ["refs/notes/commits", "refs/meta/config", "refs/pull/1/head"]) {
       expect(decideRefUpdate({ ref, old: ZERO, new: B }, policy({ push: ["*"], tags: true, force: true }), "app", ff)).toMatchObject({ ok: false, reason: "not-a-branch" });
     }
+  });
+});
+
+describe("isValidRefName", () => {
+  test("takes what git check-ref-format takes, unicode included", () => {
+    for (const ref of ["refs/heads/bottle/x", "refs/heads/bottle/fix-1.2", "refs/tags/v1.0", "refs/heads/bottle/café"]) expect(isValidRefName(ref)).toBe(true);
+  });
+
+  test("refuses dot segments, git's forbidden characters and invisible characters", () => {
+    for (const ref of [
+      "refs/heads/bottle/../main",
+      "refs/heads/bottle/./x",
+      "refs/heads/bottle//x",
+      "refs/heads/bottle/.hidden",
+      "refs/heads/bottle/x.lock",
+      "refs/heads/bottle/x.",
+      "refs/heads/bottle/x/",
+      "refs/heads/bottle/x@{1}",
+      "refs/heads/bottle/a b",
+      "refs/heads/bottle/a~1",
+      "refs/heads/bottle/a^",
+      "refs/heads/bottle/a:b",
+      "refs/heads/bottle/a*",
+      "refs/heads/bottle/a\\b",
+      "refs/heads/bottle/x\u0007",
+      "refs/heads/bottle/x\u200b",
+      "refs/heads/bottle/\u202emain",
+      "heads/bottle/x",
+    ]) {
+      expect({ ref, ok: isValidRefName(ref) }).toEqual({ ref, ok: false });
+    }
+  });
+
+  test("decideRefUpdate refuses a bad name before the glob would match it", () => {
+    const verdict = decideRefUpdate({ ref: "refs/heads/bottle/../main", old: "0".repeat(40), new: "1".repeat(40) }, { push: ["bottle/*"], force: false, delete: false, tags: false }, "app", { fastForward: false });
+    expect(verdict).toMatchObject({ ok: false, reason: "bad-ref-name" });
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { describeUpstreamFailure } from "../../../../../src/gate/services/git/describe-upstream-failure.ts";
 import { parseUpstream, type Upstream } from "../../../../../src/gate/services/git/parse-upstream.ts";
 import { gitProtocol, parseGitRequest } from "../../../../../src/gate/services/git/smart-http.ts";
-import { upstreamGitEnv } from "../../../../../src/gate/services/git/upstream-access.ts";
+import { sshOptions, upstreamGitEnv } from "../../../../../src/gate/services/git/upstream-access.ts";
 
 const upstream = (text: string): Upstream => {
   const parsed = parseUpstream(text);
@@ -22,6 +22,15 @@ describe("upstreamGitEnv", () => {
     expect(env.GIT_TERMINAL_PROMPT).toBe("0");
     expect(env.GIT_CONFIG_GLOBAL).toBe("/dev/null");
     expect(secretEnv).toEqual({});
+  });
+
+  test("with a control path, git uses the repo's shared connection if it is open and never becomes one itself", () => {
+    const credentials = { keyFile: "/k", knownHostsFile: "/kh", controlPath: "/tmp/bottle-ssh-x/app-0123456789abcdef" };
+    const { env } = upstreamGitEnv(upstream("git@github.com:org/app.git"), credentials);
+    expect(env.GIT_SSH_COMMAND).toContain("'ControlMaster=no' '-o' 'ControlPath=/tmp/bottle-ssh-x/app-0123456789abcdef'");
+    expect(sshOptions(credentials, true)).toContain("ControlMaster=yes");
+    expect(env.GIT_SSH_COMMAND).not.toContain("ControlPersist");
+    expect(upstreamGitEnv(upstream("git@github.com:org/app.git"), { knownHostsFile: "/kh" }).env.GIT_SSH_COMMAND).not.toContain("Control");
   });
 
   test("an https token travels only as a secret GIT_CONFIG value, never in the plain env", () => {
