@@ -2,7 +2,7 @@
  * Interleaved A/B of the DLP scanner: `bun bench/dlp/ab.ts REF [WORD]` loads the
  * scanner of git commit REF (its `src/gate/dlp` copied under `node_modules/.dlp-ab/`,
  * so its dependencies resolve) beside this tree's, and scans each body with each in
- * turn, 7 rounds, printing the median CPU (user + system) ms per MiB of each and their
+ * turn (alternating which goes first), 7 rounds (`ROUNDS`), printing the median CPU (user + system) ms per MiB of each and their
  * ratio, and whether both found the same kinds. On a shared machine the load moves
  * between one-process runs; interleaving puts both scanners under the same load.
  * WORD keeps only the bodies whose name contains it. Bounded: about a minute.
@@ -15,6 +15,8 @@ import { createScanner } from "../../src/gate/dlp/create-scanner.ts";
 import { type Input, inputs, MiB } from "./inputs.ts";
 
 const [ref = "main", only] = process.argv.slice(2);
+/** Scans per body and scanner (`ROUNDS=15` for a steadier median on a busy machine). */
+const ROUNDS = Number(process.env.ROUNDS ?? 7);
 const root = join(import.meta.dir, "../..");
 // A bench tool, not gate code: it runs git directly (the project runner is for the CLI).
 const commit = execFileSync("git", ["rev-parse", ref], { cwd: root, encoding: "utf8" }).trim();
@@ -53,8 +55,14 @@ for (const [name, input] of Object.entries(inputs)) {
   if (only !== undefined && !name.includes(only)) continue;
   const found = scanners.map(({ scanner }) => kinds(input, scanner)); // also the warm-up
   const times = scanners.map(() => [] as number[]);
-  for (let round = 0; round < 7; round++) {
-    scanners.forEach(({ scanner }, index) => times[index]?.push(cpuMs(() => scanner.scanBody(input.body, input.type, input.encoding))));
+  for (let round = 0; round < ROUNDS; round++) {
+    // Each goes first in every other round: the garbage one scan leaves is collected
+    // during whichever runs next.
+    const order = round % 2 === 0 ? [0, 1] : [1, 0];
+    for (const index of order) {
+      const { scanner } = scanners[index] as (typeof scanners)[number];
+      times[index]?.push(cpuMs(() => scanner.scanBody(input.body, input.type, input.encoding)));
+    }
   }
   const scale = MiB / (input.scanned ?? input.body.length);
   const [a = 0, b = 0] = times.map((values) => median(values) * scale);
