@@ -65,7 +65,13 @@ export function cardRuns(text: string): number[] {
   let start = 0;
   while (start < length) {
     if (!isDigit(text.charCodeAt(start))) {
-      start++;
+      // A match from any start up to `start + 12` covers that character, so when it
+      // is no digit, space or dash they all fail: skip past it (on text with few
+      // digits, most characters are never looked at).
+      // Past the end, no start has room for a match.
+      const probe = start + 12;
+      if (probe >= length) break;
+      start = isCardChar(text.charCodeAt(probe)) ? start + 1 : probe + 1;
       continue;
     }
     let at = start + 1;
@@ -81,6 +87,9 @@ export function cardRuns(text: string): number[] {
   }
   return spans;
 }
+
+/** Digits, space and dash: what a card number is written with. */
+const isCardChar = (code: number): boolean => isDigit(code) || code === 32 || code === 45;
 /** How card numbers are grouped: 4-4-4-4(-1…3) or Amex 4-6-5, one separator. */
 const CARD_GROUPS = /^(?:[0-9]{13,19}|[0-9]{4}([ -])[0-9]{4}\1[0-9]{4}\1[0-9]{1,4}(?:\1[0-9]{1,3})?|[0-9]{4}([ -])[0-9]{6}\2[0-9]{5})$/;
 
