@@ -99,11 +99,11 @@ function substringHits(text: string, forms: readonly string[], hits: Hit[]): voi
 }
 
 /** Every occurrence of every exact held form in `text`: the same as
- * {@link substringHits} over `held.exact`, asked of one alternation first (a text
- * holds a form exactly when the alternation matches in it), so a text without any
- * costs one native search instead of one per form. */
+ * {@link substringHits} over `held.exact`, asked of one alternation first when there
+ * is one (a text holds a form exactly when it matches), so a text without any costs
+ * one native search instead of one per form. */
 function exactHeldHits(text: string, held: HeldSecretForms, hits: Hit[]): void {
-  if (held.anyExact === undefined || !held.anyExact.test(text)) return;
+  if (held.exact.length === 0 || (held.anyExact !== undefined && !held.anyExact.some((regex) => regex.test(text)))) return;
   substringHits(text, held.exact, hits);
 }
 
