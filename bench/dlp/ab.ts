@@ -7,10 +7,10 @@
  * between one-process runs; interleaving puts both scanners under the same load.
  * WORD keeps only the bodies whose name contains it. Bounded: about a minute.
  */
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
+import { processRunner } from "../../src/core/runner.ts";
 import { createScanner } from "../../src/gate/dlp/create-scanner.ts";
 import { type Input, inputs, MiB } from "./inputs.ts";
 
@@ -18,13 +18,17 @@ const [ref = "main", only] = process.argv.slice(2);
 /** Scans per body and scanner (`ROUNDS=15` for a steadier median on a busy machine). */
 const ROUNDS = Number(process.env.ROUNDS ?? 7);
 const root = join(import.meta.dir, "../..");
-// A bench tool, not gate code: it runs git directly (the project runner is for the CLI).
-const commit = execFileSync("git", ["rev-parse", ref], { cwd: root, encoding: "utf8" }).trim();
+const git = async (...args: string[]): Promise<string> => {
+  const result = await processRunner.run(["git", ...args], { cwd: root });
+  if (result.exitCode !== 0) throw new Error(`git ${args.join(" ")}: ${result.stderr.trim()}`);
+  return result.stdout.trim();
+};
+const commit = await git("rev-parse", "--verify", `${ref}^{commit}`);
 const copy = join(root, "node_modules/.dlp-ab", commit);
 if (!existsSync(join(copy, "src/gate/dlp/create-scanner.ts"))) {
   mkdirSync(copy, { recursive: true });
-  const archive = execFileSync("git", ["archive", commit, "src/gate/dlp"], { cwd: root, maxBuffer: 64 * MiB });
-  execFileSync("tar", ["-x", "-C", copy], { input: archive });
+  await git("archive", `--output=${join(copy, "dlp.tar")}`, commit, "src/gate/dlp");
+  await processRunner.run(["tar", "-xf", join(copy, "dlp.tar"), "-C", copy]);
 }
 const old: { createScanner: typeof createScanner } = await import(join(copy, "src/gate/dlp/create-scanner.ts"));
 
