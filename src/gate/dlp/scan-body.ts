@@ -57,7 +57,13 @@ export function* scanBodySlices(
     const rest = Buffer.from(bytes.buffer, bytes.byteOffset + MAX_SCANNED_TEXT, bytes.length - MAX_SCANNED_TEXT);
     if (heldBytes.some((form) => rest.includes(form))) addFinding(result, "held-secret");
   }
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, MAX_SCANNED_TEXT)).toString("latin1");
+  // A held form longer than the overlap (a long key, or a 3 KiB one percent-encoded)
+  // may lie whole in no slice: those are searched for over the whole text, byte-wise.
+  const scanned = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, MAX_SCANNED_TEXT));
+  if (scanned.length > SLICE && heldBytes.some((form) => form.length > SLICE_OVERLAP && scanned.includes(form))) {
+    addFinding(result, "held-secret");
+  }
+  const text = scanned.toString("latin1");
   const profile = isFormContentType(contentType) ? "form" : "body";
   const cache: DecodedCache = new Map();
   // JWTs can be longer than a slice's overlap, so the text is searched for them whole

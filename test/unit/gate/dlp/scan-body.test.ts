@@ -21,3 +21,17 @@ test("a JWT longer than the slice overlap, starting just before a step's end", (
 test("a JWT whose first dot lies in the second step", () => {
   expect(kinds(`${"word ".repeat(Math.floor((SLICE * 1.5) / 5))}${jwt} end`)).toContain("jwt");
 });
+
+test("a held secret longer than the slice overlap, in a body of a few slices, is found raw and percent-encoded", () => {
+  const long = Array.from({ length: 3 * 1024 }, (_, i) => "abcdefghijklmnopqrstuvwxyz0123456789"[(i * 7919) % 36]).join("");
+  const holding = createScanner({ heldSecrets: [long] });
+  const body = (inner: string) => new TextEncoder().encode(`${"word ".repeat(Math.floor((SLICE - 1000) / 5))}${inner} ${"tail ".repeat(SLICE / 5)}`);
+  const heldKinds = (inner: string) => holding.scanBody(body(inner), "text/plain").map((finding) => finding.kind);
+  // Every character percent-encoded: ~9 KiB, more than the 4 KiB overlap, across a slice's end.
+  const percent = [...long].map((char) => `%${char.charCodeAt(0).toString(16).padStart(2, "0")}`).join("");
+  expect(percent.length).toBeGreaterThan(SLICE_OVERLAP * 2);
+  expect(heldKinds(percent)).toContain("held-secret");
+  const huge = "k".repeat(64 * 1024 - 7) + "-secret";
+  const hugeHolding = createScanner({ heldSecrets: [huge] });
+  expect(hugeHolding.scanBody(new TextEncoder().encode(`x ${huge} y`), "text/plain").map((finding) => finding.kind)).toContain("held-secret");
+});
