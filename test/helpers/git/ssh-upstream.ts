@@ -4,6 +4,9 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { processRunner, type RunningProcess } from "../../../src/core/runner.ts";
+import { freePort } from "../free-port.ts";
+
+export { freePort };
 
 /** A real sshd on a loopback port, with its own host key, letting one client key in. */
 export interface SshUpstream {
@@ -23,14 +26,6 @@ export interface SshUpstream {
 /** True when Debian's openssh-server is installed (`/usr/sbin/sshd`). */
 export const sshdAvailable = existsSync("/usr/sbin/sshd");
 
-/** A free loopback port (closed again at once: the caller binds it next). */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function waitForPort(port: number, deadlineMs: number): Promise<void> {
   const until = Date.now() + deadlineMs;

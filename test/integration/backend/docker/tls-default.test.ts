@@ -3,7 +3,6 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { dockerBackend } from "../../../../src/backend/docker/index.ts";
-import { ensureGateImage, gateImage } from "../../../../src/backend/images/gate-image.ts";
 import { launchBottle } from "../../../../src/backend/lifecycle/launch-bottle.ts";
 import type { Bottle } from "../../../../src/backend/types.ts";
 import { bottleFiles } from "../../../../src/core/paths.ts";
@@ -13,7 +12,7 @@ import { AGENT_CA_FILE } from "../../../../src/gate/tls/agent-trust.ts";
 import { describeEngine } from "../../../helpers/engine.ts";
 import { ensureAgentImage } from "../../../helpers/images.ts";
 import { testSpec } from "../../../helpers/start-spec.ts";
-import { makeOriginMaterial } from "../../gate/tls/tls-origin.ts";
+import { gateImageTrusting, makeOriginMaterial } from "../../gate/tls/tls-origin.ts";
 import { labelled, testDeps } from "./fixtures.ts";
 
 const HELD = `bottle-default-held-${randomBytes(12).toString("hex")}`;
@@ -128,13 +127,7 @@ describeEngine("docker: TLS inspection by default, in the default agent image", 
     const material = await makeOriginMaterial([ORIGIN]);
     const base = await testDeps({ BOTTLE_TEST_HELD: HELD }, (line) => process.stderr.write(`${line}\n`));
     // The origin's CA joins the gate image's bundle, as a corporate proxy's CA does.
-    const plain = gateImage(undefined, base.paths);
-    await ensureGateImage(plain, processRunner, () => {});
-    const context = join(material.dir, "gate-image");
-    await mkdir(context);
-    await writeFile(join(context, "bundle.crt"), `${await readFile("/etc/ssl/certs/ca-certificates.crt", "utf8")}\n${await readFile(material.caFile, "utf8")}`);
-    await writeFile(join(context, "Dockerfile"), `FROM ${plain.ref}\nCOPY bundle.crt /etc/ssl/certs/ca-certificates.crt\n`);
-    await processRunner.run(["docker", "build", "-q", "-t", DERIVED_GATE, "--label", "dev.bottle.test=tls", context]);
+    await gateImageTrusting(material, DERIVED_GATE, base.paths);
     const env = { ...base.env, BOTTLE_GATE_IMAGE: DERIVED_GATE };
     const deps = { ...base, env, settings: readSettings(env) };
 

@@ -1,9 +1,7 @@
 import { afterAll, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { readFile, rm } from "node:fs/promises";
 import { dockerBackend } from "../../../../src/backend/docker/index.ts";
-import { ensureGateImage, gateImage } from "../../../../src/backend/images/gate-image.ts";
 import { launchBottle } from "../../../../src/backend/lifecycle/launch-bottle.ts";
 import type { Bottle } from "../../../../src/backend/types.ts";
 import { processRunner } from "../../../../src/core/runner.ts";
@@ -12,7 +10,7 @@ import { AGENT_CA_FILE } from "../../../../src/gate/tls/agent-trust.ts";
 import { describeEngine } from "../../../helpers/engine.ts";
 import { ensureAgentImage } from "../../../helpers/images.ts";
 import { testSpec } from "../../../helpers/start-spec.ts";
-import { makeOriginMaterial } from "../../gate/tls/tls-origin.ts";
+import { gateImageTrusting, makeOriginMaterial } from "../../gate/tls/tls-origin.ts";
 import { labelled, testDeps } from "./fixtures.ts";
 
 const TOKEN = `ghp_${randomBytes(18).toString("hex")}`;
@@ -44,13 +42,7 @@ describeEngine("docker: TLS inspection with the default agent image", () => {
     const material = await makeOriginMaterial([ORIGIN]);
     const base = await testDeps({ BOTTLE_TEST_TOKEN: TOKEN }, (line) => process.stderr.write(`${line}\n`));
     // The origin's CA joins the gate image's bundle, as a corporate proxy's CA does.
-    const plain = gateImage(undefined, base.paths);
-    await ensureGateImage(plain, processRunner, () => {});
-    const context = join(material.dir, "gate-image");
-    await mkdir(context);
-    await writeFile(join(context, "bundle.crt"), `${await readFile("/etc/ssl/certs/ca-certificates.crt", "utf8")}\n${await readFile(material.caFile, "utf8")}`);
-    await writeFile(join(context, "Dockerfile"), `FROM ${plain.ref}\nCOPY bundle.crt /etc/ssl/certs/ca-certificates.crt\n`);
-    await processRunner.run(["docker", "build", "-q", "-t", DERIVED_GATE, "--label", "dev.bottle.test=tls", context]);
+    await gateImageTrusting(material, DERIVED_GATE, base.paths);
     const env = { ...base.env, BOTTLE_GATE_IMAGE: DERIVED_GATE };
     const deps = { ...base, env, settings: readSettings(env) };
 

@@ -1,21 +1,12 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { createServer } from "node:net";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { processRunner } from "../../../../src/core/runner.ts";
+import { freePort } from "../../../helpers/free-port.ts";
 
 const MAIN = join(import.meta.dir, "../../../../src/cli/main.ts");
 const bottle = (args: string[]) => processRunner.run([process.execPath, MAIN, ...args], { check: false, timeoutMs: 60_000 });
-
-/** A port nothing listens on (bound, then released). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe("bottle gate ca --config (what a backend execs in the gate's container on a remote engine)", async () => {
   const dir = await mkdtemp(join(tmpdir(), "gate-ca-"));

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
-import { mkdtemp } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ensureGateImage, gateImage } from "../../../../src/backend/images/gate-image.ts";
 import { processRunner } from "../../../../src/core/runner.ts";
 import type { SeenRequest, TlsMaterial } from "../harness.ts";
 
@@ -49,4 +50,19 @@ export function startTlsOrigin(material: TlsMaterial): TlsOrigin {
     },
   });
   return { port: server.port!, seen, stop: () => server.stop(true) };
+}
+
+/**
+ * Builds `tag`: the gate image of `paths` (made first if missing) whose system bundle
+ * also trusts `material`'s CA, as a corporate proxy's CA would be trusted — so a gate
+ * in a real bottle verifies a local test origin. The caller removes `tag`.
+ */
+export async function gateImageTrusting(material: TlsMaterial, tag: string, paths: Parameters<typeof gateImage>[1]): Promise<void> {
+  const plain = gateImage(undefined, paths);
+  await ensureGateImage(plain, processRunner, () => {});
+  const context = join(material.dir, "gate-image");
+  await mkdir(context);
+  await writeFile(join(context, "bundle.crt"), `${await readFile("/etc/ssl/certs/ca-certificates.crt", "utf8")}\n${await readFile(material.caFile, "utf8")}`);
+  await writeFile(join(context, "Dockerfile"), `FROM ${plain.ref}\nCOPY bundle.crt /etc/ssl/certs/ca-certificates.crt\n`);
+  await processRunner.run(["docker", "build", "-q", "-t", tag, "--label", "dev.bottle.test=tls", context]);
 }
