@@ -134,7 +134,8 @@ function windowsOf(view: TextView): [number, number][] {
   const changes = view.changes;
   if (changes === undefined || changes.length * 2 * VIEW_WINDOW >= length) return [[0, length]];
   const windows: [number, number][] = [];
-  for (const at of changes) {
+  for (let index = 0; index < changes.length; index++) {
+    const at = changes[index] as number;
     const from = Math.max(0, at - VIEW_WINDOW);
     const to = Math.min(length, at + VIEW_WINDOW);
     const last = windows[windows.length - 1];
