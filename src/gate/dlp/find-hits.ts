@@ -26,6 +26,11 @@ export type FindHitsOptions = {
   formats?: boolean;
   /** Skip the JWT format: a body's text was searched for JWTs whole already. */
   skipJwt?: boolean;
+  /** The caller found a key/value secret already and keeps only kinds (a body): pairs
+   * are then only reported where one could quiet a quoted-printable escape (see
+   * `keyValueHits`), the rest would add nothing. Not passed on to decoded text or
+   * joined groups: only a text's own pairs are skipped. */
+  pairsFound?: boolean;
 };
 
 /** Runs shorter than this are not decoded: 16 base64 characters are 12 bytes, less
@@ -226,7 +231,7 @@ function minDecodedText(held: HeldSecretForms): number {
 function decodedHits(text: string, options: FindHitsOptions, depth: number, hits: Hit[], cache: DecodedCache): void {
   // Decoded text is whatever the agent chose to encode, so a credential in it may be
   // glued to other characters: the boundary-free URL compact pass is what finds it there.
-  const inner: FindHitsOptions = { ...options, compact: "url", formats: true, skipJwt: false };
+  const inner: FindHitsOptions = { ...options, compact: "url", formats: true, skipJwt: false, pairsFound: false };
   const minText = minDecodedText(options.held);
   for (const segment of decodedSegments(text, 0, text.length, MIN_TOKEN, minText)) {
     for (const kind of decodedKinds(segment.text, inner, depth, cache)) hits.push({ kind, start: segment.start, end: segment.end });
@@ -234,7 +239,7 @@ function decodedHits(text: string, options: FindHitsOptions, depth: number, hits
   for (const group of joinedGroups(text)) {
     // Short groups (`41-4b-…`, `ghp_ abcd efgh …`) are read as text too; long lines
     // (MIME, PEM) only decoded: their text was already read line by line.
-    const found = group.width < 16 ? findHits(group.text, { ...options, decode: false }, depth, cache) : [];
+    const found = group.width < 16 ? findHits(group.text, { ...options, decode: false, pairsFound: false }, depth, cache) : [];
     for (const segment of decodedSegments(group.text, 0, group.text.length, MIN_TOKEN, minText)) {
       for (const kind of decodedKinds(segment.text, inner, depth, cache)) found.push({ kind, start: 0, end: 0 });
     }
@@ -262,7 +267,7 @@ export function findHits(text: string, options: FindHitsOptions, depth = 0, cach
     for (const hit of compact) if (!rawStarts.has(`${hit.kind}@${hit.start}`)) hits.push(hit);
   }
   if (options.structured) {
-    hits.push(...keyValueHits(text));
+    hits.push(...keyValueHits(text, options.pairsFound === true));
     hits.push(...financialHits(text));
   }
   if (options.decode && depth < MAX_DEPTH) decodedHits(text, options, depth, hits, cache);
