@@ -9,6 +9,7 @@
  */
 
 import { classRuns } from "./class-runs.ts";
+import { decodeBase64Runs, decodeRuns, HEX_BATCH } from "./decode-runs.ts";
 import { BASE32, BASE64, HEX, MIN_DECODED_TEXT } from "./decode-token.ts";
 
 /** A stretch of decoded text and the source run `[start, end)` it was decoded from
@@ -149,9 +150,9 @@ export function decodedSegments(text: string, from: number, to: number, minRun: 
     runStarts.push(start);
     runEnds.push(end);
   }
-  for (let offset = 0; offset < 2; offset++) decodeRuns(text, hexStarts, hexEnds, offset, HEX_BATCH, out, minText);
+  for (let offset = 0; offset < 2; offset++) decodeRuns(text, hexStarts, hexEnds, offset, HEX_BATCH, out, minText, MAX_ALIGNED_RUN);
   const base64From = out.length;
-  for (let offset = 0; offset < 4; offset++) decodeRuns(text, runStarts, runEnds, offset, BASE64_BATCH, out, minText);
+  decodeBase64Runs(text, runStarts, runEnds, out, minText, MAX_ALIGNED_RUN);
   if (repeats.length > 0 && out.length > base64From) {
     const byStart = new Map<number, DecodedSegment[]>();
     for (let index = base64From; index < out.length; index++) {
@@ -176,115 +177,8 @@ const LETTER = /[A-Za-z]/;
 /** A base64 character whose value is under 32. */
 const LOW_BASE64 = /[A-Za-f]/;
 
-/** How runs of one encoding are batched into one native decode: characters per
- * group, bytes per group, the padding character and the separator, which decodes to
- * zero bytes (never printable), so no printable stretch crosses two runs. */
-type Batch = { encoding: "hex" | "base64"; chars: number; bytes: number; pad: string; separator: string };
-const HEX_BATCH: Batch = { encoding: "hex", chars: 2, bytes: 1, pad: "", separator: "00" };
-const BASE64_BATCH: Batch = { encoding: "base64", chars: 4, bytes: 3, pad: "AAA", separator: "AAAA" };
-/** Base64 padding of 0–3 `A`s, then the separator. */
-const PAD_AND_SEPARATOR = [0, 1, 2, 3].map((pad) => BASE64_BATCH.pad.slice(0, pad) + BASE64_BATCH.separator);
-
-/**
- * Decodes every run at one alignment in a single native call: the runs (from
- * `offset`, base64 padded with `A` to whole groups, hex cut to whole bytes) are joined
- * with the batch's zero separator (the padding's partial bytes are zeroed too). One
- * call per alignment instead of one per run: for short runs (a path of 16-character
- * pieces, card-like digit groups, which are hex) the per-call cost and the Buffer
- * per run were most of the time (Bun 1.4.5 profiles: `Buffer`, `get buffer`).
- */
-function decodeRuns(text: string, starts: readonly number[], ends: readonly number[], offset: number, batch: Batch, out: DecodedSegment[], minText: number): void {
-  const pieces: string[] = [];
-  const runOf: number[] = [];
-  const byteStarts: number[] = [];
-  const partial: number[] = [];
-  const { chars, bytes: perGroup, pad, separator } = batch;
-  const separatorBytes = (separator.length / chars) * perGroup;
-  let bytes = 0;
-  for (let run = 0; run < starts.length; run++) {
-    const start = starts[run] as number;
-    const to = ends[run] as number;
-    const from = start + offset;
-    if (to - from < 2 || (offset > 0 && to - start > MAX_ALIGNED_RUN)) continue;
-    // Too few characters left at this alignment to decode to `minText` bytes: 16
-    // base64 characters are 12 bytes, so with long held forms a run of 16-character
-    // pieces (JWT-like fragments, `/`-joined words) needs no decoding at all.
-    if (Math.floor(((to - from) * (pad === "" ? 4 : 6)) / 8) < minText) continue;
-    let groups: number;
-    if (pad === "") {
-      // Hex: whole bytes only (an odd last character is dropped).
-      groups = Math.floor((to - from) / chars);
-      pieces.push(text.slice(from, from + groups * chars), separator);
-    } else {
-      const length = to - from;
-      groups = Math.ceil(length / chars);
-      const valid = Math.floor((length * 6) / 8);
-      // Padding and separator as one precomputed string: one piece fewer per run.
-      pieces.push(text.slice(from, to), PAD_AND_SEPARATOR[groups * chars - length] as string);
-      for (let at = bytes + valid; at < bytes + groups * perGroup; at++) partial.push(at);
-    }
-    runOf.push(run);
-    byteStarts.push(bytes);
-    bytes += groups * perGroup + separatorBytes;
-  }
-  if (pieces.length === 0) return;
-  const decoded = Buffer.from(pieces.join(""), batch.encoding);
-  // A plain view: indexed stores into a Buffer took a slow path (Bun 1.4.5).
-  const view = new Uint8Array(decoded.buffer, decoded.byteOffset, decoded.byteLength);
-  for (const at of partial) view[at] = 0;
-  forEachPrintable(view, minText, (stretchStart, stretchEnd) => {
-    // The run this stretch came from: the last whose bytes start at or before it.
-    let low = 0;
-    let high = byteStarts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if ((byteStarts[middle] as number) <= stretchStart) low = middle;
-      else high = middle - 1;
-    }
-    const run = runOf[low] as number;
-    out.push({ text: decoded.toString("latin1", stretchStart, stretchEnd), start: starts[run] as number, end: ends[run] as number });
-  });
-}
-
-/** Calls `visit` with each stretch of at least `minText` printable
- * bytes. A byte loop: a regex over the Latin-1 string cost more on random bytes. */
-function forEachPrintable(buffer: Uint8Array, minText: number, visit: (start: number, end: number) => void): void {
-  // A plain view and a local length: `length` of a Buffer is a getter call per
-  // iteration in this loop (Bun 1.4.5, `typedArrayViewLength` in profiles).
-  const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  const length = bytes.length;
-  const last = minText - 1;
-  // Skip-ahead: a stretch from `start` needs `start + last` printable, so that byte is
-  // tested first; on random bytes (62% not printable) most tests skip 8 bytes at once.
-  let start = 0;
-  while (start + last < length) {
-    let probe = start + last;
-    if (PRINTABLE[bytes[probe] as number] === 0) {
-      start = probe + 1;
-      continue;
-    }
-    // Walk back: the last non-printable byte before the probe restarts the stretch.
-    let back = probe - 1;
-    while (back >= start && PRINTABLE[bytes[back] as number] === 1) back--;
-    if (back >= start) {
-      start = back + 1;
-      continue;
-    }
-    // `[start, probe]` is printable: extend it forward.
-    probe++;
-    while (probe < length && PRINTABLE[bytes[probe] as number] === 1) probe++;
-    visit(start, probe);
-    start = probe + 1;
-  }
-}
-
-/** Bytes a decoded stretch of text may hold: printable ASCII, tab, LF, CR. */
-const PRINTABLE = new Uint8Array(256);
-for (let byte = 0x20; byte < 0x7f; byte++) PRINTABLE[byte] = 1;
-for (const byte of [0x09, 0x0a, 0x0d]) PRINTABLE[byte] = 1;
-
 /** Decodes `[from, to)` at each alignment of `alphabet` (only the first for long
- * runs); base32 only: hex and base64 go through {@link decodeRuns}. */
+ * runs); base32 only: hex and base64 go through `decode-runs.ts`. */
 function alignedDecode(text: string, from: number, to: number, alphabet: Alphabet, out: DecodedSegment[], minText: number): void {
   const alignments = to - from > MAX_ALIGNED_RUN ? 1 : alphabet.group;
   for (let offset = 0; offset < alignments && from + offset < to; offset++) {
