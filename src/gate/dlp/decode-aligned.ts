@@ -92,8 +92,17 @@ function isMixedCase(text: string, from: number, to: number): boolean {
  * decodes to such a stretch about once per 3,000 bytes; an encoded credential always
  * does, whatever surrounds it.
  */
-export function decodedSegments(text: string, from: number, to: number, minRun: number, minText = MIN_DECODED_TEXT): DecodedSegment[] {
+export function decodedSegments(text: string, from: number, to: number, minRun: number, minText = MIN_DECODED_TEXT, tightRuns = true): DecodedSegment[] {
   const out: DecodedSegment[] = [];
+  // A run too short to decode to `minText` bytes even from its first character (where
+  // it gives the most) gives no stretch at any alignment, so it is not looked for:
+  // 16-character base64 pieces (12 bytes) with `minText` 13, or 16-digit groups as hex
+  // (8 bytes), were each sliced, tested and remembered for nothing (JWT-like fragments,
+  // card-like groups). `tightRuns` off (the test against the old search) looks for
+  // every run of `minRun`.
+  const hexRun = tightRuns ? Math.max(minRun, 2 * minText) : minRun;
+  const base32Run = tightRuns ? Math.max(minRun, Math.ceil((8 * minText) / 5)) : minRun;
+  const base64Run = tightRuns ? Math.max(minRun, Math.ceil((8 * minText) / 6)) : minRun;
   const base32 = ALPHABETS[1] as Alphabet;
   // The runs of each alphabet are found by a skip-ahead scan (`class-runs.ts`): the
   // same maximal runs a greedy `/[class]{minRun,}/g` finds, without its retry at every
@@ -101,7 +110,7 @@ export function decodedSegments(text: string, from: number, to: number, minRun: 
   // Bun 1.4.5; the skip-ahead tests about one character in `minRun` off runs.)
   const hexStarts: number[] = [];
   const hexEnds: number[] = [];
-  classRuns(text, from, to, HEX, minRun, hexStarts, hexEnds);
+  classRuns(text, from, to, HEX, hexRun, hexStarts, hexEnds);
   // A base32 run without a letter (digits 2–7 only, values 26–31) never decodes to
   // text: of every 5 bytes, two take their top bit from a value's set bit 4 or 3. A
   // region without letters (card-like digit groups) skips the scan, which cost as
@@ -110,7 +119,7 @@ export function decodedSegments(text: string, from: number, to: number, minRun: 
   if (LETTER.test(region)) {
     const base32Starts: number[] = [];
     const base32Ends: number[] = [];
-    classRuns(text, from, to, BASE32, minRun, base32Starts, base32Ends);
+    classRuns(text, from, to, BASE32, base32Run, base32Starts, base32Ends);
     for (let index = 0; index < base32Starts.length; index++) {
       // Base32 is written in one case (DNS lowercases it): a mixed-case run is not it.
       const start = base32Starts[index] as number;
@@ -120,7 +129,7 @@ export function decodedSegments(text: string, from: number, to: number, minRun: 
   }
   const base64Starts: number[] = [];
   const base64Ends: number[] = [];
-  classRuns(text, from, to, BASE64, minRun, base64Starts, base64Ends);
+  classRuns(text, from, to, BASE64, base64Run, base64Starts, base64Ends);
   const runStarts: number[] = [];
   const runEnds: number[] = [];
   // A short run met before in this text decodes to the same stretches: it is decoded
