@@ -64,35 +64,59 @@ function pendingLength(text: string, forms: readonly string[], firstChars: Set<s
   return 0;
 }
 
+/** Redacts held secrets from a sequence of texts as one: see {@link createHeldTextRedactor}. */
+export interface HeldTextRedactor {
+  /** `text` appended to what came before, redacted, less a tail that could begin a form. */
+  push(text: string): string;
+  /** The tail held back, released at the end of the sequence. */
+  end(): string;
+}
+
 /**
- * A stream that redacts every held-secret form from bytes passing through, across
- * chunk boundaries: a form split over two chunks is still replaced whole. It holds
- * back only a tail that could begin a form (at most the longest form minus one
- * byte), releasing it with the next chunk or at the end.
+ * Redaction across pieces of one sequence (a body's chunks, a WebSocket message's
+ * frames): a form split over two pieces is still replaced whole. Only a tail that
+ * could begin a form (at most the longest form minus one byte) is held back, so
+ * anything else goes out at once.
  */
-export function createHeldSecretRedactor(held: HeldSecretForms): TransformStream<Uint8Array, Uint8Array> {
+export function createHeldTextRedactor(held: HeldSecretForms): HeldTextRedactor {
   const forms = formsOf(held);
   const firstChars = new Set(forms.map((form) => form[0] ?? ""));
   const longest = forms.reduce((max, form) => Math.max(max, form.length), 0);
   let pending = "";
-  return new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, controller) {
-      if (forms.length === 0) {
-        controller.enqueue(chunk);
-        return;
-      }
-      const text = pending + Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString("latin1");
+  return {
+    push(piece) {
+      if (forms.length === 0) return piece;
+      const text = pending + piece;
       const spans = formSpans(text, forms);
       const lastEnd = spans[spans.length - 1]?.[1] ?? 0;
       const hold = Math.min(pendingLength(text, forms, firstChars, longest), text.length - lastEnd);
       const cut = text.length - hold;
-      const out = replaceSpans(text.slice(0, cut), spans);
       pending = text.slice(cut);
+      return replaceSpans(text.slice(0, cut), spans);
+    },
+    end() {
+      const rest = pending;
+      pending = "";
+      return rest;
+    },
+  };
+}
+
+/**
+ * A stream that redacts every held-secret form from bytes passing through, across
+ * chunk boundaries ({@link createHeldTextRedactor} over Latin-1 text, so any bytes
+ * pass unchanged but for the forms).
+ */
+export function createHeldSecretRedactor(held: HeldSecretForms): TransformStream<Uint8Array, Uint8Array> {
+  const redactor = createHeldTextRedactor(held);
+  return new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      const out = redactor.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString("latin1"));
       if (out.length > 0) controller.enqueue(Buffer.from(out, "latin1"));
     },
     flush(controller) {
-      if (pending.length > 0) controller.enqueue(Buffer.from(pending, "latin1"));
-      pending = "";
+      const rest = redactor.end();
+      if (rest.length > 0) controller.enqueue(Buffer.from(rest, "latin1"));
     },
   });
 }
