@@ -137,6 +137,12 @@ export function decodedSegments(text: string, from: number, to: number, minRun: 
   // fragments is 61,000 copies of one run, each decoded at 4 alignments).
   const seen = new Map<string, number>();
   const repeats: number[] = [];
+  // The run before, whether it had a low character, and the first copy's start when
+  // it was remembered (-1 if not): a copy right after another is told by comparing
+  // in place, without a slice and a lookup each (a MiB of one repeated run).
+  let previous: string | undefined;
+  let previousLow = false;
+  let previousFirst = -1;
   for (let index = 0; index < base64Starts.length; index++) {
     // Every 3 decoded bytes start with one whose top 6 bits are a character's value,
     // and a printable byte is below 0x80: a run with no character worth under 32
@@ -144,17 +150,30 @@ export function decodedSegments(text: string, from: number, to: number, minRun: 
     // digit groups are such runs.
     const start = base64Starts[index] as number;
     const end = base64Ends[index] as number;
-    const run = text.slice(start, end);
-    if (!LOW_BASE64.test(run)) continue;
+    let run: string;
+    if (previous !== undefined && previous.length === end - start && text.startsWith(previous, start)) {
+      if (!previousLow) continue;
+      if (previousFirst !== -1 && (repeats.length > 0 || seen.size < 256)) {
+        repeats.push(previousFirst, start, end);
+        continue;
+      }
+      run = previous;
+    } else run = text.slice(start, end);
+    previous = run;
+    previousLow = LOW_BASE64.test(run);
+    previousFirst = -1;
+    if (!previousLow) continue;
     // Remembering costs a lookup per run: a text whose first runs never repeat
     // (random values) stops remembering.
     if (run.length <= MAX_REPEATED_RUN && (repeats.length > 0 || seen.size < 256)) {
       const first = seen.get(run);
       if (first !== undefined) {
         repeats.push(first, start, end);
+        previousFirst = first;
         continue;
       }
       seen.set(run, start);
+      previousFirst = start;
     }
     runStarts.push(start);
     runEnds.push(end);

@@ -233,8 +233,18 @@ function decodedHits(text: string, options: FindHitsOptions, depth: number, hits
   // glued to other characters: the boundary-free URL compact pass is what finds it there.
   const inner: FindHitsOptions = { ...options, compact: "url", formats: true, skipJwt: false, pairsFound: false };
   const minText = minDecodedText(options.held);
+  // The kinds of the segment before: the copies of a repeated run come one after
+  // another with the same text (`decode-aligned.ts`), and the kinds of a text are the
+  // same each time (a held-form search per copy of a 12-byte stretch was most of a MiB
+  // of JWT-like fragments with an 8-character held secret, Bun 1.4.5 profile).
+  let lastText: string | undefined;
+  let lastKinds: string[] = [];
   for (const segment of decodedSegments(text, 0, text.length, MIN_TOKEN, minText)) {
-    for (const kind of decodedKinds(segment.text, inner, depth, cache)) hits.push({ kind, start: segment.start, end: segment.end });
+    if (segment.text !== lastText) {
+      lastText = segment.text;
+      lastKinds = decodedKinds(segment.text, inner, depth, cache);
+    }
+    for (const kind of lastKinds) hits.push({ kind, start: segment.start, end: segment.end });
   }
   for (const group of joinedGroups(text)) {
     // Short groups (`41-4b-…`, `ghp_ abcd efgh …`) are read as text too; long lines

@@ -65,3 +65,39 @@ function encodeBase32(bytes: Uint8Array): string {
   }
   return bits > 0 ? out + alphabet[(value << (5 - bits)) & 31] : out;
 }
+
+describe("repeated runs", () => {
+  const source = new FakeSource(73);
+  const int = (n: number): number => (n <= 0 ? 0 : ((source.bytes(2)[0] as number) * 256 + (source.bytes(1)[0] as number)) % n);
+  const key = (segment: { text: string; start: number; end: number }): string => `${segment.start}-${segment.end}:${segment.text}`;
+  /** Each piece decoded on its own (no run is met twice there), in the text's coordinates. */
+  const alone = (pieces: string[], separator: string, minText: number): string[] => {
+    const keys: string[] = [];
+    let at = 0;
+    for (const piece of pieces) {
+      for (const segment of decodedSegments(piece, 0, piece.length, 16, minText)) keys.push(key({ ...segment, start: segment.start + at, end: segment.end + at }));
+      at += piece.length + separator.length;
+    }
+    return keys.sort();
+  };
+  test("copies next to each other, apart, without low characters and past the first 256 runs: the same segments as each run decoded alone", () => {
+    let segments = 0;
+    for (let round = 0; round < 400; round++) {
+      const pool = Array.from({ length: 1 + int(4) }, () => {
+        const pick = int(4);
+        if (pick === 0) return source.chars("0123456789+/", 16 + int(8)); // no character worth under 32
+        if (pick === 1) return Buffer.from(`id=${source.token(8 + int(10))}`).toString("base64url");
+        return Buffer.from(source.bytes(12 + int(12))).toString("base64").replace(/=+$/, "");
+      });
+      const distinct = round % 10 === 0 ? Array.from({ length: 300 }, () => source.token(16 + int(4))) : [];
+      const pieces = [...distinct, ...Array.from({ length: 1 + int(60) }, () => pool[int(2) === 0 ? 0 : int(pool.length)] as string)];
+      const separator = [".", " ", "\n"][int(3)] as string;
+      const text = pieces.join(separator);
+      const minText = [8, 13][int(2)] as number;
+      const expected = alone(pieces, separator, minText);
+      segments += expected.length;
+      expect(decodedSegments(text, 0, text.length, 16, minText).map(key).sort()).toEqual(expected);
+    }
+    expect(segments).toBeGreaterThan(1000);
+  });
+});
