@@ -129,8 +129,7 @@ export function decodeBase64Runs(text: string, allStarts: readonly number[], all
   for (let run = 0; run < allStarts.length; run++) {
     const start = allStarts[run] as number;
     const end = allEnds[run] as number;
-    let mask = 0;
-    for (let offset = 0; offset < 4; offset++) if (mayHoldStretch(text, start, end, offset, minText, maxAlignedRun)) mask |= 1 << offset;
+    const mask = base64StretchOffsets(text, start, end, minText, maxAlignedRun);
     if (mask === 0) continue;
     starts.push(start);
     ends.push(end);
@@ -178,6 +177,15 @@ export function decodeBase64Runs(text: string, allStarts: readonly number[], all
   for (const { from, to, runOf: alignedRunOf, byteStarts: alignedStarts } of alignments) {
     if (alignedRunOf.length > 0) addStretches(text, starts, ends, shifted.subarray(from, to), alignedRunOf, alignedStarts, out, minText);
   }
+}
+
+/** The offsets (bit `k` for offset `k`) at which the base64 run `text[start, end)`
+ * may decode to a stretch of `minText` printable bytes (see {@link mayHoldStretch});
+ * 0: at none, so the run need not even be sliced. */
+export function base64StretchOffsets(text: string, start: number, end: number, minText: number, maxAlignedRun: number): number {
+  let mask = 0;
+  for (let offset = 0; offset < 4; offset++) if (mayHoldStretch(text, start, end, offset, minText, maxAlignedRun)) mask |= 1 << offset;
+  return mask;
 }
 
 /**
