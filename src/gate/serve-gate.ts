@@ -47,6 +47,8 @@ export interface StartGateOptions {
   prefixBudget?: number;
   /** By default, 30 s: how long a body may stall while its prefix is read. */
   bodyIdleMs?: number;
+  /** By default, 120 s: how long reading a body's prefix may take in all. */
+  bodyDeadlineMs?: number;
   /** By default, 10 s: how long a tunnel's client has to send its ClientHello. */
   helloTimeoutMs?: number;
 }
@@ -80,6 +82,7 @@ export async function startGate(config: GateConfig, env: Record<string, string |
   };
   if (options.upstreamCa !== undefined) context.upstreamCa = options.upstreamCa;
   if (options.bodyIdleMs !== undefined) context.bodyIdleMs = options.bodyIdleMs;
+  if (options.bodyDeadlineMs !== undefined) context.bodyDeadlineMs = options.bodyDeadlineMs;
   if (options.helloTimeoutMs !== undefined) context.helloTimeoutMs = options.helloTimeoutMs;
   await startTls(context);
   // Routes first: an origin-form `/r/…` is theirs; egress takes absolute-form and CONNECT.
