@@ -107,7 +107,9 @@ export async function startGate(config: GateConfig, env: Record<string, string |
     const exchange: ProxyExchange = { kind: "http", req, res };
     const service = dispatch(exchange);
     if (service === undefined) {
-      return respond(res, 404, `bottle gate: nothing at ${target.split("?")[0]} (routes live under ${ROUTE_PREFIX}<name>/)`);
+      respond(res, 404, `bottle gate: nothing at ${target.split("?")[0]} (routes live under ${ROUTE_PREFIX}<name>/)`);
+      // Audited like every other answer (its target redacted: it is the agent's to choose).
+      return beginAudit(audit, req.socket, { method: req.method ?? "", host: "", path: generation.scanner.auditTarget(target).path })({ decision: "error", reason: "not-found", status: 404 });
     }
     service.handle!(exchange).catch((error: unknown) => {
       // A client that hung up mid-request is not news.
