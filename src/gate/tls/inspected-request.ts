@@ -69,7 +69,7 @@ export function inspectedRequest(context: GateContext, target: InspectedTarget, 
         bodyTruncated: !body.complete,
         contentType: req.headers["content-type"],
         contentEncoding: req.headers["content-encoding"],
-      });
+      }, context.scanBudgetMs === undefined ? {} : { maxScanMs: context.scanBudgetMs });
       const incomplete = body.complete ? report.incomplete : ["body-prefix", ...report.incomplete];
       return { findings: report.findings, bytesUp: body.prefix.length, incomplete };
     },

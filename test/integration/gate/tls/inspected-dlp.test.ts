@@ -80,6 +80,24 @@ describe("DLP on inspected HTTPS bodies is the plain path's (curl through a stan
     expect(small).not.toHaveProperty("scan_incomplete");
   });
 
+  test("a body whose scan outlasts its budget goes on as on the plain path, and the audit line says scan-budget", async () => {
+    // A gate whose scan budget (1 ms) no MiB of text fits in.
+    const tight = await startTestGate({ allow: [`origin.gate.test:${origin.port}`], allow_cidrs: ["127.0.0.0/8"], tls: { inspect: true, passthrough: [] } }, {}, undefined, [
+      await Bun.file(material.caFile).text(),
+    ], { scanBudgetMs: 1 });
+    try {
+      const caFile = join(material.dir, "tight-ca.pem");
+      await writeFile(caFile, await (await fetch(`${tight.proxy}/tls/ca.pem`)).text());
+      const body = await file("costly.txt", Buffer.from("=41".repeat(300_000)));
+      const result = await curl(["-x", tight.proxy, "--cacert", caFile, "--data-binary", body, at("/costly")]);
+      expect(result.status).toBe(200);
+      const line = (await tight.auditLines()).filter((entry) => entry["path"] === "/costly").at(-1);
+      expect(line?.["scan_incomplete"]).toEqual(["scan-budget"]);
+    } finally {
+      await tight[Symbol.asyncDispose]();
+    }
+  });
+
   test("a plain gzip body without a secret still reaches the origin as sent", async () => {
     const encoded = gzipSync(Buffer.from("hello=world"));
     const result = await inspected(["-H", "content-encoding: gzip", "--data-binary", await file("ok.gz", encoded), at("/ok-gzip")]);
