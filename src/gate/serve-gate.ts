@@ -51,6 +51,10 @@ export interface StartGateOptions {
   bodyDeadlineMs?: number;
   /** By default, 10 s: how long a tunnel's client has to send its ClientHello. */
   helloTimeoutMs?: number;
+  /** By default, 500 ms: the scan time one inspected HTTPS body or WebSocket frame may cost (`ScanBudget.maxScanMs`). */
+  scanBudgetMs?: number;
+  /** By default, 60 s: how long an inspected tunnel may sit between requests, or take to send one's head. */
+  tunnelIdleMs?: number;
 }
 
 /**
@@ -84,6 +88,8 @@ export async function startGate(config: GateConfig, env: Record<string, string |
   if (options.bodyIdleMs !== undefined) context.bodyIdleMs = options.bodyIdleMs;
   if (options.bodyDeadlineMs !== undefined) context.bodyDeadlineMs = options.bodyDeadlineMs;
   if (options.helloTimeoutMs !== undefined) context.helloTimeoutMs = options.helloTimeoutMs;
+  if (options.scanBudgetMs !== undefined) context.scanBudgetMs = options.scanBudgetMs;
+  if (options.tunnelIdleMs !== undefined) context.tunnelIdleMs = options.tunnelIdleMs;
   await startTls(context);
   // Routes first: an origin-form `/r/…` is theirs; egress takes absolute-form and CONNECT.
   const services: GateService[] = [routesService(context), egressService(context), tlsService(context), ...extra];
