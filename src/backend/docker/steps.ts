@@ -94,11 +94,18 @@ export const steps: Backend<DockerDetails>["steps"] = async (plan, deps) => {
     undo: nothing,
   };
   const images: LaunchStep[] = [
-    { name: "gate-image", create: () => ensureGateImage(details.gateImage, runner, log), undo: nothing },
+    // Prepare asked the engine for both images: only a missing one is asked about again, and made.
+    {
+      name: "gate-image",
+      create: async () => {
+        if (!details.found.gateImage) await ensureGateImage(details.gateImage, runner, log);
+      },
+      undo: nothing,
+    },
     {
       name: "agent-image",
       async create() {
-        image = await ensureAgentImage(details.agentImage, runner, log, signal);
+        image = details.found.agentImage ?? (await ensureAgentImage(details.agentImage, runner, log, signal));
         if (ownImage !== undefined) {
           image = await ensureApprovedImage(ownImage, image, runner, log, signal);
           // The image the person approved exists now: the bottle is no longer blocked on it.
