@@ -44,7 +44,7 @@ export async function apiEngineObjects(
     role: labels[LABEL.role] ?? "",
     state,
   });
-  const api: EngineApi = { get, socket, signal };
+  const api: EngineApi = { get, socket, context: "", signal };
   const ask: Record<EngineObject["kind"], () => Promise<EngineObject[]>> = {
     container: async () =>
       (await engineAnswer(api, `/containers/json?all=1&filters=${filters}`, Containers)).map((c) => row("container", containerName(c.Names), c.Labels, c.State)),

@@ -5,8 +5,7 @@ import { imagePresent } from "../images/image-commands.ts";
 import type { BackendDeps } from "../types.ts";
 import { engineInfo, type EngineInfo } from "./engine-info.ts";
 import { engineLocation, engineLocationOf, type EngineLocation } from "./engine-location.ts";
-import { engineAnswer, engineQuery, type EngineApi } from "./engine-query.ts";
-import { engineEndpoint } from "./engine-socket.ts";
+import { engineAnswer, engineApi, engineQuery, type EngineApi } from "./engine-query.ts";
 
 /** What a start asks the engine before it makes anything, whichever way it is asked. */
 export interface EngineQuestions {
@@ -56,17 +55,17 @@ function cliQuestions(deps: BackendDeps): EngineQuestions {
 }
 
 /** The Engine API's answers on its socket: the same facts, validated, with no process per question. */
-function apiQuestions(api: EngineApi, context: string): EngineQuestions {
+function apiQuestions(api: EngineApi): EngineQuestions {
   const image = async (ref: string) => {
     if (!PLAIN_REF.test(ref)) throw new Error(`not a plain image reference: ${ref}`);
-    return engineQuery(api, `/images/${ref}/json`, Image, [404]);
+    return engineQuery(api, `/images/${ref}/json`, Image, { missing: [404] });
   };
   return {
     async engine() {
       const info = await engineAnswer(api, "/info", Info);
       return {
         info: { runtimes: Object.keys(info.Runtimes) },
-        location: engineLocationOf(context, `unix://${api.socket}`, info.OperatingSystem, info.SecurityOptions),
+        location: engineLocationOf(api.context, `unix://${api.socket}`, info.OperatingSystem, info.SecurityOptions),
       };
     },
     async containerNames() {
@@ -93,9 +92,9 @@ function apiQuestions(api: EngineApi, context: string): EngineQuestions {
  */
 export function engineQuestions(deps: BackendDeps): EngineQuestions {
   const cli = cliQuestions(deps);
-  const endpoint = deps.socketGet === undefined ? undefined : engineEndpoint(deps.env);
-  if (endpoint === undefined) return cli;
-  const api = apiQuestions({ get: deps.socketGet!, socket: endpoint.socket, signal: deps.signal }, endpoint.context);
+  const local = engineApi(deps);
+  if (local === undefined) return cli;
+  const api = apiQuestions(local);
   const orCli = <A extends unknown[], R>(ask: (...args: A) => Promise<R>, fallback: (...args: A) => Promise<R>) =>
     (...args: A) => ask(...args).catch(() => fallback(...args));
   return {

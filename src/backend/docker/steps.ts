@@ -21,6 +21,9 @@ import type { Backend, LaunchStep } from "../types.ts";
 import type { DockerDetails } from "./docker-plan.ts";
 import { saveGateAudit } from "./gate-files.ts";
 import { launchCommands, networkCreate, WORKSPACE } from "./launch-commands.ts";
+import { apiContainerNetworks } from "./engine-container-api.ts";
+import { engineApi } from "./engine-query.ts";
+import { installCaByApi } from "./install-ca-by-api.ts";
 import { provision, type Provisioned } from "./provision.ts";
 import { reapDead } from "./reap.ts";
 import { pickSubnet, subnetTaken } from "./subnet.ts";
@@ -51,6 +54,8 @@ export const steps: Backend<DockerDetails>["steps"] = async (plan, deps) => {
   const superviseToken = supervise === undefined ? undefined : newSuperviseToken();
   if (supervise !== undefined) gateSecrets[supervise.tokenEnv] = agentSecrets[supervise.tokenEnv] = superviseToken!;
   // A Dockerfile a person approved (capability block): the bottle's own image, built on its usual one.
+  // A local engine's API answers the waits and execs on the way to ready without a docker CLI process each.
+  const api = engineApi(deps);
   const ownImage = approvedImage(details.agentImage, stateDir, spec.identity);
   let image: ImageConfig | undefined;
   let provisioned: Provisioned = { hasHistory: false };
@@ -161,12 +166,19 @@ export const steps: Backend<DockerDetails>["steps"] = async (plan, deps) => {
           create: async () => {
             // The bridge address only where this host routes to it; elsewhere the gate's own probe, by exec.
             let health: string | undefined;
-            if (details.engine.reachesBridges) health = await waitForGate(runner, { gate: details.names.gate, network: details.names.egress, port: details.gatePort, signal, log });
+            const networks = api === undefined ? {} : { networks: () => apiContainerNetworks(api, details.names.gate) };
+            if (details.engine.reachesBridges) health = await waitForGate(runner, { gate: details.names.gate, network: details.names.egress, port: details.gatePort, signal, log, ...networks });
             else await probeGate(runner, { gate: details.names.gate, signal, log });
             // The gate made its CA as it started: the agent trusts its certificate from now on.
             if (gateEgress.tls.inspect) {
               const fromHost = health?.replace(/\/healthz$/, "");
-              await trustGateCa(runner, { agent: details.names.agent, gateBase: fromHost, gateInBottle: `http://${details.names.gate}:${details.gatePort}`, gate: details.names.gate });
+              await trustGateCa(runner, {
+                agent: details.names.agent,
+                gateBase: fromHost,
+                gateInBottle: `http://${details.names.gate}:${details.gatePort}`,
+                gate: details.names.gate,
+                ...(api === undefined ? {} : { install: (certificate: string) => installCaByApi(api, runner, details.names.agent, certificate) }),
+              });
             }
           },
           undo: nothing,
