@@ -57,6 +57,7 @@ for (let run = 0; run < runs; run++) {
   await processRunner.run(["docker", "volume", "rm", `${id}-workspace`, `${id}-home`], { check: false });
 }
 await bottle(["cleanup", "--yes", "--all"]);
+console.log(Object.entries(samples).map(([name, values]) => `${name}: ${values.map((value) => value.toFixed(0)).join(" ")}`).join("\n"));
 
 const row = (label: string, ours: number[], theirs: number[]) =>
   `| ${label} | ${median(ours).toFixed(0)} | ${median(theirs).toFixed(0)} | ${(median(ours) / median(theirs)).toFixed(2)}× |`;
