@@ -20,10 +20,11 @@ export async function apiContainerNetworks(api: EngineApi, name: string): Promis
   return (await engineAnswer(api, `${containerPath(name)}/json`, Inspected)).NetworkSettings.Networks;
 }
 
-/** What one exec left: its exit code and its output (stdout and stderr, in order). */
+/** What one exec left: its exit code and its output, by stream. */
 export interface ExecResult {
   exitCode: number;
-  output: string;
+  stdout: string;
+  stderr: string;
 }
 
 /** `POST /containers/{name}/exec` answers 201 with the exec's id. */
@@ -32,15 +33,15 @@ const Created = v.looseObject({ Id: v.pipe(v.string(), v.regex(/^[0-9a-f]+$/)) }
 const Finished = v.looseObject({ Running: v.boolean(), ExitCode: v.nullish(v.number(), null) });
 
 /**
- * The output of a non-TTY exec: frames of an 8-byte header (stream, 0, 0, 0, size big
- * endian) and the bytes, read back from the text `fetch` decoded (exact for ASCII, which
- * is what the scripts bottle runs print).
+ * The output of a non-TTY exec by stream: frames of an 8-byte header (stream 1 or 2,
+ * 0, 0, 0, size big endian) and the bytes, read back from the text `fetch` decoded
+ * (exact for ASCII, which is what the scripts bottle runs print).
  */
-function demultiplexed(stream: string): string {
-  let out = "";
+function demultiplexed(stream: string): { stdout: string; stderr: string } {
+  const out = { stdout: "", stderr: "" };
   for (let at = 0; at + 8 <= stream.length; ) {
     const size = [4, 5, 6, 7].reduce((sum, offset) => sum * 256 + (stream.charCodeAt(at + offset) & 0xff), 0);
-    out += stream.slice(at + 8, at + 8 + size);
+    out[stream.charCodeAt(at) === 2 ? "stderr" : "stdout"] += stream.slice(at + 8, at + 8 + size);
     at += 8 + size;
   }
   return out;
@@ -65,8 +66,21 @@ export async function apiExec(api: EngineApi, container: string, options: { cmd:
   const output = await engineAnswer(api, `/exec/${created.Id}/start`, v.unknown(), { method: "POST", json: { Detach: false, Tty: false } });
   for (let attempt = 0; attempt < 50; attempt++) {
     const state = await engineAnswer(api, `/exec/${created.Id}/json`, Finished);
-    if (!state.Running && state.ExitCode !== null) return { exitCode: state.ExitCode, output: demultiplexed(typeof output === "string" ? output : "") };
+    if (!state.Running && state.ExitCode !== null) return { exitCode: state.ExitCode, ...demultiplexed(typeof output === "string" ? output : "") };
     await Bun.sleep(10);
   }
   throw new BottleError(`the exec in ${container} did not end after its output did`);
+}
+
+/** Joins a running container to a network, as `docker network connect NETWORK CONTAINER` does. */
+export async function apiNetworkConnect(api: EngineApi, network: string, container: string): Promise<void> {
+  if (!CONTAINER_NAME.test(network)) throw new BottleError(`not a network name: ${network}`);
+  containerPath(container);
+  await engineAnswer(api, `/networks/${network}/connect`, v.unknown(), { method: "POST", json: { Container: container } });
+}
+
+/** A command's stdout by {@link apiExec}, or undefined when the engine could not run it or it failed (the caller then uses `docker exec`). */
+export async function execStdout(api: EngineApi, container: string, argv: string[], user: string): Promise<string | undefined> {
+  const ran = await apiExec(api, container, { cmd: argv, ...(user === "" ? {} : { user }) }).catch(() => undefined);
+  return ran?.exitCode === 0 ? ran.stdout : undefined;
 }

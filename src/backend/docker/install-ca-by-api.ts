@@ -23,7 +23,7 @@ export async function installCaByApi(api: EngineApi, runner: Runner, agent: stri
   }).catch(() => undefined);
   if (ran === undefined) return installCaByExec(runner, agent, certificate);
   if (ran.exitCode !== 0) {
-    const detail = ran.output.trim().split("\n").pop();
+    const detail = `${ran.stdout}${ran.stderr}`.trim().split("\n").pop();
     throw new BottleError(`installing the gate's CA certificate in ${agent} failed (exit ${ran.exitCode}${detail ? `: ${detail}` : ""})`);
   }
 }

@@ -21,7 +21,7 @@ import type { Backend, LaunchStep } from "../types.ts";
 import type { DockerDetails } from "./docker-plan.ts";
 import { saveGateAudit } from "./gate-files.ts";
 import { launchCommands, networkCreate, WORKSPACE } from "./launch-commands.ts";
-import { apiContainerNetworks } from "./engine-container-api.ts";
+import { apiContainerNetworks, apiNetworkConnect, execStdout } from "./engine-container-api.ts";
 import { engineApi } from "./engine-query.ts";
 import { installCaByApi } from "./install-ca-by-api.ts";
 import { provision, type Provisioned } from "./provision.ts";
@@ -161,7 +161,8 @@ export const steps: Backend<DockerDetails>["steps"] = async (plan, deps) => {
             await Promise.all(gate.copyIn.map((argv) => runner.run(argv)));
             if (gate.start !== undefined) await runner.run(gate.start);
             // Readiness is probed on the egress network: joining the internal one runs alongside.
-            [, health] = await Promise.all([runner.run(gate.connect), gateReady()]);
+            const connected = api === undefined ? Promise.reject() : apiNetworkConnect(api, details.names.internal, details.names.gate);
+            [, health] = await Promise.all([connected.catch(() => runner.run(gate.connect)), gateReady()]);
           },
           // The audit log goes back to the state folder before its gate does (a remote engine's volume).
           undo: () => saveGateAudit(runner, details.names.gate, stateDir).then(() => quiet(commands().gate.remove)),
@@ -178,6 +179,7 @@ export const steps: Backend<DockerDetails>["steps"] = async (plan, deps) => {
               skills: spec.skills,
               claude: isClaude(agentCommand(spec.agent.command ?? [], image!)),
               ...(supervise === undefined ? {} : { supervise: { url: supervise.url, token: superviseToken! } }),
+              ...(api === undefined ? {} : { exec: (argv: string[], user: string) => execStdout(api, details.names.agent, argv, user) }),
             });
             // Its failure is that step's; a launch unwound before it never asks (the container is gone).
             provisioning.catch(() => {});

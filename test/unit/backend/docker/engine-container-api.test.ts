@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { apiContainerNetworks, apiExec } from "../../../../src/backend/docker/engine-container-api.ts";
+import { apiContainerNetworks, apiExec, apiNetworkConnect, execStdout } from "../../../../src/backend/docker/engine-container-api.ts";
 import type { EngineApi } from "../../../../src/backend/docker/engine-query.ts";
 import type { SocketAnswer, SocketGetOptions } from "../../../../src/core/socket-get.ts";
 
@@ -36,7 +36,7 @@ describe("apiExec: `docker exec` through the Engine API", () => {
   test("create, start (the output streams until the command ends), then its exit code", async () => {
     const { api, asked } = fakeEngine(execAnswers(0, frame(1, "installed\n") + frame(2, "warning: x\n")));
     const result = await apiExec(api, "b-agent", { cmd: ["sh", "-c", "true"], user: "0", env: { BOTTLE_GATE_CA: "pem" } });
-    expect(result).toEqual({ exitCode: 0, output: "installed\nwarning: x\n" });
+    expect(result).toEqual({ exitCode: 0, stdout: "installed\n", stderr: "warning: x\n" });
     expect(asked.map((request) => request.line)).toEqual(["POST /containers/b-agent/exec", `POST /exec/${EXEC_ID}/start`, `GET /exec/${EXEC_ID}/json`]);
     expect(asked[0]!.json).toEqual({ Cmd: ["sh", "-c", "true"], Env: ["BOTTLE_GATE_CA=pem"], AttachStdout: true, AttachStderr: true, User: "0" });
     expect(asked[1]!.json).toEqual({ Detach: false, Tty: false });
@@ -45,7 +45,7 @@ describe("apiExec: `docker exec` through the Engine API", () => {
   test("a failing command is its exit code, not a throw; an exec still marked running is asked again", async () => {
     const running = { status: 200, body: { Running: true, ExitCode: null } };
     const { api, asked } = fakeEngine(execAnswers(3, "", [running, running]));
-    expect(await apiExec(api, "b-agent", { cmd: ["false"] })).toEqual({ exitCode: 3, output: "" });
+    expect(await apiExec(api, "b-agent", { cmd: ["false"] })).toEqual({ exitCode: 3, stdout: "", stderr: "" });
     expect(asked.filter((request) => request.line.endsWith("/json"))).toHaveLength(3);
   });
 
@@ -81,5 +81,28 @@ describe("apiContainerNetworks", () => {
   test("an exited container has no networks (null): none, so the caller says it exited", async () => {
     const { api } = fakeEngine({ "GET /containers/b-gate/json": { status: 200, body: { NetworkSettings: { Networks: null } } } });
     expect(await apiContainerNetworks(api, "b-gate")).toEqual({});
+  });
+});
+
+describe("execStdout and apiNetworkConnect", () => {
+  test("stdout of a command that succeeded; undefined for one that failed or an engine that could not run it", async () => {
+    expect(await execStdout(fakeEngine(execAnswers(0, frame(1, "1000\n") + frame(2, "noise\n"))).api, "b-agent", ["id", "-u"], "agent")).toBe("1000\n");
+    expect(await execStdout(fakeEngine(execAnswers(1, frame(2, "no such user\n"))).api, "b-agent", ["id", "-u"], "agent")).toBeUndefined();
+    expect(await execStdout(fakeEngine({}).api, "b-agent", ["id", "-u"], "")).toBeUndefined();
+  });
+
+  test("the image's user is left to the image: no User in the exec", async () => {
+    const { api, asked } = fakeEngine(execAnswers(0, ""));
+    await execStdout(api, "b-agent", ["true"], "");
+    expect(asked[0]!.json).not.toHaveProperty("User");
+  });
+
+  test("a network connect is the CLI's POST; any other answer throws (the caller then runs the CLI's)", async () => {
+    const { api, asked } = fakeEngine({ "POST /networks/b-internal/connect": { status: 200, body: "" } });
+    await apiNetworkConnect(api, "b-internal", "b-gate");
+    expect(asked).toEqual([{ line: "POST /networks/b-internal/connect", json: { Container: "b-gate" } }]);
+    const refused = fakeEngine({ "POST /networks/b-internal/connect": { status: 403, body: { message: "endpoint with name b-gate already exists" } } });
+    await expect(apiNetworkConnect(refused.api, "b-internal", "b-gate")).rejects.toThrow(/403/);
+    await expect(apiNetworkConnect(refused.api, "b/../x", "b-gate")).rejects.toThrow(/not a network name/);
   });
 });
