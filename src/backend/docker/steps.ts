@@ -23,6 +23,7 @@ import { saveGateAudit } from "./gate-files.ts";
 import { launchCommands, networkCreate, WORKSPACE } from "./launch-commands.ts";
 import { apiContainerNetworks, apiNetworkConnect, execStdout } from "./engine-container-api.ts";
 import { engineApi } from "./engine-query.ts";
+import { earlyCaInstall, type EarlyCaInstall } from "./early-ca-install.ts";
 import { installCaByApi } from "./install-ca-by-api.ts";
 import { provision, type Provisioned } from "./provision.ts";
 import { reapDead } from "./reap.ts";
@@ -61,6 +62,7 @@ export const steps: Backend<DockerDetails>["steps"] = async (plan, deps) => {
   let image: ImageConfig | undefined;
   let provisioned: Provisioned = { hasHistory: false };
   let provisioning: Promise<Provisioned> | undefined;
+  let caInstall: EarlyCaInstall | undefined;
   // The gate's /healthz from this host, where it routes to the bridge (the CA is read there too).
   let health: string | undefined;
   // The bridge address only where this host routes to it; elsewhere the gate's own probe, by exec.
@@ -171,6 +173,11 @@ export const steps: Backend<DockerDetails>["steps"] = async (plan, deps) => {
           name: "agent",
           async create() {
             await runner.run(commands().agent.create, { secretEnv: agentSecrets });
+            // The CA's install waits in the agent for the gate's certificate (see earlyCaInstall).
+            if (gateEgress.tls.inspect) {
+              const agent = details.names.agent;
+              caInstall = earlyCaInstall(runner, agent, api === undefined ? undefined : (certificate) => installCaByApi(api, runner, agent, certificate));
+            }
             // Provisioning starts now, alongside the gate's wait; the next stage's step waits for it.
             provisioning = provision(runner, {
               agent: details.names.agent,
@@ -184,7 +191,10 @@ export const steps: Backend<DockerDetails>["steps"] = async (plan, deps) => {
             // Its failure is that step's; a launch unwound before it never asks (the container is gone).
             provisioning.catch(() => {});
           },
-          undo: () => quiet(commands().agent.remove),
+          undo: () => {
+            caInstall?.abandon();
+            return quiet(commands().agent.remove);
+          },
         },
       ],
       [
@@ -198,7 +208,7 @@ export const steps: Backend<DockerDetails>["steps"] = async (plan, deps) => {
               gateBase: health?.replace(/\/healthz$/, ""),
               gateInBottle: `http://${details.names.gate}:${details.gatePort}`,
               gate: details.names.gate,
-              ...(api === undefined ? {} : { install: (certificate: string) => installCaByApi(api, runner, details.names.agent, certificate) }),
+              ...(caInstall === undefined ? {} : { install: (certificate: string) => caInstall!.finish(certificate) }),
             });
           },
           undo: nothing,

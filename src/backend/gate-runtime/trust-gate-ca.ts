@@ -18,9 +18,9 @@ export interface GateCaSource {
    */
   gate?: string;
   /**
-   * Installs the checked certificate as root in the agent (its engine's own way, e.g.
-   * an exec through the API). By default, `docker exec` of the install script with the
-   * PEM on stdin.
+   * Installs the checked certificate as root in the agent another way (an exec that
+   * started before the gate was ready, or one through the engine's API). By default,
+   * `docker exec` of the install script with the PEM on stdin.
    */
   install?: (certificate: string) => Promise<void>;
 }
