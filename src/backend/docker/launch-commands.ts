@@ -24,8 +24,12 @@ function labels(details: DockerDetails, identity: string, role: Role): string[] 
 
 /** `docker network create` for one of a bottle's networks, on a given subnet. */
 export function networkCreate(details: DockerDetails, identity: string, which: "internal" | "egress", subnet: string): string[] {
-  // --internal: no route off the host; the gate is the agent's only way out.
-  const internal = which === "internal" ? ["--internal"] : [];
+  // --internal: no route off the host; the gate is the agent's only way out. And no
+  // address of the host's on its bridge: otherwise the bridge's gateway (and through it
+  // every address of the host's) answers the agent, and any host service listening on
+  // all addresses (sshd, a database, a dev server) is in reach without the gate. Docker
+  // 20.10.24 gives an --internal bridge its gateway address unless told not to.
+  const internal = which === "internal" ? ["--internal", "--opt", "com.docker.network.bridge.inhibit_ipv4=true"] : [];
   return ["docker", "network", "create", ...internal, "--subnet", subnet, ...labels(details, identity, "network"), details.names[which]];
 }
 
@@ -108,6 +112,13 @@ export function launchCommands(details: DockerDetails, spec: StartSpec, stateDir
         // container no capabilities. The agent itself runs as the image's USER.
         "--user", "0",
         "--init", "--security-opt", "no-new-privileges", "--cap-drop", "NET_RAW",
+        // Names outside the bottle resolve nowhere: the engine's resolver still answers the
+        // gate's name, but forwards anything else to the agent's own loopback, not to the
+        // host's resolvers. Engines before 26.0 / 25.0.4 / 23.0.11 forward an --internal
+        // network's queries to a host resolver on loopback from the host's side
+        // (CVE-2024-29018), a way out for data in names. Such a lookup fails in ~1 s, not
+        // 10-20 s (Docker 20.10.24's resolver never answers one it cannot forward).
+        "--dns", "127.0.0.1", "--dns-option", "timeout:1", "--dns-option", "attempts:1",
         ...(details.resources.cpus === undefined ? [] : ["--cpus", String(details.resources.cpus)]),
         ...(details.resources.memory === undefined ? [] : ["--memory", details.resources.memory]),
         "--env-file", details.envFilePath,

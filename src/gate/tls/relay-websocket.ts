@@ -3,6 +3,7 @@ import tls from "node:tls";
 import type { AuditEntry } from "../audit.ts";
 import type { GateContext } from "../gate-context.ts";
 import type { GateGeneration } from "../gate-generation.ts";
+import { createHeldTextRedactor, type HeldTextRedactor } from "../dlp/held-secret-redactor.ts";
 import { dlpVerdict } from "../pipeline/dlp-verdict.ts";
 import { BLOCK_HEADER, respondRaw } from "../pipeline/respond.ts";
 import type { Checked } from "../pipeline/run-pipeline.ts";
@@ -33,14 +34,15 @@ export interface WebSocketRelay {
 /**
  * The upstream's answer head with what the gate never passes on: the gate's own
  * block header (only the gate sends it) and held secrets in header values. An answer
- * that is not a 101 goes without its body (which the gate does not relay), so its
- * framing headers say so.
+ * that is not a 101 is framed again for the body the gate relays (`refusedBody`
+ * bytes, possibly none) and closes the connection.
  */
-function answerHead(head: string, redact: (value: string) => string, upgraded: boolean): string {
+function answerHead(head: string, redact: (value: string) => string, refusedBody?: number): string {
+  const upgraded = refusedBody === undefined;
   const [status = "", ...lines] = head.split("\r\n");
   const framing = /^(content-length|transfer-encoding|connection):/i;
   const kept = lines.filter((line) => line !== "" && !line.toLowerCase().startsWith(`${BLOCK_HEADER.toLowerCase()}:`) && (upgraded || !framing.test(line)));
-  if (!upgraded) kept.push("content-length: 0", "connection: close");
+  if (!upgraded) kept.push(`content-length: ${refusedBody}`, "connection: close");
   const redacted = kept.map((line) => {
     const colon = line.indexOf(":");
     return colon < 0 ? line : `${line.slice(0, colon + 1)} ${redact(line.slice(colon + 1).trim())}`;
@@ -58,7 +60,8 @@ function answerHead(head: string, redact: (value: string) => string, upgraded: b
  *   finding under `dlp: block` closes the connection with 1008 and the audit line
  *   says `block` and the kind. A frame is forwarded as it came (still masked).
  * * **upstream → agent**: held secrets (an echoed credential) are redacted from each
- *   frame's payload, which is then framed again.
+ *   message's frames, which are then framed again: a secret split over two frames
+ *   is replaced whole (a frame's end since its last line break waits for the next).
  *
  * A frame the gate cannot read (reserved bits: compression; a client frame without
  * its mask; over 8 MiB) ends the connection. Resolves with the audit outcome when
@@ -141,19 +144,27 @@ export function relayWebSocket(context: GateContext, relay: WebSocketRelay): Pro
         if (!upstream.write(frame.raw)) client.pause();
       }
     };
+    // One redactor per upstream data message, so a held secret split over its frames is still replaced whole.
+    let message: HeldTextRedactor | undefined;
+    const redactedFrame = (frame: WebSocketFrame): Buffer => {
+      const text = frame.payload.toString("latin1");
+      if (frame.opcode >= 8) {
+        const redacted = scanner.redactHeld(text);
+        // A close frame's reason must stay within 125 bytes: a redacted one keeps only its code.
+        return redacted === text ? frame.raw : encodeFrame(frame.fin, frame.opcode, frame.opcode === 8 ? frame.payload.subarray(0, 2) : Buffer.from(redacted, "latin1"));
+      }
+      message ??= createHeldTextRedactor(scanner.held);
+      const redacted = message.push(text) + (frame.fin ? message.end() : "");
+      if (frame.fin) message = undefined;
+      return redacted === text ? frame.raw : encodeFrame(frame.fin, frame.opcode, Buffer.from(redacted, "latin1"));
+    };
     const fromUpstream = (chunk: Buffer) => {
       down += chunk.length;
       const frames = serverReader.push(chunk);
       if ("error" in frames) return cut(1002, frames.error, "error");
       if (!hold(clientReader.pending + serverReader.pending)) return cut(1013, "busy", "error");
       for (const frame of frames) {
-        let out = frame.raw;
-        if (generation.redactor !== undefined) {
-          const text = frame.payload.toString("latin1");
-          const redacted = scanner.redactHeld(text);
-          // A close frame's reason must stay within 125 bytes: a redacted one keeps only its code.
-          if (redacted !== text) out = encodeFrame(frame.fin, frame.opcode, frame.opcode === 8 ? frame.payload.subarray(0, 2) : Buffer.from(redacted, "latin1"));
-        }
+        const out = generation.redactor === undefined ? frame.raw : redactedFrame(frame);
         if (!client.write(out)) upstream.pause();
       }
     };
@@ -167,19 +178,29 @@ export function relayWebSocket(context: GateContext, relay: WebSocketRelay): Pro
         if (buffered.length > MAX_HEAD) upstream.destroy(new Error("answer head too long"));
         return;
       }
-      upstream.off("data", onHead);
-      clearTimeout(timer);
-      answered = true;
       const text = buffered.subarray(0, end).toString("latin1");
       status = Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0);
       if (status !== 101) {
-        // Not upgraded: the answer's head ends the connection (its body, if any, is not relayed).
+        // Not upgraded: the answer ends the connection. Its body goes with it (held
+        // secrets redacted) when its length is given and small; a chunked or larger
+        // one is not relayed.
+        const length = Number(/\r\ncontent-length:[ \t]*(\d{1,6})[ \t]*(?:\r\n|$)/i.exec(text)?.[1] ?? -1);
+        const relayed = length >= 0 && length <= MAX_HEAD ? length : 0;
+        if (buffered.length < end + 4 + relayed) return;
+        upstream.off("data", onHead);
+        clearTimeout(timer);
+        answered = true;
         closing = true;
         outcome = { decision: "error", reason: "upgrade-refused", status };
-        client.end(answerHead(text, redactHeader, false), () => done());
+        const body = Buffer.from(scanner.redactHeld(buffered.subarray(end + 4, end + 4 + relayed).toString("latin1")), "latin1");
+        client.write(answerHead(text, redactHeader, body.length));
+        client.end(body, () => done());
         return;
       }
-      client.write(answerHead(text, redactHeader, true));
+      upstream.off("data", onHead);
+      clearTimeout(timer);
+      answered = true;
+      client.write(answerHead(text, redactHeader));
       upstream.on("data", fromUpstream);
       client.on("data", fromClient);
       client.on("drain", () => upstream.resume());
@@ -192,17 +213,22 @@ export function relayWebSocket(context: GateContext, relay: WebSocketRelay): Pro
       if (relay.head.length > 0) fromClient(relay.head);
     };
     upstream.on("data", onHead);
-    upstream.on("error", (error) => {
-      if (answered || finished) return done();
+    const unanswered = (why: string) => {
       finished = true;
       clearTimeout(timer);
-      respondRaw(client, 502, `bottle gate: cannot reach ${target.host}:${target.port}: ${error.message}`);
+      respondRaw(client, 502, `bottle gate: cannot reach ${target.host}:${target.port}: ${why}`);
       upstream.destroy();
       resolve({ decision: "error", reason: "upstream-failure", status: 502, bytes_up: up, bytes_down: down });
+    };
+    upstream.on("error", (error) => {
+      if (answered || finished) return done();
+      unanswered(error.message);
     });
     client.on("error", () => done());
     upstream.once("close", () => {
       if (answered && !closing) done();
+      // Closed before a whole answer (head, or a refusal's announced body): nothing to relay.
+      else if (!answered && !finished) unanswered("closed before answering the upgrade");
     });
     client.once("close", () => done(answered || closing ? undefined : { decision: "error", reason: "client-closed", status: 0 }));
   });

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { rm } from "node:fs/promises";
 import net from "node:net";
 import tls from "node:tls";
@@ -21,8 +21,8 @@ function textFrame(text: string, options: { fin?: boolean; opcode?: number; rsv1
 }
 
 /** The unmasked server frames in `data` (payloads under 64 KiB). */
-function serverFrames(data: Buffer): { opcode: number; payload: Buffer }[] {
-  const frames: { opcode: number; payload: Buffer }[] = [];
+function serverFrames(data: Buffer): { fin: boolean; opcode: number; payload: Buffer }[] {
+  const frames: { fin: boolean; opcode: number; payload: Buffer }[] = [];
   for (let at = 0; at + 2 <= data.length; ) {
     let length = data[at + 1]! & 0x7f;
     let start = at + 2;
@@ -31,10 +31,26 @@ function serverFrames(data: Buffer): { opcode: number; payload: Buffer }[] {
       start = at + 4;
     }
     if (start + length > data.length) break;
-    frames.push({ opcode: data[at]! & 0x0f, payload: data.subarray(start, start + length) });
+    frames.push({ fin: (data[at]! & 0x80) !== 0, opcode: data[at]! & 0x0f, payload: data.subarray(start, start + length) });
     at = start + length;
   }
   return frames;
+}
+
+/** The whole text messages among `frames` (a fragmented one joined from its continuation frames). */
+function textMessages(frames: { fin: boolean; opcode: number; payload: Buffer }[]): string[] {
+  const messages: string[] = [];
+  let open: Buffer[] | undefined;
+  for (const frame of frames) {
+    if (frame.opcode === 1) open = [frame.payload];
+    else if (frame.opcode === 0 && open !== undefined) open.push(frame.payload);
+    else continue;
+    if (frame.fin) {
+      messages.push(Buffer.concat(open).toString());
+      open = undefined;
+    }
+  }
+  return messages;
 }
 
 interface WsResult {
@@ -43,6 +59,8 @@ interface WsResult {
   head: string;
   /** Text messages from the origin, in order. */
   messages: string[];
+  /** What followed the head when the upgrade was refused (its body). */
+  body: string;
   /** The close frame the client got, if any. */
   close?: { code: number; reason: string };
 }
@@ -64,7 +82,7 @@ async function wsThroughGate(
   await new Promise<void>((resolve, reject) => raw.once("connect", resolve).once("error", reject));
   raw.write(`CONNECT ${host}:${port} HTTP/1.1\r\nHost: ${host}:${port}\r\n\r\n`);
   const established = await new Promise<string>((resolve) => raw.once("data", (chunk: Buffer) => resolve(chunk.toString())));
-  if (!established.startsWith("HTTP/1.1 200")) return { status: Number(established.slice(9, 12)), head: established, messages: [], alpn: false };
+  if (!established.startsWith("HTTP/1.1 200")) return { status: Number(established.slice(9, 12)), head: established, messages: [], body: "", alpn: false };
   const socket = tls.connect({ socket: raw, servername: host, ca, ALPNProtocols: ["h2", "http/1.1"] });
   await new Promise<void>((resolve, reject) => socket.once("secureConnect", resolve).once("error", reject));
   const key = randomBytes(16).toString("base64");
@@ -79,8 +97,9 @@ async function wsThroughGate(
       const frames = serverFrames(data);
       const closing = frames.find((frame) => frame.opcode === 8);
       const close = closing === undefined ? {} : { close: { code: closing.payload.readUInt16BE(0), reason: closing.payload.subarray(2).toString() } };
-      const messages = frames.filter((frame) => frame.opcode === 1).map((frame) => frame.payload.toString());
-      resolve({ status: Number(head.slice(9, 12)), head, messages, ...close, alpn: socket.alpnProtocol ?? false });
+      const messages = textMessages(frames);
+      const body = head.startsWith("HTTP/1.1 101") ? "" : data.toString();
+      resolve({ status: Number(head.slice(9, 12)), head, messages, body, ...close, alpn: socket.alpnProtocol ?? false });
     };
     const timer = setTimeout(finish, 10_000);
     socket.on("data", (chunk: Buffer) => {
@@ -95,7 +114,7 @@ async function wsThroughGate(
         sent = true;
         for (const item of options.send ?? []) socket.write(typeof item === "string" ? textFrame(item) : item);
       }
-      if (serverFrames(data).filter((frame) => frame.opcode === 1).length >= (options.expect ?? 1)) {
+      if (textMessages(serverFrames(data)).length >= (options.expect ?? 1)) {
         clearTimeout(timer);
         finish();
       }
@@ -120,6 +139,8 @@ describe("WebSocket through TLS inspection (standalone gate)", async () => {
       const url = new URL(request.url);
       seen.push({ url: url.pathname + url.search, authorization: request.headers.get("authorization"), extensions: request.headers.get("sec-websocket-extensions") });
       if (url.pathname === "/not-ws") return new Response("no upgrade here", { status: 404 });
+      // A refusal that echoes the credential it was sent, in a header and its body.
+      if (url.pathname === "/not-ws-echo") return new Response(`refused, you sent ${request.headers.get("authorization")}`, { status: 401, headers: { "x-seen": `${request.headers.get("authorization")}` } });
       if (server.upgrade(request, { data: { url: url.pathname, authorization: request.headers.get("authorization") } })) return undefined;
       return new Response("expected a websocket", { status: 400 });
     },
@@ -135,10 +156,30 @@ describe("WebSocket through TLS inspection (standalone gate)", async () => {
       },
     },
   });
+  // An origin that sends its messages in fragments (Bun's server never does): the
+  // credential it echoes is split over two frames, with a ping between them.
+  const fragmenting = tls.createServer({ cert: readFileSync(material.certFile, "utf8"), key: readFileSync(material.keyFile, "utf8") }, (socket) => {
+    let request = "";
+    socket.on("data", (chunk: Buffer) => {
+      if (request.includes("\r\n\r\n")) return;
+      request += chunk.toString("latin1");
+      if (!request.includes("\r\n\r\n")) return;
+      const header = (name: string) => new RegExp(`\r\n${name}: *([^\r\n]*)`, "i").exec(request)?.[1] ?? "";
+      const accept = createHash("sha1").update(`${header("sec-websocket-key")}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest("base64");
+      const frame = (first: number, text: string) => Buffer.concat([Buffer.from([first, Buffer.byteLength(text)]), Buffer.from(text)]);
+      const auth = `auth:${header("authorization")}`;
+      const cut = 5 + "Bearer ".length + 15;
+      socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+      socket.write(Buffer.concat([frame(0x01, auth.slice(0, cut)), frame(0x89, "ping"), frame(0x80, auth.slice(cut)), frame(0x81, "after")]));
+    });
+    socket.on("error", () => {});
+  });
+  await new Promise<void>((resolve) => fragmenting.listen(0, "127.0.0.1", resolve));
+  const fragmentingPort = (fragmenting.address() as net.AddressInfo).port;
   const gate = await startTestGate(
     {
       // wrong-ws.gate.test reaches the same origin, whose certificate does not name it.
-      allow: [`ws.gate.test:${origin.port}`, `wrong-ws.gate.test:${origin.port}`, { host: `ruled-ws.gate.test:${origin.port}`, methods: ["GET"], paths: ["/allowed/"] }],
+      allow: [`ws.gate.test:${origin.port}`, `ws.gate.test:${fragmentingPort}`, `wrong-ws.gate.test:${origin.port}`, { host: `ruled-ws.gate.test:${origin.port}`, methods: ["GET"], paths: ["/allowed/"] }],
       allow_cidrs: ["127.0.0.0/8"],
       tls: { inspect: true, passthrough: [] },
       credentials: [{ host: "ws.gate.test", header: "authorization", value: "Bearer ${TOKEN}" }],
@@ -153,6 +194,7 @@ describe("WebSocket through TLS inspection (standalone gate)", async () => {
   afterAll(async () => {
     await gate[Symbol.asyncDispose]();
     origin.stop(true);
+    fragmenting.close();
     await rm(material.dir, { recursive: true, force: true });
   });
 
@@ -200,8 +242,18 @@ describe("WebSocket through TLS inspection (standalone gate)", async () => {
     const result = await wsThroughGate(gate.port, "ws.gate.test", originPort, "/not-ws", gateCa);
     expect(result.status).toBe(404);
     expect(result.head.toLowerCase()).not.toContain("x-bottle-block");
+    expect(result.body).toBe("no upgrade here");
     const line = (await gate.auditLines()).filter((entry) => entry["path"] === "/not-ws").at(-1)!;
     expect(line["reason"]).toBe("upgrade-refused");
+  });
+
+  test("a refusal that echoes the injected credential reaches the agent with its body, the credential redacted", async () => {
+    const result = await wsThroughGate(gate.port, "ws.gate.test", originPort, "/not-ws-echo", gateCa);
+    expect(result.status).toBe(401);
+    expect(result.body).toBe("refused, you sent [REDACTED:held-secret]");
+    expect(result.head).toContain("content-length: 40");
+    expect(result.head.toLowerCase()).toContain("x-seen: [redacted:held-secret]");
+    expect(JSON.stringify(result)).not.toContain(TOKEN.slice(4, 20));
   });
 
   test("a held secret in a frame closes the connection (1008) before the origin gets it; the audit line says so", async () => {
@@ -234,6 +286,15 @@ describe("WebSocket through TLS inspection (standalone gate)", async () => {
     // The whole injected value is held, so all of it goes.
     expect(result.messages).toEqual(["hello /echo", "auth:[REDACTED:held-secret]"]);
     expect(JSON.stringify(result)).not.toContain(TOKEN);
+  });
+
+  test("the injected credential echoed split over two frames of one message (a ping between) reaches the agent redacted whole", async () => {
+    const result = await wsThroughGate(gate.port, "ws.gate.test", fragmentingPort, "/fragments", gateCa, { expect: 2 });
+    expect(result.status).toBe(101);
+    expect(result.messages).toEqual(["auth:[REDACTED:held-secret]", "after"]);
+    // Neither half of the credential reached the agent in any frame.
+    expect(JSON.stringify(result)).not.toContain(TOKEN.slice(0, 15));
+    expect(JSON.stringify(result)).not.toContain(TOKEN.slice(15));
   });
 
   test("a compressed (RSV1) frame is one the gate cannot read: the connection is cut (1002)", async () => {
