@@ -73,7 +73,14 @@ const compactGates = credentialPatterns.map((pattern) =>
   pattern.compactPrefixes === undefined ? undefined : new RegExp(pattern.compactPrefixes.map(escapeRegex).join("|")),
 );
 
+/** Matches where any pattern's prefix occurs: a text without one (most short texts,
+ * the joined groups of a CSV line) is asked once instead of once per pattern (a gate
+ * test per pattern per short group was the costliest line of a MiB of CSV cells,
+ * Bun 1.4.5 profile). A gate matches only where this does. */
+export const anyRawGate = new RegExp(credentialPatterns.flatMap((pattern) => pattern.prefixes.map(escapeRegex)).join("|"));
+
 function patternHits(text: string, hits: Hit[], skipJwt: boolean): void {
+  if (!anyRawGate.test(text)) return;
   for (let index = 0; index < credentialPatterns.length; index++) {
     const pattern = credentialPatterns[index] as (typeof credentialPatterns)[number];
     if (skipJwt && pattern.kind === "jwt") continue;
