@@ -307,10 +307,11 @@ export function findHits(text: string, options: FindHitsOptions, depth = 0, cach
   if (options.compact !== false) {
     // A compact match starting where a raw one of its kind does is that key read
     // greedily across delimiters (`ghp_…&page=2` → `ghp…page2`): the raw span is right.
-    const rawStarts = new Set(hits.map((hit) => `${hit.kind}@${hit.start}`));
     const compact: Hit[] = [];
     compactHits(text, options.compact, options.held, depth === 0, compact);
-    for (const hit of compact) if (!rawStarts.has(`${hit.kind}@${hit.start}`)) hits.push(hit);
+    // Without raw hits (most texts) there is nothing to compare with.
+    const rawStarts = hits.length === 0 ? undefined : new Set(hits.map((hit) => `${hit.kind}@${hit.start}`));
+    for (const hit of compact) if (rawStarts === undefined || !rawStarts.has(`${hit.kind}@${hit.start}`)) hits.push(hit);
   }
   if (options.structured) {
     hits.push(...keyValueHits(text, options.pairsFound === true));
