@@ -17,8 +17,14 @@ export interface GateContext {
   budget: PrefixBudget;
   /** By default, 30 s: how long a request body may stall while its prefix is read. */
   bodyIdleMs?: number;
+  /** By default, 120 s: how long reading a request body's prefix may take in all. */
+  bodyDeadlineMs?: number;
   /** By default, 10 s: how long a tunnel's client has to send its TLS ClientHello. */
   helloTimeoutMs?: number;
+  /** By default, 500 ms: the scan time one inspected HTTPS body or WebSocket frame may cost. */
+  scanBudgetMs?: number;
+  /** By default, 60 s: how long an inspected tunnel may sit between requests, or take to send one's head. */
+  tunnelIdleMs?: number;
   /** Open tunnels, so shutdown can cut them and a reload can leave them be. */
   tunnels: Set<Duplex>;
   /** With `upstreamCa`: the default store (bundled roots and NODE_EXTRA_CA_CERTS) plus those, as fetch's `ca` replaces the store. */

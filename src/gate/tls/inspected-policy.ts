@@ -5,6 +5,7 @@ import { endToEndHeaders } from "../pipeline/headers.ts";
 import { blockText } from "../pipeline/respond.ts";
 import type { Admitted, Stop } from "../pipeline/run-pipeline.ts";
 import { requestProblem } from "../server/request-problem.ts";
+import { methodOverrides } from "./method-overrides.ts";
 import type { ResolvedCredential } from "./resolve-credentials.ts";
 import type { InspectedTarget } from "./tls-termination.ts";
 
@@ -52,7 +53,8 @@ export interface InspectedAdmission {
  * WebSocket upgrade): the proxy port's framing rules, the request names the tunnel's
  * host (the Host header too: another one would reach a virtual host the policy never
  * saw), the host is allowed by the generation in force now, and its method and path
- * rules pass on the normalised path. The agent's own value under the credential's
+ * rules pass on the normalised path (method-override headers and `_method` checked as
+ * methods, disguised dot segments refused). The agent's own value under the credential's
  * header never goes anywhere.
  */
 export function inspectedPolicy(generation: GateGeneration, target: InspectedTarget, req: IncomingMessage, url: URL | undefined): InspectedAdmission | Stop {
@@ -65,7 +67,7 @@ export function inspectedPolicy(generation: GateGeneration, target: InspectedTar
   if (!hostHeaderMatches(req.headers.host, target)) return block("host-mismatch", target.host);
   const verdict = generation.policy.checkHost(target.host, target.port);
   if (!verdict.allowed) return block(verdict.reason, target.host);
-  const rules = generation.tls.checkRequest(target.host, req.method ?? "GET", url.pathname);
+  const rules = generation.tls.checkRequest(target.host, req.method ?? "GET", url.pathname, methodOverrides(req.headers, url.search));
   if (!rules.allowed) return block(rules.reason, target.host);
   const credential = generation.tls.credentialFor(target.host);
   const headers = endToEndHeaders(req.rawHeaders, credential === undefined ? [] : [credential.header]);

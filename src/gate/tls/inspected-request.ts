@@ -15,7 +15,8 @@ import type { InspectedTarget } from "./tls-termination.ts";
  * plain request. Policy: the request names the tunnel's host (Host header included:
  * another one would reach a virtual host the policy never saw), the host is allowed
  * by the generation in force now, and the host's method and path rules pass on the
- * normalised path. DLP: the full URL, the headers and the body prefix. Then the
+ * normalised path. DLP: the full URL, the headers and the body prefix (its
+ * `Content-Encoding` undone), in slices as on the plain path. Then the
  * credential for the host replaces whatever the agent sent under that header, and
  * the request goes over HTTPS to the checked address, verified for the CONNECT host's
  * name against the gate's trust (bundled roots, NODE_EXTRA_CA_CERTS, extra CAs); the
@@ -46,17 +47,31 @@ export function inspectedRequest(context: GateContext, target: InspectedTarget, 
       return admission.admitted;
     },
     async inspect(generation) {
-      const findings = [
-        ...generation.scanner.scanHostname(target.host),
-        ...generation.scanner.scanUrl(`https://${authority}${req.url?.startsWith("/") ? req.url : path}`),
-        ...generation.scanner.scanHeaders(headerPairs(headers)),
-      ];
-      if (!hasBody(req)) return { findings };
+      const scanner = generation.scanner;
+      const fullUrl = `https://${authority}${req.url?.startsWith("/") ? req.url : path}`;
+      if (!hasBody(req)) {
+        // Bounded (the parser's limits), so scanned at once, as on the plain path.
+        return { findings: [...scanner.scanHostname(target.host), ...scanner.scanUrl(fullUrl), ...scanner.scanHeaders(headerPairs(headers))] };
+      }
       const read = await inspectBody(context, req, res);
       if ("decision" in read) return read;
       body = read;
-      findings.push(...generation.scanner.scanBody(body.prefix, req.headers["content-type"]));
-      return { findings, bytesUp: body.prefix.length };
+      // The plain path's scan: sliced through the gate-wide scheduler (a hostile body
+      // yields the loop to other clients), its Content-Encoding undone under the bomb
+      // bounds, and where it stopped short said in the audit line. A synchronous
+      // `scanBody` without the encoding let a gzip body carry a held secret out and held
+      // `/healthz` for ~375 ms per hostile MiB (review round 2, findings 2, 4, 10).
+      const report = await scanner.scanRequest({
+        host: target.host,
+        target: fullUrl,
+        headers: headerPairs(headers),
+        body: body.prefix,
+        bodyTruncated: !body.complete,
+        contentType: req.headers["content-type"],
+        contentEncoding: req.headers["content-encoding"],
+      }, context.scanBudgetMs === undefined ? {} : { maxScanMs: context.scanBudgetMs });
+      const incomplete = body.complete ? report.incomplete : ["body-prefix", ...report.incomplete];
+      return { findings: report.findings, bytesUp: body.prefix.length, incomplete };
     },
     async relay(checked) {
       if (credential !== undefined) headers[credential.header] = credential.value;

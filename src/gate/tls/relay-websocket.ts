@@ -4,8 +4,10 @@ import type { AuditEntry } from "../audit.ts";
 import type { GateContext } from "../gate-context.ts";
 import type { GateGeneration } from "../gate-generation.ts";
 import { createHeldTextRedactor, type HeldTextRedactor } from "../dlp/held-secret-redactor.ts";
-import { dlpVerdict } from "../pipeline/dlp-verdict.ts";
-import { BLOCK_HEADER, respondRaw } from "../pipeline/respond.ts";
+import { frameDeadline } from "./frame-deadline.ts";
+import { createFrameScan } from "./frame-scan.ts";
+import { respondRaw } from "../pipeline/respond.ts";
+import { answerHead } from "./answer-head.ts";
 import type { Checked } from "../pipeline/run-pipeline.ts";
 import type { InspectedTarget } from "./tls-termination.ts";
 import { closeFrame, createFrameReader, encodeFrame, type WebSocketFrame } from "./websocket-frames.ts";
@@ -16,8 +18,6 @@ const UPGRADE_TIMEOUT_MS = 15_000;
 const IDLE_MS = 10 * 60_000;
 /** An upstream's answer head beyond this is not one the gate relays. */
 const MAX_HEAD = 64 * 1024;
-/** What of a message's earlier frames is scanned again with its next one, so a secret split over frames is still whole once. */
-const OVERLAP = 4 * 1024;
 
 /** One upgrade to relay: where, what to send, and the generation its policy came from. */
 export interface WebSocketRelay {
@@ -32,39 +32,24 @@ export interface WebSocketRelay {
 }
 
 /**
- * The upstream's answer head with what the gate never passes on: the gate's own
- * block header (only the gate sends it) and held secrets in header values. An answer
- * that is not a 101 is framed again for the body the gate relays (`refusedBody`
- * bytes, possibly none) and closes the connection.
- */
-function answerHead(head: string, redact: (value: string) => string, refusedBody?: number): string {
-  const upgraded = refusedBody === undefined;
-  const [status = "", ...lines] = head.split("\r\n");
-  const framing = /^(content-length|transfer-encoding|connection):/i;
-  const kept = lines.filter((line) => line !== "" && !line.toLowerCase().startsWith(`${BLOCK_HEADER.toLowerCase()}:`) && (upgraded || !framing.test(line)));
-  if (!upgraded) kept.push(`content-length: ${refusedBody}`, "connection: close");
-  const redacted = kept.map((line) => {
-    const colon = line.indexOf(":");
-    return colon < 0 ? line : `${line.slice(0, colon + 1)} ${redact(line.slice(colon + 1).trim())}`;
-  });
-  return `${[status, ...redacted].join("\r\n")}\r\n\r\n`;
-}
-
-/**
  * Connects over TLS to the checked address (the CONNECT host's name verified against
  * the gate's trust), sends the upgrade and relays the answer; on `101` joins both
  * sides, frame by frame:
  *
  * * **agent → upstream**: every frame is unmasked and scanned by DLP (data frames
- *   with the tail of their message's earlier frames) before a byte of it goes on; a
- *   finding under `dlp: block` closes the connection with 1008 and the audit line
- *   says `block` and the kind. A frame is forwarded as it came (still masked).
+ *   with the tail of their message's earlier frames) before a byte of it goes on, in
+ *   the scanner's slices like a request body; a finding under `dlp: block` closes the
+ *   connection with 1008 and the audit line says `block` and the kind; so does a scan
+ *   that could not finish (`scan-incomplete`, with `scan_incomplete` saying why),
+ *   which under `dlp: warn` passes and is audited. A frame is forwarded as it came
+ *   (still masked).
  * * **upstream → agent**: held secrets (an echoed credential) are redacted from each
  *   message's frames, which are then framed again: a secret split over two frames
  *   is replaced whole (a frame's end since its last line break waits for the next).
  *
  * A frame the gate cannot read (reserved bits: compression; a client frame without
- * its mask; over 8 MiB) ends the connection. Resolves with the audit outcome when
+ * its mask; over 8 MiB) ends the connection, as does one not complete within the
+ * body deadline of its start (`frame-timeout`, frame-deadline.ts). Resolves with the audit outcome when
  * either side closes.
  */
 export function relayWebSocket(context: GateContext, relay: WebSocketRelay): Promise<Partial<AuditEntry>> {
@@ -101,6 +86,8 @@ export function relayWebSocket(context: GateContext, relay: WebSocketRelay): Pro
       finished = true;
       hold(0);
       clearTimeout(timer);
+      clientDeadline.stop();
+      serverDeadline.stop();
       client.destroy();
       // Frames that passed before a cut still reach the upstream; nothing after them does.
       if (closing) setTimeout(() => upstream.destroy(), 1_000).unref();
@@ -108,41 +95,67 @@ export function relayWebSocket(context: GateContext, relay: WebSocketRelay): Pro
       resolve({ ...(last ?? outcome), bytes_up: up, bytes_down: down });
     };
     /** Ends the connection with a close frame to the agent; the upstream is cut. */
-    const cut = (code: number, reason: string, decision: "block" | "error") => {
-      if (finished) return;
-      outcome = { decision, reason, status: 101 };
+    const cut = (code: number, reason: string, decision: "block" | "error", incomplete: string[] = []) => {
+      if (finished || closing) return;
+      outcome = { decision, reason, status: 101, ...(incomplete.length > 0 ? { scan_incomplete: incomplete } : {}) };
       closing = true;
       client.off("data", fromClient);
       upstream.end();
       client.end(closeFrame(code, `bottle gate: ${reason}`), () => done());
     };
 
-    let tail: Buffer = Buffer.alloc(0);
     const clientReader = createFrameReader(true);
     const serverReader = createFrameReader(false);
-    /** Scans one agent frame; false when it must not go on. */
-    const admitFrame = (frame: WebSocketFrame): boolean => {
-      if (generation.dlpAction === "off") return true;
-      const data = frame.opcode <= 2;
-      const scanned = data && tail.length > 0 ? Buffer.concat([tail, frame.payload]) : frame.payload;
-      const verdict = dlpVerdict(scanner.scanBody(scanned, frame.opcode === 2 ? "application/octet-stream" : "text/plain"), generation.dlpAction);
-      if (data) tail = frame.fin ? Buffer.alloc(0) : scanned.subarray(Math.max(0, scanned.length - OVERLAP));
-      if (verdict.action === "block") {
-        cut(1008, verdict.reason, "block");
+    /** Bytes of agent frames read whole, waiting for their scan: held like partial frames. */
+    let queued = 0;
+    const holding = () => clientReader.pending + serverReader.pending + queued;
+    const frameScan = createFrameScan(context, generation);
+    /** Scans one agent frame (frame-scan.ts); false when it must not go on. */
+    const admitFrame = async (frame: WebSocketFrame): Promise<boolean> => {
+      const verdict = await frameScan.admit(frame);
+      if (finished || closing) return false;
+      if (!verdict.pass) {
+        cut(1008, verdict.reason, "block", verdict.incomplete);
         return false;
       }
-      if (verdict.action === "warn") outcome = { decision: "warn", reason: verdict.reason, status: 101 };
+      if (frameScan.warned !== undefined) outcome = { ...outcome, decision: "warn", reason: frameScan.warned };
+      if (frameScan.incomplete.length > 0) outcome = { ...outcome, scan_incomplete: [...frameScan.incomplete] };
       return true;
     };
+    // Agent frames are scanned and forwarded in order, one read's frames at a time;
+    // the agent's side is paused while they are (and while the upstream is full).
+    let scans: Promise<void> = Promise.resolve();
+    let scanning = 0;
+    let upstreamFull = false;
+    const resumeClient = () => {
+      if (scanning === 0 && !upstreamFull && !finished && !closing) client.resume();
+    };
+    const clientDeadline = frameDeadline(context, () => cut(1008, "frame-timeout", "error"));
+    const serverDeadline = frameDeadline(context, () => cut(1014, "frame-timeout", "error"));
     const fromClient = (chunk: Buffer) => {
       up += chunk.length;
       const frames = clientReader.push(chunk);
       if ("error" in frames) return cut(frames.error === "ws-frame-too-large" ? 1009 : 1002, frames.error, "error");
-      if (!hold(clientReader.pending + serverReader.pending)) return cut(1013, "busy", "error");
-      for (const frame of frames) {
-        if (!admitFrame(frame)) return;
-        if (!upstream.write(frame.raw)) client.pause();
-      }
+      clientDeadline.progress(frames.length > 0, clientReader.pending);
+      for (const frame of frames) queued += frame.raw.length;
+      if (!hold(holding())) return cut(1013, "busy", "error");
+      if (frames.length === 0) return;
+      scanning++;
+      client.pause();
+      scans = scans
+        .then(async () => {
+          for (const frame of frames) {
+            if (!(await admitFrame(frame))) return;
+            queued -= frame.raw.length;
+            if (!upstream.write(frame.raw)) upstreamFull = true;
+          }
+        })
+        .finally(() => {
+          scanning--;
+          if (finished) return;
+          hold(holding());
+          resumeClient();
+        });
     };
     // One redactor per upstream data message, so a held secret split over its frames is still replaced whole.
     let message: HeldTextRedactor | undefined;
@@ -162,7 +175,8 @@ export function relayWebSocket(context: GateContext, relay: WebSocketRelay): Pro
       down += chunk.length;
       const frames = serverReader.push(chunk);
       if ("error" in frames) return cut(1002, frames.error, "error");
-      if (!hold(clientReader.pending + serverReader.pending)) return cut(1013, "busy", "error");
+      serverDeadline.progress(frames.length > 0, serverReader.pending);
+      if (!hold(holding())) return cut(1013, "busy", "error");
       for (const frame of frames) {
         const out = generation.redactor === undefined ? frame.raw : redactedFrame(frame);
         if (!client.write(out)) upstream.pause();
@@ -204,9 +218,13 @@ export function relayWebSocket(context: GateContext, relay: WebSocketRelay): Pro
       upstream.on("data", fromUpstream);
       client.on("data", fromClient);
       client.on("drain", () => upstream.resume());
-      upstream.on("drain", () => client.resume());
+      upstream.on("drain", () => {
+        upstreamFull = false;
+        resumeClient();
+      });
       upstream.setTimeout(IDLE_MS, () => upstream.destroy());
-      client.once("end", () => upstream.end());
+      // Frames still being scanned go first.
+      client.once("end", () => void scans.then(() => upstream.end()));
       upstream.once("end", () => client.end());
       const rest = buffered.subarray(end + 4);
       if (rest.length > 0) fromUpstream(rest);

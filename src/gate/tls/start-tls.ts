@@ -19,6 +19,9 @@ export async function startTls(context: GateContext, options: TlsInspectorOption
     inspector,
     (target, req, res) => inspectedRequest(context, target, req, res),
     context.audit,
-    (target, req, socket, head) => inspectedUpgrade(context, target, req, socket, head),
+    {
+      upgrade: (target, req, socket, head) => inspectedUpgrade(context, target, req, socket, head),
+      ...(context.tunnelIdleMs === undefined ? {} : { idleMs: context.tunnelIdleMs }),
+    },
   );
 }

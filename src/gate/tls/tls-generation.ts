@@ -2,6 +2,7 @@ import { parseAllowEntry, type Egress } from "../../manifest/egress-schema.ts";
 import { allowEntryHost, type AllowRule } from "../../manifest/tls-schema.ts";
 import { hostMatches, normalizeHost } from "../egress/host-match.ts";
 import type { Verdict } from "../egress/policy.ts";
+import { ambiguousPath } from "./ambiguous-path.ts";
 import { resolveCredentials, type ResolvedCredential } from "./resolve-credentials.ts";
 
 /** What one config generation decides about TLS: inspect or not, rules, credentials. */
@@ -14,8 +15,12 @@ export interface TlsGeneration {
    * has them): the rules bind, or the tunnel does not open.
    */
   checkTunnel(host: string): Verdict;
-  /** Method and path rules of the `allow` entries for `host`; `path` is already normalised. */
-  checkRequest(host: string, method: string, path: string): Verdict;
+  /**
+   * Method and path rules of the `allow` entries for `host`; `path` is already
+   * normalised. `overrides` are the methods the request also asks for
+   * (`methodOverrides`): each must be allowed too.
+   */
+  checkRequest(host: string, method: string, path: string, overrides?: readonly string[]): Verdict;
   /** The credential to inject for `host`, if one is configured (first match wins). */
   credentialFor(host: string): ResolvedCredential | undefined;
   /** Every secret value the credentials hold, for DLP. */
@@ -33,11 +38,11 @@ function underPrefix(path: string, prefix: string): boolean {
 }
 
 /** One rule's answer for a request: allowed, or which of its parts refused it. */
-function ruleVerdict(rule: AllowRule, method: string, path: string): "allowed" | "method" | "path" {
-  if (rule.methods !== undefined && !rule.methods.includes(method.toUpperCase())) return "method";
+function ruleVerdict(rule: AllowRule, methods: readonly string[], path: string): "allowed" | "method" | "path" {
+  if (rule.methods !== undefined && !methods.every((method) => rule.methods!.includes(method.toUpperCase()))) return "method";
   if (rule.paths === undefined) return "allowed";
-  // An encoded slash or backslash would let an origin that decodes it see another path than the one checked.
-  if (/%2f|%5c/i.test(path)) return "path";
+  // A disguised dot segment or an encoded slash would let an origin see another path than the one checked.
+  if (ambiguousPath(path)) return "path";
   return rule.paths.some((prefix) => underPrefix(path, prefix)) ? "allowed" : "path";
 }
 
@@ -68,11 +73,12 @@ export function buildTlsGeneration(egress: Egress, env: Record<string, string | 
       const credential = credentials.some((held) => hostMatches(held.host, name));
       return ruled || credential ? { allowed: false, reason: "needs-inspection" } : ALLOWED;
     },
-    checkRequest(host, method, path) {
+    checkRequest(host, method, path, overrides = []) {
       const name = normalizeHost(host);
       const entries = entriesFor(name);
       if (entries.length === 0) return ALLOWED;
-      const verdicts = entries.map((entry) => (typeof entry === "string" ? "allowed" : ruleVerdict(entry, method, path)));
+      const methods = [method, ...overrides];
+      const verdicts = entries.map((entry) => (typeof entry === "string" ? "allowed" : ruleVerdict(entry, methods, path)));
       if (verdicts.includes("allowed")) return ALLOWED;
       return { allowed: false, reason: verdicts.includes("path") ? "path-not-allowed" : "method-not-allowed" };
     },

@@ -35,6 +35,15 @@ export interface TlsTermination {
 
 /** By default, a client gets 10 s after the 200 to finish the TLS handshake and send its first request. */
 const HANDSHAKE_TIMEOUT_MS = 10_000;
+/** By default, a tunnel may sit 60 s after an answer before the next request's head is complete. */
+export const TUNNEL_IDLE_MS = 60_000;
+
+/** Options for {@link createTlsTermination}. */
+export interface TlsTerminationOptions {
+  upgrade?: InspectedUpgradeHandler;
+  /** By default, {@link TUNNEL_IDLE_MS}. */
+  idleMs?: number;
+}
 
 /**
  * Builds the termination around one inner `node:http` server that never listens:
@@ -47,13 +56,26 @@ const HANDSHAKE_TIMEOUT_MS = 10_000;
  * plain `net.Server` socket it does; and the SNI must equal the CONNECT host anyway,
  * which is checked once the handshake is done. ALPN offers http/1.1 only. With an
  * `upgrade` handler, a WebSocket upgrade goes to it instead of the request handler.
+ * A tunnel with no request in progress is closed after `idleMs`.
  */
-export function createTlsTermination(inspector: TlsInspector, handle: InspectedHandler, audit: AuditLog, upgrade?: InspectedUpgradeHandler): TlsTermination {
+export function createTlsTermination(inspector: TlsInspector, handle: InspectedHandler, audit: AuditLog, options: TlsTerminationOptions = {}): TlsTermination {
+  const { upgrade } = options;
+  const idleMs = options.idleMs ?? TUNNEL_IDLE_MS;
   const tunnels = new WeakMap<object, Tunnel>();
   const inner = http.createServer({ keepAlive: true }, (req, res) => {
     const tunnel = tunnels.get(req.socket);
     if (tunnel === undefined) return void res.destroy();
     if (!admitted(tunnel, req.socket as tls.TLSSocket)) return void req.socket.destroy();
+    // Between an answer and the next request's head the tunnel has `idleMs`: the inner
+    // server's own header and keep-alive timeouts never fire on Bun 1.4.5 for a socket
+    // handed in by `emit("connection")`, so a partial second request held the tunnel
+    // (and its TLS state) open indefinitely (review round 2, finding 8).
+    tunnel.active++;
+    clearTimeout(tunnel.idle);
+    res.once("close", () => {
+      if (--tunnel.active > 0 || req.socket.destroyed) return;
+      tunnel.idle = setTimeout(() => req.socket.destroy(), idleMs);
+    });
     handle(tunnel.target, req, res).catch((error: unknown) => {
       if (req.socket.destroyed) return res.destroy();
       process.stderr.write(`bottle gate: inspected request failed: ${(error as Error)?.message ?? String(error)}\n`);
@@ -68,6 +90,9 @@ export function createTlsTermination(inspector: TlsInspector, handle: InspectedH
     inner.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       const tunnel = tunnels.get(socket);
       if (tunnel === undefined || !admitted(tunnel, socket as tls.TLSSocket)) return void socket.destroy();
+      // The WebSocket relay owns the socket now, with its own idle limit.
+      clearTimeout(tunnel.idle);
+      tunnel.active++;
       upgrade(tunnel.target, req, socket, head).catch((error: unknown) => {
         process.stderr.write(`bottle gate: inspected upgrade failed: ${(error as Error)?.message ?? String(error)}\n`);
         socket.destroy();
@@ -108,6 +133,8 @@ export function createTlsTermination(inspector: TlsInspector, handle: InspectedH
       const tunnel: Tunnel = {
         target: { ...target, client: { remoteAddress: peer.remoteAddress, remotePort: peer.remotePort } },
         admitted: false,
+        active: 0,
+        idle: undefined,
         outcome: { decision: "allow", reason: "inspected", status: 200 },
         // Once the http server owns the socket, Bun 1.4.5 emits no `secure` on it: the
         // first request is where the handshake is known to be done.
@@ -124,6 +151,7 @@ export function createTlsTermination(inspector: TlsInspector, handle: InspectedH
       const closed = new Promise<Partial<AuditEntry>>((resolve) =>
         socket.once("close", () => {
           clearTimeout(tunnel.timer);
+          clearTimeout(tunnel.idle);
           live.delete(socket);
           client.destroy();
           resolve({ ...tunnel.outcome, bytes_up: socket.bytesRead, bytes_down: socket.bytesWritten });
@@ -143,6 +171,9 @@ interface Tunnel {
   admitted: boolean;
   outcome: Partial<AuditEntry>;
   timer: ReturnType<typeof setTimeout>;
+  /** Requests (or an upgrade) being served now: no idle deadline while there are. */
+  active: number;
+  idle: ReturnType<typeof setTimeout> | undefined;
 }
 
 /**

@@ -157,10 +157,31 @@ describe("TLS inspection through a standalone gate", async () => {
     ["GET", "/repos/org/app/../other/x", 403, "path-not-allowed"],
     ["GET", "/repos/org/app/%2e%2e/other/x", 403, "path-not-allowed"],
     ["GET", "/repos/org/app/..%2f..%2fother", 403, "path-not-allowed"],
+    // Dot segments WHATWG parsing leaves alone but an origin reads as `..` (review round 2, finding 6).
+    ["GET", "/repos/org/app/..;/other", 403, "path-not-allowed"],
+    ["GET", "/repos/org/app/%2e%2e;/other", 403, "path-not-allowed"],
+    ["GET", "/repos/org/app/..%3b/other", 403, "path-not-allowed"],
+    ["GET", "/repos/org/app/..%00/other", 403, "path-not-allowed"],
+    ["GET", "/repos/org/app/%252e%252e/other", 403, "path-not-allowed"],
   ])("rules: %s %s is %d", async (method, path, status, reason) => {
+    const seen = origin.seen.length;
     const result = await inspected(["--path-as-is", "-X", method, ...(method === "HEAD" ? ["-I"] : []), at("rules.gate.test", path)]);
     expect(result.status).toBe(status);
     expect(blockReason(result)).toBe(reason as never);
+    if (status === 403) expect(origin.seen.length).toBe(seen);
+  });
+
+  test.each([
+    ["X-HTTP-Method-Override: DELETE", ""],
+    ["X-HTTP-Method: PUT", ""],
+    ["X-Method-Override: delete", ""],
+    ["Accept: */*", "?_method=DELETE"],
+  ])("rules: a GET that asks for another method (%s%s) is refused, the origin never asked", async (header, query) => {
+    const seen = origin.seen.length;
+    const result = await inspected(["-H", header, at("rules.gate.test", `/repos/org/app/issues${query}`)]);
+    expect(result.status).toBe(403);
+    expect(blockReason(result)).toBe("method-not-allowed");
+    expect(origin.seen.length).toBe(seen);
   });
 
   test.each(["other.gate.test", `other.gate.test:PORT`, "origin.gate.test:1"])("a Host header naming another host or port than the CONNECT (%s) is refused", async (host) => {
@@ -352,10 +373,20 @@ describe("method and path rules on plain HTTP, passthrough checks, and reload", 
     ["POST", "/ok/x", 403, "method-not-allowed"],
     ["GET", "/ok/../admin", 403, "path-not-allowed"],
     ["GET", "/admin", 403, "path-not-allowed"],
+    ["GET", "/ok/..;/admin", 403, "path-not-allowed"],
+    ["GET", "/ok/..%3b/admin", 403, "path-not-allowed"],
   ])("plain HTTP %s %s is %d: the rules are not only for HTTPS", async (method, path, status, reason) => {
     const result = await curl(["-x", gate.proxy, "--path-as-is", "-X", method, `http://rules.gate.test:${plain.server.port}${path}`]);
     expect(result.status).toBe(status);
     expect(blockReason(result)).toBe(reason as never);
+  });
+
+  test("plain HTTP: a GET with X-HTTP-Method-Override: DELETE is refused as a DELETE would be", async () => {
+    const seen = plain.seen.length;
+    const result = await curl(["-x", gate.proxy, "-H", "X-HTTP-Method-Override: DELETE", `http://rules.gate.test:${plain.server.port}/ok/x`]);
+    expect(result.status).toBe(403);
+    expect(blockReason(result)).toBe("method-not-allowed");
+    expect(plain.seen.length).toBe(seen);
   });
 
   test("a passthrough host keeps the tunnel checks: an SNI other than the CONNECT host is cut", async () => {

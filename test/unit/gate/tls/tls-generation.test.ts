@@ -66,6 +66,45 @@ describe("buildTlsGeneration", () => {
     expect(verdict.allowed ? true : verdict.reason).toBe(expected as never);
   });
 
+  // What WHATWG parsing leaves as a segment, but Tomcat, nginx with merge_slashes off, a
+  // C origin stopping at NUL, or a second decode read as `..` (review round 2, finding 6).
+  test.each([
+    "/repos/org/app/..;/other",
+    "/repos/org/app/%2e%2e;/other",
+    "/repos/org/app/..%3b/other",
+    "/repos/org/app/..%3B/other",
+    "/repos/org/app/..%00/other",
+    "/repos/org/app/.;/x",
+    "/repos/org/app/..;jsessionid=1/other",
+    "/repos/org/app/%252e%252e/other",
+    "/repos/org/app/%25252e%25252e/other",
+    "/repos/org/app/..%09/other",
+    "/repos/org/app/..%20/other",
+    "/repos/org/app/%c0%ae%c0%ae/other",
+    "/repos/org/app/%ef%bc%8e%ef%bc%8e/other",
+    "/repos/org/app/%u002e%u002e/other",
+    "/repos/org/app/.%E3%80%82/other",
+    "/repos/org/app/x%00",
+    "/repos/org/app/%252f..%252fother",
+    "/repos/org/app/%5c..%5cother",
+  ])("a disguised dot segment or slash under an allowed prefix is refused: %s", (path) => {
+    expect(tls.checkRequest("api.github.com", "GET", path)).toEqual({ allowed: false, reason: "path-not-allowed" });
+  });
+
+  test.each(["/repos/org/app/a.b", "/repos/org/app/...", "/repos/org/app/x;v=1", "/repos/org/app/.github/x", "/repos/org/app/caf%C3%A9", "/repos/org/app/100%25"])(
+    "an ordinary segment with dots, parameters or escapes passes: %s",
+    (path) => {
+      expect(tls.checkRequest("api.github.com", "GET", path)).toEqual({ allowed: true });
+    },
+  );
+
+  test("a method override must be an allowed method too", () => {
+    expect(tls.checkRequest("api.github.com", "GET", "/user", ["DELETE"])).toEqual({ allowed: false, reason: "method-not-allowed" });
+    expect(tls.checkRequest("api.github.com", "GET", "/user", ["post"])).toEqual({ allowed: true });
+    // A host without method rules does not care.
+    expect(tls.checkRequest("registry.npmjs.org", "GET", "/x", ["DELETE"])).toEqual({ allowed: true });
+  });
+
   test("a credential is found by host, header lower-cased, its value read from the env and held", () => {
     expect(tls.credentialFor("api.github.com")).toEqual({ host: "api.github.com", header: "authorization", value: "Bearer ghp_secretsecretsecret" });
     expect(tls.credentialFor("uploads.github.com")).toBeUndefined();

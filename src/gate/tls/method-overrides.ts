@@ -1,0 +1,21 @@
+import type { IncomingHttpHeaders } from "node:http";
+
+/** Headers web frameworks read as the request's real method (Rails/Rack, Laravel, Symfony, ASP.NET, Google APIs). */
+const OVERRIDE_HEADERS = ["x-http-method-override", "x-http-method", "x-method-override"];
+
+/**
+ * The methods a request asks for besides its own: method-override headers and a
+ * `_method` query parameter (Laravel reads it from the query too). A `GET` with
+ * `X-HTTP-Method-Override: DELETE` is a DELETE to an origin that honours it, so a
+ * method rule checks these as well (review round 2, finding 6). A `_method` in a form
+ * body is not seen: the rules are decided before the body is read.
+ */
+export function methodOverrides(headers: IncomingHttpHeaders, search: string): string[] {
+  const asked: string[] = [];
+  for (const name of OVERRIDE_HEADERS) {
+    const value = headers[name];
+    for (const item of Array.isArray(value) ? value : value === undefined ? [] : [value]) asked.push(...item.split(","));
+  }
+  for (const [name, value] of new URLSearchParams(search)) if (name.toLowerCase() === "_method") asked.push(value);
+  return asked.map((method) => method.trim()).filter((method) => method !== "");
+}

@@ -1,0 +1,106 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { rm } from "node:fs/promises";
+import { startTestGate, type TestGate } from "../harness.ts";
+import { makeOriginMaterial } from "./tls-origin.ts";
+import { maskedFrame, wsThroughGate } from "./ws-client.ts";
+
+const MIB = 1024 * 1024;
+// "=41" repeated: no finding of its own, and among the costlier inputs to scan (~140 ms/MiB here).
+const costly = (mib: number) => Buffer.from("=41".repeat(Math.floor((mib * MIB) / 3)));
+
+// Review round 2, findings 3 and 7: a WebSocket frame is scanned as a body is (sliced,
+// budgeted, and one whose scan could not finish is not passed under `dlp: block`), and
+// a partial frame the gate holds must be completed in bounded time.
+describe("WebSocket frames under the scan budget and the frame deadline (standalone gate)", async () => {
+  const material = await makeOriginMaterial(["ws.gate.test"]);
+  const received: number[] = [];
+  const origin = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    tls: { cert: readFileSync(material.certFile, "utf8"), key: readFileSync(material.keyFile, "utf8") },
+    fetch: (request, server) => (server.upgrade(request) ? undefined : new Response("expected a websocket", { status: 400 })),
+    websocket: {
+      message(ws, message) {
+        received.push(message.length);
+        ws.send(`got ${message.length}`);
+      },
+    },
+  });
+  const originCa = readFileSync(material.caFile, "utf8");
+  const egress = (action: "block" | "warn") => ({
+    allow: [`ws.gate.test:${origin.port}`],
+    allow_cidrs: ["127.0.0.0/8"],
+    tls: { inspect: true, passthrough: [] },
+    dlp: { action },
+  });
+  // A tight scan budget (5 ms per frame), so a frame of a few MiB cannot finish in it on any machine.
+  const blocking = await startTestGate(egress("block"), {}, undefined, [originCa], { scanBudgetMs: 5, bodyIdleMs: 800 });
+  const warning = await startTestGate(egress("warn"), {}, undefined, [originCa], { scanBudgetMs: 5 });
+  const caOf = async (gate: TestGate) => (await fetch(`${gate.proxy}/tls/ca.pem`)).text();
+  const cas = { blocking: await caOf(blocking), warning: await caOf(warning) };
+  const lineFor = async (gate: TestGate, path: string) => (await gate.auditLines()).filter((line) => line["path"] === path).at(-1);
+
+  afterAll(async () => {
+    await blocking[Symbol.asyncDispose]();
+    await warning[Symbol.asyncDispose]();
+    origin.stop(true);
+    await rm(material.dir, { recursive: true, force: true });
+  });
+
+  test("under dlp: block, a frame whose scan could not finish is not passed: 1008 scan-incomplete, audited, the origin gets none of it", async () => {
+    const before = received.length;
+    const result = await wsThroughGate(blocking.port, "ws.gate.test", origin.port!, "/costly", cas.blocking, { send: [maskedFrame(costly(4))], expect: 1 });
+    expect(result.status).toBe(101);
+    expect(result.close).toEqual({ code: 1008, reason: "bottle gate: scan-incomplete" });
+    await Bun.sleep(100);
+    expect(received.slice(before)).toEqual([]);
+    const line = await lineFor(blocking, "/costly");
+    expect(line).toMatchObject({ decision: "block", reason: "scan-incomplete", status: 101 });
+    expect(line?.["scan_incomplete"]).toContain("scan-budget");
+  });
+
+  test("under dlp: warn, the same frame goes on, and the audit line says its scan stopped short", async () => {
+    const before = received.length;
+    const payload = costly(4);
+    const result = await wsThroughGate(warning.port, "ws.gate.test", origin.port!, "/costly-warn", cas.warning, { send: [maskedFrame(payload), "small"], expect: 2 });
+    expect(result.messages).toEqual([`got ${payload.length}`, "got 5"]);
+    expect(received.slice(before)).toEqual([payload.length, 5]);
+    await Bun.sleep(100);
+    expect((await lineFor(warning, "/costly-warn"))?.["scan_incomplete"]).toEqual(["scan-budget"]);
+  });
+
+  test("a partial frame trickled a byte at a time (each under the idle limit) is cut at the frame deadline: 1008 frame-timeout", async () => {
+    const before = received.length;
+    // A text frame announcing 1 MiB, 64 KiB of it sent, then a byte every 200 ms (the deadline is 800 ms).
+    const frame = maskedFrame(Buffer.alloc(MIB, "a"));
+    let sent = 64 * 1024 + 14;
+    let trickle: ReturnType<typeof setInterval> | undefined;
+    const result = await wsThroughGate(blocking.port, "ws.gate.test", origin.port!, "/trickle", cas.blocking, {
+      send: [frame.subarray(0, sent)],
+      opened: (socket) => {
+        trickle = setInterval(() => socket.write(frame.subarray(sent, ++sent)), 200);
+      },
+      waitMs: 5_000,
+    });
+    clearInterval(trickle);
+    expect(result.close).toEqual({ code: 1008, reason: "bottle gate: frame-timeout" });
+    expect(received.slice(before)).toEqual([]);
+    expect(await lineFor(blocking, "/trickle")).toMatchObject({ decision: "error", reason: "frame-timeout", status: 101 });
+  });
+
+  test("a steady stream of small frames, each complete, is never cut by the frame deadline", async () => {
+    let next = 0;
+    let timer: ReturnType<typeof setInterval> | undefined;
+    const result = await wsThroughGate(blocking.port, "ws.gate.test", origin.port!, "/steady", cas.blocking, {
+      opened: (socket) => {
+        // Six frames 300 ms apart: 1.8 s in all, over twice the 800 ms deadline.
+        timer = setInterval(() => (next < 6 ? socket.write(maskedFrame(Buffer.from(`m${next++}`))) : clearInterval(timer)), 300);
+      },
+      expect: 6,
+    });
+    clearInterval(timer);
+    expect(result.close).toBeUndefined();
+    expect(result.messages).toEqual(Array(6).fill("got 2"));
+  });
+});
