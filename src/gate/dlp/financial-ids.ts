@@ -167,6 +167,20 @@ function bech32Valid(text: string): boolean {
   return false;
 }
 
+/**
+ * The spans, as `[start, end)` pairs, of every candidate {@link financialHits} checks
+ * (card runs and the IBAN, base58 and bech32 matches) before its checksums: no hit
+ * lies outside them.
+ */
+export function financialCandidates(text: string): number[] {
+  const spans = cardRuns(text);
+  for (const regex of [IBAN, BASE58_RUN, BECH32_RUN]) {
+    regex.lastIndex = 0;
+    for (let match = regex.exec(text); match !== null; match = regex.exec(text)) spans.push(match.index, match.index + match[0].length);
+  }
+  return spans;
+}
+
 /** Every checksum-valid financial identifier in `text`. */
 export function financialHits(text: string): FinancialHit[] {
   const hits: FinancialHit[] = [];

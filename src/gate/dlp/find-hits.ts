@@ -1,7 +1,7 @@
 import { credentialPatterns, looksRandomCompact } from "./credential-patterns.ts";
 import { type DecodedSegment, decodedSegments } from "./decode-aligned.ts";
 import { holdsExactForm } from "./exact-form-index.ts";
-import { financialHits } from "./financial-ids.ts";
+import { financialCandidates, financialHits } from "./financial-ids.ts";
 import type { HeldSecretForms } from "./held-secret-forms.ts";
 import { type JoinedGroup, joinedGroups } from "./joined-groups.ts";
 import { keyValueHits } from "./key-value-secrets.ts";
@@ -253,44 +253,95 @@ function decodedHits(text: string, options: FindHitsOptions, depth: number, hits
     }
     for (const kind of lastKinds) hits.push({ kind, start: segment.start, end: segment.end });
   }
-  const groups = joinedGroups(text);
-  for (const group of groups) {
-    // Short groups (`41-4b-…`, `ghp_ abcd efgh …`) are read as text too; long lines
-    // (MIME, PEM) only decoded: their text was already read line by line.
+  const lines = groupLines(joinedGroups(text));
+  // Short groups (`41-4b-…`, `ghp_ abcd efgh …`) are read as text too; long lines
+  // (MIME, PEM) only decoded: their text was already read line by line.
+  for (const group of groupsToRead(lines, options.held)) {
     if (group.width >= 16) continue;
     for (const hit of findHits(group.text, { ...options, decode: false, pairsFound: false }, depth, cache)) hits.push({ kind: hit.kind, start: group.start, end: group.end });
   }
-  for (const { segment, group } of groupSegments(groups, minText)) {
+  for (const { segment, group } of groupSegments(lines, minText)) {
     for (const kind of decodedKinds(segment.text, inner, depth, cache)) hits.push({ kind, start: group.start, end: group.end });
   }
 }
 
-/**
- * The decoded stretches of every joined group, each with its group: one search over
- * all the groups' texts, a line break between each two. No alphabet holds a line
- * break, so no run crosses one and the stretches are those of each group searched
- * alone; a search per group cost most of a MiB of short CSV cells (a group of three
- * 8-character cells per line, 37,000 lines: 220 ms, Bun 1.4.5 profile).
- */
-export function groupSegments(groups: readonly JoinedGroup[], minText: number): { segment: DecodedSegment; group: JoinedGroup }[] {
-  if (groups.length === 0) return [];
+/** Anything but a letter, a digit or the line break that joins group texts. */
+const NOT_ALNUM_RUNS = /[^A-Za-z0-9\n]+/g;
+const anyRawGateGlobal = new RegExp(anyRawGate.source, "g");
+
+/** Joined groups with all their texts in one string, one per line, and where each starts. */
+export type GroupLines = { groups: readonly JoinedGroup[]; joined: string; offsets: number[] };
+
+/** {@link GroupLines} of `groups`: made once per text, searched by {@link groupsToRead} and {@link groupSegments}. */
+export function groupLines(groups: readonly JoinedGroup[]): GroupLines {
   const offsets: number[] = [];
   let joined = "";
   for (const group of groups) {
     offsets.push(joined.length);
     joined += `${group.text}\n`;
   }
-  return decodedSegments(joined, 0, joined.length, MIN_TOKEN, minText).map((segment) => {
-    // The last group starting at or before the stretch (binary search: offsets ascend).
-    let low = 0;
-    let high = offsets.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if ((offsets[middle] as number) <= segment.start) low = middle;
-      else high = middle - 1;
+  return { groups, joined, offsets };
+}
+
+/** The index of the group whose line holds `position` (the last starting at or before it). */
+function groupAt(offsets: readonly number[], position: number): number {
+  let low = 0;
+  let high = offsets.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if ((offsets[middle] as number) <= position) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}
+
+/**
+ * The groups whose text `findHits` (without decoding) could find anything in; in the
+ * others it finds nothing, so they need not be read one by one, which was most of a
+ * MiB of short CSV cells (a group of three cells a line, 38,000 lines: one `findHits`
+ * each, Bun 1.4.5 profile). The lines are searched at once for what every part of
+ * `findHits` needs: a group with a character other than a letter or digit (a
+ * delimiter: compaction, pairs) is read; so is one that holds a format prefix (the
+ * gate of every format), an exact or compact held form, or a financial candidate
+ * (card run, IBAN, base58 or bech32 match). None of those holds a line break, so one
+ * in a group's text is found in its line, and their boundaries read the line break
+ * as the text's start or end. A group touched by any match is kept (a superset).
+ */
+export function groupsToRead(lines: GroupLines, held: HeldSecretForms): readonly JoinedGroup[] {
+  const { groups, joined, offsets } = lines;
+  if (groups.length < 2) return groups;
+  const keep = new Uint8Array(groups.length);
+  const mark = (start: number, end: number): void => {
+    for (let index = groupAt(offsets, start); index < groups.length && (offsets[index] as number) < Math.max(end, start + 1); index++) keep[index] = 1;
+  };
+  const markAll = (regex: RegExp): void => {
+    regex.lastIndex = 0;
+    for (let match = regex.exec(joined); match !== null; match = regex.exec(joined)) {
+      if (match[0].length === 0) regex.lastIndex++;
+      mark(match.index, match.index + match[0].length);
     }
-    return { segment, group: groups[low] as JoinedGroup };
-  });
+  };
+  markAll(NOT_ALNUM_RUNS);
+  markAll(anyRawGateGlobal);
+  const candidates = financialCandidates(joined);
+  for (let index = 0; index < candidates.length; index += 2) mark(candidates[index] as number, candidates[index + 1] as number);
+  const forms = holdsExactForm(joined, held.exactIndex) ? [...held.exact, ...held.compact] : held.compact;
+  for (const form of forms) {
+    for (let at = joined.indexOf(form); at !== -1; at = joined.indexOf(form, at + 1)) mark(at, at + form.length);
+  }
+  return groups.filter((_, index) => keep[index] === 1);
+}
+
+/**
+ * The decoded stretches of every joined group, each with its group: one search over
+ * the groups' lines. No alphabet holds a line break, so no run crosses one and the
+ * stretches are those of each group searched alone; a search per group cost most of
+ * a MiB of short CSV cells (a group of three 8-character cells per line, 37,000
+ * lines: 220 ms, Bun 1.4.5 profile).
+ */
+export function groupSegments(lines: GroupLines, minText: number): { segment: DecodedSegment; group: JoinedGroup }[] {
+  if (lines.groups.length === 0) return [];
+  return decodedSegments(lines.joined, 0, lines.joined.length, MIN_TOKEN, minText).map((segment) => ({ segment, group: lines.groups[groupAt(lines.offsets, segment.start)] as JoinedGroup }));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { decodedSegments } from "../../../../src/gate/dlp/decode-aligned.ts";
-import { groupSegments } from "../../../../src/gate/dlp/find-hits.ts";
+import { groupLines, groupSegments } from "../../../../src/gate/dlp/find-hits.ts";
 import { joinedGroups } from "../../../../src/gate/dlp/joined-groups.ts";
 import { base32, FakeSource } from "./fake-credentials.ts";
 
@@ -43,7 +43,7 @@ test("one search over all groups finds each group's stretches, on 3,000 generate
     for (const minText of [8, 13]) {
       const alone = groups.map((group) => decodedSegments(group.text, 0, group.text.length, 16, minText).map((segment) => segment.text).sort());
       const together: string[][] = groups.map(() => []);
-      for (const { segment, group } of groupSegments(groups, minText)) together[groups.indexOf(group)]!.push(segment.text);
+      for (const { segment, group } of groupSegments(groupLines(groups), minText)) together[groups.indexOf(group)]!.push(segment.text);
       for (const list of together) list.sort();
       expect([each, together]).toEqual([each, alone]);
       stretches += alone.flat().length;
@@ -54,5 +54,55 @@ test("one search over all groups finds each group's stretches, on 3,000 generate
 });
 
 test("no groups, no stretches", () => {
-  expect(groupSegments([], 13)).toEqual([]);
+  expect(groupSegments(groupLines([]), 13)).toEqual([]);
+});
+
+/** Groups `groupsToRead` leaves out are ones `findHits` (without decoding) finds nothing in. */
+test("every group left unread holds nothing findHits finds, on 3,000 generated texts (and the read ones include every group with a hit)", async () => {
+  const { buildHeldSecretForms } = await import("../../../../src/gate/dlp/held-secret-forms.ts");
+  const { findHits, groupsToRead } = await import("../../../../src/gate/dlp/find-hits.ts");
+  const secret = "hUNTER29f8e7d6c5b4a";
+  const held = buildHeldSecretForms([secret, "Zx9QwErTyU"]);
+  // Cells that hold what each part of findHits looks for, among random ones.
+  const special = [
+    "ghp" + "_" + source.chars("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 36),
+    "AKIA" + source.chars("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16),
+    "eyJhbGciOiJIUzI1NiJ9",
+    "4111111111111111",
+    "GB82WEST12345698765432",
+    "1BoatSLRHtKNngkdXEeobR76b53LETtpyT",
+    "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq",
+    secret,
+    "Zx9QwErTyU",
+    Buffer.from(secret).toString("base64"),
+    "pass=word",
+  ];
+  const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  /** A line of equal-width cells: random, or a special token (after a random cell or not) cut into cells. */
+  const line = (width: number, separator: string): string => {
+    const token = int(3) === 0 ? `${int(2) === 0 ? "" : source.chars(ALNUM, width)}${special[int(special.length)]}` : source.chars(int(4) === 0 ? `${ALNUM}+/=_` : ALNUM, 3 * width);
+    const cells: string[] = [];
+    for (let at = 0; at < token.length; at += width) cells.push(token.slice(at, at + width));
+    return cells.join(separator);
+  };
+  const options = { held, compact: "url" as const, decode: false, structured: true, formats: true, pairsFound: false };
+  let left = 0;
+  let withHits = 0;
+  for (let round = 0; round < 3000; round++) {
+    const width = 2 + int(12);
+    const separator = [",", " ", "-", ":", "."][int(5)] as string;
+    const lines = Array.from({ length: 1 + int(30) }, () => line(width, separator));
+    const groups = joinedGroups(lines.join("\n"));
+    const read = new Set(groupsToRead(groupLines(groups), held));
+    for (const group of groups) {
+      const hits = findHits(group.text, options);
+      if (hits.length > 0) withHits++;
+      if (read.has(group)) continue;
+      left++;
+      expect([group.text, hits]).toEqual([group.text, []]);
+    }
+  }
+  // Not vacuous: many groups are left out, and many hold something.
+  expect(left).toBeGreaterThan(2000);
+  expect(withHits).toBeGreaterThan(500);
 });
