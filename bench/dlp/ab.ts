@@ -5,7 +5,8 @@
  * turn (alternating which goes first), 7 rounds (`ROUNDS`), printing the median CPU (user + system) ms per MiB of each and their
  * ratio, and whether both found the same kinds. On a shared machine the load moves
  * between one-process runs; interleaving puts both scanners under the same load.
- * WORD keeps only the bodies whose name contains it. Bounded: about a minute.
+ * WORD keeps only the bodies whose name contains it; `SHORT_HELD=1` adds an
+ * 8-character held secret. Bounded: about a minute.
  */
 import { existsSync, mkdirSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -36,6 +37,9 @@ const heldSecrets = [
   `sk-ant-oat01-${"Q".repeat(10)}${crypto.randomUUID()}${crypto.randomUUID()}`,
   `ghs_${crypto.randomUUID().replaceAll("-", "").slice(0, 36)}`,
   `bottle-deploy-key-${crypto.randomUUID()}`,
+  // `SHORT_HELD=1`: also a held secret of the shortest length held (8), which makes
+  // decoded stretches of 8-12 bytes worth a held-form search (see `find-hits.ts`).
+  ...(process.env.SHORT_HELD === "1" ? ["Hx7-pq2Z"] : []),
 ];
 const scanners = [
   { name: commit.slice(0, 7), scanner: old.createScanner({ heldSecrets }) },

@@ -10,12 +10,12 @@ import { ensureBusyboxImage } from "../../test/helpers/images.ts";
  * (always compiled from the current source: a stale dist/bottle would measure old
  * code), a manifest whose agent is the busybox test image, its own state and cache.
  */
-export async function benchWorld(name: string) {
+export async function benchWorld(name: string, options: { egress?: string } = {}) {
   const root = await mkdtemp(join(tmpdir(), `bottle-bench-${name}-`));
   const binary = await compile({ outfile: join(root, "bottle") });
   const agentImage = await ensureBusyboxImage();
   const manifest = join(root, "bottle.yaml");
-  await writeFile(manifest, `version: 1\nagents:\n  bench:\n    image: ${agentImage}\n    command: [sh]\nbottles:\n  default:\n    egress: {}\n`);
+  await writeFile(manifest, `version: 1\nagents:\n  bench:\n    image: ${agentImage}\n    command: [sh]\nbottles:\n  default:\n    egress: ${options.egress ?? "{}"}\n`);
   const env = { XDG_STATE_HOME: join(root, "state"), XDG_CACHE_HOME: join(root, "cache"), BOTTLE_MANIFEST: manifest, CI: "1" };
   return { root, binary, agentImage, env, bottle: (args: string[]) => processRunner.run([binary, ...args], { env, cwd: root }) };
 }

@@ -232,7 +232,7 @@ function socketFor(io: Partial<MainIO>, log: ((line: string) => void) | undefine
   if (log === undefined) return { socketGet: get };
   return {
     socketGet: (socket, path, options) => {
-      log(`GET unix:${socket} ${decodeURIComponent(path)}`);
+      log(`${options?.method ?? "GET"} unix:${socket} ${decodeURIComponent(path)}`);
       return get(socket, path, options);
     },
   };

@@ -17,6 +17,8 @@ export interface GateContext {
   budget: PrefixBudget;
   /** By default, 30 s: how long a request body may stall while its prefix is read. */
   bodyIdleMs?: number;
+  /** By default, 120 s: how long reading a request body's prefix may take in all. */
+  bodyDeadlineMs?: number;
   /** By default, 10 s: how long a tunnel's client has to send its TLS ClientHello. */
   helloTimeoutMs?: number;
   /** By default, 500 ms: the scan time one inspected HTTPS body or WebSocket frame may cost. */

@@ -47,6 +47,8 @@ export interface StartGateOptions {
   prefixBudget?: number;
   /** By default, 30 s: how long a body may stall while its prefix is read. */
   bodyIdleMs?: number;
+  /** By default, 120 s: how long reading a body's prefix may take in all. */
+  bodyDeadlineMs?: number;
   /** By default, 10 s: how long a tunnel's client has to send its ClientHello. */
   helloTimeoutMs?: number;
   /** By default, 500 ms: the scan time one inspected HTTPS body or WebSocket frame may cost (`ScanBudget.maxScanMs`). */
@@ -84,6 +86,7 @@ export async function startGate(config: GateConfig, env: Record<string, string |
   };
   if (options.upstreamCa !== undefined) context.upstreamCa = options.upstreamCa;
   if (options.bodyIdleMs !== undefined) context.bodyIdleMs = options.bodyIdleMs;
+  if (options.bodyDeadlineMs !== undefined) context.bodyDeadlineMs = options.bodyDeadlineMs;
   if (options.helloTimeoutMs !== undefined) context.helloTimeoutMs = options.helloTimeoutMs;
   if (options.scanBudgetMs !== undefined) context.scanBudgetMs = options.scanBudgetMs;
   if (options.tunnelIdleMs !== undefined) context.tunnelIdleMs = options.tunnelIdleMs;
@@ -110,7 +113,9 @@ export async function startGate(config: GateConfig, env: Record<string, string |
     const exchange: ProxyExchange = { kind: "http", req, res };
     const service = dispatch(exchange);
     if (service === undefined) {
-      return respond(res, 404, `bottle gate: nothing at ${target.split("?")[0]} (routes live under ${ROUTE_PREFIX}<name>/)`);
+      respond(res, 404, `bottle gate: nothing at ${target.split("?")[0]} (routes live under ${ROUTE_PREFIX}<name>/)`);
+      // Audited like every other answer (its target redacted: it is the agent's to choose).
+      return beginAudit(audit, req.socket, { method: req.method ?? "", host: "", path: generation.scanner.auditTarget(target).path })({ decision: "error", reason: "not-found", status: 404 });
     }
     service.handle!(exchange).catch((error: unknown) => {
       // A client that hung up mid-request is not news.

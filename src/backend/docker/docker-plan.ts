@@ -1,6 +1,7 @@
 import type { GitGatePlan } from "../../gate/services/git/plan-git-gate.ts";
 import type { GateImagePlan } from "../images/gate-image.ts";
 import type { ImagePlan } from "../images/agent-image.ts";
+import type { ImageConfig } from "../images/ensure-agent-image.ts";
 import type { EngineLocation } from "./engine-location.ts";
 import type { DockerNames } from "./names.ts";
 import type { DockerRuntime } from "./runtime.ts";
@@ -26,4 +27,10 @@ export interface DockerDetails {
   git: GitGatePlan;
   /** Which engine, and whether it shares this host's files and routes (remote engines do not). */
   engine: EngineLocation;
+  /**
+   * What the engine had when prepare asked: the agent image's config (undefined: it
+   * must be built or pulled) and whether the gate image is there. Launch makes only
+   * what was missing, without asking again.
+   */
+  found: { agentImage: ImageConfig | undefined; gateImage: boolean };
 }

@@ -1,8 +1,8 @@
 import * as v from "valibot";
-import { BottleError } from "../../core/errors.ts";
 import { LABEL } from "../../core/labels.ts";
 import type { SocketGet } from "../../core/socket-get.ts";
 import type { EngineObject } from "./engine-objects.ts";
+import { engineAnswer, type EngineApi } from "./engine-query.ts";
 
 const Labels = v.nullish(v.record(v.string(), v.string()), {});
 
@@ -17,15 +17,6 @@ const Volumes = v.looseObject({ Volumes: v.nullish(v.array(v.looseObject({ Name:
 function containerName(names: readonly string[]): string {
   const plain = names.map((name) => name.replace(/^\//, ""));
   return plain.find((name) => !name.includes("/")) ?? plain[0] ?? "";
-}
-
-/** The engine's answer to one query, validated; anything else is an error (the caller then asks the CLI). */
-async function query<T extends v.GenericSchema>(get: SocketGet, socket: string, path: string, schema: T, signal?: AbortSignal): Promise<v.InferOutput<T>> {
-  const answer = await get(socket, path, signal === undefined ? {} : { signal });
-  if (answer.status !== 200) throw new BottleError(`the engine answered ${path.split("?")[0]} with ${answer.status}`);
-  const parsed = v.safeParse(schema, answer.body);
-  if (!parsed.success) throw new BottleError(`the engine's answer to ${path.split("?")[0]} is not what bottle reads: ${parsed.issues[0].message}`);
-  return parsed.output;
 }
 
 /**
@@ -53,11 +44,12 @@ export async function apiEngineObjects(
     role: labels[LABEL.role] ?? "",
     state,
   });
+  const api: EngineApi = { get, socket, context: "", signal };
   const ask: Record<EngineObject["kind"], () => Promise<EngineObject[]>> = {
     container: async () =>
-      (await query(get, socket, `/containers/json?all=1&filters=${filters}`, Containers, signal)).map((c) => row("container", containerName(c.Names), c.Labels, c.State)),
-    network: async () => (await query(get, socket, `/networks?filters=${filters}`, Networks, signal)).map((n) => row("network", n.Name, n.Labels)),
-    volume: async () => (await query(get, socket, `/volumes?filters=${filters}`, Volumes, signal)).Volumes.map((volume) => row("volume", volume.Name, volume.Labels)),
+      (await engineAnswer(api, `/containers/json?all=1&filters=${filters}`, Containers)).map((c) => row("container", containerName(c.Names), c.Labels, c.State)),
+    network: async () => (await engineAnswer(api, `/networks?filters=${filters}`, Networks)).map((n) => row("network", n.Name, n.Labels)),
+    volume: async () => (await engineAnswer(api, `/volumes?filters=${filters}`, Volumes)).Volumes.map((volume) => row("volume", volume.Name, volume.Labels)),
   };
   return (await Promise.all(kinds.map((kind) => ask[kind]()))).flat();
 }

@@ -26,6 +26,17 @@ export const CONTEXT_FORMAT = "{{.Name}}\t{{.Endpoints.docker.Host}}";
 export const ENGINE_KIND_FORMAT = "{{.OperatingSystem}}\t{{json .SecurityOptions}}";
 
 /**
+ * Where an engine is, from its endpoint and what it says of itself (`OperatingSystem`,
+ * `SecurityOptions` of `docker info` or the API's `GET /info`): one rule for both.
+ */
+export function engineLocationOf(context: string, endpoint: string, system: string, security: readonly string[]): EngineLocation {
+  const onThisHost = /^(unix|npipe):\/\//.test(endpoint);
+  const desktop = /docker desktop/i.test(system);
+  const rootless = security.some((option) => /name=rootless/.test(option));
+  return { context, endpoint, sharesFiles: onThisHost, reachesBridges: onThisHost && !desktop && !rootless };
+}
+
+/**
  * Reads the engine's location from what `docker context inspect` (the context in
  * effect: `--context`, DOCKER_CONTEXT, DOCKER_HOST or the config's current one, as the
  * CLI resolves them, 20.10 to 28) and `docker info` print.
@@ -35,10 +46,8 @@ export function parseEngineLocation(contextLine: string, kindLine: string): Engi
   // No answer (a CLI without contexts): docker's own default, the local socket.
   const endpoint = given === "" ? "unix:///var/run/docker.sock" : given;
   const [system = "", security = "[]"] = kindLine.trim().split("\t");
-  const onThisHost = /^(unix|npipe):\/\//.test(endpoint);
-  const desktop = /docker desktop/i.test(system);
-  const rootless = /name=rootless/.test(security);
-  return { context, endpoint, sharesFiles: onThisHost, reachesBridges: onThisHost && !desktop && !rootless };
+  // `{{json .SecurityOptions}}` prints a JSON list: searched as one text.
+  return engineLocationOf(context, endpoint, system, [security]);
 }
 
 /** Asks the docker CLI which engine it talks to (two quick calls, at once). */

@@ -51,6 +51,13 @@ function contextSocket(folder: string, name: string, read: ReadText): string | u
   return meta === undefined || meta === "missing" ? undefined : unixPath(meta.Endpoints.docker.Host);
 }
 
+/** A local engine as the docker CLI would reach it: its socket, and the context that chose it. */
+export interface EngineEndpoint {
+  socket: string;
+  /** As `docker context inspect` names it: `default` when DOCKER_HOST or nothing chose one. */
+  context: string;
+}
+
 /**
  * The unix socket of the engine the docker CLI would talk to, when that can be known
  * without asking the CLI: DOCKER_HOST when it is `unix://…`, else the context chosen
@@ -60,13 +67,21 @@ function contextSocket(folder: string, name: string, read: ReadText): string | u
  * file that does not parse. The precedence is the CLI's own (DOCKER_HOST over
  * DOCKER_CONTEXT over the config, docker 20.10 to 28).
  */
-export function engineSocket(env: Record<string, string | undefined>, read: ReadText = readText): string | undefined {
+export function engineEndpoint(env: Record<string, string | undefined>, read: ReadText = readText): EngineEndpoint | undefined {
+  const at = (socket: string | undefined, context: string) => (socket === undefined ? undefined : { socket, context });
   const host = env.DOCKER_HOST ?? "";
-  if (host !== "") return unixPath(host);
+  // DOCKER_HOST is what the CLI's `default` context then points at (docker 20.10 to 28).
+  if (host !== "") return at(unixPath(host), "default");
   const folder = env.DOCKER_CONFIG || join(env.HOME || homedir(), ".docker");
   const chosen = env.DOCKER_CONTEXT ?? "";
-  if (chosen !== "") return contextSocket(folder, chosen, read);
+  if (chosen !== "") return at(contextSocket(folder, chosen, read), chosen);
   const config = readConfig(read, join(folder, "config.json"), DockerConfig);
   if (config === undefined) return undefined;
-  return contextSocket(folder, config === "missing" ? "default" : config.currentContext || "default", read);
+  const name = config === "missing" ? "default" : config.currentContext || "default";
+  return at(contextSocket(folder, name, read), name);
+}
+
+/** The socket of {@link engineEndpoint}: where `list`, `stop` and `rm` ask the engine directly. */
+export function engineSocket(env: Record<string, string | undefined>, read: ReadText = readText): string | undefined {
+  return engineEndpoint(env, read)?.socket;
 }

@@ -28,6 +28,12 @@ export interface ProvisionOptions {
   claude: boolean;
   /** The supervise MCP server to register with Claude Code (its user config); other agents have it in env. */
   supervise?: { url: string; token: string };
+  /**
+   * Runs a command in the agent as `user` (empty: the image's) its engine's own way (an
+   * exec through the API) and gives its stdout, or undefined when it could not or the
+   * command failed: then `docker exec` runs it (every command here may run twice).
+   */
+  exec?: (argv: string[], user: string) => Promise<string | undefined>;
 }
 
 /** What provisioning found in the agent's (kept) home. */
@@ -44,11 +50,12 @@ export interface Provisioned {
  */
 export async function provision(runner: Runner, options: ProvisionOptions): Promise<Provisioned> {
   const { agent } = options;
-  const asUser = options.user === "" ? [] : ["--user", options.user];
-  const who = await runner.run(["docker", "exec", ...asUser, agent, "sh", "-c", `id -u; id -g; printf '%s\\n' "$HOME"; ${CLAUDE_HISTORY_PROBE}`]);
-  const [uid = "0", gid = "0", home = "/root", history = ""] = who.stdout.split("\n");
+  const inAgent = async (argv: string[], user: string): Promise<string> =>
+    (await options.exec?.(argv, user)) ?? (await runner.run(["docker", "exec", ...(user === "" ? [] : ["--user", user]), agent, ...argv])).stdout;
+  const who = await inAgent(["sh", "-c", `id -u; id -g; printf '%s\\n' "$HOME"; ${CLAUDE_HISTORY_PROBE}`], options.user);
+  const [uid = "0", gid = "0", home = "/root", history = ""] = who.split("\n");
   const owner = `${uid}:${gid}`;
-  const root = (command: string[]) => runner.run(["docker", "exec", "--user", "0", agent, ...command]);
+  const root = (command: string[]) => inAgent(command, "0");
   if (options.copyFrom !== undefined) {
     // `SRC/.` copies the folder's contents, dotfiles included, into the workspace.
     await runner.run(["docker", "cp", `${options.copyFrom}/.`, `${agent}:${WORKSPACE}`]);

@@ -21,6 +21,10 @@ import type { Backend, LaunchStep } from "../types.ts";
 import type { DockerDetails } from "./docker-plan.ts";
 import { saveGateAudit } from "./gate-files.ts";
 import { launchCommands, networkCreate, WORKSPACE } from "./launch-commands.ts";
+import { apiContainerNetworks, apiNetworkConnect, execStdout } from "./engine-container-api.ts";
+import { engineApi } from "./engine-query.ts";
+import { earlyCaInstall, type EarlyCaInstall } from "./early-ca-install.ts";
+import { installCaByApi } from "./install-ca-by-api.ts";
 import { provision, type Provisioned } from "./provision.ts";
 import { reapDead } from "./reap.ts";
 import { pickSubnet, subnetTaken } from "./subnet.ts";
@@ -31,9 +35,10 @@ const nothing = async () => {};
 /**
  * A docker bottle's launch as steps for `launchBottle`: its files, dead bottles'
  * running parts, both images, both networks and the volumes (workspace, home, and the
- * gate's on a remote engine) at once; the gate and the agent at once; then the gate's
- * second network, its readiness and provisioning at once. Independent engine commands
- * run concurrently, which is where a start beats typing the same commands one by one.
+ * gate's on a remote engine) at once; then the gate (joining its second network and
+ * answering) and the agent (provisioned) at once; then the agent trusts the gate's CA.
+ * Independent engine commands run concurrently, which is where a start beats typing
+ * the same commands one by one.
  */
 export const steps: Backend<DockerDetails>["steps"] = async (plan, deps) => {
   const { spec, details, stateDir } = plan;
@@ -51,9 +56,21 @@ export const steps: Backend<DockerDetails>["steps"] = async (plan, deps) => {
   const superviseToken = supervise === undefined ? undefined : newSuperviseToken();
   if (supervise !== undefined) gateSecrets[supervise.tokenEnv] = agentSecrets[supervise.tokenEnv] = superviseToken!;
   // A Dockerfile a person approved (capability block): the bottle's own image, built on its usual one.
+  // A local engine's API answers the waits and execs on the way to ready without a docker CLI process each.
+  const api = engineApi(deps);
   const ownImage = approvedImage(details.agentImage, stateDir, spec.identity);
   let image: ImageConfig | undefined;
   let provisioned: Provisioned = { hasHistory: false };
+  let provisioning: Promise<Provisioned> | undefined;
+  let caInstall: EarlyCaInstall | undefined;
+  // The gate's /healthz from this host, where it routes to the bridge (the CA is read there too).
+  let health: string | undefined;
+  // The bridge address only where this host routes to it; elsewhere the gate's own probe, by exec.
+  const gateReady = async (): Promise<string | undefined> => {
+    if (!details.engine.reachesBridges) return void (await probeGate(runner, { gate: details.names.gate, signal, log }));
+    const networks = api === undefined ? {} : { networks: () => apiContainerNetworks(api, details.names.gate) };
+    return waitForGate(runner, { gate: details.names.gate, network: details.names.egress, port: details.gatePort, signal, log, ...networks });
+  };
   // Only the agent's `docker run` reads the home, and it runs after the image step set it.
   const commands = () => launchCommands(details, spec, stateDir, { agentHome: image?.home ?? "/", ...(ownImage === undefined ? {} : { agentImageRef: ownImage.ref }) });
   const network = (which: "internal" | "egress"): LaunchStep => ({
@@ -94,11 +111,18 @@ export const steps: Backend<DockerDetails>["steps"] = async (plan, deps) => {
     undo: nothing,
   };
   const images: LaunchStep[] = [
-    { name: "gate-image", create: () => ensureGateImage(details.gateImage, runner, log), undo: nothing },
+    // Prepare asked the engine for both images: only a missing one is asked about again, and made.
+    {
+      name: "gate-image",
+      create: async () => {
+        if (!details.found.gateImage) await ensureGateImage(details.gateImage, runner, log);
+      },
+      undo: nothing,
+    },
     {
       name: "agent-image",
       async create() {
-        image = await ensureAgentImage(details.agentImage, runner, log, signal);
+        image = details.found.agentImage ?? (await ensureAgentImage(details.agentImage, runner, log, signal));
         if (ownImage !== undefined) {
           image = await ensureApprovedImage(ownImage, image, runner, log, signal);
           // The image the person approved exists now: the bottle is no longer blocked on it.
@@ -127,6 +151,8 @@ export const steps: Backend<DockerDetails>["steps"] = async (plan, deps) => {
     steps: [
       ...(plan.resume ? [[files, reap, ...images], objects] : [[files, reap, ...images, ...objects]]),
       // The agent's container needs only the internal network, the gate's only the egress one.
+      // Each goes on as soon as it runs: the gate joins the internal network and is waited
+      // for, the agent is provisioned, whichever container the engine starts first.
       [
         {
           name: "gate",
@@ -136,46 +162,61 @@ export const steps: Backend<DockerDetails>["steps"] = async (plan, deps) => {
             await runner.run(gate.create, { secretEnv: gateSecrets });
             await Promise.all(gate.copyIn.map((argv) => runner.run(argv)));
             if (gate.start !== undefined) await runner.run(gate.start);
+            // Readiness is probed on the egress network: joining the internal one runs alongside.
+            const connected = api === undefined ? Promise.reject() : apiNetworkConnect(api, details.names.internal, details.names.gate);
+            [, health] = await Promise.all([connected.catch(() => runner.run(gate.connect)), gateReady()]);
           },
           // The audit log goes back to the state folder before its gate does (a remote engine's volume).
           undo: () => saveGateAudit(runner, details.names.gate, stateDir).then(() => quiet(commands().gate.remove)),
         },
         {
           name: "agent",
-          create: async () => void (await runner.run(commands().agent.create, { secretEnv: agentSecrets })),
-          undo: () => quiet(commands().agent.remove),
-        },
-      ],
-      [
-        // Readiness is probed on the egress network: joining the internal one runs alongside.
-        { name: "gate-network", says: "waiting for the gate and provisioning the workspace…", create: async () => void (await runner.run(commands().gate.connect)), undo: nothing },
-        {
-          name: "gate-ready",
-          create: async () => {
-            // The bridge address only where this host routes to it; elsewhere the gate's own probe, by exec.
-            let health: string | undefined;
-            if (details.engine.reachesBridges) health = await waitForGate(runner, { gate: details.names.gate, network: details.names.egress, port: details.gatePort, signal, log });
-            else await probeGate(runner, { gate: details.names.gate, signal, log });
-            // The gate made its CA as it started: the agent trusts its certificate from now on.
-            if (gateEgress.tls.inspect) {
-              const fromHost = health?.replace(/\/healthz$/, "");
-              await trustGateCa(runner, { agent: details.names.agent, gateBase: fromHost, gateInBottle: `http://${details.names.gate}:${details.gatePort}`, gate: details.names.gate });
-            }
-          },
-          undo: nothing,
-        },
-        {
-          name: "provision",
           async create() {
-            provisioned = await provision(runner, {
+            await runner.run(commands().agent.create, { secretEnv: agentSecrets });
+            // The CA's install waits in the agent for the gate's certificate (see earlyCaInstall).
+            if (gateEgress.tls.inspect) {
+              const agent = details.names.agent;
+              caInstall = earlyCaInstall(runner, agent, api === undefined ? undefined : (certificate) => installCaByApi(api, runner, agent, certificate));
+            }
+            // Provisioning starts now, alongside the gate's wait; the next stage's step waits for it.
+            provisioning = provision(runner, {
               agent: details.names.agent,
               user: image!.user,
               copyFrom: spec.copyFrom,
               skills: spec.skills,
               claude: isClaude(agentCommand(spec.agent.command ?? [], image!)),
               ...(supervise === undefined ? {} : { supervise: { url: supervise.url, token: superviseToken! } }),
+              ...(api === undefined ? {} : { exec: (argv: string[], user: string) => execStdout(api, details.names.agent, argv, user) }),
+            });
+            // Its failure is that step's; a launch unwound before it never asks (the container is gone).
+            provisioning.catch(() => {});
+          },
+          undo: () => {
+            caInstall?.abandon();
+            return quiet(commands().agent.remove);
+          },
+        },
+      ],
+      [
+        // The gate made its CA as it started: the agent trusts its certificate from now on.
+        {
+          name: "gate-ready",
+          create: async () => {
+            if (!gateEgress.tls.inspect) return;
+            await trustGateCa(runner, {
+              agent: details.names.agent,
+              gateBase: health?.replace(/\/healthz$/, ""),
+              gateInBottle: `http://${details.names.gate}:${details.gatePort}`,
+              gate: details.names.gate,
+              ...(caInstall === undefined ? {} : { install: (certificate: string) => caInstall!.finish(certificate) }),
             });
           },
+          undo: nothing,
+        },
+        {
+          name: "provision",
+          says: "the gate is ready; provisioning the workspace…",
+          create: async () => void (provisioned = await provisioning!),
           // On the way down, before the agent's container goes: `bottle list` shows a stopped bottle's size.
           undo: () => recordWorkspaceSize(runner, details.names.agent, stateDir),
         },

@@ -17,6 +17,12 @@ export interface GateCaSource {
    * agent's image has. Without it, the agent's curl or wget reads `gateInBottle`.
    */
   gate?: string;
+  /**
+   * Installs the checked certificate as root in the agent another way (an exec that
+   * started before the gate was ready, or one through the engine's API). By default,
+   * `docker exec` of the install script with the PEM on stdin.
+   */
+  install?: (certificate: string) => Promise<void>;
 }
 
 /**
@@ -41,5 +47,11 @@ export async function trustGateCa(runner: Runner, source: GateCaSource): Promise
     const read = await runner.run(["docker", "exec", source.agent, "sh", "-c", `curl -fsS --noproxy '*' ${url} 2>/dev/null || wget -q -Y off -O - ${url}`]);
     certificate = checkedCaCertificate(read.stdout, url);
   }
-  await runner.run(["docker", "exec", "--interactive", "--user", "0", source.agent, "sh", "-c", INSTALL_CA_SCRIPT], { stdin: certificate });
+  if (source.install !== undefined) return source.install(certificate);
+  await installCaByExec(runner, source.agent, certificate);
+}
+
+/** The default install: `docker exec` of the install script as root, the PEM on its stdin. */
+export async function installCaByExec(runner: Runner, agent: string, certificate: string): Promise<void> {
+  await runner.run(["docker", "exec", "--interactive", "--user", "0", agent, "sh", "-c", INSTALL_CA_SCRIPT], { stdin: certificate });
 }

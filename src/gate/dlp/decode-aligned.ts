@@ -9,6 +9,7 @@
  */
 
 import { classRuns } from "./class-runs.ts";
+import { decodeBase64Runs, decodeRuns, HEX_BATCH } from "./decode-runs.ts";
 import { BASE32, BASE64, HEX, MIN_DECODED_TEXT } from "./decode-token.ts";
 
 /** A stretch of decoded text and the source run `[start, end)` it was decoded from
@@ -91,8 +92,17 @@ function isMixedCase(text: string, from: number, to: number): boolean {
  * decodes to such a stretch about once per 3,000 bytes; an encoded credential always
  * does, whatever surrounds it.
  */
-export function decodedSegments(text: string, from: number, to: number, minRun: number, minText = MIN_DECODED_TEXT): DecodedSegment[] {
+export function decodedSegments(text: string, from: number, to: number, minRun: number, minText = MIN_DECODED_TEXT, tightRuns = true): DecodedSegment[] {
   const out: DecodedSegment[] = [];
+  // A run too short to decode to `minText` bytes even from its first character (where
+  // it gives the most) gives no stretch at any alignment, so it is not looked for:
+  // 16-character base64 pieces (12 bytes) with `minText` 13, or 16-digit groups as hex
+  // (8 bytes), were each sliced, tested and remembered for nothing (JWT-like fragments,
+  // card-like groups). `tightRuns` off (the test against the old search) looks for
+  // every run of `minRun`.
+  const hexRun = tightRuns ? Math.max(minRun, 2 * minText) : minRun;
+  const base32Run = tightRuns ? Math.max(minRun, Math.ceil((8 * minText) / 5)) : minRun;
+  const base64Run = tightRuns ? Math.max(minRun, Math.ceil((8 * minText) / 6)) : minRun;
   const base32 = ALPHABETS[1] as Alphabet;
   // The runs of each alphabet are found by a skip-ahead scan (`class-runs.ts`): the
   // same maximal runs a greedy `/[class]{minRun,}/g` finds, without its retry at every
@@ -100,7 +110,7 @@ export function decodedSegments(text: string, from: number, to: number, minRun: 
   // Bun 1.4.5; the skip-ahead tests about one character in `minRun` off runs.)
   const hexStarts: number[] = [];
   const hexEnds: number[] = [];
-  classRuns(text, from, to, HEX, minRun, hexStarts, hexEnds);
+  classRuns(text, from, to, HEX, hexRun, hexStarts, hexEnds);
   // A base32 run without a letter (digits 2–7 only, values 26–31) never decodes to
   // text: of every 5 bytes, two take their top bit from a value's set bit 4 or 3. A
   // region without letters (card-like digit groups) skips the scan, which cost as
@@ -109,7 +119,7 @@ export function decodedSegments(text: string, from: number, to: number, minRun: 
   if (LETTER.test(region)) {
     const base32Starts: number[] = [];
     const base32Ends: number[] = [];
-    classRuns(text, from, to, BASE32, minRun, base32Starts, base32Ends);
+    classRuns(text, from, to, BASE32, base32Run, base32Starts, base32Ends);
     for (let index = 0; index < base32Starts.length; index++) {
       // Base32 is written in one case (DNS lowercases it): a mixed-case run is not it.
       const start = base32Starts[index] as number;
@@ -119,7 +129,7 @@ export function decodedSegments(text: string, from: number, to: number, minRun: 
   }
   const base64Starts: number[] = [];
   const base64Ends: number[] = [];
-  classRuns(text, from, to, BASE64, minRun, base64Starts, base64Ends);
+  classRuns(text, from, to, BASE64, base64Run, base64Starts, base64Ends);
   const runStarts: number[] = [];
   const runEnds: number[] = [];
   // A short run met before in this text decodes to the same stretches: it is decoded
@@ -127,6 +137,12 @@ export function decodedSegments(text: string, from: number, to: number, minRun: 
   // fragments is 61,000 copies of one run, each decoded at 4 alignments).
   const seen = new Map<string, number>();
   const repeats: number[] = [];
+  // The run before, whether it had a low character, and the first copy's start when
+  // it was remembered (-1 if not): a copy right after another is told by comparing
+  // in place, without a slice and a lookup each (a MiB of one repeated run).
+  let previous: string | undefined;
+  let previousLow = false;
+  let previousFirst = -1;
   for (let index = 0; index < base64Starts.length; index++) {
     // Every 3 decoded bytes start with one whose top 6 bits are a character's value,
     // and a printable byte is below 0x80: a run with no character worth under 32
@@ -134,24 +150,37 @@ export function decodedSegments(text: string, from: number, to: number, minRun: 
     // digit groups are such runs.
     const start = base64Starts[index] as number;
     const end = base64Ends[index] as number;
-    const run = text.slice(start, end);
-    if (!LOW_BASE64.test(run)) continue;
+    let run: string;
+    if (previous !== undefined && previous.length === end - start && text.startsWith(previous, start)) {
+      if (!previousLow) continue;
+      if (previousFirst !== -1 && (repeats.length > 0 || seen.size < 256)) {
+        repeats.push(previousFirst, start, end);
+        continue;
+      }
+      run = previous;
+    } else run = text.slice(start, end);
+    previous = run;
+    previousLow = LOW_BASE64.test(run);
+    previousFirst = -1;
+    if (!previousLow) continue;
     // Remembering costs a lookup per run: a text whose first runs never repeat
     // (random values) stops remembering.
     if (run.length <= MAX_REPEATED_RUN && (repeats.length > 0 || seen.size < 256)) {
       const first = seen.get(run);
       if (first !== undefined) {
         repeats.push(first, start, end);
+        previousFirst = first;
         continue;
       }
       seen.set(run, start);
+      previousFirst = start;
     }
     runStarts.push(start);
     runEnds.push(end);
   }
-  for (let offset = 0; offset < 2; offset++) decodeRuns(text, hexStarts, hexEnds, offset, HEX_BATCH, out, minText);
+  for (let offset = 0; offset < 2; offset++) decodeRuns(text, hexStarts, hexEnds, offset, HEX_BATCH, out, minText, MAX_ALIGNED_RUN);
   const base64From = out.length;
-  for (let offset = 0; offset < 4; offset++) decodeRuns(text, runStarts, runEnds, offset, BASE64_BATCH, out, minText);
+  decodeBase64Runs(text, runStarts, runEnds, out, minText, MAX_ALIGNED_RUN);
   if (repeats.length > 0 && out.length > base64From) {
     const byStart = new Map<number, DecodedSegment[]>();
     for (let index = base64From; index < out.length; index++) {
@@ -176,115 +205,8 @@ const LETTER = /[A-Za-z]/;
 /** A base64 character whose value is under 32. */
 const LOW_BASE64 = /[A-Za-f]/;
 
-/** How runs of one encoding are batched into one native decode: characters per
- * group, bytes per group, the padding character and the separator, which decodes to
- * zero bytes (never printable), so no printable stretch crosses two runs. */
-type Batch = { encoding: "hex" | "base64"; chars: number; bytes: number; pad: string; separator: string };
-const HEX_BATCH: Batch = { encoding: "hex", chars: 2, bytes: 1, pad: "", separator: "00" };
-const BASE64_BATCH: Batch = { encoding: "base64", chars: 4, bytes: 3, pad: "AAA", separator: "AAAA" };
-/** Base64 padding of 0–3 `A`s, then the separator. */
-const PAD_AND_SEPARATOR = [0, 1, 2, 3].map((pad) => BASE64_BATCH.pad.slice(0, pad) + BASE64_BATCH.separator);
-
-/**
- * Decodes every run at one alignment in a single native call: the runs (from
- * `offset`, base64 padded with `A` to whole groups, hex cut to whole bytes) are joined
- * with the batch's zero separator (the padding's partial bytes are zeroed too). One
- * call per alignment instead of one per run: for short runs (a path of 16-character
- * pieces, card-like digit groups, which are hex) the per-call cost and the Buffer
- * per run were most of the time (Bun 1.4.5 profiles: `Buffer`, `get buffer`).
- */
-function decodeRuns(text: string, starts: readonly number[], ends: readonly number[], offset: number, batch: Batch, out: DecodedSegment[], minText: number): void {
-  const pieces: string[] = [];
-  const runOf: number[] = [];
-  const byteStarts: number[] = [];
-  const partial: number[] = [];
-  const { chars, bytes: perGroup, pad, separator } = batch;
-  const separatorBytes = (separator.length / chars) * perGroup;
-  let bytes = 0;
-  for (let run = 0; run < starts.length; run++) {
-    const start = starts[run] as number;
-    const to = ends[run] as number;
-    const from = start + offset;
-    if (to - from < 2 || (offset > 0 && to - start > MAX_ALIGNED_RUN)) continue;
-    // Too few characters left at this alignment to decode to `minText` bytes: 16
-    // base64 characters are 12 bytes, so with long held forms a run of 16-character
-    // pieces (JWT-like fragments, `/`-joined words) needs no decoding at all.
-    if (Math.floor(((to - from) * (pad === "" ? 4 : 6)) / 8) < minText) continue;
-    let groups: number;
-    if (pad === "") {
-      // Hex: whole bytes only (an odd last character is dropped).
-      groups = Math.floor((to - from) / chars);
-      pieces.push(text.slice(from, from + groups * chars), separator);
-    } else {
-      const length = to - from;
-      groups = Math.ceil(length / chars);
-      const valid = Math.floor((length * 6) / 8);
-      // Padding and separator as one precomputed string: one piece fewer per run.
-      pieces.push(text.slice(from, to), PAD_AND_SEPARATOR[groups * chars - length] as string);
-      for (let at = bytes + valid; at < bytes + groups * perGroup; at++) partial.push(at);
-    }
-    runOf.push(run);
-    byteStarts.push(bytes);
-    bytes += groups * perGroup + separatorBytes;
-  }
-  if (pieces.length === 0) return;
-  const decoded = Buffer.from(pieces.join(""), batch.encoding);
-  // A plain view: indexed stores into a Buffer took a slow path (Bun 1.4.5).
-  const view = new Uint8Array(decoded.buffer, decoded.byteOffset, decoded.byteLength);
-  for (const at of partial) view[at] = 0;
-  forEachPrintable(view, minText, (stretchStart, stretchEnd) => {
-    // The run this stretch came from: the last whose bytes start at or before it.
-    let low = 0;
-    let high = byteStarts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if ((byteStarts[middle] as number) <= stretchStart) low = middle;
-      else high = middle - 1;
-    }
-    const run = runOf[low] as number;
-    out.push({ text: decoded.toString("latin1", stretchStart, stretchEnd), start: starts[run] as number, end: ends[run] as number });
-  });
-}
-
-/** Calls `visit` with each stretch of at least `minText` printable
- * bytes. A byte loop: a regex over the Latin-1 string cost more on random bytes. */
-function forEachPrintable(buffer: Uint8Array, minText: number, visit: (start: number, end: number) => void): void {
-  // A plain view and a local length: `length` of a Buffer is a getter call per
-  // iteration in this loop (Bun 1.4.5, `typedArrayViewLength` in profiles).
-  const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  const length = bytes.length;
-  const last = minText - 1;
-  // Skip-ahead: a stretch from `start` needs `start + last` printable, so that byte is
-  // tested first; on random bytes (62% not printable) most tests skip 8 bytes at once.
-  let start = 0;
-  while (start + last < length) {
-    let probe = start + last;
-    if (PRINTABLE[bytes[probe] as number] === 0) {
-      start = probe + 1;
-      continue;
-    }
-    // Walk back: the last non-printable byte before the probe restarts the stretch.
-    let back = probe - 1;
-    while (back >= start && PRINTABLE[bytes[back] as number] === 1) back--;
-    if (back >= start) {
-      start = back + 1;
-      continue;
-    }
-    // `[start, probe]` is printable: extend it forward.
-    probe++;
-    while (probe < length && PRINTABLE[bytes[probe] as number] === 1) probe++;
-    visit(start, probe);
-    start = probe + 1;
-  }
-}
-
-/** Bytes a decoded stretch of text may hold: printable ASCII, tab, LF, CR. */
-const PRINTABLE = new Uint8Array(256);
-for (let byte = 0x20; byte < 0x7f; byte++) PRINTABLE[byte] = 1;
-for (const byte of [0x09, 0x0a, 0x0d]) PRINTABLE[byte] = 1;
-
 /** Decodes `[from, to)` at each alignment of `alphabet` (only the first for long
- * runs); base32 only: hex and base64 go through {@link decodeRuns}. */
+ * runs); base32 only: hex and base64 go through `decode-runs.ts`. */
 function alignedDecode(text: string, from: number, to: number, alphabet: Alphabet, out: DecodedSegment[], minText: number): void {
   const alignments = to - from > MAX_ALIGNED_RUN ? 1 : alphabet.group;
   for (let offset = 0; offset < alignments && from + offset < to; offset++) {

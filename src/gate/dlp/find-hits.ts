@@ -1,5 +1,6 @@
 import { credentialPatterns, looksRandomCompact } from "./credential-patterns.ts";
 import { decodedSegments } from "./decode-aligned.ts";
+import { holdsExactForm } from "./exact-form-index.ts";
 import { financialHits } from "./financial-ids.ts";
 import type { HeldSecretForms } from "./held-secret-forms.ts";
 import { joinedGroups } from "./joined-groups.ts";
@@ -25,6 +26,11 @@ export type FindHitsOptions = {
   formats?: boolean;
   /** Skip the JWT format: a body's text was searched for JWTs whole already. */
   skipJwt?: boolean;
+  /** The caller found a key/value secret already and keeps only kinds (a body): pairs
+   * are then only reported where one could quiet a quoted-printable escape (see
+   * `keyValueHits`), the rest would add nothing. Not passed on to decoded text or
+   * joined groups: only a text's own pairs are skipped. */
+  pairsFound?: boolean;
 };
 
 /** Runs shorter than this are not decoded: 16 base64 characters are 12 bytes, less
@@ -99,11 +105,11 @@ function substringHits(text: string, forms: readonly string[], hits: Hit[]): voi
 }
 
 /** Every occurrence of every exact held form in `text`: the same as
- * {@link substringHits} over `held.exact`, asked of one alternation first when there
- * is one (a text holds a form exactly when it matches), so a text without any costs
- * one native search instead of one per form. */
+ * {@link substringHits} over `held.exact`, asked of the forms' index first (a text
+ * holds a form exactly when it says so), so a text without any costs one skip-ahead
+ * pass instead of a search per form. */
 function exactHeldHits(text: string, held: HeldSecretForms, hits: Hit[]): void {
-  if (held.exact.length === 0 || (held.anyExact !== undefined && !held.anyExact.some((regex) => regex.test(text)))) return;
+  if (!holdsExactForm(text, held.exactIndex)) return;
   substringHits(text, held.exact, hits);
 }
 
@@ -225,15 +231,25 @@ function minDecodedText(held: HeldSecretForms): number {
 function decodedHits(text: string, options: FindHitsOptions, depth: number, hits: Hit[], cache: DecodedCache): void {
   // Decoded text is whatever the agent chose to encode, so a credential in it may be
   // glued to other characters: the boundary-free URL compact pass is what finds it there.
-  const inner: FindHitsOptions = { ...options, compact: "url", formats: true, skipJwt: false };
+  const inner: FindHitsOptions = { ...options, compact: "url", formats: true, skipJwt: false, pairsFound: false };
   const minText = minDecodedText(options.held);
+  // The kinds of the segment before: the copies of a repeated run come one after
+  // another with the same text (`decode-aligned.ts`), and the kinds of a text are the
+  // same each time (a held-form search per copy of a 12-byte stretch was most of a MiB
+  // of JWT-like fragments with an 8-character held secret, Bun 1.4.5 profile).
+  let lastText: string | undefined;
+  let lastKinds: string[] = [];
   for (const segment of decodedSegments(text, 0, text.length, MIN_TOKEN, minText)) {
-    for (const kind of decodedKinds(segment.text, inner, depth, cache)) hits.push({ kind, start: segment.start, end: segment.end });
+    if (segment.text !== lastText) {
+      lastText = segment.text;
+      lastKinds = decodedKinds(segment.text, inner, depth, cache);
+    }
+    for (const kind of lastKinds) hits.push({ kind, start: segment.start, end: segment.end });
   }
   for (const group of joinedGroups(text)) {
     // Short groups (`41-4b-…`, `ghp_ abcd efgh …`) are read as text too; long lines
     // (MIME, PEM) only decoded: their text was already read line by line.
-    const found = group.width < 16 ? findHits(group.text, { ...options, decode: false }, depth, cache) : [];
+    const found = group.width < 16 ? findHits(group.text, { ...options, decode: false, pairsFound: false }, depth, cache) : [];
     for (const segment of decodedSegments(group.text, 0, group.text.length, MIN_TOKEN, minText)) {
       for (const kind of decodedKinds(segment.text, inner, depth, cache)) found.push({ kind, start: 0, end: 0 });
     }
@@ -261,7 +277,7 @@ export function findHits(text: string, options: FindHitsOptions, depth = 0, cach
     for (const hit of compact) if (!rawStarts.has(`${hit.kind}@${hit.start}`)) hits.push(hit);
   }
   if (options.structured) {
-    hits.push(...keyValueHits(text));
+    hits.push(...keyValueHits(text, options.pairsFound === true));
     hits.push(...financialHits(text));
   }
   if (options.decode && depth < MAX_DEPTH) decodedHits(text, options, depth, hits, cache);

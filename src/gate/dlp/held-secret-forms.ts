@@ -12,6 +12,8 @@
  * or unpadded standalone encodings contain the offset-0 form.
  */
 
+import { buildExactFormIndex, type ExactFormIndex } from "./exact-form-index.ts";
+
 /** By default, held secrets shorter than this are ignored: a short value (a port, a
  * username like `admin`) would match ordinary traffic and make DLP useless. */
 export const MIN_HELD_SECRET_LENGTH = 8;
@@ -31,12 +33,11 @@ export type HeldSecretForms = {
   /** The length of the shortest exact form (Infinity with none): decoded text shorter
    * than it cannot hold one. */
   shortestExact: number;
-  /** Matches where any exact form occurs: one native search tells whether a text
-   * holds any form at all, where an `indexOf` per form (54 for three secrets) was
-   * 7–22% of every hostile shape's scan (Bun 1.4.5 profiles). Several when the forms
-   * are long; undefined when one is too long for a regex (each form is then searched
-   * for on its own). */
-  anyExact: RegExp[] | undefined;
+  /** Tells whether a text holds any exact form at all, in one skip-ahead pass
+   * (`exact-form-index.ts`): an `indexOf` per form (54 for three secrets) was 7–22%
+   * of every hostile shape's scan, one regex alternation of them 6–25 ms per MiB
+   * (Bun 1.4.5 profiles). */
+  exactIndex: ExactFormIndex;
 };
 
 const BASE32_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
@@ -116,40 +117,5 @@ export function buildHeldSecretForms(secrets: readonly string[]): HeldSecretForm
     if (compacted.length >= MIN_HELD_SECRET_LENGTH) compact.add(compacted);
   }
   const forms = [...exact];
-  return { exact: forms, caseless: [...caseless], compact: [...compact], shortestExact: forms.reduce((shortest, form) => Math.min(shortest, form.length), Infinity), anyExact: alternation(forms) };
-}
-
-/** By default, at most this much pattern per regex: JSC refuses the forms of a 64 KiB
- * secret as one pattern ("regular expression too large", Bun 1.4.5), so many or long
- * secrets get several alternations. */
-const MAX_ALTERNATION = 16 * 1024;
-
-/** Regexes that together match any of `forms`, or undefined when a single form is
- * too long for one (then every form is searched for on its own). */
-function alternation(forms: readonly string[]): RegExp[] | undefined {
-  const regexes: RegExp[] = [];
-  let pieces: string[] = [];
-  let length = 0;
-  const flush = (): void => {
-    if (pieces.length > 0) regexes.push(new RegExp(pieces.join("|")));
-    pieces = [];
-    length = 0;
-  };
-  try {
-    for (const form of forms) {
-      const piece = escapeRegex(form);
-      if (piece.length > MAX_ALTERNATION) return undefined;
-      if (length + piece.length + 1 > MAX_ALTERNATION) flush();
-      pieces.push(piece);
-      length += piece.length + 1;
-    }
-    flush();
-  } catch {
-    return undefined;
-  }
-  return regexes;
-}
-
-function escapeRegex(literal: string): string {
-  return literal.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+  return { exact: forms, caseless: [...caseless], compact: [...compact], shortestExact: forms.reduce((shortest, form) => Math.min(shortest, form.length), Infinity), exactIndex: buildExactFormIndex(forms) };
 }

@@ -49,24 +49,22 @@ export function redactHeldText(text: string, held: HeldSecretForms): string {
 }
 
 /**
- * The length of the longest suffix of `text` that is a proper prefix of some form:
- * those bytes may be the start of a secret that the next chunk completes, so they
- * are held back. Anything else goes out at once, so server-sent events are not
- * delayed (an event ends in `\n\n`, which starts no form).
+ * How much of `text`'s end to hold back for the next piece: enough that no form can
+ * start before the cut and end after it (the longest form less one byte), but never
+ * past a line break when no form holds one, so server-sent events (which end in
+ * `\n\n`) go out event by event. It depends on the text's shape only, never on whether
+ * its end begins a held form: a hold that did (the tail that could begin a form) told
+ * an agent whose bytes an upstream echoes, by the echo's framing or timing, whether its
+ * guess began a secret, byte by byte (round-2 review: a held secret recovered in ~1 s).
  */
-function pendingLength(text: string, forms: readonly string[], firstChars: Set<string>, longest: number): number {
-  for (let length = Math.min(longest - 1, text.length); length > 0; length--) {
-    const at = text.length - length;
-    if (!firstChars.has(text[at] ?? "")) continue;
-    const tail = text.slice(at);
-    if (forms.some((form) => form.length > length && form.startsWith(tail))) return length;
-  }
-  return 0;
+function holdLength(text: string, longest: number, formsHoldLineBreaks: boolean): number {
+  const sinceLineBreak = formsHoldLineBreaks ? text.length : text.length - (text.lastIndexOf("\n") + 1);
+  return Math.min(longest - 1, text.length, sinceLineBreak);
 }
 
 /** Redacts held secrets from a sequence of texts as one: see {@link createHeldTextRedactor}. */
 export interface HeldTextRedactor {
-  /** `text` appended to what came before, redacted, less a tail that could begin a form. */
+  /** `text` appended to what came before, redacted, less the end held for the next piece. */
   push(text: string): string;
   /** The tail held back, released at the end of the sequence. */
   end(): string;
@@ -74,14 +72,13 @@ export interface HeldTextRedactor {
 
 /**
  * Redaction across pieces of one sequence (a body's chunks, a WebSocket message's
- * frames): a form split over two pieces is still replaced whole. Only a tail that
- * could begin a form (at most the longest form minus one byte) is held back, so
- * anything else goes out at once.
+ * frames): a form split over two pieces is still replaced whole. What is held back
+ * for the next piece is decided by {@link holdLength}, never by the secrets.
  */
 export function createHeldTextRedactor(held: HeldSecretForms): HeldTextRedactor {
   const forms = formsOf(held);
-  const firstChars = new Set(forms.map((form) => form[0] ?? ""));
   const longest = forms.reduce((max, form) => Math.max(max, form.length), 0);
+  const formsHoldLineBreaks = forms.some((form) => form.includes("\n"));
   let pending = "";
   return {
     push(piece) {
@@ -89,7 +86,7 @@ export function createHeldTextRedactor(held: HeldSecretForms): HeldTextRedactor 
       const text = pending + piece;
       const spans = formSpans(text, forms);
       const lastEnd = spans[spans.length - 1]?.[1] ?? 0;
-      const hold = Math.min(pendingLength(text, forms, firstChars, longest), text.length - lastEnd);
+      const hold = Math.min(holdLength(text, longest, formsHoldLineBreaks), text.length - lastEnd);
       const cut = text.length - hold;
       pending = text.slice(cut);
       return replaceSpans(text.slice(0, cut), spans);

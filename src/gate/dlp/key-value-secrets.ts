@@ -1,3 +1,4 @@
+import { hexPairAt } from "./percent-decode.ts";
 import { shannonEntropy } from "./shannon-entropy.ts";
 
 /**
@@ -31,35 +32,54 @@ const MIN_VALUE = 8;
 
 /** Whether `value` is a real-looking secret: long enough, not a placeholder, varied. */
 export function isNonTrivialSecret(value: string): boolean {
+  return looksLikeSecret(value, value, 0);
+}
+
+/** {@link isNonTrivialSecret} of `value`, which is `source[from, from + value.length)`:
+ * the character walks read `source`. A value sliced out of a body is a substring of
+ * it, and reading a substring one character at a time took a slow path per character
+ * in JSC (Bun 1.4.5: the class count over 20-character values was a fifth of a MiB of
+ * `password=…` pairs), where the body's own text reads fast. */
+function looksLikeSecret(value: string, source: string, from: number): boolean {
   if (value.length < MIN_VALUE || value.length > 512) return false;
   if (PLACEHOLDER.test(value) || PLACEHOLDER_WORDS.test(value)) return false;
-  if (/^[0-9.,:-]+$/.test(value)) return false; // numbers, dates, versions
-  if (/^(?:https?:\/\/|\/)[^@]*$/.test(value)) return false; // a URL or path without userinfo
-  const classes = characterClasses(value);
-  const entropy = shannonEntropy(value);
+  const to = from + value.length;
+  const seen = classBits(source, from, to);
+  // Numbers, dates, versions: nothing but digits and `.,:-`.
+  if ((seen & NOT_NUMBER_LIKE) === 0) return false;
+  // A URL or path without userinfo.
+  if ((seen & AT_SIGN) === 0 && (value.charCodeAt(0) === 47 /* / */ || value.startsWith("http://") || value.startsWith("https://"))) return false;
+  const classes = (seen & 1) + ((seen >> 1) & 1) + ((seen >> 2) & 1) + ((seen >> 3) & 1);
+  const entropy = shannonEntropy(source, from, to);
   // `hunter2hunter2` (2 classes, 2.8 bits) counts; `production` (1 class) does not
   // unless long and varied, like a passphrase.
   return (classes >= 2 && entropy >= 2.5) || (value.length >= 16 && entropy >= 3.3);
 }
 
-/** How many of lower-case, upper-case, digit and other characters `value` has, in
- * one walk over a class table (four regex tests per pair cost more on a body of
- * pairs, and a compare chain per character 5× more than the table, Bun 1.4.5). */
-function characterClasses(value: string): number {
+/** The class bits (see {@link CLASS_BITS}) of every character of `source[from, to)`
+ * or'd together, in one walk over a table: four regex tests per pair for the classes,
+ * and two more for numbers and plain URLs, cost more on a body of pairs, and a
+ * compare chain per character 5× more than the table (Bun 1.4.5). */
+function classBits(source: string, from: number, to: number): number {
   let seen = 0;
-  const length = value.length;
-  for (let i = 0; i < length; i++) {
-    const code = value.charCodeAt(i);
-    seen |= code < 256 ? (CLASS_BITS[code] as number) : 8;
+  for (let i = from; i < to; i++) {
+    const code = source.charCodeAt(i);
+    seen |= code < 256 ? (CLASS_BITS[code] as number) : OTHER | NOT_NUMBER_LIKE;
   }
-  return (seen & 1) + ((seen >> 1) & 1) + ((seen >> 2) & 1) + ((seen >> 3) & 1);
+  return seen;
 }
 
-/** Per Latin-1 character: 1 lower-case, 2 upper-case, 4 digit, 8 anything else. */
-const CLASS_BITS = new Uint8Array(256).fill(8);
-for (let code = 97; code <= 122; code++) CLASS_BITS[code] = 1;
-for (let code = 65; code <= 90; code++) CLASS_BITS[code] = 2;
+/** Per Latin-1 character: 1 lower-case, 2 upper-case, 4 digit, 8 anything else; and
+ * {@link NOT_NUMBER_LIKE} for all but digits and `.,:-`, {@link AT_SIGN} for `@`. */
+const OTHER = 8;
+const NOT_NUMBER_LIKE = 16;
+const AT_SIGN = 32;
+const CLASS_BITS = new Uint8Array(256).fill(OTHER | NOT_NUMBER_LIKE);
+for (let code = 97; code <= 122; code++) CLASS_BITS[code] = 1 | NOT_NUMBER_LIKE;
+for (let code = 65; code <= 90; code++) CLASS_BITS[code] = 2 | NOT_NUMBER_LIKE;
 for (let code = 48; code <= 57; code++) CLASS_BITS[code] = 4;
+for (const char of ".,:-") CLASS_BITS[char.charCodeAt(0)] = OTHER;
+CLASS_BITS[64] = OTHER | NOT_NUMBER_LIKE | AT_SIGN;
 
 const KEY_CHARS = new Uint8Array(128);
 for (const char of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") KEY_CHARS[char.charCodeAt(0)] = 1;
@@ -125,24 +145,47 @@ function csvHits(text: string, hits: KeyValueHit[]): void {
   }
 }
 
-/** Every key/value secret in `text`, each as the span of its value. */
-export function keyValueHits(text: string): KeyValueHit[] {
+/** `text[start, end)` trimmed (`String.prototype.trim`), and where it starts in `text`. */
+function trimmed(text: string, start: number, end: number): [string, number] {
+  const raw = text.slice(start, end);
+  // Only these can be trimmed: ASCII whitespace and controls are checked by `trim`
+  // itself, the rest is Unicode whitespace (U+00A0, U+1680 and above).
+  const first = text.charCodeAt(start);
+  const last = text.charCodeAt(end - 1);
+  if (first > 32 && last > 32 && first !== 0xa0 && last !== 0xa0 && first < 0x1680 && last < 0x1680) return [raw, start];
+  return [raw.trim(), start + raw.length - raw.trimStart().length];
+}
+
+/**
+ * Every key/value secret in `text`, each as the span of its value. With
+ * `escapesOnly`, only those whose value follows an `=` and starts with two hex digits:
+ * the pairs whose separator reads as a quoted-printable escape, which `scan-text.ts`
+ * leaves quiet when the value is a finding. A body that has a key/value finding
+ * already needs no other (it keeps kinds, not spans), and testing every value of a
+ * MiB of `password=…` pairs was a third of its scan (Bun 1.4.5 profile).
+ */
+export function keyValueHits(text: string, escapesOnly = false): KeyValueHit[] {
   const hits: KeyValueHit[] = [];
   // Every pair needs a `:` or `=`; without one (base64, prose) skip the regex.
   KEY_END.lastIndex = 0;
   const pairs = SEPARATOR.test(text);
   for (let match = pairs ? KEY_END.exec(text) : null; match !== null; match = KEY_END.exec(text)) {
+    const valueStart = match.index + match[0].length;
+    if (escapesOnly && !(text.charCodeAt(valueStart - 1) === 61 /* = */ && hexPairAt(text, valueStart) >= 0)) continue;
     // The keyword holds no quote, `:` or `=`, so the key ends where it does (a second
     // regex search per pair to find that was a tenth of a MiB of pairs).
     const keyEnd = match.index + (match[1] as string).length;
     const key = keyBefore(text, keyEnd);
     // Only keys ending in `token(s)` can name something that is not a credential.
-    if (/tokens?$/i.test(key.slice(-6)) && NOT_SECRET_KEY.test(key)) continue;
-    const span = valueAt(text, match.index + match[0].length);
+    // `keyBefore` lower-cases every key with an upper-case letter, so a plain
+    // `endsWith` is the case-insensitive test (a regex per pair cost more, Bun 1.4.5).
+    if ((key.endsWith("token") || key.endsWith("tokens")) && NOT_SECRET_KEY.test(key)) continue;
+    const span = valueAt(text, valueStart);
     if (span === undefined) continue;
-    const value = text.slice(span[0], span[1]).trim();
-    if (isNonTrivialSecret(value)) hits.push({ kind: "key-value-secret", start: span[0], end: span[1] });
+    const [value, from] = trimmed(text, span[0], span[1]);
+    if (looksLikeSecret(value, text, from)) hits.push({ kind: "key-value-secret", start: span[0], end: span[1] });
   }
-  csvHits(text, hits);
+  // A CSV finding spans whole lines: never right after an `=`.
+  if (!escapesOnly) csvHits(text, hits);
   return hits;
 }

@@ -20,7 +20,8 @@ export const SLICE_OVERLAP = 4 * 1024;
 /** By default, decoded text past this is not pattern-scanned (held secrets still are). */
 export const MAX_SCANNED_TEXT = 8 * 1024 * 1024;
 
-function addFinding(result: SlicedResult, kind: string): void {
+function addFinding(result: SlicedResult, kind: string, found?: Set<string>): void {
+  found?.add(kind);
   if (!result.findings.some((finding) => finding.kind === kind && finding.where === "body")) result.findings.push({ kind, where: "body" });
 }
 
@@ -78,9 +79,12 @@ export function* scanBodySlices(
       yield;
     }
   }
+  // The kinds the slices found: a body keeps kinds, so a kind found once need not be
+  // found again where that costs (key/value pairs, see `scanText`).
+  const found = new Set<string>();
   for (let start = 0; start < text.length; start += SLICE) {
     const slice = text.slice(start, Math.min(text.length, start + SLICE + SLICE_OVERLAP));
-    for (const hit of scanText(slice, profile, held, cache, jwtsFound)) addFinding(result, hit.kind);
+    for (const hit of scanText(slice, profile, held, cache, jwtsFound, found)) addFinding(result, hit.kind, found);
     yield;
   }
 }

@@ -19,6 +19,8 @@ const URL_NOISE = /[.!~*'(),;:@$]+/g;
 /** The same and `/` too: an encoding split over path segments (`<hex>/<hex>`) joins. */
 const URL_NOISE_AND_SLASHES = /[/.!~*'(),;:@$]+/g;
 
+const NOTHING_FOUND: ReadonlySet<string> = new Set();
+
 /** A view to scan; `decodeOnly` views only rejoin encodings (held forms and decoding,
  * no formats or key/value pairs in their glued-together text). */
 type ScanView = TextView & { decodeOnly?: boolean };
@@ -50,16 +52,25 @@ function flaggedSeparators(view: TextView, viewHits: readonly Hit[]): Set<number
  * Every secret in `text` read as `profile`, in any view, with spans in `text`'s own
  * coordinates: the scanner's findings and the audit log's redaction both come from
  * here, so whatever is detected is also what gets redacted. With `jwtsFound`, the
- * text itself is not searched for JWTs (a body's whole text was).
+ * text itself is not searched for JWTs (a body's whole text was). `found` holds the
+ * kinds a caller that keeps only kinds (a body's slices) has found already: with
+ * `key-value-secret` among them, pairs are only looked at where they quiet an escape.
  *
  * The views: the text, each round of percent-decoding, string escapes and
  * quoted-printable undone (on each of those), and for URLs the same with punctuation
  * noise removed. Views are only built when their trigger is present, so ordinary text
  * is scanned once.
  */
-export function scanText(text: string, profile: TextProfile, held: HeldSecretForms, cache: DecodedCache = new Map(), jwtsFound = false): Hit[] {
+export function scanText(
+  text: string,
+  profile: TextProfile,
+  held: HeldSecretForms,
+  cache: DecodedCache = new Map(),
+  jwtsFound = false,
+  found: ReadonlySet<string> = NOTHING_FOUND,
+): Hit[] {
   const hits: Hit[] = [];
-  const options = optionsFor(profile, held);
+  const options: FindHitsOptions = { ...optionsFor(profile, held), pairsFound: found.has("key-value-secret") };
   // `jwtsFound`: the caller searched the text (as it is) for JWTs already, over more
   // than this slice; the other views still look for them.
   const rawOptions: FindHitsOptions = jwtsFound ? { ...options, skipJwt: true } : options;
@@ -134,7 +145,8 @@ function windowsOf(view: TextView): [number, number][] {
   const changes = view.changes;
   if (changes === undefined || changes.length * 2 * VIEW_WINDOW >= length) return [[0, length]];
   const windows: [number, number][] = [];
-  for (const at of changes) {
+  for (let index = 0; index < changes.length; index++) {
+    const at = changes[index] as number;
     const from = Math.max(0, at - VIEW_WINDOW);
     const to = Math.min(length, at + VIEW_WINDOW);
     const last = windows[windows.length - 1];

@@ -19,7 +19,7 @@ export type TextView = {
   edits?: ArrayLike<number>;
   /** Where in the view the decoding changed something (a replacement's position),
    * so a scan can look only around those places; undefined for the original. */
-  changes?: number[];
+  changes?: ArrayLike<number>;
 };
 
 /** What an {@link EscapeDecoder} decoded: the character code it stands for, or -1
@@ -32,28 +32,40 @@ export const decoded = { code: -1, quiet: false };
  * characters it spans, 0 when it is not one, and sets {@link decoded}. */
 export type EscapeDecoder = (text: string, at: number) => number;
 
-/** Edit and output space for {@link decodeView}, reused (the scan is synchronous). */
-let editScratch = new Int32Array(16 * 1024);
+/** Edit, code, change and output space for {@link decodeView}, reused (the scan is
+ * synchronous): edits in their final layout, four numbers each (see `edits`). */
+let codeScratch = new Int32Array(4 * 1024);
+let editScratch = new Int32Array(codeScratch.length * 4);
+let changeScratch = new Int32Array(codeScratch.length);
 let narrow = new Uint8Array(64 * 1024);
 let wide = new Uint16Array(64 * 1024);
 const utf16 = new TextDecoder("utf-16le");
-/** Per edit in the scratch: view position, base from, base to, length here, loud, code. */
-const STRIDE = 6;
+
+/** A copy of `array`'s first `keep` numbers in an array of `size`. */
+function grown(array: Int32Array<ArrayBuffer>, size: number, keep: number): Int32Array<ArrayBuffer> {
+  const bigger = new Int32Array(size);
+  bigger.set(array.subarray(0, keep));
+  return bigger;
+}
 
 /**
  * A view of `base` with every escape that starts with one of the `triggers` and that
  * `decode` accepts replaced by the one character (or nothing) it stands for. A hand
- * loop records the escapes in a reused typed array; the text is then joined from
- * slices when escapes are few (a binary body's stray `%4a`), or written into a byte
- * buffer when they are many (a MiB of `%25`). A regex `exec` per escape (a match
- * array each), and a string piece and four array pushes per escape, were most of the
- * cost of that MiB (Bun 1.4.5 profiles); a 16-bit output string made every later
- * regex over a binary body slower, so the text stays Latin-1 when it can.
+ * loop records the escapes in reused typed arrays, already laid out as the view's
+ * edits and changes (each copied out by one native `slice`: a copy loop per edit was
+ * two thirds of the cost of a MiB of `%25`, Bun 1.4.5 profile); the text is then
+ * joined from slices when escapes are few (a binary body's stray `%4a`), or written
+ * into a byte buffer when they are many (a MiB of `%25`). A regex `exec` per escape
+ * (a match array each), and a string piece and four array pushes per escape, were
+ * most of the cost of that MiB (Bun 1.4.5 profiles); a 16-bit output string made
+ * every later regex over a binary body slower, so the text stays Latin-1 when it can.
  */
 export function decodeView(base: TextView, triggers: readonly string[], decode: EscapeDecoder): TextView {
   const source = base.text;
   const total = source.length;
   let edits = editScratch;
+  let codes = codeScratch;
+  let changes = changeScratch;
   let count = 0;
   let loud = 0;
   let length = 0;
@@ -82,21 +94,21 @@ export function decodeView(base: TextView, triggers: readonly string[], decode: 
       next[which] = source.indexOf(triggers[which] as string, i + 1);
       continue;
     }
-    if ((count + 1) * STRIDE > edits.length) {
-      const grown = new Int32Array(edits.length * 2);
-      grown.set(edits);
-      edits = editScratch = grown;
+    if (count === codes.length) {
+      // Room for twice as many escapes: four edit numbers, a code and a change each.
+      edits = editScratch = grown(edits, count * 8, count * 4);
+      codes = codeScratch = grown(codes, count * 2, count);
+      changes = changeScratch = grown(changes, count * 2, loud);
     }
     const piece = decoded.code;
     length += i - at;
-    const slot = count * STRIDE;
+    const slot = count * 4;
     edits[slot] = length;
     edits[slot + 1] = i;
     edits[slot + 2] = i + consumed;
     edits[slot + 3] = piece === -1 ? 0 : 1;
-    edits[slot + 4] = decoded.quiet ? 0 : 1;
-    edits[slot + 5] = piece;
-    if (!decoded.quiet) loud++;
+    codes[count] = piece;
+    if (!decoded.quiet) changes[loud++] = length;
     decoded.quiet = false;
     if (piece > 255) wideCodes = true;
     if (piece !== -1) length++;
@@ -107,30 +119,22 @@ export function decodeView(base: TextView, triggers: readonly string[], decode: 
   }
   if (count === 0) return { text: source, base, edits: new Int32Array(0), changes: [] };
   length += total - at;
-  const flat = new Int32Array(count * 4);
-  const changes: number[] = new Array(loud);
-  let change = 0;
-  for (let edit = 0; edit < count; edit++) {
-    const slot = edit * STRIDE;
-    for (let k = 0; k < 4; k++) flat[edit * 4 + k] = edits[slot + k] as number;
-    if (edits[slot + 4] === 1) changes[change++] = edits[slot] as number;
-  }
-  return { text: buildText(source, edits, count, length, wideCodes), base, edits: flat, changes };
+  const text = buildText(source, edits, codes, count, length, wideCodes);
+  return { text, base, edits: edits.slice(0, count * 4), changes: changes.slice(0, loud) };
 }
 
-/** The view's text from the source and its `count` edits (see {@link decodeView}). */
-function buildText(source: string, edits: Int32Array, count: number, length: number, wideCodes: boolean): string {
+/** The view's text from the source and its `count` edits and codes (see {@link decodeView}). */
+function buildText(source: string, edits: Int32Array, codes: Int32Array, count: number, length: number, wideCodes: boolean): string {
   if (count * 16 < source.length) {
     // Few escapes: slices of the source between them.
     const pieces: string[] = [];
     let at = 0;
     for (let edit = 0; edit < count; edit++) {
-      const slot = edit * STRIDE;
-      const from = edits[slot + 1] as number;
+      const from = edits[edit * 4 + 1] as number;
       if (from > at) pieces.push(source.slice(at, from));
-      const code = edits[slot + 5] as number;
+      const code = codes[edit] as number;
       if (code !== -1) pieces.push(String.fromCharCode(code));
-      at = edits[slot + 2] as number;
+      at = edits[edit * 4 + 2] as number;
     }
     if (at < source.length) pieces.push(source.slice(at));
     return pieces.join("");
@@ -141,12 +145,11 @@ function buildText(source: string, edits: Int32Array, count: number, length: num
   let written = 0;
   let at = 0;
   for (let edit = 0; edit < count; edit++) {
-    const slot = edit * STRIDE;
-    const from = edits[slot + 1] as number;
+    const from = edits[edit * 4 + 1] as number;
     for (let i = at; i < from; i++) out[written++] = source.charCodeAt(i);
-    const code = edits[slot + 5] as number;
+    const code = codes[edit] as number;
     if (code !== -1) out[written++] = code;
-    at = edits[slot + 2] as number;
+    at = edits[edit * 4 + 2] as number;
   }
   for (let i = at; i < source.length; i++) out[written++] = source.charCodeAt(i);
   if (sourceWide) return utf16.decode((out as Uint16Array).subarray(0, written));

@@ -15,9 +15,9 @@ export interface ResponseRedactor {
  * The redactor for route responses, or undefined when the gate holds no secret: the
  * DLP scanner's own, over every form it precomputes for the held secrets (raw,
  * percent, hex, base64 and base32 at every alignment). Bodies are redacted as they
- * stream: a chunk passes at once except for a tail that could begin a secret, so a
- * secret split over chunk boundaries is still caught and server-sent events still
- * arrive event by event (an event's blank-line end never begins a secret).
+ * stream: a chunk passes at once except for its end since its last line break (at most
+ * the longest form less one byte, whatever those bytes are), so a secret split over
+ * chunk boundaries is still caught and server-sent events still arrive event by event.
  */
 export function createResponseRedactor(scanner: Scanner): ResponseRedactor | undefined {
   if (scanner.held.exact.length === 0) return undefined;

@@ -6,12 +6,13 @@ import type { Stop } from "./run-pipeline.ts";
 
 /**
  * Reads a request body's prefix for the DLP step under the gate's bounds, and gives
- * the budget back when the exchange ends. Stops: 408 for a body that stalled, 503
+ * the budget back when the exchange ends. Stops: 408 for a body that stalled or came
+ * too slowly, 503
  * `busy` when the gate-wide budget is spent, and status 0 (nothing to answer, one
  * audit line) for a client that hung up mid-body.
  */
 export async function inspectBody(context: GateContext, req: IncomingMessage, res: ServerResponse): Promise<BodyPrefix | Stop> {
-  const { read, release } = readBodyPrefix(req, { limit: MAX_SCANNED_BODY, budget: context.budget, idleMs: context.bodyIdleMs });
+  const { read, release } = readBodyPrefix(req, { limit: MAX_SCANNED_BODY, budget: context.budget, idleMs: context.bodyIdleMs, deadlineMs: context.bodyDeadlineMs });
   res.once("close", release);
   const result = await read;
   if (result.ok) return result.body;
@@ -20,6 +21,9 @@ export async function inspectBody(context: GateContext, req: IncomingMessage, re
   }
   if (result.why === "timeout") {
     return { status: 408, decision: "error", reason: "body-timeout", text: "bottle gate: the request body stalled" };
+  }
+  if (result.why === "too-slow") {
+    return { status: 408, decision: "error", reason: "body-too-slow", text: "bottle gate: the request body came too slowly" };
   }
   return { status: 0, decision: "error", reason: "client-closed", text: "" };
 }

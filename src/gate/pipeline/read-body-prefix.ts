@@ -9,11 +9,19 @@ export interface BodyPrefix {
 
 /** By default, a client that sends no body byte for 30 s while the gate reads the prefix is cut off (408). */
 export const BODY_IDLE_MS = 30_000;
+/**
+ * By default, a prefix not read whole in 120 s is cut off too (408, `body-too-slow`):
+ * a byte every few seconds beats the idle deadline, and a body of known length holds
+ * its whole share of the budget from its first byte, so a handful of trickling bodies
+ * kept every other body out for as long as they liked (review round 2). 120 s is a
+ * 1 MiB prefix at under 9 KB/s.
+ */
+export const BODY_DEADLINE_MS = 120_000;
 
 /** How reading a prefix went: the bytes, or why there are none to scan. */
 export type PrefixRead =
   | { ok: true; body: BodyPrefix }
-  | { ok: false; why: "timeout" | "busy" | "client-closed"; bytes: number };
+  | { ok: false; why: "timeout" | "too-slow" | "busy" | "client-closed"; bytes: number };
 
 /** Limits for {@link readBodyPrefix}. */
 export interface PrefixLimits {
@@ -22,13 +30,16 @@ export interface PrefixLimits {
   budget: PrefixBudget;
   /** By default, {@link BODY_IDLE_MS}. */
   idleMs?: number;
+  /** By default, {@link BODY_DEADLINE_MS}. */
+  deadlineMs?: number;
 }
 
 /**
  * Reads up to `limit` bytes of a request body for DLP, then pauses the stream so the
  * rest (if any) can be piped upstream with backpressure. Every byte held counts
  * against the gate-wide `budget` until `release` (returned with the result, called
- * when the exchange ends); a client idle for `idleMs` or a full budget ends the read
+ * when the exchange ends); a client idle for `idleMs`, a prefix not read whole in
+ * `deadlineMs`, or a full budget ends the read
  * without a prefix, and the caller answers 408 or 503. A body of known length takes
  * its share of the budget before the first byte is read, so a full gate refuses it
  * without reading (and buffering) any of it.
@@ -47,8 +58,10 @@ export function readBodyPrefix(req: IncomingMessage, limits: PrefixLimits): { re
     const chunks: Buffer[] = [];
     let size = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = setTimeout(() => done({ ok: false, why: "too-slow", bytes: size }), limits.deadlineMs ?? BODY_DEADLINE_MS);
     const done = (result: PrefixRead) => {
       clearTimeout(timer);
+      clearTimeout(deadline);
       req.off("data", onData);
       req.off("end", onEnd);
       req.off("error", onGone);

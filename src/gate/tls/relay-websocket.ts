@@ -45,7 +45,7 @@ export interface WebSocketRelay {
  *   (still masked).
  * * **upstream → agent**: held secrets (an echoed credential) are redacted from each
  *   message's frames, which are then framed again: a secret split over two frames
- *   is replaced whole (a frame's tail that could begin one waits for the next).
+ *   is replaced whole (a frame's end since its last line break waits for the next).
  *
  * A frame the gate cannot read (reserved bits: compression; a client frame without
  * its mask; over 8 MiB) ends the connection, as does one not complete within the

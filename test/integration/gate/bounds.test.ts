@@ -31,10 +31,11 @@ async function eventually(check: () => boolean, ms = 5_000): Promise<boolean> {
 describe("bounded request-body prefixes (finding 4)", async () => {
   const origin = startRecordingOrigin();
   const url = `http://app.gate.test:${origin.server.port}/upload`;
-  // A 1 MiB gate-wide budget and a 400 ms idle deadline stand in for 64 MiB and 30 s.
+  // A 1 MiB gate-wide budget, a 400 ms idle deadline and a 1.5 s whole-prefix one stand in for 32 MiB, 30 s and 120 s.
   const gate = await startTestGate({ allow: ["app.gate.test"], allow_cidrs: ["127.0.0.0/8"] }, {}, undefined, undefined, {
     prefixBudget: 1024 * 1024,
     bodyIdleMs: 400,
+    bodyDeadlineMs: 1_500,
   });
   afterAll(async () => {
     await gate[Symbol.asyncDispose]();
@@ -50,7 +51,31 @@ describe("bounded request-body prefixes (finding 4)", async () => {
     expect(lines[0]).toMatchObject({ decision: "error", reason: "body-timeout", status: 408 });
   });
 
+  test("a body that trickles (a byte well inside the idle deadline each time) gets 408 body-too-slow at the whole-prefix deadline and gives its budget back (round 2: it held it for good)", async () => {
+    const trickling = await stalledBody(gate.port, url, 900_000, 10);
+    const drip = setInterval(() => trickling.socket.write("x"), 150);
+    try {
+      // Its share (900 KB of the 1 MiB budget) keeps a second body out while it lasts…
+      const second = await stalledBody(gate.port, url, 300_000, 10);
+      expect(await eventually(() => second.answer().startsWith("HTTP/1.1 503"), 1_000)).toBe(true);
+      // …until the deadline ends it.
+      expect(await eventually(() => trickling.answer().startsWith("HTTP/1.1 408"), 3_000)).toBe(true);
+    } finally {
+      clearInterval(drip);
+    }
+    await trickling.closed;
+    const line = (await gate.auditLines()).filter((entry) => entry.reason === "body-too-slow");
+    expect(line).toHaveLength(1);
+    expect(line[0]).toMatchObject({ decision: "error", status: 408 });
+    const file = join(await mkdtemp(join(tmpdir(), "gate-bounds-")), "body");
+    await Bun.write(file, "x".repeat(300_000));
+    const ok = await curl(["-x", gate.proxy, "--data-binary", `@${file}`, "-H", "content-type: text/plain", url]);
+    await rm(dirname(file), { recursive: true, force: true });
+    expect(ok.status).toBe(200);
+  });
+
   test("beyond the gate-wide budget a stalled body gets 503 busy; the budget comes back when bodies end", async () => {
+    const busyBefore = (await gate.auditLines()).filter((line) => line.reason === "busy").length;
     // Each body's share (its length, up to the 1 MiB scanned prefix) is taken when it starts.
     const holders = [await stalledBody(gate.port, url, 450_000, 300_000), await stalledBody(gate.port, url, 450_000, 300_000)];
     await Bun.sleep(100);
@@ -69,7 +94,7 @@ describe("bounded request-body prefixes (finding 4)", async () => {
     expect(ok.status).toBe(200);
     expect(ok.body).toBe("origin saw POST /upload (600000 bytes)");
     const busy = (await gate.auditLines()).filter((line) => line.reason === "busy");
-    expect(busy).toHaveLength(1);
-    expect(busy[0]).toMatchObject({ decision: "error", status: 503 });
+    expect(busy).toHaveLength(busyBefore + 1);
+    expect(busy.at(-1)).toMatchObject({ decision: "error", status: 503 });
   });
 });

@@ -132,6 +132,16 @@ describe("forward proxy through real curl", async () => {
     expect(JSON.parse(result.body)).toMatchObject({ status: "ok", services: ["egress"] });
   });
 
+  test("an origin-form request to nothing is 404 and audited, its target redacted (round 2: it left no line)", async () => {
+    const result = await curl([`${gate.proxy}/nothing-here?k=ghp_${"Zq7".repeat(12)}`]);
+    expect(result.status).toBe(404);
+    await Bun.sleep(100);
+    const line = (await gate.auditLines()).filter((entry) => entry["reason"] === "not-found").at(-1);
+    expect(line).toMatchObject({ decision: "error", status: 404 });
+    expect(String(line?.["path"])).toStartWith("/nothing-here");
+    expect(JSON.stringify(line)).not.toContain("Zq7Zq7Zq7");
+  });
+
   test("every decision is one audit line with bytes and duration", async () => {
     const lines = await gate.auditLines();
     const blocked = lines.find((line) => line.host === `blocked.gate.test:${origin.server.port}`);

@@ -139,6 +139,12 @@ describe("routes hand back no secret and stay inside their base (findings 2, 3, 
     "/r/echo/../../../etc",
     "/r/repo/../app2",
     "/r/repo/../../other/repo",
+    // Round 2: what a NUL-cutting, overlong-UTF-8, IIS or Unicode-normalizing server reads as `..`.
+    "/r/echo/..%00/admin",
+    "/r/echo/%c0%ae%c0%ae/admin",
+    "/r/echo/%u002e%u002e/admin",
+    "/r/echo/.%E3%80%82/admin",
+    "/r/echo/..%09/admin",
   ])("%s is 403 route-escape and never reaches the upstream", async (path) => {
     const before = origin.seen.length;
     const result = await curl(["--path-as-is", `${gate.proxy}${path}`]);
@@ -158,6 +164,15 @@ describe("routes hand back no secret and stay inside their base (findings 2, 3, 
     const result = await curl(["--path-as-is", `${gate.proxy}${path}`]);
     expect(result.status).toBe(200);
     expect(origin.seen.at(-1)).toBe(expected);
+  });
+
+  test("a secret spelled as a route name is kept out of the audit line of its 404 (round 2: its `route` field held it raw)", async () => {
+    const result = await curl([`${gate.proxy}/r/${TOKEN}/x`]);
+    expect(result.status).toBe(404);
+    await Bun.sleep(100);
+    const lines = await gate.auditLines();
+    expect(lines.some((line) => line["reason"] === "no-route")).toBe(true);
+    expect(JSON.stringify(lines)).not.toContain(TOKEN);
   });
 
   test("an upstream's X-Bottle-Block never reaches the client, on routes and forward requests alike", async () => {

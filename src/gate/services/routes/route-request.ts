@@ -39,7 +39,8 @@ export function routeRequest(context: GateContext, req: IncomingMessage, res: Se
   const headers = endToEndHeaders(req.rawHeaders, CLIENT_CREDENTIALS);
   let path = "";
   return runPipeline(context, {
-    start: { method: req.method ?? "", host: route?.upstream.host ?? "", path: generation.scanner.auditTarget(target).path, route: name },
+    // An unknown route's name is the agent's to choose (a secret, say): the audit's path, redacted, carries it.
+    start: { method: req.method ?? "", host: route?.upstream.host ?? "", path: generation.scanner.auditTarget(target).path, ...(route === undefined ? {} : { route: name }) },
     client: req.socket,
     answer: answerHttp(res, hasBody(req)),
     policy(current) {

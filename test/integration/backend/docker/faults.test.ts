@@ -21,7 +21,7 @@ afterAll(async () => {
 }, 300_000);
 
 /** The progress lines launch prints, in order: one per stage (networks and volumes are made with the images' stage). */
-const STAGES = ["preparing images", "starting the gate", "waiting for the gate"];
+const STAGES = ["preparing images", "starting the gate", "the gate is ready"];
 
 describeEngine("docker faults", () => {
   for (const stage of STAGES) {
@@ -48,7 +48,7 @@ describeEngine("docker faults", () => {
       const made = await world();
       let sent = false;
       const child = bottleProcess(made, ["start", "bbtest", "--detach"], (line) => {
-        if (!sent && line.startsWith("waiting for the gate")) {
+        if (!sent && line.startsWith("starting the gate")) {
           sent = true;
           child.kill(name);
         }
@@ -66,7 +66,7 @@ describeEngine("docker faults", () => {
     // Killed once its containers exist; not during the prompt, whose `docker exec` would
     // outlive the CLI holding this test's pipes open.
     const child = bottleProcess(made, ["start", "bbtest", "--prompt", "sleep 120"], (line) => {
-      if (!killed && line.startsWith("waiting for the gate")) {
+      if (!killed && line.startsWith("the gate is ready")) {
         killed = true;
         child.kill("SIGKILL");
       }

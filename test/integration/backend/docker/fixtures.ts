@@ -5,6 +5,7 @@ import type { BackendDeps, StartSpec } from "../../../../src/backend/types.ts";
 import { bottlePaths } from "../../../../src/core/paths.ts";
 import { processRunner } from "../../../../src/core/runner.ts";
 import { readSettings } from "../../../../src/core/settings.ts";
+import { socketGet } from "../../../../src/core/socket-get.ts";
 import { testSpec, type TestSpecOptions } from "../../../helpers/start-spec.ts";
 import type { BottleConfig } from "../../../../src/manifest/schema.ts";
 import { BUSYBOX_IMAGE as SHARED_BUSYBOX, ensureBusyboxImage } from "../../../helpers/images.ts";
@@ -25,10 +26,15 @@ export async function removeAgentImages(repository: string): Promise<void> {
 }
 
 /** A private state/cache root per test file, so cleanup only ever sees this test's bottles. */
-export async function testDeps(env: Record<string, string | undefined> = {}, log: (line: string) => void = () => {}): Promise<BackendDeps & { root: string }> {
+export async function testDeps(
+  env: Record<string, string | undefined> = {},
+  log: (line: string) => void = () => {},
+  options: { socket?: boolean } = {},
+): Promise<BackendDeps & { root: string }> {
   const root = await mkdtemp(join(tmpdir(), "bottle-docker-test-"));
   const full = { ...process.env, XDG_STATE_HOME: join(root, "state"), XDG_CACHE_HOME: process.env.BOTTLE_TEST_CACHE ?? join(tmpdir(), "bottle-test-cache"), ...env };
-  return { runner: processRunner, paths: bottlePaths(full), env: full, settings: readSettings(full), log, root };
+  // By default, as the real CLI: the local engine's API where it answers. `socket: false` keeps to the docker CLI.
+  return { runner: processRunner, paths: bottlePaths(full), env: full, settings: readSettings(full), log, root, ...(options.socket === false ? {} : { socketGet }) };
 }
 
 /** A StartSpec for a busybox agent in a bottle with the given egress. */

@@ -8,6 +8,7 @@ import type { Bottle } from "../../../../src/backend/types.ts";
 import { bottleFiles } from "../../../../src/core/paths.ts";
 import { processRunner } from "../../../../src/core/runner.ts";
 import { readSettings } from "../../../../src/core/settings.ts";
+import { socketGet, type SocketGet } from "../../../../src/core/socket-get.ts";
 import { AGENT_CA_FILE } from "../../../../src/gate/tls/agent-trust.ts";
 import { describeEngine } from "../../../helpers/engine.ts";
 import { ensureAgentImage } from "../../../helpers/images.ts";
@@ -129,7 +130,14 @@ describeEngine("docker: TLS inspection by default, in the default agent image", 
     // The origin's CA joins the gate image's bundle, as a corporate proxy's CA does.
     await gateImageTrusting(material, DERIVED_GATE, base.paths);
     const env = { ...base.env, BOTTLE_GATE_IMAGE: DERIVED_GATE };
-    const deps = { ...base, env, settings: readSettings(env) };
+    // Here the engine's API is asked as the real CLI asks it; tls-inspection.test.ts keeps to the docker CLI.
+    const asked: string[] = [];
+    const recorded: SocketGet = async (socket, path, options) => {
+      const answer = await socketGet(socket, path, options);
+      asked.push(`${options?.method ?? "GET"} ${path.split("?")[0]} ${answer.status}`);
+      return answer;
+    };
+    const deps = { ...base, env, settings: readSettings(env), socketGet: recorded };
 
     const spec = testSpec({
       agentName: "tlsdefault",
@@ -177,6 +185,7 @@ describeEngine("docker: TLS inspection by default, in the default agent image", 
       const issuer = async (at: string) => /issuer: (CN=bottle gate CA [0-9a-f]+)/.exec((await inAgent(`curl -sS -v -o /dev/null https://${ORIGIN}/who 2>&1`, at)).stdout)?.[1];
       const firstCa = await issuer(agent);
       expect(firstCa).toBeDefined();
+      expect(asked).toContain("GET /info 200");
 
       // git over HTTPS (smart protocol) in the agent image: GIT_SSL_CAINFO names the bundle with the gate's CA.
       const clone = await inAgent(`cd /tmp && git clone -q https://${ORIGIN}/app.git app && cat app/README`);

@@ -40,7 +40,8 @@ describeEngine("docker: TLS inspection with the default agent image", () => {
   test("curl, npm, Node and Python in the agent trust the bottle's CA; secrets are refused, the credential injected, the CA key nowhere", async () => {
     const agentImage = await ensureAgentImage();
     const material = await makeOriginMaterial([ORIGIN]);
-    const base = await testDeps({ BOTTLE_TEST_TOKEN: TOKEN }, (line) => process.stderr.write(`${line}\n`));
+    // The docker CLI only: the CA goes in by `docker exec` with the PEM on stdin (tls-default.test.ts covers the API's exec).
+    const base = await testDeps({ BOTTLE_TEST_TOKEN: TOKEN }, (line) => process.stderr.write(`${line}\n`), { socket: false });
     // The origin's CA joins the gate image's bundle, as a corporate proxy's CA does.
     await gateImageTrusting(material, DERIVED_GATE, base.paths);
     const env = { ...base.env, BOTTLE_GATE_IMAGE: DERIVED_GATE };

@@ -1,6 +1,7 @@
-import { expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { createScanner } from "../../../../src/gate/dlp/create-scanner.ts";
 import { decodedSegments } from "../../../../src/gate/dlp/decode-aligned.ts";
+import { FakeSource } from "./fake-credentials.ts";
 
 /**
  * A short base64 run that repeats in a text is decoded once; each copy must still get
@@ -21,4 +22,82 @@ test("every copy of a repeated encoded secret is redacted", () => {
   const scanner = createScanner({ heldSecrets: [secret] });
   const redacted = scanner.redact(`/upload/${encoded}/again/${encoded}?x=${encoded}`);
   expect(redacted).not.toContain(encoded);
+});
+
+describe("runs too short to decode to minText bytes are not looked for", () => {
+  const source = new FakeSource(71);
+  const int = (n: number): number => (n <= 0 ? 0 : ((source.bytes(2)[0] as number) * 256 + (source.bytes(1)[0] as number)) % n);
+  /** Pieces near every threshold: encoded text cut to any length, hex, base32 in one case, noise. */
+  const piece = (): string => {
+    const plain = Buffer.from(`k=${source.token(3 + int(30))} ok`);
+    const pick = int(5);
+    const encoded = pick === 0 ? plain.toString("hex") : pick === 1 ? plain.toString("base64") : pick === 2 ? plain.toString("base64url") : pick === 3 ? encodeBase32(plain) : source.chars("abcdefABCDEF0123456789+/-_", int(40));
+    return encoded.slice(int(3), int(3) + int(encoded.length + 1));
+  };
+  test("the same segments as the search for every run of minRun, on 3,000 generated texts", () => {
+    let segments = 0;
+    for (let round = 0; round < 3000; round++) {
+      const text = Array.from({ length: 1 + int(8) }, piece).join([".", " ", "/", "\n", "%"][int(5)] as string);
+      const minRun = [1, 8, 16][int(3)] as number;
+      const minText = [8, 12, 13, 16, 21][int(5)] as number;
+      const from = int(3) === 0 ? int(text.length) : 0;
+      const expected = decodedSegments(text, from, text.length, minRun, minText, false);
+      segments += expected.length;
+      expect([text, minRun, minText, decodedSegments(text, from, text.length, minRun, minText)]).toEqual([text, minRun, minText, expected]);
+    }
+    expect(segments).toBeGreaterThan(1500);
+  });
+});
+
+/** RFC 4648 base32, upper case, no padding. */
+function encodeBase32(bytes: Uint8Array): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = 0;
+  let value = 0;
+  let out = "";
+  for (const byte of bytes) {
+    value = ((value << 8) | byte) & 0xffff;
+    bits += 8;
+    while (bits >= 5) {
+      bits -= 5;
+      out += alphabet[(value >> bits) & 31];
+    }
+  }
+  return bits > 0 ? out + alphabet[(value << (5 - bits)) & 31] : out;
+}
+
+describe("repeated runs", () => {
+  const source = new FakeSource(73);
+  const int = (n: number): number => (n <= 0 ? 0 : ((source.bytes(2)[0] as number) * 256 + (source.bytes(1)[0] as number)) % n);
+  const key = (segment: { text: string; start: number; end: number }): string => `${segment.start}-${segment.end}:${segment.text}`;
+  /** Each piece decoded on its own (no run is met twice there), in the text's coordinates. */
+  const alone = (pieces: string[], separator: string, minText: number): string[] => {
+    const keys: string[] = [];
+    let at = 0;
+    for (const piece of pieces) {
+      for (const segment of decodedSegments(piece, 0, piece.length, 16, minText)) keys.push(key({ ...segment, start: segment.start + at, end: segment.end + at }));
+      at += piece.length + separator.length;
+    }
+    return keys.sort();
+  };
+  test("copies next to each other, apart, without low characters and past the first 256 runs: the same segments as each run decoded alone", () => {
+    let segments = 0;
+    for (let round = 0; round < 400; round++) {
+      const pool = Array.from({ length: 1 + int(4) }, () => {
+        const pick = int(4);
+        if (pick === 0) return source.chars("0123456789+/", 16 + int(8)); // no character worth under 32
+        if (pick === 1) return Buffer.from(`id=${source.token(8 + int(10))}`).toString("base64url");
+        return Buffer.from(source.bytes(12 + int(12))).toString("base64").replace(/=+$/, "");
+      });
+      const distinct = round % 10 === 0 ? Array.from({ length: 300 }, () => source.token(16 + int(4))) : [];
+      const pieces = [...distinct, ...Array.from({ length: 1 + int(60) }, () => pool[int(2) === 0 ? 0 : int(pool.length)] as string)];
+      const separator = [".", " ", "\n"][int(3)] as string;
+      const text = pieces.join(separator);
+      const minText = [8, 13][int(2)] as number;
+      const expected = alone(pieces, separator, minText);
+      segments += expected.length;
+      expect(decodedSegments(text, 0, text.length, 16, minText).map(key).sort()).toEqual(expected);
+    }
+    expect(segments).toBeGreaterThan(1000);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { createHeldSecretRedactor, HELD_MARKER, redactHeldText } from "../../../../src/gate/dlp/held-secret-redactor.ts";
+import { createHeldSecretRedactor, createHeldTextRedactor, HELD_MARKER, redactHeldText } from "../../../../src/gate/dlp/held-secret-redactor.ts";
 import { buildHeldSecretForms } from "../../../../src/gate/dlp/held-secret-forms.ts";
 import { base32 } from "./fake-credentials.ts";
 
@@ -67,10 +67,42 @@ test("server-sent events go out as they arrive (nothing held that cannot start a
   expect(perChunk).toEqual(events);
 });
 
-test("a tail that could start a secret waits only until the next chunk or the end", async () => {
-  const { perChunk, out } = await pipe(["data: sk-an", "x\n\n"]);
-  expect(perChunk[0]).toBe("data: ");
-  expect(out).toBe("data: sk-anx\n\n");
+test("a chunk's end since its last line break waits only until the next chunk or the end", async () => {
+  const { perChunk, out } = await pipe(["id: 1\ndata: sk-an", "x\n\n"]);
+  expect(perChunk).toEqual(["id: 1\n", "data: sk-anx\n\n"]);
+  expect(out).toBe("id: 1\ndata: sk-anx\n\n");
+});
+
+describe("what is held back never says whether echoed bytes begin a held secret (round-2 review: the secret was read back guess by guess)", () => {
+  const formsOfSecret = Object.values(forms);
+  // For every form and every prefix length: the guess that begins the form and one
+  // that does not (its last byte changed) come out in the same pieces.
+  for (const form of formsOfSecret) {
+    test(`guesses at ${form.slice(0, 12)}…`, async () => {
+      for (let length = 1; length < Math.min(form.length, 40); length++) {
+        const right = form.slice(0, length);
+        const wrong = right.slice(0, -1) + (right.endsWith("#") ? "~" : "#");
+        for (const lead of ["Q", "id: 1\nQ", "x".repeat(500)]) {
+          const a = await pipe([lead + right, "|"]);
+          const b = await pipe([lead + wrong, "|"]);
+          expect(a.perChunk.map((piece) => piece.length)).toEqual(b.perChunk.map((piece) => piece.length));
+        }
+      }
+    });
+  }
+  test("a multi-line held secret is held across line breaks (its forms hold one), still the same for every guess", async () => {
+    const pem = "-----BEGIN KEY-----\nMIIBVgIBADANBgkqhkiG9w0BAQEFAASCAUAw\n-----END KEY-----";
+    const stream = buildHeldSecretForms([pem]);
+    const run = async (chunks: string[]) => {
+      const redactor = createHeldTextRedactor(stream);
+      return [...chunks.map((chunk) => redactor.push(chunk)), redactor.end()];
+    };
+    const whole = await run([`a${pem.slice(0, 25)}`, `${pem.slice(25)}b`]);
+    expect(whole.join("")).toBe(`a${HELD_MARKER}b`);
+    const right = await run([`Q${pem.slice(0, 22)}`, "|"]);
+    const wrong = await run([`Q${pem.slice(0, 21)}#`, "|"]);
+    expect(right.map((piece) => piece.length)).toEqual(wrong.map((piece) => piece.length));
+  });
 });
 
 test("redactHeldText replaces every form in a header value", () => {
