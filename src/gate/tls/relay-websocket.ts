@@ -5,7 +5,7 @@ import type { GateContext } from "../gate-context.ts";
 import type { GateGeneration } from "../gate-generation.ts";
 import { createHeldTextRedactor, type HeldTextRedactor } from "../dlp/held-secret-redactor.ts";
 import { frameDeadline } from "./frame-deadline.ts";
-import { createFrameScan } from "./frame-scan.ts";
+import { createFrameScan, type FrameVerdict } from "./frame-scan.ts";
 import { respondRaw } from "../pipeline/respond.ts";
 import { answerHead } from "./answer-head.ts";
 import type { Checked } from "../pipeline/run-pipeline.ts";
@@ -106,13 +106,21 @@ export function relayWebSocket(context: GateContext, relay: WebSocketRelay): Pro
 
     const clientReader = createFrameReader(true);
     const serverReader = createFrameReader(false);
-    /** Bytes of agent frames read whole, waiting for their scan: held like partial frames. */
+    /** Agent frames read whole, waiting for their scan (in order), and their bytes: held like partial frames. */
+    const waiting: WebSocketFrame[] = [];
     let queued = 0;
     const holding = () => clientReader.pending + serverReader.pending + queued;
     const frameScan = createFrameScan(context, generation);
-    /** Scans one agent frame (frame-scan.ts); false when it must not go on. */
-    const admitFrame = async (frame: WebSocketFrame): Promise<boolean> => {
-      const verdict = await frameScan.admit(frame);
+    /** Set while a frame's scan runs in the scheduler: the agent's side is paused, later frames wait. */
+    let scanning = false;
+    let upstreamFull = false;
+    /** The agent ended its side: the upstream's is ended once the waiting frames are through. */
+    let clientEnded = false;
+    const resumeClient = () => {
+      if (!scanning && !upstreamFull && !finished && !closing) client.resume();
+    };
+    /** Forwards a scanned frame, or cuts the connection for what its scan found; false when cut. */
+    const settle = (frame: WebSocketFrame, verdict: FrameVerdict): boolean => {
       if (finished || closing) return false;
       if (!verdict.pass) {
         cut(1008, verdict.reason, "block", verdict.incomplete);
@@ -120,15 +128,35 @@ export function relayWebSocket(context: GateContext, relay: WebSocketRelay): Pro
       }
       if (frameScan.warned !== undefined) outcome = { ...outcome, decision: "warn", reason: frameScan.warned };
       if (frameScan.incomplete.length > 0) outcome = { ...outcome, scan_incomplete: [...frameScan.incomplete] };
+      waiting.shift();
+      queued -= frame.raw.length;
+      if (!upstream.write(frame.raw)) {
+        upstreamFull = true;
+        client.pause();
+      }
       return true;
     };
-    // Agent frames are scanned and forwarded in order, one read's frames at a time;
-    // the agent's side is paused while they are (and while the upstream is full).
-    let scans: Promise<void> = Promise.resolve();
-    let scanning = 0;
-    let upstreamFull = false;
-    const resumeClient = () => {
-      if (scanning === 0 && !upstreamFull && !finished && !closing) client.resume();
+    /** Scans and forwards the waiting frames in order: small ones at once, a large one through the scheduler. */
+    const pump = () => {
+      while (!scanning && waiting.length > 0) {
+        const frame = waiting[0]!;
+        const verdict = frameScan.admit(frame);
+        if (!(verdict instanceof Promise)) {
+          if (!settle(frame, verdict)) return;
+          continue;
+        }
+        scanning = true;
+        client.pause();
+        void verdict.then((result) => {
+          scanning = false;
+          if (!settle(frame, result)) return;
+          pump();
+          if (!finished) hold(holding());
+          resumeClient();
+        });
+        return;
+      }
+      if (!scanning && clientEnded) upstream.end();
     };
     const clientDeadline = frameDeadline(context, () => cut(1008, "frame-timeout", "error"));
     const serverDeadline = frameDeadline(context, () => cut(1014, "frame-timeout", "error"));
@@ -139,23 +167,10 @@ export function relayWebSocket(context: GateContext, relay: WebSocketRelay): Pro
       clientDeadline.progress(frames.length > 0, clientReader.pending);
       for (const frame of frames) queued += frame.raw.length;
       if (!hold(holding())) return cut(1013, "busy", "error");
-      if (frames.length === 0) return;
-      scanning++;
-      client.pause();
-      scans = scans
-        .then(async () => {
-          for (const frame of frames) {
-            if (!(await admitFrame(frame))) return;
-            queued -= frame.raw.length;
-            if (!upstream.write(frame.raw)) upstreamFull = true;
-          }
-        })
-        .finally(() => {
-          scanning--;
-          if (finished) return;
-          hold(holding());
-          resumeClient();
-        });
+      waiting.push(...frames);
+      pump();
+      // What went on is no longer held.
+      if (!finished) hold(holding());
     };
     // One redactor per upstream data message, so a held secret split over its frames is still replaced whole.
     let message: HeldTextRedactor | undefined;
@@ -224,7 +239,10 @@ export function relayWebSocket(context: GateContext, relay: WebSocketRelay): Pro
       });
       upstream.setTimeout(IDLE_MS, () => upstream.destroy());
       // Frames still being scanned go first.
-      client.once("end", () => void scans.then(() => upstream.end()));
+      client.once("end", () => {
+        clientEnded = true;
+        pump();
+      });
       upstream.once("end", () => client.end());
       const rest = buffered.subarray(end + 4);
       if (rest.length > 0) fromUpstream(rest);
