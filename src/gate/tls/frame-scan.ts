@@ -27,7 +27,8 @@ export interface FrameScan {
  * Scans agent frames as request bodies are scanned: through the scanner's sliced
  * `scanRequest` (the gate-wide scheduler, so a hostile 8 MiB frame yields the loop to
  * other clients, and the same per-scan budget), a data frame together with the tail of
- * its message's earlier frames (a secret split over fragments is found). A scan that
+ * its message's earlier frames (a secret split over fragments, or over the pieces a
+ * long frame is read in, is found). A scan that
  * could not finish under `dlp: block` fails closed (`scan-incomplete`): the frame is
  * not one the gate saw whole, and a synchronous scan that dropped that news let an
  * 8 MiB frame with a held secret at its end through (review round 2, finding 3). Under
@@ -57,7 +58,8 @@ export function createFrameScan(context: GateContext, generation: GateGeneration
       if (generation.dlpAction === "off") return PASS;
       const data = frame.opcode <= 2;
       const scanned = data && tail.length > 0 ? Buffer.concat([tail, frame.payload]) : frame.payload;
-      if (data) tail = frame.fin ? Buffer.alloc(0) : scanned.subarray(Math.max(0, scanned.length - OVERLAP));
+      // A message goes on past a frame without `fin`, and past a piece of a long frame.
+      if (data) tail = frame.fin && frame.partial !== true ? Buffer.alloc(0) : scanned.subarray(Math.max(0, scanned.length - OVERLAP));
       const contentType = frame.opcode === 2 ? "application/octet-stream" : "text/plain";
       // A frame within one slice is scanned at once, as a request's target and headers
       // are: one slice costs a few ms at worst (so it never stops short), and a

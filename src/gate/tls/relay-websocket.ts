@@ -10,7 +10,8 @@ import { respondRaw } from "../pipeline/respond.ts";
 import { answerHead } from "./answer-head.ts";
 import type { Checked } from "../pipeline/run-pipeline.ts";
 import type { InspectedTarget } from "./tls-termination.ts";
-import { closeFrame, createFrameReader, encodeFrame, type WebSocketFrame } from "./websocket-frames.ts";
+import { MAX_SCANNED_BODY } from "../dlp/body-text.ts";
+import { closeFrame, createFrameReader, encodeFrame, MAX_FRAME_BYTES, type WebSocketFrame } from "./websocket-frames.ts";
 
 /** By default, an upstream gets 15 s to connect, finish TLS and answer the upgrade. */
 const UPGRADE_TIMEOUT_MS = 15_000;
@@ -47,6 +48,8 @@ export interface WebSocketRelay {
  *   message's frames, which are then framed again: a secret split over two frames
  *   is replaced whole (a frame's end since its last line break waits for the next).
  *
+ * An agent frame over 1 MiB is read, scanned and forwarded in 1 MiB pieces (each with
+ * the tail of the one before), so a connection holds at most about that much of it.
  * A frame the gate cannot read (reserved bits: compression; a client frame without
  * its mask; over 8 MiB) ends the connection, as does one not complete within the
  * body deadline of its start (`frame-timeout`, frame-deadline.ts). Resolves with the audit outcome when
@@ -104,7 +107,10 @@ export function relayWebSocket(context: GateContext, relay: WebSocketRelay): Pro
       client.end(closeFrame(code, `bottle gate: ${reason}`), () => done());
     };
 
-    const clientReader = createFrameReader(true);
+    // An agent frame over 1 MiB is scanned and passed on in 1 MiB pieces, as fragments
+    // are: held whole, an 8 MiB frame took a quarter of the gate-wide budget, so four
+    // connections held all of it (review round 2, finding 7).
+    const clientReader = createFrameReader(true, MAX_FRAME_BYTES, MAX_SCANNED_BODY);
     const serverReader = createFrameReader(false);
     /** Agent frames read whole, waiting for their scan (in order), and their bytes: held like partial frames. */
     const waiting: WebSocketFrame[] = [];
