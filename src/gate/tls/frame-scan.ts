@@ -36,6 +36,9 @@ export interface FrameScan {
  */
 export function createFrameScan(context: GateContext, generation: GateGeneration): FrameScan {
   let tail: Buffer = Buffer.alloc(0);
+  // The tail carried over covers the longest held form too (a long key percent-encoded
+  // can be longer than the overlap), so no form is whole in neither scan.
+  const overlap = Math.max(OVERLAP, ...generation.scanner.held.exact.map((form) => form.length));
   let warned: string | undefined;
   const incomplete = new Set<string>();
   const budget = context.scanBudgetMs === undefined ? {} : { maxScanMs: context.scanBudgetMs };
@@ -59,7 +62,7 @@ export function createFrameScan(context: GateContext, generation: GateGeneration
       const data = frame.opcode <= 2;
       const scanned = data && tail.length > 0 ? Buffer.concat([tail, frame.payload]) : frame.payload;
       // A message goes on past a frame without `fin`, and past a piece of a long frame.
-      if (data) tail = frame.fin && frame.partial !== true ? Buffer.alloc(0) : scanned.subarray(Math.max(0, scanned.length - OVERLAP));
+      if (data) tail = frame.fin && frame.partial !== true ? Buffer.alloc(0) : scanned.subarray(Math.max(0, scanned.length - overlap));
       const contentType = frame.opcode === 2 ? "application/octet-stream" : "text/plain";
       // A frame within one slice is scanned at once, as a request's target and headers
       // are: one slice costs a few ms at worst (so it never stops short), and a

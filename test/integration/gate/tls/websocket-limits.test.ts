@@ -7,6 +7,8 @@ import { maskedFrame, wsThroughGate } from "./ws-client.ts";
 
 const MIB = 1024 * 1024;
 const HELD = "ws-held-secret-value-the-gate-holds-91";
+// A held secret longer than the 4 KiB a frame's tail is rescanned with (a long key, say).
+const LONG_HELD = Array.from({ length: 10_000 }, (_, index) => "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"[(index * 7919) % 62]).join("");
 // "=41" repeated: no finding of its own, and among the costlier inputs to scan (~140 ms/MiB here).
 const costly = (mib: number) => Buffer.from("=41".repeat(Math.floor((mib * MIB) / 3)));
 
@@ -40,8 +42,14 @@ describe("WebSocket frames under the scan budget and the frame deadline (standal
   const warning = await startTestGate(egress("warn"), {}, undefined, [originCa], { scanBudgetMs: 5 });
   // A gate-wide prefix budget of 2 MiB, and a held secret.
   const small = await startTestGate(
-    { ...egress("block"), routes: [{ name: "held", upstream: "https://held.gate.test", inject: { header: "x-api-key", value: "${HELD}" } }] },
-    { HELD },
+    {
+      ...egress("block"),
+      routes: [
+        { name: "held", upstream: "https://held.gate.test", inject: { header: "x-api-key", value: "${HELD}" } },
+        { name: "long", upstream: "https://long.gate.test", inject: { header: "x-api-key", value: "${LONG_HELD}" } },
+      ],
+    },
+    { HELD, LONG_HELD },
     undefined,
     [originCa],
     { prefixBudget: 2 * MIB },
@@ -131,5 +139,15 @@ describe("WebSocket frames under the scan budget and the frame deadline (standal
     await Bun.sleep(100);
     expect(received.slice(before)).toEqual([]);
     expect(JSON.stringify(await small.auditLines())).not.toContain(HELD);
+  });
+
+  test("a held secret longer than the rescanned tail, split over two fragments, is still found", async () => {
+    const before = received.length;
+    const first = maskedFrame(Buffer.from(`start ${LONG_HELD.slice(0, 6_000)}`), 1, false);
+    const second = maskedFrame(Buffer.from(`${LONG_HELD.slice(6_000)} end`), 0, true);
+    const result = await wsThroughGate(small.port, "ws.gate.test", origin.port!, "/long-held", cas.small, { send: [first, second], expect: 1 });
+    expect(result.close).toEqual({ code: 1008, reason: "bottle gate: dlp:held-secret" });
+    await Bun.sleep(100);
+    expect(received.slice(before)).toEqual([]);
   });
 });
