@@ -116,7 +116,7 @@ export function launchCommands(details: DockerDetails, spec: StartSpec, stateDir
         // gate's name, but forwards anything else to the agent's own loopback, not to the
         // host's resolvers. Engines before 26.0 / 25.0.4 / 23.0.11 forward an --internal
         // network's queries to a host resolver on loopback from the host's side
-        // (CVE-2024-29018), a way out for data in names. Such a lookup fails in ~1 s, not
+        // (CVE-2024-29018), a way out for data in names. Such a lookup fails in 1-2 s, not
         // 10-20 s (Docker 20.10.24's resolver never answers one it cannot forward).
         "--dns", "127.0.0.1", "--dns-option", "timeout:1", "--dns-option", "attempts:1",
         ...(details.resources.cpus === undefined ? [] : ["--cpus", String(details.resources.cpus)]),

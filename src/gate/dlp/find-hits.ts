@@ -1,9 +1,9 @@
 import { credentialPatterns, looksRandomCompact } from "./credential-patterns.ts";
-import { decodedSegments } from "./decode-aligned.ts";
+import { type DecodedSegment, decodedSegments } from "./decode-aligned.ts";
 import { holdsExactForm } from "./exact-form-index.ts";
 import { financialHits } from "./financial-ids.ts";
 import type { HeldSecretForms } from "./held-secret-forms.ts";
-import { joinedGroups } from "./joined-groups.ts";
+import { type JoinedGroup, joinedGroups } from "./joined-groups.ts";
 import { keyValueHits } from "./key-value-secrets.ts";
 import { percentDecodeOnce } from "./percent-decode.ts";
 
@@ -246,15 +246,44 @@ function decodedHits(text: string, options: FindHitsOptions, depth: number, hits
     }
     for (const kind of lastKinds) hits.push({ kind, start: segment.start, end: segment.end });
   }
-  for (const group of joinedGroups(text)) {
+  const groups = joinedGroups(text);
+  for (const group of groups) {
     // Short groups (`41-4b-…`, `ghp_ abcd efgh …`) are read as text too; long lines
     // (MIME, PEM) only decoded: their text was already read line by line.
-    const found = group.width < 16 ? findHits(group.text, { ...options, decode: false, pairsFound: false }, depth, cache) : [];
-    for (const segment of decodedSegments(group.text, 0, group.text.length, MIN_TOKEN, minText)) {
-      for (const kind of decodedKinds(segment.text, inner, depth, cache)) found.push({ kind, start: 0, end: 0 });
-    }
-    for (const hit of found) hits.push({ kind: hit.kind, start: group.start, end: group.end });
+    if (group.width >= 16) continue;
+    for (const hit of findHits(group.text, { ...options, decode: false, pairsFound: false }, depth, cache)) hits.push({ kind: hit.kind, start: group.start, end: group.end });
   }
+  for (const { segment, group } of groupSegments(groups, minText)) {
+    for (const kind of decodedKinds(segment.text, inner, depth, cache)) hits.push({ kind, start: group.start, end: group.end });
+  }
+}
+
+/**
+ * The decoded stretches of every joined group, each with its group: one search over
+ * all the groups' texts, a line break between each two. No alphabet holds a line
+ * break, so no run crosses one and the stretches are those of each group searched
+ * alone; a search per group cost most of a MiB of short CSV cells (a group of three
+ * 8-character cells per line, 37,000 lines: 220 ms, Bun 1.4.5 profile).
+ */
+export function groupSegments(groups: readonly JoinedGroup[], minText: number): { segment: DecodedSegment; group: JoinedGroup }[] {
+  if (groups.length === 0) return [];
+  const offsets: number[] = [];
+  let joined = "";
+  for (const group of groups) {
+    offsets.push(joined.length);
+    joined += `${group.text}\n`;
+  }
+  return decodedSegments(joined, 0, joined.length, MIN_TOKEN, minText).map((segment) => {
+    // The last group starting at or before the stretch (binary search: offsets ascend).
+    let low = 0;
+    let high = offsets.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if ((offsets[middle] as number) <= segment.start) low = middle;
+      else high = middle - 1;
+    }
+    return { segment, group: groups[low] as JoinedGroup };
+  });
 }
 
 /**
