@@ -15,7 +15,7 @@ export interface WebSocketFrame {
   partial?: true;
 }
 
-/** By default, a frame larger than this ends the connection (1009): the gate holds a whole frame to scan it. */
+/** By default, a frame larger than this ends the connection (1009): an origin's frame is held whole to redact it, an agent's scanned in pieces. */
 export const MAX_FRAME_BYTES = 8 * 1024 * 1024;
 
 /**
