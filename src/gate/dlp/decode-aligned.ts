@@ -9,7 +9,7 @@
  */
 
 import { classRuns } from "./class-runs.ts";
-import { decodeBase64Runs, decodeRuns, HEX_BATCH } from "./decode-runs.ts";
+import { base64StretchOffsets, decodeBase64Runs, decodeRuns, HEX_BATCH } from "./decode-runs.ts";
 import { BASE32, BASE64, HEX, MIN_DECODED_TEXT } from "./decode-token.ts";
 
 /** A stretch of decoded text and the source run `[start, end)` it was decoded from
@@ -150,6 +150,9 @@ export function decodedSegments(text: string, from: number, to: number, minRun: 
     // digit groups are such runs.
     const start = base64Starts[index] as number;
     const end = base64Ends[index] as number;
+    // A run that decodes to no stretch at any offset is left before it costs a slice
+    // (most random `password=` values, `decode-runs.ts`).
+    if (base64StretchOffsets(text, start, end, minText, MAX_ALIGNED_RUN) === 0) continue;
     let run: string;
     if (previous !== undefined && previous.length === end - start && text.startsWith(previous, start)) {
       if (!previousLow) continue;

@@ -73,7 +73,14 @@ const compactGates = credentialPatterns.map((pattern) =>
   pattern.compactPrefixes === undefined ? undefined : new RegExp(pattern.compactPrefixes.map(escapeRegex).join("|")),
 );
 
+/** Matches where any pattern's prefix occurs: a text without one (most short texts,
+ * the joined groups of a CSV line) is asked once instead of once per pattern (a gate
+ * test per pattern per short group was the costliest line of a MiB of CSV cells,
+ * Bun 1.4.5 profile). A gate matches only where this does. */
+export const anyRawGate = new RegExp(credentialPatterns.flatMap((pattern) => pattern.prefixes.map(escapeRegex)).join("|"));
+
 function patternHits(text: string, hits: Hit[], skipJwt: boolean): void {
+  if (!anyRawGate.test(text)) return;
   for (let index = 0; index < credentialPatterns.length; index++) {
     const pattern = credentialPatterns[index] as (typeof credentialPatterns)[number];
     if (skipJwt && pattern.kind === "jwt") continue;
@@ -300,10 +307,11 @@ export function findHits(text: string, options: FindHitsOptions, depth = 0, cach
   if (options.compact !== false) {
     // A compact match starting where a raw one of its kind does is that key read
     // greedily across delimiters (`ghp_…&page=2` → `ghp…page2`): the raw span is right.
-    const rawStarts = new Set(hits.map((hit) => `${hit.kind}@${hit.start}`));
     const compact: Hit[] = [];
     compactHits(text, options.compact, options.held, depth === 0, compact);
-    for (const hit of compact) if (!rawStarts.has(`${hit.kind}@${hit.start}`)) hits.push(hit);
+    // Without raw hits (most texts) there is nothing to compare with.
+    const rawStarts = hits.length === 0 ? undefined : new Set(hits.map((hit) => `${hit.kind}@${hit.start}`));
+    for (const hit of compact) if (rawStarts === undefined || !rawStarts.has(`${hit.kind}@${hit.start}`)) hits.push(hit);
   }
   if (options.structured) {
     hits.push(...keyValueHits(text, options.pairsFound === true));
