@@ -5,12 +5,13 @@ import type { GateContext } from "../gate-context.ts";
 import type { GateGeneration } from "../gate-generation.ts";
 import { createHeldTextRedactor, type HeldTextRedactor } from "../dlp/held-secret-redactor.ts";
 import { frameDeadline } from "./frame-deadline.ts";
-import { createFrameScan } from "./frame-scan.ts";
+import { createFrameScan, type FrameVerdict } from "./frame-scan.ts";
 import { respondRaw } from "../pipeline/respond.ts";
 import { answerHead } from "./answer-head.ts";
 import type { Checked } from "../pipeline/run-pipeline.ts";
 import type { InspectedTarget } from "./tls-termination.ts";
-import { closeFrame, createFrameReader, encodeFrame, type WebSocketFrame } from "./websocket-frames.ts";
+import { MAX_SCANNED_BODY } from "../dlp/body-text.ts";
+import { closeFrame, createFrameReader, encodeFrame, MAX_FRAME_BYTES, type WebSocketFrame } from "./websocket-frames.ts";
 
 /** By default, an upstream gets 15 s to connect, finish TLS and answer the upgrade. */
 const UPGRADE_TIMEOUT_MS = 15_000;
@@ -47,6 +48,8 @@ export interface WebSocketRelay {
  *   message's frames, which are then framed again: a secret split over two frames
  *   is replaced whole (a frame's end since its last line break waits for the next).
  *
+ * An agent frame over 1 MiB is read, scanned and forwarded in 1 MiB pieces (each with
+ * the tail of the one before), so a connection holds at most about that much of it.
  * A frame the gate cannot read (reserved bits: compression; a client frame without
  * its mask; over 8 MiB) ends the connection, as does one not complete within the
  * body deadline of its start (`frame-timeout`, frame-deadline.ts). Resolves with the audit outcome when
@@ -104,15 +107,26 @@ export function relayWebSocket(context: GateContext, relay: WebSocketRelay): Pro
       client.end(closeFrame(code, `bottle gate: ${reason}`), () => done());
     };
 
-    const clientReader = createFrameReader(true);
+    // An agent frame over 1 MiB is scanned and passed on in 1 MiB pieces, as fragments
+    // are: held whole, an 8 MiB frame took a quarter of the gate-wide budget, so four
+    // connections held all of it (review round 2, finding 7).
+    const clientReader = createFrameReader(true, MAX_FRAME_BYTES, MAX_SCANNED_BODY);
     const serverReader = createFrameReader(false);
-    /** Bytes of agent frames read whole, waiting for their scan: held like partial frames. */
+    /** Agent frames read whole, waiting for their scan (in order), and their bytes: held like partial frames. */
+    const waiting: WebSocketFrame[] = [];
     let queued = 0;
     const holding = () => clientReader.pending + serverReader.pending + queued;
     const frameScan = createFrameScan(context, generation);
-    /** Scans one agent frame (frame-scan.ts); false when it must not go on. */
-    const admitFrame = async (frame: WebSocketFrame): Promise<boolean> => {
-      const verdict = await frameScan.admit(frame);
+    /** Set while a frame's scan runs in the scheduler: the agent's side is paused, later frames wait. */
+    let scanning = false;
+    let upstreamFull = false;
+    /** The agent ended its side: the upstream's is ended once the waiting frames are through. */
+    let clientEnded = false;
+    const resumeClient = () => {
+      if (!scanning && !upstreamFull && !finished && !closing) client.resume();
+    };
+    /** Forwards a scanned frame, or cuts the connection for what its scan found; false when cut. */
+    const settle = (frame: WebSocketFrame, verdict: FrameVerdict): boolean => {
       if (finished || closing) return false;
       if (!verdict.pass) {
         cut(1008, verdict.reason, "block", verdict.incomplete);
@@ -120,15 +134,35 @@ export function relayWebSocket(context: GateContext, relay: WebSocketRelay): Pro
       }
       if (frameScan.warned !== undefined) outcome = { ...outcome, decision: "warn", reason: frameScan.warned };
       if (frameScan.incomplete.length > 0) outcome = { ...outcome, scan_incomplete: [...frameScan.incomplete] };
+      waiting.shift();
+      queued -= frame.raw.length;
+      if (!upstream.write(frame.raw)) {
+        upstreamFull = true;
+        client.pause();
+      }
       return true;
     };
-    // Agent frames are scanned and forwarded in order, one read's frames at a time;
-    // the agent's side is paused while they are (and while the upstream is full).
-    let scans: Promise<void> = Promise.resolve();
-    let scanning = 0;
-    let upstreamFull = false;
-    const resumeClient = () => {
-      if (scanning === 0 && !upstreamFull && !finished && !closing) client.resume();
+    /** Scans and forwards the waiting frames in order: small ones at once, a large one through the scheduler. */
+    const pump = () => {
+      while (!scanning && waiting.length > 0) {
+        const frame = waiting[0]!;
+        const verdict = frameScan.admit(frame);
+        if (!(verdict instanceof Promise)) {
+          if (!settle(frame, verdict)) return;
+          continue;
+        }
+        scanning = true;
+        client.pause();
+        void verdict.then((result) => {
+          scanning = false;
+          if (!settle(frame, result)) return;
+          pump();
+          if (!finished) hold(holding());
+          resumeClient();
+        });
+        return;
+      }
+      if (!scanning && clientEnded) upstream.end();
     };
     const clientDeadline = frameDeadline(context, () => cut(1008, "frame-timeout", "error"));
     const serverDeadline = frameDeadline(context, () => cut(1014, "frame-timeout", "error"));
@@ -139,23 +173,10 @@ export function relayWebSocket(context: GateContext, relay: WebSocketRelay): Pro
       clientDeadline.progress(frames.length > 0, clientReader.pending);
       for (const frame of frames) queued += frame.raw.length;
       if (!hold(holding())) return cut(1013, "busy", "error");
-      if (frames.length === 0) return;
-      scanning++;
-      client.pause();
-      scans = scans
-        .then(async () => {
-          for (const frame of frames) {
-            if (!(await admitFrame(frame))) return;
-            queued -= frame.raw.length;
-            if (!upstream.write(frame.raw)) upstreamFull = true;
-          }
-        })
-        .finally(() => {
-          scanning--;
-          if (finished) return;
-          hold(holding());
-          resumeClient();
-        });
+      waiting.push(...frames);
+      pump();
+      // What went on is no longer held.
+      if (!finished) hold(holding());
     };
     // One redactor per upstream data message, so a held secret split over its frames is still replaced whole.
     let message: HeldTextRedactor | undefined;
@@ -224,7 +245,10 @@ export function relayWebSocket(context: GateContext, relay: WebSocketRelay): Pro
       });
       upstream.setTimeout(IDLE_MS, () => upstream.destroy());
       // Frames still being scanned go first.
-      client.once("end", () => void scans.then(() => upstream.end()));
+      client.once("end", () => {
+        clientEnded = true;
+        pump();
+      });
       upstream.once("end", () => client.end());
       const rest = buffered.subarray(end + 4);
       if (rest.length > 0) fromUpstream(rest);

@@ -7,9 +7,15 @@ export interface WebSocketFrame {
   payload: Buffer;
   /** The frame's bytes exactly as they came (masked, if the client masked them). */
   raw: Buffer;
+  /**
+   * Set on a piece of a frame read in pieces (one longer than the reader's
+   * `streamAbove`): more of this frame follows. `payload` and `raw` are then this
+   * piece's, the first piece's `raw` starting with the frame's head.
+   */
+  partial?: true;
 }
 
-/** By default, a frame larger than this ends the connection (1009): the gate holds a whole frame to scan it. */
+/** By default, a frame larger than this ends the connection (1009): an origin's frame is held whole to redact it, an agent's scanned in pieces. */
 export const MAX_FRAME_BYTES = 8 * 1024 * 1024;
 
 /**
@@ -19,10 +25,14 @@ export const MAX_FRAME_BYTES = 8 * 1024 * 1024;
  * client frame without its mask (RFC 6455 requires it; an unmasked one is how a proxy
  * in between gets confused). Reserved bits are refused too: no extension was
  * negotiated (the gate drops `Sec-WebSocket-Extensions`), so a compressed frame is
- * one the scanner could not read.
+ * one the scanner could not read. A data frame longer than `streamAbove` comes out in
+ * pieces of about that size (`partial` on all but the last), so the reader never
+ * holds more than that of it.
  */
-export function createFrameReader(fromClient: boolean, maxFrame = MAX_FRAME_BYTES) {
+export function createFrameReader(fromClient: boolean, maxFrame = MAX_FRAME_BYTES, streamAbove = Infinity) {
   let buffered: Buffer = Buffer.alloc(0);
+  /** A frame longer than `streamAbove` being read in pieces of that size. */
+  let piece: { fin: boolean; opcode: number; mask: Buffer | undefined; head: Buffer; remaining: number; offset: number } | undefined;
   return {
     /** Bytes of a frame not yet complete, held until the rest arrives. */
     get pending(): number {
@@ -32,6 +42,22 @@ export function createFrameReader(fromClient: boolean, maxFrame = MAX_FRAME_BYTE
       buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
       const frames: WebSocketFrame[] = [];
       for (;;) {
+        if (piece !== undefined) {
+          // A piece goes out once `streamAbove` bytes of it (or the frame's rest) are here.
+          const take = Math.min(piece.remaining, buffered.length, streamAbove);
+          if (take < Math.min(piece.remaining, streamAbove)) return frames;
+          const body = buffered.subarray(0, take);
+          const payload = Buffer.from(body);
+          if (piece.mask !== undefined) for (let index = 0; index < payload.length; index++) payload[index]! ^= piece.mask[(piece.offset + index) & 3]!;
+          piece.remaining -= take;
+          piece.offset += take;
+          const raw = piece.head.length > 0 ? Buffer.concat([piece.head, body]) : Buffer.from(body);
+          piece.head = Buffer.alloc(0);
+          frames.push({ fin: piece.fin, opcode: piece.opcode, payload, raw, ...(piece.remaining > 0 ? { partial: true as const } : {}) });
+          buffered = buffered.subarray(take);
+          if (piece.remaining === 0) piece = undefined;
+          continue;
+        }
         if (buffered.length < 2) return frames;
         const first = buffered[0]!;
         const second = buffered[1]!;
@@ -54,6 +80,13 @@ export function createFrameReader(fromClient: boolean, maxFrame = MAX_FRAME_BYTE
         if (length > maxFrame) return { error: "ws-frame-too-large" };
         const maskAt = at;
         if (masked) at += 4;
+        if (length > streamAbove && (first & 0x0f) <= 2) {
+          if (buffered.length < at) return frames;
+          const mask = masked ? Buffer.from(buffered.subarray(maskAt, at)) : undefined;
+          piece = { fin: (first & 0x80) !== 0, opcode: first & 0x0f, mask, head: Buffer.from(buffered.subarray(0, at)), remaining: length, offset: 0 };
+          buffered = buffered.subarray(at);
+          continue;
+        }
         if (buffered.length < at + length) return frames;
         const raw = buffered.subarray(0, at + length);
         const payload = Buffer.from(raw.subarray(at));

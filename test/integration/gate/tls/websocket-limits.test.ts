@@ -6,6 +6,9 @@ import { makeOriginMaterial } from "./tls-origin.ts";
 import { maskedFrame, wsThroughGate } from "./ws-client.ts";
 
 const MIB = 1024 * 1024;
+const HELD = "ws-held-secret-value-the-gate-holds-91";
+// A held secret longer than the 4 KiB a frame's tail is rescanned with (a long key, say).
+const LONG_HELD = Array.from({ length: 10_000 }, (_, index) => "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"[(index * 7919) % 62]).join("");
 // "=41" repeated: no finding of its own, and among the costlier inputs to scan (~140 ms/MiB here).
 const costly = (mib: number) => Buffer.from("=41".repeat(Math.floor((mib * MIB) / 3)));
 
@@ -37,13 +40,28 @@ describe("WebSocket frames under the scan budget and the frame deadline (standal
   // A tight scan budget (5 ms per frame), so a frame of a few MiB cannot finish in it on any machine.
   const blocking = await startTestGate(egress("block"), {}, undefined, [originCa], { scanBudgetMs: 5, bodyIdleMs: 800 });
   const warning = await startTestGate(egress("warn"), {}, undefined, [originCa], { scanBudgetMs: 5 });
+  // A gate-wide prefix budget of 2 MiB, and a held secret.
+  const small = await startTestGate(
+    {
+      ...egress("block"),
+      routes: [
+        { name: "held", upstream: "https://held.gate.test", inject: { header: "x-api-key", value: "${HELD}" } },
+        { name: "long", upstream: "https://long.gate.test", inject: { header: "x-api-key", value: "${LONG_HELD}" } },
+      ],
+    },
+    { HELD, LONG_HELD },
+    undefined,
+    [originCa],
+    { prefixBudget: 2 * MIB },
+  );
   const caOf = async (gate: TestGate) => (await fetch(`${gate.proxy}/tls/ca.pem`)).text();
-  const cas = { blocking: await caOf(blocking), warning: await caOf(warning) };
+  const cas = { blocking: await caOf(blocking), warning: await caOf(warning), small: await caOf(small) };
   const lineFor = async (gate: TestGate, path: string) => (await gate.auditLines()).filter((line) => line["path"] === path).at(-1);
 
   afterAll(async () => {
     await blocking[Symbol.asyncDispose]();
     await warning[Symbol.asyncDispose]();
+    await small[Symbol.asyncDispose]();
     origin.stop(true);
     await rm(material.dir, { recursive: true, force: true });
   });
@@ -102,5 +120,34 @@ describe("WebSocket frames under the scan budget and the frame deadline (standal
     clearInterval(timer);
     expect(result.close).toBeUndefined();
     expect(result.messages).toEqual(Array(6).fill("got 2"));
+  });
+
+  test("a 6 MiB frame passes a gate whose whole prefix budget is 2 MiB: a long frame is scanned and sent on in pieces, not held whole", async () => {
+    const before = received.length;
+    const payload = Buffer.from("hello world ".repeat(Math.floor((6 * MIB) / 12)));
+    const result = await wsThroughGate(small.port, "ws.gate.test", origin.port!, "/long", cas.small, { send: [maskedFrame(payload)], expect: 1, waitMs: 20_000 });
+    expect(result.close).toBeUndefined();
+    expect(result.messages).toEqual([`got ${payload.length}`]);
+    expect(received.slice(before)).toEqual([payload.length]);
+  }, 30_000);
+
+  test("a held secret across the boundary of two pieces of a long frame is still found: 1008, the origin gets no message", async () => {
+    const before = received.length;
+    const text = "a".repeat(MIB - 10) + HELD + "b".repeat(2 * MIB);
+    const result = await wsThroughGate(small.port, "ws.gate.test", origin.port!, "/straddle", cas.small, { send: [maskedFrame(Buffer.from(text))], expect: 1 });
+    expect(result.close).toEqual({ code: 1008, reason: "bottle gate: dlp:held-secret" });
+    await Bun.sleep(100);
+    expect(received.slice(before)).toEqual([]);
+    expect(JSON.stringify(await small.auditLines())).not.toContain(HELD);
+  });
+
+  test("a held secret longer than the rescanned tail, split over two fragments, is still found", async () => {
+    const before = received.length;
+    const first = maskedFrame(Buffer.from(`start ${LONG_HELD.slice(0, 6_000)}`), 1, false);
+    const second = maskedFrame(Buffer.from(`${LONG_HELD.slice(6_000)} end`), 0, true);
+    const result = await wsThroughGate(small.port, "ws.gate.test", origin.port!, "/long-held", cas.small, { send: [first, second], expect: 1 });
+    expect(result.close).toEqual({ code: 1008, reason: "bottle gate: dlp:held-secret" });
+    await Bun.sleep(100);
+    expect(received.slice(before)).toEqual([]);
   });
 });

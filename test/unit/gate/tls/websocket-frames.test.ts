@@ -54,4 +54,38 @@ describe("createFrameReader", () => {
     expect(close!.payload.readUInt16BE(0)).toBe(1008);
     expect(close!.payload.subarray(2).toString()).toBe("bottle gate: dlp:held-secret");
   });
+
+  test("a data frame longer than streamAbove comes out in pieces, unmasked across them, raw bytes adding up to the frame", () => {
+    const payload = Buffer.from(Array.from({ length: 2_500 }, (_, index) => index % 251));
+    const raw = masked(2, payload, Buffer.from([9, 8, 7, 6]), false);
+    const reader = createFrameReader(true, 10_000, 1_000);
+    const out = [];
+    // Fed in uneven chunks: a piece waits for its 1,000 bytes, the last for the rest.
+    for (let at = 0; at < raw.length; at += 333) {
+      const frames = reader.push(raw.subarray(at, at + 333));
+      if ("error" in frames) throw new Error(frames.error);
+      out.push(...frames);
+      expect(reader.pending).toBeLessThan(1_000 + 333);
+    }
+    expect(out.map((piece) => [piece.payload.length, piece.partial ?? false, piece.fin, piece.opcode])).toEqual([
+      [1_000, true, false, 2],
+      [1_000, true, false, 2],
+      [500, false, false, 2],
+    ]);
+    expect(Buffer.concat(out.map((piece) => piece.payload)).equals(payload)).toBe(true);
+    expect(Buffer.concat(out.map((piece) => piece.raw)).equals(raw)).toBe(true);
+  });
+
+  test("control frames and frames within streamAbove stay whole; the frame after a streamed one is read as usual", () => {
+    const reader = createFrameReader(true, 10_000, 100);
+    const frames = reader.push(Buffer.concat([masked(1, Buffer.alloc(250, "a")), masked(9, Buffer.alloc(100, "p")), masked(1, Buffer.from("next"))]));
+    if ("error" in frames) throw new Error(frames.error);
+    expect(frames.map((frame) => [frame.opcode, frame.payload.length, frame.partial ?? false])).toEqual([
+      [1, 100, true],
+      [1, 100, true],
+      [1, 50, false],
+      [9, 100, false],
+      [1, 4, false],
+    ]);
+  });
 });
