@@ -1,29 +1,7 @@
+import { decodeRound, dotSegment } from "../egress/disguised-dots.ts";
+
 /** How many rounds of percent-decoding a segment is looked at in: an origin (or a proxy behind it) may decode twice. */
 const DECODE_ROUNDS = 3;
-
-/** Byte sequences some decoders read as a dot: overlong UTF-8 (`%c0%ae`, `%e0%80%ae`). */
-const OVERLONG_DOT = /\xc0\xae|\xe0\x80\xae/g;
-/** Characters that are a dot after NFKC or to IDNA-minded code: fullwidth and ideographic full stops, one-dot leader. */
-const DOT_LIKE = /[\uff0e\u3002\uff61\u2024]/g;
-
-/** One round of percent-decoding (and IIS's `%uXXXX`), bytes read as UTF-8 where they are. */
-function decodeOnce(text: string): string {
-  const unicode = text.replace(/%u([0-9a-f]{4})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-  const latin1 = unicode.replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-  const bytes = Buffer.from(latin1.replace(OVERLONG_DOT, "."), "latin1");
-  // Characters the client sent unencoded (above U+00FF) survive as they were.
-  return /[^\x00-\xff]/.test(latin1) ? latin1.replace(OVERLONG_DOT, ".") : bytes.toString("utf8");
-}
-
-/**
- * The segment as an origin that strips path parameters (`;jsessionid=…`, as Tomcat
- * and Spring do), stops at a NUL or trims blanks and control characters, and folds
- * look-alike dots would see it.
- */
-function originView(segment: string): string {
-  const cut = segment.split(/[;\x00]/, 1)[0]!;
-  return cut.normalize("NFKC").replace(DOT_LIKE, ".").replace(/^[\x00-\x20\x7f]+|[\x00-\x20\x7f]+$/g, "");
-}
 
 /**
  * True when a path (already normalised by WHATWG URL parsing: raw and `%2e` dot
@@ -39,16 +17,14 @@ export function ambiguousPath(path: string): boolean {
   for (const segment of path.split("/")) {
     let view = segment;
     for (let round = 0; round < DECODE_ROUNDS; round++) {
-      const decoded = decodeOnce(view);
+      const decoded = decodeRound(view);
       if (decoded === view && round > 0) break;
       if (/[/\\\x00]/.test(decoded)) return true;
-      const seen = originView(decoded);
-      if (seen === "." || seen === "..") return true;
+      if (dotSegment(decoded) !== undefined) return true;
       view = decoded;
     }
     // The raw segment too: `..;x` needs no decoding to be a dot segment to Tomcat.
-    const raw = originView(segment);
-    if (raw === "." || raw === "..") return true;
+    if (dotSegment(segment) !== undefined) return true;
   }
   return false;
 }
