@@ -7,6 +7,7 @@
  */
 
 import type { DecodedSegment } from "./decode-aligned.ts";
+import { lastAtOrBefore } from "./last-at-or-before.ts";
 
 /** How runs of one encoding are batched into one native decode: characters per
  * group, bytes per group, the padding character and the separator, which decodes to
@@ -69,14 +70,7 @@ function decodeBatch(text: string, starts: readonly number[], ends: readonly num
 function addStretches(text: string, starts: readonly number[], ends: readonly number[], view: Uint8Array, runOf: readonly number[], byteStarts: readonly number[], out: DecodedSegment[], minText: number): void {
   forEachPrintable(view, minText, (stretchStart, stretchEnd) => {
     // The run this stretch came from: the last whose bytes start at or before it.
-    let low = 0;
-    let high = byteStarts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if ((byteStarts[middle] as number) <= stretchStart) low = middle;
-      else high = middle - 1;
-    }
-    const run = runOf[low] as number;
+    const run = runOf[Math.max(0, lastAtOrBefore(byteStarts, stretchStart))] as number;
     out.push({ text: latin1(view, stretchStart, stretchEnd), start: starts[run] as number, end: ends[run] as number });
   });
 }

@@ -5,6 +5,7 @@ import { financialCandidates, financialHits } from "./financial-ids.ts";
 import type { HeldSecretForms } from "./held-secret-forms.ts";
 import { type JoinedGroup, joinedGroups } from "./joined-groups.ts";
 import { keyValueHits } from "./key-value-secrets.ts";
+import { lastAtOrBefore } from "./last-at-or-before.ts";
 import { percentDecodeOnce } from "./percent-decode.ts";
 
 /** A detected secret inside a scanned text: its kind and the span to redact. */
@@ -159,16 +160,7 @@ function compactHits(text: string, profile: "url" | "text", held: HeldSecretForm
       removedUpTo = Int32Array.from(totals);
     }
     // The last removed run that starts at or before `index`.
-    let low = 0;
-    let high = marks.length - 1;
-    let found = -1;
-    while (low <= high) {
-      const middle = (low + high) >> 1;
-      if ((marks[middle] as number) <= index) {
-        found = middle;
-        low = middle + 1;
-      } else high = middle - 1;
-    }
+    const found = lastAtOrBefore(marks, index);
     return index + (found === -1 ? 0 : (removedUpTo[found] as number));
   };
   const span = (start: number, end: number): Hit["start"][] => [toOriginal(start), toOriginal(end - 1) + 1];
@@ -285,14 +277,7 @@ export function groupLines(groups: readonly JoinedGroup[]): GroupLines {
 
 /** The index of the group whose line holds `position` (the last starting at or before it). */
 function groupAt(offsets: readonly number[], position: number): number {
-  let low = 0;
-  let high = offsets.length - 1;
-  while (low < high) {
-    const middle = (low + high + 1) >> 1;
-    if ((offsets[middle] as number) <= position) low = middle;
-    else high = middle - 1;
-  }
-  return low;
+  return Math.max(0, lastAtOrBefore(offsets, position));
 }
 
 /**

@@ -1,3 +1,5 @@
+import { lastAtOrBefore } from "./last-at-or-before.ts";
+
 /**
  * A decoded form of a scanned text (percent-decoded, JSON-unescaped, quoted-printable
  * decoded, line-joined…) that remembers where each of its characters came from, so a
@@ -166,16 +168,7 @@ export function identityView(text: string): TextView {
 function baseIndex(view: TextView, index: number): number {
   const edits = view.edits as ArrayLike<number>;
   // The last replacement that starts at or before `index`.
-  let low = 0;
-  let high = edits.length / 4 - 1;
-  let found = -1;
-  while (low <= high) {
-    const middle = (low + high) >> 1;
-    if ((edits[middle * 4] as number) <= index) {
-      found = middle;
-      low = middle + 1;
-    } else high = middle - 1;
-  }
+  const found = lastAtOrBefore(edits, index, 4);
   if (found === -1) return index;
   const at = edits[found * 4] as number;
   const from = edits[found * 4 + 1] as number;
