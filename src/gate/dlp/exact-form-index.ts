@@ -22,6 +22,29 @@ export type ExactFormIndex = {
   candidates: Map<number, string[]>;
 };
 
+/**
+ * One code per character a decoder reads alike: hex and base32 are read in either
+ * case, base64 in either alphabet (`-` as `+`, `_` as `/`), so a text can spell one
+ * encoding many ways. Every other ASCII character is itself; a code of 128 or more
+ * is 0, which no folded form holds (forms are ASCII).
+ */
+export const ENCODING_FOLD = new Uint8Array(128);
+for (let code = 0; code < 128; code++) ENCODING_FOLD[code] = code >= 65 && code <= 90 ? code + 32 : code;
+ENCODING_FOLD[45] = 43; // - as +
+ENCODING_FOLD[95] = 47; // _ as /
+
+/** `text` with each character mapped by {@link ENCODING_FOLD}. */
+export function foldEncoding(text: string): string {
+  let out = "";
+  for (let at = 0; at < text.length; at++) out += String.fromCharCode(foldedCode(text, at));
+  return out;
+}
+
+function foldedCode(text: string, at: number): number {
+  const code = text.charCodeAt(at);
+  return code < 128 ? (ENCODING_FOLD[code] as number) : 0;
+}
+
 /** Characters per block: with 2, the 4,096 base64 pairs are mostly in some form. */
 const BLOCK = 3;
 /** Hash values: the table is one byte per value. */
@@ -79,4 +102,36 @@ export function holdsExactForm(text: string, index: ExactFormIndex): boolean {
     at++;
   }
   return false;
+}
+
+/**
+ * Whether any form of `index` (built from folded forms, {@link foldEncoding}) occurs
+ * in `text` read through {@link ENCODING_FOLD}: the same answer as an `includes` per
+ * form in the folded text, without making it. The walk of {@link holdsExactForm}
+ * with each character folded; kept apart so the exact search, run over every text,
+ * pays no lookup per character.
+ */
+export function holdsFoldedForm(text: string, index: ExactFormIndex): boolean {
+  const { window, shifts, candidates } = index;
+  if (window === 0) return false;
+  const back = window - BLOCK;
+  const length = text.length;
+  let at = back;
+  while (at + BLOCK <= length) {
+    const hash = ((foldedCode(text, at) * 31 + foldedCode(text, at + 1)) * 31 + foldedCode(text, at + 2)) & HASH_MASK;
+    const shift = shifts[hash] as number;
+    if (shift !== 0) {
+      at += shift;
+      continue;
+    }
+    for (const form of candidates.get(hash) as string[]) if (foldedStartsWith(text, form, at - back)) return true;
+    at++;
+  }
+  return false;
+}
+
+function foldedStartsWith(text: string, form: string, from: number): boolean {
+  if (from + form.length > text.length) return false;
+  for (let at = 0; at < form.length; at++) if (foldedCode(text, from + at) !== form.charCodeAt(at)) return false;
+  return true;
 }
