@@ -142,6 +142,29 @@ function standsAlone(text: string, start: number, end: number, before = "", afte
 const sha256 = (bytes: Uint8Array): Buffer => createHash("sha256").update(bytes).digest();
 
 /** The payload of a base58check string, or undefined when the checksum fails. */
+/** Bits per base58 character, rounded up (log2 58 = 5.857981…): bounds computed with it stay wide. */
+const BASE58_BITS = 5.858;
+/** Bits per base58 character, rounded down. */
+const BASE58_BITS_LOW = 5.857;
+
+/**
+ * Whether base58 `text` can decode to 25 bytes (an address: version, 20-byte hash,
+ * checksum) or 37–38 (a WIF key), the only lengths {@link financialHits} reports:
+ * each leading `1` is a zero byte, and the rest, a number of `R` digits (the first
+ * not zero), takes between ⌈(R−1)·log2 58 / 8⌉ and ⌈R·log2 58 / 8⌉ bytes. Bounds a
+ * little wider than those, so no candidate that could decode to such a length is
+ * left out. A base58 decode and two SHA-256 per candidate cost ~130 ms per MiB of
+ * `1` + 25 random characters, which decode to 20 bytes at most (Bun 1.4.5).
+ */
+export function mayDecodeToAddressOrKey(text: string): boolean {
+  let zeros = 0;
+  while (zeros < text.length && text.charCodeAt(zeros) === 49 /* 1 */) zeros++;
+  const digits = text.length - zeros;
+  const fewest = zeros + (digits === 0 ? 0 : Math.floor(((digits - 1) * BASE58_BITS_LOW) / 8));
+  const most = zeros + Math.ceil((digits * BASE58_BITS + 1) / 8);
+  return [25, 37, 38].some((length) => length >= fewest && length <= most);
+}
+
 function base58checkPayload(text: string): Uint8Array | undefined {
   let bytes: Uint8Array;
   try {
@@ -230,7 +253,7 @@ export function financialHits(text: string): FinancialHit[] {
     const candidate = match[1] ?? "";
     const end = match.index + match[0].length;
     const span = { start: end - candidate.length, end };
-    if (!standsAlone(text, span.start, end)) continue;
+    if (!standsAlone(text, span.start, end) || !mayDecodeToAddressOrKey(candidate)) continue;
     const payload = base58checkPayload(candidate);
     if (payload === undefined) continue;
     // P2PKH (0x00) / P2SH (0x05) carry a 20-byte hash; WIF (0x80) a 32-byte key (+0x01 if compressed).
