@@ -243,6 +243,10 @@ function minDecodedText(held: HeldSecretForms, text: string): number {
 }
 
 function decodedHits(text: string, options: FindHitsOptions, depth: number, hits: Hit[], cache: DecodedCache): void {
+  // Nothing shorter than a token decodes (a run of MIN_TOKEN) or joins (MIN_JOINED,
+  // also 16): a decoded stretch of 13–15 bytes (a 26-column line of hex) skips the
+  // setup of both, ~40,000 times per MiB of such lines.
+  if (text.length < MIN_TOKEN) return;
   // Decoded text is whatever the agent chose to encode, so a credential in it may be
   // glued to other characters: the boundary-free URL compact pass is what finds it there.
   const inner: FindHitsOptions = { ...options, compact: "url", formats: true, skipJwt: false, pairsFound: false };
