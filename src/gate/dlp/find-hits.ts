@@ -171,7 +171,8 @@ function compactHits(text: string, profile: "url" | "text", held: HeldSecretForm
     return index + (found === -1 ? 0 : (removedUpTo[found] as number));
   };
   const span = (start: number, end: number): Hit["start"][] => [toOriginal(start), toOriginal(end - 1) + 1];
-  const anyGate = compactAlwaysRuns || anyCompactGate.test(compacted);
+  // A long text holds some prefix anyway: the one regex would only add to the gates'.
+  const anyGate = compactAlwaysRuns || compacted.length > 256 || anyCompactGate.test(compacted);
   for (let index = 0; anyGate && index < credentialPatterns.length; index++) {
     const pattern = credentialPatterns[index] as (typeof credentialPatterns)[number];
     const regex = pattern.compact;
