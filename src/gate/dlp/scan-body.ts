@@ -3,6 +3,7 @@ import { decodeContent } from "./content-encoding.ts";
 import { findJwts, isJwt } from "./credential-patterns.ts";
 import type { DecodedCache } from "./find-hits.ts";
 import type { HeldSecretForms } from "./held-secret-forms.ts";
+import { csvLayout, csvRowHits, type KeyValueHit } from "./key-value-secrets.ts";
 import type { SlicedResult } from "./scan-budget.ts";
 import { scanText } from "./scan-text.ts";
 
@@ -82,6 +83,19 @@ export function* scanBodySlices(
   // The kinds the slices found: a body keeps kinds, so a kind found once need not be
   // found again where that costs (key/value pairs, see `scanText`).
   const found = new Set<string>();
+  // A CSV's header is its first line, which only the first slice starts with (the
+  // others read their own first line as a header, and a text's rows only up to
+  // 10,000): a body's rows are read against it here, in slice-sized steps, until one
+  // holds a secret. A secret cell past the first 32 KiB of a CSV body was not found.
+  const csv = text.length > SLICE ? csvLayout(text) : undefined;
+  if (csv !== undefined) {
+    const rows: KeyValueHit[] = [];
+    for (let from = 0; from < text.length && rows.length === 0; from += SLICE) {
+      csvRowHits(text, csv, from, from + SLICE, rows);
+      yield;
+    }
+    if (rows.length > 0) addFinding(result, "key-value-secret", found);
+  }
   for (let start = 0; start < text.length; start += SLICE) {
     const slice = text.slice(start, Math.min(text.length, start + SLICE + SLICE_OVERLAP));
     for (const hit of scanText(slice, profile, held, cache, jwtsFound, found)) addFinding(result, hit.kind, found);

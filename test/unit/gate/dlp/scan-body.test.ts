@@ -1,4 +1,4 @@
-import { expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { createScanner } from "../../../../src/gate/dlp/create-scanner.ts";
 import { SLICE, SLICE_OVERLAP } from "../../../../src/gate/dlp/scan-body.ts";
 
@@ -34,4 +34,23 @@ test("a held secret longer than the slice overlap, in a body of a few slices, is
   const huge = "k".repeat(64 * 1024 - 7) + "-secret";
   const hugeHolding = createScanner({ heldSecrets: [huge] });
   expect(hugeHolding.scanBody(new TextEncoder().encode(`x ${huge} y`), "text/plain").map((finding) => finding.kind)).toContain("held-secret");
+});
+
+describe("a CSV body is read against its header past the first slice", () => {
+  const plain = createScanner({ heldSecrets: [] });
+  const csvKinds = (body: string): string[] => plain.scanBody(new TextEncoder().encode(body), "text/csv").map((finding) => finding.kind);
+  const rows = (count: number): string => Array.from({ length: count }, (_, index) => `pw,row${index}`).join("\n");
+
+  test("a secret cell at row 5,000 (54 KB in) is found; without it nothing is", () => {
+    expect(csvKinds(`password,name\n${rows(5000)}\nVq7xR2mK9pL4wN8z,last\n`)).toContain("key-value-secret");
+    expect(csvKinds(`password,name\n${rows(5000)}\npw,last\n`)).not.toContain("key-value-secret");
+  });
+
+  test("a secret row on either side of every step boundary is found", () => {
+    for (const pad of [0, 1, 7, 8, 9, 20]) {
+      const head = `password,name\n${rows(4600)}`;
+      const filler = "x".repeat(Math.max(0, 64 * 1024 - head.length - 1 - pad));
+      expect([pad, csvKinds(`${head}\n${filler}\nVq7xR2mK9pL4wN8z,x\n${rows(100)}`)]).toEqual([pad, expect.arrayContaining(["key-value-secret"])]);
+    }
+  });
 });
