@@ -220,12 +220,17 @@ export function keyValueHits(text: string, escapesOnly = false): KeyValueHit[] {
     if (escapesOnly && !(text.charCodeAt(valueStart - 1) === 61 /* = */ && hexPairAt(text, valueStart) >= 0)) continue;
     // The keyword holds no quote, `:` or `=`, so the key ends where it does (a second
     // regex search per pair to find that was a tenth of a MiB of pairs).
-    const keyEnd = match.index + (match[1] as string).length;
-    const key = keyBefore(text, keyEnd);
-    // Only keys ending in `token(s)` can name something that is not a credential.
-    // `keyBefore` lower-cases every key with an upper-case letter, so a plain
-    // `endsWith` is the case-insensitive test (a regex per pair cost more, Bun 1.4.5).
-    if ((key.endsWith("token") || key.endsWith("tokens")) && NOT_SECRET_KEY.test(key)) continue;
+    const keyword = match[1] as string;
+    // Only keys ending in `token(s)` can name something that is not a credential, and a
+    // key ends in its keyword: only then is the key read back (a walk of up to 128
+    // characters and two replaces per pair: 120-character camelCase keys before every
+    // `Token=` cost 70–120 ms per MiB, hostile-input search, Bun 1.4.5). `keyBefore`
+    // lower-cases every key with an upper-case letter, so a plain `endsWith` is the
+    // case-insensitive test (a regex per pair cost more).
+    if (keyword.length === 5 && keyword.toLowerCase() === "token") {
+      const key = keyBefore(text, match.index + keyword.length);
+      if ((key.endsWith("token") || key.endsWith("tokens")) && NOT_SECRET_KEY.test(key)) continue;
+    }
     const span = valueAt(text, valueStart);
     if (span === undefined) continue;
     const [value, from] = trimmed(text, span[0], span[1]);
