@@ -71,6 +71,10 @@ function nextLongStretch(text: string, from: number, to: number): number {
   return to;
 }
 
+/** Called with each sequence found: the span `[start, end)` of its groups, their
+ * width, and the separator code (see {@link separatorCode}). */
+export type SequenceVisitor = (start: number, end: number, width: number, separator: number) => void;
+
 /**
  * Every equal-width group sequence in `text`, joined. State is one sequence at a
  * time (no list of groups): prose makes a group of every word. A character that is
@@ -84,6 +88,19 @@ function nextLongStretch(text: string, from: number, to: number): number {
  */
 export function joinedGroups(text: string, skipShort = true): JoinedGroup[] {
   const out: JoinedGroup[] = [];
+  forEachSequence(text, skipShort, (start, end, width, separator) => {
+    // Between the groups there is only the one separator (no group character is a
+    // separator), so one native replace joins them: a slice per group was most of
+    // the cost of `sk-sk-sk-…` (one sequence of 2-wide groups, Bun 1.4.5 profile).
+    const between = separator === 0x0d0a ? "\r\n" : String.fromCharCode(separator);
+    out.push({ text: text.slice(start, end).replaceAll(between, ""), start, end, width });
+  });
+  return out;
+}
+
+/** The walk of {@link joinedGroups}: calls `visit` with each sequence long enough to
+ * join, in order, without making its text (`group-lines.ts` copies it instead). */
+export function forEachSequence(text: string, skipShort: boolean, visit: SequenceVisitor): void {
   // The open sequence: its first group's start, the last group's end, the width,
   // the count of full-width groups, and the separator code.
   let seqStart = -1;
@@ -96,13 +113,7 @@ export function joinedGroups(text: string, skipShort = true): JoinedGroup[] {
     // wraps into one full line and a rest.
     const lines = separator === 0x0a || separator === 0x0d0a;
     const enough = count + extra >= 3 || (count + extra === 2 && lines && width >= MIN_WRAPPED_LINE);
-    if (enough && end - seqStart - (count + extra - 1) * (separator === 0x0d0a ? 2 : 1) >= MIN_JOINED) {
-      // Between the groups there is only the one separator (no group character is a
-      // separator), so one native replace joins them: a slice per group was most of
-      // the cost of `sk-sk-sk-…` (one sequence of 2-wide groups, Bun 1.4.5 profile).
-      const between = separator === 0x0d0a ? "\r\n" : String.fromCharCode(separator);
-      out.push({ text: text.slice(seqStart, end).replaceAll(between, ""), start: seqStart, end, width });
-    }
+    if (enough && end - seqStart - (count + extra - 1) * (separator === 0x0d0a ? 2 : 1) >= MIN_JOINED) visit(seqStart, end, width, separator);
   };
   const open = (start: number, end: number): void => {
     seqStart = start;
@@ -148,5 +159,4 @@ export function joinedGroups(text: string, skipShort = true): JoinedGroup[] {
     }
   }
   if (seqStart !== -1) close(seqEnd, 0);
-  return out;
 }
