@@ -28,6 +28,10 @@ export type GroupLines = {
 const ALNUM = new Uint8Array(128);
 for (const char of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") ALNUM[char.charCodeAt(0)] = 1;
 
+/** The lines are ASCII: a UTF-8 decode of them took a quarter of the time of a Latin-1
+ * `Buffer.toString` (Bun 1.4.5). */
+const ASCII = new TextDecoder();
+
 /** Scratch space for the lines' characters, reused (the scan is synchronous). */
 let scratch = new Uint8Array(64 * 1024);
 
@@ -63,7 +67,7 @@ export function joinedGroupLines(text: string): GroupLines {
     punctuated.push(copied < 0 ? 1 : 0);
   });
   offsets.push(write);
-  const joined = write === 0 ? "" : Buffer.from(bytes.buffer, bytes.byteOffset, write).toString("latin1");
+  const joined = write === 0 ? "" : ASCII.decode(bytes.subarray(0, write));
   return { count: starts.length, joined, offsets, starts, ends, widths, punctuated };
 }
 

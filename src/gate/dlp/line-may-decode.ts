@@ -28,6 +28,20 @@ const PRINTABLE = new Uint8Array(256);
 for (let byte = 0x20; byte < 0x7f; byte++) PRINTABLE[byte] = 1;
 for (const byte of [0x09, 0x0a, 0x0d]) PRINTABLE[byte] = 1;
 
+/** For two base64 characters (codes `a · 128 + b`): bit `s / 2` set when the byte
+ * that starts `s` bits into `a` (s = 0, 2, 4) is printable. One lookup per byte
+ * looked at instead of two values, a shift and a lookup. */
+const PRINTABLE_PAIR = new Uint8Array(128 * 128);
+for (let a = 0; a < 128; a++) {
+  for (let b = 0; b < 128; b++) {
+    if ((BASE64[a] as number) < 0 || (BASE64[b] as number) < 0) continue;
+    const twelve = ((BASE64[a] as number) << 6) | (BASE64[b] as number);
+    let bits = 0;
+    for (let shift = 0; shift < 6; shift += 2) if (PRINTABLE[(twelve >> (4 - shift)) & 0xff] === 1) bits |= 1 << (shift >> 1);
+    PRINTABLE_PAIR[a * 128 + b] = bits;
+  }
+}
+
 /**
  * Whether `text[from, to)` (one line: group characters only) may hold a hex, base32
  * or base64 run that decodes, at some alignment, to a stretch of `minText` printable
@@ -105,6 +119,5 @@ function base64MayHold(text: string, start: number, end: number, minText: number
 function printableAt(text: string, start: number, offset: number, j: number): boolean {
   const bit = 6 * offset + 8 * j;
   const at = start + ((bit / 6) | 0);
-  const twelve = ((BASE64[text.charCodeAt(at)] as number) << 6) | (BASE64[text.charCodeAt(at + 1)] as number);
-  return PRINTABLE[(twelve >> (4 - (bit % 6))) & 0xff] === 1;
+  return ((PRINTABLE_PAIR[text.charCodeAt(at) * 128 + text.charCodeAt(at + 1)] as number) & (1 << ((bit % 6) >> 1))) !== 0;
 }
