@@ -1,7 +1,7 @@
 import { credentialPatterns, looksRandomCompact } from "./credential-patterns.ts";
 import { type DecodedSegment, decodedSegments } from "./decode-aligned.ts";
 import { holdsExactForm } from "./exact-form-index.ts";
-import { financialCandidates, financialHits } from "./financial-ids.ts";
+import { anchoredMayStart, financialHits, unanchoredCandidates } from "./financial-ids.ts";
 import type { HeldSecretForms } from "./held-secret-forms.ts";
 import { type GroupLines, groupOfLine, joinedGroupLines } from "./group-lines.ts";
 import type { JoinedGroup } from "./joined-groups.ts";
@@ -274,7 +274,8 @@ function groupAt(offsets: readonly number[], position: number): number {
  * `findHits` needs: a group with a character other than a letter or digit (a
  * delimiter: compaction, pairs) is read; so is one that holds a format prefix (the
  * gate of every format), an exact or compact held form, or a financial candidate
- * (card run, IBAN, base58 or bech32 match). None of those holds a line break, so one
+ * (card run or bech32 match; an IBAN or base58 one starts a token, which in a line
+ * of letters and digits is its start). None of those holds a line break, so one
  * in a group's text is found in its line, and their boundaries read the line break
  * as the text's start or end. A group touched by any match is kept (a superset).
  */
@@ -288,8 +289,11 @@ export function groupsToRead(lines: GroupLines, held: HeldSecretForms): readonly
   };
   anyRawGateGlobal.lastIndex = 0;
   for (let match = anyRawGateGlobal.exec(joined); match !== null; match = anyRawGateGlobal.exec(joined)) mark(match.index, match.index + match[0].length);
-  const candidates = financialCandidates(joined);
+  const candidates = unanchoredCandidates(joined);
   for (let index = 0; index < candidates.length; index += 2) mark(candidates[index] as number, candidates[index + 1] as number);
+  // The other financial candidates start a token: in a line of letters and digits
+  // (the others are read already), its start.
+  for (let index = 0; index < count; index++) if (keep[index] === 0 && anchoredMayStart(joined, offsets[index] as number, (offsets[index + 1] as number) - 1)) keep[index] = 1;
   const forms = holdsExactForm(joined, held.exactIndex) ? [...held.exact, ...held.compact] : held.compact;
   for (const form of forms) {
     for (let at = joined.indexOf(form); at !== -1; at = joined.indexOf(form, at + 1)) mark(at, at + form.length);
