@@ -60,6 +60,9 @@ export function lineMayDecode(text: string, from: number, to: number, minText: n
   const base64Need = Math.ceil((8 * minText) / 6);
   // The shortest run that can give `minText` bytes is a base64 one.
   if (to - from < base64Need) return false;
+  // A base64 run of `2 · minText` bytes passes the probe at once (a long line is
+  // not walked character by character for its runs).
+  if (holdsRun(text, from, to, Math.ceil((16 * minText) / 6), BASE64_CHARS)) return true;
   if (holdsRun(text, from, to, hexNeed, HEX_CHARS)) return true;
   if (holdsRun(text, from, to, base32Need, UPPER_BASE32) || holdsRun(text, from, to, base32Need, LOWER_BASE32)) return true;
   if (alnum) return base64MayHold(text, from, to, minText);
