@@ -3,8 +3,8 @@
  * `decodedSegments` keeps: a cheap test per line, so that only the lines that pass are
  * decoded. A MiB of short CSV cells is 38,000 lines of 24 letters and digits, each a
  * base64 run and most a base32 run too; finding and probing those runs in all the
- * lines was a third of that body's scan (Bun 1.4.5 profile), for lines of which about
- * one in five passes this test and none decodes to text.
+ * lines was a third of that body's scan (Bun 1.4.5 profile), for lines of which
+ * none decodes to text: 38 of them pass this test.
  */
 
 import { BASE32, BASE64, HEX } from "./decode-token.ts";
@@ -42,14 +42,18 @@ for (let a = 0; a < 128; a++) {
   }
 }
 
+/** By default, a line with a base64 run this long is decoded without a closer look. */
+const LONG_BASE64_RUN = 64;
+
 /**
  * Whether `text[from, to)` (one line: group characters only) may hold a hex, base32
  * or base64 run that decodes, at some alignment, to a stretch of `minText` printable
  * bytes. False only when it cannot: no `2 · minText` hex characters in a row (fewer
  * bytes than that), no `8 · minText / 5` base32 characters in a row of one case
- * (`decodedSegments` decodes no mixed-case base32 run: DNS lowercases it), and every
- * base64 run fails, at each of its four alignments, the probe `decode-runs.ts` puts
- * on it first (see {@link base64MayHold}). With `alnum` (the line is letters and
+ * (`decodedSegments` decodes no mixed-case base32 run: DNS lowercases it), no
+ * base64 run of {@link LONG_BASE64_RUN}, and no shorter base64 run that decodes to
+ * `minText` printable bytes in a row at any of four alignments (see
+ * {@link base64MayHold}). With `alnum` (the line is letters and
  * digits only) the line is one base64 run. The runs of one case and of hex are looked
  * for by skipping ahead (as `class-runs.ts`): a walk of every character with a state
  * per alphabet cost as much as the decoding it saves (Bun 1.4.5).
@@ -60,9 +64,9 @@ export function lineMayDecode(text: string, from: number, to: number, minText: n
   const base64Need = Math.ceil((8 * minText) / 6);
   // The shortest run that can give `minText` bytes is a base64 one.
   if (to - from < base64Need) return false;
-  // A base64 run of `2 · minText` bytes passes the probe at once (a long line is
-  // not walked character by character for its runs).
-  if (holdsRun(text, from, to, Math.ceil((16 * minText) / 6), BASE64_CHARS)) return true;
+  // A long base64 run is taken to decode (random base64 of a few dozen bytes
+  // mostly does): a long line is not walked character by character for its runs.
+  if (holdsRun(text, from, to, LONG_BASE64_RUN, BASE64_CHARS)) return true;
   if (holdsRun(text, from, to, hexNeed, HEX_CHARS)) return true;
   if (holdsRun(text, from, to, base32Need, UPPER_BASE32) || holdsRun(text, from, to, base32Need, LOWER_BASE32)) return true;
   if (alnum) return base64MayHold(text, from, to, minText);
@@ -95,24 +99,31 @@ function holdsRun(text: string, from: number, to: number, need: number, member: 
 
 /**
  * Whether the base64 run `text[start, end)` read from any of its first four
- * characters may decode to `minText` printable bytes in a row: of the `valid` whole
- * bytes at an alignment, such a stretch holds every byte from `valid - minText` to
- * `minText - 1`, so when that range is not empty each byte in it must be printable
- * (`mayHoldStretch` in `decode-runs.ts` probes three of them; all of them leave
- * almost no random line, at about the same cost: most fail at the first). A range
- * left empty passes, which also keeps the long runs `decode-runs.ts` decodes at one
- * alignment only.
+ * characters decodes to `minText` printable bytes in a row among its `valid` whole
+ * bytes at that alignment (the stretches `decode-runs.ts` keeps; it decodes long
+ * runs at one alignment only, so this is a superset). The bytes are read in place,
+ * and a stretch is looked for by skipping ahead: the last byte of `minText` from a
+ * start is read first, and one not printable skips past it, so most alignments of a
+ * random line cost one or two bytes. (`mayHoldStretch` in `decode-runs.ts` reads
+ * only the bytes every stretch must hold, which are none once `valid` reaches
+ * `2 · minText`: with an 8-character held secret, every 24-character CSV line.)
  */
 function base64MayHold(text: string, start: number, end: number, minText: number): boolean {
   for (let offset = 0; offset < 4; offset++) {
-    const length = end - start - offset;
-    const valid = (length * 6) >> 3;
+    const valid = ((end - start - offset) * 6) >> 3;
     if (valid < minText) return false;
-    const low = valid - minText;
-    const high = minText - 1;
-    let byte = low;
-    while (byte <= high && printableAt(text, start, offset, byte)) byte++;
-    if (byte > high) return true;
+    let from = 0;
+    while (from + minText <= valid) {
+      const probe = from + minText - 1;
+      if (!printableAt(text, start, offset, probe)) {
+        from = probe + 1;
+        continue;
+      }
+      let back = probe - 1;
+      while (back >= from && printableAt(text, start, offset, back)) back--;
+      if (back < from) return true;
+      from = back + 1;
+    }
   }
   return false;
 }
