@@ -116,7 +116,7 @@ let shifted = new Uint8Array(64 * 1024);
  * offset (see {@link MAX_SHIFTED_RUN}).
  */
 export function decodeBase64Runs(text: string, allStarts: readonly number[], allEnds: readonly number[], out: DecodedSegment[], minText: number, maxAlignedRun: number): void {
-  // Runs that give no stretch at any offset are left out first (see `mayHoldStretch`).
+  // Runs that give no stretch at any offset are left out first (see `base64StretchOffsets`).
   const starts: number[] = [];
   const ends: number[] = [];
   const offsets: number[] = [];
@@ -173,47 +173,55 @@ export function decodeBase64Runs(text: string, allStarts: readonly number[], all
   }
 }
 
-/** The offsets (bit `k` for offset `k`) at which the base64 run `text[start, end)`
- * may decode to a stretch of `minText` printable bytes (see {@link mayHoldStretch});
- * 0: at none, so the run need not even be sliced. */
+/**
+ * The offsets (bit `k` for offset `k`) at which the base64 run `text[start, end)`,
+ * read from its `k`-th character, may decode to a stretch of `minText` printable
+ * bytes, by the conditions `decodeRuns` puts on a run and a look at a few bytes: of
+ * `valid` bytes, a stretch of `minText` holds every byte from `valid - minText` to
+ * `minText - 1`, so one of those not printable rules it out. Each byte is two
+ * characters' bits, read in place. 0: at no offset, so the run need not even be
+ * sliced. On random 20-character values (15 bytes, `minText` 13) the three bytes
+ * looked at leave ~5% of runs to decode: the decode of every `password=` value at
+ * three offsets was a quarter of that body's scan (Bun 1.4.5 profile).
+ */
 export function base64StretchOffsets(text: string, start: number, end: number, minText: number, maxAlignedRun: number): number {
   let mask = 0;
-  for (let offset = 0; offset < 4; offset++) if (mayHoldStretch(text, start, end, offset, minText, maxAlignedRun)) mask |= 1 << offset;
+  const high = minText - 1;
+  for (let offset = 0; offset < 4; offset++) {
+    const length = end - start - offset;
+    if (length < 2 || (offset > 0 && end - start > maxAlignedRun)) continue;
+    const valid = (length * 3) >> 2;
+    if (valid < minText) continue;
+    const low = valid - minText;
+    // With room for a stretch that avoids any one byte, nothing is ruled out.
+    if (low > high || (printableByte(text, start + offset, low) && printableByte(text, start + offset, high) && printableByte(text, start + offset, (low + high) >> 1))) mask |= 1 << offset;
+  }
   return mask;
 }
 
-/**
- * Whether the base64 run `text[start, end)` read from its `offset`-th character can
- * decode to a stretch of `minText` printable bytes, by the conditions `decodeRuns`
- * puts on a run and a look at a few bytes: of `valid` bytes, a stretch of `minText`
- * holds every byte from `valid - minText` to `minText - 1`, so one of those not
- * printable rules it out. Each byte is two characters' bits, read in place. On
- * random 20-character values (15 bytes, `minText` 13) the three bytes looked at
- * leave ~5% of runs to decode: the decode of every `password=` value at three
- * offsets was a quarter of that body's scan (Bun 1.4.5 profile).
- */
-function mayHoldStretch(text: string, start: number, end: number, offset: number, minText: number, maxAlignedRun: number): boolean {
-  const length = end - start - offset;
-  if (length < 2 || (offset > 0 && end - start > maxAlignedRun)) return false;
-  const valid = Math.floor((length * 6) / 8);
-  if (valid < minText) return false;
-  const low = valid - minText;
-  const high = minText - 1;
-  if (low > high) return true; // room for a stretch that avoids any one byte
-  return printableByte(text, start, offset, low) && printableByte(text, start, offset, high) && printableByte(text, start, offset, (low + high) >> 1);
+/** By default, bytes up to this index have their place in {@link BYTE_CHARACTER} and {@link BYTE_SHIFT}. */
+const TABULATED_BYTES = 4096;
+/** Byte `j` of a base64 run is bits `[8j, 8j + 8)`: they start in character
+ * `⌊4j/3⌋`, `2·(j mod 3)` bits in. Tabulated: the float division and `Math.floor`
+ * per byte made the look at three bytes of each run cost 130 ns (Bun 1.4.5). */
+const BYTE_CHARACTER = new Int32Array(TABULATED_BYTES);
+const BYTE_SHIFT = new Int32Array(TABULATED_BYTES);
+for (let j = 0; j < TABULATED_BYTES; j++) {
+  BYTE_CHARACTER[j] = j + Math.floor(j / 3);
+  BYTE_SHIFT[j] = 4 - 2 * (j % 3);
 }
 
-/** Whether byte `j` of the run at `start` read from its `offset`-th character
- * (its bits `[6·offset + 8j, +8)`) is printable. */
-function printableByte(text: string, start: number, offset: number, j: number): boolean {
-  const bit = 6 * offset + 8 * j;
-  const at = start + Math.floor(bit / 6);
+/** Whether byte `j` of the base64 run starting at `start` is printable; `j` is below
+ * {@link TABULATED_BYTES} (the bytes looked at are below `minText`). */
+function printableByte(text: string, start: number, j: number): boolean {
+  const at = start + (BYTE_CHARACTER[j] as number);
   const twelve = ((BASE64_VALUES[text.charCodeAt(at)] as number) << 6) | (BASE64_VALUES[text.charCodeAt(at + 1)] as number);
-  return PRINTABLE[(twelve >> (4 - (bit % 6))) & 0xff] === 1;
+  return PRINTABLE[(twelve >> (BYTE_SHIFT[j] as number)) & 0xff] === 1;
 }
 
-/** Base64 character values, both alphabets (the runs hold nothing else). */
-const BASE64_VALUES = new Uint8Array(128);
+/** Base64 character values, both alphabets (the runs hold nothing else); a table
+ * over every UTF-16 code, so no range test. */
+const BASE64_VALUES = new Uint8Array(65536);
 for (const [value, char] of [..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"].entries()) BASE64_VALUES[char.charCodeAt(0)] = value;
 BASE64_VALUES[45] = 62; // -
 BASE64_VALUES[95] = 63; // _

@@ -25,6 +25,12 @@ export const HEX = table("0123456789ABCDEF", true);
 
 /** Decoded text shorter than this is not worth scanning (no credential is shorter). */
 export const MIN_DECODED_TEXT = 8;
+/** Decoded text shorter than this can only hold a held secret (≥ 8 characters): every
+ * format, key/value pair and financial identifier is longer. Random data decodes to
+ * such short stretches all the time, so they get only the held forms' search, and
+ * only in a text that holds an encoding of a form that short
+ * (`HeldSecretForms.shortFormEncodings`). */
+export const MIN_FORMAT_TEXT = 13;
 /** Share of non-printable bytes above which decoded bytes are not text: random bytes
  * are ~63% non-printable, a secret with a little framing is nearly 0%. */
 const MAX_NON_PRINTABLE = 0.2;

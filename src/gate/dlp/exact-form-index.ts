@@ -22,6 +22,25 @@ export type ExactFormIndex = {
   candidates: Map<number, string[]>;
 };
 
+/**
+ * One code per character a decoder reads alike: hex and base32 are read in either
+ * case, base64 in either alphabet (`-` as `+`, `_` as `/`), so a text can spell one
+ * encoding many ways. Every other ASCII character is itself; a code of 128 or more
+ * is 0, which no folded form holds (forms are ASCII). A table over every UTF-16
+ * code: no range test per character.
+ */
+const ENCODING_FOLD = new Uint8Array(65536);
+for (let code = 0; code < 128; code++) ENCODING_FOLD[code] = code >= 65 && code <= 90 ? code + 32 : code;
+ENCODING_FOLD[45] = 43; // - as +
+ENCODING_FOLD[95] = 47; // _ as /
+
+/** `text` with each character mapped as a decoder reads it (see {@link holdsFoldedForm}). */
+export function foldEncoding(text: string): string {
+  let out = "";
+  for (let at = 0; at < text.length; at++) out += String.fromCharCode(ENCODING_FOLD[text.charCodeAt(at)] as number);
+  return out;
+}
+
 /** Characters per block: with 2, the 4,096 base64 pairs are mostly in some form. */
 const BLOCK = 3;
 /** Hash values: the table is one byte per value. */
@@ -79,4 +98,37 @@ export function holdsExactForm(text: string, index: ExactFormIndex): boolean {
     at++;
   }
   return false;
+}
+
+/**
+ * Whether any form of `index` (built from folded forms, {@link foldEncoding}) occurs
+ * in `text` read the way a decoder reads it (either case, either base64 alphabet):
+ * the same answer as an `includes` per form in the folded text, without making it.
+ * The walk of {@link holdsExactForm} with each character folded; kept apart so the
+ * exact search, run over every text, pays no lookup per character.
+ */
+export function holdsFoldedForm(text: string, index: ExactFormIndex): boolean {
+  const { window, shifts, candidates } = index;
+  if (window === 0) return false;
+  const fold = ENCODING_FOLD;
+  const back = window - BLOCK;
+  const length = text.length;
+  let at = back;
+  while (at + BLOCK <= length) {
+    const hash = (((fold[text.charCodeAt(at)] as number) * 31 + (fold[text.charCodeAt(at + 1)] as number)) * 31 + (fold[text.charCodeAt(at + 2)] as number)) & HASH_MASK;
+    const shift = shifts[hash] as number;
+    if (shift !== 0) {
+      at += shift;
+      continue;
+    }
+    for (const form of candidates.get(hash) as string[]) if (foldedStartsWith(text, form, at - back)) return true;
+    at++;
+  }
+  return false;
+}
+
+function foldedStartsWith(text: string, form: string, from: number): boolean {
+  if (from + form.length > text.length) return false;
+  for (let at = 0; at < form.length; at++) if (ENCODING_FOLD[text.charCodeAt(from + at)] !== form.charCodeAt(at)) return false;
+  return true;
 }

@@ -1,6 +1,7 @@
 import { credentialPatterns, looksRandomCompact } from "./credential-patterns.ts";
 import { type DecodedSegment, decodedSegments } from "./decode-aligned.ts";
-import { holdsExactForm } from "./exact-form-index.ts";
+import { MIN_FORMAT_TEXT } from "./decode-token.ts";
+import { holdsExactForm, holdsFoldedForm } from "./exact-form-index.ts";
 import { anchoredMayStart, financialHits, unanchoredCandidates } from "./financial-ids.ts";
 import type { HeldSecretForms } from "./held-secret-forms.ts";
 import { type GroupLines, groupOfLine, joinedGroupLines } from "./group-lines.ts";
@@ -199,11 +200,6 @@ export type DecodedCache = Map<string, string[]>;
 /** By default, at most this many decoded texts are remembered per scan. */
 const MAX_CACHED = 4096;
 
-/** Decoded text shorter than this can only hold a held secret (≥ 8 characters): every
- * format, key/value pair and financial identifier is longer. Random data decodes to
- * such short stretches all the time, so they get only the substring search. */
-const MIN_FORMAT_TEXT = 13;
-
 function decodedKinds(decoded: string, inner: FindHitsOptions, depth: number, cache: DecodedCache): string[] {
   if (decoded.length < MIN_FORMAT_TEXT) {
     const short: Hit[] = [];
@@ -220,20 +216,20 @@ function decodedKinds(decoded: string, inner: FindHitsOptions, depth: number, ca
   return kinds;
 }
 
-/** The shortest decoded stretch that can matter: {@link MIN_FORMAT_TEXT}, or the
- * shortest exact held form when that is shorter (a stretch shorter than both can hold
- * nothing). Held forms are usually far longer than 8, so random decoded stretches of
- * 8–12 bytes, thousands per slice of JWT-like fragments or binary, are not even made
- * into strings. */
-function minDecodedText(held: HeldSecretForms): number {
-  return Math.min(MIN_FORMAT_TEXT, held.shortestExact);
+/** The shortest decoded stretch of `text` that can matter: {@link MIN_FORMAT_TEXT},
+ * or the shortest exact held form when that is shorter and `text` holds an encoding
+ * of such a form (`HeldSecretForms.shortFormEncodings`); a stretch shorter than both
+ * can hold nothing. Random decoded stretches of 8–12 bytes, thousands per slice of
+ * JWT-like fragments or binary, are then not even made into strings. */
+function minDecodedText(held: HeldSecretForms, text: string): number {
+  return held.shortestExact < MIN_FORMAT_TEXT && holdsFoldedForm(text, held.shortFormEncodings) ? held.shortestExact : MIN_FORMAT_TEXT;
 }
 
 function decodedHits(text: string, options: FindHitsOptions, depth: number, hits: Hit[], cache: DecodedCache): void {
   // Decoded text is whatever the agent chose to encode, so a credential in it may be
   // glued to other characters: the boundary-free URL compact pass is what finds it there.
   const inner: FindHitsOptions = { ...options, compact: "url", formats: true, skipJwt: false, pairsFound: false };
-  const minText = minDecodedText(options.held);
+  const minText = minDecodedText(options.held, text);
   // The kinds of the segment before: the copies of a repeated run come one after
   // another with the same text (`decode-aligned.ts`), and the kinds of a text are the
   // same each time (a held-form search per copy of a 12-byte stretch was most of a MiB
@@ -254,7 +250,7 @@ function decodedHits(text: string, options: FindHitsOptions, depth: number, hits
     if (group.width >= 16) continue;
     for (const hit of findHits(group.text, { ...options, decode: false, pairsFound: false }, depth, cache)) hits.push({ kind: hit.kind, start: group.start, end: group.end });
   }
-  for (const { segment, group } of groupSegments(lines, minText)) {
+  for (const { segment, group } of groupSegments(lines, minDecodedText(options.held, lines.joined))) {
     for (const kind of decodedKinds(segment.text, inner, depth, cache)) hits.push({ kind, start: group.start, end: group.end });
   }
 }

@@ -84,7 +84,7 @@ export async function runPipeline(context: GateContext, steps: PipelineSteps): P
     const inspection = await steps.inspect(generation);
     if (isStop(inspection)) return stop(inspection);
     if (inspection.incomplete !== undefined && inspection.incomplete.length > 0) incomplete = inspection.incomplete;
-    const dlp = dlpVerdict(inspection.findings, generation.dlpAction);
+    const dlp = dlpVerdict(inspection.findings, generation.dlpAction, inspection.incomplete);
     if (dlp.action === "block") {
       return stop({ status: 403, decision: "block", reason: dlp.reason, text: blockText(dlp.reason, admitted.shown) }, inspection.bytesUp);
     }

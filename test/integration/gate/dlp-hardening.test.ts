@@ -46,6 +46,34 @@ describe("DLP hardening through the gate", async () => {
     expect(blockReason(result)).toBe("dlp:github-token");
   });
 
+  test("a body whose scan outlasts its budget is refused under block: a costly prefix does not carry a secret past the scan", async () => {
+    // The attack: text that costs the whole scan budget, then the token. A 5 ms budget
+    // stands in for 500 ms: no MiB of any text scans in 5 ms, the hostile shapes in
+    // `bench/dlp` reach 500 ms in a few hundred KiB.
+    const file = `${Bun.env.TMPDIR ?? "/tmp"}/gate-costly-${process.pid}.txt`;
+    // Random base64 in 76-column lines (nothing to find, ~40 ms per MiB), then the
+    // token in base64: a format's whole-text search does not see it, the slices' decoding does.
+    const filler = Buffer.from(crypto.getRandomValues(new Uint8Array(690_000))).toString("base64").replace(/(.{76})/g, "$1\n");
+    await Bun.write(file, `${filler}\nnote=${Buffer.from(github).toString("base64")}`);
+    for (const action of ["block", "warn"] as const) {
+      await using tight = await startTestGate({ allow: ["*.gate.test"], allow_cidrs: ["127.0.0.0/8"], dlp: { action } }, {}, undefined, undefined, { scanBudgetMs: 5 });
+      const seen = origin.seen.length;
+      const result = await curl(["-x", tight.proxy, "--data-binary", `@${file}`, `${target}/costly`]);
+      const line = (await tight.auditLines()).find((entry) => entry["path"] === "/costly");
+      if (action === "block") {
+        expect(result.status).toBe(403);
+        expect(blockReason(result)).toBe("scan-incomplete");
+        expect(origin.seen.length).toBe(seen);
+        expect(line).toMatchObject({ decision: "block", reason: "scan-incomplete", scan_incomplete: ["scan-budget"] });
+      } else {
+        // Under warn the body goes on; the audit line says the scan stopped short.
+        expect(result.status).toBe(200);
+        expect(origin.seen.length).toBe(seen + 1);
+        expect(line).toMatchObject({ scan_incomplete: ["scan-budget"] });
+      }
+    }
+  });
+
   test("a case-sensitive secret in a header name is refused (names are scanned as sent)", async () => {
     const name = Buffer.from(github).toString("base64url");
     const line = await rawRequest(gate.port, `GET ${target}/h HTTP/1.1\r\nHost: app.gate.test\r\n${name}: 1\r\nConnection: close\r\n\r\n`);

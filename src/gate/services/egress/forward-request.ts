@@ -76,7 +76,7 @@ export function forwardRequest(context: GateContext, req: IncomingMessage, res: 
         bodyTruncated: !body.complete,
         contentType: req.headers["content-type"],
         contentEncoding: req.headers["content-encoding"],
-      });
+      }, context.scanBudgetMs === undefined ? {} : { maxScanMs: context.scanBudgetMs });
       const incomplete = body.complete ? report.incomplete : ["body-prefix", ...report.incomplete];
       return { findings: report.findings, bytesUp: body.prefix.length, incomplete };
     },

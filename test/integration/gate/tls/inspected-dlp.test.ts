@@ -80,7 +80,7 @@ describe("DLP on inspected HTTPS bodies is the plain path's (curl through a stan
     expect(small).not.toHaveProperty("scan_incomplete");
   });
 
-  test("a body whose scan outlasts its budget goes on as on the plain path, and the audit line says scan-budget", async () => {
+  test("a body whose scan outlasts its budget is refused under dlp: block (scan-incomplete), as on the plain path", async () => {
     // A gate whose scan budget (1 ms) no MiB of text fits in.
     const tight = await startTestGate({ allow: [`origin.gate.test:${origin.port}`], allow_cidrs: ["127.0.0.0/8"], tls: { inspect: true, passthrough: [] } }, {}, undefined, [
       await Bun.file(material.caFile).text(),
@@ -89,10 +89,13 @@ describe("DLP on inspected HTTPS bodies is the plain path's (curl through a stan
       const caFile = join(material.dir, "tight-ca.pem");
       await writeFile(caFile, await (await fetch(`${tight.proxy}/tls/ca.pem`)).text());
       const body = await file("costly.txt", Buffer.from("=41".repeat(300_000)));
+      const seen = origin.seen.length;
       const result = await curl(["-x", tight.proxy, "--cacert", caFile, "--data-binary", body, at("/costly")]);
-      expect(result.status).toBe(200);
+      expect(result.status).toBe(403);
+      expect(blockReason(result)).toBe("scan-incomplete");
+      expect(origin.seen.length).toBe(seen);
       const line = (await tight.auditLines()).filter((entry) => entry["path"] === "/costly").at(-1);
-      expect(line?.["scan_incomplete"]).toEqual(["scan-budget"]);
+      expect(line).toMatchObject({ decision: "block", reason: "scan-incomplete", scan_incomplete: ["scan-budget"] });
     } finally {
       await tight[Symbol.asyncDispose]();
     }
