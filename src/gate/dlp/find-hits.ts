@@ -269,7 +269,7 @@ const alnumRawGate = new RegExp(
 );
 
 /** The index of the group whose line holds `position` (the last starting at or before it). */
-function groupAt(offsets: readonly number[], position: number): number {
+function groupAt(offsets: ArrayLike<number>, position: number): number {
   return Math.max(0, lastAtOrBefore(offsets, position));
 }
 
@@ -291,7 +291,7 @@ export function groupsToRead(lines: GroupLines, held: HeldSecretForms): readonly
   const { count, joined, offsets, punctuated } = lines;
   if (count < 2) return Array.from({ length: count }, (_, index) => groupOfLine(lines, index));
   // A group with a delimiter is read: flagged when its line was made.
-  const keep = Uint8Array.from(punctuated);
+  const keep = punctuated.slice();
   const mark = (start: number, end: number): void => {
     for (let index = groupAt(offsets, start); index < count && (offsets[index] as number) < Math.max(end, start + 1); index++) keep[index] = 1;
   };
@@ -326,7 +326,7 @@ export function groupSegments(lines: GroupLines, minText: number): { segment: De
   if (kept.length === 0) return [];
   // The kept lines as one text, and where each starts in it.
   let searched = joined;
-  let searchedOffsets = offsets;
+  let searchedOffsets: ArrayLike<number> = offsets;
   if (kept.length < count) {
     searched = kept.map((index) => joined.slice(offsets[index] as number, offsets[index + 1] as number)).join("");
     const starts: number[] = [];

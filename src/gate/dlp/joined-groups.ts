@@ -71,10 +71,6 @@ function nextLongStretch(text: string, from: number, to: number): number {
   return to;
 }
 
-/** Called with each sequence found: the span `[start, end)` of its groups, their
- * width, and the separator code (see {@link separatorCode}). */
-export type SequenceVisitor = (start: number, end: number, width: number, separator: number) => void;
-
 /**
  * Every equal-width group sequence in `text`, joined. State is one sequence at a
  * time (no list of groups): prose makes a group of every word. A character that is
@@ -88,19 +84,45 @@ export type SequenceVisitor = (start: number, end: number, width: number, separa
  */
 export function joinedGroups(text: string, skipShort = true): JoinedGroup[] {
   const out: JoinedGroup[] = [];
-  forEachSequence(text, skipShort, (start, end, width, separator) => {
+  const found = sequences(text, skipShort);
+  for (let at = 0; at < found.length; at += 4) {
+    const start = found[at] as number;
+    const end = found[at + 1] as number;
+    const separator = found[at + 3] as number;
     // Between the groups there is only the one separator (no group character is a
     // separator), so one native replace joins them: a slice per group was most of
     // the cost of `sk-sk-sk-…` (one sequence of 2-wide groups, Bun 1.4.5 profile).
     const between = separator === 0x0d0a ? "\r\n" : String.fromCharCode(separator);
-    out.push({ text: text.slice(start, end).replaceAll(between, ""), start, end, width });
-  });
+    out.push({ text: text.slice(start, end).replaceAll(between, ""), start, end, width: found[at + 2] as number });
+  }
   return out;
 }
 
-/** The walk of {@link joinedGroups}: calls `visit` with each sequence long enough to
- * join, in order, without making its text (`group-lines.ts` copies it instead). */
-export function forEachSequence(text: string, skipShort: boolean, visit: SequenceVisitor): void {
+/** Where {@link sequences} writes, reused and grown (the scan is synchronous). */
+let records = new Int32Array(4 * 1024);
+
+/**
+ * The walk of {@link joinedGroups}: each sequence long enough to join, in order, as
+ * four numbers (its span's start and end, its width, its separator code; see
+ * {@link separatorCode}), without making its text (`group-lines.ts` copies it
+ * instead). The view is of space the next call reuses: read it before that.
+ */
+export function sequences(text: string, skipShort: boolean): Int32Array {
+  let out = records;
+  let written = 0;
+  const add = (start: number, end: number, width: number, separator: number): void => {
+    if (written + 4 > out.length) {
+      const grown = new Int32Array(out.length * 2);
+      grown.set(out);
+      records = grown;
+      out = grown;
+    }
+    out[written] = start;
+    out[written + 1] = end;
+    out[written + 2] = width;
+    out[written + 3] = separator;
+    written += 4;
+  };
   // The open sequence: its first group's start, the last group's end, the width,
   // the count of full-width groups, and the separator code. Plain locals, no
   // closures over them: variables a closure writes live in a scope object, and
@@ -121,7 +143,7 @@ export function forEachSequence(text: string, skipShort: boolean, visit: Sequenc
       if (code < 128 && (SEQUENCE_CHARS[code] === 1 || !skipShort)) continue;
       // A character that ends any sequence: after a short stretch, skip to a long one.
       if (skipShort && i - 1 - stretchStart < MIN_SEQUENCE) {
-        if (seqStart !== -1 && joins(seqStart, seqEnd, width, count, separator)) visit(seqStart, seqEnd, width, separator);
+        if (seqStart !== -1 && joins(seqStart, seqEnd, width, count, separator)) add(seqStart, seqEnd, width, separator);
         seqStart = -1;
         i = nextLongStretch(text, i, text.length);
       }
@@ -141,8 +163,8 @@ export function forEachSequence(text: string, skipShort: boolean, visit: Sequenc
     if (sameSeparator && i - start < width && (count >= 2 || ((gap === 0x0a || gap === 0x0d0a) && width >= MIN_WRAPPED_LINE))) {
       // A shorter group ends the sequence (the last line of MIME base64).
       separator = gap;
-      if (joins(seqStart, i, width, count + 1, separator)) visit(seqStart, i, width, separator);
-    } else if (seqStart !== -1 && joins(seqStart, seqEnd, width, count, separator)) visit(seqStart, seqEnd, width, separator);
+      if (joins(seqStart, i, width, count + 1, separator)) add(seqStart, i, width, separator);
+    } else if (seqStart !== -1 && joins(seqStart, seqEnd, width, count, separator)) add(seqStart, seqEnd, width, separator);
     // A group of another width after one separator may start the next sequence.
     seqStart = start;
     seqEnd = i;
@@ -150,7 +172,8 @@ export function forEachSequence(text: string, skipShort: boolean, visit: Sequenc
     count = 1;
     separator = -1;
   }
-  if (seqStart !== -1 && joins(seqStart, seqEnd, width, count, separator)) visit(seqStart, seqEnd, width, separator);
+  if (seqStart !== -1 && joins(seqStart, seqEnd, width, count, separator)) add(seqStart, seqEnd, width, separator);
+  return out.subarray(0, written);
 }
 
 /** Whether `count` groups of `width` from `start` to `end` split by `separator` are
