@@ -47,10 +47,11 @@ let scratchBuffer = Buffer.from(scratch.buffer, scratch.byteOffset, scratch.byte
  * ({@link groupOfLine}).
  */
 export function joinedGroupLines(text: string): GroupLines {
-  // The joined text is never longer than the text: a sequence has at least two
-  // separators and gains one line break.
-  if (scratch.length < text.length + 1) {
-    scratch = new Uint8Array(text.length * 2 + 1);
+  // The lines are at most twice as long as the text: a group is in two sequences at
+  // most (the shorter one that ends a sequence starts the next), and each sequence's
+  // line break takes the place of one of its separators.
+  if (scratch.length < 2 * text.length + 1) {
+    scratch = new Uint8Array(2 * text.length + 1);
     scratchBuffer = Buffer.from(scratch.buffer, scratch.byteOffset, scratch.byteLength);
   }
   const bytes = scratch;

@@ -29,6 +29,19 @@ const text = (): string =>
     return `${group(int(20))}${separators[int(separators.length)]}`;
   }).join("");
 
+test("lines longer than the text: each shorter last line of a sequence starts the next", () => {
+  // Lines of 80, 79, …, 41 characters: every pair is a sequence, so every line but the
+  // first and last is copied twice and the lines are nearly twice the text: more
+  // than the reused buffer (64 KiB at first: this test runs first) for a text
+  // between 32 and 64 KiB.
+  const block = Array.from({ length: 40 }, (_, index) => group(80 - index)).join("\n");
+  const text = Array.from({ length: 18 }, () => block).join("&");
+  const lines = joinedGroupLines(text);
+  expect(lines.joined.length).toBeGreaterThan(1.9 * text.length);
+  expect(text.length).toBeLessThan(64 * 1024);
+  expect(lines).toEqual(groupLines(joinedGroups(text)));
+});
+
 test("joinedGroupLines equals groupLines(joinedGroups(text)) on 5,000 generated texts", () => {
   let groups = 0;
   let punctuated = 0;
