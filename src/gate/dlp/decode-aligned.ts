@@ -251,11 +251,54 @@ const LETTER = /[A-Za-z]/;
 const LOW_BASE64 = /[A-Za-f]/;
 
 /** Decodes `[from, to)` at each alignment of `alphabet` (only the first for long
- * runs); base32 only: hex and base64 go through `decode-runs.ts`. */
+ * runs) that {@link base32MayHoldStretch} leaves; base32 only: hex and base64 go
+ * through `decode-runs.ts`. */
 function alignedDecode(text: string, from: number, to: number, alphabet: Alphabet, out: DecodedSegment[], minText: number): void {
   const alignments = to - from > MAX_ALIGNED_RUN ? 1 : alphabet.group;
   for (let offset = 0; offset < alignments && from + offset < to; offset++) {
     if (Math.floor(((to - from - offset) * alphabet.bits) / 8) < minText) break;
-    decodeFrom(text, from + offset, to, from, alphabet, out, minText);
+    if (base32MayHoldStretch(text, from + offset, to, minText)) decodeFrom(text, from + offset, to, from, alphabet, out, minText);
   }
+}
+
+/** Byte `j` of a base32 run is bits `[8j, 8j + 8)`: they start in character
+ * `⌊8j/5⌋`, `8j mod 5` bits in, and lie in it and the next two. Tabulated, as in
+ * `decode-runs.ts`, up to this many bytes (the ones looked at are below `minText`). */
+const BASE32_TABULATED = 4096;
+const BASE32_BYTE_CHARACTER = new Int32Array(BASE32_TABULATED);
+const BASE32_BYTE_SHIFT = new Int32Array(BASE32_TABULATED);
+for (let j = 0; j < BASE32_TABULATED; j++) {
+  BASE32_BYTE_CHARACTER[j] = Math.floor((8 * j) / 5);
+  BASE32_BYTE_SHIFT[j] = 7 - ((8 * j) % 5);
+}
+
+/**
+ * Whether the base32 run `text[from, to)` can decode to a stretch of `minText`
+ * printable bytes, read from `from`: of its `valid` bytes, such a stretch holds every
+ * byte from `valid - minText` to `minText - 1`, so one of those not printable rules it
+ * out (`base64StretchOffsets` in `decode-runs.ts` does the same for base64). Each byte
+ * is read in place from the three characters it lies in. The decode of every
+ * alignment of every run cost ~95 ms per MiB of `token=` + 40 of `a`–`h` (values
+ * 0–7: bytes mostly below 0x20; hostile-input search, Bun 1.4.5).
+ */
+export function base32MayHoldStretch(text: string, from: number, to: number, minText: number): boolean {
+  const valid = Math.floor(((to - from) * 5) / 8);
+  if (valid < minText) return false;
+  const low = valid - minText;
+  const high = minText - 1;
+  if (low > high) return true;
+  return printableBase32Byte(text, from, to, low) && printableBase32Byte(text, from, to, high) && printableBase32Byte(text, from, to, (low + high) >> 1);
+}
+
+function printableBase32Byte(text: string, from: number, to: number, j: number): boolean {
+  const at = from + (BASE32_BYTE_CHARACTER[j] as number);
+  // The third character is only part of the byte when it lies in the run.
+  const window = (base32Value(text, at) << 10) | (base32Value(text, at + 1) << 5) | (at + 2 < to ? base32Value(text, at + 2) : 0);
+  const byte = (window >> (BASE32_BYTE_SHIFT[j] as number)) & 0xff;
+  return (byte >= 0x20 && byte < 0x7f) || byte === 0x09 || byte === 0x0a || byte === 0x0d;
+}
+
+function base32Value(text: string, at: number): number {
+  const code = text.charCodeAt(at);
+  return code < 128 ? (BASE32[code] as number) & 31 : 0;
 }

@@ -1,4 +1,4 @@
-import { credentialPatterns, looksRandomCompact } from "./credential-patterns.ts";
+import { type CredentialPattern, credentialPatterns, looksRandomCompact } from "./credential-patterns.ts";
 import { type DecodedSegment, decodedSegments } from "./decode-aligned.ts";
 import { MIN_FORMAT_TEXT } from "./decode-token.ts";
 import { holdsExactForm, holdsFoldedForm } from "./exact-form-index.ts";
@@ -173,16 +173,20 @@ function compactHits(text: string, profile: "url" | "text", held: HeldSecretForm
     if (regex === undefined) continue;
     if (compactGates[index]?.test(compacted) === false) continue;
     const accept = pattern.acceptCompact ?? looksRandomCompact;
-    regex.lastIndex = 0;
-    for (let match = regex.exec(compacted); match !== null; match = regex.exec(compacted)) {
-      // In text, only in-token punctuation is removed: a letter or digit before the
-      // match in the compacted text means it does not start a token. Checked before
-      // mapping back, which costs a walk of the text on first use.
-      if (atBoundary && profile === "text" && followsAlnum(compacted, match.index)) continue;
-      const [start = 0, end = 0] = span(match.index, match.index + match[0].length);
-      if (atBoundary && (profile === "text" ? followsTokenChar(text, start) : followsAlnum(text, start))) continue;
-      if (!accept(match.slice(1).find((group) => group !== undefined) ?? match[0])) continue;
-      hits.push({ kind: pattern.kind, start, end });
+    for (const [from, to] of compactWindows(compacted, pattern.compactWindow)) {
+      const searched = from === 0 && to === compacted.length ? compacted : compacted.slice(from, to);
+      regex.lastIndex = 0;
+      for (let match = regex.exec(searched); match !== null; match = regex.exec(searched)) {
+        const at = from + match.index;
+        // In text, only in-token punctuation is removed: a letter or digit before the
+        // match in the compacted text means it does not start a token. Checked before
+        // mapping back, which costs a walk of the text on first use.
+        if (atBoundary && profile === "text" && followsAlnum(compacted, at)) continue;
+        const [start = 0, end = 0] = span(at, at + match[0].length);
+        if (atBoundary && (profile === "text" ? followsTokenChar(text, start) : followsAlnum(text, start))) continue;
+        if (!accept(match.slice(1).find((group) => group !== undefined) ?? match[0])) continue;
+        hits.push({ kind: pattern.kind, start, end });
+      }
     }
   }
   for (const form of held.compact) {
@@ -191,6 +195,21 @@ function compactHits(text: string, profile: "url" | "text", held: HeldSecretForm
       hits.push({ kind: "held-secret", start, end });
     }
   }
+}
+
+/** Where a compact regex must run in `compacted`: all of it, or the merged windows
+ * around each occurrence of the pattern's literal (`CredentialPattern.compactWindow`). */
+export function compactWindows(compacted: string, window: CredentialPattern["compactWindow"]): [number, number][] {
+  if (window === undefined) return [[0, compacted.length]];
+  const windows: [number, number][] = [];
+  for (let at = compacted.indexOf(window.literal); at !== -1; at = compacted.indexOf(window.literal, at + 1)) {
+    const from = Math.max(0, at - window.before);
+    const to = Math.min(compacted.length, at + window.literal.length + window.after);
+    const last = windows[windows.length - 1];
+    if (last !== undefined && from <= last[1]) last[1] = to;
+    else windows.push([from, to]);
+  }
+  return windows;
 }
 
 /** Kinds found inside each decoded text, per top-level scan: a body that repeats one

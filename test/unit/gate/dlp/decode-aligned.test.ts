@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { createScanner } from "../../../../src/gate/dlp/create-scanner.ts";
 import { classRuns } from "../../../../src/gate/dlp/class-runs.ts";
-import { decodedSegments, singleCaseBase32Runs } from "../../../../src/gate/dlp/decode-aligned.ts";
+import { base32MayHoldStretch, decodedSegments, singleCaseBase32Runs } from "../../../../src/gate/dlp/decode-aligned.ts";
 import { BASE32 } from "../../../../src/gate/dlp/decode-token.ts";
 import { FakeSource } from "./fake-credentials.ts";
 
@@ -131,5 +131,53 @@ describe("repeated runs", () => {
       expect(decodedSegments(text, 0, text.length, 16, minText).map(key).sort()).toEqual(expected);
     }
     expect(segments).toBeGreaterThan(1000);
+  });
+});
+
+describe("base32 runs that cannot decode to a stretch are not decoded", () => {
+  const source = new FakeSource(3232);
+  const int = (n: number): number => ((source.bytes(2)[0] as number) * 256 + (source.bytes(1)[0] as number)) % n;
+  const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  const printable = (byte: number): boolean => (byte >= 0x20 && byte < 0x7f) || byte === 0x09 || byte === 0x0a || byte === 0x0d;
+  /** Whether decoding `run` from its first character gives `minText` printable bytes in a row. */
+  const holdsStretch = (run: string, minText: number): boolean => {
+    let accumulator = 0;
+    let bits = 0;
+    let streak = 0;
+    for (const char of run.toUpperCase()) {
+      accumulator = ((accumulator << 5) | ALPHABET.indexOf(char)) & 0xffff;
+      bits += 5;
+      if (bits < 8) continue;
+      bits -= 8;
+      streak = printable((accumulator >> bits) & 0xff) ? streak + 1 : 0;
+      if (streak >= minText) return true;
+    }
+    return false;
+  };
+  test("no run turned away holds a stretch, on 20,000 runs: encoded text cut anywhere, text between random bytes, random", () => {
+    let holding = 0;
+    let away = 0;
+    for (let round = 0; round < 20000; round++) {
+      const pick = int(3);
+      const bytes =
+        pick === 0
+          ? Buffer.from(source.chars("abc xyz=:,{}0123456789\t\n", 8 + int(40)))
+          : pick === 1
+            ? Buffer.concat([source.bytes(int(12)), Buffer.from(source.chars("abcdefgh 01", 8 + int(16))), source.bytes(int(12))])
+            : source.bytes(5 + int(40));
+      const encoded = encodeBase32(bytes);
+      const run = encoded.slice(int(8), encoded.length - int(3));
+      const text = `${int(2) === 0 ? "" : "-"}${int(2) === 0 ? run : run.toLowerCase()}.`;
+      const from = text.startsWith("-") ? 1 : 0;
+      const to = from + run.length;
+      const minText = [8, 11, 13][int(3)] as number;
+      const expected = holdsStretch(run, minText);
+      if (expected) holding++;
+      const kept = base32MayHoldStretch(text, from, to, minText);
+      if (!kept) away++;
+      if (expected) expect([text, minText, kept]).toEqual([text, minText, true]);
+    }
+    expect(holding).toBeGreaterThan(1000);
+    expect(away).toBeGreaterThan(3000);
   });
 });
