@@ -32,6 +32,17 @@ for (const char of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01234567
  * `Buffer.toString` (Bun 1.4.5). */
 const ASCII = new TextDecoder();
 
+/** The lines of a text without groups (shared: nothing writes to it). */
+const NO_LINES: GroupLines = {
+  count: 0,
+  joined: "",
+  offsets: new Int32Array(1),
+  starts: new Int32Array(0),
+  ends: new Int32Array(0),
+  widths: new Int32Array(0),
+  punctuated: new Uint8Array(0),
+};
+
 /** Scratch space for the lines' characters, reused (the scan is synchronous). */
 let scratch = new Uint8Array(64 * 1024);
 let scratchBuffer = Buffer.from(scratch.buffer, scratch.byteOffset, scratch.byteLength);
@@ -57,6 +68,8 @@ export function joinedGroupLines(text: string): GroupLines {
   const bytes = scratch;
   const found = sequences(text, true);
   const count = found.length / 4;
+  // Most texts (decoded stretches, prose) hold no sequence: no arrays for them.
+  if (count === 0) return NO_LINES;
   const offsets = new Int32Array(count + 1);
   const starts = new Int32Array(count);
   const ends = new Int32Array(count);
@@ -73,7 +86,7 @@ export function joinedGroupLines(text: string): GroupLines {
     ends[index] = end;
     widths[index] = width;
     // `\r\n` separates by two characters, neither a group character.
-    const copied = width >= WIDE_GROUP ? copyWide(text, start, end, width, separator === 0x0d0a ? 2 : 1, write) : copyJoined(text, start, end, separator === 0x0d0a ? 13 : separator, separator === 0x0d0a ? 10 : separator, bytes, write);
+    const copied = width >= WIDE_GROUP ? copyWide(text, start, end, separator, write) : copyJoined(text, start, end, separator === 0x0d0a ? 13 : separator, separator === 0x0d0a ? 10 : separator, bytes, write);
     write = copied < 0 ? -copied : copied;
     punctuated[index] = copied < 0 ? 1 : 0;
   }
@@ -98,26 +111,21 @@ function copyJoined(text: string, start: number, end: number, first: number, sec
   return other === 0 ? at : -at;
 }
 
-/** By default, groups this wide are copied natively, one call per group: a line of
- * MIME base64 or PEM, or a sequence of long lines, copied a character at a time cost
- * a tenth more than a slice and a replace per sequence did (Bun 1.4.5). */
+/** By default, sequences of groups this wide are copied natively: a line of MIME
+ * base64 or PEM, or a sequence of long lines, copied a character at a time cost a
+ * tenth more than the one slice and replace per sequence `joinedGroups` makes (Bun
+ * 1.4.5). */
 const WIDE_GROUP = 32;
 
 const NOT_ALNUM = /[^A-Za-z0-9]/;
 
-/** {@link copyJoined} for groups of `width` or fewer (the last) characters split by
- * a separator of `separatorLength`: each group is written whole into the scratch
- * space. */
-function copyWide(text: string, start: number, end: number, width: number, separatorLength: number, write: number): number {
-  let at = write;
-  let other = false;
-  for (let group = start; group < end; group += width + separatorLength) {
-    const piece = text.slice(group, Math.min(group + width, end));
-    at += scratchBuffer.write(piece, at, "latin1");
-    other ||= NOT_ALNUM.test(piece);
-  }
+/** {@link copyJoined} by one native replace (the separator, `\r\n` or one character
+ * code) and one write of the result into the scratch space. */
+function copyWide(text: string, start: number, end: number, separator: number, write: number): number {
+  const piece = text.slice(start, end).replaceAll(separator === 0x0d0a ? "\r\n" : String.fromCharCode(separator), "");
+  let at = write + scratchBuffer.write(piece, write, "latin1");
   (scratch as Uint8Array)[at++] = 10;
-  return other ? -at : at;
+  return NOT_ALNUM.test(piece) ? -at : at;
 }
 
 /** The {@link GroupLines} of groups already made (what {@link joinedGroupLines} must
