@@ -33,10 +33,12 @@ export type CredentialPattern = {
   /** A literal every compact match holds, and how far a match reaches either side of
    * it: the compact regex then runs only over those windows around each occurrence
    * (merged where they meet), which find the same matches, since no match reaches
-   * past its literal's window and none starts where no literal is within reach. For
+   * past its literal's window and none starts where no literal is within reach
+   * (`before` and `after` count from the literal's start and end; `minAfter`: the
+   * fewest characters a match has after it). For
    * a regex that would otherwise try, and backtrack over, every place its prefix
    * occurs. */
-  compactWindow?: { literal: string; before: number; after: number };
+  compactWindow?: { literal: string; before: number; after: number; minAfter: number };
   /** Extra check on a raw match (e.g. a JWT header must decode to JSON with `alg`). */
   accept?: (match: string) => boolean;
   /** Where a raw hit really ends, when the regex only finds its start. */
@@ -244,7 +246,7 @@ export const credentialPatterns: readonly CredentialPattern[] = [
     // `sk` + `svcacct` + 160 before the literal, 160 after it. Over the whole compacted
     // slice the regex backtracked ~160 steps at every `sk` once one `T3BlbkFJ` was in
     // it: 155–285 ms per MiB of `sk` repeated (hostile-input search, Bun 1.4.5).
-    compactWindow: { literal: "T3BlbkFJ", before: 2 + 7 + 160, after: 8 + 160 },
+    compactWindow: { literal: "T3BlbkFJ", before: 2 + 7 + 160, after: 160, minAfter: 8 },
     accept: isOpenAiKey,
     acceptCompact: () => true,
   },

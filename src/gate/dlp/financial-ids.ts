@@ -253,6 +253,10 @@ const isUpper = (code: number): boolean => code >= 65 && code <= 90;
 /** The first characters of a base58 candidate (P2PKH, P2SH, WIF). */
 const BASE58_FIRST = "135KL";
 
+/** By default, texts up to this long are searched for `bc1` before the bech32 regex
+ * runs: on a long text the two searches only add to the regex's. */
+const SHORT_TEXT = 256;
+
 /** Every checksum-valid financial identifier in `text`. */
 export function financialHits(text: string): FinancialHit[] {
   const hits: FinancialHit[] = [];
@@ -291,7 +295,7 @@ export function financialHits(text: string): FinancialHit[] {
     if (payload.length === 21 && (payload[0] === 0x00 || payload[0] === 0x05)) hits.push({ kind: "bitcoin-address", ...span });
     else if (payload[0] === 0x80 && (payload.length === 33 || (payload.length === 34 && payload[33] === 0x01))) hits.push({ kind: "bitcoin-private-key", ...span });
   }
-  BECH32_RUN.lastIndex = text.includes("bc1") || text.includes("BC1") ? 0 : text.length + 1;
+  BECH32_RUN.lastIndex = text.length > SHORT_TEXT || text.includes("bc1") || text.includes("BC1") ? 0 : text.length + 1;
   for (let match = BECH32_RUN.exec(text); match !== null; match = BECH32_RUN.exec(text)) {
     if (standsAlone(text, match.index, match.index + match[0].length) && bech32Valid(match[0])) hits.push({ kind: "bitcoin-address", start: match.index, end: match.index + match[0].length });
   }
