@@ -2,10 +2,12 @@ import { type CredentialPattern, credentialPatterns, looksRandomCompact } from "
 import { type DecodedSegment, decodedSegments } from "./decode-aligned.ts";
 import { MIN_FORMAT_TEXT } from "./decode-token.ts";
 import { holdsExactForm, holdsFoldedForm } from "./exact-form-index.ts";
-import { financialCandidates, financialHits } from "./financial-ids.ts";
+import { anchoredMayStart, financialHits, unanchoredCandidates } from "./financial-ids.ts";
 import type { HeldSecretForms } from "./held-secret-forms.ts";
-import { type JoinedGroup, joinedGroups } from "./joined-groups.ts";
+import { type GroupLines, groupOfLine, joinedGroupLines } from "./group-lines.ts";
+import type { JoinedGroup } from "./joined-groups.ts";
 import { keyValueHits } from "./key-value-secrets.ts";
+import { lineMayDecode } from "./line-may-decode.ts";
 import { lastAtOrBefore } from "./last-at-or-before.ts";
 import { percentDecodeOnce } from "./percent-decode.ts";
 
@@ -288,7 +290,7 @@ function decodedHits(text: string, options: FindHitsOptions, depth: number, hits
     }
     for (const kind of lastKinds) hits.push({ kind, start: segment.start, end: segment.end });
   }
-  const lines = groupLines(joinedGroups(text));
+  const lines = joinedGroupLines(text);
   // Short groups (`41-4b-…`, `ghp_ abcd efgh …`) are read as text too; long lines
   // (MIME, PEM) only decoded: their text was already read line by line.
   for (const group of groupsToRead(lines, options.held)) {
@@ -300,26 +302,21 @@ function decodedHits(text: string, options: FindHitsOptions, depth: number, hits
   }
 }
 
-/** Anything but a letter, a digit or the line break that joins group texts. */
-const NOT_ALNUM_RUNS = /[^A-Za-z0-9\n]+/g;
-const anyRawGateGlobal = new RegExp(anyRawGate.source, "g");
-
-/** Joined groups with all their texts in one string, one per line, and where each starts. */
-export type GroupLines = { groups: readonly JoinedGroup[]; joined: string; offsets: number[] };
-
-/** {@link GroupLines} of `groups`: made once per text, searched by {@link groupsToRead} and {@link groupSegments}. */
-export function groupLines(groups: readonly JoinedGroup[]): GroupLines {
-  const offsets: number[] = [];
-  let joined = "";
-  for (const group of groups) {
-    offsets.push(joined.length);
-    joined += `${group.text}\n`;
-  }
-  return { groups, joined, offsets };
-}
+/** The format prefixes of letters and digits only, as one search: a prefix with any
+ * other character can only lie in a line that holds one, and such a line is read
+ * anyway. Searching the lines of a MiB of CSV cells for all prefixes cost three
+ * times as much (Bun 1.4.5). */
+const alnumRawGate = new RegExp(
+  credentialPatterns
+    .flatMap((pattern) => pattern.prefixes)
+    .filter((prefix) => /^[A-Za-z0-9]+$/.test(prefix))
+    .map(escapeRegex)
+    .join("|"),
+  "g",
+);
 
 /** The index of the group whose line holds `position` (the last starting at or before it). */
-function groupAt(offsets: readonly number[], position: number): number {
+function groupAt(offsets: ArrayLike<number>, position: number): number {
   return Math.max(0, lastAtOrBefore(offsets, position));
 }
 
@@ -330,34 +327,35 @@ function groupAt(offsets: readonly number[], position: number): number {
  * each, Bun 1.4.5 profile). The lines are searched at once for what every part of
  * `findHits` needs: a group with a character other than a letter or digit (a
  * delimiter: compaction, pairs) is read; so is one that holds a format prefix (the
- * gate of every format), an exact or compact held form, or a financial candidate
- * (card run, IBAN, base58 or bech32 match). None of those holds a line break, so one
+ * gate of every format; one with a character other than a letter or a digit is in
+ * a line read already), an exact or compact held form, or a financial candidate
+ * (card run or bech32 match; an IBAN or base58 one starts a token, which in a line
+ * of letters and digits is its start). None of those holds a line break, so one
  * in a group's text is found in its line, and their boundaries read the line break
  * as the text's start or end. A group touched by any match is kept (a superset).
  */
 export function groupsToRead(lines: GroupLines, held: HeldSecretForms): readonly JoinedGroup[] {
-  const { groups, joined, offsets } = lines;
-  if (groups.length < 2) return groups;
-  const keep = new Uint8Array(groups.length);
+  const { count, joined, offsets, punctuated } = lines;
+  if (count < 2) return Array.from({ length: count }, (_, index) => groupOfLine(lines, index));
+  // A group with a delimiter is read: flagged when its line was made.
+  const keep = punctuated.slice();
   const mark = (start: number, end: number): void => {
-    for (let index = groupAt(offsets, start); index < groups.length && (offsets[index] as number) < Math.max(end, start + 1); index++) keep[index] = 1;
+    for (let index = groupAt(offsets, start); index < count && (offsets[index] as number) < Math.max(end, start + 1); index++) keep[index] = 1;
   };
-  const markAll = (regex: RegExp): void => {
-    regex.lastIndex = 0;
-    for (let match = regex.exec(joined); match !== null; match = regex.exec(joined)) {
-      if (match[0].length === 0) regex.lastIndex++;
-      mark(match.index, match.index + match[0].length);
-    }
-  };
-  markAll(NOT_ALNUM_RUNS);
-  markAll(anyRawGateGlobal);
-  const candidates = financialCandidates(joined);
+  alnumRawGate.lastIndex = 0;
+  for (let match = alnumRawGate.exec(joined); match !== null; match = alnumRawGate.exec(joined)) mark(match.index, match.index + match[0].length);
+  const candidates = unanchoredCandidates(joined);
   for (let index = 0; index < candidates.length; index += 2) mark(candidates[index] as number, candidates[index + 1] as number);
+  // The other financial candidates start a token: in a line of letters and digits
+  // (the others are read already), its start.
+  for (let index = 0; index < count; index++) if (keep[index] === 0 && anchoredMayStart(joined, offsets[index] as number, (offsets[index + 1] as number) - 1)) keep[index] = 1;
   const forms = holdsExactForm(joined, held.exactIndex) ? [...held.exact, ...held.compact] : held.compact;
   for (const form of forms) {
     for (let at = joined.indexOf(form); at !== -1; at = joined.indexOf(form, at + 1)) mark(at, at + form.length);
   }
-  return groups.filter((_, index) => keep[index] === 1);
+  const read: JoinedGroup[] = [];
+  for (let index = 0; index < count; index++) if (keep[index] === 1) read.push(groupOfLine(lines, index));
+  return read;
 }
 
 /**
@@ -365,11 +363,31 @@ export function groupsToRead(lines: GroupLines, held: HeldSecretForms): readonly
  * the groups' lines. No alphabet holds a line break, so no run crosses one and the
  * stretches are those of each group searched alone; a search per group cost most of
  * a MiB of short CSV cells (a group of three 8-character cells per line, 37,000
- * lines: 220 ms, Bun 1.4.5 profile).
+ * lines: 220 ms, Bun 1.4.5 profile). Only the lines that may decode to a stretch
+ * (`line-may-decode.ts`) are searched: the others hold none.
  */
 export function groupSegments(lines: GroupLines, minText: number): { segment: DecodedSegment; group: JoinedGroup }[] {
-  if (lines.groups.length === 0) return [];
-  return decodedSegments(lines.joined, 0, lines.joined.length, MIN_TOKEN, minText).map((segment) => ({ segment, group: lines.groups[groupAt(lines.offsets, segment.start)] as JoinedGroup }));
+  const { count, joined, offsets } = lines;
+  const kept: number[] = [];
+  for (let index = 0; index < count; index++) if (lineMayDecode(joined, offsets[index] as number, (offsets[index + 1] as number) - 1, minText, lines.punctuated[index] === 0)) kept.push(index);
+  if (kept.length === 0) return [];
+  // The kept lines as one text, and where each starts in it.
+  let searched = joined;
+  let searchedOffsets: ArrayLike<number> = offsets;
+  if (kept.length < count) {
+    searched = kept.map((index) => joined.slice(offsets[index] as number, offsets[index + 1] as number)).join("");
+    const starts: number[] = [];
+    let at = 0;
+    for (const index of kept) {
+      starts.push(at);
+      at += (offsets[index + 1] as number) - (offsets[index] as number);
+    }
+    searchedOffsets = starts;
+  }
+  return decodedSegments(searched, 0, searched.length, MIN_TOKEN, minText).map((segment) => {
+    const line = groupAt(searchedOffsets, segment.start);
+    return { segment, group: groupOfLine(lines, kept.length < count ? (kept[line] as number) : line) };
+  });
 }
 
 /**

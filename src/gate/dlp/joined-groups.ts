@@ -84,33 +84,55 @@ function nextLongStretch(text: string, from: number, to: number): number {
  */
 export function joinedGroups(text: string, skipShort = true): JoinedGroup[] {
   const out: JoinedGroup[] = [];
+  const found = sequences(text, skipShort);
+  for (let at = 0; at < found.length; at += 4) {
+    const start = found[at] as number;
+    const end = found[at + 1] as number;
+    const separator = found[at + 3] as number;
+    // Between the groups there is only the one separator (no group character is a
+    // separator), so one native replace joins them: a slice per group was most of
+    // the cost of `sk-sk-sk-…` (one sequence of 2-wide groups, Bun 1.4.5 profile).
+    const between = separator === 0x0d0a ? "\r\n" : String.fromCharCode(separator);
+    out.push({ text: text.slice(start, end).replaceAll(between, ""), start, end, width: found[at + 2] as number });
+  }
+  return out;
+}
+
+/** Where {@link sequences} writes, reused and grown (the scan is synchronous). */
+let records = new Int32Array(4 * 1024);
+
+/**
+ * The walk of {@link joinedGroups}: each sequence long enough to join, in order, as
+ * four numbers (its span's start and end, its width, its separator code; see
+ * {@link separatorCode}), without making its text (`group-lines.ts` copies it
+ * instead). The view is of space the next call reuses: read it before that.
+ */
+export function sequences(text: string, skipShort: boolean): Int32Array {
+  let out = records;
+  let written = 0;
+  const add = (start: number, end: number, width: number, separator: number): void => {
+    if (written + 4 > out.length) {
+      const grown = new Int32Array(out.length * 2);
+      grown.set(out);
+      records = grown;
+      out = grown;
+    }
+    out[written] = start;
+    out[written + 1] = end;
+    out[written + 2] = width;
+    out[written + 3] = separator;
+    written += 4;
+  };
   // The open sequence: its first group's start, the last group's end, the width,
-  // the count of full-width groups, and the separator code.
+  // the count of full-width groups, and the separator code. Plain locals, no
+  // closures over them: variables a closure writes live in a scope object, and
+  // reading them so in this loop over every character cost a quarter of the walk
+  // (Bun 1.4.5).
   let seqStart = -1;
   let seqEnd = -1;
   let width = 0;
   let count = 0;
   let separator = -1;
-  const close = (end: number, extra: number): void => {
-    // Two lines are enough when they are long lines (MIME, PEM): a short base64 blob
-    // wraps into one full line and a rest.
-    const lines = separator === 0x0a || separator === 0x0d0a;
-    const enough = count + extra >= 3 || (count + extra === 2 && lines && width >= MIN_WRAPPED_LINE);
-    if (enough && end - seqStart - (count + extra - 1) * (separator === 0x0d0a ? 2 : 1) >= MIN_JOINED) {
-      // Between the groups there is only the one separator (no group character is a
-      // separator), so one native replace joins them: a slice per group was most of
-      // the cost of `sk-sk-sk-…` (one sequence of 2-wide groups, Bun 1.4.5 profile).
-      const between = separator === 0x0d0a ? "\r\n" : String.fromCharCode(separator);
-      out.push({ text: text.slice(seqStart, end).replaceAll(between, ""), start: seqStart, end, width });
-    }
-  };
-  const open = (start: number, end: number): void => {
-    seqStart = start;
-    seqEnd = end;
-    width = end - start;
-    count = 1;
-    separator = -1;
-  };
   let i = 0;
   // Where the current stretch of sequence characters began.
   let stretchStart = 0;
@@ -121,7 +143,7 @@ export function joinedGroups(text: string, skipShort = true): JoinedGroup[] {
       if (code < 128 && (SEQUENCE_CHARS[code] === 1 || !skipShort)) continue;
       // A character that ends any sequence: after a short stretch, skip to a long one.
       if (skipShort && i - 1 - stretchStart < MIN_SEQUENCE) {
-        if (seqStart !== -1) close(seqEnd, 0);
+        if (seqStart !== -1 && joins(seqStart, seqEnd, width, count, separator)) add(seqStart, seqEnd, width, separator);
         seqStart = -1;
         i = nextLongStretch(text, i, text.length);
       }
@@ -136,17 +158,29 @@ export function joinedGroups(text: string, skipShort = true): JoinedGroup[] {
       separator = gap;
       count++;
       seqEnd = i;
-    } else if (sameSeparator && i - start < width && (count >= 2 || ((gap === 0x0a || gap === 0x0d0a) && width >= MIN_WRAPPED_LINE))) {
+      continue;
+    }
+    if (sameSeparator && i - start < width && (count >= 2 || ((gap === 0x0a || gap === 0x0d0a) && width >= MIN_WRAPPED_LINE))) {
       // A shorter group ends the sequence (the last line of MIME base64).
       separator = gap;
-      close(i, 1);
-      open(start, i);
-    } else {
-      if (seqStart !== -1) close(seqEnd, 0);
-      open(start, i);
-      // A group of another width after one separator may start the next sequence.
-    }
+      if (joins(seqStart, i, width, count + 1, separator)) add(seqStart, i, width, separator);
+    } else if (seqStart !== -1 && joins(seqStart, seqEnd, width, count, separator)) add(seqStart, seqEnd, width, separator);
+    // A group of another width after one separator may start the next sequence.
+    seqStart = start;
+    seqEnd = i;
+    width = i - start;
+    count = 1;
+    separator = -1;
   }
-  if (seqStart !== -1) close(seqEnd, 0);
-  return out;
+  if (seqStart !== -1 && joins(seqStart, seqEnd, width, count, separator)) add(seqStart, seqEnd, width, separator);
+  return out.subarray(0, written);
+}
+
+/** Whether `count` groups of `width` from `start` to `end` split by `separator` are
+ * joined: three or more, or two long lines (MIME, PEM: a short base64 blob wraps
+ * into one full line and a rest), of at least {@link MIN_JOINED} characters. */
+function joins(start: number, end: number, width: number, count: number, separator: number): boolean {
+  const lines = separator === 0x0a || separator === 0x0d0a;
+  const enough = count >= 3 || (count === 2 && lines && width >= MIN_WRAPPED_LINE);
+  return enough && end - start - (count - 1) * (separator === 0x0d0a ? 2 : 1) >= MIN_JOINED;
 }

@@ -175,11 +175,16 @@ export function csvRowHits(text: string, layout: CsvLayout, from: number, until:
       if (cellEnd === rowEnd) break;
       cellStart = cellEnd + 1;
     }
+    // A finding spans the whole row, so its first secret cell is enough: the others
+    // would add the same span again (three value tests per line of a MiB of CSV
+    // cells under three secret columns, Bun 1.4.5 profile).
     for (const index of secretColumns) {
       // Trimming and unquoting only shorten a cell: one shorter than a secret is none.
       if (index >= cells || (bounds[2 * index + 1] as number) - (bounds[2 * index] as number) < MIN_VALUE) continue;
       const cell = text.slice(bounds[2 * index] as number, bounds[2 * index + 1] as number).trim().replace(/^["']|["']$/g, "");
-      if (isNonTrivialSecret(cell)) hits.push({ kind: "key-value-secret", start: lineStart, end: lineEnd });
+      if (!isNonTrivialSecret(cell)) continue;
+      hits.push({ kind: "key-value-secret", start: lineStart, end: lineEnd });
+      break;
     }
     lineStart = lineEnd + 1;
   }

@@ -10,9 +10,8 @@ function splitRows(text: string, layout: NonNullable<ReturnType<typeof csvLayout
     const found = text.indexOf("\n", lineStart);
     const lineEnd = found === -1 ? text.length : found;
     const cells = text.slice(lineStart, lineEnd).replace(/\r$/, "").split(layout.delimiter);
-    for (const index of layout.secretColumns) {
-      if (isNonTrivialSecret((cells[index] ?? "").trim().replace(/^["']|["']$/g, ""))) hits.push({ kind: "key-value-secret", start: lineStart, end: lineEnd });
-    }
+    // One finding per row (its first secret cell).
+    if (layout.secretColumns.some((index) => isNonTrivialSecret((cells[index] ?? "").trim().replace(/^["']|["']$/g, "")))) hits.push({ kind: "key-value-secret", start: lineStart, end: lineEnd });
     lineStart = lineEnd + 1;
   }
   return hits;

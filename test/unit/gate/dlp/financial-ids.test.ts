@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { CARD_RUN, cardRuns } from "../../../../src/gate/dlp/financial-ids.ts";
+import { anchoredCandidates, anchoredMayStart, CARD_RUN, cardRuns } from "../../../../src/gate/dlp/financial-ids.ts";
 import { FakeSource } from "./fake-credentials.ts";
 
 /** The card-run scanner replaced a regex: it must find exactly the regex's matches. */
@@ -60,5 +60,42 @@ describe("cardRuns", () => {
     }
     // The generator reaches both outcomes, so the comparison is not of empty lists only.
     expect(matches).toBeGreaterThan(1000);
+  });
+});
+
+describe("anchoredMayStart", () => {
+  const source = new FakeSource(211);
+  const int = (n: number): number => (n <= 0 ? 0 : ((source.bytes(2)[0] as number) * 256 + (source.bytes(1)[0] as number)) % n);
+  const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  const UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  const BODIES = [ALNUM, `${UPPER}0123456789`, "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"];
+  /** A line of letters and digits that may start like an IBAN or base58 candidate,
+   * around the lengths each needs (15, 26). */
+  const line = (): string => {
+    const pick = int(3);
+    const start = pick === 0 ? `${source.chars(UPPER, 2)}${source.chars("0123456789", 2)}` : pick === 1 ? source.chars("135KL", 1) : "";
+    return `${start}${source.chars(BODIES[int(3)] as string, 8 + int(24))}`;
+  };
+
+  test("a line of letters and digits holding an IBAN or base58 candidate may start one, on 20,000 generated lines", () => {
+    let holding = 0;
+    let turnedAway = 0;
+    for (let round = 0; round < 20000; round++) {
+      // Lines one after another, as joined groups are: each read within its bounds.
+      const lines = [line(), line(), line()];
+      const text = `${lines.join("\n")}\n`;
+      let from = 0;
+      for (const each of lines) {
+        const holds = anchoredCandidates(each).length > 0;
+        const may = anchoredMayStart(text, from, from + each.length);
+        if (holds) holding++;
+        if (!may) turnedAway++;
+        if (holds) expect([each, may]).toEqual([each, true]);
+        from += each.length + 1;
+      }
+    }
+    // Not vacuous: many lines hold a candidate, many are turned away.
+    expect(holding).toBeGreaterThan(5000);
+    expect(turnedAway).toBeGreaterThan(20000);
   });
 });

@@ -56,3 +56,21 @@ describe("key/value value test", () => {
     expect(found).toBeGreaterThan(500);
   });
 });
+
+describe("CSV under a header naming secret columns", () => {
+  const secret = "Qw8vR2xZ7pLm4TnK";
+  test("one finding per line holding a secret in any secret column, spanning the line (CRLF too)", () => {
+    for (const newline of ["\n", "\r\n"]) {
+      const rows = ["user,password,token", `ann,${secret},`, `bob,,${secret}`, `cy,${secret},${secret}`, "dee,changeme,", ""];
+      const text = rows.join(newline);
+      const lines: [number, number][] = [];
+      let at = 0;
+      for (const row of rows) {
+        lines.push([at, at + row.length + (newline === "\r\n" && row !== "" ? 1 : 0)]);
+        at += row.length + newline.length;
+      }
+      const hits = keyValueHits(text).map((hit) => [hit.start, hit.end]);
+      expect([newline, hits]).toEqual([newline, lines.slice(1, 4)]);
+    }
+  });
+});
