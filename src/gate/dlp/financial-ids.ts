@@ -13,18 +13,29 @@ import { base58 } from "@scure/base";
 /** A checksum-valid identifier: its kind and span. */
 export type FinancialHit = { kind: "card-number" | "iban" | "bitcoin-address" | "bitcoin-private-key"; start: number; end: number };
 
-/** Card networks by issuer prefix and the lengths they issue. */
+const VISA: readonly number[] = [13, 16, 19];
+const SIXTEEN: readonly number[] = [16];
+const FIFTEEN: readonly number[] = [15];
+const SIXTEEN_NINETEEN: readonly number[] = [16, 19];
+const DINERS: readonly number[] = [14, 16, 19];
+const NONE: readonly number[] = [];
+
+/** Card networks by issuer prefix (`digits` holds digits only, 12 or more) and the
+ * lengths they issue. The prefixes are read by arithmetic and the lists are shared:
+ * two `Number(slice)` and a new array per candidate were 8% of a MiB of card numbers
+ * in 4-digit groups (hostile-input search, Bun 1.4.5). */
 function cardNetworkLengths(digits: string): readonly number[] {
-  const two = Number(digits.slice(0, 2));
-  const four = Number(digits.slice(0, 4));
-  if (digits[0] === "4") return [13, 16, 19]; // Visa
-  if ((two >= 51 && two <= 55) || (four >= 2221 && four <= 2720)) return [16]; // Mastercard
-  if (two === 34 || two === 37) return [15]; // American Express
-  if (four === 6011 || two === 65 || (four >= 6440 && four <= 6499)) return [16, 19]; // Discover
-  if (four >= 3528 && four <= 3589) return [16, 19]; // JCB
-  if (two === 36 || two === 38 || (four >= 3000 && four <= 3059)) return [14, 16, 19]; // Diners
-  if (two === 62) return [16, 19]; // UnionPay
-  return [];
+  const digit = (at: number): number => digits.charCodeAt(at) - 48;
+  const two = digit(0) * 10 + digit(1);
+  const four = two * 100 + digit(2) * 10 + digit(3);
+  if (digit(0) === 4) return VISA;
+  if ((two >= 51 && two <= 55) || (four >= 2221 && four <= 2720)) return SIXTEEN; // Mastercard
+  if (two === 34 || two === 37) return FIFTEEN; // American Express
+  if (four === 6011 || two === 65 || (four >= 6440 && four <= 6499)) return SIXTEEN_NINETEEN; // Discover
+  if (four >= 3528 && four <= 3589) return SIXTEEN_NINETEEN; // JCB
+  if (two === 36 || two === 38 || (four >= 3000 && four <= 3059)) return DINERS;
+  if (two === 62) return SIXTEEN_NINETEEN; // UnionPay
+  return NONE;
 }
 
 /** Whether `digits` passes the Luhn check. */

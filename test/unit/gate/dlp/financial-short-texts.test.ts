@@ -26,3 +26,44 @@ for (const [name, [text, kind]] of Object.entries(shortest)) {
 test("the shortest texts are that short", () => {
   expect((shortest["a P2PKH address of 26 characters"] as [string, string])[0]).toHaveLength(26);
 });
+
+/** `prefix` padded to `length` digits with a Luhn check digit. */
+function cardNumber(prefix: string, length: number): string {
+  const body = prefix.padEnd(length - 1, "7");
+  let sum = 0;
+  for (let i = 0; i < body.length; i++) {
+    let digit = body.charCodeAt(body.length - 1 - i) - 48;
+    if (i % 2 === 0) digit = digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
+    sum += digit;
+  }
+  return `${body}${(10 - (sum % 10)) % 10}`;
+}
+
+test("card numbers by network: each prefix range at its ends and each length it issues; just outside, none", () => {
+  const issued: [string, number[]][] = [
+    ["4", [13, 16, 19]],
+    ["51", [16]],
+    ["55", [16]],
+    ["2221", [16]],
+    ["2720", [16]],
+    ["34", [15]],
+    ["37", [15]],
+    ["6011", [16, 19]],
+    ["65", [16, 19]],
+    ["6440", [16, 19]],
+    ["6499", [16, 19]],
+    ["3528", [16, 19]],
+    ["3589", [16, 19]],
+    ["36", [14, 16, 19]],
+    ["3000", [14, 16, 19]],
+    ["3059", [14, 16, 19]],
+    ["62", [16, 19]],
+  ];
+  for (const [prefix, lengths] of issued) {
+    for (const length of lengths) expect([prefix, length, financialHits(cardNumber(prefix, length)).map((hit): string => hit.kind)]).toEqual([prefix, length, ["card-number"]]);
+  }
+  for (const prefix of ["2220", "2721", "3060", "3527", "3590", "6010", "6439", "1234", "56"]) {
+    expect([prefix, financialHits(cardNumber(prefix, 16)).length]).toEqual([prefix, 0]);
+  }
+  expect(financialHits(cardNumber("34", 16))).toEqual([]); // American Express issues 15 only
+});

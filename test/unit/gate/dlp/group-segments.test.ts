@@ -66,6 +66,7 @@ test("no groups, no stretches", () => {
 test("every group left unread holds nothing findHits finds, on 3,000 generated texts (and the read ones include every group with a hit)", async () => {
   const { buildHeldSecretForms } = await import("../../../../src/gate/dlp/held-secret-forms.ts");
   const { findHits, groupsToRead } = await import("../../../../src/gate/dlp/find-hits.ts");
+  const { financialHits } = await import("../../../../src/gate/dlp/financial-ids.ts");
   const secret = "hUNTER29f8e7d6c5b4a";
   const held = buildHeldSecretForms([secret, "Zx9QwErTyU"]);
   // Cells that hold what each part of findHits looks for, among random ones.
@@ -95,6 +96,7 @@ test("every group left unread holds nothing findHits finds, on 3,000 generated t
   const options = { held, compact: "url" as const, decode: false, structured: true, formats: true, pairsFound: false };
   let left = 0;
   let withHits = 0;
+  let financial = 0;
   for (let round = 0; round < 3000; round++) {
     const width = 2 + int(12);
     const separator = [",", " ", "-", ":", "."][int(5)] as string;
@@ -103,6 +105,14 @@ test("every group left unread holds nothing findHits finds, on 3,000 generated t
     const toRead = groupsToRead(groupLines(groups), held);
     for (const group of toRead) expect(groups).toContainEqual(group);
     const read = new Set(toRead.map((group) => group.start));
+    // Those only a financial candidate marks: findHits finds there what financialHits does.
+    const financialOnly: typeof groups = [];
+    const whole = groupsToRead(groupLines(groups), held, financialOnly);
+    expect(new Set([...whole, ...financialOnly].map((group) => group.start))).toEqual(read);
+    for (const group of financialOnly) {
+      financial++;
+      expect([group.text, findHits(group.text, options)]).toEqual([group.text, financialHits(group.text)]);
+    }
     for (const group of groups) {
       const hits = findHits(group.text, options);
       if (hits.length > 0) withHits++;
@@ -114,4 +124,5 @@ test("every group left unread holds nothing findHits finds, on 3,000 generated t
   // Not vacuous: many groups are left out, and many hold something.
   expect(left).toBeGreaterThan(2000);
   expect(withHits).toBeGreaterThan(500);
+  expect(financial).toBeGreaterThan(200);
 });
