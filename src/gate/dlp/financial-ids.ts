@@ -196,6 +196,8 @@ for (const [value, char] of [..."qpzry9x8gf2tvdw0s3jn54khce6mua7l"].entries()) {
   BECH32_VALUES[char.toUpperCase().charCodeAt(0)] = value;
 }
 const BECH32_GENERATORS = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
+/** The polymod state after the expanded prefix `bc` (3, 3, 0, 2, 3): the same for every match. */
+const BC_PREFIX_CHECKSUM = [3, 3, 0, 2, 3].reduce((checksum, value) => polymodStep(checksum, value), 1);
 /** The checksum constants of bech32 (BIP 173) and bech32m (BIP 350). */
 const BECH32_CONSTANT = 1;
 const BECH32M_CONSTANT = 0x2bc830a3;
@@ -216,8 +218,7 @@ function polymodStep(checksum: number, value: number): number {
  * MiB of `BC1` + 9 letters (Bun 1.4.5).
  */
 export function bech32Valid(match: string): boolean {
-  let checksum = 1;
-  for (const value of [3, 3, 0, 2, 3]) checksum = polymodStep(checksum, value);
+  let checksum = BC_PREFIX_CHECKSUM;
   for (let at = 3; at < match.length; at++) checksum = polymodStep(checksum, BECH32_VALUES[match.charCodeAt(at)] as number);
   return checksum === BECH32_CONSTANT || checksum === BECH32M_CONSTANT;
 }
