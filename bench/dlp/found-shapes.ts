@@ -7,7 +7,7 @@
  */
 import { gzipSync } from "node:zlib";
 
-import { type Input, MiB } from "./inputs.ts";
+import { fill, type Input, MiB } from "./inputs.ts";
 
 /** A seeded generator (the LCG of `inputs.ts`), one per shape so shapes do not depend on order. */
 function rng(seed: number) {
@@ -31,17 +31,6 @@ const BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 const PRINTABLE = " !#$&()*,.0123456789;<>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^`abcdefghijklmnopqrstuvwxyz{|}~";
 const enc = (text: string): Uint8Array => new TextEncoder().encode(text);
 
-/** Units joined by `separator` until `size`, cut to exactly `size`. */
-function fill(unit: (i: number) => string, separator = "", size = MiB): string {
-  const parts: string[] = [];
-  let length = 0;
-  for (let i = 0; length < size; i++) {
-    const part = unit(i);
-    parts.push(part);
-    length += part.length + separator.length;
-  }
-  return parts.join(separator).slice(0, size);
-}
 /** `text` with `marker` after every `every` characters (cut back to 1 MiB). */
 function sprinkle(text: string, marker: string, every: number): string {
   const parts: string[] = [];

@@ -17,16 +17,17 @@ const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const alnum = (length: number): string => Array.from({ length }, () => ALNUM[Math.floor(random() * 62)]).join("");
 const randomBytes = (length: number): Uint8Array => Uint8Array.from({ length }, () => Math.floor(random() * 256));
 const sixteen = (): string => Array.from({ length: 16 }, () => alnum(16)).join("/");
-const fill = (unit: () => string, separator = ""): string => {
+/** Units (each given its index) joined by `separator` until `size`, cut to exactly `size`. */
+export function fill(unit: (index: number) => string, separator = "", size = MiB): string {
   const parts: string[] = [];
   let length = 0;
-  while (length < MiB) {
-    const part = unit();
+  for (let index = 0; length < size; index++) {
+    const part = unit(index);
     parts.push(part);
     length += part.length + separator.length;
   }
-  return parts.join(separator).slice(0, MiB);
-};
+  return parts.join(separator).slice(0, size);
+}
 
 /** A messages request: prose, code, ids (what an agent sends most). */
 function messagesBody(): string {
