@@ -2,11 +2,11 @@ import { type CredentialPattern, credentialPatterns, looksRandomCompact } from "
 import { type DecodedSegment, decodedSegments } from "./decode-aligned.ts";
 import { MIN_FORMAT_TEXT } from "./decode-token.ts";
 import { holdsExactForm, holdsFoldedForm } from "./exact-form-index.ts";
-import { anchoredMayStart, financialHits, unanchoredCandidates } from "./financial-ids.ts";
+import { anchoredCandidates, anchoredMayStart, financialHits, unanchoredCandidates } from "./financial-ids.ts";
 import type { HeldSecretForms } from "./held-secret-forms.ts";
 import { type GroupLines, groupOfLine, joinedGroupLines } from "./group-lines.ts";
 import type { JoinedGroup } from "./joined-groups.ts";
-import { keyValueHits } from "./key-value-secrets.ts";
+import { keyValueHits, pairKeySpans } from "./key-value-secrets.ts";
 import { lineMayDecode } from "./line-may-decode.ts";
 import { lastAtOrBefore } from "./last-at-or-before.ts";
 import { percentDecodeOnce } from "./percent-decode.ts";
@@ -87,6 +87,7 @@ export const anyRawGate = new RegExp(credentialPatterns.flatMap((pattern) => pat
  * MiB of hex of printable text in 26-column lines, Bun 1.4.5 profile). A pattern
  * without compact prefixes always runs. */
 const anyCompactGate = new RegExp(credentialPatterns.flatMap((pattern) => (pattern.compactPrefixes ?? []).map(escapeRegex)).join("|"));
+const anyCompactGateGlobal = new RegExp(anyCompactGate.source, "g");
 const compactAlwaysRuns = credentialPatterns.some((pattern) => pattern.compact !== undefined && pattern.compactPrefixes === undefined);
 
 function patternHits(text: string, hits: Hit[], skipJwt: boolean): void {
@@ -298,7 +299,7 @@ function decodedHits(text: string, options: FindHitsOptions, depth: number, hits
   // numbers or IBANs in 4-digit groups one a line gave a whole `findHits` per line,
   // 104–141 ms per MiB, hostile-input search, Bun 1.4.5).
   const financialOnly: JoinedGroup[] = [];
-  for (const group of groupsToRead(lines, options.held, financialOnly)) {
+  for (const group of groupsToRead(lines, options.held, financialOnly, options.compact)) {
     if (group.width >= 16) continue;
     for (const hit of findHits(group.text, { ...options, decode: false, pairsFound: false }, depth, cache)) hits.push({ kind: hit.kind, start: group.start, end: group.end });
   }
@@ -315,6 +316,8 @@ function decodedHits(text: string, options: FindHitsOptions, depth: number, hits
  * other character can only lie in a line that holds one, and such a line is read
  * anyway. Searching the lines of a MiB of CSV cells for all prefixes cost three
  * times as much (Bun 1.4.5). */
+/** Every format prefix, over the lines: for groups with a delimiter (`punctuatedMarks`). */
+const anyRawGateGlobal = new RegExp(anyRawGate.source, "g");
 const alnumRawGate = new RegExp(
   credentialPatterns
     .flatMap((pattern) => pattern.prefixes)
@@ -346,17 +349,23 @@ function groupAt(offsets: ArrayLike<number>, position: number): number {
  * instead: letters and digits without a format prefix or a held form, in which only
  * `financialHits` can find anything.
  */
-export function groupsToRead(lines: GroupLines, held: HeldSecretForms, financialOnly?: JoinedGroup[]): readonly JoinedGroup[] {
+export function groupsToRead(lines: GroupLines, held: HeldSecretForms, financialOnly?: JoinedGroup[], compact: FindHitsOptions["compact"] = "url"): readonly JoinedGroup[] {
   const { count, joined, offsets, punctuated } = lines;
   if (count < 2) return Array.from({ length: count }, (_, index) => groupOfLine(lines, index));
-  // Per group: 1 read whole, 2 only a financial candidate marks it. A group with a
-  // delimiter is read whole: flagged when its line was made.
-  const keep = punctuated.slice();
+  // Per group: 1 read whole, 2 only a financial candidate marks it. With URL
+  // compaction (which removes line breaks too), a group with a delimiter is read whole:
+  // flagged when its line was made. Otherwise such a group is read only where what
+  // its delimiters serve could match (`punctuatedMarks`).
+  // (A compact pattern without prefixes would run on any compacted group: never narrow then.)
+  const narrow = compact !== "url" && !compactAlwaysRuns && punctuated.includes(1);
+  const keep = narrow ? new Uint8Array(count) : punctuated.slice();
   const mark = (start: number, end: number, as: number): void => {
     for (let index = groupAt(offsets, start); index < count && (offsets[index] as number) < Math.max(end, start + 1); index++) if (keep[index] !== 1) keep[index] = as;
   };
-  alnumRawGate.lastIndex = 0;
-  for (let match = alnumRawGate.exec(joined); match !== null; match = alnumRawGate.exec(joined)) mark(match.index, match.index + match[0].length, 1);
+  const gate = narrow ? anyRawGateGlobal : alnumRawGate;
+  gate.lastIndex = 0;
+  for (let match = gate.exec(joined); match !== null; match = gate.exec(joined)) mark(match.index, match.index + match[0].length, 1);
+  if (narrow) punctuatedMarks(lines, held, compact, keep, mark);
   const forms = holdsExactForm(joined, held.exactIndex) ? [...held.exact, ...held.compact] : held.compact;
   for (const form of forms) {
     for (let at = joined.indexOf(form); at !== -1; at = joined.indexOf(form, at + 1)) mark(at, at + form.length, 1);
@@ -364,14 +373,45 @@ export function groupsToRead(lines: GroupLines, held: HeldSecretForms, financial
   const candidates = unanchoredCandidates(joined);
   for (let index = 0; index < candidates.length; index += 2) mark(candidates[index] as number, candidates[index + 1] as number, 2);
   // The other financial candidates start a token: in a line of letters and digits
-  // (the others are read already), its start.
-  for (let index = 0; index < count; index++) if (keep[index] === 0 && anchoredMayStart(joined, offsets[index] as number, (offsets[index + 1] as number) - 1)) keep[index] = 2;
+  // (the others are read already, or searched in `punctuatedMarks`), its start.
+  for (let index = 0; index < count; index++) if (keep[index] === 0 && punctuated[index] === 0 && anchoredMayStart(joined, offsets[index] as number, (offsets[index + 1] as number) - 1)) keep[index] = 2;
   const read: JoinedGroup[] = [];
   for (let index = 0; index < count; index++) {
     if (keep[index] === 1 || (keep[index] === 2 && financialOnly === undefined)) read.push(groupOfLine(lines, index));
     else if (keep[index] === 2) financialOnly?.push(groupOfLine(lines, index));
   }
   return read;
+}
+
+/**
+ * What a group with a delimiter needs for `findHits` (without decoding) to find
+ * anything beyond the format prefixes and held forms `groupsToRead` marks itself: a
+ * pair's key (keyword and separator), a compact prefix or held compact form once its
+ * delimiters are removed (text compaction never joins two lines, so the lines'
+ * compaction is each group's), or an IBAN or base58 candidate, which starts after any
+ * character other than a letter or digit. None holds a line break. Each group with a
+ * delimiter was read whole: CSV cells with an `=` inside one cost 255–283 ms per MiB,
+ * a `findHits` per line (Bun 1.4.5).
+ */
+function punctuatedMarks(lines: GroupLines, held: HeldSecretForms, compact: FindHitsOptions["compact"], keep: Uint8Array, mark: (start: number, end: number, as: number) => void): void {
+  const { count, joined } = lines;
+  const keys = pairKeySpans(joined);
+  for (let index = 0; index < keys.length; index += 2) mark(keys[index] as number, keys[index + 1] as number, 1);
+  if (compact === "text") {
+    const compacted = joined.replace(TEXT_DELIMITER_RUNS, "$1");
+    // Line `k` of the compacted lines is group `k`'s compaction.
+    const lineStarts = new Int32Array(count + 1);
+    for (let index = 1, at = compacted.indexOf("\n"); index <= count && at !== -1; index++, at = compacted.indexOf("\n", at + 1)) lineStarts[index] = at + 1;
+    const markLine = (at: number): void => {
+      const index = Math.max(0, lastAtOrBefore(lineStarts, at));
+      if (index < count) keep[index] = 1;
+    };
+    anyCompactGateGlobal.lastIndex = 0;
+    for (let match = anyCompactGateGlobal.exec(compacted); match !== null; match = anyCompactGateGlobal.exec(compacted)) markLine(match.index);
+    for (const form of held.compact) for (let at = compacted.indexOf(form); at !== -1; at = compacted.indexOf(form, at + 1)) markLine(at);
+  }
+  const anchored = anchoredCandidates(joined);
+  for (let index = 0; index < anchored.length; index += 2) mark(anchored[index] as number, anchored[index + 1] as number, 2);
 }
 
 /**

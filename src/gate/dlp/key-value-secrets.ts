@@ -215,6 +215,16 @@ function trimmed(text: string, start: number, end: number): [string, number] {
  * already needs no other (it keeps kinds, not spans), and testing every value of a
  * MiB of `password=…` pairs was a third of its scan (Bun 1.4.5 profile).
  */
+/** The spans, as `[start, end)` pairs, of every key a pair needs (a keyword, a quote
+ * or not, the separator): {@link keyValueHits} finds no pair outside them (a CSV aside,
+ * which needs a line break). */
+export function pairKeySpans(text: string): number[] {
+  const spans: number[] = [];
+  KEY_END.lastIndex = 0;
+  for (let match = KEY_END.exec(text); match !== null; match = KEY_END.exec(text)) spans.push(match.index, match.index + match[0].length);
+  return spans;
+}
+
 export function keyValueHits(text: string, escapesOnly = false): KeyValueHit[] {
   const hits: KeyValueHit[] = [];
   // Every pair needs a `:` or `=`; without one (base64, prose) skip the regex.

@@ -62,13 +62,16 @@ test("no groups, no stretches", () => {
   expect(groupSegments(groupLines([]), 13)).toEqual([]);
 });
 
-/** Groups `groupsToRead` leaves out are ones `findHits` (without decoding) finds nothing in. */
-test("every group left unread holds nothing findHits finds, on 3,000 generated texts (and the read ones include every group with a hit)", async () => {
+/** Groups `groupsToRead` leaves out are ones `findHits` (without decoding) finds nothing in,
+ * with either compaction (text compaction reads the groups with a delimiter by what they hold). */
+for (const compact of ["url", "text"] as const) test(`every group left unread holds nothing findHits finds, ${compact} compaction, on 3,000 generated texts (and the read ones include every group with a hit)`, async () => {
   const { buildHeldSecretForms } = await import("../../../../src/gate/dlp/held-secret-forms.ts");
   const { findHits, groupsToRead } = await import("../../../../src/gate/dlp/find-hits.ts");
   const { financialHits } = await import("../../../../src/gate/dlp/financial-ids.ts");
   const secret = "hUNTER29f8e7d6c5b4a";
-  const held = buildHeldSecretForms([secret, "Zx9QwErTyU"]);
+  // One with delimiters of its own: its compact form is held too.
+  const dashed = "corp-Held.Value_9x8Q";
+  const held = buildHeldSecretForms([secret, "Zx9QwErTyU", dashed]);
   // Cells that hold what each part of findHits looks for, among random ones.
   const special = [
     "ghp" + "_" + source.chars("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 36),
@@ -84,6 +87,18 @@ test("every group left unread holds nothing findHits finds, on 3,000 generated t
     "Zx9QwErTyU",
     Buffer.from(secret).toString("base64"),
     "pass=word",
+    // What only a group with a delimiter can hold (`_`, `=`, `+`, `/` are group
+    // characters, the others split groups): a pair's key, a prefix or held form that
+    // compaction joins, a financial candidate after punctuation, a prefix with a `_`.
+    "token=" + source.chars("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 20),
+    "api_key=" + source.chars("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 20),
+    "gh_p" + source.chars("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 36),
+    "AK=IA" + source.chars("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16),
+    dashed,
+    "corpHeld_Value9x8Q",
+    "x=GB82WEST12345698765432",
+    "a/1BoatSLRHtKNngkdXEeobR76b53LETtpyT",
+    "sk_live_" + source.chars("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 24),
   ];
   const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   /** A line of equal-width cells: random, or a special token (after a random cell or not) cut into cells. */
@@ -93,7 +108,7 @@ test("every group left unread holds nothing findHits finds, on 3,000 generated t
     for (let at = 0; at < token.length; at += width) cells.push(token.slice(at, at + width));
     return cells.join(separator);
   };
-  const options = { held, compact: "url" as const, decode: false, structured: true, formats: true, pairsFound: false };
+  const options = { held, compact, decode: false, structured: true, formats: true, pairsFound: false };
   let left = 0;
   let withHits = 0;
   let financial = 0;
@@ -102,12 +117,12 @@ test("every group left unread holds nothing findHits finds, on 3,000 generated t
     const separator = [",", " ", "-", ":", "."][int(5)] as string;
     const lines = Array.from({ length: 1 + int(30) }, () => line(width, separator));
     const groups = joinedGroups(lines.join("\n"));
-    const toRead = groupsToRead(groupLines(groups), held);
+    const toRead = groupsToRead(groupLines(groups), held, undefined, compact);
     for (const group of toRead) expect(groups).toContainEqual(group);
     const read = new Set(toRead.map((group) => group.start));
     // Those only a financial candidate marks: findHits finds there what financialHits does.
     const financialOnly: typeof groups = [];
-    const whole = groupsToRead(groupLines(groups), held, financialOnly);
+    const whole = groupsToRead(groupLines(groups), held, financialOnly, compact);
     expect(new Set([...whole, ...financialOnly].map((group) => group.start))).toEqual(read);
     for (const group of financialOnly) {
       financial++;
