@@ -162,6 +162,11 @@ export const foundShapes: Record<string, Input> = {
     const cell = (): string => `${r.pick(ALNUM, 3)}_${r.pick(ALNUM, 4)}`;
     return { body: enc(fill(() => `${cell()},${cell()},${cell()}`, "\n")), hostile: true };
   })(),
+  // The same with an `=` inside one cell a line (found by the CSV work).
+  "CSV cells with an = inside one": (() => {
+    const r = rng(28);
+    return { body: enc(fill(() => `${r.pick(ALNUM, 3)}=${r.pick(ALNUM, 4)},${r.pick(ALNUM, 8)},${r.pick(ALNUM, 8)}`, "\n")), hostile: true };
+  })(),
   // The same re-read through the financial mark: 4-digit groups split by spaces are a
   // joined group per line, a card candidate, so each line's group gets a findHits
   // (financialHits, cardNetworkLengths) besides the slice's own. Every line is a valid
