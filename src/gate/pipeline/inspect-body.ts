@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { MAX_SCANNED_BODY } from "../dlp/body-text.ts";
+import type { ScanInput, Scanner } from "../dlp/create-scanner.ts";
+import type { ScanBudget } from "../dlp/scan-budget.ts";
 import type { GateContext } from "../gate-context.ts";
 import { readBodyPrefix, type BodyPrefix } from "./read-body-prefix.ts";
-import type { Stop } from "./run-pipeline.ts";
+import type { Inspection, Stop } from "./run-pipeline.ts";
 
 /**
  * Reads a request body's prefix for the DLP step under the gate's bounds, and gives
@@ -26,4 +28,20 @@ export async function inspectBody(context: GateContext, req: IncomingMessage, re
     return { status: 408, decision: "error", reason: "body-too-slow", text: "bottle gate: the request body came too slowly" };
   }
   return { status: 0, decision: "error", reason: "client-closed", text: "" };
+}
+
+/** The gate's per-scan budget: its `scanBudgetMs` when set, else the scanner's default. */
+export function scanBudget(context: GateContext): Partial<ScanBudget> {
+  return context.scanBudgetMs === undefined ? {} : { maxScanMs: context.scanBudgetMs };
+}
+
+/**
+ * Scans a request with the prefix `inspectBody` read, through the gate-wide scheduler
+ * (a hostile body yields the loop to other clients) under the gate's budget: the
+ * inspection the pipeline judges, with `body-prefix` where the body was longer.
+ */
+export async function scanWithBody(context: GateContext, scanner: Scanner, request: Omit<ScanInput, "body" | "bodyTruncated">, body: BodyPrefix): Promise<Inspection> {
+  const report = await scanner.scanRequest({ ...request, body: body.prefix, bodyTruncated: !body.complete }, scanBudget(context));
+  const incomplete = body.complete ? report.incomplete : ["body-prefix", ...report.incomplete];
+  return { findings: report.findings, bytesUp: body.prefix.length, incomplete };
 }

@@ -3,6 +3,7 @@ import type { GateGeneration } from "../gate-generation.ts";
 import type { ScanReport } from "../dlp/create-scanner.ts";
 import { SLICE } from "../dlp/scan-body.ts";
 import { dlpVerdict } from "../pipeline/dlp-verdict.ts";
+import { scanBudget } from "../pipeline/inspect-body.ts";
 import type { WebSocketFrame } from "./websocket-frames.ts";
 
 /** What of a message's earlier frames is scanned again with its next one, so a secret split over frames is still whole once. */
@@ -41,7 +42,7 @@ export function createFrameScan(context: GateContext, generation: GateGeneration
   const overlap = Math.max(OVERLAP, ...generation.scanner.held.exact.map((form) => form.length));
   let warned: string | undefined;
   const incomplete = new Set<string>();
-  const budget = context.scanBudgetMs === undefined ? {} : { maxScanMs: context.scanBudgetMs };
+  const budget = scanBudget(context);
   const decide = (report: ScanReport): FrameVerdict => {
     const verdict = dlpVerdict(report.findings, generation.dlpAction);
     if (verdict.action === "block") return { pass: false, reason: verdict.reason, incomplete: report.incomplete };

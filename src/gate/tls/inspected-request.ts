@@ -2,7 +2,7 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:
 import type { GateContext } from "../gate-context.ts";
 import type { GateGeneration } from "../gate-generation.ts";
 import { headerPairs } from "../pipeline/headers.ts";
-import { inspectBody } from "../pipeline/inspect-body.ts";
+import { inspectBody, scanWithBody } from "../pipeline/inspect-body.ts";
 import { hasBody, type BodyPrefix } from "../pipeline/read-body-prefix.ts";
 import { relayOutcome, relayUpstream } from "../pipeline/relay-upstream.ts";
 import { answerHttp } from "../pipeline/respond.ts";
@@ -61,17 +61,13 @@ export function inspectedRequest(context: GateContext, target: InspectedTarget, 
       // bounds, and where it stopped short said in the audit line. A synchronous
       // `scanBody` without the encoding let a gzip body carry a held secret out and held
       // `/healthz` for ~375 ms per hostile MiB (review round 2, findings 2, 4, 10).
-      const report = await scanner.scanRequest({
+      return scanWithBody(context, scanner, {
         host: target.host,
         target: fullUrl,
         headers: headerPairs(headers),
-        body: body.prefix,
-        bodyTruncated: !body.complete,
         contentType: req.headers["content-type"],
         contentEncoding: req.headers["content-encoding"],
-      }, context.scanBudgetMs === undefined ? {} : { maxScanMs: context.scanBudgetMs });
-      const incomplete = body.complete ? report.incomplete : ["body-prefix", ...report.incomplete];
-      return { findings: report.findings, bytesUp: body.prefix.length, incomplete };
+      }, body);
     },
     async relay(checked) {
       if (credential !== undefined) headers[credential.header] = credential.value;

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { GateContext } from "../../gate-context.ts";
 import { endToEndHeaders } from "../../pipeline/headers.ts";
-import { inspectBody } from "../../pipeline/inspect-body.ts";
+import { inspectBody, scanWithBody } from "../../pipeline/inspect-body.ts";
 import type { BodyPrefix } from "../../pipeline/read-body-prefix.ts";
 import { hasBody } from "../../pipeline/read-body-prefix.ts";
 import { relayOutcome, relayUpstream } from "../../pipeline/relay-upstream.ts";
@@ -68,17 +68,12 @@ export function forwardRequest(context: GateContext, req: IncomingMessage, res: 
       const read = await inspectBody(context, req, res);
       if ("decision" in read) return read;
       body = read;
-      // A body goes through the scanner's sliced scan: a hostile one yields the loop to other clients.
-      const report = await scanner.scanRequest({
+      return scanWithBody(context, scanner, {
         target: req.url ?? "",
         headers: req.rawHeaders,
-        body: body.prefix,
-        bodyTruncated: !body.complete,
         contentType: req.headers["content-type"],
         contentEncoding: req.headers["content-encoding"],
-      }, context.scanBudgetMs === undefined ? {} : { maxScanMs: context.scanBudgetMs });
-      const incomplete = body.complete ? report.incomplete : ["body-prefix", ...report.incomplete];
-      return { findings: report.findings, bytesUp: body.prefix.length, incomplete };
+      }, body);
     },
     async relay(checked) {
       const result = await relayUpstream(req, res, {
