@@ -1,13 +1,13 @@
-import { afterAll, beforeAll, describe } from "bun:test";
+import { describe } from "bun:test";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { dockerBackend } from "../../../../src/backend/docker/index.ts";
-import { GATE_PORT } from "../../../../src/backend/gate-runtime/gate-config.ts";
 import { bottlePaths } from "../../../../src/core/paths.ts";
 import { readSettings } from "../../../../src/core/settings.ts";
 import { runRecordedContract } from "../../../helpers/backend-contract.ts";
 import { recordingRunner } from "../../../helpers/recording-runner.ts";
+import { serveFakeGate } from "../../../helpers/fake-gate-address.ts";
 import { testSpec } from "../../../helpers/start-spec.ts";
 
 /**
@@ -16,21 +16,7 @@ import { testSpec } from "../../../helpers/start-spec.ts";
  * scripted `docker inspect` names it. It serves a CA certificate too: by default a
  * bottle's HTTPS is inspected, so launch installs the gate's CA in the agent.
  */
-const FAKE_CA = "-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n";
-let health: ReturnType<typeof Bun.serve> | undefined;
-let address = "";
-beforeAll(() => {
-  for (let attempt = 0; health === undefined && attempt < 20; attempt++) {
-    address = `127.${1 + Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
-    try {
-      health = Bun.serve({ hostname: address, port: GATE_PORT, fetch: (request) => new Response(new URL(request.url).pathname === "/tls/ca.pem" ? FAKE_CA : "ok") });
-    } catch {
-      health = undefined;
-    }
-  }
-  if (health === undefined) throw new Error(`no loopback address could listen on ${GATE_PORT}`);
-});
-afterAll(() => health?.stop(true));
+const gate = serveFakeGate();
 
 describe("docker backend contract, recorded (no engine)", () => {
   runRecordedContract(async () => ({
@@ -42,7 +28,7 @@ describe("docker backend contract, recorded (no engine)", () => {
       const { runner, calls } = recordingRunner([
         { match: /^docker info /, stdout: '{"runc":{"path":"runc"}}' },
         { match: /^docker image inspect --format \{\{json \.Config\.Entrypoint/, stdout: 'null\t["sh"]\t""\t["HOME=/root"]' },
-        { match: /^docker inspect --format \{\{json \.NetworkSettings\.Networks\}\}/, stdout: () => JSON.stringify(Object.fromEntries(calls.filter((call) => call.argv[1] === "network" && call.argv[2] === "create").map((call) => [call.argv.at(-1), { IPAddress: address }]))) },
+        { match: /^docker inspect --format \{\{json \.NetworkSettings\.Networks\}\}/, stdout: () => JSON.stringify(Object.fromEntries(calls.filter((call) => call.argv[1] === "network" && call.argv[2] === "create").map((call) => [call.argv.at(-1), { IPAddress: gate.address }]))) },
         { match: /^docker inspect --format \{\{\.State\.Running\}\}/, stdout: "true" },
         { match: /^docker exec .* sh -c id -u/, stdout: "0\n0\n/root\n\n" },
       ]);
