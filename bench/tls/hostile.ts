@@ -9,11 +9,13 @@
  *
  *   bun bench/tls/hostile.ts [--seconds N] [--clients N]
  */
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { processRunner, type RunningProcess } from "../../src/core/runner.ts";
 import { percentile } from "../proxy/load.ts";
+import { startServer } from "../proxy/servers.ts";
+import { makeOriginCertificates } from "./origin-certificates.ts";
 
 const flag = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const seconds = Number(flag("--seconds")) || 8;
@@ -30,37 +32,16 @@ const fill = (unit: () => string, head = "") => {
 const labels = Array.from({ length: 16 }, () => random(16)).join("/");
 const BODIES = [Buffer.from(`eyJ${"ey".repeat(524_288)}`.slice(0, MIB)), fill(() => labels), fill(() => `${random(8)},${random(8)},${random(8)}\n`, "password,token,secret\n")];
 
-/** Starts a process and waits for `pattern` in its output. */
-async function start(argv: string[], pattern: RegExp, env: Record<string, string> = {}): Promise<{ child: RunningProcess; match: RegExpMatchArray }> {
-  let output = "";
-  let found: (match: RegExpMatchArray) => void = () => {};
-  const ready = new Promise<RegExpMatchArray>((resolve) => (found = resolve));
-  const child = processRunner.start(argv, { check: false, env, onOutput: (chunk) => {
-    output += chunk;
-    const match = output.match(pattern);
-    if (match) found(match);
-  } });
-  const timeout = Bun.sleep(15_000).then(() => {
-    throw new Error(`${argv.join(" ")} did not start: ${output}`);
-  });
-  return { child, match: await Promise.race([ready, timeout]) };
-}
-
 const summary = (values: number[]) =>
   `p50 ${percentile(values, 50).toFixed(1)} ms, p99 ${percentile(values, 99).toFixed(1)} ms, max ${Math.max(...values).toFixed(1)} ms (${values.length} probes)`;
 
 const dir = await mkdtemp(join(tmpdir(), "bench-tls-hostile-"));
 const children: RunningProcess[] = [];
 try {
-  const openssl = (args: string[]) => processRunner.run(["openssl", ...args], { cwd: dir });
-  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
-  await openssl(["req", "-x509", ...ec, "-keyout", "ca.key", "-out", "ca.pem", "-days", "1", "-subj", "/CN=bench origin CA"]);
-  await openssl(["req", ...ec, "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=bench.test"]);
-  await writeFile(join(dir, "ext"), "subjectAltName=DNS:*.bench.test,DNS:bench.test\n");
-  await openssl(["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.pem", "-days", "1", "-extfile", "ext"]);
-  const origin = await start(["bun", join(import.meta.dir, "origin.ts"), join(dir, "server.pem"), join(dir, "server.key")], /origin listening on (\d+)/);
+  await makeOriginCertificates(dir);
+  const origin = await startServer(["bun", join(import.meta.dir, "origin.ts"), join(dir, "server.pem"), join(dir, "server.key")], /origin listening on (\d+)/);
   children.push(origin.child);
-  const gate = await start(["bun", join(import.meta.dir, "gate.ts"), "-", join(dir, "audit.jsonl"), origin.match[1]!], /gate listening on (\d+)/, {
+  const gate = await startServer(["bun", join(import.meta.dir, "gate.ts"), "-", join(dir, "audit.jsonl"), origin.match[1]!], /gate listening on (\d+)/, {
     NODE_EXTRA_CA_CERTS: join(dir, "ca.pem"),
   });
   children.push(gate.child);

@@ -9,12 +9,14 @@
  * The origin and the gate are their own processes (through the one runner); this
  * process is the client (node:tls over raw sockets, no HTTP library).
  */
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import tls from "node:tls";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { processRunner, type RunningProcess } from "../../src/core/runner.ts";
+import type { RunningProcess } from "../../src/core/runner.ts";
 import { percentile } from "../proxy/load.ts";
+import { startServer } from "../proxy/servers.ts";
+import { makeOriginCertificates } from "./origin-certificates.ts";
 import { createCertificateAuthority } from "../../src/gate/tls/certificate-authority.ts";
 import { runTlsLoad, timeFirstRequest, type TlsRoute } from "./tls-load.ts";
 import { runWebSocketLoad } from "./websocket-load.ts";
@@ -26,41 +28,16 @@ const hosts = Number(flag("--hosts")) || 20;
 /** `env` (by default): the gate trusts the origin's CA through NODE_EXTRA_CA_CERTS, as in its container; `option`: as an extra CA handed to startGate. */
 const trust = flag("--trust") ?? "env";
 
-/** Starts a process and waits for `pattern` in its output. */
-async function start(argv: string[], pattern: RegExp, env: Record<string, string> = {}): Promise<{ child: RunningProcess; match: RegExpMatchArray }> {
-  let output = "";
-  let found: (match: RegExpMatchArray) => void = () => {};
-  const ready = new Promise<RegExpMatchArray>((resolve) => (found = resolve));
-  const child = processRunner.start(argv, {
-    check: false,
-    env,
-    onOutput: (chunk) => {
-      output += chunk;
-      const match = output.match(pattern);
-      if (match) found(match);
-    },
-  });
-  const timeout = Bun.sleep(15_000).then(() => {
-    throw new Error(`${argv.join(" ")} did not start: ${output}`);
-  });
-  return { child, match: await Promise.race([ready, timeout]) };
-}
-
 const dir = await mkdtemp(join(tmpdir(), "bench-tls-"));
 const children: RunningProcess[] = [];
 try {
-  const openssl = (args: string[]) => processRunner.run(["openssl", ...args], { cwd: dir });
-  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
-  await openssl(["req", "-x509", ...ec, "-keyout", "ca.key", "-out", "ca.pem", "-days", "1", "-subj", "/CN=bench origin CA"]);
-  await openssl(["req", ...ec, "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=bench.test"]);
-  await writeFile(join(dir, "ext"), "subjectAltName=DNS:*.bench.test,DNS:bench.test\n");
-  await openssl(["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.pem", "-days", "1", "-extfile", "ext"]);
+  await makeOriginCertificates(dir);
   const originCa = await readFile(join(dir, "ca.pem"), "utf8");
 
-  const origin = await start(["bun", join(import.meta.dir, "origin.ts"), join(dir, "server.pem"), join(dir, "server.key")], /origin listening on (\d+)/);
+  const origin = await startServer(["bun", join(import.meta.dir, "origin.ts"), join(dir, "server.pem"), join(dir, "server.key")], /origin listening on (\d+)/);
   children.push(origin.child);
   const originPort = Number(origin.match[1]);
-  const gate = await start(
+  const gate = await startServer(
     ["bun", join(import.meta.dir, "gate.ts"), trust === "env" ? "-" : join(dir, "ca.pem"), join(dir, "audit.jsonl"), origin.match[1]!],
     /gate listening on (\d+)/,
     trust === "env" ? { NODE_EXTRA_CA_CERTS: join(dir, "ca.pem") } : {},
