@@ -9,11 +9,17 @@ import { ensureBaseImage } from "../helpers/images.ts";
 const ROOT = join(import.meta.dir, "../..");
 let root = "";
 let env: Record<string, string> = {};
+/** The detached bottle, once started: `cleanup --all` leaves a running bottle alone. */
+let identity = "";
 const bottle = (args: string[]) => processRunner.run([process.execPath, join(ROOT, "src/cli/main.ts"), ...args], { env, cwd: join(root, "work"), check: false, timeoutMs: 1_800_000 });
 
 afterAll(async () => {
   if (root === "") return;
+  if (identity !== "") await bottle(["rm", "--force", identity]);
   await bottle(["cleanup", "--yes", "--all"]);
+  // Nothing of this test's state is left running on the engine.
+  const left = await processRunner.run(["docker", "ps", "-a", "--filter", `label=dev.bottle.owner=${join(root, "state", "bottle")}`, "--format", "{{.Names}}"]);
+  expect(left.stdout.trim()).toBe("");
   await rm(root, { recursive: true, force: true });
 }, 120_000);
 
@@ -32,7 +38,7 @@ describeEngine("e2e: Claude Code sees the supervise server", () => {
     };
     const started = await bottle(["start", "claude", "--detach", "--json"]);
     expect({ code: started.exitCode, stderr: started.stderr.split("\n").slice(-20).join("\n") }).toMatchObject({ code: 0 });
-    const { identity } = JSON.parse(started.stdout) as { identity: string };
+    ({ identity } = JSON.parse(started.stdout) as { identity: string });
     // As the agent runs: its user, its env (proxies, NO_PROXY with the gate), its home.
     const listed = await processRunner.run(["docker", "exec", "--user", "agent", `${identity}-agent`, "claude", "mcp", "list"], { check: false, timeoutMs: 120_000 });
     expect(`${listed.stdout}${listed.stderr}`).toMatch(new RegExp(`bottle: http://${identity}-gate:8081/mcp \\(HTTP\\) - ✔ Connected`));
