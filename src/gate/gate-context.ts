@@ -21,7 +21,7 @@ export interface GateContext {
   bodyDeadlineMs?: number;
   /** By default, 10 s: how long a tunnel's client has to send its TLS ClientHello. */
   helloTimeoutMs?: number;
-  /** By default, 500 ms: the scan time one inspected HTTPS body or WebSocket frame may cost. */
+  /** By default, the policy's `dlp.scan_budget_ms`, else 500 ms: the scan time one request body or WebSocket frame may cost. */
   scanBudgetMs?: number;
   /** By default, 60 s: how long an inspected tunnel may sit between requests, or take to send one's head. */
   tunnelIdleMs?: number;

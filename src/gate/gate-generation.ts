@@ -14,6 +14,8 @@ export interface GateGeneration {
   policy: EgressPolicy;
   scanner: Scanner;
   dlpAction: Egress["dlp"]["action"];
+  /** The policy's `dlp.scan_budget_ms`; undefined for the scanner's default. */
+  scanBudgetMs: number | undefined;
   routes: Map<string, ResolvedRoute>;
   /** Redacts held secrets from route responses; undefined when the gate holds none. */
   redactor: ResponseRedactor | undefined;
@@ -35,6 +37,7 @@ export function buildGeneration(egress: Egress, env: Record<string, string | und
     policy: createPolicy(egress),
     scanner,
     dlpAction: egress.dlp.action,
+    scanBudgetMs: egress.dlp.scan_budget_ms,
     routes,
     redactor: createResponseRedactor(scanner),
     tls,

@@ -51,7 +51,7 @@ export interface StartGateOptions {
   bodyDeadlineMs?: number;
   /** By default, 10 s: how long a tunnel's client has to send its ClientHello. */
   helloTimeoutMs?: number;
-  /** By default, 500 ms: the scan time one inspected HTTPS body or WebSocket frame may cost (`ScanBudget.maxScanMs`). */
+  /** By default, the policy's `dlp.scan_budget_ms`, else 500 ms: the scan time one request body or WebSocket frame may cost (`ScanBudget.maxScanMs`); set, it overrides the policy. */
   scanBudgetMs?: number;
   /** By default, 60 s: how long an inspected tunnel may sit between requests, or take to send one's head. */
   tunnelIdleMs?: number;

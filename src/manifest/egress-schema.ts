@@ -67,9 +67,21 @@ export const AllowEntrySchema = v.pipe(
   ),
 );
 
+/** The scan time one request body or WebSocket frame may cost, in ms: at least 10, at most a minute. */
+export const SCAN_BUDGET_MS = { min: 10, max: 60_000 } as const;
+
 /** DLP: `block` refuses a request carrying a secret, `warn` logs and forwards, `off` skips scanning. */
 export const DlpSchema = v.strictObject({
   action: v.optional(v.picklist(["block", "warn", "off"], "block | warn | off"), "block"),
+  scan_budget_ms: v.optional(
+    v.pipe(
+      v.number("a number of milliseconds"),
+      v.integer((issue) => `a whole number of milliseconds (got ${issue.input})`),
+      v.minValue(SCAN_BUDGET_MS.min, (issue) => `at least ${SCAN_BUDGET_MS.min} ms (got ${issue.input})`),
+      v.maxValue(SCAN_BUDGET_MS.max, (issue) => `at most ${SCAN_BUDGET_MS.max} ms (got ${issue.input})`),
+      v.description("The scan time one request body or WebSocket frame may cost (default 500 ms). Under block, a body the scan could not finish in it is refused (403 scan-incomplete); under warn it goes on, noted in its audit line."),
+    ),
+  ),
 });
 
 /** TLS inspection, method/path allow rules and injected credentials (tls-schema.ts). */

@@ -78,6 +78,9 @@ bottles:
       # By default, block.
       dlp:
         action: block
+        # The scan time one request body may cost, by default 500 ms: under block, a
+        # body the scan cannot finish in it is refused (403 scan-incomplete).
+        # scan_budget_ms: 500
       # TLS inspection: the gate terminates HTTPS with a CA made for this bottle (the
       # agent trusts it), so HTTPS gets DLP, method/path rules and credentials. By
       # default, on. \`passthrough\` hosts (clients that pin certificates) stay tunnels;

@@ -36,6 +36,8 @@ export function specChanges(before: StartSpec, after: StartSpec): SpecChange[] {
   const routes = (spec: StartSpec) => spec.bottle.egress.routes.map((route) => `${route.name} -> ${route.upstream}`);
   add("egress", listDiff("routes", routes(before), routes(after)));
   if (egress[0].dlp.action !== egress[1].dlp.action) add("egress", `dlp: ${egress[0].dlp.action} -> ${egress[1].dlp.action}`);
+  const budget = (dlp: (typeof egress)[0]["dlp"]) => (dlp.scan_budget_ms === undefined ? "default" : `${dlp.scan_budget_ms} ms`);
+  if (budget(egress[0].dlp) !== budget(egress[1].dlp)) add("egress", `dlp scan budget: ${budget(egress[0].dlp)} -> ${budget(egress[1].dlp)}`);
   const envNames = (spec: StartSpec) => [...Object.keys(spec.env.literal), ...spec.env.forwarded.map(({ key }) => key)].toSorted();
   add("env", listDiff("env", envNames(before), envNames(after)));
   const resources = (spec: StartSpec) => `cpus ${spec.bottle.resources.cpus ?? "default"}, memory ${spec.bottle.resources.memory ?? "default"}`;

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { MAX_SCANNED_BODY } from "../dlp/body-text.ts";
-import type { ScanInput, Scanner } from "../dlp/create-scanner.ts";
+import type { ScanInput } from "../dlp/create-scanner.ts";
 import type { ScanBudget } from "../dlp/scan-budget.ts";
 import type { GateContext } from "../gate-context.ts";
+import type { GateGeneration } from "../gate-generation.ts";
 import { readBodyPrefix, type BodyPrefix } from "./read-body-prefix.ts";
 import type { Inspection, Stop } from "./run-pipeline.ts";
 
@@ -30,9 +31,11 @@ export async function inspectBody(context: GateContext, req: IncomingMessage, re
   return { status: 0, decision: "error", reason: "client-closed", text: "" };
 }
 
-/** The gate's per-scan budget: its `scanBudgetMs` when set, else the scanner's default. */
-export function scanBudget(context: GateContext): Partial<ScanBudget> {
-  return context.scanBudgetMs === undefined ? {} : { maxScanMs: context.scanBudgetMs };
+/** The per-scan budget: the gate's `scanBudgetMs` option when set (tests), else the
+ * policy's `dlp.scan_budget_ms`, else the scanner's default. */
+export function scanBudget(context: GateContext, generation: GateGeneration): Partial<ScanBudget> {
+  const maxScanMs = context.scanBudgetMs ?? generation.scanBudgetMs;
+  return maxScanMs === undefined ? {} : { maxScanMs };
 }
 
 /**
@@ -40,8 +43,8 @@ export function scanBudget(context: GateContext): Partial<ScanBudget> {
  * (a hostile body yields the loop to other clients) under the gate's budget: the
  * inspection the pipeline judges, with `body-prefix` where the body was longer.
  */
-export async function scanWithBody(context: GateContext, scanner: Scanner, request: Omit<ScanInput, "body" | "bodyTruncated">, body: BodyPrefix): Promise<Inspection> {
-  const report = await scanner.scanRequest({ ...request, body: body.prefix, bodyTruncated: !body.complete }, scanBudget(context));
+export async function scanWithBody(context: GateContext, generation: GateGeneration, request: Omit<ScanInput, "body" | "bodyTruncated">, body: BodyPrefix): Promise<Inspection> {
+  const report = await generation.scanner.scanRequest({ ...request, body: body.prefix, bodyTruncated: !body.complete }, scanBudget(context, generation));
   const incomplete = body.complete ? report.incomplete : ["body-prefix", ...report.incomplete];
   return { findings: report.findings, bytesUp: body.prefix.length, incomplete };
 }

@@ -42,7 +42,7 @@ export function createFrameScan(context: GateContext, generation: GateGeneration
   const overlap = Math.max(OVERLAP, ...generation.scanner.held.exact.map((form) => form.length));
   let warned: string | undefined;
   const incomplete = new Set<string>();
-  const budget = scanBudget(context);
+  const budget = scanBudget(context, generation);
   const decide = (report: ScanReport): FrameVerdict => {
     const verdict = dlpVerdict(report.findings, generation.dlpAction);
     if (verdict.action === "block") return { pass: false, reason: verdict.reason, incomplete: report.incomplete };

@@ -61,7 +61,7 @@ export function inspectedRequest(context: GateContext, target: InspectedTarget, 
       // bounds, and where it stopped short said in the audit line. A synchronous
       // `scanBody` without the encoding let a gzip body carry a held secret out and held
       // `/healthz` for ~375 ms per hostile MiB (review round 2, findings 2, 4, 10).
-      return scanWithBody(context, scanner, {
+      return scanWithBody(context, generation, {
         host: target.host,
         target: fullUrl,
         headers: headerPairs(headers),

@@ -68,7 +68,7 @@ export function forwardRequest(context: GateContext, req: IncomingMessage, res: 
       const read = await inspectBody(context, req, res);
       if ("decision" in read) return read;
       body = read;
-      return scanWithBody(context, scanner, {
+      return scanWithBody(context, generation, {
         target: req.url ?? "",
         headers: req.rawHeaders,
         contentType: req.headers["content-type"],

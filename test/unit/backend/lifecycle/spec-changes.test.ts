@@ -24,4 +24,10 @@ describe("specChanges", () => {
     expect(lines).toContain("resources: cpus default, memory default -> cpus default, memory 2g");
     expect(lines.join("\n")).not.toContain("secret-literal");
   });
+
+  test("the DLP action and scan budget each say what changed", () => {
+    const before = testSpec({ identity: "a-aaaaaaaa", agent: { image: "x:1" }, bottle: { egress: egress([]) } });
+    const after = testSpec({ identity: "a-aaaaaaaa", agent: { image: "x:1" }, bottle: { egress: { ...egress([]), dlp: { action: "warn", scan_budget_ms: 2000 } } } });
+    expect(specChanges(before, after).map((change) => change.text)).toEqual(["dlp: block -> warn", "dlp scan budget: default -> 2000 ms"]);
+  });
 });
