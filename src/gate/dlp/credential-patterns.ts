@@ -107,9 +107,23 @@ function isCompactAwsKey(body: string): boolean {
 
 /** A JWT's header is base64url JSON naming its `alg`; anything else with dots isn't one. */
 export function isJwt(match: string): boolean {
-  const header = match.slice(0, match.indexOf("."));
+  return isJwtAt(match, 0);
+}
+
+/** The last header looked up and its answer: the spans of a body of repeated JWT-like
+ * fragments share one, told apart from it in place, without a slice and a hash each
+ * (a fifth of the body-wide JWT search there, Bun 1.4.5 profile). */
+let lastHeader = "";
+let lastValid = false;
+
+/** {@link isJwt} of the span of `text` starting at `start` (a JWT-shaped span: it has a dot). */
+export function isJwtAt(text: string, start: number): boolean {
+  const dot = text.indexOf(".", start);
+  if (lastHeader !== "" && dot - start === lastHeader.length && text.startsWith(lastHeader, start)) return lastValid;
+  const header = text.slice(start, dot);
   const known = jwtHeaders.get(header);
-  if (known !== undefined) return known;
+  lastHeader = header;
+  if (known !== undefined) return (lastValid = known);
   let valid = false;
   if (mayNameAlg(header)) {
     try {
@@ -122,7 +136,7 @@ export function isJwt(match: string): boolean {
   // Remembered: a body of repeated JWT-like fragments parsed the same header each time.
   if (jwtHeaders.size > 1024) jwtHeaders.clear();
   jwtHeaders.set(header, valid);
-  return valid;
+  return (lastValid = valid);
 }
 
 const jwtHeaders = new Map<string, boolean>();

@@ -1,6 +1,6 @@
 import { isFormContentType } from "./body-text.ts";
 import { decodeContent } from "./content-encoding.ts";
-import { findJwts, isJwt } from "./credential-patterns.ts";
+import { findJwts, isJwtAt } from "./credential-patterns.ts";
 import type { DecodedCache } from "./find-hits.ts";
 import type { HeldSecretForms } from "./held-secret-forms.ts";
 import { csvLayout, csvRowHits, type KeyValueHit } from "./key-value-secrets.ts";
@@ -76,7 +76,7 @@ export function* scanBodySlices(
     const search = { from: 0, until: 0 };
     while (search.from < text.length) {
       search.until = search.from + SLICE;
-      for (const [start, end] of findJwts(text, search)) if (isJwt(text.slice(start, end))) addFinding(result, "jwt");
+      for (const [start] of findJwts(text, search)) if (isJwtAt(text, start)) addFinding(result, "jwt");
       yield;
     }
   }

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { isJwt } from "../../../../src/gate/dlp/credential-patterns.ts";
+import { isJwt, isJwtAt } from "../../../../src/gate/dlp/credential-patterns.ts";
 import { FakeSource } from "./fake-credentials.ts";
 
 /** The check before the prefilter: parse the header, an object with an `alg` key. */
@@ -40,4 +40,21 @@ test("isJwt gives the parse's answer on 6,000 headers: random, objects with and 
     expect([match, isJwt(match)]).toEqual([match, expected]);
   }
   expect(valid).toBeGreaterThan(500);
+});
+
+test("isJwtAt in a text gives the parse's answer for each span, a header of the same length as the one before or the same one again", () => {
+  // Valid and invalid headers of one length, in runs and alternating: the answer
+  // remembered for the header before must not be given for another.
+  const headers = ['{"alg":"HS256"}', '{"alh":"HS256"}', '{"alg":"HS257"}', '{"xlg":"HS256"}'].map((json) => Buffer.from(json).toString("base64url"));
+  const spans: string[] = [];
+  for (let round = 0; round < 400; round++) spans.push(`${headers[int(4) % headers.length]}.${source.chars(B64URL, 10)}.${source.chars(B64URL, 4)}`);
+  const text = spans.join(" ");
+  let at = 0;
+  const answers = spans.map((span) => {
+    const answer = isJwtAt(text, at);
+    at += span.length + 1;
+    return [span, answer];
+  });
+  expect(answers).toEqual(spans.map((span) => [span, parsedSays(span)]));
+  expect(new Set(answers.map(([, answer]) => answer)).size).toBe(2);
 });
