@@ -21,7 +21,20 @@ const GROUP_CHARS = new Uint8Array(128);
 for (const char of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_") GROUP_CHARS[char.charCodeAt(0)] = 1;
 const isGroupChar = (code: number): boolean => code < 128 && GROUP_CHARS[code] === 1;
 
-const SEPARATORS = new Set(["-", ":", ".", ",", " ", "\t", "\n", "\r\n"]);
+/** Every printable ASCII character that is not a group character separates groups
+ * but `%` and `\` (the views undo their escapes; as separators, a MiB of `\u0041`
+ * was one sequence to decode again, 1.39× its scan), and `&` only between narrow
+ * groups (a form's pairs, each a group split by `&`, made a MiB of `password=` pairs
+ * one sequence: 1.24×):
+ * hex or base64 groups split by `|`, `;`, `#`, `~` or a quote are as easy to write
+ * as by `-` or `:`, and with only those six (and white space) they passed the scan
+ * (a held secret's hex in pairs split by any of 20 other characters; issue 9's
+ * delimited encodings). The group characters `=`, `+`, `/` and `_` separate groups
+ * too, but inside a run of group characters: see {@link innerSeparator}. */
+const SEPARATORS = new Set([..."-:., \t\n!\"#$&'()*;<>?@[]^`{|}~", "\r\n"]);
+/** By default, groups split by `&` are at most this wide (hex pairs and quads, base64
+ * in fours and eights): a form's pairs are wider. */
+const MAX_AMPERSAND_WIDTH = 8;
 
 /** The separator between `end` and `start` as a code (a character code, or 0x0d0a
  * for `\r\n`), or -1 when the gap is not one separator. No slicing: this runs per
@@ -152,6 +165,10 @@ export function sequences(text: string, skipShort: boolean): Int32Array {
     }
     const start = i;
     while (i < text.length && isGroupChar(text.charCodeAt(i))) i++;
+    if (i - start > MIN_JOINED) {
+      const inner = innerSeparator(text, start, i);
+      if (inner > 0) add(start, i, inner >> 8, inner & 0xff);
+    }
     const gap = seqStart === -1 ? -1 : separatorCode(text, seqEnd, start);
     const sameSeparator = gap !== -1 && (count === 1 ? true : gap === separator);
     if (sameSeparator && i - start === width) {
@@ -176,10 +193,70 @@ export function sequences(text: string, skipShort: boolean): Int32Array {
   return out.subarray(0, written);
 }
 
+/** The group characters that may also separate groups (`41=4b=…`, `41_4b_…`,
+ * `Ym90/dGxl/…`), by code. */
+const INNER_SEPARATORS = [61 /* = */, 43 /* + */, 47 /* / */, 95 /* _ */];
+/** By default, groups split by a group character are at most this wide. */
+const MAX_INNER_WIDTH = 64;
+
+/**
+ * How the run of group characters `text[start, end)` splits into three or more groups
+ * of one width (the last may be shorter, none empty) by one of
+ * {@link INNER_SEPARATORS} at every place between them, as `(width << 8) | code`, or
+ * 0 when it does not. Only the separator's places are read (the first within
+ * {@link MAX_INNER_WIDTH} characters sets the width): a base64 run's `+` and `/` fall
+ * at random places and fail at the second, an identifier's `_` (`ghp_…`,
+ * `snake_case_name`) at uneven ones. A separator the places miss is removed with the
+ * rest when the groups are joined: it was a group character out of place anyway.
+ */
+function innerSeparator(text: string, start: number, end: number): number {
+  for (const code of INNER_SEPARATORS) {
+    let separator = -1;
+    for (let at = start + 2; at < Math.min(end, start + MAX_INNER_WIDTH + 1); at++) {
+      if (text.charCodeAt(at) === code) {
+        separator = at;
+        break;
+      }
+    }
+    if (separator === -1) continue;
+    const width = separator - start;
+    let groups = 1;
+    // Separator `k` is at `start + k·(width + 1) - 1`; each has a group after it, the
+    // last one 1 to `width` characters up to `end`.
+    for (;;) {
+      if (text.charCodeAt(separator) !== code || separator + 1 >= end) {
+        groups = 0;
+        break;
+      }
+      groups++;
+      const next = separator + width + 1;
+      if (next >= end) break;
+      separator = next;
+    }
+    if (groups < 3 || end - start - (groups - 1) < MIN_JOINED) continue;
+    // `+` and `/` are base64's own: the run was decoded as it is, at every alignment.
+    // Only hex groups (up to 8 wide) split by them are joined: joining 16-character
+    // pieces split by `/` doubled the cost of issue 9's second hostile input, one a line.
+    if ((code === 43 || code === 47) && (width > 8 || !hexExcept(text, start, end, code))) continue;
+    return (width << 8) | code;
+  }
+  return 0;
+}
+
+/** Whether `text[start, end)` is hex digits and `code` only. */
+function hexExcept(text: string, start: number, end: number, code: number): boolean {
+  for (let at = start; at < end; at++) {
+    const char = text.charCodeAt(at);
+    if (char !== code && !((char >= 48 && char <= 57) || ((char | 32) >= 97 && (char | 32) <= 102))) return false;
+  }
+  return true;
+}
+
 /** Whether `count` groups of `width` from `start` to `end` split by `separator` are
  * joined: three or more, or two long lines (MIME, PEM: a short base64 blob wraps
  * into one full line and a rest), of at least {@link MIN_JOINED} characters. */
 function joins(start: number, end: number, width: number, count: number, separator: number): boolean {
+  if (separator === 38 /* & */ && width > MAX_AMPERSAND_WIDTH) return false;
   const lines = separator === 0x0a || separator === 0x0d0a;
   const enough = count >= 3 || (count === 2 && lines && width >= MIN_WRAPPED_LINE);
   return enough && end - start - (count - 1) * (separator === 0x0d0a ? 2 : 1) >= MIN_JOINED;

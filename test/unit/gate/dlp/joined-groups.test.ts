@@ -9,7 +9,7 @@ import { FakeSource } from "./fake-credentials.ts";
 const source = new FakeSource(53);
 const int = (n: number): number => (n <= 0 ? 0 : ((source.bytes(2)[0] as number) * 256 + (source.bytes(1)[0] as number)) % n);
 const separators = ["-", ":", ".", ",", " ", "\t", "\n", "\r\n", "\r"];
-const breakers = ["&", "\u0000", "ÿ", "\u4e00", "(", '"', "%", "*", "#"];
+const breakers = ["&", "\u0000", "ÿ", "\u4e00", "%", "\\", "\u007f", "\u00a0"];
 const group = (width: number): string => source.chars("ABCDEFabcdef0123456789+/=_", width);
 
 /** A sequence of `count` groups of `width` split by one separator, maybe a shorter last one. */
@@ -29,14 +29,18 @@ const text = (): string =>
     return `${group(int(20))}${separators[int(separators.length)]}`;
   }).join("");
 
+const byStart = (groups: ReturnType<typeof joinedGroups>) => groups.toSorted((a, b) => a.start - b.start || a.end - b.end);
+
 describe("joined groups: skipping short stretches", () => {
   test("the same sequences as the plain walk on 5,000 generated texts", () => {
     let sequences = 0;
     for (let round = 0; round < 5000; round++) {
       const each = text();
-      const plain = joinedGroups(each, false);
+      // In span order: a run split by its own `=`, `+`, `/` or `_` is a sequence of its
+      // own, met where the run is, and the open sequence around it may end later.
+      const plain = byStart(joinedGroups(each, false));
       sequences += plain.length;
-      expect([each, joinedGroups(each)]).toEqual([each, plain]);
+      expect([each, byStart(joinedGroups(each))]).toEqual([each, plain]);
     }
     expect(sequences).toBeGreaterThan(2000);
   });
