@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import net from "node:net";
-import { gzipSync } from "node:zlib";
+import { brotliCompressSync, crc32, deflateRawSync, deflateSync, gzipSync } from "node:zlib";
 import { fakeCredentials } from "../../unit/gate/dlp/fake-credentials.ts";
 import { blockReason, curl, startRecordingOrigin, startTestGate } from "./harness.ts";
 
@@ -44,6 +44,49 @@ describe("DLP hardening through the gate", async () => {
     const result = await curl(["-x", gate.proxy, "-H", "content-encoding: gzip", "-H", "content-type: application/json", "--data-binary", `@${file}`, `${target}/upload`]);
     expect(result.status).toBe(403);
     expect(blockReason(result)).toBe("dlp:github-token");
+  });
+
+  test("plaintext beside a compressed stream is scanned: after deflate or br, after gzip's padding, in a gzip header's comment", async () => {
+    // The attack: a decoder reads its stream and ignores what lies around it, and only
+    // its output was scanned; each of these reached the origin with 200.
+    const plain = Buffer.from(`\n{"note":"${github}"}\n`);
+    const tiny = Buffer.from("hi");
+    const trailer = Buffer.alloc(8);
+    trailer.writeUInt32LE(crc32(tiny) >>> 0, 0);
+    trailer.writeUInt32LE(tiny.length, 4);
+    // FLG 0x10: a zero-terminated comment follows the 10-byte header.
+    const commented = Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 0x10, 0, 0, 0, 0, 0, 3]), plain, Buffer.from([0]), deflateRawSync(tiny), trailer]);
+    const cases: [string, Buffer][] = [
+      ["deflate", Buffer.concat([deflateSync(tiny), plain])],
+      ["br", Buffer.concat([brotliCompressSync(tiny), plain])],
+      ["gzip", Buffer.concat([gzipSync(tiny), Buffer.alloc(16), plain])],
+      ["gzip", commented],
+    ];
+    for (const [index, [coding, body]] of cases.entries()) {
+      const file = `${Bun.env.TMPDIR ?? "/tmp"}/gate-beside-${process.pid}-${index}.bin`;
+      await Bun.write(file, body);
+      const seen = origin.seen.length;
+      const result = await curl(["-x", gate.proxy, "-H", `content-encoding: ${coding}`, "--data-binary", `@${file}`, `${target}/beside`]);
+      expect({ index, coding, status: result.status, reason: blockReason(result) }).toEqual({ index, coding, status: 403, reason: "dlp:github-token" });
+      expect(origin.seen.length).toBe(seen);
+    }
+  });
+
+  test("a gzip body that decodes past 8 MiB is scanned to nearly 8 MiB, not to half: a token at 5 MiB is found", async () => {
+    // The attack: past the cap, the input was halved until its output fitted, so only
+    // ~4 MiB of an 8.5 MiB body was scanned; a token at 5 MiB went out with 200.
+    const filler = (size: number) => Buffer.from(Array.from({ length: Math.ceil(size / 64) }, (_, line) => `line ${line} of the report: nothing to see here ${"-".repeat(20)}\n`).join("").slice(0, size));
+    const decoded = Buffer.concat([filler(5 * 1024 * 1024), Buffer.from(`note ${github}\n`), filler(3.5 * 1024 * 1024)]);
+    const file = `${Bun.env.TMPDIR ?? "/tmp"}/gate-large-gzip-${process.pid}.bin`;
+    await Bun.write(file, gzipSync(decoded));
+    // A budget that cannot run out first: the scan must reach the token, not stop short.
+    await using roomy = await startTestGate({ allow: ["*.gate.test"], allow_cidrs: ["127.0.0.0/8"], dlp: { action: "block", scan_budget_ms: 60_000 } });
+    const seen = origin.seen.length;
+    const result = await curl(["-x", roomy.proxy, "-H", "content-encoding: gzip", "--data-binary", `@${file}`, `${target}/large`]);
+    expect({ status: result.status, reason: blockReason(result) }).toEqual({ status: 403, reason: "dlp:github-token" });
+    expect(origin.seen.length).toBe(seen);
+    const line = (await roomy.auditLines()).find((entry) => entry["path"] === "/large");
+    expect(line).toMatchObject({ decision: "block", scan_incomplete: ["decoded-size"] });
   });
 
   test("a body whose scan outlasts its budget is refused under block: a costly prefix does not carry a secret past the scan", async () => {
