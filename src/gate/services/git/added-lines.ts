@@ -18,6 +18,15 @@ export const ADDED_LINES_LOG_ARGS = [
   "--format=format:%x01%H%n%w(0,4,4)%B",
 ];
 
+/**
+ * The same for merges of three or more parents, against their first parent: a remerge
+ * diff skips octopus merges ("Skipping remerge-diff for octopus merges", git 2.39),
+ * and a file only such a merge added went upstream unread (a hunt for leaks, this
+ * round). What the other parents brought is read again with it: more than the merge's
+ * own changes, never less.
+ */
+export const OCTOPUS_LOG_ARGS = [...ADDED_LINES_LOG_ARGS.map((arg) => (arg === "--diff-merges=remerge" ? "--diff-merges=first-parent" : arg)), "--min-parents=3"];
+
 const HUNK = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
 
 /** Undoes git's C-style quoting of a path (`"a\tb"`), for the names people read. */

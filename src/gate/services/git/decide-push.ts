@@ -1,7 +1,7 @@
 import type { GitRefAudit } from "../../audit.ts";
 import type { Runner } from "../../../core/runner.ts";
 import type { Scanner } from "../../dlp/create-scanner.ts";
-import { ADDED_LINES_LOG_ARGS, parseAddedLines } from "./added-lines.ts";
+import { ADDED_LINES_LOG_ARGS, OCTOPUS_LOG_ARGS, parseAddedLines } from "./added-lines.ts";
 import type { Mirror } from "./mirror.ts";
 import type { Upstream } from "./parse-upstream.ts";
 import { pushUpstream, type QuarantineObjects, type UpstreamUpdate } from "./push-upstream.ts";
@@ -105,7 +105,9 @@ export async function decidePush(runner: Runner, repo: PushRepo, updates: readon
     if (!pushed.ok) return refuse(pushed.reason, [pushed.message], pushed.reason === "too-large" ? "block" : "error");
     const log = await git([...ADDED_LINES_LOG_ARGS, ...news, "--not", "--all"]);
     if (log.exitCode !== 0) return refuse("unreadable-push", [`cannot read the pushed commits to check them: ${log.stderr.trim().split("\n").pop()}`], "error");
-    const texts = [...parseAddedLines(log.stdout), ...pushed.headers];
+    const octopus = await git([...OCTOPUS_LOG_ARGS, ...news, "--not", "--all"]);
+    if (octopus.exitCode !== 0) return refuse("unreadable-push", [`cannot read the pushed merges to check them: ${octopus.stderr.trim().split("\n").pop()}`], "error");
+    const texts = [...parseAddedLines(log.stdout), ...parseAddedLines(octopus.stdout).filter((text) => text.file !== "(commit message)"), ...pushed.headers];
     // An annotated tag's message is text the agent wrote too, and `git log` never shows it.
     for (const update of accepted) {
       if (!update.ref.startsWith("refs/tags/") || isNullId(update.new)) continue;

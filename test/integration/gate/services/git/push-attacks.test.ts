@@ -77,6 +77,40 @@ describe("pushes that try to hide a secret from the git gate", () => {
     expect(await upstreamHas("bottle/evil")).toBe(false);
   }, 60_000);
 
+  test("an octopus merge (three parents) that brings a secret no parent has is refused", async () => {
+    // The attack: a remerge diff skips merges of three or more parents, so a file only
+    // such a merge added went upstream unread.
+    await fresh("bottle/octo-a");
+    await agent.commit(work, { "a.txt": "a\n" }, "a");
+    await fresh("bottle/octo-b");
+    await agent.commit(work, { "b.txt": "b\n" }, "b");
+    await fresh("bottle/octopus");
+    await agent.commit(work, { "main.txt": "main\n" }, "main work");
+    await agent.ok(["merge", "-q", "--no-commit", "bottle/octo-a", "bottle/octo-b"], work);
+    await writeFile(join(work, "octopus.txt"), `smuggled ${HELD}\n`);
+    await agent.ok(["add", "octopus.txt"], work);
+    await agent.ok(["commit", "-q", "-m", "octopus"], work);
+    expect((await agent.ok(["rev-list", "--parents", "-n", "1", "HEAD"], work)).trim().split(" ")).toHaveLength(4);
+    const result = await push("bottle/octopus");
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toContain("secret in octopus.txt:1: held-secret");
+    expect(await upstreamHas("bottle/octopus")).toBe(false);
+  }, 60_000);
+
+  test("a commit message under a declared encoding (IBM037) is read as stored, not as git log re-encodes it", async () => {
+    // The attack: `git log` printed ASCII under `encoding IBM037` as nothing readable,
+    // and the key went upstream as stored.
+    await fresh("bottle/encoded");
+    const tree = (await agent.ok(["rev-parse", "HEAD^{tree}"], work)).trim();
+    const file = join(agent.home, "encoded-commit.txt");
+    await writeFile(file, `tree ${tree}\nparent ${base}\nauthor a <a@b.c> 1700000000 +0000\ncommitter a <a@b.c> 1700000000 +0000\nencoding IBM037\n\nnotes\nkey ${AWS}\n`);
+    const id = (await agent.ok(["hash-object", "-t", "commit", "-w", file], work)).trim();
+    const result = await agent.git(["push", "origin", `${id}:refs/heads/bottle/encoded`], work);
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toContain("secret in (commit message as stored):2: aws-access-key");
+    expect(await upstreamHas("bottle/encoded")).toBe(false);
+  }, 60_000);
+
   test("a secret in the commit message is refused", async () => {
     await fresh("bottle/message");
     await agent.commit(work, { "ok.txt": "fine\n" }, `fix\n\ncredentials: ${Buffer.from(HELD).toString("hex")}`);
