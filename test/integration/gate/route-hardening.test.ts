@@ -53,6 +53,10 @@ function startReflectingOrigin() {
       if (url.pathname.endsWith("/forge")) {
         return new Response("upstream says no", { status: 403, headers: { "X-Bottle-Block": "denied", Connection: "x-bottle-block" } });
       }
+      if (url.pathname.endsWith("/name")) {
+        // The credential as a header's name, which no redaction can keep valid.
+        return new Response("named", { headers: { [`x-${auth.replace(/^Bearer /, "").toLowerCase()}`]: "1", "x-plain": "kept" } });
+      }
       return new Response(`path ${url.pathname} auth ${auth}`, { headers: { "x-echo-auth": auth, "www-authenticate": `Bearer realm="${auth}"` } });
     },
   });
@@ -83,6 +87,14 @@ describe("routes hand back no secret and stay inside their base (findings 2, 3, 
     expect(result.body).toBe("path /base/v1/x auth Bearer [REDACTED:held-secret]");
     expect(result.headers).toContain("x-echo-auth: bearer [redacted:held-secret]");
     expect(result.headers + result.body).not.toContain(TOKEN.toLowerCase());
+  });
+
+  test("a header whose name holds the credential is dropped, the others kept", async () => {
+    // The attack: names were passed as sent, only values redacted.
+    const result = await curl([`${gate.proxy}/r/echo/name`]);
+    expect(result.status).toBe(200);
+    expect(result.headers).toContain("x-plain: kept");
+    expect(result.headers.toLowerCase()).not.toContain(TOKEN.toLowerCase());
   });
 
   test("the reason phrase is redacted too", async () => {
