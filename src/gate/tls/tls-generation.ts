@@ -46,13 +46,42 @@ function ruleVerdict(rule: AllowRule, methods: readonly string[], path: string):
   return rule.paths.some((prefix) => underPrefix(path, prefix)) ? "allowed" : "path";
 }
 
+/** How specific an allow entry's host pattern is: an exact host above any wildcard, a
+ * wildcard by the labels it fixes (`*.api.x.com` above `*.x.com`), `*` least. */
+function specificity(entry: AllowEntry): number {
+  const pattern = parseAllowEntry(allowEntryHost(entry))?.pattern ?? "";
+  if (pattern === "*") return 0;
+  const labels = pattern.split(".").length;
+  return pattern.startsWith("*.") ? labels - 1 : 1000 + labels;
+}
+
+type AllowEntry = Egress["allow"][number];
+
+const hasRules = (entry: AllowEntry): boolean => typeof entry !== "string" && (entry.methods !== undefined || entry.paths !== undefined);
+
+/**
+ * The entries naming a host that decide its requests: where one with rules names it,
+ * a plain entry counts only when it names the host more specifically (`api.x.com`
+ * plain under rules for `*.x.com`). A plain entry as or less specific lifted the
+ * rules: an approved `request-egress` for `api.github.com:443` or `*.github.com`
+ * let every method and path through to a host the manifest held to
+ * `GET /repos/org/app/`, with its credential injected (a hunt for leaks, this round).
+ */
+function rulingEntries(entries: AllowEntry[]): AllowEntry[] {
+  const ruled = entries.filter(hasRules);
+  if (ruled.length === 0) return entries;
+  const bar = Math.max(...ruled.map(specificity));
+  return entries.filter((entry) => typeof entry !== "string" || specificity(entry) > bar);
+}
+
 /**
  * Builds the TLS part of a generation. Inspection is on when the config's `tls` says
  * so: `tls: {}` inspects (the manifest's default), but a config with no `tls` at all
  * inspects nothing, because a backend that installs the CA writes the bottle's
  * decision explicitly (manifest/tls-schema.ts `gateTls`) and one that cannot, must
  * not have its agent's every handshake fail. Rules: among the `allow` entries naming the
- * host, a plain one (or one without methods and paths) allows every request; otherwise
+ * host, a plain one (or one without methods and paths) allows every request unless an
+ * entry with rules names the host as or more specifically (`rulingEntries`); otherwise
  * a request must satisfy one entry's methods and paths. A host reached through
  * `allow_cidrs` or a route has no entry, and no rules.
  */
@@ -75,7 +104,7 @@ export function buildTlsGeneration(egress: Egress, env: Record<string, string | 
     },
     checkRequest(host, method, path, overrides = []) {
       const name = normalizeHost(host);
-      const entries = entriesFor(name);
+      const entries = rulingEntries(entriesFor(name));
       if (entries.length === 0) return ALLOWED;
       const methods = [method, ...overrides];
       const verdicts = entries.map((entry) => (typeof entry === "string" ? "allowed" : ruleVerdict(entry, methods, path)));

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import * as v from "valibot";
+import { withApprovals } from "../../../../src/gate/services/supervise/approved-egress.ts";
 import { buildTlsGeneration } from "../../../../src/gate/tls/tls-generation.ts";
 import { EgressSchema } from "../../../../src/manifest/egress-schema.ts";
 
@@ -58,7 +59,9 @@ describe("buildTlsGeneration", () => {
     ["api.github.com", "DELETE", "/repos/org/app/", "method-not-allowed"],
     ["uploads.github.com", "PUT", "/anything", true],
     ["uploads.github.com", "GET", "/anything", "method-not-allowed"],
-    ["both.example", "DELETE", "/z", true],
+    // A plain entry as specific as a ruled one does not lift its rules.
+    ["both.example", "DELETE", "/z", "path-not-allowed"],
+    ["both.example", "DELETE", "/a/z", true],
     ["registry.npmjs.org", "PUT", "/-/user", true],
     ["10.0.0.7", "POST", "/", true],
   ])("%s %s %s → %s", (host, method, path, expected) => {
@@ -118,3 +121,25 @@ describe("buildTlsGeneration", () => {
     );
   });
 });
+
+test("an approved request-egress for a ruled host, or a wildcard over it, keeps the host's rules; a host only the approval names is allowed whole", () => {
+  // The attack: an approved `api.github.com:443` or `*.github.com` was a plain entry,
+  // and any plain entry naming a host allowed every method and path there.
+  const egress = v.parse(EgressSchema, {
+    allow: [{ host: "api.github.com", methods: ["GET"], paths: ["/repos/org/app/"] }],
+    tls: { inspect: true },
+  });
+  for (const approved of ["api.github.com:443", "*.github.com", "api.github.com"]) {
+    const tls = buildTlsGeneration(withApprovals(egress, [approved]), {});
+    expect([approved, tls.checkRequest("api.github.com", "POST", "/gists")]).toEqual([approved, { allowed: false, reason: "method-not-allowed" }]);
+    expect([approved, tls.checkRequest("api.github.com", "GET", "/repos/org/other/")]).toEqual([approved, { allowed: false, reason: "path-not-allowed" }]);
+    expect(tls.checkRequest("api.github.com", "GET", "/repos/org/app/pulls")).toEqual({ allowed: true });
+  }
+  const wide = buildTlsGeneration(withApprovals(egress, ["*.github.com"]), {});
+  expect(wide.checkRequest("uploads.github.com", "POST", "/anything")).toEqual({ allowed: true });
+  // Under rules for the wildcard, a plain entry for one host is more specific: it decides there.
+  const under = buildTlsGeneration(v.parse(EgressSchema, { allow: [{ host: "*.example.com", methods: ["GET"] }, "open.example.com"], tls: { inspect: true } }), {});
+  expect(under.checkRequest("open.example.com", "DELETE", "/")).toEqual({ allowed: true });
+  expect(under.checkRequest("other.example.com", "DELETE", "/")).toEqual({ allowed: false, reason: "method-not-allowed" });
+});
+
