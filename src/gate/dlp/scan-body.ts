@@ -1,4 +1,5 @@
 import { isFormContentType } from "./body-text.ts";
+import { bodyVariants } from "./body-variants.ts";
 import { decodeContent } from "./content-encoding.ts";
 import { findJwts, isJwtAt } from "./credential-patterns.ts";
 import type { DecodedCache } from "./find-hits.ts";
@@ -61,6 +62,7 @@ export function* scanBodySlices(
     yield* scanTextSlices(raw, contentType, held, heldBytes, result);
   }
   yield* scanTextSlices(bytes, contentType, held, heldBytes, result);
+  for (const variant of bodyVariants(bytes)) yield* scanTextSlices(variant, contentType, held, heldBytes, result);
 }
 
 /** The text scan of {@link scanBodySlices}: `bytes` read as Latin-1 text, in slices. */

@@ -1,0 +1,104 @@
+/**
+ * Other readings of a body's bytes that the agent can choose as easily as UTF-8, each
+ * scanned as a body of its own (as UTF-8): the text of a UTF-16 or UTF-32 body (`iconv
+ * -t UTF-16`, a `charset=utf-16` request), and the text normalised: invisible
+ * characters and a few stray NULs removed (a zero-width space, a soft hyphen or a NUL
+ * inside a key), fullwidth letters made ASCII, HTML numeric references undone. Read as Latin-1, a
+ * UTF-16 body is every character with a NUL beside it, an invisible or fullwidth
+ * character two or three bytes, `&#115;` five: the held secret, `ghp_…` and `AKIA…`
+ * each passed so under `dlp: block` (a hunt for leaks, this round). Most bodies have neither: the
+ * checks read a prefix or search for a few byte sequences, and make nothing.
+ */
+
+/** By default, how much of a body's start is read to tell UTF-16 or UTF-32. */
+const SNIFF = 4096;
+
+type WideEncoding = "utf-16le" | "utf-16be" | "utf-32le" | "utf-32be";
+
+/** The wide encoding `bytes` are in: by byte-order mark, or by where NULs fall in the
+ * first {@link SNIFF} bytes (ASCII as UTF-16 has a NUL at every other place, as
+ * UTF-32 three in every four); undefined for anything else. */
+export function wideEncoding(bytes: Uint8Array): WideEncoding | undefined {
+  const [a, b, c, d] = bytes;
+  if (a === 0xff && b === 0xfe) return c === 0 && d === 0 ? "utf-32le" : "utf-16le";
+  if (a === 0xfe && b === 0xff) return "utf-16be";
+  if (a === 0 && b === 0 && c === 0xfe && d === 0xff) return "utf-32be";
+  const length = Math.min(bytes.length, SNIFF) & ~3;
+  if (length < 16) return undefined;
+  const nulsAt = new Int32Array(4);
+  for (let at = 0; at < length; at++) if (bytes[at] === 0) nulsAt[at & 3] = (nulsAt[at & 3] as number) + 1;
+  const quarter = length / 4;
+  const mostly = (count: number) => count >= quarter * 0.9;
+  const rarely = (count: number) => count <= quarter * 0.1;
+  const [n0 = 0, n1 = 0, n2 = 0, n3 = 0] = nulsAt;
+  if (rarely(n0) && mostly(n1) && mostly(n2) && mostly(n3)) return "utf-32le";
+  if (mostly(n0) && mostly(n1) && mostly(n2) && rarely(n3)) return "utf-32be";
+  if (rarely(n0) && mostly(n1) && rarely(n2) && mostly(n3)) return "utf-16le";
+  if (mostly(n0) && rarely(n1) && mostly(n2) && rarely(n3)) return "utf-16be";
+  return undefined;
+}
+
+function decodeWide(bytes: Uint8Array, encoding: WideEncoding): string {
+  if (encoding === "utf-16le") return new TextDecoder("utf-16le").decode(bytes);
+  if (encoding === "utf-16be") return new TextDecoder("utf-16le").decode(Buffer.from(bytes.slice(0, bytes.length & ~1)).swap16());
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength & ~3);
+  const little = encoding === "utf-32le";
+  let text = "";
+  const points: number[] = [];
+  for (let at = 0; at + 4 <= view.byteLength; at += 4) {
+    const point = view.getUint32(at, little);
+    points.push(point <= 0x10ffff ? point : 0xfffd);
+    if (points.length === 4096) {
+      text += String.fromCodePoint(...points);
+      points.length = 0;
+    }
+  }
+  return text + String.fromCodePoint(...points);
+}
+
+/** Byte sequences that mark a body worth a normalised reading: invisible characters
+ * in UTF-8 (zero-width space, non-joiner, joiner, word joiner, byte-order mark past
+ * the start, soft hyphen), the first two bytes of fullwidth ASCII (U+FF01–FF5E), and
+ * an HTML numeric character reference. */
+const MARKS = [[0xe2, 0x80, 0x8b], [0xe2, 0x80, 0x8c], [0xe2, 0x80, 0x8d], [0xe2, 0x81, 0xa0], [0xef, 0xbb, 0xbf], [0xc2, 0xad], [0xef, 0xbc], [0xef, 0xbd], [0x26, 0x23]].map((bytes) => Buffer.from(bytes));
+/** By default, a body with at most this many NULs has them removed in its normalised
+ * reading (a NUL inside a key); binary data has far more, and is left alone. */
+const MAX_STRAY_NULS = 16;
+
+const INVISIBLE = /[\u200b-\u200d\u2060\ufeff\u00ad]/g;
+const FULLWIDTH = /[\uff01-\uff5e]/g;
+const CHARACTER_REFERENCE = /&#(?:(\d{1,7})|[xX]([0-9a-fA-F]{1,6}));?/g;
+
+/** `text` with invisible characters and (`nuls`) NULs removed, fullwidth ASCII made
+ * ASCII, and HTML numeric character references undone. */
+function normalise(text: string, nuls: boolean): string {
+  let out = text.replace(INVISIBLE, "").replace(FULLWIDTH, (char) => String.fromCharCode(char.charCodeAt(0) - 0xfee0));
+  out = out.replace(CHARACTER_REFERENCE, (reference, decimal: string | undefined, hex: string | undefined) => {
+    const point = decimal !== undefined ? Number(decimal) : Number.parseInt(hex as string, 16);
+    return point > 0 && point <= 0x10ffff ? String.fromCodePoint(point) : reference;
+  });
+  return nuls ? out.replaceAll("\u0000", "") : out;
+}
+
+/** How many NULs `bytes` holds, counting no further than `limit + 1`. */
+function nulCount(bytes: Buffer, limit: number): number {
+  let count = 0;
+  for (let at = bytes.indexOf(0); at !== -1 && count <= limit; at = bytes.indexOf(0, at + 1)) count++;
+  return count;
+}
+
+/** The other readings of `bytes` worth a scan of their own, as UTF-8 (none for most bodies). */
+export function bodyVariants(bytes: Uint8Array): Uint8Array[] {
+  const variants: Uint8Array[] = [];
+  const wide = wideEncoding(bytes);
+  if (wide !== undefined) variants.push(Buffer.from(normalise(decodeWide(bytes, wide), true), "utf8"));
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // Native searches for a few short sequences; a decode and replaces only where one is.
+  const nuls = wide === undefined && nulCount(buffer, MAX_STRAY_NULS) <= MAX_STRAY_NULS && buffer.indexOf(0) !== -1;
+  if (nuls || MARKS.some((mark) => buffer.indexOf(mark, 1) !== -1)) {
+    const text = buffer.toString("utf8");
+    const normalised = normalise(text, nuls);
+    if (normalised !== text) variants.push(Buffer.from(normalised, "utf8"));
+  }
+  return variants;
+}

@@ -1,0 +1,60 @@
+import { describe, expect, test } from "bun:test";
+import { bodyVariants, wideEncoding } from "../../../../src/gate/dlp/body-variants.ts";
+import { createScanner } from "../../../../src/gate/dlp/create-scanner.ts";
+import { FakeSource, fakeCredentials } from "./fake-credentials.ts";
+
+const held = "held-route-secret-7Kq2Vx9Lm3";
+const github = fakeCredentials(31)["github-token"] ?? "";
+const aws = fakeCredentials(31)["aws-access-key"] ?? "";
+const scanner = createScanner({ heldSecrets: [held] });
+const utf32 = (text: string, little: boolean) => {
+  const points = [...text].map((char) => char.codePointAt(0) ?? 0);
+  const bytes = Buffer.alloc(points.length * 4);
+  points.forEach((point, index) => (little ? bytes.writeUInt32LE(point, index * 4) : bytes.writeUInt32BE(point, index * 4)));
+  return bytes;
+};
+const fullwidth = (text: string) => [...text].map((char) => (/[!-~]/.test(char) ? String.fromCharCode(char.charCodeAt(0) + 0xfee0) : char)).join("");
+
+/** The attack: each of these readings of a body hid all three secrets from a scan that
+ * reads bytes as Latin-1 (a hunt for leaks, this round). */
+const WRITINGS: Record<string, (text: string) => Uint8Array> = {
+  "UTF-16LE with a byte-order mark": (text) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]),
+  "UTF-16LE without one": (text) => Buffer.from(text, "utf16le"),
+  "UTF-16BE": (text) => Buffer.from(text, "utf16le").swap16(),
+  "UTF-32LE": (text) => utf32(text, true),
+  "UTF-32BE": (text) => utf32(text, false),
+  "a zero-width space between every character": (text) => Buffer.from([...text].join("\u200b")),
+  "a soft hyphen inside": (text) => Buffer.from(text.replace(/(.{12})/g, "$1\u00ad")),
+  "a word joiner and a byte-order mark inside": (text) => Buffer.from(text.replace(/(.{10})/g, "$1\u2060").replace(/(.{25})/g, "$1\ufeff")),
+  "a NUL inside": (text) => Buffer.from(text.replace(/(.{14})/g, "$1\u0000")),
+  "fullwidth letters and digits": (text) => Buffer.from(fullwidth(text)),
+  "HTML decimal references": (text) => Buffer.from([...text].map((char) => `&#${char.charCodeAt(0)};`).join("")),
+  "HTML hex references": (text) => Buffer.from([...text].map((char) => `&#x${char.charCodeAt(0).toString(16)};`).join("")),
+};
+
+describe("bodies the agent writes in another encoding, or with invisible characters", () => {
+  for (const [name, write] of Object.entries(WRITINGS)) {
+    test(name, () => {
+      for (const [kind, value] of [["held-secret", held], ["github-token", github], ["aws-access-key", aws]] as const) {
+        const kinds = scanner.scanBody(write(`{"note":"see ${value} here"}`), "application/json").map((finding) => finding.kind);
+        expect([kind, kinds]).toEqual([kind, [kind]]);
+      }
+    });
+  }
+
+  test("most bodies have no other reading: ASCII, UTF-8 prose, random binary", () => {
+    // Seeded: random bytes hold an `&#` about once in 64 KiB, which is a reading to try.
+    const binary = new FakeSource(7).bytes(16 * 1024);
+    for (const body of [Buffer.from('{"messages":[{"role":"user","content":"fix the failing test"}]}'), Buffer.from("Très bien, voilà le résumé — ça marche."), binary]) {
+      expect(bodyVariants(body)).toEqual([]);
+    }
+    expect(wideEncoding(binary)).toBeUndefined();
+    expect(wideEncoding(Buffer.from("plain ascii text, long enough to sniff"))).toBeUndefined();
+  });
+
+  test("a normalised reading finds nothing in ordinary text that has such characters", () => {
+    for (const text of ["株式会社（テスト）：ｔｅｓｔ", "soft\u00adhyphen\u200bwords", "&#169; 2026 &#x2014; fine", "ab\u0000cd"]) {
+      expect([text, bodyVariants(Buffer.from(text)).length, scanner.scanBody(Buffer.from(text), "text/plain")]).toEqual([text, 1, []]);
+    }
+  });
+});
