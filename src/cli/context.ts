@@ -17,6 +17,8 @@ export interface CommandContext {
   stderr: Output;
   /** True when a person is at the terminal and nothing forbids prompting. */
   interactive: boolean;
+  /** True when stdin is a terminal, which attaching to an agent needs (CI may still be set). */
+  terminal: boolean;
   signal: AbortSignal;
   /** Asks a local engine's API on its socket; absent when a test hands in its own runner (see MainIO). */
   socketGet?: SocketGet;

@@ -18,6 +18,8 @@ export interface MainIO {
   runner: Runner;
   /** By default, true when both ends are a TTY and `CI` is not set (asked only once a command runs). */
   interactive: boolean;
+  /** By default, true when stdin is a TTY (asked only once a command runs). */
+  terminal?: boolean;
   signal: AbortSignal;
   /**
    * By default, the real engine socket when the runner is the real one too: a test that
@@ -204,6 +206,11 @@ export async function main(given: string[], env: Record<string, string | undefin
       get interactive() {
         const value = world.interactive ?? isInteractive(env);
         Object.defineProperty(this, "interactive", { value });
+        return value;
+      },
+      get terminal() {
+        const value = world.terminal ?? process.stdin.isTTY === true;
+        Object.defineProperty(this, "terminal", { value });
         return value;
       },
       signal: world.signal,

@@ -27,6 +27,17 @@ export function checkHandOver(options: RunBottleOptions): void {
 }
 
 /**
+ * Attaching hands the agent the terminal: without one on stdin, the agent ran with
+ * nothing to read (Claude Code printed its own "Input must be provided either
+ * through stdin or as a prompt argument") and a stopped bottle was left for nothing.
+ * Refused before anything is made, with the two ways that need no terminal.
+ */
+export function checkTerminal(context: CommandContext, options: RunBottleOptions, command: string): void {
+  if (options.detach || options.prompt !== undefined || context.terminal) return;
+  throw new UsageError(`${command} attaches your terminal to the agent, and stdin is not a terminal`, "pass --prompt TEXT to run the agent once and exit with its code, or --detach to leave it running for `bottle attach`");
+}
+
+/**
  * prepare → launch → attach / `--prompt` / `--detach`. The bottle is an `await using`
  * resource: however this returns (the agent exits, an error, SIGINT/SIGTERM/SIGHUP),
  * it is torn down, once, unless it was detached.

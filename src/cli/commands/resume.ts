@@ -8,7 +8,7 @@ import { resolveStart } from "../../manifest/resolve.ts";
 import { backendDeps } from "../backend-deps.ts";
 import { oneIdWord, resolveBottleId } from "../bottle-ids.ts";
 import type { CommandContext } from "../context.ts";
-import { checkHandOver, runBottle } from "../run-bottle.ts";
+import { checkHandOver, checkTerminal, runBottle } from "../run-bottle.ts";
 
 /** The manifest a resume reads: `--manifest`, else the one the bottle was started from. */
 async function manifestFor(context: CommandContext, metadata: BottleMetadata): Promise<LoadedManifest> {
@@ -54,6 +54,7 @@ export async function run(context: CommandContext): Promise<number> {
   if (found?.status === "running") {
     throw new BottleError(`${identity} is already running`, { hint: `\`bottle attach ${identity}\` opens a session on it` });
   }
+  checkTerminal(context, handOver, "bottle resume");
   const recorded: StartSpec = { ...metadata.spec, identity, copyFrom: undefined, prompt: undefined };
   let spec = recorded;
   if (context.flags["keep-spec"] !== true) {

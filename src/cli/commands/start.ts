@@ -1,7 +1,7 @@
 import { selectBackend } from "../../backend/select.ts";
 import { backendDeps } from "../backend-deps.ts";
 import type { CommandContext } from "../context.ts";
-import { checkHandOver, runBottle, type RunBottleOptions } from "../run-bottle.ts";
+import { checkHandOver, checkTerminal, runBottle, type RunBottleOptions } from "../run-bottle.ts";
 import { resolveStartChoices } from "../start-flow.ts";
 import { namedIdentity, workspaceOrigin } from "../start-options.ts";
 
@@ -22,6 +22,7 @@ export async function run(context: CommandContext): Promise<number> {
   // Contradicting flags are refused before the picker asks anything.
   checkHandOver(options);
   const choices = await resolveStartChoices(context);
+  checkTerminal(context, options, "bottle start");
   const backend = selectBackend(choices.backend);
   const deps = backendDeps(context);
   const identity = name === undefined ? choices.spec.identity : await namedIdentity(choices.spec, name, deps);

@@ -54,6 +54,7 @@ export function commandContext(overrides: Partial<CommandContext> & Pick<Command
     stdout,
     stderr,
     interactive: false,
+    terminal: false,
     signal: new AbortController().signal,
     ...overrides,
   };

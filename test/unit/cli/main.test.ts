@@ -21,7 +21,7 @@ async function bottle(
   const stderr = collector();
   // A recorder, so a test that reached a backend by mistake would start nothing real.
   const { runner, calls } = recordingRunner(options.replies);
-  const code = await main(args, { ...env, ...options.env }, { cwd, stdout, stderr, runner, interactive: options.interactive ?? false });
+  const code = await main(args, { ...env, ...options.env }, { cwd, stdout, stderr, runner, interactive: options.interactive ?? false, terminal: options.interactive ?? false });
   return { code, stdout: stdout.text(), stderr: stderr.text(), cwd, calls };
 }
 
@@ -98,6 +98,15 @@ describe("bottle refuses bad calls with exit 2 and a hint", () => {
     expect(stdout).toBe("");
     expect(stderr).toStartWith("bottle: `bottle` alone is the interactive picker and needs a terminal (no TTY, or CI is set)\n");
     expect(stderr).toContain("`bottle start claude` (agents: claude, shell)");
+  });
+
+  test("start to attach without a terminal on stdin: a usage error before anything is made", async () => {
+    // Before, the agent ran with nothing to read and a stopped bottle was left behind.
+    const { code, stdout, stderr, calls } = await bottle(["start", "shell"], { manifest: TWO_AGENTS, env: { GH_TOKEN: "gh-token-value" } });
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toStartWith("bottle: bottle start attaches your terminal to the agent, and stdin is not a terminal\n  hint: pass --prompt TEXT");
+    expect(changes(calls)).toEqual([]);
   });
 
   test("no agent chosen without a terminal, when the manifest has two", async () => {

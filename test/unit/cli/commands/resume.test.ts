@@ -14,7 +14,7 @@ import { collector } from "../context.ts";
 const MANIFEST = "version: 1\nagents:\n  shell:\n    image: x:1\n    command: [sh]\nbottles:\n  default:\n    egress: {}\n";
 
 /** A stopped bottle started from a manifest file, and that file changed (or gone) afterwards. */
-async function stoppedBottle(now: string | undefined) {
+async function stoppedBottle(now: string | undefined, terminal = true) {
   const root = await mkdtemp(join(tmpdir(), "bottle-resume-unit-"));
   const env = { XDG_STATE_HOME: join(root, "state"), HOME: root };
   const file = join(root, "bottle.yaml");
@@ -29,7 +29,7 @@ async function stoppedBottle(now: string | undefined) {
   const stdout = collector();
   const stderr = collector();
   const { runner, calls } = recordingRunner([{ match: /^smolvm/, stdout: "[]" }]);
-  const resume = (...args: string[]) => main(["resume", "shell-aaaaaaaa", ...args], env, { cwd: root, stdout, stderr, runner, interactive: false });
+  const resume = (...args: string[]) => main(["resume", "shell-aaaaaaaa", ...args], env, { cwd: root, stdout, stderr, runner, interactive: false, terminal });
   return { resume, stderr, calls, file };
 }
 
@@ -40,6 +40,13 @@ describe("bottle resume reads the manifest it was started from", () => {
     expect(stderr.text()).toContain('agent "shell", which shell-aaaaaaaa runs, is no longer in');
     expect(stderr.text()).toContain("--keep-spec");
     expect(calls.some(({ argv }) => argv[1] === "run" || argv.includes("create"))).toBe(false);
+  });
+
+  test("to attach without a terminal on stdin: a usage error before anything starts", async () => {
+    const { resume, stderr, calls } = await stoppedBottle(MANIFEST, false);
+    expect(await resume()).toBe(2);
+    expect(stderr.text()).toContain("bottle resume attaches your terminal to the agent, and stdin is not a terminal");
+    expect(calls.some(({ argv }) => argv[1] === "run" || argv.includes("create") || argv.includes("start"))).toBe(false);
   });
 
   test("a manifest that is gone names the file and the ways on", async () => {
