@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { UsageError } from "../../core/errors.ts";
+import { liveness, readLiveMarker } from "../../core/live-marker.ts";
 import { backendDeps } from "../backend-deps.ts";
 import { oneIdWord, resolveBottleId } from "../bottle-ids.ts";
 import type { CommandContext } from "../context.ts";
@@ -20,12 +21,15 @@ import { streamLines } from "../logs/stream-lines.ts";
  */
 export async function run(context: CommandContext): Promise<number> {
   const gate = context.flags.gate === true;
-  const follow = context.flags.follow === true;
+  const asked = context.flags.follow === true;
   if (!gate && (context.flags.blocked === true || context.flags.json === true)) {
     throw new UsageError("--blocked and --json read the gate's audit log", "add --gate");
   }
   const deps = backendDeps(context);
   const bottle = await resolveBottleId(deps, oneIdWord(context.positionals, "logs"));
+  // Nothing more can be written to a stopped bottle's log: `--follow` would wait forever.
+  const follow = asked && liveness(await readLiveMarker(deps.paths.bottleState(bottle.identity))) === "live";
+  if (asked && !follow) context.stderr.write(`note: ${bottle.identity} is not running: its log so far, not followed\n`);
   const audit = deps.paths.gateAuditLog(bottle.identity);
   // A running gate whose log this host cannot see (a remote engine, a pod): read from the gate by exec.
   const relayed = gate ? await auditRelay(deps.paths.bottleState(bottle.identity)) : undefined;

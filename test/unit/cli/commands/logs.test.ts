@@ -58,3 +58,14 @@ test("--blocked and --json without --gate are usage errors", async () => {
   expect((await logs(["--blocked", "ID"])).code).toBe(2);
   expect((await logs(["--json", "ID"])).code).toBe(2);
 });
+
+test("--follow on a stopped bottle prints the log so far and returns: nothing more can be written to it", async () => {
+  // Before, it waited for lines forever (a newcomer's run ended it with `timeout`).
+  const { code, stdout, stderr } = await Promise.race([
+    logs(["--gate", "--follow", "ID"]),
+    Bun.sleep(10_000).then(() => ({ code: -1, stdout: "", stderr: "still following after 10 s" })),
+  ]);
+  expect(code).toBe(0);
+  expect(stdout).toContain("12:03:05 200 CONNECT registry.npmjs.org:443\n");
+  expect(stderr).toBe("note: bbtest-aaaaaaaa is not running: its log so far, not followed\n");
+});
