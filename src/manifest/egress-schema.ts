@@ -61,11 +61,19 @@ export function parseAllowEntry(text: string): AllowEntry | undefined {
  */
 export const AllowEntrySchema = v.pipe(
   v.string(),
-  v.regex(
-    ALLOW_PATTERN,
-    "not an allow entry: use a host name (github.com), *.github.com, an IP or *, optionally with tunnel ports (github.com:443,8443)",
-  ),
+  v.regex(ALLOW_PATTERN, (issue) => allowEntryProblem(issue.input as string)),
 );
+
+/** What is wrong with an allow entry the pattern refused: its ports when the host is
+ * fine (`registry.npmjs.org:99999`), else the entry. */
+function allowEntryProblem(text: string): string {
+  const ported = /^(\[[^\]]*\]|[^:]*):([0-9,]+)$/.exec(text);
+  if (ported !== null && HOST_PATTERN.test(ported[1] as string)) {
+    const bad = (ported[2] as string).split(",").filter((port) => !new RegExp(`^${PORT}$`).test(port));
+    if (bad.length > 0) return `not a port: ${bad.map((port) => JSON.stringify(port)).join(", ")} (tunnel ports are 1–65535, comma-separated: github.com:443,8443)`;
+  }
+  return "not an allow entry: use a host name (github.com), *.github.com, an IP or *, optionally with tunnel ports (github.com:443,8443)";
+}
 
 /** The scan time one request body or WebSocket frame may cost, in ms: at least 10, at most a minute. */
 export const SCAN_BUDGET_MS = { min: 10, max: 60_000 } as const;
