@@ -109,6 +109,39 @@ export function locate(source: SourceDocument, path: DataPath, at: "key" | "valu
   return { line: 1, col: 1 };
 }
 
+/**
+ * Where the `open` that `close` never closed starts, reading back from `offset`
+ * (where `yaml` 2.x reports it: the end of the file, a line past the last one when the
+ * file ends in a line break); -1 when none is open. Quoted text is skipped roughly
+ * (a quote pair on one line).
+ */
+function unclosedOpening(text: string, offset: number, open: string, close: string): number {
+  let depth = 0;
+  for (let at = Math.min(offset, text.length) - 1; at >= 0; at--) {
+    const char = text[at];
+    if (char === close) depth++;
+    else if (char === open) {
+      if (depth === 0 && !insideQuotes(text, at)) return at;
+      depth = Math.max(0, depth - 1);
+    }
+  }
+  return -1;
+}
+
+/** Whether `text[at]` lies between two quotes of its line (a rough test). */
+function insideQuotes(text: string, at: number): boolean {
+  const lineStart = text.lastIndexOf("\n", at) + 1;
+  const before = text.slice(lineStart, at);
+  return (before.split('"').length - 1) % 2 === 1 || (before.split("'").length - 1) % 2 === 1;
+}
+
+/** `offset`, or where the text's last character ends when `offset` lies past it (a
+ * position after the last line is no place a person can look at). */
+function withinText(text: string, offset: number): number {
+  const last = text.trimEnd().length;
+  return offset > last ? Math.max(0, last - 1) : offset;
+}
+
 // `yaml` reports a duplicate at the repeated key; name it, as it is written.
 function duplicateKeyMessage(text: string, offset: number): string {
   const key = /^(?:"[^"\n]*"|'[^'\n]*'|[^:\n]*?)(?=\s*:)/.exec(text.slice(offset, offset + 200))?.[0].trim();
@@ -134,7 +167,10 @@ export function parseSource(file: string, text: string): { source: SourceDocumen
           ? // `yaml` 2.x words this for programmers ("please use YAML.parseAllDocuments()").
             "a second YAML document starts here: this file must hold exactly one"
           : error.message.split("\n")[0]!;
-    return { file, ...position(text, error.pos[0]), message };
+    const unclosed = /end with an? ([\]}])/.exec(message)?.[1];
+    const opening = unclosed === undefined ? -1 : unclosedOpening(text, error.pos[0], unclosed === "]" ? "[" : "{", unclosed);
+    if (opening !== -1) return { file, ...position(text, opening), message: `\`${text[opening]}\` is never closed: a flow ${unclosed === "]" ? "sequence" : "mapping"} ends with \`${unclosed}\`, on its line or indented under its key` };
+    return { file, ...position(text, withinText(text, error.pos[0])), message };
   });
   if (doc.errors.every((error) => error.code === "DUPLICATE_KEY")) {
     try {

@@ -93,3 +93,16 @@ describe("parseManifest", () => {
     expect(manifest?.agents.a?.env).toEqual({ GH_HOST: "${GH_HOST}", PRICE: "$5 $HOME" });
   });
 });
+
+test("an unclosed flow collection is reported at its opening bracket, and no syntax error lies past the file's end", () => {
+  // `yaml` reports both at the end of the file: a line past the last when it ends in a line break.
+  for (const [text, expected] of [
+    ["version: 1\nagents:\n  claude:\n    image: [default\n", "m.yaml:4:12: `[` is never closed: a flow sequence ends with `]`, on its line or indented under its key"],
+    ["version: 1\nagents:\n  claude:\n    image: [default", "m.yaml:4:12: `[` is never closed: a flow sequence ends with `]`, on its line or indented under its key"],
+    ["version: 1\nagents:\n  claude: { image: x\n", "m.yaml:3:11: `{` is never closed: a flow mapping ends with `}`, on its line or indented under its key"],
+  ] as const) {
+    expect(parseManifest("m.yaml", text).problems.map(formatProblem)).toEqual([expected]);
+  }
+  const { problems } = parseManifest("m.yaml", 'version: 1\nagents:\n  claude:\n    image: "open\n\n\n');
+  expect(problems.every((problem) => problem.line <= 4)).toBe(true);
+});
