@@ -73,8 +73,11 @@ export interface StartSpec {
 /** See {@link StartSpec.origin}. */
 export interface WorkspaceOrigin {
   folder: string;
-  /** The commit `bottle diff` compares against; undefined when the folder was not a repository's top. */
+  /** The commit `HEAD` then; undefined when the folder was not a repository's top. */
   head: string | undefined;
+  /** The tree of the files as copied (HEAD, uncommitted edits, untracked files), which
+   * `bottle diff` compares against; absent for bottles started before it was recorded. */
+  tree?: string;
 }
 
 /** The resolved plan a backend will carry out; `bottle plan` prints it. Frozen. */

@@ -1,4 +1,6 @@
 import { existsSync, statSync } from "node:fs";
+import { copyFile, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BackendDeps, StartSpec, WorkspaceOrigin } from "../backend/types.ts";
 import { UsageError } from "../core/errors.ts";
@@ -22,9 +24,42 @@ export async function namedIdentity(spec: StartSpec, name: string, deps: Backend
   return identity;
 }
 
-/** Where a fresh workspace comes from (see `StartSpec.origin`): the copied folder and its git HEAD. */
+/** Where a fresh workspace comes from (see `StartSpec.origin`): the copied folder, its
+ * git HEAD and the tree of its files as copied. */
 export async function workspaceOrigin(runner: Runner, folder: string | undefined): Promise<WorkspaceOrigin | undefined> {
-  return folder === undefined ? undefined : { folder, head: await copiedHead(runner, folder) };
+  if (folder === undefined) return undefined;
+  const head = await copiedHead(runner, folder);
+  const tree = head === undefined ? undefined : await copiedTree(runner, folder);
+  return { folder, head, ...(tree === undefined ? {} : { tree }) };
+}
+
+/**
+ * The tree of `folder`'s files as they are (HEAD with uncommitted edits and untracked
+ * files, `.gitignore` respected), written into its object store before the copy takes
+ * the store along: what `bottle diff` compares against, so the patch holds the agent's
+ * changes alone. Against HEAD, a file the person had not committed came back as new,
+ * and \`bottle diff ID | git apply\` in the checkout it came from failed ("already
+ * exists in working directory", a newcomer's run). A throwaway index (a copy of the
+ * real one) leaves the person's staging alone; the objects are unreferenced, and a
+ * `git gc` prunes them in time. Undefined when git cannot (the diff then uses HEAD).
+ */
+export async function copiedTree(runner: Runner, folder: string): Promise<string | undefined> {
+  const scratch = await mkdtemp(join(tmpdir(), "bottle-tree-"));
+  try {
+    const index = join(scratch, "index");
+    const real = await runner.run(["git", "-C", folder, "rev-parse", "--path-format=absolute", "--git-path", "index"], { check: false });
+    if (real.exitCode === 0 && existsSync(real.stdout.trim())) await copyFile(real.stdout.trim(), index);
+    const env = { GIT_INDEX_FILE: index };
+    const added = await runner.run(["git", "-C", folder, "add", "-A"], { check: false, env });
+    if (added.exitCode !== 0) return undefined;
+    const tree = await runner.run(["git", "-C", folder, "write-tree"], { check: false, env });
+    const id = tree.stdout.trim();
+    return tree.exitCode === 0 && /^[0-9a-f]{40,64}$/.test(id) ? id : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
 }
 
 /**

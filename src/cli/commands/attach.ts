@@ -21,8 +21,11 @@ export async function run(context: CommandContext): Promise<number> {
   }
   if (now === "running") {
     context.stderr.write(`left ${identity}; it keeps running: \`bottle attach ${identity}\` comes back, \`bottle stop ${identity}\` stops it\n`);
-  } else {
-    context.stderr.write(`${identity} was stopped while you were attached (\`bottle stop\`); its workspace is kept: \`bottle resume ${identity}\` brings it back\n`);
+    return code;
   }
-  return code;
+  // On a line of its own: the agent's screen may have left the cursor mid-line.
+  context.stderr.write(`\n${identity} was stopped while you were attached (\`bottle stop\`); its workspace is kept: \`bottle resume ${identity}\` brings it back\n`);
+  // A stop is a person's decision, not this session failing: 0, not the agent's 137
+  // from the kill (which no exit code of bottle's documented).
+  return code >= 128 ? 0 : code;
 }

@@ -23,7 +23,8 @@ export const DIFF_SCRIPT = [
 
 /**
  * `bottle diff ID [--stat]`: when `--cwd` copied a git repository, what the agent
- * changed — committed or not, new files included — against the HEAD that was copied,
+ * changed — committed or not, new files included — against the files as copied (the
+ * HEAD then, with the person's uncommitted edits and untracked files),
  * as git prints it (a patch `git apply` takes, or `--stat`). git runs inside the
  * bottle: the repository is the agent's to configure, so host git never reads it. A
  * stopped bottle's workspace works too where its backend keeps it (docker: its volume).
@@ -31,9 +32,11 @@ export const DIFF_SCRIPT = [
 export async function run(context: CommandContext): Promise<number> {
   const deps = backendDeps(context);
   const bottle = await resolveBottleId(deps, oneIdWord(context.positionals, "diff"));
-  const base = bottle.metadata?.spec.origin?.head;
+  const origin = bottle.metadata?.spec.origin;
+  const base = origin?.head === undefined ? undefined : (origin.tree ?? origin.head);
   if (base === undefined) {
-    throw new BottleError(`${bottle.identity}'s workspace was not copied from a git repository`, {
+    const from = origin === undefined ? "was not copied from a folder" : `was copied from ${origin.folder}, which was not a git repository's top folder`;
+    throw new BottleError(`${bottle.identity}'s workspace ${from}`, {
       hint: "`bottle diff` needs a bottle started with --cwd in a repository's top folder; `bottle cp ID:. DEST` copies any workspace out",
     });
   }

@@ -39,6 +39,8 @@ describeEngine("what attach says when it ends (a real terminal, the real engine)
     expect((await bottle(world, ["stop", id])).exitCode).toBe(0);
     const told = await terminal.waitFor("EXIT=");
     expect(told).toContain(`${id} was stopped while you were attached (\`bottle stop\`); its workspace is kept: \`bottle resume ${id}\` brings it back`);
+    // A stop elsewhere is not this session failing: 0, not the agent's 137 from the kill.
+    expect(told).toMatch(/EXIT=0\b/);
     await terminal.keys("still usable", "Enter");
     expect(await terminal.waitFor("got:still usable")).toContain("got:still usable");
     await terminal.close();

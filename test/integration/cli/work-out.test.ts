@@ -81,7 +81,7 @@ describeEngine("bottle diff through the real engine (the agent image, which has 
     image = await ensureAgentImage();
   }, 1_200_000);
 
-  test("the agent's committed and uncommitted changes and new files, against the copied HEAD, as a patch git applies", async () => {
+  test("the agent's committed and uncommitted changes and new files, against the files as copied, as a patch the checkout takes", async () => {
     world = await cliWorld();
     worlds.push(world);
     await writeFile(world.manifest, `version: 1\nagents:\n  coder:\n    image: ${image}\n    command: [sh, -c]\nbottles:\n  default:\n    egress: {}\n`);
@@ -90,6 +90,9 @@ describeEngine("bottle diff through the real engine (the agent image, which has 
     await writeFile(join(world.work, ".gitignore"), "ignored/\n");
     await git("add", "-A");
     await git("commit", "-q", "-m", "start");
+    // The person's own work in progress, copied with the rest: not the agent's, so not in its diff.
+    await writeFile(join(world.work, "draft.md"), "not committed yet\n");
+    await writeFile(join(world.work, "src", "uncommitted.txt"), "the person's edit\n");
     const started = await bottle(world, ["start", "coder", "--detach", "--cwd"]);
     expect({ code: started.exitCode, stderr: started.stderr }).toMatchObject({ code: 0 });
     const id = started.stdout.trim();
@@ -106,14 +109,17 @@ describeEngine("bottle diff through the real engine (the agent image, which has 
     expect(stat.stdout).toContain("added.txt");
     expect(stat.stdout).toContain("src/uncommitted.txt");
     expect(stat.stdout).not.toContain("ignored");
+    expect(stat.stdout).not.toContain("draft.md");
     expect(stat.stdout).toContain("3 files changed");
 
     const patch = await bottle(world, ["diff", id]);
     expect(patch.exitCode).toBe(0);
     expect(patch.stdout).toStartWith("diff --git ");
     await writeFile(join(world.root, "agent.patch"), patch.stdout);
-    // The host checkout, still at the copied HEAD, takes the patch as is.
+    // The host checkout, still as copied (its untracked draft.md too), takes the patch
+    // as is: against HEAD, draft.md came back as new and `git apply` refused it.
     await git("apply", join(world.root, "agent.patch"));
+    expect(readFileSync(join(world.work, "src", "uncommitted.txt"), "utf8")).toBe("changed\n");
     expect(readFileSync(join(world.work, "README.md"), "utf8")).toBe("# a project\nmore\n");
     expect(readFileSync(join(world.work, "added.txt"), "utf8")).toBe("new\n");
     // The agent's own index is untouched: added.txt is still untracked there.
@@ -153,6 +159,6 @@ describeEngine("bottle diff through the real engine (the agent image, which has 
     const id = (await bottle(plain, ["start", "bbtest", "--detach", "--cwd"])).stdout.trim();
     const diff = await bottle(plain, ["diff", id]);
     expect(diff.exitCode).toBe(1);
-    expect(diff.stderr).toContain(`${id}'s workspace was not copied from a git repository`);
+    expect(diff.stderr).toContain(`${id}'s workspace was copied from ${plain.work}, which was not a git repository's top folder`);
   }, 120_000);
 });
