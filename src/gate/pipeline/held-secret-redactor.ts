@@ -7,6 +7,9 @@ export const REDACTED_MARKER = HELD_MARKER;
 /** Redacts the gate's held secrets from what an upstream sends back. */
 export interface ResponseRedactor {
   header(value: string): string;
+  /** Whether a header name (lower-cased by the parser, as names are) holds a held
+   * secret in any case: such a header is dropped, since no redaction makes a name. */
+  namesSecret(name: string): boolean;
   /** A fresh redacting stream for one body. */
   body(): TransformStream<Uint8Array, Uint8Array>;
 }
@@ -23,6 +26,10 @@ export function createResponseRedactor(scanner: Scanner): ResponseRedactor | und
   if (scanner.held.exact.length === 0) return undefined;
   return {
     header: (value) => scanner.redactHeld(value),
+    namesSecret: (name) => {
+      const lower = name.toLowerCase();
+      return scanner.redactHeld(name) !== name || scanner.held.exact.some((form) => lower.includes(form.toLowerCase()));
+    },
     body: () => createHeldSecretRedactor(scanner.held),
   };
 }

@@ -171,7 +171,8 @@ export async function relayUpstream(req: IncomingMessage, res: ServerResponse, t
   const header = (value: string) => (redactor === undefined ? value : redactor.header(value));
   // A header whose name holds a held secret (an upstream echoing the credential as a
   // name) is dropped: no redaction makes a name (a hunt for leaks, this round).
-  for (const [name, value] of upstream.headers) if (name !== "set-cookie" && header(name) === name) raw.push(name, header(value));
+  // fetch lower-cases names, so the test is caseless: a mixed-case credential came back lower-cased.
+  for (const [name, value] of upstream.headers) if (name !== "set-cookie" && redactor?.namesSecret(name) !== true) raw.push(name, header(value));
   for (const cookie of upstream.headers.getSetCookie()) raw.push("set-cookie", header(cookie));
   let answer: ReadableStream<Uint8Array> | null = upstream.body;
   const coding = (upstream.headers.get("content-encoding") ?? "identity").trim().toLowerCase();

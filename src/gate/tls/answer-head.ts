@@ -6,7 +6,7 @@ import { BLOCK_HEADER } from "../pipeline/respond.ts";
  * that is not a 101 is framed again for the body the gate relays (`refusedBody`
  * bytes, possibly none) and closes the connection.
  */
-export function answerHead(head: string, redact: (value: string) => string, refusedBody?: number): string {
+export function answerHead(head: string, redact: (value: string) => string, refusedBody?: number, namesSecret: (name: string) => boolean = (name) => redact(name) !== name): string {
   const upgraded = refusedBody === undefined;
   const [status = "", ...lines] = head.split("\r\n");
   const framing = /^(content-length|transfer-encoding|connection):/i;
@@ -22,7 +22,7 @@ export function answerHead(head: string, redact: (value: string) => string, refu
   for (const line of kept) {
     const colon = line.indexOf(":");
     if (colon < 0) redacted.push(redact(line));
-    else if (redact(line.slice(0, colon)) === line.slice(0, colon)) redacted.push(`${line.slice(0, colon + 1)} ${redact(line.slice(colon + 1).trim())}`);
+    else if (!namesSecret(line.slice(0, colon))) redacted.push(`${line.slice(0, colon + 1)} ${redact(line.slice(colon + 1).trim())}`);
   }
   return `${[statusLine, ...redacted].join("\r\n")}\r\n\r\n`;
 }

@@ -59,6 +59,7 @@ export function relayWebSocket(context: GateContext, relay: WebSocketRelay): Pro
   const { target, client, generation } = relay;
   const { scanner } = generation;
   const redactHeader = (value: string) => generation.redactor?.header(value) ?? value;
+  const namesSecret = (name: string) => generation.redactor?.namesSecret(name) === true;
   return new Promise((resolve) => {
     const upstream = tls.connect({
       host: relay.checked.address,
@@ -228,14 +229,14 @@ export function relayWebSocket(context: GateContext, relay: WebSocketRelay): Pro
         closing = true;
         outcome = { decision: "error", reason: "upgrade-refused", status };
         const body = Buffer.from(scanner.redactHeld(buffered.subarray(end + 4, end + 4 + relayed).toString("latin1")), "latin1");
-        client.write(answerHead(text, redactHeader, body.length));
+        client.write(answerHead(text, redactHeader, body.length, namesSecret));
         client.end(body, () => done());
         return;
       }
       upstream.off("data", onHead);
       clearTimeout(timer);
       answered = true;
-      client.write(answerHead(text, redactHeader));
+      client.write(answerHead(text, redactHeader, undefined, namesSecret));
       upstream.on("data", fromUpstream);
       client.on("data", fromClient);
       client.on("drain", () => upstream.resume());

@@ -49,7 +49,8 @@ function ruleVerdict(rule: AllowRule, methods: readonly string[], path: string):
 /** How specific an allow entry's host pattern is: an exact host above any wildcard, a
  * wildcard by the labels it fixes (`*.api.x.com` above `*.x.com`), `*` least. */
 function specificity(entry: AllowEntry): number {
-  const pattern = parseAllowEntry(allowEntryHost(entry))?.pattern ?? "";
+  // As `hostMatches` reads it: a trailing dot (`api.github.com.`) is no extra label.
+  const pattern = normalizeHost(parseAllowEntry(allowEntryHost(entry))?.pattern ?? "");
   if (pattern === "*") return 0;
   const labels = pattern.split(".").length;
   return pattern.startsWith("*.") ? labels - 1 : 1000 + labels;
@@ -71,7 +72,7 @@ function rulingEntries(entries: AllowEntry[]): AllowEntry[] {
   const ruled = entries.filter(hasRules);
   if (ruled.length === 0) return entries;
   const bar = Math.max(...ruled.map(specificity));
-  return entries.filter((entry) => typeof entry !== "string" || specificity(entry) > bar);
+  return entries.filter((entry) => hasRules(entry) || specificity(entry) > bar);
 }
 
 /**

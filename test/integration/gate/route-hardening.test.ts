@@ -55,7 +55,8 @@ function startReflectingOrigin() {
       }
       if (url.pathname.endsWith("/name")) {
         // The credential as a header's name, which no redaction can keep valid.
-        return new Response("named", { headers: { [`x-${auth.replace(/^Bearer /, "").toLowerCase()}`]: "1", "x-plain": "kept" } });
+        // As sent (mixed case where the token is): fetch lower-cases it on the way.
+        return new Response("named", { headers: { [`x-${auth.replace(/^Bearer /, "")}`]: "1", "x-plain": "kept" } });
       }
       return new Response(`path ${url.pathname} auth ${auth}`, { headers: { "x-echo-auth": auth, "www-authenticate": `Bearer realm="${auth}"` } });
     },
@@ -89,12 +90,20 @@ describe("routes hand back no secret and stay inside their base (findings 2, 3, 
     expect(result.headers + result.body).not.toContain(TOKEN.toLowerCase());
   });
 
-  test("a header whose name holds the credential is dropped, the others kept", async () => {
-    // The attack: names were passed as sent, only values redacted.
-    const result = await curl([`${gate.proxy}/r/echo/name`]);
-    expect(result.status).toBe(200);
-    expect(result.headers).toContain("x-plain: kept");
-    expect(result.headers.toLowerCase()).not.toContain(TOKEN.toLowerCase());
+  test("a header whose name holds the credential is dropped, the others kept, whatever its case", async () => {
+    // The attack: names were passed as sent, only values redacted; and a mixed-case
+    // credential comes back lower-cased (fetch lower-cases names), past a case-sensitive test.
+    const mixed = "Real-Route-Token-5F4e3D2c1B0a99887766";
+    await using cased = await startTestGate(
+      { allow_cidrs: ["127.0.0.0/8"], routes: [{ name: "echo", upstream: `${origin.url}/base`, inject: { header: "authorization", value: "Bearer ${TOKEN}" } }] },
+      { TOKEN: mixed },
+    );
+    for (const [proxy, token] of [[gate.proxy, TOKEN], [cased.proxy, mixed]] as const) {
+      const result = await curl([`${proxy}/r/echo/name`]);
+      expect(result.status).toBe(200);
+      expect(result.headers).toContain("x-plain: kept");
+      expect(result.headers.toLowerCase()).not.toContain(token.toLowerCase());
+    }
   });
 
   test("the reason phrase is redacted too", async () => {

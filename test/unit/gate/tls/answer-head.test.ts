@@ -18,3 +18,9 @@ test("a refused upgrade is framed again for the body the gate relays", () => {
   const answer = answerHead("HTTP/1.1 403 Forbidden\r\ncontent-length: 9\r\nconnection: keep-alive\r\nx-a: b", redact, 4);
   expect(answer).toBe("HTTP/1.1 403 Forbidden\r\nx-a: b\r\ncontent-length: 4\r\nconnection: close\r\n\r\n");
 });
+
+test("a header named by the secret lower-cased is dropped when the caller's test is caseless", () => {
+  const caseless = (name: string) => name.toLowerCase().includes(TOKEN.toLowerCase());
+  const answer = answerHead(`HTTP/1.1 101 Switching Protocols\r\nx-${TOKEN.toLowerCase()}: 1\r\nupgrade: websocket`, redact, undefined, caseless);
+  expect(answer).toBe("HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\n\r\n");
+});

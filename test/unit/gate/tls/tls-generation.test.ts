@@ -129,12 +129,16 @@ test("an approved request-egress for a ruled host, or a wildcard over it, keeps 
     allow: [{ host: "api.github.com", methods: ["GET"], paths: ["/repos/org/app/"] }],
     tls: { inspect: true },
   });
-  for (const approved of ["api.github.com:443", "*.github.com", "api.github.com"]) {
+  // A trailing dot is no extra label (review of this change).
+  for (const approved of ["api.github.com:443", "*.github.com", "api.github.com", "api.github.com.", "api.github.com.:443", "*.github.com."]) {
     const tls = buildTlsGeneration(withApprovals(egress, [approved]), {});
     expect([approved, tls.checkRequest("api.github.com", "POST", "/gists")]).toEqual([approved, { allowed: false, reason: "method-not-allowed" }]);
     expect([approved, tls.checkRequest("api.github.com", "GET", "/repos/org/other/")]).toEqual([approved, { allowed: false, reason: "path-not-allowed" }]);
     expect(tls.checkRequest("api.github.com", "GET", "/repos/org/app/pulls")).toEqual({ allowed: true });
   }
+  // An object entry without rules is a plain entry too.
+  const bare = buildTlsGeneration(v.parse(EgressSchema, { allow: [...egress.allow, { host: "api.github.com" }], tls: { inspect: true } }), {});
+  expect(bare.checkRequest("api.github.com", "POST", "/gists")).toEqual({ allowed: false, reason: "method-not-allowed" });
   const wide = buildTlsGeneration(withApprovals(egress, ["*.github.com"]), {});
   expect(wide.checkRequest("uploads.github.com", "POST", "/anything")).toEqual({ allowed: true });
   // Under rules for the wildcard, a plain entry for one host is more specific: it decides there.
