@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { processRunner } from "../../src/core/runner.ts";
 import { describeEngine } from "../helpers/engine.ts";
 import { ensureBaseImage } from "../helpers/images.ts";
+import { bridgeGateway } from "../helpers/bridge-gateway.ts";
 
 const ROOT = join(import.meta.dir, "../..");
 const SECRET = `sk-ant-oat01-e2e-${randomBytes(24).toString("hex")}`;
@@ -72,10 +73,7 @@ afterAll(() => standIn.stop(true));
 describeEngine("e2e: Claude Code in a bottle", () => {
   test("`bottle start claude --prompt` reaches the stand-in through the gate's route; the secret stays out of the agent", async () => {
     await ensureBaseImage();
-    // The default bridge's gateway is the host (engine 20.10 leaves Gateway empty: it is the subnet's first address).
-    const bridge = await processRunner.run(["docker", "network", "inspect", "bridge", "--format", "{{json .IPAM.Config}}"]);
-    const [ipam] = JSON.parse(bridge.stdout) as { Gateway?: string; Subnet: string }[];
-    const host = ipam?.Gateway || ipam!.Subnet.replace(/\.\d+\/\d+$/, ".1");
+    const host = await bridgeGateway();
     const root = await mkdtemp(join(tmpdir(), "bottle-e2e-"));
     const work = join(root, "work");
     await mkdir(work);

@@ -8,6 +8,7 @@ import { describeEngine } from "../helpers/engine.ts";
 import { gitClient, seedBareRepo, type GitClient } from "../helpers/git/git-client.ts";
 import { ensureAgentImage } from "../helpers/images.ts";
 import { disposeWorld, smolDeps, smolLeftovers, smolSpec, smolWorld, type SmolWorld } from "../integration/backend/smolmachines/fixtures.ts";
+import { bridgeGateway } from "../helpers/bridge-gateway.ts";
 
 describeEngine("smolmachines with the default agent image (fake smolvm, real gate): home, git gate and TLS trust together", () => {
   let world: SmolWorld;
@@ -27,7 +28,7 @@ describeEngine("smolmachines with the default agent image (fake smolvm, real gat
   test("the image's git identity is in the seeded home, a clone by the upstream URL commits and pushes, and Node, Python and curl trust the bottle's CA", async () => {
     const image = await ensureAgentImage();
     const deps = await smolDeps(world);
-    const gateway = (await processRunner.run(["docker", "network", "inspect", "bridge", "--format", "{{(index .IPAM.Config 0).Gateway}}"])).stdout.trim();
+    const gateway = await bridgeGateway();
     const spec = smolSpec(world, { image, command: ["sh", "-c"] }, {
       env: deps.env,
       bottle: {

@@ -12,6 +12,7 @@ import { ensureGitAgentImage } from "../../../helpers/git/git-agent-image.ts";
 import { gitClient, seedBareRepo, type GitClient } from "../../../helpers/git/git-client.ts";
 import { sshdAvailable, startSshUpstream } from "../../../helpers/git/ssh-upstream.ts";
 import { disposeWorld, smolDeps, smolLeftovers, smolSpec, smolWorld, type SmolWorld } from "./fixtures.ts";
+import { bridgeGateway } from "../../../helpers/bridge-gateway.ts";
 
 // Shaped like no credential format, and unique to this run: only its own value can match.
 const TOKEN = `bottle-git-token-${randomBytes(12).toString("hex")}`;
@@ -94,7 +95,7 @@ describeEngine("smolmachines: the git gate through the fake smolvm (real gate, r
   }, 600_000);
   (sshdAvailable ? test : test.skip)("an ssh upstream: the gate mounts the key read-only and pins the host key; the guest clones and pushes, and holds neither", async () => {
     // The gate is on Docker's default bridge: this host is its gateway there.
-    const gateway = (await processRunner.run(["docker", "network", "inspect", "bridge", "--format", "{{(index .IPAM.Config 0).Gateway}}"])).stdout.trim();
+    const gateway = await bridgeGateway();
     await using sshd = await startSshUpstream({ listen: "0.0.0.0" });
     const repoPath = join(sshd.dir, "app.git");
     await seedBareRepo(person, repoPath);

@@ -10,6 +10,7 @@ import { AGENT_CA_BUNDLE } from "../../../../src/gate/tls/agent-trust.ts";
 import { describeEngine } from "../../../helpers/engine.ts";
 import { writeAgentContext } from "../../../fixtures/smolvm/agent-context.ts";
 import { disposeWorld, smolDeps, smolLeftovers, smolSpec, smolWorld, type SmolWorld } from "./fixtures.ts";
+import { bridgeGateway } from "../../../helpers/bridge-gateway.ts";
 
 // Shaped like an AWS access key id: the gate's DLP refuses it in an inspected URL.
 const AWS_KEY = "AKIAQWERTYUIOPASDFGH";
@@ -22,7 +23,7 @@ const AWS_KEY = "AKIAQWERTYUIOPASDFGH";
  * had to verify. A guest that does not trust the bottle's CA never sees an HTTP status.
  */
 async function inspecting(options: { byDefault?: boolean } = {}) {
-  const gateway = (await processRunner.run(["docker", "network", "inspect", "bridge", "--format", "{{(index .IPAM.Config 0).Gateway}}"])).stdout.trim();
+  const gateway = await bridgeGateway();
   // By default (no tls key) the gate inspects, as with `tls: { inspect: true }`.
   const tls = options.byDefault ? {} : { tls: { inspect: true, passthrough: [] } };
   const bottle = { egress: { allow: [gateway], deny: [], allow_cidrs: [`${gateway}/32`], routes: [], dlp: { action: "block" as const }, ...tls } };
