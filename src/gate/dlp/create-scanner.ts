@@ -68,6 +68,8 @@ export type Scanner = {
   /** A body (any content type: it is the agent's word), after undoing its
    * `Content-Encoding` under a size and ratio bound. */
   scanBody(body: Uint8Array, contentType: string | undefined, contentEncoding?: string): Finding[];
+  /** {@link Scanner.scanBody} with where it stopped short (`scan-budget`, `body-size`…). */
+  scanBodyReport(body: Uint8Array, contentType: string | undefined, contentEncoding?: string): ScanReport;
   /** A hostname as seen in CONNECT or Host (a port or brackets are tolerated). */
   scanHostname(host: string): Finding[];
   /** Everything in `input`, in slices of at most ~2 ms, yielding between them; stops
@@ -164,14 +166,17 @@ export function createScanner(options: ScannerOptions): Scanner {
   const redactTarget = (target: string): string => redactUntilClean(target, targetSpans);
   const textSpans = (text: string): RedactSpan[] => [...scanText(text, "url", held), ...targetSpans(text)];
 
+  const bodyReport = (body: Uint8Array, contentType: string | undefined, contentEncoding?: string): ScanReport => {
+    const result = fresh();
+    return report(runToEnd(scanBodySlices(body, contentType, contentEncoding, held, heldBytes, result), result));
+  };
+
   return {
     held,
     scanUrl: (target) => uniqueFindings(targetSpans(target)),
     scanHeaders: (headers) => uniqueFindings(detectHeaders([...headers], held, new Map(), memo)),
-    scanBody(body, contentType, contentEncoding) {
-      const result = fresh();
-      return report(runToEnd(scanBodySlices(body, contentType, contentEncoding, held, heldBytes, result), result)).findings;
-    },
+    scanBody: (body, contentType, contentEncoding) => bodyReport(body, contentType, contentEncoding).findings,
+    scanBodyReport: bodyReport,
     scanHostname: (host) => uniqueFindings(hostSpans(host)),
     async scanRequest(input, budget) {
       const result = fresh();

@@ -116,7 +116,15 @@ export async function decidePush(runner: Runner, repo: PushRepo, updates: readon
       const message = tag.stdout.slice(tag.stdout.indexOf("\n\n") + 2).split("\n");
       texts.push({ commit: update.new, file: `(tag message of ${update.ref})`, lines: message.map((text, index) => ({ line: index + 1, text })) });
     }
-    const findings = scanAddedLines(texts, repo.scanner);
+    const { findings, incomplete } = scanAddedLines(texts, repo.scanner);
+    if (incomplete.length > 0) {
+      // What a scan stopped short of is unread, not clean: under block the push is
+      // refused, as a request body whose scan stopped is.
+      const first = incomplete[0]!;
+      const line = `the gate could not finish checking ${first.file} (commit ${first.commit.slice(0, 12)}: ${first.why})${incomplete.length > 1 ? ` and ${incomplete.length - 1} more` : ""}`;
+      if (repo.dlpAction === "block") return refuse("scan-incomplete", [line, "push it in smaller parts, or as files that are not one huge line"]);
+      messages.push(`warning: ${line} (dlp action is warn: pushed anyway)`);
+    }
     if (findings.length > 0) {
       const lines = findings.slice(0, 20).map((finding) => `secret in ${describeFinding(finding)}`);
       if (findings.length > 20) lines.push(`… and ${findings.length - 20} more`);

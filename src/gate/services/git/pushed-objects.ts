@@ -75,7 +75,10 @@ export async function readPushedObjects(access: QuarantineAccess, maxBytes = MAX
     // `git log` re-encodes a message from the encoding its header declares: ASCII text
     // under `encoding IBM037` printed as nothing readable, and its key went upstream as
     // stored (a hunt for leaks, this round). Such a message is read as stored too.
-    if (split >= 0 && head.some((text) => text.startsWith("encoding "))) {
+    // A tag's message too, always: `git log` never shows one, and the caller reads only
+    // the tags refs point at, so a tag of a tag carried its message up unread (a review
+    // of this round).
+    if (split >= 0 && (type === "tag" || head.some((text) => text.startsWith("encoding ")))) {
       const message = content.slice(split + 2).split("\n").map((text, index) => ({ line: index + 1, text }));
       headers.push({ commit: id, file: `(${type} message as stored)`, lines: message });
     }

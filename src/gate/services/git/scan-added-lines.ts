@@ -12,29 +12,62 @@ export interface PushFinding {
 
 /** Text is scanned in pieces of this much, under the scanner's 1 MiB pattern limit. */
 const PIECE_BYTES = 256 * 1024;
+/** By default, a line longer than a piece is read in pieces overlapping by this much
+ * (longer than any form the scanner finds within a slice, as its slices overlap). */
+const LINE_OVERLAP = 4 * 1024;
 const encoder = new TextEncoder();
+
+/** What a push's scan found, and where it could not finish (`file`, and why). */
+export interface PushScan {
+  findings: PushFinding[];
+  incomplete: { commit: string; file: string; why: string }[];
+}
+
+/** `lines` with any line longer than a piece cut into overlapping pieces of it (same line number). */
+function bounded(lines: AddedText["lines"]): AddedText["lines"] {
+  if (lines.every((line) => line.text.length <= PIECE_BYTES)) return lines;
+  return lines.flatMap((line) => {
+    if (line.text.length <= PIECE_BYTES) return [line];
+    const pieces: AddedText["lines"] = [];
+    for (let at = 0; at < line.text.length; at += PIECE_BYTES - LINE_OVERLAP) pieces.push({ line: line.line, text: line.text.slice(at, at + PIECE_BYTES) });
+    return pieces;
+  });
+}
 
 /**
  * Runs each file's added lines through the gate's DLP scanner: a piece of lines at
  * once (cheap when clean), then line by line where the piece had a hit, so the hit
  * names `file:line`. A secret only visible across lines names the file alone. The
- * finding never carries the text.
+ * finding never carries the text. A line longer than a piece (a minified bundle) is
+ * read in overlapping pieces: one 9 MiB line was one scan, past its 8 MiB text limit
+ * and its time budget, and what it stopped short of was treated as clean (a review of
+ * this round). Where a scan still stops short, `incomplete` says so, for the caller
+ * to refuse under `dlp: block`.
  */
-export function scanAddedLines(texts: readonly AddedText[], scanner: Scanner): PushFinding[] {
+export function scanAddedLines(texts: readonly AddedText[], scanner: Scanner): PushScan {
   const found = new Map<string, PushFinding>();
+  const incomplete: PushScan["incomplete"] = [];
   const add = (finding: PushFinding) => found.set(`${finding.commit}\0${finding.file}\0${finding.line}\0${finding.kind}`, finding);
-  const scan = (text: string) => scanner.scanBody(encoder.encode(text), "text/plain").map((finding) => finding.kind);
+  let where = { commit: "", file: "" };
+  const scan = (text: string) => {
+    const report = scanner.scanBodyReport(encoder.encode(text), "text/plain");
+    if (report.incomplete.length > 0) incomplete.push({ ...where, why: report.incomplete.join(", ") });
+    return report.findings.map((finding) => finding.kind);
+  };
   for (const text of texts) {
+    where = { commit: text.commit, file: text.file };
     // A path holding a secret is shown redacted: the finding names where, never what.
     const pathKinds = scan(text.file);
     const file = pathKinds.length > 0 ? scanner.redact(text.file) : text.file;
+    where = { commit: text.commit, file };
     for (const kind of pathKinds) add({ commit: text.commit, file, line: undefined, kind: `${kind} (in the path)` });
+    const lines = bounded(text.lines);
     let start = 0;
-    while (start < text.lines.length) {
+    while (start < lines.length) {
       let end = start;
       let size = 0;
-      while (end < text.lines.length && (end === start || size + text.lines[end]!.text.length < PIECE_BYTES)) size += text.lines[end++]!.text.length + 1;
-      const piece = text.lines.slice(start, end);
+      while (end < lines.length && (end === start || size + lines[end]!.text.length < PIECE_BYTES)) size += lines[end++]!.text.length + 1;
+      const piece = lines.slice(start, end);
       const pieceKinds = new Set(scan(piece.map((line) => line.text).join("\n")));
       const located = new Set<string>();
       if (pieceKinds.size > 0) {
@@ -49,7 +82,7 @@ export function scanAddedLines(texts: readonly AddedText[], scanner: Scanner): P
       start = end;
     }
   }
-  return [...found.values()];
+  return { findings: [...found.values()], incomplete };
 }
 
 /** A finding as the agent reads it: `src/x.ts:12: aws-access-key (commit 1a2b3c4)`. */

@@ -75,7 +75,7 @@ export class SshConnection {
    */
   async #retire(): Promise<void> {
     const master = this.#master;
-    if (master === undefined) return;
+    if (master === undefined || this.#opening !== undefined) return;
     this.#master = undefined;
     this.#retiring.add(master);
     void master.exited.finally(() => this.#retiring.delete(master));
@@ -96,7 +96,10 @@ export class SshConnection {
     this.#master = undefined;
     stale?.kill("SIGTERM");
     await stale?.exited.catch(() => undefined);
-    this.#touch();
+    // No idle clock while logging in: a login slower than the idle time (~0.3–0.5 s
+    // here against a 300 ms test idle) had the idle retire kill the master before its
+    // socket was up, since `-O stop` cannot reach a master without one.
+    clearTimeout(this.#idle);
     const master = this.#runner.start(["ssh", ...sshOptions(this.#credentials, true), "-N", ...destination(this.#upstream)], { env: HERMETIC_GIT_ENV, check: false });
     this.#master = master;
     let ended = false;

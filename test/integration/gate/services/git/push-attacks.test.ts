@@ -136,7 +136,29 @@ describe("pushes that try to hide a secret from the git gate", () => {
     expect(result.exitCode).not.toBe(0);
     expect(result.stderr).toContain("secret in (tag message of refs/tags/v9):3: aws-access-key");
     expect((await person.git(["tag", "--list"], upstreamPath)).stdout.trim()).toBe("");
+
+    // A tag of a tag: only the outer one is a ref's, and the inner message was never read.
+    await agent.ok(["tag", "-a", "inner", "-m", `inner ${AWS}`], clone);
+    const inner = (await agent.ok(["rev-parse", "refs/tags/inner"], clone)).trim();
+    await agent.ok(["tag", "-a", "v10", "-m", "release notes", inner], clone);
+    await agent.ok(["tag", "-d", "inner"], clone);
+    const nested = await agent.git(["push", "origin", "refs/tags/v10"], clone);
+    expect(nested.exitCode).not.toBe(0);
+    expect(nested.stderr).toContain("secret in (tag message as stored):1: aws-access-key");
+    expect((await person.git(["tag", "--list"], upstreamPath)).stdout.trim()).toBe("");
   }, 60_000);
+
+  test("one huge line (a minified bundle) is read whole: a key after 9 MiB of it is refused", async () => {
+    // The attack: the line was one scan, stopped at its 8 MiB text limit, and what
+    // lay past it (and past a spent time budget) was taken as clean.
+    await fresh("bottle/bundle");
+    const filler = "let total = compute(values, options); ".repeat(Math.ceil((9 * 1024 * 1024) / 38));
+    await agent.commit(work, { "bundle.min.js": `${filler}const k = "${AWS}";\n` }, "bundle");
+    const result = await push("bottle/bundle");
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toContain("secret in bundle.min.js:1: aws-access-key");
+    expect(await upstreamHas("bottle/bundle")).toBe(false);
+  }, 120_000);
 
   test("a clean push of the same shapes goes through: the checks are not refusing everything", async () => {
     await fresh("bottle/clean");

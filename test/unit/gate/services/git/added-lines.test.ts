@@ -68,7 +68,7 @@ describe("scanAddedLines", () => {
   const scanner = createScanner({ heldSecrets: ["held-secret-value-123456"] });
 
   test("names file:line and the kind of each hit, never the text", () => {
-    const findings = scanAddedLines(parseAddedLines(LOG), scanner);
+    const { findings } = scanAddedLines(parseAddedLines(LOG), scanner);
     expect(findings).toEqual([{ commit: C1, file: "config/app.env", line: 3, kind: "aws-access-key" }]);
     expect(describeFinding(findings[0]!)).toBe(`config/app.env:3: aws-access-key (commit ${C1.slice(0, 12)})`);
     expect(JSON.stringify(findings)).not.toContain("AKIA");
@@ -76,7 +76,7 @@ describe("scanAddedLines", () => {
 
   test("finds a held secret in a commit message and in a path, base64-encoded too", () => {
     const encoded = Buffer.from("held-secret-value-123456").toString("base64");
-    const findings = scanAddedLines(
+    const { findings } = scanAddedLines(
       [
         { commit: C1, file: "(commit message)", lines: [{ line: 2, text: `token ${encoded}` }] },
         { commit: C1, file: "notes/held-secret-value-123456.txt", lines: [{ line: 1, text: "hi" }] },
@@ -92,8 +92,24 @@ describe("scanAddedLines", () => {
   test("scans a file of many lines in pieces and still finds a hit at the end", () => {
     const lines = Array.from({ length: 40_000 }, (_, i) => ({ line: i + 1, text: `const line${i} = ${i}; // some padding text here` }));
     lines.push({ line: 40_001, text: "t = 'ghp_aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dE3fG5'" });
-    const findings = scanAddedLines([{ commit: C1, file: "big.ts", lines }], scanner);
+    const { findings } = scanAddedLines([{ commit: C1, file: "big.ts", lines }], scanner);
     expect(findings).toEqual([{ commit: C1, file: "big.ts", line: 40_001, kind: "github-token" }]);
+  });
+
+  test("one line longer than the scanner's text limit is read in pieces: a key after 9 MiB of it is found", () => {
+    // The attack (a review of this round): a 9 MiB line was one scan, stopped at its
+    // 8 MiB text limit, and what lay past was treated as clean.
+    const line = `${"x".repeat(9 * 1024 * 1024)} AKIAQ3ZL7XN2VPKM4TRW`;
+    const { findings, incomplete } = scanAddedLines([{ commit: C1, file: "bundle.min.js", lines: [{ line: 1, text: line }] }], scanner);
+    expect(findings).toEqual([{ commit: C1, file: "bundle.min.js", line: 1, kind: "aws-access-key" }]);
+    expect(incomplete).toEqual([]);
+  });
+
+  test("a piece whose scan stops short is named in incomplete, not taken as clean", () => {
+    const stops = { ...scanner, scanBodyReport: () => ({ findings: [], incomplete: ["scan-budget"] }) };
+    const { findings, incomplete } = scanAddedLines([{ commit: C1, file: "slow.txt", lines: [{ line: 1, text: "costly" }] }], stops);
+    expect(findings).toEqual([]);
+    expect(incomplete).toContainEqual({ commit: C1, file: "slow.txt", why: "scan-budget" });
   });
 });
 
