@@ -38,24 +38,6 @@ export function wideEncoding(bytes: Uint8Array): WideEncoding | undefined {
   return undefined;
 }
 
-function decodeWide(bytes: Uint8Array, encoding: WideEncoding): string {
-  if (encoding === "utf-16le") return new TextDecoder("utf-16le").decode(bytes);
-  if (encoding === "utf-16be") return new TextDecoder("utf-16le").decode(Buffer.from(bytes.slice(0, bytes.length & ~1)).swap16());
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength & ~3);
-  const little = encoding === "utf-32le";
-  let text = "";
-  const points: number[] = [];
-  for (let at = 0; at + 4 <= view.byteLength; at += 4) {
-    const point = view.getUint32(at, little);
-    points.push(point <= 0x10ffff ? point : 0xfffd);
-    if (points.length === 4096) {
-      text += String.fromCodePoint(...points);
-      points.length = 0;
-    }
-  }
-  return text + String.fromCodePoint(...points);
-}
-
 /** Byte sequences that mark a body worth a normalised reading: invisible characters
  * in UTF-8 (zero-width space, non-joiner, joiner, word joiner, byte-order mark past
  * the start, soft hyphen), the first two bytes of fullwidth ASCII (U+FF01–FF5E), and
@@ -87,18 +69,71 @@ function nulCount(bytes: Buffer, limit: number): number {
   return count;
 }
 
-/** The other readings of `bytes` worth a scan of their own, as UTF-8 (none for most bodies). */
-export function bodyVariants(bytes: Uint8Array): Uint8Array[] {
+/** By default, a reading is made this many bytes at a time, the scan yielding
+ * between: made at once, the readings of an 8 MiB decoded body held the event loop
+ * ~230 ms in one step (a review of this round), past the scheduler's 2 ms slices. */
+const CHUNK = 256 * 1024;
+/** A character reference is at most this long (`&#x0010ffff;` and a few zeros more). */
+const REFERENCE_CARRY = 32;
+
+/** A streaming decoder for `encoding` (UTF-32 by hand: it is not a WHATWG encoding). */
+function decoderFor(encoding: WideEncoding | "utf-8"): (chunk: Uint8Array, last: boolean) => string {
+  if (encoding !== "utf-32le" && encoding !== "utf-32be") {
+    const decoder = new TextDecoder(encoding);
+    return (chunk, last) => decoder.decode(chunk, { stream: !last });
+  }
+  const little = encoding === "utf-32le";
+  return (chunk) => {
+    const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength & ~3);
+    const points: number[] = [];
+    for (let at = 0; at + 4 <= view.byteLength; at += 4) {
+      const point = view.getUint32(at, little);
+      points.push(point <= 0x10ffff && (point < 0xd800 || point > 0xdfff) ? point : 0xfffd);
+    }
+    let text = "";
+    for (let at = 0; at < points.length; at += 4096) text += String.fromCodePoint(...points.slice(at, at + 4096));
+    return text;
+  };
+}
+
+/** `bytes` read as `encoding` and normalised, as UTF-8, a chunk per step; undefined
+ * when `onlyIfChanged` and normalising changed nothing. */
+function* reading(bytes: Uint8Array, encoding: WideEncoding | "utf-8", nuls: boolean, onlyIfChanged: boolean): Generator<void, Uint8Array | undefined> {
+  const decode = decoderFor(encoding);
+  const pieces: Buffer[] = [];
+  let changed = false;
+  let carry = "";
+  for (let at = 0; at < bytes.length; at += CHUNK) {
+    const last = at + CHUNK >= bytes.length;
+    let text = carry + decode(bytes.subarray(at, Math.min(bytes.length, at + CHUNK)), last);
+    carry = "";
+    // A reference cut by the chunk's end waits for the rest.
+    const amp = text.lastIndexOf("&");
+    if (!last && amp !== -1 && amp >= text.length - REFERENCE_CARRY) {
+      carry = text.slice(amp);
+      text = text.slice(0, amp);
+    }
+    const normalised = normalise(text, nuls);
+    if (normalised !== text) changed = true;
+    pieces.push(Buffer.from(normalised, "utf8"));
+    yield;
+  }
+  if (carry !== "") pieces.push(Buffer.from(normalise(carry, nuls), "utf8"));
+  return onlyIfChanged && !changed ? undefined : Buffer.concat(pieces);
+}
+
+/** The other readings of `bytes` worth a scan of their own, as UTF-8 (none for most
+ * bodies), made a chunk per step: a generator for the scan's slices. */
+export function* bodyVariants(bytes: Uint8Array): Generator<void, Uint8Array[]> {
   const variants: Uint8Array[] = [];
   const wide = wideEncoding(bytes);
-  if (wide !== undefined) variants.push(Buffer.from(normalise(decodeWide(bytes, wide), true), "utf8"));
+  if (wide !== undefined) variants.push((yield* reading(bytes, wide, true, false)) as Uint8Array);
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   // Native searches for a few short sequences; a decode and replaces only where one is.
   const nuls = wide === undefined && nulCount(buffer, MAX_STRAY_NULS) <= MAX_STRAY_NULS && buffer.indexOf(0) !== -1;
   if (nuls || MARKS.some((mark) => buffer.indexOf(mark, 1) !== -1)) {
-    const text = buffer.toString("utf8");
-    const normalised = normalise(text, nuls);
-    if (normalised !== text) variants.push(Buffer.from(normalised, "utf8"));
+    const normalised = yield* reading(bytes, "utf-8", nuls, true);
+    if (normalised !== undefined) variants.push(normalised);
   }
   return variants;
 }

@@ -62,7 +62,7 @@ export function* scanBodySlices(
     yield* scanTextSlices(raw, contentType, held, heldBytes, result);
   }
   yield* scanTextSlices(bytes, contentType, held, heldBytes, result);
-  for (const variant of bodyVariants(bytes)) yield* scanTextSlices(variant, contentType, held, heldBytes, result);
+  for (const variant of yield* bodyVariants(bytes)) yield* scanTextSlices(variant, contentType, held, heldBytes, result);
 }
 
 /** The text scan of {@link scanBodySlices}: `bytes` read as Latin-1 text, in slices. */

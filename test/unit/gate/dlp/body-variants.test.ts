@@ -1,5 +1,11 @@
 import { describe, expect, test } from "bun:test";
-import { bodyVariants, wideEncoding } from "../../../../src/gate/dlp/body-variants.ts";
+import { bodyVariants as variantSteps, wideEncoding } from "../../../../src/gate/dlp/body-variants.ts";
+
+/** The readings, the generator run to its end. */
+function bodyVariants(bytes: Uint8Array): Uint8Array[] {
+  const steps = variantSteps(bytes);
+  for (let step = steps.next(); ; step = steps.next()) if (step.done === true) return step.value;
+}
 import { createScanner } from "../../../../src/gate/dlp/create-scanner.ts";
 import { FakeSource, fakeCredentials } from "./fake-credentials.ts";
 
@@ -57,4 +63,19 @@ describe("bodies the agent writes in another encoding, or with invisible charact
       expect([text, bodyVariants(Buffer.from(text)).length, scanner.scanBody(Buffer.from(text), "text/plain")]).toEqual([text, 1, []]);
     }
   });
+
+  test("a reading is made a chunk per step, and what a chunk's end cuts (a reference, a UTF-16 pair) is read whole", () => {
+    // Made at once, the readings of an 8 MiB body held the event loop ~230 ms in one step.
+    const references = [...`see ${github} here`].map((char) => `&#${char.charCodeAt(0)};`).join("");
+    const filler = "x".repeat(256 * 1024 - 7);
+    const body = Buffer.from(`${filler}${references}${"y".repeat(600 * 1024)}`);
+    const steps = variantSteps(body);
+    let count = 0;
+    for (let step = steps.next(); step.done !== true; step = steps.next()) count++;
+    expect(count).toBeGreaterThanOrEqual(3);
+    expect(scanner.scanBody(body, "text/html").map((finding) => finding.kind)).toEqual(["github-token"]);
+    const wide = Buffer.from(`${"z".repeat(128 * 1024 - 4)} ${github}`, "utf16le");
+    expect(scanner.scanBody(wide, "application/json").map((finding) => finding.kind)).toEqual(["github-token"]);
+  });
 });
+
