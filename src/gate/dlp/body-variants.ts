@@ -38,18 +38,24 @@ export function wideEncoding(bytes: Uint8Array): WideEncoding | undefined {
   return undefined;
 }
 
-/** Byte sequences that mark a body worth a normalised reading: invisible characters
- * in UTF-8 (zero-width space, non-joiner, joiner, word joiner, byte-order mark past
- * the start, soft hyphen), the first two bytes of fullwidth ASCII (U+FF01–FF5E), and
- * an HTML numeric character reference. */
-const MARKS = [[0xe2, 0x80, 0x8b], [0xe2, 0x80, 0x8c], [0xe2, 0x80, 0x8d], [0xe2, 0x81, 0xa0], [0xef, 0xbb, 0xbf], [0xc2, 0xad], [0xef, 0xbc], [0xef, 0xbd], [0x26, 0x23]].map((bytes) => Buffer.from(bytes));
+/** Byte sequences that mark a body worth a normalised reading: the UTF-8 lead bytes of
+ * format characters and other invisible ones (U+2000–U+206F, byte-order mark,
+ * variation selectors, soft hyphen, combining grapheme joiner, Mongolian vowel
+ * separator, Hangul fillers, tag characters), of fullwidth ASCII (U+FF01–FF5E), and an
+ * HTML numeric character reference. A mark is not a change: the text is normalised
+ * and scanned again only where that changed something (curly quotes share a lead
+ * with the zero-width space, and cost a decode, not a scan). */
+const MARKS = [[0xe2, 0x80], [0xe2, 0x81], [0xef, 0xbb, 0xbf], [0xef, 0xb8], [0xc2, 0xad], [0xcd, 0x8f], [0xe1, 0xa0, 0x8e], [0xe3, 0x85, 0xa4], [0xe1, 0x85, 0x9f], [0xe1, 0x85, 0xa0], [0xf3, 0xa0], [0xef, 0xbc], [0xef, 0xbd], [0x26, 0x23]].map((bytes) => Buffer.from(bytes));
 /** By default, a body with at most this many NULs has them removed in its normalised
  * reading (a NUL inside a key); binary data has far more, and is left alone. */
-const MAX_STRAY_NULS = 16;
+const MAX_STRAY_NULS = 256;
 
-const INVISIBLE = /[\u200b-\u200d\u2060\ufeff\u00ad]/g;
+/** Format characters (`\p{Cf}`: zero-width, bidi controls, word joiner, invisible
+ * operators, tags, byte-order mark, soft hyphen…) and the other invisible ones. */
+const INVISIBLE = /[\p{Cf}\u034f\u115f\u1160\u180e\u3164\ufe00-\ufe0f]/gu;
 const FULLWIDTH = /[\uff01-\uff5e]/g;
-const CHARACTER_REFERENCE = /&#(?:(\d{1,7})|[xX]([0-9a-fA-F]{1,6}));?/g;
+/** Zero-padded too (`&#00000115;`): a browser reads them so. */
+const CHARACTER_REFERENCE = /&#(?:0*(\d{1,7})|[xX]0*([0-9a-fA-F]{1,6}));?/g;
 
 /** `text` with invisible characters and (`nuls`) NULs removed, fullwidth ASCII made
  * ASCII, and HTML numeric character references undone. */
@@ -74,7 +80,7 @@ function nulCount(bytes: Buffer, limit: number): number {
  * ~230 ms in one step (a review of this round), past the scheduler's 2 ms slices. */
 const CHUNK = 256 * 1024;
 /** A character reference is at most this long (`&#x0010ffff;` and a few zeros more). */
-const REFERENCE_CARRY = 32;
+const REFERENCE_CARRY = 64;
 
 /** A streaming decoder for `encoding` (UTF-32 by hand: it is not a WHATWG encoding). */
 function decoderFor(encoding: WideEncoding | "utf-8"): (chunk: Uint8Array, last: boolean) => string {
@@ -122,6 +128,23 @@ function* reading(bytes: Uint8Array, encoding: WideEncoding | "utf-8", nuls: boo
   return onlyIfChanged && !changed ? undefined : Buffer.concat(pieces);
 }
 
+/** Whether at least a 32nd of `bytes` are NULs (random binary has 1 in 256). */
+function manyNuls(bytes: Uint8Array): boolean {
+  let count = 0;
+  for (let at = 0; at < bytes.length; at++) if (bytes[at] === 0) count++;
+  return bytes.length >= 64 && count * 32 >= bytes.length;
+}
+
+/** Whether `bytes` reads as UTF-8 text (few invalid sequences in its first
+ * {@link SNIFF} bytes): binary data holds the marks' byte pairs by chance, and its
+ * normalised reading is no text an agent wrote. */
+function looksLikeText(bytes: Buffer): boolean {
+  const start = new TextDecoder().decode(bytes.subarray(0, SNIFF));
+  let invalid = 0;
+  for (let at = start.indexOf("\ufffd"); at !== -1 && invalid <= 8; at = start.indexOf("\ufffd", at + 1)) invalid++;
+  return invalid <= 8;
+}
+
 /** The other readings of `bytes` worth a scan of their own, as UTF-8 (none for most
  * bodies), made a chunk per step: a generator for the scan's slices. */
 export function* bodyVariants(bytes: Uint8Array): Generator<void, Uint8Array[]> {
@@ -129,9 +152,16 @@ export function* bodyVariants(bytes: Uint8Array): Generator<void, Uint8Array[]> 
   const wide = wideEncoding(bytes);
   if (wide !== undefined) variants.push((yield* reading(bytes, wide, true, false)) as Uint8Array);
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // UTF-16 or UTF-32 text in only part of a body (after an ASCII prefix, one JSON value)
+  // escapes the sniff at its start; with NULs in a 32nd of its bytes, the body is
+  // read once more with them removed, which is that text where it is ASCII.
+  if (wide === undefined && manyNuls(bytes)) {
+    variants.push(Buffer.from(buffer.toString("latin1").replaceAll("\u0000", ""), "latin1"));
+    yield;
+  }
   // Native searches for a few short sequences; a decode and replaces only where one is.
   const nuls = wide === undefined && nulCount(buffer, MAX_STRAY_NULS) <= MAX_STRAY_NULS && buffer.indexOf(0) !== -1;
-  if (nuls || MARKS.some((mark) => buffer.indexOf(mark, 1) !== -1)) {
+  if ((nuls || MARKS.some((mark) => buffer.indexOf(mark, 1) !== -1)) && looksLikeText(buffer)) {
     const normalised = yield* reading(bytes, "utf-8", nuls, true);
     if (normalised !== undefined) variants.push(normalised);
   }

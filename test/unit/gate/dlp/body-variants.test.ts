@@ -33,9 +33,19 @@ const WRITINGS: Record<string, (text: string) => Uint8Array> = {
   "a soft hyphen inside": (text) => Buffer.from(text.replace(/(.{12})/g, "$1\u00ad")),
   "a word joiner and a byte-order mark inside": (text) => Buffer.from(text.replace(/(.{10})/g, "$1\u2060").replace(/(.{25})/g, "$1\ufeff")),
   "a NUL inside": (text) => Buffer.from(text.replace(/(.{14})/g, "$1\u0000")),
+  // Found missing by a review of this round: UTF-16 in only part of a body.
+  "UTF-16LE after a 4 KiB ASCII prefix": (text) => Buffer.concat([Buffer.from(`${"a".repeat(4096)} `), Buffer.from(text, "utf16le")]),
+  "one UTF-16LE value inside ASCII JSON": (text) => Buffer.concat([Buffer.from('{"a":"'), Buffer.from(text, "utf16le"), Buffer.from('"}')]),
   "fullwidth letters and digits": (text) => Buffer.from(fullwidth(text)),
   "HTML decimal references": (text) => Buffer.from([...text].map((char) => `&#${char.charCodeAt(0)};`).join("")),
   "HTML hex references": (text) => Buffer.from([...text].map((char) => `&#x${char.charCodeAt(0).toString(16)};`).join("")),
+  "HTML references zero-padded": (text) => Buffer.from([...text].map((char) => `&#0000000${char.charCodeAt(0)};`).join("")),
+  // Found missing by a review of this round: format characters beyond the first list.
+  "left-to-right marks": (text) => Buffer.from([...text].join("\u200e")),
+  "invisible operators and a Mongolian vowel separator": (text) => Buffer.from(text.replace(/(.{6})/g, "$1\u2062").replace(/(.{11})/g, "$1\u180e")),
+  "a combining grapheme joiner and variation selectors": (text) => Buffer.from(text.replace(/(.{5})/g, "$1\u034f").replace(/(.{9})/g, "$1\ufe0f")),
+  "tag characters": (text) => Buffer.from(text.replace(/(.{7})/g, "$1\u{e0041}")),
+  "a Hangul filler": (text) => Buffer.from(text.replace(/(.{8})/g, "$1\u3164")),
 };
 
 describe("bodies the agent writes in another encoding, or with invisible characters", () => {
