@@ -124,6 +124,10 @@ export function sequences(text: string, skipShort: boolean): Int32Array {
   let out = records;
   let written = 0;
   const add = (start: number, end: number, width: number, separator: number): void => {
+    // Digits split by a separator of tables and lists (`2297;7044;4668;6060`, a pipe
+    // table) are numbers, not an encoding: joined, one row in ~30 read as a card
+    // number (a review of this round). Only the classic separators join digits.
+    if (!CLASSIC_SEPARATORS.has(separator) && digitsOnly(text, start, end, separator)) return;
     if (written + 4 > out.length) {
       const grown = new Int32Array(out.length * 2);
       grown.set(out);
@@ -241,6 +245,18 @@ function innerSeparator(text: string, start: number, end: number): number {
     return (width << 8) | code;
   }
   return 0;
+}
+
+/** The separators that joined groups before any printable one did: only they join digits. */
+const CLASSIC_SEPARATORS = new Set([..."-:., \t\n"].map((char) => char.charCodeAt(0)).concat(0x0d0a));
+
+/** Whether `text[start, end)` is decimal digits and `separator` only. */
+function digitsOnly(text: string, start: number, end: number, separator: number): boolean {
+  for (let at = start; at < end; at++) {
+    const code = text.charCodeAt(at);
+    if ((code < 48 || code > 57) && code !== separator && !(separator === 0x0d0a && (code === 13 || code === 10))) return false;
+  }
+  return true;
 }
 
 /** Whether `text[start, end)` is hex digits and `code` only. */

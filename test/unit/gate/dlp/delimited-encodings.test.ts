@@ -48,6 +48,8 @@ test("joining stays off ordinary text: snake_case names, key=value pairs, paths 
     "a=1&b=22&c=333&d=4444&e=55555",
     "/usr/local/lib/node_modules/npm/bin/npm-cli.js",
     "x_1_2_3 y_4_5_6 z=a=b=c",
+    // Rows of numbers in a semicolon CSV or a pipe table: one in ~30 joined read as a card.
+    ...Array.from({ length: 200 }, (_, row) => [2297 + row * 37, 7044 + row * 11, 4668 + row, 6060 + row * 3].map((n) => String(n % 10000).padStart(4, "0")).join(row % 2 === 0 ? ";" : "|")),
   ]) {
     expect([text, scanner.scanBody(new TextEncoder().encode(text), "text/plain")]).toEqual([text, []]);
   }
