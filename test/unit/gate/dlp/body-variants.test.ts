@@ -27,6 +27,8 @@ const WRITINGS: Record<string, (text: string) => Uint8Array> = {
   "UTF-16LE with a byte-order mark": (text) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]),
   "UTF-16LE without one": (text) => Buffer.from(text, "utf16le"),
   "UTF-16BE": (text) => Buffer.from(text, "utf16le").swap16(),
+  "UTF-16LE with a zero-width space between every character": (text) => Buffer.from([...text].join("\u200b"), "utf16le"),
+  "UTF-16LE with left-to-right marks inside": (text) => Buffer.from(text.replace(/(.{6})/g, "$1\u200e"), "utf16le"),
   "UTF-32LE": (text) => utf32(text, true),
   "UTF-32BE": (text) => utf32(text, false),
   "a zero-width space between every character": (text) => Buffer.from([...text].join("\u200b")),
