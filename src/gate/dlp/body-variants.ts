@@ -75,12 +75,6 @@ function normalise(text: string, nuls: boolean): string {
   return nuls ? out.replaceAll("\u0000", "") : out;
 }
 
-/** How many NULs `bytes` holds, counting no further than `limit + 1`. */
-function nulCount(bytes: Buffer, limit: number): number {
-  let count = 0;
-  for (let at = bytes.indexOf(0); at !== -1 && count <= limit; at = bytes.indexOf(0, at + 1)) count++;
-  return count;
-}
 
 /** By default, a reading is made this many bytes at a time, the scan yielding
  * between: made at once, the readings of an 8 MiB decoded body held the event loop
@@ -135,11 +129,11 @@ function* reading(bytes: Uint8Array, encoding: WideEncoding | "utf-8", nuls: boo
   return onlyIfChanged && !changed ? undefined : Buffer.concat(pieces);
 }
 
-/** Whether at least a 32nd of `bytes` are NULs (random binary has 1 in 256). */
-function manyNuls(bytes: Uint8Array): boolean {
+/** How many NULs `bytes` holds. */
+function nulCount(bytes: Uint8Array): number {
   let count = 0;
   for (let at = 0; at < bytes.length; at++) if (bytes[at] === 0) count++;
-  return bytes.length >= 64 && count * 32 >= bytes.length;
+  return count;
 }
 
 /** Whether `bytes` reads as UTF-8 text (few invalid sequences in its first
@@ -163,12 +157,14 @@ export function* bodyVariants(bytes: Uint8Array): Generator<void, Uint8Array[]> 
   // escapes the sniff at its start; with NULs in a 32nd of its bytes, the body is
   // read once more with them removed, which is that text where it is ASCII.
   // (Also for a body the sniff called wide: its text may start at an odd byte.)
-  if (manyNuls(bytes)) {
+  const nulsIn = nulCount(bytes);
+  // At least a 32nd of the bytes (random binary has 1 in 256).
+  if (bytes.length >= 64 && nulsIn * 32 >= bytes.length) {
     variants.push(Buffer.from(buffer.toString("latin1").replaceAll("\u0000", ""), "latin1"));
     yield;
   }
   // Native searches for a few short sequences; a decode and replaces only where one is.
-  const nuls = wide === undefined && nulCount(buffer, MAX_STRAY_NULS) <= MAX_STRAY_NULS && buffer.indexOf(0) !== -1;
+  const nuls = wide === undefined && nulsIn > 0 && nulsIn <= MAX_STRAY_NULS;
   if ((nuls || MARKS.some((mark) => buffer.indexOf(mark, 1) !== -1)) && looksLikeText(buffer)) {
     const normalised = yield* reading(bytes, "utf-8", nuls, true);
     if (normalised !== undefined) variants.push(normalised);

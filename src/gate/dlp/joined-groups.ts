@@ -200,6 +200,9 @@ export function sequences(text: string, skipShort: boolean): Int32Array {
 /** The group characters that may also separate groups (`41=4b=…`, `41_4b_…`,
  * `Ym90/dGxl/…`), by code. */
 const INNER_SEPARATORS = [61 /* = */, 43 /* + */, 47 /* / */, 95 /* _ */];
+/** Each of {@link INNER_SEPARATORS}' place in it, by character code (-1 for others). */
+const INNER_INDEX = new Int8Array(128).fill(-1);
+for (const [index, code] of INNER_SEPARATORS.entries()) INNER_INDEX[code] = index;
 /** By default, groups split by a group character are at most this wide. */
 const MAX_INNER_WIDTH = 64;
 
@@ -214,14 +217,20 @@ const MAX_INNER_WIDTH = 64;
  * rest when the groups are joined: it was a group character out of place anyway.
  */
 function innerSeparator(text: string, start: number, end: number): number {
-  for (const code of INNER_SEPARATORS) {
-    let separator = -1;
-    for (let at = start + 2; at < Math.min(end, start + MAX_INNER_WIDTH + 1); at++) {
-      if (text.charCodeAt(at) === code) {
-        separator = at;
-        break;
-      }
+  // Where each separator first stands in the run's head, in one walk of it (a walk per
+  // separator read every 76-column base64 line's head four times).
+  const first = [-1, -1, -1, -1];
+  let unseen = INNER_SEPARATORS.length;
+  for (let at = start + 2; at < Math.min(end, start + MAX_INNER_WIDTH + 1) && unseen > 0; at++) {
+    const code = text.charCodeAt(at);
+    const index = code < 128 ? (INNER_INDEX[code] as number) : -1;
+    if (index >= 0 && first[index] === -1) {
+      first[index] = at;
+      unseen--;
     }
+  }
+  for (const [index, code] of INNER_SEPARATORS.entries()) {
+    let separator = first[index] as number;
     if (separator === -1) continue;
     const width = separator - start;
     let groups = 1;

@@ -24,11 +24,13 @@ export interface ResponseRedactor {
  */
 export function createResponseRedactor(scanner: Scanner): ResponseRedactor | undefined {
   if (scanner.held.exact.length === 0) return undefined;
+  // Lower-cased once: every header of every answer is tested against them.
+  const lowerForms = [...new Set(scanner.held.exact.map((form) => form.toLowerCase()))];
   return {
     header: (value) => scanner.redactHeld(value),
     namesSecret: (name) => {
       const lower = name.toLowerCase();
-      return scanner.redactHeld(name) !== name || scanner.held.exact.some((form) => lower.includes(form.toLowerCase()));
+      return scanner.redactHeld(name) !== name || lowerForms.some((form) => lower.includes(form));
     },
     body: () => createHeldSecretRedactor(scanner.held),
   };
