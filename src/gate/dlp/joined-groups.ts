@@ -221,7 +221,11 @@ function innerSeparator(text: string, start: number, end: number): number {
   // separator read every 76-column base64 line's head four times).
   const first = [-1, -1, -1, -1];
   let unseen = INNER_SEPARATORS.length;
-  for (let at = start + 2; at < Math.min(end, start + MAX_INNER_WIDTH + 1) && unseen > 0; at++) {
+  // Three groups of `width` need `start + 2·width + 2 < end`: a separator first seen
+  // further in splits the run into two at most, so the walk stops there (half of
+  // each `password=…` pair's run was walked for nothing).
+  const last = Math.min(end - 1, start + MAX_INNER_WIDTH, start + ((end - start - 3) >> 1));
+  for (let at = start + 2; at <= last && unseen > 0; at++) {
     const code = text.charCodeAt(at);
     const index = code < 128 ? (INNER_INDEX[code] as number) : -1;
     if (index >= 0 && first[index] === -1) {
