@@ -15,6 +15,8 @@ export interface AuditEntry {
   /** `not-allowed`, `denied`, `private-address`, `dlp:<kind>`, `upstream-failure`… */
   reason?: string;
   status: number;
+  /** For a `private-address` refusal, the address refused (the literal, or the name's answer). */
+  address?: string;
   /** For a route, its name. */
   route?: string;
   /** For a control-port service (`git`), its name. */

@@ -10,6 +10,7 @@ const AuditLineSchema = v.looseObject({
   reason: v.optional(v.string()),
   status: v.number(),
   route: v.optional(v.string()),
+  address: v.optional(v.string()),
 });
 
 /** One parsed audit line. */
@@ -58,7 +59,8 @@ export function clock(time: string): string {
 export function formatAuditLine(line: AuditLine, bottle: string): string {
   const target = `${line.host}${line.path}`;
   const route = line.route === undefined ? "" : ` route ${line.route}`;
-  const reason = line.reason === undefined ? "" : ` ${line.reason}`;
+  const address = line.address === undefined ? "" : ` (${line.address})`;
+  const reason = line.reason === undefined ? "" : ` ${line.reason}${address}`;
   const hint = line.decision === "block" ? advice(line.reason, bottle) : undefined;
   return printable(`${clock(line.time)} ${line.status} ${line.method} ${target}${route}${reason}${hint === undefined ? "" : ` — ${hint}`}`);
 }

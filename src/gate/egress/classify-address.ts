@@ -15,6 +15,27 @@ export type AddressClass =
   | "discard"
   | "reserved";
 
+/** Each class as a refusal names it: "it resolves to {phrase}". */
+const CLASS_PHRASES: Record<AddressClass, string> = {
+  unspecified: "an unspecified address (0.0.0.0/8, ::)",
+  loopback: "a loopback address",
+  private: "a private (RFC 1918) address",
+  "link-local": "a link-local address (169.254/16 holds cloud metadata)",
+  cgnat: "a carrier-grade NAT address (100.64/10)",
+  ula: "a unique local IPv6 address (fc00::/7)",
+  multicast: "a multicast address",
+  broadcast: "the broadcast address",
+  documentation: "a documentation address (192.0.2/24, 198.51.100/24, 203.0.113/24, 2001:db8::/32), which a DNS server on the way hands out for names it blocks or fakes",
+  benchmarking: "a benchmarking address (198.18/15)",
+  discard: "a discard-only address",
+  reserved: "a reserved address",
+};
+
+/** How a refusal names `kind` to the agent and in the logs. */
+export function describeAddressClass(kind: AddressClass): string {
+  return CLASS_PHRASES[kind];
+}
+
 /** A registry row: a block and its class, or `global` where the registry says it is globally reachable. */
 type Row = [cidr: string, kind: AddressClass | "global"];
 

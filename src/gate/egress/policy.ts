@@ -1,11 +1,13 @@
 import { parseAllowEntry, type AllowEntry, type Egress } from "../../manifest/egress-schema.ts";
 import { allowEntryHost } from "../../manifest/tls-schema.ts";
 import { cidrContains, formatIp, parseCidr, parseIpLiteral, type Cidr, type IpAddress } from "./address.ts";
-import { classifyAddress } from "./classify-address.ts";
+import { classifyAddress, type AddressClass } from "./classify-address.ts";
 import { hostMatches, normalizeHost } from "./host-match.ts";
 
 /** A policy decision: allowed, or refused with the reason sent in `X-Bottle-Block`. */
 export type Verdict = { allowed: true } | { allowed: false; reason: string };
+/** An address check's decision: a refused address says which kind of range it is in. */
+export type AddressVerdict = { allowed: true } | { allowed: false; reason: "private-address"; kind: AddressClass };
 
 /** The egress policy of one config generation; a reload builds a new one. */
 export interface EgressPolicy {
@@ -16,10 +18,10 @@ export interface EgressPolicy {
    */
   checkHost(host: string, tunnelPort?: number): Verdict;
   /** After resolution: refuses non-public addresses unless inside `allow_cidrs`. */
-  checkAddress(ip: IpAddress): Verdict;
+  checkAddress(ip: IpAddress): AddressVerdict;
 }
 
-const ALLOWED: Verdict = { allowed: true };
+const ALLOWED = { allowed: true } as const;
 
 /** By default, a tunnel reaches port 443 only. */
 const TUNNEL_PORTS = [443];
@@ -67,7 +69,8 @@ export function createPolicy(egress: Egress): EgressPolicy {
     },
     checkAddress(ip) {
       if (inAllowedCidr(ip)) return ALLOWED;
-      return classifyAddress(ip) === undefined ? ALLOWED : { allowed: false, reason: "private-address" };
+      const kind = classifyAddress(ip);
+      return kind === undefined ? ALLOWED : { allowed: false, reason: "private-address", kind };
     },
   };
 }

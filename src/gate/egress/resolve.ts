@@ -1,12 +1,17 @@
 import { lookup } from "node:dns/promises";
 import { formatIp, parseIpLiteral, type IpAddress } from "./address.ts";
+import type { AddressClass } from "./classify-address.ts";
 import type { EgressPolicy } from "./policy.ts";
 
 /** Where to connect: an address the policy has checked, or why not. */
 export type Resolution =
   | { ok: true; address: string; family: 4 | 6 }
-  | { ok: false; status: 403; reason: string }
+  | { ok: false; status: 403; reason: "private-address"; refused: RefusedAddress }
   | { ok: false; status: 502; reason: string };
+
+/** The address a name resolved to (or the literal) that the SSRF guard refused, and
+ * the kind of range it lies in. */
+export type RefusedAddress = { address: string; kind: AddressClass; resolved: boolean };
 
 /** Resolves a hostname to every address it has; tests may hand in their own. */
 export type LookupAll = (host: string) => Promise<string[]>;
@@ -32,13 +37,13 @@ export async function resolveChecked(host: string, policy: EgressPolicy, lookupA
   }
   const addresses = answers.map((answer) => parseIpLiteral(answer)).filter((ip) => ip !== undefined);
   if (addresses.length === 0) return { ok: false, status: 502, reason: "dns-failure" };
-  return checkedAddresses(addresses, policy);
+  return checkedAddresses(addresses, policy, true);
 }
 
-function checkedAddresses(addresses: readonly IpAddress[], policy: EgressPolicy): Resolution {
+function checkedAddresses(addresses: readonly IpAddress[], policy: EgressPolicy, resolved: boolean): Resolution {
   for (const ip of addresses) {
     const verdict = policy.checkAddress(ip);
-    if (!verdict.allowed) return { ok: false, status: 403, reason: verdict.reason };
+    if (!verdict.allowed) return { ok: false, status: 403, reason: verdict.reason, refused: { address: formatIp(ip), kind: verdict.kind, resolved } };
   }
   const first = addresses[0]!;
   return { ok: true, address: formatIp(first), family: first.family };
@@ -62,7 +67,7 @@ function literalResolution(host: string, policy: EgressPolicy): Resolution | und
   let resolution = cache.get(host);
   if (resolution === undefined) {
     const literal = parseIpLiteral(host);
-    resolution = literal === undefined ? null : checkedAddresses([literal], policy);
+    resolution = literal === undefined ? null : checkedAddresses([literal], policy, false);
     if (cache.size >= 1024) cache.clear();
     cache.set(host, resolution);
   }

@@ -1,6 +1,7 @@
 import { beginAudit, type AuditEntry, type AuditStart } from "../audit.ts";
 import type { Finding } from "../dlp/create-scanner.ts";
-import { resolveChecked } from "../egress/resolve.ts";
+import { describeAddressClass } from "../egress/classify-address.ts";
+import { resolveChecked, type RefusedAddress } from "../egress/resolve.ts";
 import type { GateContext } from "../gate-context.ts";
 import type { GateGeneration } from "../gate-generation.ts";
 import { dlpVerdict } from "./dlp-verdict.ts";
@@ -60,6 +61,20 @@ function isStop(value: object): value is Stop {
 }
 
 /**
+ * A refused address's text: what kind of range it lies in and who can let it through.
+ * An allowed name whose DNS answer is private is often the network's doing (a filter
+ * answering with a documentation address), and a bare `private-address` left the
+ * agent and the person reading its output with no way to tell. The address itself is
+ * left out: with `allow: ["*"]` the gate would be the agent's resolver of internal
+ * names (it is in the audit line).
+ */
+function privateAddressText(host: string, refused: RefusedAddress): string {
+  const what = describeAddressClass(refused.kind);
+  const where = refused.resolved ? `it resolves to ${what}` : `${what}`;
+  return `${blockText("private-address", host)}: ${where}; the gate connects to such an address only inside the bottle's egress.allow_cidrs`;
+}
+
+/**
  * The one request pipeline — policy → DLP → resolve → connect → relay → audit — that
  * the forward proxy, routes and tunnels all run. Each service supplies only the steps'
  * specifics; the order, the refusals' shape and the one audit line per exchange live
@@ -93,13 +108,9 @@ export async function runPipeline(context: GateContext, steps: PipelineSteps): P
 
   const resolution = await resolveChecked(admitted.host, generation.policy, context.lookup);
   if (!resolution.ok) {
-    const blocked = resolution.status === 403;
-    return stop({
-      status: resolution.status,
-      decision: blocked ? "block" : "error",
-      reason: resolution.reason,
-      text: blocked ? blockText(resolution.reason, admitted.host) : `bottle gate: cannot resolve ${admitted.host}`,
-    });
+    if (resolution.status === 502) return stop({ status: 502, decision: "error", reason: resolution.reason, text: `bottle gate: cannot resolve ${admitted.host}` });
+    steps.answer({ status: 403, decision: "block", reason: resolution.reason, text: privateAddressText(admitted.host, resolution.refused) });
+    return finish({ decision: "block", reason: resolution.reason, status: 403, bytes_up: 0, address: resolution.refused.address });
   }
 
   let outcome: Partial<AuditEntry>;

@@ -17,6 +17,8 @@ describe("SSRF guard", async () => {
   // `*:PORT` lets CONNECT reach the origin's port, so the address check is what refuses.
   const open = await startTestGate({ allow: ["*", `*:${port}`] }, {}, async (host) => {
     if (host === "rebind.gate.test") return ["93.184.216.34", "127.0.0.1"];
+    // What a filtering resolver on the way answers for a name it blocks (seen here for registry.npmjs.org).
+    if (host === "filtered.gate.test") return ["203.0.113.80"];
     if (host === "localhost" || host.endsWith(".gate.test")) return ["127.0.0.1"];
     if (host === "metadata.gate.test") return ["169.254.169.254"];
     throw new Error("ENOTFOUND");
@@ -70,6 +72,25 @@ describe("SSRF guard", async () => {
     const result = await curl(["-x", open.proxy, "https://169.254.169.254/"]);
     expect(result.connectStatus).toBe(403);
     expect(blockReason(result)).toBe("private-address");
+  });
+
+  test("a refusal says what kind of address the name resolved to, and the audit line which one", async () => {
+    const plain = await curl(["-x", open.proxy, "http://filtered.gate.test/x"]);
+    expect([plain.status, blockReason(plain)]).toEqual([403, "private-address"]);
+    expect(plain.body).toContain("filtered.gate.test blocked (private-address): it resolves to a documentation address");
+    expect(plain.body).toContain("egress.allow_cidrs");
+    const tunnel = await rawExchange(open.port, "CONNECT filtered.gate.test:443 HTTP/1.1\r\nHost: filtered.gate.test:443\r\n\r\n");
+    expect(tunnel).toContain("it resolves to a documentation address");
+    // The agent is not told the address: with `*` allowed, the gate would resolve internal names for it.
+    expect(plain.body + tunnel).not.toContain("203.0.113.80");
+    const literal = await curl(["-x", open.proxy, "http://10.9.8.7/"]);
+    expect(literal.body).toContain("10.9.8.7 blocked (private-address): a private (RFC 1918) address;");
+    const lines = (await open.auditLines()).filter((line) => String(line.host).startsWith("filtered.gate.test") || line.host === "10.9.8.7");
+    expect(lines.map((line) => [line.method, line.reason, line.address])).toEqual([
+      ["GET", "private-address", "203.0.113.80"],
+      ["CONNECT", "private-address", "203.0.113.80"],
+      ["GET", "private-address", "10.9.8.7"],
+    ]);
   });
 
   test("nothing refused reached the origin", () => {

@@ -21,6 +21,13 @@ describe("formatAuditLine", () => {
     expect(formatAuditLine(line, "web")).toBe(`12:03:04 403 POST api.example.com/v1?x=1 ${reason} — ${advice}`);
   });
 
+  test("a refused address is shown beside its reason", () => {
+    const line = parseAuditLine(entry({ decision: "block", reason: "private-address", host: "registry.npmjs.org:443", address: "203.0.113.80" }))!;
+    expect(formatAuditLine(line, "default")).toBe(
+      "12:03:04 403 CONNECT registry.npmjs.org:443 private-address (203.0.113.80) — a private address: bottles.default.egress.allow_cidrs lets a range through",
+    );
+  });
+
   test("an allowed request or an upstream failure has no advice; a route is named", () => {
     expect(formatAuditLine(parseAuditLine(entry({ decision: "allow", status: 200, method: "GET", host: "gate", path: "/r/anthropic/v1", route: "anthropic" }))!, "default")).toBe(
       "12:03:04 200 GET gate/r/anthropic/v1 route anthropic",

@@ -90,7 +90,7 @@ describe("checkAddress and resolveChecked", () => {
 
   test("a name with one private answer among public ones is refused", async () => {
     const result = await resolveChecked("rebind.test", all, async () => ["93.184.216.34", "127.0.0.1"]);
-    expect(result).toEqual({ ok: false, status: 403, reason: "private-address" });
+    expect(result).toEqual({ ok: false, status: 403, reason: "private-address", refused: { address: "127.0.0.1", kind: "loopback", resolved: true } });
   });
 
   test("connects to the checked address, not the name", async () => {
@@ -111,7 +111,7 @@ describe("checkAddress and resolveChecked", () => {
       looked = true;
       return [];
     });
-    expect(result).toEqual({ ok: false, status: 403, reason: "private-address" });
+    expect(result).toEqual({ ok: false, status: 403, reason: "private-address", refused: { address: "127.0.0.1", kind: "loopback", resolved: false } });
     expect(looked).toBe(false);
   });
 });
