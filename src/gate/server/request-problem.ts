@@ -15,12 +15,18 @@ export interface RequestProblem {
  * be read two ways is how requests are smuggled past a proxy, so two `Content-Length`
  * headers (even equal ones), `Content-Length` with `Transfer-Encoding`, or any
  * transfer coding but a lone `chunked` is a 400; so is a body on GET or HEAD (which
- * upstreams ignore or misread), and an over-long target is a 414.
+ * upstreams ignore or misread), and so is a target with a `#`; an over-long target is a 414.
  */
 export function requestProblem(req: IncomingMessage): RequestProblem | undefined {
-  if ((req.url ?? "").length > MAX_TARGET) {
+  const target = req.url ?? "";
+  if (target.length > MAX_TARGET) {
     return { status: 414, reason: "uri-too-long", text: `bottle gate: the request target is longer than ${MAX_TARGET} bytes` };
   }
+  // No client sends a fragment (RFC 9110 §7.1: the request target has none), and the
+  // gate and the URL parser it forwards through would disagree on where the path ends:
+  // `/r/repo/..#` was a segment to the route's check and `..` to fetch, which then left
+  // the route's base with its credential (a hunt for leaks, this round).
+  if (target.includes("#")) return { status: 400, reason: "bad-target", text: "bottle gate: a request target cannot hold a fragment (#)" };
   let lengths = 0;
   const codings: string[] = [];
   for (let index = 0; index < req.rawHeaders.length; index += 2) {

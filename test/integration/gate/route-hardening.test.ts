@@ -2,7 +2,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import net from "node:net";
 import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
 import { processRunner } from "../../../src/core/runner.ts";
-import { blockReason, curl, startTestGate } from "./harness.ts";
+import { blockReason, curl, rawExchange, startTestGate } from "./harness.ts";
 
 const TOKEN = "real-route-token-5f4e3d2c1b0a99887766";
 
@@ -173,6 +173,22 @@ describe("routes hand back no secret and stay inside their base (findings 2, 3, 
     expect(blockReason(result)).toBe("route-escape");
     expect(origin.seen.length).toBe(before);
   });
+
+  test.each(["/r/repo/..#", "/r/repo/%2e%2e#", "/r/repo/.%2E#frag", "/r/repo/x/../..#", "/r/echo/..#/admin"])(
+    "%s (a fragment the URL parser ends the path at) is refused and never reaches the upstream",
+    async (path) => {
+      // The attack (a hunt for leaks, this round): `..#` was a plain segment to the
+      // route's check and `..` to fetch, so `/repos/org/` got the credential. curl
+      // never sends a fragment: the request is written raw.
+      const before = origin.seen.length;
+      for (const method of ["GET", "DELETE"]) {
+        const answer = await rawExchange(gate.port, `${method} ${path} HTTP/1.1\r\nHost: gate\r\nConnection: close\r\n\r\n`);
+        expect(answer.split("\r\n")[0]).toBe("HTTP/1.1 400 Bad Request");
+        expect(answer).toContain("cannot hold a fragment");
+      }
+      expect(origin.seen.length).toBe(before);
+    },
+  );
 
   test.each([
     ["/r/echo/a/../b", "/base/b"],

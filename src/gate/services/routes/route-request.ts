@@ -22,6 +22,17 @@ function splitTarget(target: string): { name: string; rest: string; query: strin
 }
 
 /**
+ * Whether `path` stays under `basePath` as the URL parser that forwards it reads it:
+ * `routePath` checks segments as the gate splits them, and this checks what fetch
+ * will send, so a spelling the two read apart cannot leave the base.
+ */
+function insideBase(basePath: string, path: string): boolean {
+  const base = basePath.replace(/\/+$/, "");
+  const sent = new URL(path, "http://route.invalid").pathname;
+  return base === "" || sent === base || sent.startsWith(`${base}/`);
+}
+
+/**
  * An origin-form request to a route, through the pipeline. Policy: the route exists
  * and the path stays inside its base (403 `route-escape`); the client's credentials
  * are stripped and the route's header injected from the gate's environment; the SSRF
@@ -49,7 +60,7 @@ export function routeRequest(context: GateContext, req: IncomingMessage, res: Se
         return { status: 404, decision: "error", reason: "no-route", text: `bottle gate: no route named ${JSON.stringify(name)} (routes: ${names})` };
       }
       const confined = routePath(route.upstream.pathname, rest);
-      if (confined === undefined) {
+      if (confined === undefined || !insideBase(route.upstream.pathname, confined + query)) {
         return { status: 403, decision: "block", reason: "route-escape", text: blockText("route-escape", `a path outside route ${name}`) };
       }
       path = confined + query;
