@@ -12,6 +12,7 @@ import { respond } from "./pipeline/respond.ts";
 import { startControl } from "./server/control-server.ts";
 import { healthReport } from "./server/health.ts";
 import { parserRejection } from "./server/parser-rejection.ts";
+import { auditTooDeep, oneAtATime } from "./server/one-at-a-time.ts";
 import { requestProblem } from "./server/request-problem.ts";
 import { egressService } from "./services/egress/egress-service.ts";
 import type { GateService, GateServiceFactory, ProxyExchange } from "./services/gate-service.ts";
@@ -126,7 +127,7 @@ export async function startGate(config: GateConfig, env: Record<string, string |
     });
   };
 
-  const server = http.createServer({ keepAlive: true }, onRequest);
+  const server = http.createServer({ keepAlive: true }, oneAtATime(onRequest, (req) => auditTooDeep(audit, req)));
   server.on("connect", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const exchange: ProxyExchange = { kind: "connect", req, socket, head };
     const service = dispatch(exchange);

@@ -3,6 +3,7 @@ import tls from "node:tls";
 import type { Duplex } from "node:stream";
 import type { AuditEntry, AuditLog } from "../audit.ts";
 import { parserRejection } from "../server/parser-rejection.ts";
+import { auditTooDeep, oneAtATime } from "../server/one-at-a-time.ts";
 import { normalizeHost } from "../egress/host-match.ts";
 import { respondRaw } from "../pipeline/respond.ts";
 import type { TlsInspector } from "./tls-inspector.ts";
@@ -62,7 +63,7 @@ export function createTlsTermination(inspector: TlsInspector, handle: InspectedH
   const { upgrade } = options;
   const idleMs = options.idleMs ?? TUNNEL_IDLE_MS;
   const tunnels = new WeakMap<object, Tunnel>();
-  const inner = http.createServer({ keepAlive: true }, (req, res) => {
+  const inner = http.createServer({ keepAlive: true }, oneAtATime((req, res) => {
     const tunnel = tunnels.get(req.socket);
     if (tunnel === undefined) return void res.destroy();
     if (!admitted(tunnel, req.socket as tls.TLSSocket)) return void req.socket.destroy();
@@ -84,7 +85,7 @@ export function createTlsTermination(inspector: TlsInspector, handle: InspectedH
         res.end("bottle gate: internal error\n");
       } else res.destroy();
     });
-  });
+  }, (req) => auditTooDeep(audit, req)));
   // An `Upgrade` request (WebSocket) leaves the HTTP server: its handler owns the socket after.
   if (upgrade !== undefined) {
     inner.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {

@@ -80,6 +80,49 @@ describe("framing, statuses and smuggling (finding 11)", async () => {
     expect(origin.seen.some((seen) => seen.url === "/second")).toBe(false);
   });
 
+  describe("pipelined requests run one at a time, and a deep pipeline closes the connection", async () => {
+    // The attack (a hunt for leaks, this round): one write of 300 pipelined requests made
+    // 256 upstream exchanges in flight at once, one of 60,000 took the gate to 783 MiB.
+    let inFlight = 0;
+    let peak = 0;
+    const paths: string[] = [];
+    const slow = Bun.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      async fetch(request) {
+        paths.push(new URL(request.url).pathname);
+        peak = Math.max(peak, ++inFlight);
+        await Bun.sleep(30);
+        inFlight--;
+        return new Response(`answer ${new URL(request.url).pathname}`);
+      },
+    });
+    afterAll(() => slow.stop(true));
+    const pipeline = (count: number, last = "Connection: close\r\n") =>
+      Array.from({ length: count }, (_, n) => `GET http://app.gate.test:${slow.port}/p${n} HTTP/1.1\r\nHost: x\r\n${n === count - 1 ? last : ""}\r\n`).join("");
+
+    test("five in one write are each answered, in order, with one upstream exchange at a time", async () => {
+      paths.length = 0;
+      peak = 0;
+      const answer = await rawExchange(gate.port, pipeline(5), 5_000, (text) => text.includes("answer /p4"));
+      expect([...answer.matchAll(/answer (\/p\d)/g)].map((match) => match[1])).toEqual(["/p0", "/p1", "/p2", "/p3", "/p4"]);
+      expect(paths).toEqual(["/p0", "/p1", "/p2", "/p3", "/p4"]);
+      expect(peak).toBe(1);
+    });
+
+    test("300 in one write close the connection: at most the first reaches the upstream, and it is audited once", async () => {
+      paths.length = 0;
+      peak = 0;
+      const linesBefore = (await gate.auditLines()).length;
+      await rawExchange(gate.port, pipeline(300), 1_500);
+      await Bun.sleep(200);
+      expect(peak).toBeLessThanOrEqual(1);
+      expect(paths.length).toBeLessThanOrEqual(1);
+      const lines = (await gate.auditLines()).slice(linesBefore);
+      expect(lines.filter((line) => line.reason === "pipeline-too-deep")).toHaveLength(1);
+    });
+  });
+
   test("the absolute-form target wins over a mismatched Host", async () => {
     await rawExchange(gate.port, `GET ${target}/host-check HTTP/1.1\r\nHost: denied.gate.test\r\nConnection: close\r\n\r\n`, 3_000, (text) => text.includes("bytes)"));
     expect(origin.seen.at(-1)).toMatchObject({ url: "/host-check", headers: { host: `app.gate.test:${port}` } });

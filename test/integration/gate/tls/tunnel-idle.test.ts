@@ -93,4 +93,15 @@ describe("inspected tunnels between requests (standalone gate, node's TLS client
     expect(closed).toBe(false);
     busy.destroy();
   });
+  test("inside an inspected tunnel too, a deep pipeline closes it and reaches the origin at most once", async () => {
+    // The attack (a hunt for leaks, this round): the inner server, like the proxy port's,
+    // ran every pipelined request of one write at once.
+    const socket = await tunnel(gate.port, "origin.gate.test", origin.port, ca);
+    const before = origin.seen.length;
+    socket.write(Array.from({ length: 200 }, (_, n) => `GET /deep${n} HTTP/1.1\r\nHost: ${host}\r\n\r\n`).join(""));
+    expect(await closedWithin(socket, 3_000)).toBeDefined();
+    await Bun.sleep(200);
+    expect(origin.seen.length - before).toBeLessThanOrEqual(1);
+    expect((await gate.auditLines()).filter((line) => line.reason === "pipeline-too-deep")).toHaveLength(1);
+  });
 });
