@@ -177,6 +177,22 @@ export async function relayUpstream(req: IncomingMessage, res: ServerResponse, t
   let answer: ReadableStream<Uint8Array> | null = upstream.body;
   const coding = (upstream.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
   const drop = [...RESPONSE_DROP];
+  // Transfer codings are this hop's: fetch (Bun 1.4.5) undoes only `chunked`, so a
+  // `Transfer-Encoding: gzip, chunked` body came through still gzipped, past the
+  // redactor, with the header dropped as hop-by-hop; the client could inflate it and
+  // read the injected credential back (a hunt for leaks, this round). Undone here,
+  // last applied first, for every relay: what the client gets is the body itself.
+  const transfer = (upstream.headers.get("transfer-encoding") ?? "").split(",").map((each) => each.trim().toLowerCase()).filter((each) => each !== "" && each !== "chunked");
+  for (const each of transfer.reverse()) {
+    const format = DECODERS[each];
+    if (format === undefined) {
+      abort.abort();
+      res.off("close", onClose);
+      respond(res, 502, `bottle gate: upstream ${target.servername} sent a ${each} transfer coding the gate cannot read`);
+      return { ...result, status: 502, failure: "undecodable-response" };
+    }
+    if (answer !== null) answer = answer.pipeThrough(new DecompressionStream(format as "gzip") as unknown as ReadableWritablePair<Uint8Array, Uint8Array>);
+  }
   if (redactor !== undefined) {
     // Redaction changes the length, and a compressed body must be decoded to be read.
     drop.push("content-length");

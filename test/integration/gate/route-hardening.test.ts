@@ -126,6 +126,36 @@ describe("routes hand back no secret and stay inside their base (findings 2, 3, 
     expect(result.headers).toContain("401 bad token bearer [redacted:held-secret]");
   });
 
+  test("a body gzipped as a transfer coding is undone and redacted, on routes and forward requests alike", async () => {
+    // The attack (a hunt for leaks, this round): fetch undid only the chunking, so the
+    // redactor saw gzip bytes, and the client inflated the credential out of them.
+    const raw = net.createServer((socket) => {
+      socket.once("data", (chunk: Buffer) => {
+        const auth = /authorization: ([^\r]*)/i.exec(chunk.toString("latin1"))?.[1] ?? "none";
+        const zipped = gzipSync(`you sent: ${auth}\n`);
+        socket.end(
+          Buffer.concat([
+            Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: gzip, chunked\r\nConnection: close\r\n\r\n${zipped.length.toString(16)}\r\n`),
+            zipped,
+            Buffer.from("\r\n0\r\n\r\n"),
+          ]),
+        );
+      });
+      socket.on("error", () => {});
+    });
+    await new Promise<void>((resolve) => raw.listen(0, "127.0.0.1", resolve));
+    const port = (raw.address() as net.AddressInfo).port;
+    await using zipping = await startTestGate(
+      { allow: [`zip.gate.test`], allow_cidrs: ["127.0.0.0/8"], routes: [{ name: "zip", upstream: `http://127.0.0.1:${port}`, inject: { header: "authorization", value: "Bearer ${TOKEN}" } }] },
+      { TOKEN },
+    );
+    const routed = await curl([`${zipping.proxy}/r/zip/x`]);
+    const forwarded = await curl(["-x", zipping.proxy, `http://zip.gate.test:${port}/x`]);
+    raw.close();
+    expect([routed.status, routed.body]).toEqual([200, "you sent: Bearer [REDACTED:held-secret]\n"]);
+    expect([forwarded.status, forwarded.body]).toEqual([200, "you sent: none\n"]);
+  });
+
   test("a secret split over chunk boundaries, and its base64 form, are redacted as the body streams", async () => {
     const result = await curl([`${gate.proxy}/r/echo/split`]);
     // base64 at an offset keeps the last character or two that depend on the bytes after the secret.
