@@ -32,6 +32,9 @@ export type Finding = {
  * or pairs), names with their case as sent. */
 export type ScanInput = {
   target?: string;
+  /** The target as it goes upstream, where the gate's URL parsing changed it (`\` to
+   * `/`, dot segments resolved): scanned too, see {@link Scanner.scanUrl}. */
+  forwardedTarget?: string;
   /** A hostname (CONNECT, or Host), port and brackets tolerated. */
   host?: string;
   headers?: readonly string[] | Iterable<readonly [string, string]>;
@@ -60,8 +63,10 @@ export type AuditTarget = { host: string; path: string };
  */
 export type Scanner = {
   /** The request target (absolute-, origin- or authority-form): userinfo, path,
-   * query, fragment, and for an absolute-form target its host too. */
-  scanUrl(url: string): Finding[];
+   * query, fragment, and for an absolute-form target its host too. With `forwarded`
+   * (the target as it goes upstream), that too when it differs: a secret split by
+   * `\` or `/x/../` was two pieces as sent and one as forwarded (a hunt for leaks). */
+  scanUrl(url: string, forwarded?: string): Finding[];
   /** Every header name and value as sent, decoded forms, and the concatenation of
    * all values and of all names. */
   scanHeaders(headers: Iterable<readonly [string, string]>): Finding[];
@@ -76,8 +81,10 @@ export type Scanner = {
    * at the budget and says so in `incomplete`. */
   scanRequest(input: ScanInput, budget?: Partial<ScanBudget>): Promise<ScanReport>;
   /** The host and path of a request target for the audit log, redacted with the
-   * same detections the scan makes (hostnames with their case as sent). */
-  auditTarget(target: string): AuditTarget;
+   * same detections the scan makes (hostnames with their case as sent). With
+   * `forwarded` (the target as it goes upstream) holding a detection, that form
+   * instead: the target as sent would keep the pieces of what only it joins. */
+  auditTarget(target: string, forwarded?: string): AuditTarget;
   /** A target (URL or `host:port`) redacted, as {@link Scanner.auditTarget}. */
   redactUrl(target: string): string;
   /** Header pairs with every detected secret (names included) redacted. */
@@ -152,6 +159,7 @@ export function createScanner(options: ScannerOptions): Scanner {
     const found: Finding[] = [];
     if (input.host !== undefined) found.push(...hostSpans(input.host));
     if (input.target !== undefined) found.push(...targetSpans(input.target));
+    if (input.forwardedTarget !== undefined && input.forwardedTarget !== input.target) found.push(...targetSpans(input.forwardedTarget));
     result.findings.push(...uniqueFindings(found));
     yield;
     const pairs = headerPairs(input.headers);
@@ -173,7 +181,8 @@ export function createScanner(options: ScannerOptions): Scanner {
 
   return {
     held,
-    scanUrl: (target) => uniqueFindings(targetSpans(target)),
+    scanUrl: (target, forwarded) =>
+      uniqueFindings(forwarded === undefined || forwarded === target ? targetSpans(target) : [...targetSpans(target), ...targetSpans(forwarded)]),
     scanHeaders: (headers) => uniqueFindings(detectHeaders([...headers], held, new Map(), memo)),
     scanBody: (body, contentType, contentEncoding) => bodyReport(body, contentType, contentEncoding).findings,
     scanBodyReport: bodyReport,
@@ -182,7 +191,8 @@ export function createScanner(options: ScannerOptions): Scanner {
       const result = fresh();
       return report(await runSliced(requestWork(input, result), result, budget));
     },
-    auditTarget(target) {
+    auditTarget(sent, forwarded) {
+      const target = forwarded !== undefined && forwarded !== sent && targetSpans(forwarded).length > 0 ? forwarded : sent;
       const parts = splitUrl(target);
       const path = target.slice(parts.starts.path);
       // A clean target (no detection in any part, its host included) is logged as it

@@ -14,7 +14,7 @@ export interface EgressPolicy {
   /**
    * By name: deny wins, then allow patterns and `allow_cidrs` for IP literals. With
    * `tunnelPort` (a `CONNECT`), the port must be one the matching entry names, by
-   * default 443. A route's upstream is not allowed here: it is reached through its route.
+   * default 443. A route does not allow its upstream here: only an allow entry does.
    */
   checkHost(host: string, tunnelPort?: number): Verdict;
   /** After resolution: refuses non-public addresses unless inside `allow_cidrs`. */

@@ -51,7 +51,7 @@ export function inspectedRequest(context: GateContext, target: InspectedTarget, 
       const fullUrl = `https://${authority}${req.url?.startsWith("/") ? req.url : path}`;
       if (!hasBody(req)) {
         // Bounded (the parser's limits), so scanned at once, as on the plain path.
-        return { findings: [...scanner.scanHostname(target.host), ...scanner.scanUrl(fullUrl), ...scanner.scanHeaders(headerPairs(headers))] };
+        return { findings: [...scanner.scanHostname(target.host), ...scanner.scanUrl(fullUrl, `https://${authority}${path}`), ...scanner.scanHeaders(headerPairs(headers))] };
       }
       const read = await inspectBody(context, req, res);
       if ("decision" in read) return read;
@@ -64,6 +64,7 @@ export function inspectedRequest(context: GateContext, target: InspectedTarget, 
       return scanWithBody(context, generation, {
         host: target.host,
         target: fullUrl,
+        forwardedTarget: `https://${authority}${path}`,
         headers: headerPairs(headers),
         contentType: req.headers["content-type"],
         contentEncoding: req.headers["content-encoding"],

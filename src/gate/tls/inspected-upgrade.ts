@@ -61,7 +61,7 @@ export function inspectedUpgrade(context: GateContext, target: InspectedTarget, 
       return {
         findings: [
           ...current.scanner.scanHostname(target.host),
-          ...current.scanner.scanUrl(`https://${authority}${req.url?.startsWith("/") ? req.url : path}`),
+          ...current.scanner.scanUrl(`https://${authority}${req.url?.startsWith("/") ? req.url : path}`, `https://${authority}${path}`),
           ...current.scanner.scanHeaders(headerPairs(headers)),
         ],
       };

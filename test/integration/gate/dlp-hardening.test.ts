@@ -148,4 +148,27 @@ describe("DLP hardening through the gate", async () => {
     for (const piece of labels.split(".")) expect(lines).not.toContain(piece.slice(0, 12));
     expect(lines.toLowerCase()).not.toContain(labels.split(".")[0]?.slice(0, 12).toLowerCase());
   });
+  test("a held secret joined only by the gate's own URL parsing (`\\`, `/x/../`) is found: the target is scanned as sent and as forwarded", async () => {
+    // The attack (a hunt for leaks, this round): the scan read the target as sent, in
+    // two pieces; the upstream got the path parsed, `\\` made `/` and dots resolved,
+    // which is the form the scan refuses.
+    const token = "split-held-token-0a1b2c3d4e5f6a7b8c9d";
+    await using holding = await startTestGate(
+      { allow: ["*.gate.test"], allow_cidrs: ["127.0.0.0/8"], dlp: { action: "block" }, routes: [{ name: "r", upstream: origin.url, inject: { header: "authorization", value: "Bearer ${TOKEN}" } }] },
+      { TOKEN: token },
+    );
+    const seen = origin.seen.length;
+    const [head, tail] = [token.slice(0, 18), token.slice(18)];
+    for (const separator of ["\\", "/x/../", "\\x\\..\\", "/./"]) {
+      for (const path of [`${target}/${head}${separator}${tail}`, `/r/r/${head}${separator}${tail}`]) {
+        const status = await rawRequest(holding.port, `GET ${path} HTTP/1.1\r\nHost: app.gate.test\r\nConnection: close\r\n\r\n`);
+        expect([path, status]).toEqual([path, "HTTP/1.1 403 Forbidden"]);
+      }
+    }
+    expect(origin.seen.length).toBe(seen);
+    // The audit lines log the forwarded form, redacted: neither piece is left.
+    const lines = JSON.stringify(await holding.auditLines());
+    expect(lines).toContain("held-secret");
+    expect([lines.includes(head), lines.includes(tail)]).toEqual([false, false]);
+  });
 });

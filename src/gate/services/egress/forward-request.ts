@@ -27,6 +27,11 @@ function parseTarget(target: string): URL | undefined {
   }
 }
 
+/** The target as the upstream gets it: the parsed URL's host, path and query. */
+function forwardedTarget(url: URL | undefined): string | undefined {
+  return url === undefined ? undefined : `http://${url.host}${url.pathname}${url.search}`;
+}
+
 /**
  * An absolute-form request (`GET http://host/path`) through the pipeline: policy by
  * name, DLP (sliced, off the event loop's critical path) on the hostname, URL,
@@ -36,7 +41,7 @@ function parseTarget(target: string): URL | undefined {
  */
 export function forwardRequest(context: GateContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = parseTarget(req.url ?? "");
-  const audited = url === undefined ? { host: "", path: "" } : context.generation().scanner.auditTarget(req.url ?? "");
+  const audited = url === undefined ? { host: "", path: "" } : context.generation().scanner.auditTarget(req.url ?? "", forwardedTarget(url));
   const headers = endToEndHeaders(req.rawHeaders);
   let body: BodyPrefix | undefined;
   return runPipeline(context, {
@@ -63,13 +68,14 @@ export function forwardRequest(context: GateContext, req: IncomingMessage, res: 
         // Target and headers only: bounded (a 16 KiB target, the parser's header
         // limit), so scanned at once; waiting a scheduler turn cost a quarter of the
         // plain-request rate. Headers as sent, names in their case, hop-by-hop too.
-        return { findings: [...scanner.scanUrl(req.url ?? ""), ...scanner.scanHeaders(rawPairs(req.rawHeaders))] };
+        return { findings: [...scanner.scanUrl(req.url ?? "", forwardedTarget(url)), ...scanner.scanHeaders(rawPairs(req.rawHeaders))] };
       }
       const read = await inspectBody(context, req, res);
       if ("decision" in read) return read;
       body = read;
       return scanWithBody(context, generation, {
         target: req.url ?? "",
+        forwardedTarget: forwardedTarget(url),
         headers: req.rawHeaders,
         contentType: req.headers["content-type"],
         contentEncoding: req.headers["content-encoding"],

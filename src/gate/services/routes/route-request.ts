@@ -48,10 +48,12 @@ export function routeRequest(context: GateContext, req: IncomingMessage, res: Se
   const generation = context.generation();
   const route = generation.routes.get(name);
   const headers = endToEndHeaders(req.rawHeaders, CLIENT_CREDENTIALS);
-  let path = "";
+  // Where the request goes upstream, when it stays inside the base (the policy step refuses it otherwise).
+  const confined = route === undefined ? undefined : routePath(route.upstream.pathname, rest);
+  const path = confined === undefined ? "" : confined + query;
   return runPipeline(context, {
     // An unknown route's name is the agent's to choose (a secret, say): the audit's path, redacted, carries it.
-    start: { method: req.method ?? "", host: route?.upstream.host ?? "", path: generation.scanner.auditTarget(target).path, ...(route === undefined ? {} : { route: name }) },
+    start: { method: req.method ?? "", host: route?.upstream.host ?? "", path: generation.scanner.auditTarget(target, path === "" ? undefined : path).path, ...(route === undefined ? {} : { route: name }) },
     client: req.socket,
     answer: answerHttp(res, hasBody(req)),
     policy(current) {
@@ -59,17 +61,15 @@ export function routeRequest(context: GateContext, req: IncomingMessage, res: Se
         const names = [...current.routes.keys()].join(", ") || "none";
         return { status: 404, decision: "error", reason: "no-route", text: `bottle gate: no route named ${JSON.stringify(name)} (routes: ${names})` };
       }
-      const confined = routePath(route.upstream.pathname, rest);
-      if (confined === undefined || !insideBase(route.upstream.pathname, confined + query)) {
+      if (confined === undefined || !insideBase(route.upstream.pathname, path)) {
         return { status: 403, decision: "block", reason: "route-escape", text: blockText("route-escape", `a path outside route ${name}`) };
       }
-      path = confined + query;
       return { host: route.upstream.hostname, shown: route.upstream.hostname };
     },
     async inspect(current) {
       // The client's credentials are stripped before they could leave: what remains is
       // scanned, at once (target and headers are bounded; the body is not scanned here).
-      return { findings: [...current.scanner.scanUrl(target), ...current.scanner.scanHeaders(headerPairs(headers))] };
+      return { findings: [...current.scanner.scanUrl(target, path), ...current.scanner.scanHeaders(headerPairs(headers))] };
     },
     async relay(checked) {
       const upstream = route!.upstream;
