@@ -172,6 +172,17 @@ export function createScanner(options: ScannerOptions): Scanner {
   const fresh = (): SlicedResult => ({ findings: [], incomplete: [] });
 
   const redactTarget = (target: string): string => redactUntilClean(target, targetSpans);
+  /** A target's host and path, redacted with the scan's own detections. */
+  const auditParts = (target: string): AuditTarget => {
+    const parts = splitUrl(target);
+    const path = target.slice(parts.starts.path);
+    // A clean target (no detection in any part, its host included) is logged as it
+    // is: one scan of it, which the request's own scan then finds remembered,
+    // instead of the path scanned again on its own.
+    if (targetSpans(target).length === 0) return { host: parts.host, path };
+    const host = parts.host === "" ? "" : redactUntilClean(parts.host, hostSpans);
+    return { host, path: path === "" ? "" : redactUntilClean(path, targetSpans) };
+  };
   const textSpans = (text: string): RedactSpan[] => [...scanText(text, "url", held), ...targetSpans(text)];
 
   const bodyReport = (body: Uint8Array, contentType: string | undefined, contentEncoding?: string): ScanReport => {
@@ -192,15 +203,11 @@ export function createScanner(options: ScannerOptions): Scanner {
       return report(await runSliced(requestWork(input, result), result, budget));
     },
     auditTarget(sent, forwarded) {
-      const target = forwarded !== undefined && forwarded !== sent && targetSpans(forwarded).length > 0 ? forwarded : sent;
-      const parts = splitUrl(target);
-      const path = target.slice(parts.starts.path);
-      // A clean target (no detection in any part, its host included) is logged as it
-      // is: one scan of it, which the request's own scan then finds remembered,
-      // instead of the path scanned again on its own.
-      if (targetSpans(target).length === 0) return { host: parts.host, path };
-      const host = parts.host === "" ? "" : redactUntilClean(parts.host, hostSpans);
-      return { host, path: path === "" ? "" : redactUntilClean(path, targetSpans) };
+      const shown = auditParts(sent);
+      if (forwarded === undefined || forwarded === sent || targetSpans(forwarded).length === 0) return shown;
+      // The host as sent, redacted with its own detections: the forwarded form's is
+      // lower-cased, which hid a case-sensitive secret from them (a review, this round).
+      return { host: shown.host, path: auditParts(forwarded).path };
     },
     redactUrl: redactTarget,
     redactHeaders(headers) {

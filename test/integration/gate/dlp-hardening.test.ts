@@ -165,10 +165,14 @@ describe("DLP hardening through the gate", async () => {
         expect([path, status]).toEqual([path, "HTTP/1.1 403 Forbidden"]);
       }
     }
+    // A case-sensitive secret in the host beside it: the forwarded form lower-cases the
+    // host, so its audit host must come from the target as sent (a review, this round).
+    const cased = `http://AKIAIOSFODNN7EXAMPLE.app.gate.test:${origin.server.port}/${head}\\${tail}`;
+    expect(await rawRequest(holding.port, `GET ${cased} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`)).toBe("HTTP/1.1 403 Forbidden");
     expect(origin.seen.length).toBe(seen);
     // The audit lines log the forwarded form, redacted: neither piece is left.
     const lines = JSON.stringify(await holding.auditLines());
     expect(lines).toContain("held-secret");
-    expect([lines.includes(head), lines.includes(tail)]).toEqual([false, false]);
+    expect([lines.includes(head), lines.includes(tail), lines.toLowerCase().includes("akiaiosfodnn7example")]).toEqual([false, false, false]);
   });
 });
