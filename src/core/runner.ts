@@ -24,6 +24,9 @@ export interface RunOptions {
   /** Called with each chunk of output as it arrives (build progress), while still capturing. */
   onOutput?: (chunk: string, stream: "stdout" | "stderr") => void;
   timeoutMs?: number;
+  /** With `capture`: stdout past this many bytes stops the child (SIGKILL) and is
+   * not kept; the result says `overflowed`. */
+  maxStdoutBytes?: number;
   signal?: AbortSignal;
   /** By default, true: a non-zero exit throws a `BottleError` naming the command. */
   check?: boolean;
@@ -38,6 +41,8 @@ export interface RunResult {
   stdout: string;
   stderr: string;
   timedOut: boolean;
+  /** True when stdout went past `maxStdoutBytes` and the child was stopped for it. */
+  overflowed?: boolean;
 }
 
 /** A child started in the background. */
@@ -93,6 +98,7 @@ async function drain(
   name: "stdout" | "stderr",
   onOutput: RunOptions["onOutput"],
   cut: Promise<unknown>,
+  limit?: { bytes: number; overflow(): void },
 ): Promise<string> {
   if (stream === null || stream === undefined || typeof stream === "number") return "";
   const reader = stream.getReader();
@@ -100,9 +106,16 @@ async function drain(
   void cut.then(() => reader.cancel().catch(() => {}));
   const decoder = new TextDecoder();
   let text = "";
+  let bytes = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
+    bytes += value.length;
+    if (limit !== undefined && bytes > limit.bytes) {
+      limit.overflow();
+      await reader.cancel().catch(() => {});
+      return "";
+    }
     const piece = decoder.decode(value, { stream: true });
     text += piece;
     onOutput?.(piece, name);
@@ -180,8 +193,19 @@ function startProcess(argv: readonly string[], options: RunOptions): RunningProc
     // (`sh -c "sleep 60 & wait"`): stop reading once it is gone, or the deadline would
     // stretch to the grandchild's lifetime. A child that exits by itself is read to the end.
     const cut = child.exited.then(() => (timedOut || aborted ? undefined : new Promise<never>(() => {})));
+    let overflowed = false;
+    const limit =
+      options.maxStdoutBytes === undefined
+        ? undefined
+        : {
+            bytes: options.maxStdoutBytes,
+            overflow: () => {
+              overflowed = true;
+              child.kill("SIGKILL");
+            },
+          };
     const [stdout, stderr] = await Promise.all([
-      stdio === "stream" ? "" : drain(child.stdout, "stdout", options.onOutput, cut),
+      stdio === "stream" ? "" : drain(child.stdout, "stdout", options.onOutput, cut, limit),
       drain(child.stderr, "stderr", options.onOutput, cut),
     ]);
     const exitCode = await child.exited;
@@ -195,6 +219,7 @@ function startProcess(argv: readonly string[], options: RunOptions): RunningProc
       stdout,
       stderr,
       timedOut,
+      ...(overflowed ? { overflowed } : {}),
     };
     if ((options.check ?? true) && (exitCode !== 0 || timedOut)) throw failure(result);
     return result;

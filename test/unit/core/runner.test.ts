@@ -37,6 +37,13 @@ describe("processRunner.run", () => {
     expect(error.message).toContain("was killed by SIGKILL");
   });
 
+  test("stops a child whose stdout passes maxStdoutBytes, keeps none of it and says so; one under it is read whole", async () => {
+    const over = await processRunner.run(sh("yes 0123456789"), { maxStdoutBytes: 100_000, check: false, timeoutMs: 10_000 });
+    expect({ overflowed: over.overflowed, stdout: over.stdout, signal: over.signal, timedOut: over.timedOut }).toEqual({ overflowed: true, stdout: "", signal: "SIGKILL", timedOut: false });
+    const under = await processRunner.run(sh("printf 0123456789"), { maxStdoutBytes: 100_000 });
+    expect([under.stdout, under.overflowed]).toEqual(["0123456789", undefined]);
+  });
+
   test("kills a child that outlives its timeout and says so", async () => {
     const result = await processRunner.run(["sleep", "30"], { timeoutMs: 100, check: false });
     expect(result.timedOut).toBe(true);

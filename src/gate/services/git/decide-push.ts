@@ -26,6 +26,8 @@ export interface PushRepo {
   connection?: SshConnection;
   /** By default, 256 MiB: a push adding more file bytes is refused unchecked. */
   maxCheckedBytes?: number;
+  /** By default, {@link MAX_LOG_BYTES}: more text of changes than this is refused unchecked. */
+  maxLogBytes?: number;
 }
 
 /** The gate's answer to a pre-receive hook: accept or not, what to tell the agent, what to audit. */
@@ -37,6 +39,30 @@ export interface PushDecision {
   /** The first refusal's reason (`not-pushable`, `dlp:aws-access-key`, `upstream-refused`…). */
   reason?: string;
 }
+
+/**
+ * Why `update` may not land: its new object is a blob or a tree (or a tag of one),
+ * not a commit or a tag of a commit. The DLP check reads commits' changes (`git log
+ * -p`), so a tag naming a blob carried a file upstream unread, and a blob pushed to
+ * a branch left its bytes in the upstream's object store even when the upstream then
+ * refused the ref (a hunt for leaks, this round). Undefined: it names a commit.
+ */
+async function namedObject(git: (args: string[]) => Promise<{ exitCode: number; stdout: string }>, update: RefUpdate): Promise<string | undefined> {
+  if ((await git(["rev-parse", "--verify", "--quiet", `${update.new}^{commit}`])).exitCode === 0) return undefined;
+  const type = (await git(["cat-file", "-t", update.new])).stdout.trim() || "object git cannot read";
+  return `${update.ref} would name a ${type}, not a commit: the gate takes commits and annotated tags of commits only`;
+}
+
+/**
+ * By default, the pushed commits' changes as `git log -p` prints them are read up to
+ * 32 MiB, and a push with more is refused (`too-large`): the output is held whole and
+ * scanned at once, and one 256 KiB blob named in 400 paths of one tree (a 2 KB pack,
+ * which the pushed-files bound counts once) printed 100 MiB and took the gate from 52
+ * to 888 MiB with its event loop stalled 2.1 s (a hunt for leaks, this round). Read
+ * whole, 63 MiB still cost 562 MiB and 1.9 s: the bound is what keeps it small until
+ * the log is read as a stream.
+ */
+export const MAX_LOG_BYTES = 32 * 1024 * 1024;
 
 /** By default, reading the pushed commits gets 2 minutes. */
 const READ_TIMEOUT_MS = 2 * 60_000;
@@ -50,7 +76,8 @@ const READ_TIMEOUT_MS = 2 * 60_000;
  */
 export async function decidePush(runner: Runner, repo: PushRepo, updates: readonly RefUpdate[], objects: QuarantineObjects): Promise<PushDecision> {
   const env = { ...HERMETIC_GIT_ENV, GIT_OBJECT_DIRECTORY: objects.objectDir, GIT_ALTERNATE_OBJECT_DIRECTORIES: objects.alternates };
-  const git = (args: string[]) => runner.run(["git", ...args], { env, cwd: repo.mirror.path, check: false, timeoutMs: READ_TIMEOUT_MS });
+  const git = (args: string[], maxStdoutBytes?: number) =>
+    runner.run(["git", ...args], { env, cwd: repo.mirror.path, check: false, timeoutMs: READ_TIMEOUT_MS, ...(maxStdoutBytes === undefined ? {} : { maxStdoutBytes }) });
 
   const refs: GitRefAudit[] = [];
   const messages: string[] = [];
@@ -60,7 +87,12 @@ export async function decidePush(runner: Runner, repo: PushRepo, updates: readon
     const moving = !isNullId(update.old) && !isNullId(update.new);
     const fastForward = moving && (await git(["merge-base", "--is-ancestor", update.old, update.new])).exitCode === 0;
     const verdict = decideRefUpdate(update, repo.policy, repo.name, { fastForward });
-    if (verdict.ok) {
+    const named = verdict.ok && !isNullId(update.new) ? await namedObject(git, update) : undefined;
+    if (named !== undefined) {
+      refs.push({ ...update, decision: "block", reason: "not-a-commit" });
+      messages.push(named);
+      reason ??= "not-a-commit";
+    } else if (verdict.ok) {
       refs.push({ ...update, decision: "allow" });
       accepted.push({ ...update, forced: moving && !fastForward });
     } else {
@@ -103,9 +135,14 @@ export async function decidePush(runner: Runner, repo: PushRepo, updates: readon
       timeoutMs: READ_TIMEOUT_MS,
     }, repo.maxCheckedBytes);
     if (!pushed.ok) return refuse(pushed.reason, [pushed.message], pushed.reason === "too-large" ? "block" : "error");
-    const log = await git([...ADDED_LINES_LOG_ARGS, ...news, "--not", "--all"]);
+    const logBytes = repo.maxLogBytes ?? MAX_LOG_BYTES;
+    const tooMuch = () =>
+      refuse("too-large", [`the pushed commits' changes are over ${logBytes / 2 ** 20} MiB of text to check (a file named many times counts each time): push them in smaller parts`]);
+    const log = await git([...ADDED_LINES_LOG_ARGS, ...news, "--not", "--all"], logBytes);
+    if (log.overflowed === true) return tooMuch();
     if (log.exitCode !== 0) return refuse("unreadable-push", [`cannot read the pushed commits to check them: ${log.stderr.trim().split("\n").pop()}`], "error");
-    const octopus = await git([...OCTOPUS_LOG_ARGS, ...news, "--not", "--all"]);
+    const octopus = await git([...OCTOPUS_LOG_ARGS, ...news, "--not", "--all"], logBytes);
+    if (octopus.overflowed === true) return tooMuch();
     if (octopus.exitCode !== 0) return refuse("unreadable-push", [`cannot read the pushed merges to check them: ${octopus.stderr.trim().split("\n").pop()}`], "error");
     const texts = [...parseAddedLines(log.stdout), ...parseAddedLines(octopus.stdout).filter((text) => text.file !== "(commit message)"), ...pushed.headers];
     // An annotated tag's message is text the agent wrote too, and `git log` never shows it.

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { processRunner } from "../../../../../src/core/runner.ts";
 import { gitClient, seedBareRepo, type GitClient } from "../../../../helpers/git/git-client.ts";
 import { startGitGate, type TestGitGate } from "../../../../helpers/git/git-gate.ts";
 
@@ -147,6 +148,52 @@ describe("pushes that try to hide a secret from the git gate", () => {
     expect(nested.stderr).toContain("secret in (tag message as stored):1: aws-access-key");
     expect((await person.git(["tag", "--list"], upstreamPath)).stdout.trim()).toBe("");
   }, 60_000);
+
+  test("a ref naming a blob or a tree (or a tag of one) is refused: the check reads commits, and the upstream never gets the object", async () => {
+    // The attack (a hunt for leaks, this round): `git push origin <blob>:refs/tags/x`
+    // landed the key upstream unread (only commits' changes are scanned), and a blob
+    // pushed to a branch stayed in the upstream's object store though it refused the ref.
+    await using tagged = await startGitGate([{ name: "app", upstream: upstreamPath, push: ["bottle/*"], tags: true }], { API_TOKEN: HELD });
+    const clone = join(agent.home, "objects");
+    await agent.ok(["clone", "-q", `${tagged.base}app.git`, clone]);
+    await writeFile(join(clone, "payload"), `aws_access_key_id = ${AWS}\n`);
+    const blob = (await agent.ok(["hash-object", "-w", "payload"], clone)).trim();
+    await agent.ok(["update-index", "--add", "--cacheinfo", `100644,${blob},secret.txt`], clone);
+    const tree = (await agent.ok(["write-tree"], clone)).trim();
+    await writeFile(join(clone, "tag-object"), `object ${blob}\ntype blob\ntag wrapped\ntagger A <a@b.c> 0 +0000\n\nplain\n`);
+    const tagOfBlob = (await agent.ok(["hash-object", "-t", "tag", "-w", "tag-object"], clone)).trim();
+    for (const [source, ref, type] of [
+      [blob, "refs/tags/leak-blob", "blob"],
+      [tree, "refs/tags/leak-tree", "tree"],
+      [tagOfBlob, "refs/tags/leak-wrapped", "tag"],
+      [blob, "refs/heads/bottle/leak-blob", "blob"],
+    ] as const) {
+      const result = await agent.git(["push", "origin", `${source}:${ref}`], clone);
+      expect([ref, result.exitCode]).toEqual([ref, 1]);
+      expect(result.stderr).toContain(`${ref} would name a ${type}, not a commit`);
+    }
+    expect((await person.git(["for-each-ref", "--format=%(refname)", "refs/tags", "refs/heads/bottle/leak-blob"], upstreamPath)).stdout.trim()).toBe("");
+    expect((await person.git(["cat-file", "-e", blob], upstreamPath)).exitCode).not.toBe(0);
+    const lines = (await tagged.auditLines()).filter((line) => line.reason === "not-a-commit");
+    expect(lines).toHaveLength(4);
+  }, 60_000);
+
+  test("one blob named in 400 paths of a tree (a 2 KB pack, 100 MiB of changes) is refused as too large, not read whole", async () => {
+    // The attack (a hunt for leaks, this round): the pushed-files bound counts the blob
+    // once, `git log -p` prints it per path, and the gate held all of it: 52 → 888 MiB,
+    // its event loop stalled 2.1 s.
+    await fresh("bottle/bomb");
+    await writeFile(join(work, "payload"), "lorem ipsum dolor sit amet consectetur adipiscing elit sed do\n".repeat(4200));
+    const blob = (await agent.ok(["hash-object", "-w", "payload"], work)).trim();
+    const listing = Array.from({ length: 400 }, (_, n) => `100644 blob ${blob}\tf${n}.txt\n`).join("");
+    const tree = (await processRunner.run(["git", "mktree"], { cwd: work, env: agent.env, stdin: listing })).stdout.trim();
+    const commit = (await agent.ok(["commit-tree", tree, "-m", "many names", "-p", "HEAD"], work)).trim();
+    const result = await agent.git(["push", "origin", `${commit}:refs/heads/bottle/bomb`], work);
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toContain("over 32 MiB of text to check");
+    expect(await upstreamHas("bottle/bomb")).toBe(false);
+    expect((await gate.auditLines()).some((line) => line.reason === "too-large")).toBe(true);
+  }, 120_000);
 
   test("one huge line (a minified bundle) is read whole: a key after 9 MiB of it is refused", async () => {
     // The attack: the line was one scan, stopped at its 8 MiB text limit, and what
