@@ -30,7 +30,16 @@ export function startControl(options: ControlOptions): Server<undefined> {
     return Bun.serve({
       hostname: host,
       port,
+      // No development error page (a stack, a source excerpt, the gate's file paths):
+      // a `CONNECT` here made `new URL` throw, and Bun 1.4.5 answered with one (a hunt
+      // for leaks, this round). Whatever throws is a plain 500.
+      development: false,
+      error(error) {
+        process.stderr.write(`bottle gate: control request failed: ${error.message}\n`);
+        return new Response("bottle gate: internal error\n", { status: 500 });
+      },
       async fetch(request, server) {
+        if (request.method === "CONNECT") return new Response("bottle gate: the control port is no proxy\n", { status: 405 });
         const path = new URL(request.url).pathname;
         if (path === "/healthz") {
           if (request.method !== "GET" && request.method !== "HEAD") return new Response("method not allowed\n", { status: 405 });

@@ -2,7 +2,7 @@ import * as v from "valibot";
 import { GateConfigSchema } from "../../../src/gate/config-schema.ts";
 import { afterAll, describe, expect, test } from "bun:test";
 import type { GateService } from "../../../src/gate/services/gate-service.ts";
-import { curl, startTestGate } from "./harness.ts";
+import { curl, rawExchange, startTestGate } from "./harness.ts";
 
 describe("the control port (Bun.serve)", async () => {
   const reloads: string[] = [];
@@ -38,6 +38,12 @@ describe("the control port (Bun.serve)", async () => {
     expect(plain.status).toBe(404);
     const tunnel = await curl(["-x", control, "https://app.gate.test/"]);
     expect(tunnel.connectStatus).not.toBe(200);
+    // The attack (a hunt for leaks, this round): a CONNECT made the handler throw, and
+    // Bun answered with its development error page: a stack, source and file paths.
+    const raw = await rawExchange(gate.controlPort!, "CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:22\r\nConnection: close\r\n\r\n");
+    expect(raw.split("\r\n")[0]).toBe("HTTP/1.1 405 Method Not Allowed");
+    expect(raw).not.toContain("control-server");
+    expect(raw.length).toBeLessThan(400);
   });
 
   test("reload and close reach every service", async () => {
