@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { printable } from "../../core/printable.ts";
 import { allBackends } from "../../backend/select.ts";
 import type { BottleMetadata, BottleSummary } from "../../backend/types.ts";
 import { readJson } from "../../core/state.ts";
@@ -79,7 +80,8 @@ export async function run(context: CommandContext): Promise<number> {
         b.identity, b.agent, b.backend, b.status, age(b.createdAt),
         ...(sized ? [sizeCell(b, sizes[b.identity], withSize)] : []),
         source === null || source === undefined ? "-" : shortPath(source, context.env.HOME),
-        ...(notes ? [b.note ?? ""] : []),
+        // A note can quote the agent (a blocked capability's justification): shown, never obeyed.
+        ...(notes ? [printable(b.note ?? "")] : []),
       ];
     }),
   ];

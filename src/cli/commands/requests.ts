@@ -1,6 +1,6 @@
 import { bottlePaths } from "../../core/paths.ts";
 import { allRequests } from "../../gate/services/supervise/bottle-requests.ts";
-import { printable } from "../../gate/services/supervise/printable.ts";
+import { printable } from "../../core/printable.ts";
 import { writeJsonOut, type CommandContext } from "../context.ts";
 import { requestSubject } from "../supervise/decide-request.ts";
 import { requestMirror } from "../supervise/mirror-requests.ts";

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { printable } from "../../core/printable.ts";
 
 /** The fields of a gate audit line that `bottle logs --gate` reads (others are kept as written). */
 const AuditLineSchema = v.looseObject({
@@ -34,15 +35,6 @@ function advice(reason: string | undefined, bottle: string): string | undefined 
   if (reason === "private-address") return `a private address: ${egress}.allow_cidrs lets a range through`;
   if (reason?.startsWith("dlp:")) return `the DLP scan found ${reason.slice(4)} in the request; ${egress}.dlp.action decides`;
   return undefined;
-}
-
-/**
- * Text with its control characters shown as `\x1b`, never sent: the host and path come from the
- * agent's requests, and a terminal would obey an escape sequence in them (a title, a
- * clipboard write, a cleared screen).
- */
-export function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 
 /** `12:03:04`: the entry's time of day on this machine's clock. */

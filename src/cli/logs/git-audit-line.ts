@@ -1,5 +1,6 @@
 import * as v from "valibot";
-import { clock, printable, type AuditLine } from "./audit-line.ts";
+import { printable } from "../../core/printable.ts";
+import { clock, type AuditLine } from "./audit-line.ts";
 
 /** The git gate's fields of an audit line (see `src/gate/audit.ts`). */
 const GitFieldsSchema = v.looseObject({

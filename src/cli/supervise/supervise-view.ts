@@ -2,7 +2,7 @@ import { intro, log, note, select, text } from "@clack/prompts";
 import * as v from "valibot";
 import type { BottlePaths } from "../../core/paths.ts";
 import { allRequests, type BottleRequest } from "../../gate/services/supervise/bottle-requests.ts";
-import { printable } from "../../gate/services/supervise/printable.ts";
+import { printable } from "../../core/printable.ts";
 import { CancelledError, prompt, type PromptIO } from "../picker/prompt.ts";
 import { currentDockerfile } from "./current-dockerfile.ts";
 import { decideRequest, requestSubject } from "./decide-request.ts";

@@ -19,13 +19,14 @@ describe("list", () => {
 });
 
 /** `bottle list ARGS` in a fresh world holding one stopped docker bottle whose size was recorded at stop. */
-async function listIn(args: string[], io: { socketGet?: SocketGet; debug?: boolean } = {}) {
+async function listIn(args: string[], io: { socketGet?: SocketGet; debug?: boolean; blockedReason?: string } = {}) {
   const { cwd, env } = workdir();
   const stateDir = join(env.XDG_STATE_HOME!, "bottle", "bb-aaaaaaaa");
   await writeJson(join(stateDir, "docker.json"), {});
   await writeJson(join(stateDir, "metadata.json"), { identity: "bb-aaaaaaaa", backend: "docker", agent: "bb", createdAt: new Date().toISOString() });
   await writeJson(join(stateDir, "live.json"), { mode: "stopped", pid: process.pid });
   await writeJson(join(stateDir, "workspace-size.json"), { bytes: 12_345_678, at: "2026-12-01T12:00:00.000Z" });
+  if (io.blockedReason !== undefined) await writeJson(join(stateDir, "supervise", "blocked.json"), { reason: io.blockedReason, request: "req-1", time: "2026-12-01T12:00:00.000Z" });
   const { runner, calls: all } = recordingRunner([{ match: /^docker ps /, stdout: "" }]);
   const stdout = collector();
   const stderr = collector();
@@ -59,6 +60,15 @@ describe("bottle list, end to end on a recorder", () => {
     const json = JSON.parse((await listIn(["--json"])).stdout) as Record<string, unknown>[];
     expect(json[0]).toMatchObject({ identity: "bb-aaaaaaaa", status: "stopped", workspaceAtStop: { bytes: 12_345_678, at: "2026-12-01T12:00:00.000Z" } });
     expect(json[0]).not.toHaveProperty("workspaceBytes");
+  });
+
+  test("a blocked bottle's note, which quotes the agent's justification, is shown escaped, never obeyed", async () => {
+    // The attack (a hunt for leaks, this round): the justification reached the NOTE
+    // column raw, so an escape sequence in it redrew the person's terminal.
+    const { stdout } = await listIn([], { blockedReason: "approved: needs jq\u001b[2J\u001b[H\u202eok" });
+    expect(stdout).toContain("blocked");
+    expect(stdout).toContain("needs jq\\u001b[2J\\u001b[H\\u202eok");
+    expect(stdout).not.toContain("\u001b");
   });
 
   test("--size shows the size now, not the one at stop", async () => {

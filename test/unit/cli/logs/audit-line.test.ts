@@ -40,7 +40,7 @@ describe("formatAuditLine", () => {
   test("control characters from the agent's request are shown, never sent to the terminal", () => {
     const line = parseAuditLine(entry({ decision: "block", reason: "not-allowed", method: "GET", host: "x.test", path: "/\u001b]52;c;cHduZWQ=\u0007\u009b2J" }))!;
     const shown = formatAuditLine(line, "default");
-    expect(shown).toBe("12:03:04 403 GET x.test/\\x1b]52;c;cHduZWQ=\\x07\\x9b2J not-allowed — allow it in bottles.default.egress.allow");
+    expect(shown).toBe("12:03:04 403 GET x.test/\\u001b]52;c;cHduZWQ=\\u0007\\u009b2J not-allowed — allow it in bottles.default.egress.allow");
     expect(shown).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
   });
 

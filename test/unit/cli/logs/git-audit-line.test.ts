@@ -30,7 +30,7 @@ describe("formatGitLines", () => {
 
   test("a ref name's control characters are shown, never sent to the terminal", () => {
     const [line] = formatGitLines(push([{ ref: "refs/heads/bottle/\u001b]0;pwned\u0007", old: ZERO, new: B, decision: "allow" }], { decision: "allow" }), "d")!;
-    expect(line).toContain("bottle/\\x1b]0;pwned\\x07");
+    expect(line).toContain("bottle/\\u001b]0;pwned\\u0007");
     expect(line).not.toContain("\u001b");
   });
 
