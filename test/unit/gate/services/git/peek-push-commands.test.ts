@@ -36,6 +36,16 @@ describe("peekPushCommands", () => {
     expect(Buffer.from(forwarded).equals(body)).toBe(true);
   });
 
+  test("many commands in pieces of 5 bytes are each read once, the partial packet carried to the next piece", async () => {
+    // Packets are read as they complete (the whole head was joined and read again per
+    // piece: 1 MiB of tiny pkt-lines in 1 KiB pieces cost 64 s, a hunt this round).
+    const refs = Array.from({ length: 1000 }, (_, n) => `refs/heads/bottle/b${n}`);
+    const body = Buffer.concat([...refs.map((ref, n) => encodePacket(`${A} ${B} ${ref}${n === 0 ? "\0report-status" : ""}\n`)), FLUSH_PACKET, Buffer.from("PACK")]);
+    const peeked = await peekPushCommands(chunked(body, 5));
+    expect(peeked.commands.map((command) => command.ref)).toEqual(refs);
+    expect(Buffer.from(await new Response(peeked.body).arrayBuffer()).equals(body)).toBe(true);
+  });
+
   test("a body that is not pkt-lines gives no commands and is still handed on whole", async () => {
     const body = Buffer.from("not a push at all");
     const peeked = await peekPushCommands(chunked(body, 4));
