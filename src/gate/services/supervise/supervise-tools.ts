@@ -4,7 +4,7 @@ import type { Egress } from "../../../manifest/egress-schema.ts";
 import { createPolicy } from "../../egress/policy.ts";
 import { checkDockerfile } from "./check-dockerfile.ts";
 import type { RequestView } from "./request-schema.ts";
-import { MAX_PENDING, type Supervisor } from "./supervisor.ts";
+import { MAX_PENDING, MAX_STORED, type Supervisor } from "./supervisor.ts";
 import { ListEgressArgs, ProposeDockerfileArgs, RequestEgressArgs, RequestStatusArgs } from "./tool-arguments.ts";
 
 /** One MCP tool as `tools/list` describes it. */
@@ -102,9 +102,12 @@ function outcome(view: RequestView): Record<string, unknown> {
 export async function callTool(name: string, args: unknown, supervisor: Supervisor, egress: () => Egress, call: ToolCall): Promise<ToolAnswer> {
   const settings = supervisor.settings;
   const waitMs = settings.wait_seconds * 1000;
-  const wait = async (view: RequestView | "too-many") => {
+  const wait = async (view: RequestView | "too-many" | "too-many-stored") => {
     if (view === "too-many") {
       return answer({ error: `${MAX_PENDING} requests of this bottle are waiting for a person already: wait for those (request-status) before asking again` }, true);
+    }
+    if (view === "too-many-stored") {
+      return answer({ error: `this bottle has made ${MAX_STORED} requests already: no more are recorded; carry on without it, or tell the person what to add to the manifest` }, true);
     }
     const done =
       view.status !== "pending"

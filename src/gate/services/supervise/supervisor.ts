@@ -14,6 +14,15 @@ export const UNATTENDED_NOTE =
 /** At most this many requests of one bottle wait at once: an agent in a loop must not bury the person (or fill the disk). */
 export const MAX_PENDING = 20;
 
+/**
+ * At most this many requests of one bottle are kept in its folder at all (decided
+ * ones included); past it, nothing more is recorded (`too-many-stored`) until a
+ * person removes some. Unattended, each request is denied at once, so the pending cap
+ * never applies: 600 calls left 1,800 files (36 MiB) on the host, and every call
+ * re-read all of them (39 → 416 ms a call; a hunt for leaks, this round).
+ */
+export const MAX_STORED = 500;
+
 /** How often the folder is looked at besides the watcher, and expiries noticed. */
 const POLL_MS = 1_000;
 
@@ -39,6 +48,7 @@ export class Supervisor {
     config: SuperviseConfig,
     private readonly audit: AuditLog,
     private readonly onApprovals: (approved: string[]) => void,
+    private readonly maxStored = MAX_STORED,
   ) {
     this.config = config;
     this.store = new RequestStore(config.requests);
@@ -69,13 +79,14 @@ export class Supervisor {
   /**
    * Records a request and audits it. Unattended, it is denied at once, by the gate,
    * with {@link UNATTENDED_NOTE}. With {@link MAX_PENDING} already waiting, nothing
-   * is recorded (`too-many`).
+   * is recorded (`too-many`); with {@link MAX_STORED} in the folder, neither (`too-many-stored`).
    */
-  ask(tool: SuperviseRequest["tool"], args: Record<string, unknown>, justification: string, client: string): RequestView | "too-many" {
+  ask(tool: SuperviseRequest["tool"], args: Record<string, unknown>, justification: string, client: string): RequestView | "too-many" | "too-many-stored" {
     this.scan(false);
     const now = Date.now();
     const waiting = [...this.known.values()].filter((view) => view.status === "pending" && now <= Date.parse(view.request.expires_at));
     if (waiting.length >= MAX_PENDING) return "too-many";
+    if (this.known.size >= this.maxStored) return "too-many-stored";
     const request: SuperviseRequest = {
       id: newRequestId(),
       time: new Date(now).toISOString(),
