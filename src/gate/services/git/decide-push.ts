@@ -179,7 +179,8 @@ export async function decidePush(runner: Runner, repo: PushRepo, updates: readon
   const landed = await pushUpstream(runner, repo.mirror.path, repo.upstream, repo.access(), accepted, objects, repo.secrets());
   if (!landed.ok) {
     reason = landed.reason;
-    return refuse(reason, landed.messages, "error");
+    // The held secrets in every form the scanner knows, beyond the exact ones cut there.
+    return refuse(reason, landed.messages.map((line) => repo.scanner.redactHeld(line)), "error");
   }
   return { accept: true, messages, refs };
 }

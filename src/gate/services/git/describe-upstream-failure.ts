@@ -12,6 +12,13 @@ const NOISE = [
   /^To /,
 ];
 
+/** `text` with every one of `secrets` cut out, should an upstream ever echo one. */
+export function withoutSecrets(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) if (secret.length > 0) out = out.split(secret).join("[REDACTED]");
+  return out;
+}
+
 /**
  * Why the gate could not talk to an upstream, as one line for the agent's git:
  * `bottle gate: upstream <url> unreachable: <cause>`, or a sharper sentence when ssh
@@ -23,8 +30,7 @@ export function describeUpstreamFailure(url: string, stderr: string, timedOut: b
     .split("\n")
     .map((line) => line.replace(/^remote: /, "").trim())
     .filter((line) => line !== "" && !NOISE.some((noise) => noise.test(line)));
-  let detail = lines.slice(0, 3).join("; ").slice(0, 400);
-  for (const secret of secrets) if (secret.length > 0) detail = detail.split(secret).join("[REDACTED]");
+  const detail = withoutSecrets(lines.slice(0, 3).join("; ").slice(0, 400), secrets);
   if (/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed|No .* host key is known/i.test(stderr)) {
     return `bottle gate: upstream ${url}: its host key does not match the pinned host_key, refusing to connect (${detail})`;
   }

@@ -1,5 +1,5 @@
 import type { Runner } from "../../../core/runner.ts";
-import { describeUpstreamFailure } from "./describe-upstream-failure.ts";
+import { describeUpstreamFailure, withoutSecrets } from "./describe-upstream-failure.ts";
 import type { Upstream } from "./parse-upstream.ts";
 import { isNullId, type RefUpdate } from "./ref-update.ts";
 import type { GitChildEnv } from "./upstream-access.ts";
@@ -65,12 +65,14 @@ export async function pushUpstream(
     .filter((line) => line.startsWith("!\t"))
     .map((line) => {
       const [, spec = "", summary = ""] = line.split("\t");
-      return `upstream refused ${spec.split(":").pop()}: ${summary}`;
+      return withoutSecrets(`upstream refused ${spec.split(":").pop()}: ${summary}`, secrets);
     });
   const said = result.stderr
     .split("\n")
     .filter((line) => line.startsWith("remote: ") && line.trim() !== "remote:")
-    .map((line) => `upstream ${line}`);
+    // What the upstream says goes to the agent: an upstream that echoes the gate's
+    // credential (a hook printing what it was sent) must not hand it over (a hunt, this round).
+    .map((line) => withoutSecrets(`upstream ${line}`, secrets));
   if (rejected.length === 0 && said.length === 0) {
     // Nothing from upstream itself: it was not reached (or not logged in to).
     return { ok: false, reason: "upstream-unreachable", messages: [describeUpstreamFailure(upstream.url, result.stderr, result.timedOut, secrets).replace(/^bottle gate: /, "")] };
