@@ -184,7 +184,7 @@ export async function relayUpstream(req: IncomingMessage, res: ServerResponse, t
   // one unasked (the gate never asks): refused on every relay, not decoded, so an
   // upstream cannot make the gate inflate a bomb either.
   const transferEncoding = upstream.headers.get("transfer-encoding");
-  const transfer = (transferEncoding ?? "").split(",").map((each) => each.trim().toLowerCase()).filter((each) => each !== "" && each !== "chunked");
+  const transfer = transferEncoding === null ? [] : transferEncoding.split(",").map((each) => each.trim().toLowerCase()).filter((each) => each !== "" && each !== "chunked");
   if (transfer.length > 0) {
     abort.abort();
     res.off("close", onClose);

@@ -41,7 +41,8 @@ export function oneAtATime(handler: Handler, tooDeep: (req: IncomingMessage) => 
         current.busy = false;
         current.waiting.shift()?.();
       };
-      res.once("finish", next);
+      // One listener per request (each is a cost on the plain path): `close` follows
+      // the response's end, and a connection that breaks, in Bun 1.4.5's node:http.
       res.once("close", next);
       handler(req, res);
     };

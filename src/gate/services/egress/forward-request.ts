@@ -41,7 +41,8 @@ function forwardedTarget(url: URL | undefined): string | undefined {
  */
 export function forwardRequest(context: GateContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = parseTarget(req.url ?? "");
-  const audited = url === undefined ? { host: "", path: "" } : context.generation().scanner.auditTarget(req.url ?? "", forwardedTarget(url));
+  const forwarded = forwardedTarget(url);
+  const audited = url === undefined ? { host: "", path: "" } : context.generation().scanner.auditTarget(req.url ?? "", forwarded);
   const headers = endToEndHeaders(req.rawHeaders);
   let body: BodyPrefix | undefined;
   return runPipeline(context, {
@@ -68,14 +69,14 @@ export function forwardRequest(context: GateContext, req: IncomingMessage, res: 
         // Target and headers only: bounded (a 16 KiB target, the parser's header
         // limit), so scanned at once; waiting a scheduler turn cost a quarter of the
         // plain-request rate. Headers as sent, names in their case, hop-by-hop too.
-        return { findings: [...scanner.scanUrl(req.url ?? "", forwardedTarget(url)), ...scanner.scanHeaders(rawPairs(req.rawHeaders))] };
+        return { findings: [...scanner.scanUrl(req.url ?? "", forwarded), ...scanner.scanHeaders(rawPairs(req.rawHeaders))] };
       }
       const read = await inspectBody(context, req, res);
       if ("decision" in read) return read;
       body = read;
       return scanWithBody(context, generation, {
         target: req.url ?? "",
-        forwardedTarget: forwardedTarget(url),
+        forwardedTarget: forwarded,
         headers: req.rawHeaders,
         contentType: req.headers["content-type"],
         contentEncoding: req.headers["content-encoding"],
