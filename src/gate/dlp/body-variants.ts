@@ -75,7 +75,6 @@ function normalise(text: string, nuls: boolean): string {
   return nuls ? out.replaceAll("\u0000", "") : out;
 }
 
-
 /** By default, a reading is made this many bytes at a time, the scan yielding
  * between: made at once, the readings of an 8 MiB decoded body held the event loop
  * ~230 ms in one step (a review of this round), past the scheduler's 2 ms slices. */
