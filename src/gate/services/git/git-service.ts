@@ -15,7 +15,8 @@ import { peekPushCommands } from "./peek-push-commands.ts";
 import { quarantineOf, undoUndecided } from "./quarantine.ts";
 import { parseRefUpdate, type RefUpdate } from "./ref-update.ts";
 import { buildRepoRuntime, type GitServiceOptions, type RepoRuntime } from "./repo-runtime.ts";
-import { advertise, errorAdvertisement, gitProtocol, parseGitRequest, requestBody, rpcCall, type Served } from "./smart-http.ts";
+import { GitSlots } from "./git-slots.ts";
+import { advertise, errorAdvertisement, gitProtocol, parseGitRequest, requestBody, rpcCall, type GitRequestTarget, type Served } from "./smart-http.ts";
 
 /** By default, the largest pack a push may send. */
 const MAX_PUSH_BYTES = 1024 * 1024 * 1024;
@@ -58,6 +59,7 @@ export function createGitService(config: GateConfig, context: GateServiceContext
     if (problem !== undefined) process.stderr.write(`bottle gate: git: the pre-receive hook cannot run (${problem}); every push is refused\n`);
   });
   const running = new Set<RunningProcess>();
+  const slots = options.slots ?? new GitSlots();
 
   const build = (next: GateConfig, previous: Map<string, RepoRuntime> = new Map()): Map<string, RepoRuntime> => {
     const tokens = (next.git ?? []).flatMap((repo) => {
@@ -91,10 +93,20 @@ export function createGitService(config: GateConfig, context: GateServiceContext
   };
   warm(repos);
 
-  const track = (served: Served): Served => {
+  // Every child holds a slot from before it starts until it has exited.
+  const track = (served: Served, slot: () => void): Served => {
     running.add(served.child);
-    void served.child.exited.finally(() => running.delete(served.child));
+    void served.child.exited.finally(() => {
+      running.delete(served.child);
+      slot();
+    });
     return served;
+  };
+  const busyMessage = () => `bottle: the gate is serving ${slots.limit} git requests of this bottle and ${slots.queue} more are waiting; try again when they finish`;
+  /** The refusal for a request that found no slot (the queue full, or the client left while waiting). */
+  const busy = (target: GitRequestTarget, finish: (changes: Partial<AuditEntry>) => void): Response => {
+    finish({ status: target.step === "advertise" ? 200 : 503, decision: "error", reason: "busy" });
+    return target.step === "advertise" ? errorAdvertisement(target.rpc, busyMessage()) : text(503, busyMessage());
   };
 
   const receivePack = async (repo: RepoRuntime, request: Request, finish: (changes: Partial<AuditEntry>) => void): Promise<Response> => {
@@ -103,7 +115,18 @@ export function createGitService(config: GateConfig, context: GateServiceContext
       finish({ status: 503, decision: "error", reason: "hook-unavailable" });
       return text(503, `bottle: the gate cannot run its push check (${problem}); pushes are refused`);
     }
-    const peeked = await peekPushCommands(requestBody(request));
+    const slot = await slots.take(request.signal);
+    if (slot === undefined) {
+      finish({ status: 503, decision: "error", reason: "busy" });
+      return text(503, busyMessage());
+    }
+    let peeked: Awaited<ReturnType<typeof peekPushCommands>>;
+    try {
+      peeked = await peekPushCommands(requestBody(request));
+    } catch (error) {
+      slot();
+      throw error;
+    }
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     await new Promise<void>((acquired) => void repo.mirror.exclusive(() => (acquired(), held)));
@@ -135,6 +158,7 @@ export function createGitService(config: GateConfig, context: GateServiceContext
           "git-receive-pack",
           body,
         ),
+        slot,
       );
       void Promise.all([served.child.exited, served.sent]).then(async ([result, bytes]) => {
         hooks.unregister(id);
@@ -158,6 +182,7 @@ export function createGitService(config: GateConfig, context: GateServiceContext
     } catch (error) {
       hooks.unregister(id);
       release();
+      slot();
       throw error;
     }
   };
@@ -213,19 +238,19 @@ export function createGitService(config: GateConfig, context: GateServiceContext
           return errorAdvertisement(target.rpc, updated.message);
         }
       }
+      if (target.rpc === "git-receive-pack" && target.step === "rpc") return receivePack(repo, request, (changes) => finish({ ...base, ...changes }));
+      const slot = await slots.take(request.signal);
+      if (slot === undefined) return busy(target, (changes) => finish({ ...base, ...changes }));
       if (target.step === "advertise") {
-        const served = track(advertise({ runner, mirrorPath: repo.mirror.path, protocol, signal: request.signal }, target.rpc));
+        const served = track(advertise({ runner, mirrorPath: repo.mirror.path, protocol, signal: request.signal }, target.rpc), slot);
         void served.sent.then((bytes) => finish({ ...base, status: 200, bytes_down: bytes }));
         return served.response;
       }
-      if (target.rpc === "git-upload-pack") {
-        const served = track(rpcCall({ runner, mirrorPath: repo.mirror.path, protocol, signal: request.signal }, target.rpc, requestBody(request)));
-        void Promise.all([served.child.exited, served.sent]).then(([result, bytes]) =>
-          finish({ ...base, status: 200, bytes_down: bytes, ...(result.exitCode === 0 ? {} : { decision: "error", reason: "upload-pack-failed" }) }),
-        );
-        return served.response;
-      }
-      return receivePack(repo, request, (changes) => finish({ ...base, ...changes }));
+      const served = track(rpcCall({ runner, mirrorPath: repo.mirror.path, protocol, signal: request.signal }, target.rpc, requestBody(request)), slot);
+      void Promise.all([served.child.exited, served.sent]).then(([result, bytes]) =>
+        finish({ ...base, status: 200, bytes_down: bytes, ...(result.exitCode === 0 ? {} : { decision: "error", reason: "upload-pack-failed" }) }),
+      );
+      return served.response;
     },
     reload(next) {
       const before = repos;

@@ -6,6 +6,7 @@ import type { Runner } from "../../../core/runner.ts";
 import type { Scanner } from "../../dlp/create-scanner.ts";
 import type { PushRepo } from "./decide-push.ts";
 import type { GateGitRepo } from "./git-config-schema.ts";
+import type { GitSlots } from "./git-slots.ts";
 import { Mirror } from "./mirror.ts";
 import { parseUpstream, type Upstream } from "./parse-upstream.ts";
 import { pinHostKeys } from "./pin-host-keys.ts";
@@ -30,6 +31,8 @@ export interface GitServiceOptions {
   maxCheckedBytes?: number;
   /** Where shared ssh connections' sockets go (short: under ~100 bytes); by default a fresh 0700 temp folder. */
   controlDir?: string;
+  /** By default, 8 git children at once and 32 requests waiting (git-slots.ts). */
+  slots?: GitSlots;
 }
 
 /** One repo the service serves: its config, its mirror, and how to reach upstream. */

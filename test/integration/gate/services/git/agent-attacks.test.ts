@@ -211,6 +211,43 @@ describe("a malicious agent against the git gate", () => {
       expect(result.stderr).toContain("pack exceeds maximum allowed size");
       expect(await upstreamRefs()).not.toContain("refs/heads/bottle/cut");
     });
+    test("a flood of git requests runs 8 git children at once, queues 32 and refuses the rest", async () => {
+      await using flooded = await startGitGate([{ name: "app", upstream: upstreamPath, push: ["bottle/*"] }]);
+      await agent.ok(["ls-remote", `${flooded.base}app.git`]);
+      // Each POST sends no want lines and never ends its body: upload-pack waits on it.
+      const stalled = Array.from({ length: 45 }, () => {
+        const abort = new AbortController();
+        const answer = fetch(`${flooded.base}app.git/git-upload-pack`, {
+          method: "POST",
+          headers: { "content-type": "application/x-git-upload-pack-request" },
+          body: new ReadableStream({ pull: () => new Promise(() => {}) }),
+          signal: abort.signal,
+        }).then((response) => response.status, () => 0);
+        return { abort, answer };
+      });
+      const settled = new Map<number, number>();
+      stalled.forEach(({ answer }, index) => void answer.then((status) => settled.set(index, status)));
+      const children = async () => Number((await processRunner.run(["pgrep", "-fc", `upload-pack --stateless-rpc ${flooded.stateDir}`], { check: false })).stdout.trim() || 0);
+      // A running upload-pack has sent nothing yet, so only the refusals are answered.
+      for (let waited = 0; settled.size < 5 && waited < 100; waited++) await Bun.sleep(100);
+      await Bun.sleep(500);
+      expect([...settled.values()]).toEqual([503, 503, 503, 503, 503]);
+      expect(await children()).toBe(8);
+      const busy = (await flooded.auditLines()).filter((line) => line.reason === "busy");
+      expect(busy).toHaveLength(5);
+      expect(busy[0]).toMatchObject({ service: "git", status: 503, decision: "error" });
+      // Clients that leave, running or waiting, give their slots to those still waiting:
+      // of the 40 taken, the last 4 to arrive (waiting until now) are all that run.
+      const taken = stalled.filter((_, index) => !settled.has(index));
+      for (const { abort } of taken.slice(0, 36)) abort.abort();
+      for (let waited = 0; (await children()) !== 4 && waited < 50; waited++) await Bun.sleep(100);
+      expect(await children()).toBe(4);
+      for (const { abort } of taken) abort.abort();
+      for (let waited = 0; (await children()) > 0 && waited < 50; waited++) await Bun.sleep(100);
+      expect(await children()).toBe(0);
+      // Every slot came back: the bottle's next fetch runs.
+      await agent.ok(["ls-remote", `${flooded.base}app.git`]);
+    }, 60_000);
   });
 
   describe("refs and repos the manifest does not serve", () => {
