@@ -8,7 +8,7 @@
  * (its process's user + system time over the requests it served) moves far less with
  * the machine's load than req/s does, so it is reported too.
  *
- *   bun bench/proxy/rounds.ts [--rounds 5] [--seconds 3] [--before-root DIR]
+ *   bun bench/proxy/rounds.ts [--rounds 5] [--seconds 3] [--before-root DIR] [--plain-only]
  */
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -22,6 +22,9 @@ const flag = (name: string) => (process.argv.includes(name) ? process.argv[proce
 const rounds = Number(flag("--rounds")) || 5;
 const seconds = Number(flag("--seconds")) || 3;
 const beforeRoot = flag("--before-root");
+// Without CONNECT loads between plain runs, so a gate's plain CPU is not charged for
+// the tail of the tunnels closing before it (the "before" gate runs plain only).
+const plainOnly = process.argv.includes("--plain-only");
 
 interface Proxy {
   name: string;
@@ -72,7 +75,7 @@ try {
       let before = await cpuMs(proxy.pid);
       const plain = await runWrk(dir, originPort, proxy.port, 32, seconds);
       record(`${proxy.name}|plain`, plain.requestsPerSecond, (((await cpuMs(proxy.pid)) - before) * 1000) / (plain.requestsPerSecond * seconds));
-      if (!proxy.tunnels) continue;
+      if (!proxy.tunnels || plainOnly) continue;
       before = await cpuMs(proxy.pid);
       const tunnel = await runLoad({ port: proxy.port, originPort, tlsPort, mode: "connect", concurrency: 32, durationMs: seconds * 1000 });
       record(`${proxy.name}|connect`, tunnel.requestsPerSecond, (((await cpuMs(proxy.pid)) - before) * 1000) / Math.max(1, tunnel.requests));
@@ -81,7 +84,7 @@ try {
   const median = (key: string, field: "rps" | "cpu") => percentile(samples.get(key)?.[field] ?? [], 50);
   console.log("| proxy | plain req/s (median) | plain CPU µs/req | CONNECT+TLS req/s (median) | CONNECT CPU µs/req | plain rounds |\n|---|---:|---:|---:|---:|---|");
   for (const { name, tunnels } of proxies) {
-    const connect = tunnels ? [Math.round(median(`${name}|connect`, "rps")), Math.round(median(`${name}|connect`, "cpu"))] : ["—", "—"];
+    const connect = tunnels && !plainOnly ? [Math.round(median(`${name}|connect`, "rps")), Math.round(median(`${name}|connect`, "cpu"))] : ["—", "—"];
     console.log(`| ${name} | ${Math.round(median(`${name}|plain`, "rps"))} | ${Math.round(median(`${name}|plain`, "cpu"))} | ${connect[0]} | ${connect[1]} | ${samples.get(`${name}|plain`)!.rps.map(Math.round).join(", ")} |`);
   }
   const ratio = (a: string, b: string, field: "rps" | "cpu") => (median(a, field) / median(b, field)).toFixed(2);

@@ -18,6 +18,17 @@ export const GATE_CONTROL_PORT = 8081;
 /** Where the gate's config is mounted inside its container. */
 export const GATE_CONFIG_MOUNT = "/etc/bottle/gate.json";
 
+/**
+ * The most memory the gate's container may use (docker's units; Kubernetes takes it
+ * through `memoryQuantity`). The gate idles at ~65 MiB and peaks near 300 MiB (1,500
+ * stalled bodies, a 32 MiB `git log -p` of a push): the limit keeps one hostile bottle's
+ * gate from taking the host's memory, with room to spare for a bottle that works.
+ */
+export const GATE_MEMORY = "1g";
+
+/** The most processes and threads the gate's container may run: Bun's threads, up to 8 git children and their helpers (git-slots.ts), ssh. */
+export const GATE_PIDS = 512;
+
 /** Where the bottle's audit folder is mounted (read-write) inside the gate. */
 export const GATE_AUDIT_MOUNT = "/var/log/bottle";
 

@@ -1,9 +1,11 @@
+import { GATE_MEMORY } from "../gate-runtime/gate-config.ts";
 import { KUBE_GATE_UID } from "../images/gate-git-tools.ts";
 import type { KubernetesBottle } from "./kube-bottle.ts";
 import { GATE_KEYS_DIR, GATE_STATE_DIR } from "./kube-input.ts";
 import { roleSelector } from "./kube-labels.ts";
 import { kubeMetadata, type KubeObjectOf } from "./kube-object.ts";
 import { containerSecurity, podSecurity } from "./pod-security.ts";
+import { memoryQuantity } from "./quantity.ts";
 import { renderSecret } from "./render-secret.ts";
 
 /** Where the gate's config is mounted in its pod. */
@@ -78,6 +80,8 @@ export function renderGatePod(bottle: KubernetesBottle): KubeObjectOf<"Pod"> {
           env: envSecrets.map(({ key }) => ({ name: key, valueFrom: { secretKeyRef: { name: names.gateSecret, key } } })),
           readinessProbe: { httpGet: { path: "/healthz", port: gate.port }, periodSeconds: 1, failureThreshold: 30 },
           securityContext: containerSecurity(true),
+          // The same memory cap as docker's gate (a pod's process count is the kubelet's to cap, not a pod's).
+          resources: { requests: { memory: "128Mi" }, limits: { memory: memoryQuantity(GATE_MEMORY)! } },
           volumeMounts: [
             { name: "config", mountPath: GATE_CONFIG_DIR, readOnly: true },
             ...(keyFiles.length === 0 ? [] : [{ name: "keys", mountPath: GATE_KEYS_DIR, readOnly: true }]),

@@ -140,6 +140,9 @@ describeEngine("docker isolation", () => {
       for (let i = 0; i < 100 && !(await processRunner.run(["docker", "logs", probe])).stdout.includes("listening"); i++) await Bun.sleep(50);
       await inAgent(bottle, `timeout 5 nslookup leak-${suffix}.example.com`);
       expect((await processRunner.run(["docker", "logs", probe])).stdout).toContain(`leak-${suffix}.example`);
+      // The gate's container is capped: one hostile bottle's gate cannot take the host's memory or fork without end.
+      const limits = (await processRunner.run(["docker", "inspect", "--format", "{{.HostConfig.Memory}} {{.HostConfig.MemorySwap}} {{.HostConfig.PidsLimit}}", gate])).stdout.trim();
+      expect(limits).toBe(`${1024 ** 3} ${1024 ** 3} 512`);
       // The gate is reachable.
       const health = await inAgent(bottle, `wget -Y off -q -O - http://${gate}:8080/healthz`);
       expect(health.exitCode).toBe(0);

@@ -250,6 +250,8 @@ describe("kubernetes rendering", () => {
     const mounts = Object.fromEntries(gate!.spec!.containers[0]!.volumeMounts!.map((mount) => [mount.mountPath, mount.name]));
     expect(mounts).toEqual({ "/etc/bottle": "config", "/run/bottle/git": "keys", "/var/lib/bottle": "state", "/tmp": "tmp" });
     expect(gate!.spec!.containers[0]!.ports!.map((port) => port.containerPort)).toEqual([8080, 8081]);
+    // Capped like docker's gate container: one bottle's gate cannot take the node's memory.
+    expect(gate!.spec!.containers[0]!.resources).toEqual({ requests: { memory: "128Mi" }, limits: { memory: "1Gi" } });
     const [service] = find(objects, "Service", "gate");
     expect(service!.spec!.ports!.map((port) => port.port)).toEqual([8080, 8081]);
     // ssh refuses a uid without an account: the gate image has one for the pod's uid, whoever built it.
