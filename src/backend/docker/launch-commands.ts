@@ -1,6 +1,6 @@
 import { bottleLabels, LABEL, labelArgs, type Role } from "../../core/labels.ts";
 import type { StartSpec } from "../types.ts";
-import { GATE_CONFIG_MOUNT, GATE_CONTROL_PORT, GATE_MEMORY, GATE_PIDS } from "../gate-runtime/gate-config.ts";
+import { GATE_CONFIG_MOUNT, GATE_CONTAINER_LIMITS, GATE_CONTROL_PORT } from "../gate-runtime/gate-config.ts";
 import { SUPERVISE_PREFIX, SUPERVISE_TOKEN_ENV } from "../../gate/services/supervise/supervise-config.ts";
 import { SUPERVISE_URL_ENV } from "../../gate/services/supervise/supervise-plan.ts";
 import { superviseSettings } from "../../manifest/supervise-schema.ts";
@@ -86,8 +86,7 @@ export function launchCommands(details: DockerDetails, spec: StartSpec, stateDir
         // The config and audit files are 0600: run as their owner (see gateFiles), with no capabilities.
         ...files.args,
         "--cap-drop", "ALL", "--security-opt", "no-new-privileges", "--read-only",
-        // Swap as large as the memory: a gate over its limit is stopped, not slowed.
-        "--memory", GATE_MEMORY, "--memory-swap", GATE_MEMORY, "--pids-limit", String(GATE_PIDS),
+        ...GATE_CONTAINER_LIMITS,
         // The git gate's git and its hook need a writable /tmp in the read-only root, where
         // the hook can run: docker mounts a tmpfs noexec by default, and git skips a hook it cannot run.
         ...(details.git.repos.length > 0 ? ["--tmpfs", "/tmp:rw,exec,nosuid,nodev,mode=1777"] : []),

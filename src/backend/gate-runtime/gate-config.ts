@@ -29,6 +29,9 @@ export const GATE_MEMORY = "1g";
 /** The most processes and threads the gate's container may run: Bun's threads, up to 8 git children and their helpers (git-slots.ts), ssh. */
 export const GATE_PIDS = 512;
 
+/** `docker run` flags that cap the gate's container; swap as large as the memory: a gate over its limit is stopped, not slowed. */
+export const GATE_CONTAINER_LIMITS = ["--memory", GATE_MEMORY, "--memory-swap", GATE_MEMORY, "--pids-limit", String(GATE_PIDS)];
+
 /** Where the bottle's audit folder is mounted (read-write) inside the gate. */
 export const GATE_AUDIT_MOUNT = "/var/log/bottle";
 

@@ -4,7 +4,7 @@ import { agentEnv, PLANNED_PORT } from "../agent/agent-env.ts";
 import { AGENT_TRUST_ENV } from "../../gate/tls/agent-trust.ts";
 import { agentGitEnv } from "../../gate/services/git/plan-git-gate.ts";
 import { inspectsTls } from "../../manifest/tls-schema.ts";
-import { GATE_CONFIG_MOUNT, GATE_CONTROL_PORT, GATE_PORT, gateMounts, gateVolumeArgs } from "../gate-runtime/gate-config.ts";
+import { GATE_CONFIG_MOUNT, GATE_CONTAINER_LIMITS, GATE_CONTROL_PORT, GATE_PORT, gateMounts, gateVolumeArgs } from "../gate-runtime/gate-config.ts";
 import { SUPERVISE_TOKEN_ENV } from "../../gate/services/supervise/supervise-config.ts";
 import { SUPERVISE_URL_ENV } from "../../gate/services/supervise/supervise-plan.ts";
 import { superviseSettings } from "../../manifest/supervise-schema.ts";
@@ -30,6 +30,7 @@ export function gateCommands(details: SmolDetails, spec: StartSpec, stateDir: st
       ...labelArgs({ ...bottleLabels(spec.identity, "gate"), [LABEL.smolmachinesOwner]: details.owner }),
       "--user", details.gateUser,
       "--cap-drop", "ALL", "--security-opt", "no-new-privileges", "--read-only",
+      ...GATE_CONTAINER_LIMITS,
       // Loopback only: the guest reaches it through 100.96.0.1, nothing off the host can.
       "--publish", `127.0.0.1::${GATE_PORT}`,
       ...(publishesControlPort(details, spec) ? ["--publish", `127.0.0.1::${GATE_CONTROL_PORT}`] : []),

@@ -89,6 +89,11 @@ describeEngine("smolmachines launch through the fake smolvm (real engine, real g
       }
       const vm = JSON.parse((await processRunner.run(["docker", "inspect", `smolvm-fake-${machine}`])).stdout)[0];
       expect(vm.HostConfig.Memory).toBe(1024 * 1024 * 1024);
+      // The gate's container is capped as docker's is.
+      const gateCreate = spy.calls.find((argv) => argv[0] === "docker" && argv[1] === "run" && argv.includes("--config"))!;
+      const gateName = gateCreate[gateCreate.indexOf("--name") + 1]!;
+      const limits = (await processRunner.run(["docker", "inspect", "--format", "{{.HostConfig.Memory}} {{.HostConfig.MemorySwap}} {{.HostConfig.PidsLimit}}", gateName])).stdout.trim();
+      expect(limits).toBe(`${1024 ** 3} ${1024 ** 3} 512`);
       expect((await smolmachinesBackend.list(deps)).find((b) => b.identity === spec.identity)).toMatchObject({ backend: "smolmachines", status: "running" });
     }
     // Teardown in reverse order: machine stop, machine delete, then the gate.
