@@ -153,7 +153,7 @@ export async function decidePush(runner: Runner, repo: PushRepo, updates: readon
       const message = tag.stdout.slice(tag.stdout.indexOf("\n\n") + 2).split("\n");
       texts.push({ commit: update.new, file: `(tag message of ${update.ref})`, lines: message.map((text, index) => ({ line: index + 1, text })) });
     }
-    const { findings, incomplete } = scanAddedLines(texts, repo.scanner);
+    const { findings, incomplete } = await scanAddedLines(texts, repo.scanner);
     if (incomplete.length > 0) {
       // What a scan stopped short of is unread, not clean: under block the push is
       // refused, as a request body whose scan stopped is.

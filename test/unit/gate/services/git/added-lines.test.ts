@@ -67,16 +67,16 @@ describe("parseAddedLines", () => {
 describe("scanAddedLines", () => {
   const scanner = createScanner({ heldSecrets: ["held-secret-value-123456"] });
 
-  test("names file:line and the kind of each hit, never the text", () => {
-    const { findings } = scanAddedLines(parseAddedLines(LOG), scanner);
+  test("names file:line and the kind of each hit, never the text", async () => {
+    const { findings } = await scanAddedLines(parseAddedLines(LOG), scanner);
     expect(findings).toEqual([{ commit: C1, file: "config/app.env", line: 3, kind: "aws-access-key" }]);
     expect(describeFinding(findings[0]!)).toBe(`config/app.env:3: aws-access-key (commit ${C1.slice(0, 12)})`);
     expect(JSON.stringify(findings)).not.toContain("AKIA");
   });
 
-  test("finds a held secret in a commit message and in a path, base64-encoded too", () => {
+  test("finds a held secret in a commit message and in a path, base64-encoded too", async () => {
     const encoded = Buffer.from("held-secret-value-123456").toString("base64");
-    const { findings } = scanAddedLines(
+    const { findings } = await scanAddedLines(
       [
         { commit: C1, file: "(commit message)", lines: [{ line: 2, text: `token ${encoded}` }] },
         { commit: C1, file: "notes/held-secret-value-123456.txt", lines: [{ line: 1, text: "hi" }] },
@@ -89,27 +89,47 @@ describe("scanAddedLines", () => {
     expect(JSON.stringify(findings)).not.toContain("held-secret-value-123456");
   });
 
-  test("scans a file of many lines in pieces and still finds a hit at the end", () => {
+  test("scans a file of many lines in pieces and still finds a hit at the end", async () => {
     const lines = Array.from({ length: 40_000 }, (_, i) => ({ line: i + 1, text: `const line${i} = ${i}; // some padding text here` }));
     lines.push({ line: 40_001, text: "t = 'ghp_aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dE3fG5'" });
-    const { findings } = scanAddedLines([{ commit: C1, file: "big.ts", lines }], scanner);
+    const { findings } = await scanAddedLines([{ commit: C1, file: "big.ts", lines }], scanner);
     expect(findings).toEqual([{ commit: C1, file: "big.ts", line: 40_001, kind: "github-token" }]);
   });
 
-  test("one line longer than the scanner's text limit is read in pieces: a key after 9 MiB of it is found", () => {
+  test("one line longer than the scanner's text limit is read in pieces: a key after 9 MiB of it is found", async () => {
     // The attack (a review of this round): a 9 MiB line was one scan, stopped at its
     // 8 MiB text limit, and what lay past was treated as clean.
     const line = `${"x".repeat(9 * 1024 * 1024)} AKIAQ3ZL7XN2VPKM4TRW`;
-    const { findings, incomplete } = scanAddedLines([{ commit: C1, file: "bundle.min.js", lines: [{ line: 1, text: line }] }], scanner);
+    const { findings, incomplete } = await scanAddedLines([{ commit: C1, file: "bundle.min.js", lines: [{ line: 1, text: line }] }], scanner);
     expect(findings).toEqual([{ commit: C1, file: "bundle.min.js", line: 1, kind: "aws-access-key" }]);
     expect(incomplete).toEqual([]);
   });
 
-  test("a piece whose scan stops short is named in incomplete, not taken as clean", () => {
-    const stops = { ...scanner, scanBodyReport: () => ({ findings: [], incomplete: ["scan-budget"] }) };
-    const { findings, incomplete } = scanAddedLines([{ commit: C1, file: "slow.txt", lines: [{ line: 1, text: "costly" }] }], stops);
+  test("a piece whose scan stops short is named in incomplete, not taken as clean", async () => {
+    const stopped = { findings: [], incomplete: ["scan-budget"] };
+    const stops = { ...scanner, scanBodyReport: () => stopped, scanRequest: async () => stopped };
+    const long = Array.from({ length: 400 }, (_, index) => ({ line: index + 1, text: "x".repeat(100) }));
+    const { findings, incomplete } = await scanAddedLines(
+      [{ commit: C1, file: "slow.txt", lines: [{ line: 1, text: "costly" }] }, { commit: C1, file: "long.txt", lines: long }],
+      stops,
+    );
     expect(findings).toEqual([]);
     expect(incomplete).toContainEqual({ commit: C1, file: "slow.txt", why: "scan-budget" });
+    // A piece long enough for the scheduler: its stop is named too.
+    expect(incomplete).toContainEqual({ commit: C1, file: "long.txt", why: "scan-budget" });
+  });
+
+  test("a push's changes are scanned without holding the event loop: other work runs before the scan ends", async () => {
+    // The attack (a review of this round): 30 MiB of changes were scanned in one go,
+    // and every other request of the bottle waited ~1.3 s for it.
+    const lines = Array.from({ length: 40_000 }, (_, index) => ({ line: index + 1, text: `const value${index} = ${index};` }));
+    lines.push({ line: 40_001, text: "key = AKIAQ3ZL7XN2VPKM4TRW" });
+    const order: string[] = [];
+    const scanned = scanAddedLines([{ commit: C1, file: "many.ts", lines }], scanner).then((result) => (order.push("scan"), result));
+    setImmediate(() => order.push("other work"));
+    const { findings } = await scanned;
+    expect(order).toEqual(["other work", "scan"]);
+    expect(findings).toEqual([{ commit: C1, file: "many.ts", line: 40_001, kind: "aws-access-key" }]);
   });
 });
 
