@@ -30,8 +30,16 @@ export async function startGitGate(
   const config = v.parse(GateConfigSchema, { listen: "127.0.0.1:0", egress, audit: auditFile, git });
   const audit = openAuditLog(auditFile);
   const stateDir = join(dir, "state");
-  const service = createGitService(config, { audit, env, stateDir }, options);
-  if (service === undefined) throw new Error("the git service was not enabled");
+  let service: GateService | undefined;
+  try {
+    service = createGitService(config, { audit, env, stateDir }, options);
+    if (service === undefined) throw new Error("the git service was not enabled");
+  } catch (error) {
+    // A gate that fails to start (the tests of a missing token, say) leaves no folder behind.
+    await audit.close();
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
   const server = Bun.serve({
     hostname: "127.0.0.1",
     port: 0,
