@@ -44,6 +44,9 @@ export type ScanInput = {
   /** True when `body` is only the first part of the body (the proxy reads a 1 MiB
    * prefix): the report then says `body-beyond-prefix`, for the audit line. */
   bodyTruncated?: boolean;
+  /** True when `body` continues text before it (a WebSocket frame after the tail of
+   * its message's earlier frames): it may start inside an encoded run, at any offset. */
+  continues?: boolean;
 };
 
 /** What a scan found, and where it had to stop short (for the audit line):
@@ -72,7 +75,7 @@ export type Scanner = {
   scanHeaders(headers: Iterable<readonly [string, string]>): Finding[];
   /** A body (any content type: it is the agent's word), after undoing its
    * `Content-Encoding` under a size and ratio bound. */
-  scanBody(body: Uint8Array, contentType: string | undefined, contentEncoding?: string): Finding[];
+  scanBody(body: Uint8Array, contentType: string | undefined, contentEncoding?: string, continues?: boolean): Finding[];
   /** {@link Scanner.scanBody} with where it stopped short (`scan-budget`, `body-size`…). */
   scanBodyReport(body: Uint8Array, contentType: string | undefined, contentEncoding?: string): ScanReport;
   /** A hostname as seen in CONNECT or Host (a port or brackets are tolerated). */
@@ -165,7 +168,7 @@ export function createScanner(options: ScannerOptions): Scanner {
     const pairs = headerPairs(input.headers);
     if (pairs.length > 0) result.findings.push(...uniqueFindings(detectHeaders(pairs, held, new Map(), memo)));
     yield;
-    if (input.body !== undefined) yield* scanBodySlices(input.body, input.contentType, input.contentEncoding, held, heldBytes, result);
+    if (input.body !== undefined) yield* scanBodySlices(input.body, input.contentType, input.contentEncoding, held, heldBytes, result, input.continues === true);
     if (input.bodyTruncated === true) result.incomplete.push("body-beyond-prefix");
   };
   const report = (result: SlicedResult): ScanReport => ({ findings: uniqueFindings(result.findings), incomplete: result.incomplete });
@@ -185,9 +188,9 @@ export function createScanner(options: ScannerOptions): Scanner {
   };
   const textSpans = (text: string): RedactSpan[] => [...scanText(text, "url", held), ...targetSpans(text)];
 
-  const bodyReport = (body: Uint8Array, contentType: string | undefined, contentEncoding?: string): ScanReport => {
+  const bodyReport = (body: Uint8Array, contentType: string | undefined, contentEncoding?: string, continues = false): ScanReport => {
     const result = fresh();
-    return report(runToEnd(scanBodySlices(body, contentType, contentEncoding, held, heldBytes, result), result));
+    return report(runToEnd(scanBodySlices(body, contentType, contentEncoding, held, heldBytes, result, continues), result));
   };
 
   return {
@@ -195,7 +198,7 @@ export function createScanner(options: ScannerOptions): Scanner {
     scanUrl: (target, forwarded) =>
       uniqueFindings(forwarded === undefined || forwarded === target ? targetSpans(target) : [...targetSpans(target), ...targetSpans(forwarded)]),
     scanHeaders: (headers) => uniqueFindings(detectHeaders([...headers], held, new Map(), memo)),
-    scanBody: (body, contentType, contentEncoding) => bodyReport(body, contentType, contentEncoding).findings,
+    scanBody: (body, contentType, contentEncoding, continues) => bodyReport(body, contentType, contentEncoding, continues).findings,
     scanBodyReport: bodyReport,
     scanHostname: (host) => uniqueFindings(hostSpans(host)),
     async scanRequest(input, budget) {

@@ -9,7 +9,7 @@
  */
 
 import { classRuns } from "./class-runs.ts";
-import { base64StretchOffsets, decodeBase64Runs, decodeRuns, HEX_BATCH } from "./decode-runs.ts";
+import { base64StretchOffsets, decodeBase64Runs, decodeRuns, HEX_BATCH, readsAt } from "./decode-runs.ts";
 import { BASE32, BASE64, HEX, MIN_DECODED_TEXT } from "./decode-token.ts";
 
 /** A stretch of decoded text and the source run `[start, end)` it was decoded from
@@ -23,6 +23,16 @@ export type DecodedSegment = { text: string; start: number; end: number };
 export const MAX_ALIGNED_RUN = 4096;
 
 export { MIN_DECODED_TEXT };
+
+/**
+ * Where the groups of a run that the scanned text starts inside fall (see `readsAt`
+ * in `decode-runs.ts`), per alphabet, as a mask of offsets (bit `k`: read the run from
+ * its `k`-th character). {@link NOT_CUT} for a text that starts where its runs do.
+ */
+export type LeadOffsets = { hex: number; base32: number; base64: number };
+export const NOT_CUT: LeadOffsets = { hex: 1, base32: 1, base64: 1 };
+/** The phase unknown: a run at the text's start is read at every offset. */
+export const CUT_ANYWHERE: LeadOffsets = { hex: 0b11, base32: 0xff, base64: 0b1111 };
 
 type Alphabet = { values: Int8Array; bits: number; group: number };
 
@@ -139,7 +149,7 @@ function hasLetterIn(text: string, from: number, to: number, low: number, high: 
  * decodes to such a stretch about once per 3,000 bytes; an encoded credential always
  * does, whatever surrounds it.
  */
-export function decodedSegments(text: string, from: number, to: number, minRun: number, minText = MIN_DECODED_TEXT, tightRuns = true): DecodedSegment[] {
+export function decodedSegments(text: string, from: number, to: number, minRun: number, minText = MIN_DECODED_TEXT, tightRuns = true, lead: LeadOffsets = NOT_CUT): DecodedSegment[] {
   const out: DecodedSegment[] = [];
   // A run too short to decode to `minText` bytes even from its first character (where
   // it gives the most) gives no stretch at any alignment, so it is not looked for:
@@ -167,7 +177,7 @@ export function decodedSegments(text: string, from: number, to: number, minRun: 
     const base32Starts: number[] = [];
     const base32Ends: number[] = [];
     singleCaseBase32Runs(text, from, to, base32Run, base32Starts, base32Ends);
-    for (let index = 0; index < base32Starts.length; index++) alignedDecode(text, base32Starts[index] as number, base32Ends[index] as number, base32, out, minText);
+    for (let index = 0; index < base32Starts.length; index++) alignedDecode(text, base32Starts[index] as number, base32Ends[index] as number, base32, out, minText, lead.base32);
   }
   const base64Starts: number[] = [];
   const base64Ends: number[] = [];
@@ -198,7 +208,7 @@ export function decodedSegments(text: string, from: number, to: number, minRun: 
     const end = base64Ends[index] as number;
     // A run that decodes to no stretch at any offset is left before it costs a slice
     // (most random `password=` values, `decode-runs.ts`).
-    if (base64StretchOffsets(text, start, end, minText, MAX_ALIGNED_RUN) === 0) continue;
+    if (base64StretchOffsets(text, start, end, minText, MAX_ALIGNED_RUN, lead.base64) === 0) continue;
     let run: string;
     if (previous !== undefined && previous.length === end - start && text.startsWith(previous, start)) {
       if (!previousLow) continue;
@@ -227,9 +237,9 @@ export function decodedSegments(text: string, from: number, to: number, minRun: 
     runStarts.push(start);
     runEnds.push(end);
   }
-  for (let offset = 0; offset < 2; offset++) decodeRuns(text, hexStarts, hexEnds, offset, HEX_BATCH, out, minText, MAX_ALIGNED_RUN);
+  for (let offset = 0; offset < 2; offset++) decodeRuns(text, hexStarts, hexEnds, offset, HEX_BATCH, out, minText, MAX_ALIGNED_RUN, lead.hex);
   const base64From = out.length;
-  decodeBase64Runs(text, runStarts, runEnds, out, minText, MAX_ALIGNED_RUN);
+  decodeBase64Runs(text, runStarts, runEnds, out, minText, MAX_ALIGNED_RUN, lead.base64);
   if (repeats.length > 0 && out.length > base64From) {
     const byStart = new Map<number, DecodedSegment[]>();
     for (let index = base64From; index < out.length; index++) {
@@ -257,10 +267,10 @@ const LOW_BASE64 = /[A-Za-f]/;
 /** Decodes `[from, to)` at each alignment of `alphabet` (only the first for long
  * runs) that {@link base32MayHoldStretch} leaves; base32 only: hex and base64 go
  * through `decode-runs.ts`. */
-function alignedDecode(text: string, from: number, to: number, alphabet: Alphabet, out: DecodedSegment[], minText: number): void {
-  const alignments = to - from > MAX_ALIGNED_RUN ? 1 : alphabet.group;
-  for (let offset = 0; offset < alignments && from + offset < to; offset++) {
+function alignedDecode(text: string, from: number, to: number, alphabet: Alphabet, out: DecodedSegment[], minText: number, leadMask: number): void {
+  for (let offset = 0; offset < alphabet.group && from + offset < to; offset++) {
     if (Math.floor(((to - from - offset) * alphabet.bits) / 8) < minText) break;
+    if (!readsAt(from, to, offset, MAX_ALIGNED_RUN, leadMask)) continue;
     if (base32MayHoldStretch(text, from + offset, to, minText)) decodeFrom(text, from + offset, to, from, alphabet, out, minText);
   }
 }

@@ -25,7 +25,7 @@ const PAD_AND_SEPARATOR = [0, 1, 2, 3].map((pad) => BASE64_BATCH.pad.slice(0, pa
  * each is, and the partial bytes. */
 type Decoded = { view: Uint8Array; runOf: number[]; byteStarts: number[]; partial: number[] };
 
-function decodeBatch(text: string, starts: readonly number[], ends: readonly number[], offset: number, batch: Batch, minText: number, maxAlignedRun: number): Decoded | undefined {
+function decodeBatch(text: string, starts: readonly number[], ends: readonly number[], offset: number, batch: Batch, minText: number, maxAlignedRun: number, leadMask: number): Decoded | undefined {
   const pieces: string[] = [];
   const runOf: number[] = [];
   const byteStarts: number[] = [];
@@ -37,7 +37,7 @@ function decodeBatch(text: string, starts: readonly number[], ends: readonly num
     const start = starts[run] as number;
     const to = ends[run] as number;
     const from = start + offset;
-    if (to - from < 2 || (offset > 0 && to - start > maxAlignedRun)) continue;
+    if (to - from < 2 || !readsAt(start, to, offset, maxAlignedRun, leadMask)) continue;
     // Too few characters left at this alignment to decode to `minText` bytes: 16
     // base64 characters are 12 bytes, so with long held forms a run of 16-character
     // pieces (JWT-like fragments, `/`-joined words) needs no decoding at all.
@@ -86,10 +86,10 @@ function latin1(view: Uint8Array, from: number, to: number): string {
  * call per alignment instead of one per run: for short runs (a path of 16-character
  * pieces, card-like digit groups, which are hex) the per-call cost and the Buffer
  * per run were most of the time (Bun 1.4.5 profiles: `Buffer`, `get buffer`). Runs
- * longer than `maxAlignedRun` are decoded at offset 0 only.
+ * longer than `maxAlignedRun` are decoded at offset 0 only (see {@link readsAt}).
  */
-export function decodeRuns(text: string, starts: readonly number[], ends: readonly number[], offset: number, batch: Batch, out: DecodedSegment[], minText: number, maxAlignedRun: number): void {
-  const decoded = decodeBatch(text, starts, ends, offset, batch, minText, maxAlignedRun);
+export function decodeRuns(text: string, starts: readonly number[], ends: readonly number[], offset: number, batch: Batch, out: DecodedSegment[], minText: number, maxAlignedRun: number, leadMask = 1): void {
+  const decoded = decodeBatch(text, starts, ends, offset, batch, minText, maxAlignedRun, leadMask);
   if (decoded === undefined) return;
   for (const at of decoded.partial) decoded.view[at] = 0;
   addStretches(text, starts, ends, decoded.view, decoded.runOf, decoded.byteStarts, out, minText);
@@ -100,6 +100,24 @@ export function decodeRuns(text: string, starts: readonly number[], ends: readon
  * runs (20-character `password=` values: 13% less), while on 76-column lines the JS
  * shift loop cost 38% more than three native decodes (Bun 1.4.5). */
 const MAX_SHIFTED_RUN = 32;
+
+/**
+ * Whether the run `[start, end)` is read from its `offset`-th character: a run up to
+ * `maxAlignedRun` long at every offset, a longer one from its first character only —
+ * unless it starts where the scanned text does, where it may be the tail of a longer
+ * run that a body slice, a view's window or a frame's carried tail cut at a place the
+ * agent chose. There it is read at the offsets `leadMask` names too (bit `k` for offset
+ * `k`: where the groups of the run cut fall in this text, or every offset when that is
+ * not known). Read from the cut, every slice of a base64 field after the first decoded
+ * garbage (`{"file":"<base64>"}`: the run starts at byte 9, slices at multiples of
+ * 32 KiB), and a key past its first ~36 KiB was never seen (a hunt for leaks, this round).
+ */
+export function readsAt(start: number, end: number, offset: number, maxAlignedRun: number, leadMask: number): boolean {
+  // Offset 0 always: the other offsets of short runs are shifted from its bytes.
+  if (offset === 0 || end - start <= maxAlignedRun) return true;
+  if (start === 0) return ((leadMask >> offset) & 1) === 1;
+  return offset === 0;
+}
 
 /** Scratch space for the shifted alignments, reused (the scan is synchronous). */
 let shifted = new Uint8Array(64 * 1024);
@@ -115,7 +133,7 @@ let shifted = new Uint8Array(64 * 1024);
  * `password=…` pairs (Bun 1.4.5 profile). Long runs are decoded natively at every
  * offset (see {@link MAX_SHIFTED_RUN}).
  */
-export function decodeBase64Runs(text: string, allStarts: readonly number[], allEnds: readonly number[], out: DecodedSegment[], minText: number, maxAlignedRun: number): void {
+export function decodeBase64Runs(text: string, allStarts: readonly number[], allEnds: readonly number[], out: DecodedSegment[], minText: number, maxAlignedRun: number, leadMask = 1): void {
   // Runs that give no stretch at any offset are left out first (see `base64StretchOffsets`).
   const starts: number[] = [];
   const ends: number[] = [];
@@ -123,13 +141,13 @@ export function decodeBase64Runs(text: string, allStarts: readonly number[], all
   for (let run = 0; run < allStarts.length; run++) {
     const start = allStarts[run] as number;
     const end = allEnds[run] as number;
-    const mask = base64StretchOffsets(text, start, end, minText, maxAlignedRun);
+    const mask = base64StretchOffsets(text, start, end, minText, maxAlignedRun, leadMask);
     if (mask === 0) continue;
     starts.push(start);
     ends.push(end);
     offsets.push(mask);
   }
-  const decoded = decodeBatch(text, starts, ends, 0, BASE64_BATCH, minText, maxAlignedRun);
+  const decoded = decodeBatch(text, starts, ends, 0, BASE64_BATCH, minText, maxAlignedRun, leadMask);
   if (decoded === undefined) return;
   const { view, runOf, byteStarts } = decoded;
   let characters = 0;
@@ -138,7 +156,7 @@ export function decodeBase64Runs(text: string, allStarts: readonly number[], all
     // Long runs: the native decode of each offset is cheaper than shifting in JS.
     for (const at of decoded.partial) view[at] = 0;
     addStretches(text, starts, ends, view, runOf, byteStarts, out, minText);
-    for (let offset = 1; offset < 4; offset++) decodeRuns(text, starts, ends, offset, BASE64_BATCH, out, minText, maxAlignedRun);
+    for (let offset = 1; offset < 4; offset++) decodeRuns(text, starts, ends, offset, BASE64_BATCH, out, minText, maxAlignedRun, leadMask);
     return;
   }
   // The shifted alignments first: they read the partial bytes offset 0 zeroes.
@@ -155,7 +173,7 @@ export function decodeBase64Runs(text: string, allStarts: readonly number[], all
       const run = runOf[index] as number;
       const length = (ends[run] as number) - (starts[run] as number) - offset;
       // The conditions `decodeRuns` puts on a run at this offset.
-      if (length < 2 || length + offset > maxAlignedRun) continue;
+      if (length < 2 || !readsAt(starts[run] as number, ends[run] as number, offset, maxAlignedRun, leadMask)) continue;
       const valid = Math.floor((length * 6) / 8);
       if (valid < minText || ((offsets[run] as number) & (1 << offset)) === 0) continue;
       alignedRunOf.push(run);
@@ -184,12 +202,12 @@ export function decodeBase64Runs(text: string, allStarts: readonly number[], all
  * looked at leave ~5% of runs to decode: the decode of every `password=` value at
  * three offsets was a quarter of that body's scan (Bun 1.4.5 profile).
  */
-export function base64StretchOffsets(text: string, start: number, end: number, minText: number, maxAlignedRun: number): number {
+export function base64StretchOffsets(text: string, start: number, end: number, minText: number, maxAlignedRun: number, leadMask = 1): number {
   let mask = 0;
   const high = minText - 1;
   for (let offset = 0; offset < 4; offset++) {
     const length = end - start - offset;
-    if (length < 2 || (offset > 0 && end - start > maxAlignedRun)) continue;
+    if (length < 2 || !readsAt(start, end, offset, maxAlignedRun, leadMask)) continue;
     const valid = (length * 3) >> 2;
     if (valid < minText) continue;
     const low = valid - minText;

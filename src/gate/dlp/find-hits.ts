@@ -1,5 +1,5 @@
 import { type CredentialPattern, credentialPatterns, looksRandomCompact } from "./credential-patterns.ts";
-import { type DecodedSegment, decodedSegments } from "./decode-aligned.ts";
+import { CUT_ANYWHERE, type DecodedSegment, decodedSegments, type LeadOffsets, NOT_CUT } from "./decode-aligned.ts";
 import { MIN_FORMAT_TEXT } from "./decode-token.ts";
 import { holdsExactForm, holdsFoldedForm } from "./exact-form-index.ts";
 import { anchoredCandidates, anchoredMayStart, financialHits, unanchoredCandidates } from "./financial-ids.ts";
@@ -35,6 +35,10 @@ export type FindHitsOptions = {
    * `keyValueHits`), the rest would add nothing. Not passed on to decoded text or
    * joined groups: only a text's own pairs are skipped. */
   pairsFound?: boolean;
+  /** Where the groups of a run the text starts inside fall, when the text may start
+   * inside one (a body's slice, a view's window); by default it starts where its runs
+   * do. Not passed on to decoded text, which starts where its own runs do. */
+  lead?: LeadOffsets;
 };
 
 /** Runs shorter than this are not decoded: 16 base64 characters are 12 bytes, less
@@ -276,7 +280,7 @@ function decodedHits(text: string, options: FindHitsOptions, depth: number, hits
   if (text.length < MIN_TOKEN) return;
   // Decoded text is whatever the agent chose to encode, so a credential in it may be
   // glued to other characters: the boundary-free URL compact pass is what finds it there.
-  const inner: FindHitsOptions = { ...options, compact: "url", formats: true, skipJwt: false, pairsFound: false };
+  const inner: FindHitsOptions = { ...options, compact: "url", formats: true, skipJwt: false, pairsFound: false, lead: undefined };
   const minText = minDecodedText(options.held, text);
   // The kinds of the segment before: the copies of a repeated run come one after
   // another with the same text (`decode-aligned.ts`), and the kinds of a text are the
@@ -284,7 +288,7 @@ function decodedHits(text: string, options: FindHitsOptions, depth: number, hits
   // of JWT-like fragments with an 8-character held secret, Bun 1.4.5 profile).
   let lastText: string | undefined;
   let lastKinds: string[] = [];
-  for (const segment of decodedSegments(text, 0, text.length, MIN_TOKEN, minText)) {
+  for (const segment of decodedSegments(text, 0, text.length, MIN_TOKEN, minText, true, options.lead)) {
     if (segment.text !== lastText) {
       lastText = segment.text;
       lastKinds = decodedKinds(segment.text, inner, depth, cache);
@@ -307,7 +311,7 @@ function decodedHits(text: string, options: FindHitsOptions, depth: number, hits
     if (group.width >= 16) continue;
     for (const hit of financialHits(group.text)) hits.push({ kind: hit.kind, start: group.start, end: group.end });
   }
-  for (const { segment, group } of groupSegments(lines, minDecodedText(options.held, lines.joined))) {
+  for (const { segment, group } of groupSegments(lines, minDecodedText(options.held, lines.joined), options.lead)) {
     for (const kind of decodedKinds(segment.text, inner, depth, cache)) hits.push({ kind, start: group.start, end: group.end });
   }
 }
@@ -422,7 +426,7 @@ function punctuatedMarks(lines: GroupLines, held: HeldSecretForms, compact: Find
  * lines: 220 ms, Bun 1.4.5 profile). Only the lines that may decode to a stretch
  * (`line-may-decode.ts`) are searched: the others hold none.
  */
-export function groupSegments(lines: GroupLines, minText: number): { segment: DecodedSegment; group: JoinedGroup }[] {
+export function groupSegments(lines: GroupLines, minText: number, lead?: LeadOffsets): { segment: DecodedSegment; group: JoinedGroup }[] {
   const { count, joined, offsets } = lines;
   const kept: number[] = [];
   for (let index = 0; index < count; index++) if (lineMayDecode(joined, offsets[index] as number, (offsets[index + 1] as number) - 1, minText, lines.punctuated[index] === 0)) kept.push(index);
@@ -440,7 +444,12 @@ export function groupSegments(lines: GroupLines, minText: number): { segment: De
     }
     searchedOffsets = starts;
   }
-  return decodedSegments(searched, 0, searched.length, MIN_TOKEN, minText).map((segment) => {
+  // A sequence of lines that begins at the text's start (its lines wrapped at a width
+  // that is no whole number of groups) may be the rest of one the cut began before:
+  // its first line is no group boundary of the encoding, so it is read at every offset.
+  const first = kept[0] as number;
+  const cut = lead !== undefined && lead !== NOT_CUT && (lines.starts[first] as number) <= 2 * (lines.widths[first] as number) + 2;
+  return decodedSegments(searched, 0, searched.length, MIN_TOKEN, minText, true, cut ? CUT_ANYWHERE : NOT_CUT).map((segment) => {
     const line = groupAt(searchedOffsets, segment.start);
     return { segment, group: groupOfLine(lines, kept.length < count ? (kept[line] as number) : line) };
   });

@@ -6,6 +6,8 @@ import type { DecodedCache } from "./find-hits.ts";
 import type { HeldSecretForms } from "./held-secret-forms.ts";
 import { csvLayout, csvRowHits, type KeyValueHit } from "./key-value-secrets.ts";
 import type { SlicedResult } from "./scan-budget.ts";
+import { CUT_ANYWHERE, NOT_CUT } from "./decode-aligned.ts";
+import { BASE32, BASE64, HEX } from "./decode-token.ts";
 import { scanText } from "./scan-text.ts";
 
 /**
@@ -41,6 +43,7 @@ export function* scanBodySlices(
   held: HeldSecretForms,
   heldBytes: readonly Buffer[],
   result: SlicedResult,
+  continues = false,
 ): Generator<void, void> {
   const raw = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   let bytes: Uint8Array = raw;
@@ -59,10 +62,30 @@ export function* scanBodySlices(
     // reached the origin unscanned under `dlp: block` (a hunt for leaks, this round).
     // What is compressed reads as random bytes: ~40 ms per MiB sent, at most the 1 MiB
     // prefix.
-    yield* scanTextSlices(raw, contentType, held, heldBytes, result);
+    yield* scanTextSlices(raw, contentType, held, heldBytes, result, continues);
   }
-  yield* scanTextSlices(bytes, contentType, held, heldBytes, result);
-  for (const variant of yield* bodyVariants(bytes)) yield* scanTextSlices(variant, contentType, held, heldBytes, result);
+  yield* scanTextSlices(bytes, contentType, held, heldBytes, result, continues);
+  for (const variant of yield* bodyVariants(bytes)) yield* scanTextSlices(variant, contentType, held, heldBytes, result, continues);
+}
+
+/**
+ * The start of the run of `table`'s characters that ends at `text[at - 1]` (`at` when
+ * that is none), read back no further than `floor`, whose run starts at `floorStart`.
+ * Each slice reads back only to the one before, so the walks cost one pass at most.
+ */
+function runStartBefore(text: string, at: number, table: Int8Array, floor: number, floorStart: number): number {
+  for (let i = at - 1; i >= floor; i--) {
+    const code = text.charCodeAt(i);
+    if (code >= 128 || (table[code] as number) < 0) return i + 1;
+  }
+  return floorStart;
+}
+
+/** A slice starting at `at` inside a run that began at `runStart`: the offset of the run's first whole group in the slice, as a mask. */
+function phaseMask(text: string, at: number, runStart: number, table: Int8Array, group: number): number {
+  const code = text.charCodeAt(at);
+  if (runStart === at || code >= 128 || (table[code] as number) < 0) return 1;
+  return 1 << ((((runStart - at) % group) + group) % group);
 }
 
 /** The text scan of {@link scanBodySlices}: `bytes` read as Latin-1 text, in slices. */
@@ -72,6 +95,7 @@ function* scanTextSlices(
   held: HeldSecretForms,
   heldBytes: readonly Buffer[],
   result: SlicedResult,
+  continues: boolean,
 ): Generator<void, void> {
   if (bytes.length > MAX_SCANNED_TEXT) {
     // Past the text scan, held secrets are still searched for, byte-wise.
@@ -116,9 +140,30 @@ function* scanTextSlices(
     }
     if (rows.length > 0) addFinding(result, "key-value-secret", found);
   }
+  // A slice that starts inside a run of an encoding reads it from where its groups
+  // fall, as the run's own start does (see `readsAt` in `decode-runs.ts`); a body that
+  // continues text before it (a frame's carried tail) may start inside one anywhere.
+  let hexStart = 0;
+  let base32Start = 0;
+  let base64Start = 0;
+  let previous = 0;
   for (let start = 0; start < text.length; start += SLICE) {
     const slice = text.slice(start, Math.min(text.length, start + SLICE + SLICE_OVERLAP));
-    for (const hit of scanText(slice, profile, held, cache, jwtsFound, found)) addFinding(result, hit.kind, found);
+    let lead = start === 0 && continues ? CUT_ANYWHERE : NOT_CUT;
+    if (start > 0) {
+      // Hex and base32 (of either case: a mixed run is not decoded whole, and its phase
+      // is harmless) are base64 characters too: their runs lie inside base64's.
+      base64Start = runStartBefore(text, start, BASE64, previous, base64Start);
+      // Neither reaches back past the base64 run's start, nor past the slice before (whose start they carry).
+      const inside = base64Start > previous;
+      const floor = inside ? base64Start : previous;
+      hexStart = base64Start === start ? start : runStartBefore(text, start, HEX, floor, inside ? floor : hexStart);
+      base32Start = base64Start === start ? start : runStartBefore(text, start, BASE32, floor, inside ? floor : base32Start);
+      previous = start;
+      lead = { hex: phaseMask(text, start, hexStart, HEX, 2), base32: phaseMask(text, start, base32Start, BASE32, 8), base64: phaseMask(text, start, base64Start, BASE64, 4) };
+      if (lead.hex === 1 && lead.base32 === 1 && lead.base64 === 1) lead = NOT_CUT;
+    }
+    for (const hit of scanText(slice, profile, held, cache, jwtsFound, found, lead, start > 0 || continues)) addFinding(result, hit.kind, found);
     yield;
   }
 }

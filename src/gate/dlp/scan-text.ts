@@ -1,3 +1,4 @@
+import { CUT_ANYWHERE, type LeadOffsets, NOT_CUT } from "./decode-aligned.ts";
 import { hasQuotedPrintable, hasStringEscape, quotedPrintableView, unescapeStringView } from "./escape-views.ts";
 import { findHits, type DecodedCache, type FindHitsOptions, type Hit } from "./find-hits.ts";
 import type { HeldSecretForms } from "./held-secret-forms.ts";
@@ -68,6 +69,8 @@ export function scanText(
   cache: DecodedCache = new Map(),
   jwtsFound = false,
   found: ReadonlySet<string> = NOTHING_FOUND,
+  lead: LeadOffsets = NOT_CUT,
+  startsInside = lead !== NOT_CUT,
 ): Hit[] {
   const hits: Hit[] = [];
   const options: FindHitsOptions = { ...optionsFor(profile, held), pairsFound: found.has("key-value-secret") };
@@ -82,7 +85,8 @@ export function scanText(
     for (const [from, to] of windowsOf(view)) {
       const part = from === 0 && to === view.text.length ? view.text : view.text.slice(from, to);
       const chosen = view.decodeOnly === true ? decodeOnly : view.base === undefined ? rawOptions : options;
-      for (const hit of findHits(part, chosen, 0, cache)) found.push({ kind: hit.kind, start: from + hit.start, end: from + hit.end });
+      const partLead = leadOf(view, from, lead, startsInside);
+      for (const hit of findHits(part, partLead === NOT_CUT ? chosen : { ...chosen, lead: partLead }, 0, cache)) found.push({ kind: hit.kind, start: from + hit.start, end: from + hit.end });
     }
     if (view.edits !== undefined && view.changes !== undefined && view.edits.length / 4 > view.changes.length) {
       // Quiet changes are not scanned around; a held secret may still span one.
@@ -131,6 +135,23 @@ export function scanText(
     }
   }
   return hits;
+}
+
+/** Characters a run of an encoding may hold (base64 of either alphabet, so hex and base32 too). */
+const RUN_CHARS = new Uint8Array(128);
+for (const char of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_") RUN_CHARS[char.charCodeAt(0)] = 1;
+
+/**
+ * Where the groups of a run that `view.text[from…]` starts inside fall: the text's
+ * own `lead` for the text itself; for a decoded view of a text that `startsInside`
+ * more text (a body's later slice: decoding may join a run across what cut the text's
+ * own, `%2B` in form-encoded base64), or a window that starts inside a run, not known:
+ * every offset is read.
+ */
+function leadOf(view: TextView, from: number, lead: LeadOffsets, startsInside: boolean): LeadOffsets {
+  if (from === 0) return view.base === undefined ? lead : startsInside ? CUT_ANYWHERE : NOT_CUT;
+  const before = view.text.charCodeAt(from - 1);
+  return before < 128 && RUN_CHARS[before] === 1 ? CUT_ANYWHERE : NOT_CUT;
 }
 
 /** By default, a decoded view is scanned only this far either side of each place it

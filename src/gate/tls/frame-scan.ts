@@ -61,15 +61,16 @@ export function createFrameScan(context: GateContext, generation: GateGeneration
     admit(frame) {
       if (generation.dlpAction === "off") return PASS;
       const data = frame.opcode <= 2;
-      const scanned = data && tail.length > 0 ? Buffer.concat([tail, frame.payload]) : frame.payload;
+      const continues = data && tail.length > 0;
+      const scanned = continues ? Buffer.concat([tail, frame.payload]) : frame.payload;
       // A message goes on past a frame without `fin`, and past a piece of a long frame.
       if (data) tail = frame.fin && frame.partial !== true ? Buffer.alloc(0) : scanned.subarray(Math.max(0, scanned.length - overlap));
       const contentType = frame.opcode === 2 ? "application/octet-stream" : "text/plain";
       // A frame within one slice is scanned at once, as a request's target and headers
       // are: one slice costs a few ms at worst (so it never stops short), and a
       // scheduler turn per message more than doubled a 1 KiB round trip's added cost.
-      if (scanned.length <= SLICE) return decide({ findings: generation.scanner.scanBody(scanned, contentType), incomplete: [] });
-      return generation.scanner.scanRequest({ body: scanned, contentType }, budget).then(decide);
+      if (scanned.length <= SLICE) return decide({ findings: generation.scanner.scanBody(scanned, contentType, undefined, continues), incomplete: [] });
+      return generation.scanner.scanRequest({ body: scanned, contentType, continues }, budget).then(decide);
     },
   };
 }

@@ -165,6 +165,26 @@ describe("WebSocket through TLS inspection (standalone gate)", async () => {
     expect(received.slice(before)).toEqual([]);
   });
 
+  test("a GitHub token deep in a base64 message, the message split where the carried tail starts off the encoding's groups, is still found", async () => {
+    // The attack (a hunt for leaks, this round): the 4 KiB tail of the first fragment,
+    // scanned again with the second, began inside the base64 run at a place the agent
+    // chose, and the run was read from there: three of four split points hid the token.
+    const token = `ghp_${"Zq7".repeat(12)}`;
+    const prose = "the quick brown fox jumps over the lazy dog and keeps running far away ".repeat(90);
+    const message = Buffer.from(`{"dat":"${Buffer.from(`${prose} ${token} ${prose}`).toString("base64")}"}`);
+    const encoded = 8 + Math.floor(((prose.length + 1) * 4) / 3);
+    for (const cut of [encoded + 10, encoded + 11, encoded + 12, encoded + 13]) {
+      const before = received.length;
+      const result = await wsThroughGate(gate.port, "ws.gate.test", originPort, `/tail-${cut}`, gateCa, {
+        send: [textFrame(message.subarray(0, cut).toString(), { fin: false }), textFrame(message.subarray(cut).toString(), { opcode: 0 })],
+        expect: 2,
+      });
+      expect(result.close).toEqual({ code: 1008, reason: "bottle gate: dlp:github-token" });
+      await Bun.sleep(50);
+      expect(received.slice(before)).toEqual([]);
+    }
+  });
+
   test("the injected credential echoed back in a frame reaches the agent redacted", async () => {
     const result = await wsThroughGate(gate.port, "ws.gate.test", originPort, "/echo", gateCa, { send: ["echo-auth"], expect: 2 });
     // The whole injected value is held, so all of it goes.

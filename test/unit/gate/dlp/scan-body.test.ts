@@ -54,3 +54,59 @@ describe("a CSV body is read against its header past the first slice", () => {
     }
   });
 });
+
+describe("an encoded run longer than a slice is read at its own alignment in every slice", () => {
+  // The attack (a hunt for leaks, this round): slices start at multiples of 32 KiB, and a
+  // run cut there was read from the cut. A JSON field's base64 starts at byte 9 or 12
+  // (`{"file":"`, `{"content":"`): at three of four starts, every slice after the first
+  // decoded garbage, and a key past the first ~36 KiB of the field was never seen.
+  const token = `ghp_${"Zq7".repeat(12)}`;
+  const line = "const total = items.reduce((sum, item) => sum + item.price * item.quantity, 0);\n";
+  const file = `${line.repeat(700)}// deploy token: ${token}\n${line.repeat(100)}`;
+
+  for (const field of ["f", "fi", "fil", "file"]) {
+    test(`base64 in {"${field}":…} (its run starts at ${field.length + 5})`, () => {
+      expect(kinds(`{"${field}":"${Buffer.from(file).toString("base64")}"}`)).toContain("github-token");
+    });
+  }
+
+  for (const prefix of ["{\"h\":\"", "{\"hx\":\""]) {
+    test(`hex starting at ${prefix.length}`, () => {
+      expect(kinds(`${prefix}${Buffer.from(file).toString("hex")}"}`)).toContain("github-token");
+    });
+  }
+
+  test("base32 starting at every offset of its groups", () => {
+    const base32 = (bytes: Buffer): string => {
+      const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+      let bits = 0;
+      let value = 0;
+      let out = "";
+      for (const byte of bytes) {
+        value = (value << 8) | byte;
+        bits += 8;
+        while (bits >= 5) out += alphabet[(value >>> (bits -= 5)) & 31];
+      }
+      return out;
+    };
+    const encoded = base32(Buffer.from(file.slice(30_000)));
+    for (let pad = 0; pad < 8; pad++) expect(kinds(`${"word ".repeat(6_000)}${" ".repeat(pad)}${encoded} end`)).toContain("github-token");
+  });
+
+  test("base64 with every 97th character a JSON escape is read at its own alignment in its decoded view's later slices", () => {
+    // Only the string-escape view has the run whole (the raw text's runs end at each
+    // backslash), and the body's slices cut it there, at a place the agent chose.
+    const encoded = Buffer.from(file).toString("base64");
+    const escaped = [...encoded].map((char, index) => (index % 97 === 96 ? `\\u00${char.charCodeAt(0).toString(16)}` : char)).join("");
+    for (const field of ["d", "da", "dat", "data"]) expect(kinds(`{"${field}":"${escaped}"}`)).toContain("github-token");
+  });
+
+  test("a body that continues a frame's carried tail is read at every offset of a run it starts inside", () => {
+    const encoded = Buffer.from(file).toString("base64");
+    const at = Math.floor((file.indexOf(token) * 4) / 3) - 1_000;
+    const continued = (shift: number) => new TextEncoder().encode(encoded.slice(at + shift));
+    for (let shift = 0; shift < 4; shift++) {
+      expect(scanner.scanBody(continued(shift), "text/plain", undefined, true).map((finding) => finding.kind)).toContain("github-token");
+    }
+  });
+});
