@@ -39,6 +39,11 @@ export type CredentialPattern = {
    * a regex that would otherwise try, and backtrack over, every place its prefix
    * occurs. */
   compactWindow?: { literal: string; before: number; after: number; minAfter: number };
+  /** A raw match counts glued to a letter or digit before it (`x` + key) when this
+   * says so: `true` for a prefix no text holds by chance (`sk-ant-`, `AKIA` + 16
+   * upper-case), a check for one that random base64url can spell (`ghp_` + exactly
+   * the 36 of a real token). By default a match must start a token. */
+  glued?: true | ((match: string) => boolean);
   /** Extra check on a raw match (e.g. a JWT header must decode to JSON with `alg`). */
   accept?: (match: string) => boolean;
   /** Where a raw hit really ends, when the regex only finds its start. */
@@ -248,6 +253,7 @@ export const credentialPatterns: readonly CredentialPattern[] = [
     kind: "anthropic-key",
     prefixes: ["sk-ant-"],
     raw: /sk-ant-[A-Za-z0-9_-]{20,300}/g,
+    glued: true,
     compact: /skant([A-Za-z0-9]{20,300})/g,
     compactPrefixes: ["skant"],
   },
@@ -269,6 +275,7 @@ export const credentialPatterns: readonly CredentialPattern[] = [
     kind: "aws-access-key",
     prefixes: ["AKIA", "ASIA"],
     raw: /(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/g,
+    glued: true,
     compact: /(?:AKIA|ASIA)([A-Z0-9]{16})/g,
     compactPrefixes: ["AKIA", "ASIA"],
     acceptCompact: isCompactAwsKey,
@@ -279,6 +286,7 @@ export const credentialPatterns: readonly CredentialPattern[] = [
     kind: "github-token",
     prefixes: ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"],
     raw: /(?:gh[pousr]_[A-Za-z0-9]{30,255}(?![A-Za-z0-9])|github_pat_[A-Za-z0-9_]{22,255})/g,
+    glued: (match) => match.startsWith("github_pat_") || match.length === 40,
     compact: /gh[pousr]([A-Za-z0-9]{30,255})|githubpat([A-Za-z0-9]{22,255})/g,
     compactPrefixes: ["ghp", "gho", "ghu", "ghs", "ghr", "githubpat"],
   },
@@ -286,6 +294,7 @@ export const credentialPatterns: readonly CredentialPattern[] = [
     kind: "gitlab-token",
     prefixes: ["glpat-"],
     raw: /glpat-[A-Za-z0-9_.-]{20,128}/g,
+    glued: true,
     compact: /glpat([A-Za-z0-9]{20,128})/g,
     compactPrefixes: ["glpat"],
   },
@@ -294,6 +303,7 @@ export const credentialPatterns: readonly CredentialPattern[] = [
     kind: "slack-token",
     prefixes: ["xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-"],
     raw: /xox[abprs]-[0-9]{1,20}-[A-Za-z0-9-]{10,256}/g,
+    glued: true,
     compact: /xox[abprs][0-9]{8,60}([A-Za-z0-9]{10,256})/g,
     compactPrefixes: ["xox"],
     acceptCompact: (secret) => /[A-Za-z]/.test(secret) && !readsAsCamelWords(secret),
@@ -310,6 +320,7 @@ export const credentialPatterns: readonly CredentialPattern[] = [
     kind: "google-api-key",
     prefixes: ["AIza"],
     raw: /AIza[A-Za-z0-9_-]{30,50}(?![A-Za-z0-9_-])/g,
+    glued: true,
     compact: /AIza([A-Za-z0-9]{30,50})/g,
     compactPrefixes: ["AIza"],
   },
@@ -317,6 +328,7 @@ export const credentialPatterns: readonly CredentialPattern[] = [
     kind: "npm-token",
     prefixes: ["npm_"],
     raw: /npm_[A-Za-z0-9]{30,255}(?![A-Za-z0-9])/g,
+    glued: (match) => match.length === 40,
     compact: /npm([A-Za-z0-9]{30,255})/g,
     compactPrefixes: ["npm"],
   },
@@ -326,6 +338,7 @@ export const credentialPatterns: readonly CredentialPattern[] = [
     kind: "pypi-token",
     prefixes: ["pypi-"],
     raw: /pypi-(?:AgEIcHlwaS5vcmc|AgENdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{40,512}/g,
+    glued: true,
     compact: /pypi(?:AgEIcHlwaS5vcmc|AgENdGVzdC5weXBpLm9yZw)[A-Za-z0-9]{40,512}/g,
     compactPrefixes: ["pypi"],
     acceptCompact: () => true,

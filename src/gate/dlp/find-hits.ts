@@ -53,8 +53,17 @@ const ALNUM = new Uint8Array(128);
 for (const char of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") ALNUM[char.charCodeAt(0)] = 1;
 /** URL text loses every delimiter; other text only punctuation inside a token
  * (between two letters or digits: the kept first character is `$1`). */
-const URL_DELIMITER_RUNS = /[.\-_/=&+,:;!~*'()$@\s]+/g;
-const TEXT_DELIMITER_RUNS = /([A-Za-z0-9])[.\-_/=+,:!~]+(?=[A-Za-z0-9])/g;
+// One `|`, `\`, `^`, `<`, `>`, a bracket, a brace or a backtick inside a key hid it
+// (a hunt for leaks, this round): no key holds them, and text rarely puts them between
+// two letters. Quotes, `?`, `&`, `#` and `%` stay out of text's set: joined across
+// `","` or a query, a package-lock's URLs and hashes read as an npm token.
+const URL_DELIMITER_RUNS = /[.\-_/=&+,:;!~*'()$@\s|"\\^<>[\]{}`]+/g;
+const TEXT_DELIMITER_RUNS = /([A-Za-z0-9])[.\-_/=+,:!~|\\^<>[\]{}`]+(?=[A-Za-z0-9])/g;
+/** The delimiters that also stand between tokens in code (`a[i]`, `a|b`): with one in
+ * a text, a compact match after a letter in the compacted text may still start a
+ * token in the original, so that is where it is judged. Without one (base64, prose),
+ * the compacted text's letter decides alone. */
+const STRUCTURAL = /[|\\^<>[\]{}`]/;
 
 const TOKEN_CHARS = new Uint8Array(128);
 for (const char of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-") TOKEN_CHARS[char.charCodeAt(0)] = 1;
@@ -113,7 +122,7 @@ function patternHits(text: string, hits: Hit[], skipJwt: boolean): void {
       }
     }
     for (const [start, end] of found) {
-      if (pattern.kind !== "private-key" && followsAlnum(text, start)) continue;
+      if (pattern.kind !== "private-key" && followsAlnum(text, start) && !(pattern.glued === true || pattern.glued?.(text.slice(start, end)) === true)) continue;
       if (pattern.accept !== undefined && !pattern.accept(text.slice(start, end))) continue;
       hits.push({ kind: pattern.kind, start, end: pattern.extendEnd?.(text, end, memo) ?? end });
     }
@@ -178,6 +187,7 @@ function compactHits(text: string, profile: "url" | "text", held: HeldSecretForm
     return index + (found === -1 ? 0 : (removedUpTo[found] as number));
   };
   const span = (start: number, end: number): Hit["start"][] => [toOriginal(start), toOriginal(end - 1) + 1];
+  let structural: boolean | undefined;
   // A long text holds some prefix anyway: the one regex would only add to the gates'.
   const anyGate = compactAlwaysRuns || compacted.length > 256 || anyCompactGate.test(compacted);
   for (let index = 0; anyGate && index < credentialPatterns.length; index++) {
@@ -194,7 +204,7 @@ function compactHits(text: string, profile: "url" | "text", held: HeldSecretForm
         // In text, only in-token punctuation is removed: a letter or digit before the
         // match in the compacted text means it does not start a token. Checked before
         // mapping back, which costs a walk of the text on first use.
-        if (atBoundary && profile === "text" && followsAlnum(compacted, at)) continue;
+        if (atBoundary && profile === "text" && followsAlnum(compacted, at) && !(structural ??= STRUCTURAL.test(text))) continue;
         const [start = 0, end = 0] = span(at, at + match[0].length);
         if (atBoundary && (profile === "text" ? followsTokenChar(text, start) : followsAlnum(text, start))) continue;
         if (!accept(match.slice(1).find((group) => group !== undefined) ?? match[0])) continue;
