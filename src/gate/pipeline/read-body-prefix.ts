@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import { pauseBody } from "./carried-socket.ts";
 import type { PrefixBudget } from "./prefix-budget.ts";
 
 /** The first bytes of a request body, and whether that was all of it. */
@@ -80,14 +81,14 @@ export function readBodyPrefix(req: IncomingMessage, limits: PrefixLimits): { re
       // Beyond what was reserved (a chunked body): each byte takes its share as it comes.
       const extra = Math.max(0, size + chunk.length - held);
       if (!limits.budget.take(extra)) {
-        req.pause();
+        pauseBody(req);
         return done({ ok: false, why: "busy", bytes: size + chunk.length });
       }
       held += extra;
       chunks.push(chunk);
       size += chunk.length;
       if (size >= limits.limit) {
-        req.pause();
+        pauseBody(req);
         return done({ ok: true, body: { prefix: Buffer.concat(chunks), complete: false } });
       }
       arm();

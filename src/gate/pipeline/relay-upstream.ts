@@ -1,6 +1,7 @@
 import type { AuditEntry } from "../audit.ts";
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import type { BodyPrefix } from "./read-body-prefix.ts";
+import { congestedCarrier, pauseBody, resumeBody } from "./carried-socket.ts";
 import { endToEndHeaders } from "./headers.ts";
 import type { ResponseRedactor } from "./held-secret-redactor.ts";
 import { BLOCK_HEADER, respond } from "./respond.ts";
@@ -44,13 +45,13 @@ function bodyStream(req: IncomingMessage, prefix: BodyPrefix | undefined, count:
         req.on("data", (chunk: Buffer) => {
           count(chunk.length);
           controller.enqueue(new Uint8Array(chunk));
-          if ((controller.desiredSize ?? 1) <= 0) req.pause();
+          if ((controller.desiredSize ?? 1) <= 0) pauseBody(req);
         });
         req.on("end", () => controller.close());
         req.on("error", (error) => controller.error(error));
       },
       pull() {
-        req.resume();
+        resumeBody(req);
       },
       cancel() {
         req.destroy();
@@ -83,16 +84,20 @@ const HEADERS_TIMEOUT_MS = 10 * 60_000;
 /** Bodies up to this size with a Content-Length are relayed in one piece. */
 const SMALL_BODY = 64 * 1024;
 
-/** Waits until the response can take more, so a slow client slows the upstream read instead of filling memory. */
+/** Waits until the response can take more, so a slow client slows the upstream read instead of filling memory
+ * (inside an inspected tunnel, until the socket under its TLS can: see `carried-socket.ts`). */
 function writeWithBackpressure(res: ServerResponse, chunk: Uint8Array): Promise<void> | undefined {
-  if (res.write(chunk)) return undefined;
+  const room = res.write(chunk);
+  const carrier = congestedCarrier(res.socket);
+  if (room && carrier === undefined) return undefined;
+  const waitOn = carrier ?? res;
   return new Promise((resolve) => {
     const done = () => {
-      res.off("drain", done);
+      waitOn.off("drain", done);
       res.off("close", done);
       resolve();
     };
-    res.on("drain", done);
+    waitOn.on("drain", done);
     res.on("close", done);
   });
 }

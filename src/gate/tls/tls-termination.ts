@@ -5,6 +5,7 @@ import type { AuditEntry, AuditLog } from "../audit.ts";
 import { parserRejection } from "../server/parser-rejection.ts";
 import { auditTooDeep, oneAtATime } from "../server/one-at-a-time.ts";
 import { normalizeHost } from "../egress/host-match.ts";
+import { carryOver, resumeBody } from "../pipeline/carried-socket.ts";
 import { respondRaw } from "../pipeline/respond.ts";
 import type { TlsInspector } from "./tls-inspector.ts";
 
@@ -74,6 +75,8 @@ export function createTlsTermination(inspector: TlsInspector, handle: InspectedH
     tunnel.active++;
     clearTimeout(tunnel.idle);
     res.once("close", () => {
+      // A body the exchange left unread is drained by the server: its carrier reads again.
+      resumeBody(req);
       if (--tunnel.active > 0 || req.socket.destroyed) return;
       tunnel.idle = setTimeout(() => req.socket.destroy(), idleMs);
     });
@@ -129,6 +132,7 @@ export function createTlsTermination(inspector: TlsInspector, handle: InspectedH
       // Bytes the client sent after CONNECT before our answer belong to its ClientHello.
       if (head.length > 0) client.unshift(head);
       const socket = new tls.TLSSocket(client as never, { isServer: true, secureContext, ALPNProtocols: ["http/1.1"] });
+      carryOver(socket, client);
       live.add(socket);
       const peer = client as Duplex & { remoteAddress?: string; remotePort?: number };
       const tunnel: Tunnel = {

@@ -18,6 +18,16 @@ const costly = (mib: number) => Buffer.from("=41".repeat(Math.floor((mib * MIB) 
 describe("WebSocket frames under the scan budget and the frame deadline (standalone gate)", async () => {
   const material = await makeOriginMaterial(["ws.gate.test"]);
   const received: number[] = [];
+  // What the origin has sent of a flood a client asked for: only what the path towards it took.
+  let flooded = 0;
+  const FLOOD = 256 * MIB;
+  const chunk = Buffer.alloc(64 * 1024, 0x61);
+  const pumpFlood = (ws: { send(data: Buffer): number }) => {
+    while (flooded < FLOOD) {
+      flooded += chunk.length;
+      if (ws.send(chunk) === -1) return;
+    }
+  };
   const origin = Bun.serve({
     hostname: "127.0.0.1",
     port: 0,
@@ -25,9 +35,11 @@ describe("WebSocket frames under the scan budget and the frame deadline (standal
     fetch: (request, server) => (server.upgrade(request) ? undefined : new Response("expected a websocket", { status: 400 })),
     websocket: {
       message(ws, message) {
+        if (message === "flood") return pumpFlood(ws);
         received.push(message.length);
         ws.send(`got ${message.length}`);
       },
+      drain: pumpFlood,
     },
   });
   const originCa = readFileSync(material.caFile, "utf8");
@@ -65,6 +77,24 @@ describe("WebSocket frames under the scan budget and the frame deadline (standal
     origin.stop(true);
     await rm(material.dir, { recursive: true, force: true });
   });
+
+  test("a client that stops reading an origin's flood of frames stops the origin, instead of the gate buffering it", async () => {
+    // The attack (a hunt, this round): the gate's TLS socket in an inspected tunnel said
+    // yes to every write, so 1 GiB of an origin's frames went into the gate in 2.7 s.
+    flooded = 0;
+    let last = -1;
+    await wsThroughGate(small.port, "ws.gate.test", origin.port!, "/flood", cas.small, {
+      send: ["flood"],
+      opened: (socket) => socket.pause(),
+      waitMs: 1_500,
+    });
+    for (let waited = 0; flooded !== last && waited < 20; waited++) {
+      last = flooded;
+      await Bun.sleep(300);
+    }
+    expect(flooded).toBeGreaterThan(0);
+    expect(flooded).toBeLessThan(FLOOD / 4);
+  }, 30_000);
 
   test("under dlp: block, a frame whose scan could not finish is not passed: 1008 scan-incomplete, audited, the origin gets none of it", async () => {
     const before = received.length;
