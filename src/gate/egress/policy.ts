@@ -1,8 +1,8 @@
 import { parseAllowEntry, type AllowEntry, type Egress } from "../../manifest/egress-schema.ts";
 import { allowEntryHost } from "../../manifest/tls-schema.ts";
-import { cidrContains, formatIp, parseCidr, parseIpLiteral, type Cidr, type IpAddress } from "./address.ts";
+import { cidrContains, parseCidr, parseIpLiteral, type Cidr, type IpAddress } from "./address.ts";
 import { classifyAddress, type AddressClass } from "./classify-address.ts";
-import { hostMatches, normalizeHost } from "./host-match.ts";
+import { canonicalHost, canonicalPattern, hostMatches } from "./host-match.ts";
 
 /** A policy decision: allowed, or refused with the reason sent in `X-Bottle-Block`. */
 export type Verdict = { allowed: true } | { allowed: false; reason: string };
@@ -43,7 +43,7 @@ export function createPolicy(egress: Egress): EgressPolicy {
   const decide = (host: string, tunnelPort: number | undefined): Verdict => {
     const ip = parseIpLiteral(host);
     // Hosts are compared in canonical spelling too, so `0x7f.1` cannot dodge a deny of 127.0.0.1.
-    const name = ip === undefined ? normalizeHost(host) : formatIp(ip);
+    const name = canonicalHost(host);
     if (deny.some((pattern) => hostMatches(pattern, name))) return { allowed: false, reason: "denied" };
     const matching = allowed.filter((entry) => hostMatches(entry.pattern, name));
     const byCidr = ip !== undefined && inAllowedCidr(ip);
@@ -75,8 +75,3 @@ export function createPolicy(egress: Egress): EgressPolicy {
   };
 }
 
-/** A pattern that is itself an IP literal, in canonical spelling; any other pattern as written. */
-function canonicalPattern(pattern: string): string {
-  const ip = parseIpLiteral(pattern);
-  return ip === undefined ? pattern : formatIp(ip);
-}

@@ -1,6 +1,6 @@
 import { parseAllowEntry, type Egress } from "../../manifest/egress-schema.ts";
 import { allowEntryHost, type AllowRule } from "../../manifest/tls-schema.ts";
-import { hostMatches, normalizeHost } from "../egress/host-match.ts";
+import { canonicalHost, canonicalPattern, hostMatches, normalizeHost } from "../egress/host-match.ts";
 import type { Verdict } from "../egress/policy.ts";
 import { ambiguousPath } from "./ambiguous-path.ts";
 import { resolveCredentials, type ResolvedCredential } from "./resolve-credentials.ts";
@@ -90,21 +90,25 @@ export function buildTlsGeneration(egress: Egress, env: Record<string, string | 
   const inspect = egress.tls?.inspect === true;
   const passthrough = egress.tls?.passthrough ?? [];
   const { credentials, heldSecrets } = resolveCredentials(egress.credentials ?? [], env);
-  const inspects = (host: string) => inspect && !passthrough.some((pattern) => hostMatches(pattern, host));
-  const entriesFor = (name: string) => egress.allow.filter((entry) => hostMatches(parseAllowEntry(allowEntryHost(entry))?.pattern ?? "", name));
+  // Hosts and patterns compare in the policy's canonical form (an IP literal as its address).
+  const passthroughPatterns = passthrough.map(canonicalPattern);
+  const inspects = (host: string) => inspect && !passthroughPatterns.some((pattern) => hostMatches(pattern, canonicalHost(host)));
+  const allowPatterns = egress.allow.map((entry) => ({ entry, pattern: canonicalPattern(parseAllowEntry(allowEntryHost(entry))?.pattern ?? "") }));
+  const entriesFor = (name: string) => allowPatterns.filter(({ pattern }) => hostMatches(pattern, name)).map(({ entry }) => entry);
+  const credentialPatterns = credentials.map((credential) => ({ credential, pattern: canonicalPattern(credential.host) }));
   return {
     enabled: inspect,
     heldSecrets,
     inspects,
     checkTunnel(host) {
-      const name = normalizeHost(host);
+      const name = canonicalHost(host);
       if (inspects(name)) return ALLOWED;
       const ruled = entriesFor(name).some((entry) => typeof entry !== "string" && (entry.methods !== undefined || entry.paths !== undefined));
-      const credential = credentials.some((held) => hostMatches(held.host, name));
+      const credential = credentialPatterns.some(({ pattern }) => hostMatches(pattern, name));
       return ruled || credential ? { allowed: false, reason: "needs-inspection" } : ALLOWED;
     },
     checkRequest(host, method, path, overrides = []) {
-      const name = normalizeHost(host);
+      const name = canonicalHost(host);
       const entries = rulingEntries(entriesFor(name));
       if (entries.length === 0) return ALLOWED;
       const methods = [method, ...overrides];
@@ -113,8 +117,8 @@ export function buildTlsGeneration(egress: Egress, env: Record<string, string | 
       return { allowed: false, reason: verdicts.includes("path") ? "path-not-allowed" : "method-not-allowed" };
     },
     credentialFor(host) {
-      const name = normalizeHost(host);
-      return credentials.find((credential) => hostMatches(credential.host, name));
+      const name = canonicalHost(host);
+      return credentialPatterns.find(({ pattern }) => hostMatches(pattern, name))?.credential;
     },
   };
 }

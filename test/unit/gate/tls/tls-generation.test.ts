@@ -147,3 +147,36 @@ test("an approved request-egress for a ruled host, or a wildcard over it, keeps 
   expect(under.checkRequest("other.example.com", "DELETE", "/")).toEqual({ allowed: false, reason: "method-not-allowed" });
 });
 
+
+describe("an IP-literal host is one host however it is spelled", () => {
+  // The attack (a hunt, this round): the policy allowed `[::ffff:127.0.0.1]` as
+  // 127.0.0.1, but the rules compared the spelling as written, so a DELETE to /admin
+  // went past an entry allowing GET under /ok/ only.
+  const tls = generation(
+    {
+      allow: [{ host: "127.0.0.1", methods: ["GET"], paths: ["/ok/"] }, { host: "[::ffff:93.184.216.34]", methods: ["GET"] }],
+      tls: { inspect: true, passthrough: ["10.0.0.1"] },
+      credentials: [{ host: "203.0.113.9", header: "Authorization", value: "Bearer ${TOKEN}" }],
+    },
+    { TOKEN: "a-credential-for-an-ip-host" },
+  );
+  const spellings = ["127.0.0.1", "[::ffff:127.0.0.1]", "[::ffff:7f00:1]", "0x7f.1", "2130706433", "127.1"];
+
+  test.each(spellings)("%s gets the entry's method and path rules", (host) => {
+    expect(tls.checkRequest(host, "DELETE", "/admin")).toEqual({ allowed: false, reason: "method-not-allowed" });
+    expect(tls.checkRequest(host, "GET", "/admin")).toEqual({ allowed: false, reason: "path-not-allowed" });
+    expect(tls.checkRequest(host, "GET", "/ok/page").allowed).toBe(true);
+  });
+
+  test("an entry written as an IPv4-mapped address rules the plain spelling too", () => {
+    expect(tls.checkRequest("93.184.216.34", "DELETE", "/x")).toEqual({ allowed: false, reason: "method-not-allowed" });
+  });
+
+  test("credentials and passthrough match every spelling", () => {
+    expect(tls.credentialFor("[::ffff:203.0.113.9]")?.header).toBe("authorization");
+    expect(tls.credentialFor("0xcb.0.113.9")?.header).toBe("authorization");
+    expect(tls.inspects("[::ffff:10.0.0.1]")).toBe(false);
+    expect(tls.inspects("10.1")).toBe(false);
+    expect(tls.inspects("10.0.0.2")).toBe(true);
+  });
+});
