@@ -43,6 +43,32 @@ describe("createFrameReader", () => {
     expect(createFrameReader(true, 100).push(masked(2, Buffer.alloc(101)))).toEqual({ error: "ws-frame-too-large" });
   });
 
+  test("control frames over 125 bytes or fragmented, and reserved opcodes, are refused as their head arrives", () => {
+    // The attack (a hunt, this round): an 8 MiB ping was read whole and passed on.
+    const ping = masked(9, Buffer.alloc(126));
+    expect(createFrameReader(true).push(ping.subarray(0, 4))).toEqual({ error: "ws-bad-control-frame" });
+    expect(createFrameReader(false).push(encodeFrame(true, 10, Buffer.alloc(200)))).toEqual({ error: "ws-bad-control-frame" });
+    expect(createFrameReader(true).push(masked(9, Buffer.from("hi"), undefined, false))).toEqual({ error: "ws-bad-control-frame" });
+    for (const opcode of [3, 7, 11, 15]) expect(createFrameReader(true).push(masked(opcode, Buffer.from("x")))).toEqual({ error: "ws-reserved-opcode" });
+    expect(createFrameReader(true).push(masked(9, Buffer.alloc(125)))).toHaveLength(1);
+  });
+
+  test("a large frame read in small pieces comes out once, whole, with pending counting what waits", () => {
+    const payload = Buffer.alloc(3 * 1024 * 1024, 7);
+    const raw = encodeFrame(true, 2, payload);
+    const reader = createFrameReader(false);
+    let out: unknown[] = [];
+    for (let at = 0; at < raw.length; at += 64 * 1024) {
+      const frames = reader.push(raw.subarray(at, at + 64 * 1024));
+      if ("error" in frames) throw new Error(frames.error);
+      if (at + 64 * 1024 < raw.length) expect(reader.pending).toBe(Math.min(raw.length, at + 64 * 1024));
+      out = out.concat(frames);
+    }
+    expect(out).toHaveLength(1);
+    expect((out[0] as { payload: Buffer }).payload.equals(payload)).toBe(true);
+    expect(reader.pending).toBe(0);
+  });
+
   test("server frames round-trip through encodeFrame; a close frame carries its code and reason", () => {
     for (const size of [0, 125, 126, 65_535, 65_536]) {
       const payload = Buffer.alloc(size, 7);
