@@ -5,7 +5,7 @@ import { endToEndHeaders } from "../pipeline/headers.ts";
 import { blockText } from "../pipeline/respond.ts";
 import type { Admitted, Stop } from "../pipeline/run-pipeline.ts";
 import { requestProblem } from "../server/request-problem.ts";
-import { methodOverrides } from "./method-overrides.ts";
+import { methodOverrides, pathOverrides } from "./method-overrides.ts";
 import type { ResolvedCredential } from "./resolve-credentials.ts";
 import type { InspectedTarget } from "./tls-termination.ts";
 
@@ -67,7 +67,7 @@ export function inspectedPolicy(generation: GateGeneration, target: InspectedTar
   if (!hostHeaderMatches(req.headers.host, target)) return block("host-mismatch", target.host);
   const verdict = generation.policy.checkHost(target.host, target.port);
   if (!verdict.allowed) return block(verdict.reason, target.host);
-  const rules = generation.tls.checkRequest(target.host, req.method ?? "GET", url.pathname, methodOverrides(req.headers, url.search));
+  const rules = generation.tls.checkRequest(target.host, req.method ?? "GET", url.pathname, methodOverrides(req.headers, url.search), pathOverrides(req.headers));
   if (!rules.allowed) return block(rules.reason, target.host);
   const credential = generation.tls.credentialFor(target.host);
   const headers = endToEndHeaders(req.rawHeaders, credential === undefined ? [] : [credential.header]);

@@ -20,7 +20,7 @@ export interface TlsGeneration {
    * normalised. `overrides` are the methods the request also asks for
    * (`methodOverrides`): each must be allowed too.
    */
-  checkRequest(host: string, method: string, path: string, overrides?: readonly string[]): Verdict;
+  checkRequest(host: string, method: string, path: string, overrides?: readonly string[], pathHeaders?: readonly string[]): Verdict;
   /** The credential to inject for `host`, if one is configured (first match wins). */
   credentialFor(host: string): ResolvedCredential | undefined;
   /** Every secret value the credentials hold, for DLP. */
@@ -107,12 +107,16 @@ export function buildTlsGeneration(egress: Egress, env: Record<string, string | 
       const credential = credentialPatterns.some(({ pattern }) => hostMatches(pattern, name));
       return ruled || credential ? { allowed: false, reason: "needs-inspection" } : ALLOWED;
     },
-    checkRequest(host, method, path, overrides = []) {
+    checkRequest(host, method, path, overrides = [], pathHeaders = []) {
       const name = canonicalHost(host);
       const entries = rulingEntries(entriesFor(name));
       if (entries.length === 0) return ALLOWED;
       const methods = [method, ...overrides];
-      const verdicts = entries.map((entry) => (typeof entry === "string" ? "allowed" : ruleVerdict(entry, methods, path)));
+      // A path rule holds for the path the origin acts on: with a path- or host-override
+      // header (`pathOverrides`) that is not the one checked, so the request is refused.
+      const verdicts = entries.map((entry) =>
+        typeof entry === "string" ? "allowed" : entry.paths !== undefined && pathHeaders.length > 0 ? "path" : ruleVerdict(entry, methods, path),
+      );
       if (verdicts.includes("allowed")) return ALLOWED;
       return { allowed: false, reason: verdicts.includes("path") ? "path-not-allowed" : "method-not-allowed" };
     },

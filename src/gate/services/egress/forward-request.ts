@@ -8,7 +8,7 @@ import { relayOutcome, relayUpstream } from "../../pipeline/relay-upstream.ts";
 import { answerHttp } from "../../pipeline/respond.ts";
 import { blockText } from "../../pipeline/respond.ts";
 import { runPipeline } from "../../pipeline/run-pipeline.ts";
-import { methodOverrides } from "../../tls/method-overrides.ts";
+import { methodOverrides, pathOverrides } from "../../tls/method-overrides.ts";
 
 /** node's flat `rawHeaders` as name/value pairs. */
 function rawPairs(raw: readonly string[]): [string, string][] {
@@ -58,7 +58,7 @@ export function forwardRequest(context: GateContext, req: IncomingMessage, res: 
       const verdict = generation.policy.checkHost(url.hostname);
       if (!verdict.allowed) return { status: 403, decision: "block", reason: verdict.reason, text: blockText(verdict.reason, url.hostname) };
       // An allow entry's method and path rules bind plain HTTP as they bind inspected HTTPS (tls/).
-      const rules = generation.tls.checkRequest(url.hostname, req.method ?? "GET", url.pathname, methodOverrides(req.headers, url.search));
+      const rules = generation.tls.checkRequest(url.hostname, req.method ?? "GET", url.pathname, methodOverrides(req.headers, url.search), pathOverrides(req.headers));
       if (!rules.allowed) return { status: 403, decision: "block", reason: rules.reason, text: blockText(rules.reason, url.hostname) };
       headers.host = url.host;
       return { host: url.hostname, shown: url.hostname };

@@ -184,6 +184,19 @@ describe("TLS inspection through a standalone gate", async () => {
     expect(origin.seen.length).toBe(seen);
   });
 
+  test.each(["X-Original-URL: /admin/delete", "X-Rewrite-URL: /admin", "X-Forwarded-Prefix: /..", "X-Forwarded-Host: admin.internal", "Forwarded: host=admin.internal"])(
+    "rules: a request under a path rule that names another path or host to the origin (%s) is refused, the origin never asked",
+    async (header) => {
+      // The attack (a hunt, this round): these went through unchanged, and origins that
+      // honour them (IIS URL Rewrite, Symfony, Spring, vhost routers) act on what no rule checked.
+      const seen = origin.seen.length;
+      const result = await inspected(["-H", header, at("rules.gate.test", "/repos/org/app/issues")]);
+      expect(result.status).toBe(403);
+      expect(blockReason(result)).toBe("path-not-allowed");
+      expect(origin.seen.length).toBe(seen);
+    },
+  );
+
   test.each(["other.gate.test", `other.gate.test:PORT`, "origin.gate.test:1"])("a Host header naming another host or port than the CONNECT (%s) is refused", async (host) => {
     const result = await inspected(["-H", `host: ${host.replace("PORT", String(origin.port))}`, at("origin.gate.test", "/fronted")]);
     expect(result.status).toBe(403);
@@ -386,6 +399,14 @@ describe("method and path rules on plain HTTP, passthrough checks, and reload", 
     const result = await curl(["-x", gate.proxy, "-H", "X-HTTP-Method-Override: DELETE", `http://rules.gate.test:${plain.server.port}/ok/x`]);
     expect(result.status).toBe(403);
     expect(blockReason(result)).toBe("method-not-allowed");
+    expect(plain.seen.length).toBe(seen);
+  });
+
+  test("plain HTTP: an X-Original-URL under a path rule is refused", async () => {
+    const seen = plain.seen.length;
+    const result = await curl(["-x", gate.proxy, "-H", "X-Original-URL: /admin", `http://rules.gate.test:${plain.server.port}/ok/x`]);
+    expect(result.status).toBe(403);
+    expect(blockReason(result)).toBe("path-not-allowed");
     expect(plain.seen.length).toBe(seen);
   });
 
