@@ -11,9 +11,11 @@ function subject(view: RequestView): string {
  * The audit line of a request (`supervise:requested`, 202) or of its outcome
  * (`supervise:approved` 200, `supervise:denied`/`supervise:unattended`/`supervise:expired`
  * 403, the last three as `block` so `logs --blocked` shows them). Justifications stay
- * out of the log: the request file holds them.
+ * out of the log: the request file holds them. The host is the agent's text and goes
+ * through `redactHost` (a host spelling a hex-encoded token was logged raw, a hunt of
+ * this round; the same name as a CONNECT was logged redacted).
  */
-export function superviseAuditEntry(view: RequestView, client: string, event: "requested" | "decided"): AuditEntry {
+export function superviseAuditEntry(view: RequestView, client: string, event: "requested" | "decided", redactHost: (host: string) => string = (host) => host): AuditEntry {
   const { request, decision, status } = view;
   const reason =
     event === "requested" ? "supervise:requested"
@@ -25,7 +27,7 @@ export function superviseAuditEntry(view: RequestView, client: string, event: "r
     time: new Date().toISOString(),
     client,
     method: "MCP",
-    host: subject(view),
+    host: redactHost(subject(view)),
     path: `/mcp/${request.tool}`,
     decision: event === "requested" || approved ? "allow" : "block",
     reason,

@@ -1,5 +1,7 @@
 import type { Egress } from "../../../manifest/egress-schema.ts";
 import type { GateConfig } from "../../config-schema.ts";
+import { createScanner } from "../../dlp/create-scanner.ts";
+import { resolveRoutes } from "../../resolve-routes.ts";
 import type { GateService, GateServiceFactory } from "../gate-service.ts";
 import { withApprovals } from "./approved-egress.ts";
 import { handleMcpRequest } from "./mcp-endpoint.ts";
@@ -27,7 +29,11 @@ export const superviseService: GateServiceFactory = (config, context) => createS
 export function createSuperviseService(config: GateConfig, context: Parameters<GateServiceFactory>[1]): SuperviseService | undefined {
   if (config.supervise === undefined) return undefined;
   let current = config;
-  const supervisor = new Supervisor(config.supervise, context.audit, () => context.onPolicyChange?.());
+  // The host a request names is the agent's text: the audit line shows it as the
+  // proxy's lines show a host, redacted by the same finder (route secrets included).
+  const scannerFor = (next: GateConfig) => createScanner({ heldSecrets: resolveRoutes(next.egress.routes, context.env).heldSecrets });
+  let scanner = scannerFor(config);
+  const supervisor = new Supervisor(config.supervise, context.audit, () => context.onPolicyChange?.(), undefined, (host) => scanner.redactUrl(host));
   const egress = () => withApprovals(current.egress, supervisor.approved);
   return {
     name: "supervise",
@@ -36,6 +42,7 @@ export function createSuperviseService(config: GateConfig, context: Parameters<G
       handleMcpRequest(request, { token: context.env[current.supervise?.token_env ?? ""], client: client.address, supervisor, egress }),
     reload(next) {
       current = next;
+      scanner = scannerFor(next);
       if (next.supervise !== undefined) supervisor.reload(next.supervise);
     },
     async close() {

@@ -49,6 +49,8 @@ export class Supervisor {
     private readonly audit: AuditLog,
     private readonly onApprovals: (approved: string[]) => void,
     private readonly maxStored = MAX_STORED,
+    /** How a request's host is shown in the audit line (redacted by the gate's scanner). */
+    private readonly redactHost: (host: string) => string = (host) => host,
   ) {
     this.config = config;
     this.store = new RequestStore(config.requests);
@@ -97,12 +99,12 @@ export class Supervisor {
     };
     this.store.create(request);
     let view: RequestView = { request, status: "pending" };
-    this.audit.record(superviseAuditEntry(view, client, "requested"));
+    this.audit.record(superviseAuditEntry(view, client, "requested", this.redactHost));
     if (!this.config.attended) {
       view = this.store.decide(request.id, { status: "denied", note: UNATTENDED_NOTE, time: new Date().toISOString(), by: "gate" }).view ?? view;
     }
     this.known.set(request.id, view);
-    if (view.status !== "pending") this.audit.record(superviseAuditEntry(view, client, "decided"));
+    if (view.status !== "pending") this.audit.record(superviseAuditEntry(view, client, "decided", this.redactHost));
     return view;
   }
 
@@ -161,7 +163,7 @@ export class Supervisor {
       this.known.set(view.request.id, view);
       if (before?.status === view.status) continue;
       changed = true;
-      if (view.status !== "pending") this.audit.record(superviseAuditEntry(view, "bottle-cli", "decided"));
+      if (view.status !== "pending") this.audit.record(superviseAuditEntry(view, "bottle-cli", "decided", this.redactHost));
     }
     if (!changed) return;
     const approved = approvedAllow([...this.known.values()]);

