@@ -103,7 +103,7 @@ function isOpenAiKey(match: string): boolean {
  * with under two digits. Random IDs (~19% vowels, ~3 digits) fail that ~3% of the
  * time, so a split ID is missed that often; an unsplit one never is.
  */
-function isCompactAwsKey(body: string): boolean {
+export function isCompactAwsKey(body: string): boolean {
   if (!/^[A-Z2-7]{16}$/.test(body)) return false;
   const digits = body.match(/[2-7]/g)?.length ?? 0;
   const vowels = vowelRatio(body);

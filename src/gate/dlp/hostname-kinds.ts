@@ -1,8 +1,12 @@
+import { isCompactAwsKey } from "./credential-patterns.ts";
 import { decodeBase32, decodeBase64, decodeHex } from "./decode-token.ts";
 import { decodedSegments } from "./decode-aligned.ts";
 import { findHits, type FindHitsOptions } from "./find-hits.ts";
 import type { HeldSecretForms } from "./held-secret-forms.ts";
 import { labelLooksRandom } from "./label-looks-random.ts";
+
+/** An AWS key id in an upper-cased hostname: its prefix and 16 characters, not followed by more. */
+const LOWERED_AWS_KEY = /(?:AKIA|ASIA)([A-Z0-9]{16})(?![A-Z0-9])/g;
 
 /** By default, up to this many adjacent labels are joined and decoded, so data split
  * across labels (`<part1>.<part2>.evil.example`) is still decoded whole; all the
@@ -54,6 +58,11 @@ export function hostnameKinds(host: string, held: HeldSecretForms): string[] {
   const lower = name.toLowerCase();
   const lowerCompact = lower.replace(/[.-]/g, "");
   if (held.caseless.some((form) => lower.includes(form) || lowerCompact.includes(form))) kinds.add("held-secret");
+  // DNS ignores case and AWS key ids are upper case only: one written lower case in a
+  // label is still the key, and the gate's own lookup carried it out (a hunt for leaks,
+  // this round). Read upper-cased, glued or not, with the compact form's check that it
+  // is no upper-case words (`asia-east2` regions have their dashes, and fail it joined).
+  for (const match of name.toUpperCase().matchAll(LOWERED_AWS_KEY)) if (isCompactAwsKey(match[1] as string)) kinds.add("aws-access-key");
 
   // Joined windows of adjacent labels, leaving out the top-level domain.
   const inner = labels.slice(0, -1);

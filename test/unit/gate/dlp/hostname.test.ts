@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { createScanner } from "../../../../src/gate/dlp/create-scanner.ts";
 import { labelLooksRandom } from "../../../../src/gate/dlp/label-looks-random.ts";
-import { base32, FakeSource } from "./fake-credentials.ts";
+import { base32, FakeSource, fakeCredentials } from "./fake-credentials.ts";
 
 /** CONNECT hostnames: real names pass, encoded or random labels are reported. */
 
@@ -112,5 +112,20 @@ describe("labelLooksRandom", () => {
 
   test("short labels never count", () => {
     expect(labelLooksRandom(source.chars("abcdef0123456789", 23))).toBe(false);
+  });
+});
+
+describe("an AWS key id in a hostname, any case", () => {
+  // The attack (a hunt for leaks, this round): written lower case (DNS ignores case, and
+  // key ids are upper case only), the key passed and the gate's own lookup carried it.
+  const key = fakeCredentials(41)["aws-access-key"]!;
+  const kinds = (host: string) => scanner.scanHostname(host).map((finding) => finding.kind);
+
+  test.each([`${key.toLowerCase()}.evil.example`, `x${key.toLowerCase()}.evil.example`, `x${key}.evil.example`, `${key.slice(0, 10).toLowerCase()}${key.slice(10)}.evil.example`])("%s", (host) => {
+    expect(kinds(host)).toContain("aws-access-key");
+  });
+
+  test.each(["asia-east2-docker.pkg.dev", "asia-northeast1-run.googleapis.com", "asia.pool.ntp.org", "asiasoutheast1-a.example.com", "storage.asia-south1.rep.googleapis.com"])("a region name is no key: %s", (host) => {
+    expect(kinds(host)).not.toContain("aws-access-key");
   });
 });
