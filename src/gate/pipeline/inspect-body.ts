@@ -9,7 +9,10 @@ import type { Inspection, Stop } from "./run-pipeline.ts";
 
 /**
  * Reads a request body's prefix for the DLP step under the gate's bounds, and gives
- * the budget back when the exchange ends. Stops: 408 for a body that stalled or came
+ * the budget back once the upstream has the prefix or has answered (`release`, which
+ * the relay calls), at the latest when the exchange ends: held to the end, 32 answers
+ * an origin kept open held the whole budget, and every later body was refused `busy`
+ * (a hunt, this round). Stops: 408 for a body that stalled or came
  * too slowly, 503
  * `busy` when the gate-wide budget is spent, and status 0 (nothing to answer, one
  * audit line) for a client that hung up mid-body.
@@ -18,7 +21,7 @@ export async function inspectBody(context: GateContext, req: IncomingMessage, re
   const { read, release } = readBodyPrefix(req, { limit: MAX_SCANNED_BODY, budget: context.budget, idleMs: context.bodyIdleMs, deadlineMs: context.bodyDeadlineMs });
   res.once("close", release);
   const result = await read;
-  if (result.ok) return result.body;
+  if (result.ok) return { ...result.body, release };
   if (result.why === "busy") {
     return { status: 503, decision: "error", reason: "busy", text: "bottle gate: too many request bodies in flight, try again" };
   }

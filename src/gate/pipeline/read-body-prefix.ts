@@ -6,6 +6,9 @@ import type { PrefixBudget } from "./prefix-budget.ts";
 export interface BodyPrefix {
   prefix: Buffer;
   complete: boolean;
+  /** Gives the prefix's share of the gate-wide budget back (idempotent): once the
+   * upstream has it, or answered, the share is no longer the gate's to hold. */
+  release?: () => void;
 }
 
 /** By default, a client that sends no body byte for 30 s while the gate reads the prefix is cut off (408). */

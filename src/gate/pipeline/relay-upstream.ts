@@ -37,6 +37,7 @@ export interface RelayResult {
  * already read.
  */
 function bodyStream(req: IncomingMessage, prefix: BodyPrefix | undefined, count: (bytes: number) => void): ReadableStream<Uint8Array> {
+  const QUEUED = 4;
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
@@ -50,14 +51,16 @@ function bodyStream(req: IncomingMessage, prefix: BodyPrefix | undefined, count:
         req.on("end", () => controller.close());
         req.on("error", (error) => controller.error(error));
       },
-      pull() {
+      pull(controller) {
+        // The queue is empty again: the upstream has taken the prefix.
+        if ((controller.desiredSize ?? 0) >= QUEUED) prefix?.release?.();
         resumeBody(req);
       },
       cancel() {
         req.destroy();
       },
     },
-    { highWaterMark: 4 },
+    { highWaterMark: QUEUED },
   );
 }
 
@@ -162,6 +165,7 @@ export async function relayUpstream(req: IncomingMessage, res: ServerResponse, t
     } as RequestInit);
   } catch (error) {
     clearTimeout(headersTimer);
+    body?.release?.();
     res.off("close", onClose);
     if (abort.signal.aborted && !timedOut) return { ...result, failure: "client-closed" };
     const why = timedOut ? "did not answer in time" : `failed: ${(error as Error).message}`;
@@ -169,6 +173,8 @@ export async function relayUpstream(req: IncomingMessage, res: ServerResponse, t
     return { ...result, failure: timedOut ? "upstream-timeout" : "upstream-failure" };
   }
   clearTimeout(headersTimer);
+  // Answered: whatever of the prefix the upstream has not taken, it need not.
+  body?.release?.();
 
   result.status = upstream.status;
   const redactor = target.redactor;

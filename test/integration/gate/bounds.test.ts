@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtemp, rm } from "node:fs/promises";
+import http from "node:http";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -96,5 +97,44 @@ describe("bounded request-body prefixes (finding 4)", async () => {
     const busy = (await gate.auditLines()).filter((line) => line.reason === "busy");
     expect(busy).toHaveLength(busyBefore + 1);
     expect(busy.at(-1)).toMatchObject({ decision: "error", status: 503 });
+  });
+});
+
+describe("a body's share of the budget is not held for the rest of the exchange", async () => {
+  // An origin that answers at once and keeps the answer open (a stream, a long poll).
+  const opened: http.ServerResponse[] = [];
+  const holding = http.createServer((req, res) => {
+    req.resume();
+    res.writeHead(200, { "content-type": "text/plain" });
+    res.write("streaming\n");
+    opened.push(res);
+  });
+  await new Promise<void>((resolve) => holding.listen(0, "127.0.0.1", resolve));
+  const holdingPort = (holding.address() as net.AddressInfo).port;
+  const origin = startRecordingOrigin();
+  const gate = await startTestGate({ allow: ["app.gate.test"], allow_cidrs: ["127.0.0.0/8"] }, {}, undefined, undefined, { prefixBudget: 1024 * 1024 });
+  afterAll(async () => {
+    await gate[Symbol.asyncDispose]();
+    for (const res of opened) res.destroy();
+    holding.close();
+    origin.server.stop(true);
+  });
+
+  test("bodies sent to an origin that answered and streams on give their share back: the next body is not refused busy", async () => {
+    // The attack (a hunt, this round): the share came back only when the exchange ended,
+    // so answers kept open held the whole budget and every later body got 503 busy.
+    const holders = [];
+    for (let index = 0; index < 3; index++) {
+      const holder = await stalledBody(gate.port, `http://app.gate.test:${holdingPort}/hold`, 600_000, 600_000);
+      expect(await eventually(() => holder.answer().startsWith("HTTP/1.1 200"), 5_000)).toBe(true);
+      holders.push(holder);
+    }
+    const file = join(await mkdtemp(join(tmpdir(), "gate-bounds-")), "body");
+    await Bun.write(file, "x".repeat(600_000));
+    const next = await curl(["-x", gate.proxy, "--data-binary", `@${file}`, "-H", "content-type: text/plain", `http://app.gate.test:${origin.server.port}/upload`]);
+    await rm(dirname(file), { recursive: true, force: true });
+    expect(next.status).toBe(200);
+    expect(next.body).toBe("origin saw POST /upload (600000 bytes)");
+    for (const holder of holders) holder.socket.destroy();
   });
 });
