@@ -19,7 +19,9 @@ export type ScanBudget = {
   sliceMs: number;
 };
 
-const DEFAULT_BUDGET: ScanBudget = { maxScanMs: 500, sliceMs: 2 };
+/** By default, the scan time one request may cost. */
+export const DEFAULT_SCAN_BUDGET_MS = 500;
+const DEFAULT_BUDGET: ScanBudget = { maxScanMs: DEFAULT_SCAN_BUDGET_MS, sliceMs: 2 };
 
 /** The result the scan generators fill in as they go. */
 export type SlicedResult = { findings: { kind: string; where: string }[]; incomplete: string[] };

@@ -108,6 +108,19 @@ describe("WebSocket frames under the scan budget and the frame deadline (standal
     expect(line?.["scan_incomplete"]).toContain("scan-budget");
   });
 
+  test("a message of many tiny fragments shares one scan budget: past it, 1008 scan-incomplete, the origin gets none of it", async () => {
+    // The attack (a hunt, this round): each fragment was scanned with the 4 KiB tail of
+    // the ones before, so 2,000 one-byte fragments (18 KB sent) cost ~2 s of the gate's CPU.
+    const before = received.length;
+    const fragments = [maskedFrame(Buffer.from("x".repeat(4096)), 1, false)];
+    for (let index = 0; index < 400; index++) fragments.push(maskedFrame(Buffer.from("y"), 0, false));
+    fragments.push(maskedFrame(Buffer.from("end"), 0, true));
+    const result = await wsThroughGate(blocking.port, "ws.gate.test", origin.port!, "/tiny-fragments", cas.blocking, { send: [Buffer.concat(fragments)], expect: 1 });
+    expect(result.close).toEqual({ code: 1008, reason: "bottle gate: scan-incomplete" });
+    await Bun.sleep(100);
+    expect(received.slice(before)).toEqual([]);
+  });
+
   test("under dlp: warn, the same frame goes on, and the audit line says its scan stopped short", async () => {
     const before = received.length;
     const payload = costly(4);
