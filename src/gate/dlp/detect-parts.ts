@@ -82,12 +82,19 @@ export function detectUrl(target: string, held: HeldSecretForms, cache: DecodedC
       }
       const joined = pairs.map((pair) => pair.slice(pair.indexOf("=") + 1)).join("");
       for (const hit of scanPart(joined, "url", held, cache, memo)) {
-        for (const [from, at, length] of valueStarts) {
-          // Every value that holds 4+ characters of the hit: a greedy match that only
-          // touches the next value (`token=<key>&page=2` read as `<key>2`) leaves it.
-          const overlap = Math.min(hit.end, from + length) - Math.max(hit.start, from);
-          if (overlap >= MIN_SPLIT_PIECE) out.push({ kind: hit.kind, where: "url.query", start: at, end: at + length });
-        }
+        // Every value that holds 4+ characters of the hit: a greedy match that only
+        // touches the next value (`token=<key>&page=2` read as `<key>2`) leaves it. When
+        // those leave more than a few of the hit's characters out, the key was cut into
+        // short values, and every value wholly inside it goes too (required 4+ alone, a
+        // key in 3-character values was no finding at all, and an `AKIA` value marked
+        // alone left 16 of 20 characters in the audit line: a hunt for leaks, this round).
+        const overlaps = valueStarts.map(([from, , length]) => Math.max(0, Math.min(hit.end, from + length) - Math.max(hit.start, from)));
+        const covered = overlaps.reduce((sum, overlap) => sum + (overlap >= MIN_SPLIT_PIECE ? overlap : 0), 0);
+        const cut = hit.end - hit.start - covered > MIN_SPLIT_PIECE;
+        valueStarts.forEach(([, at, length], index) => {
+          const overlap = overlaps[index] as number;
+          if (overlap >= MIN_SPLIT_PIECE || (cut && overlap > 0 && overlap === length)) out.push({ kind: hit.kind, where: "url.query", start: at, end: at + length });
+        });
       }
     }
   }

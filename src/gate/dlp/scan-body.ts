@@ -21,6 +21,11 @@ export const SLICE = 32 * 1024;
  * pair, MIME lines of an encoded key). JWTs can be longer (up to ~12 KiB): they are
  * also looked for over the whole text, in a step of their own. */
 export const SLICE_OVERLAP = 4 * 1024;
+/** By default, a form body up to this long also has its values scanned joined. */
+const MAX_JOINED_FORM = 64 * 1024;
+/** A body that is nothing but `name=value` pairs joined by `&` (a trailing newline allowed). */
+const FORM_PAIRS = /^[^=&\s]*=[^&\s]*(?:&[^=&\s]*=[^&\s]*)+\s*$/;
+
 /** By default, decoded text past this is not pattern-scanned (held secrets still are). */
 export const MAX_SCANNED_TEXT = 8 * 1024 * 1024;
 
@@ -139,6 +144,14 @@ function* scanTextSlices(
       yield;
     }
     if (rows.length > 0) addFinding(result, "key-value-secret", found);
+  }
+  // A form's values joined, as a query's are (detect-parts.ts): a key cut into short
+  // values (`f0=ghp_tJ0w&f1=…`) is whole only so (a hunt for leaks, this round). For a
+  // body that is all `name=value` pairs, whatever its content type, up to 64 KiB.
+  if (text.length <= MAX_JOINED_FORM && text.includes("&") && FORM_PAIRS.test(text)) {
+    const joined = text.split("&").map((pair) => pair.slice(pair.indexOf("=") + 1)).join("");
+    for (const hit of scanText(joined, "form", held, cache)) addFinding(result, hit.kind, found);
+    yield;
   }
   // A slice that starts inside a run of an encoding reads it from where its groups
   // fall, as the run's own start does (see `readsAt` in `decode-runs.ts`); a body that
