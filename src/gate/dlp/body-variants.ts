@@ -66,7 +66,7 @@ const CHARACTER_REFERENCE = /&#(?:0*(\d{1,7})|[xX]0*([0-9a-fA-F]{1,6}));?/g;
 
 /** `text` with invisible characters and (`nuls`) NULs removed, fullwidth ASCII made
  * ASCII, and HTML numeric character references undone. */
-function normalise(text: string, nuls: boolean): string {
+export function normalise(text: string, nuls: boolean): string {
   let out = text.replace(INVISIBLE, "").replace(FULLWIDTH, (char) => String.fromCharCode(char.charCodeAt(0) - 0xfee0));
   out = out.replace(CHARACTER_REFERENCE, (reference, decimal: string | undefined, hex: string | undefined) => {
     const point = decimal !== undefined ? Number(decimal) : Number.parseInt(hex as string, 16);

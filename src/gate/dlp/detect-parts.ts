@@ -1,3 +1,4 @@
+import { normalise } from "./body-variants.ts";
 import type { DecodedCache } from "./find-hits.ts";
 import type { HeldSecretForms } from "./held-secret-forms.ts";
 import { hostnameKinds } from "./hostname-kinds.ts";
@@ -27,13 +28,43 @@ const MEMO_TEXT = 2048;
 /** By default, a memo holds at most this many texts before it starts over. */
 const MEMO_SIZE = 2048;
 
-/** {@link scanText} through `memo` (when given and `text` is short). */
+/** A URL's or header's text that may read otherwise to an origin that decodes it: a
+ * percent escape of a non-ASCII byte or NUL, a non-ASCII byte (UTF-8 of an invisible or
+ * fullwidth character), a NUL, an HTML reference. */
+const MAY_NORMALISE = /%(?:[89a-f][0-9a-f]|00)|[\u0000\u0080-\uffff]|&#|%26(?:#|%23)/i;
+
+/**
+ * `text` as an origin may read it: percent escapes undone (URLs) and the bytes read as
+ * UTF-8, then normalised as a body's text is (`body-variants.ts`: invisible characters
+ * and NULs removed, fullwidth letters made ASCII, HTML references undone); undefined
+ * when that changes nothing. A key with zero-width spaces, fullwidth letters, `%00`
+ * or `&#NN;` between its characters passed in a query or a header while the same text
+ * in a body was found (a hunt for leaks, this round).
+ */
+function normalisedReading(text: string, profile: TextProfile): string | undefined {
+  if (!MAY_NORMALISE.test(text)) return undefined;
+  const bytes = profile === "url" ? text.replace(/%([0-9a-fA-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))) : text;
+  const decoded = /[^\u0000-\u00ff]/.test(bytes) ? bytes : Buffer.from(bytes, "latin1").toString("utf8");
+  const normalised = normalise(decoded, true);
+  return normalised === decoded ? undefined : normalised;
+}
+
+/** {@link scanText} of `text`, and of its {@link normalisedReading} (hits of which span all of `text`). */
+function scanWhole(text: string, profile: TextProfile, held: HeldSecretForms, cache: DecodedCache): Hit[] {
+  const hits = scanText(text, profile, held, cache);
+  if (profile !== "url" && profile !== "header") return hits;
+  const reading = normalisedReading(text, profile);
+  if (reading !== undefined) for (const hit of scanText(reading, profile, held, cache)) hits.push({ kind: hit.kind, start: 0, end: text.length });
+  return hits;
+}
+
+/** {@link scanWhole} through `memo` (when given and `text` is short). */
 function scanPart(text: string, profile: TextProfile, held: HeldSecretForms, cache: DecodedCache, memo: ScanMemo | undefined): Hit[] {
-  if (memo === undefined || text.length > MEMO_TEXT) return scanText(text, profile, held, cache);
+  if (memo === undefined || text.length > MEMO_TEXT) return scanWhole(text, profile, held, cache);
   const key = `${profile}\u0000${text}`;
   let hits = memo.get(key);
   if (hits === undefined) {
-    hits = scanText(text, profile, held, cache);
+    hits = scanWhole(text, profile, held, cache);
     if (memo.size >= MEMO_SIZE) memo.clear();
     memo.set(key, hits);
   }
