@@ -45,6 +45,13 @@ export function wideEncoding(bytes: Uint8Array): WideEncoding | undefined {
   return undefined;
 }
 
+/** Named references to the punctuation a key or its encoding holds (`&lowbar;` for `_`),
+ * as a browser reads them; other names are not undone (prose is full of `&amp;`). */
+const NAMED_REFERENCES: Record<string, string> = { lowbar: "_", UnderBar: "_", hyphen: "-", dash: "-", minus: "-", sol: "/", plus: "+", equals: "=", period: ".", colon: ":" };
+const NAMED_REFERENCE = new RegExp(`&(${Object.keys(NAMED_REFERENCES).join("|")});`, "g");
+/** Nonspacing marks, removed before NFKC (which would compose `g` and an acute into one non-ASCII letter). */
+const NONSPACING = /\p{Mn}/gu;
+
 /** Byte sequences that mark a body worth a normalised reading: the UTF-8 lead bytes of
  * format characters and other invisible ones (U+2000–U+206F, byte-order mark,
  * variation selectors, soft hyphen, combining grapheme joiner, Mongolian vowel
@@ -52,7 +59,12 @@ export function wideEncoding(bytes: Uint8Array): WideEncoding | undefined {
  * HTML numeric character reference. A mark is not a change: the text is normalised
  * and scanned again only where that changed something (curly quotes share a lead
  * with the zero-width space, and cost a decode, not a scan). */
-const MARKS = [[0xe2, 0x80], [0xe2, 0x81], [0xef, 0xbb, 0xbf], [0xef, 0xb8], [0xc2, 0xad], [0xcd, 0x8f], [0xe1, 0xa0, 0x8e], [0xe3, 0x85, 0xa4], [0xe1, 0x85, 0x9f], [0xe1, 0x85, 0xa0], [0xf3, 0xa0], [0xef, 0xbc], [0xef, 0xbd], [0x26, 0x23]].map((bytes) => Buffer.from(bytes));
+const MARKS = [
+  [0xe2, 0x80], [0xe2, 0x81], [0xef, 0xbb, 0xbf], [0xef, 0xb8], [0xc2, 0xad], [0xcd, 0x8f], [0xe1, 0xa0, 0x8e], [0xe3, 0x85, 0xa4], [0xe1, 0x85, 0x9f], [0xe1, 0x85, 0xa0], [0xf3, 0xa0], [0xef, 0xbc], [0xef, 0xbd], [0x26, 0x23],
+  // Combining marks (U+0300–U+036F) and the mathematical alphanumerics (U+1D400–U+1D7FF),
+  // which NFKC makes ASCII: `𝐠𝐡𝐩_…` and a mark between a key's characters passed (a hunt, this round).
+  [0xcc], [0xcd], [0xf0, 0x9d],
+].map((bytes) => Buffer.from(bytes)).concat(Object.keys(NAMED_REFERENCES).map((name) => Buffer.from(`&${name};`)));
 /** By default, a body with at most this many NULs has them removed in its normalised
  * reading (a NUL inside a key); binary data has far more, and is left alone. */
 const MAX_STRAY_NULS = 256;
@@ -68,6 +80,7 @@ const CHARACTER_REFERENCE = /&#(?:0*(\d{1,7})|[xX]0*([0-9a-fA-F]{1,6}));?/g;
  * ASCII, and HTML numeric character references undone. */
 export function normalise(text: string, nuls: boolean): string {
   let out = text.replace(INVISIBLE, "").replace(FULLWIDTH, (char) => String.fromCharCode(char.charCodeAt(0) - 0xfee0));
+  out = out.replace(NONSPACING, "").normalize("NFKC").replace(NAMED_REFERENCE, (_, name: string) => NAMED_REFERENCES[name] as string);
   out = out.replace(CHARACTER_REFERENCE, (reference, decimal: string | undefined, hex: string | undefined) => {
     const point = decimal !== undefined ? Number(decimal) : Number.parseInt(hex as string, 16);
     return point > 0 && point <= 0x10ffff ? String.fromCodePoint(point) : reference;

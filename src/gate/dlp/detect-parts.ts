@@ -31,7 +31,7 @@ const MEMO_SIZE = 2048;
 /** A URL's or header's text that may read otherwise to an origin that decodes it: a
  * percent escape of a non-ASCII byte or NUL, a non-ASCII byte (UTF-8 of an invisible or
  * fullwidth character), a NUL, an HTML reference. */
-const MAY_NORMALISE = /%(?:[89a-f][0-9a-f]|00)|[\u0000\u0080-\uffff]|&#|%26(?:#|%23)/i;
+const MAY_NORMALISE = /%(?:[89a-f][0-9a-f]|00)|[\u0000\u0080-\uffff]|&#|%26(?:#|%23)|&[a-z]{3,9};|%26[a-z]{3,9}(?:;|%3b)/i;
 
 /**
  * `text` as an origin may read it: percent escapes undone (URLs) and the bytes read as
