@@ -19,6 +19,39 @@ async function settled(read: () => number, quietMs = 500): Promise<number> {
   return last;
 }
 
+/** What a {@link countingOrigin} has sent of its GET answers and read of its POST bodies. */
+interface Counts {
+  produced: number;
+  consumed: number;
+}
+
+/**
+ * An origin's handler that writes `size` bytes to a GET only as fast as its socket
+ * drains (`produced` is how far the path towards the client took them) and reads the
+ * first megabyte of a POST's body, then stops reading.
+ */
+function countingOrigin(size: number, counts: Counts): http.RequestListener {
+  return (req, res) => {
+    if (req.method === "POST") {
+      req.on("data", (chunk: Buffer) => {
+        counts.consumed += chunk.length;
+        if (counts.consumed > 1024 * 1024) req.pause();
+      });
+      return;
+    }
+    res.writeHead(200, { "content-type": "application/octet-stream" });
+    const chunk = Buffer.alloc(64 * 1024);
+    const pump = () => {
+      while (counts.produced < size) {
+        counts.produced += chunk.length;
+        if (!res.write(chunk)) return void res.once("drain", pump);
+      }
+      res.end();
+    };
+    pump();
+  };
+}
+
 describe("backpressure through a CONNECT tunnel", async () => {
   // A raw TCP origin that writes 128 MiB only as fast as its socket drains, so
   // `produced` is what the path towards the client actually accepted.
@@ -82,28 +115,8 @@ describe("backpressure through a plain HTTP request", async () => {
   // tens of MiB (18–44 MiB measured, more under load); without backpressure all of
   // SIZE moves, so a quarter of it tells the two apart.
   const SIZE = 256 * 1024 * 1024;
-  let produced = 0;
-  let consumed = 0;
-  const origin = http.createServer((req, res) => {
-    if (req.method === "POST") {
-      // Takes the first megabyte of an upload, then stops reading.
-      req.on("data", (chunk: Buffer) => {
-        consumed += chunk.length;
-        if (consumed > 1024 * 1024) req.pause();
-      });
-      return;
-    }
-    res.writeHead(200, { "content-type": "application/octet-stream" });
-    const chunk = Buffer.alloc(64 * 1024);
-    const pump = () => {
-      while (produced < SIZE) {
-        produced += chunk.length;
-        if (!res.write(chunk)) return void res.once("drain", pump);
-      }
-      res.end();
-    };
-    pump();
-  });
+  const counts: Counts = { produced: 0, consumed: 0 };
+  const origin = http.createServer(countingOrigin(SIZE, counts));
   await new Promise<void>((resolve) => origin.listen(0, "127.0.0.1", resolve));
   const port = (origin.address() as net.AddressInfo).port;
   // The route injects a held secret, so its responses pass through the redacting stream.
@@ -122,28 +135,28 @@ describe("backpressure through a plain HTTP request", async () => {
   });
 
   test("a client that stops reading a redacted route download stops the origin", async () => {
-    produced = 0;
+    counts.produced = 0;
     const socket = net.connect(gate.port, "127.0.0.1");
     try {
       await new Promise<void>((resolve) => socket.once("connect", resolve));
       socket.on("error", () => {});
       socket.on("data", () => socket.pause());
       socket.write("GET /r/big/ HTTP/1.1\r\nHost: gate\r\n\r\n");
-      expect(await settled(() => produced)).toBeLessThan(SIZE / 4);
+      expect(await settled(() => counts.produced)).toBeLessThan(SIZE / 4);
     } finally {
       socket.destroy();
     }
   }, 30_000);
 
   test("a client that stops reading a download stops the origin", async () => {
-    produced = 0;
+    counts.produced = 0;
     const socket = net.connect(gate.port, "127.0.0.1");
     try {
       await new Promise<void>((resolve) => socket.once("connect", resolve));
       socket.on("error", () => {});
       socket.on("data", () => socket.pause());
       socket.write(`GET http://big.gate.test:${port}/ HTTP/1.1\r\nHost: big.gate.test:${port}\r\n\r\n`);
-      expect(await settled(() => produced)).toBeLessThan(SIZE / 4);
+      expect(await settled(() => counts.produced)).toBeLessThan(SIZE / 4);
     } finally {
       socket.destroy();
     }
@@ -180,27 +193,8 @@ describe("backpressure through a plain HTTP request", async () => {
 describe("backpressure through an inspected tunnel", async () => {
   const SIZE = 256 * 1024 * 1024;
   const material = await makeTlsMaterial();
-  let produced = 0;
-  let consumed = 0;
-  const origin = https.createServer({ cert: readFileSync(material.certFile), key: readFileSync(material.keyFile) }, (req, res) => {
-    if (req.method === "POST") {
-      req.on("data", (chunk: Buffer) => {
-        consumed += chunk.length;
-        if (consumed > 1024 * 1024) req.pause();
-      });
-      return;
-    }
-    res.writeHead(200, { "content-type": "application/octet-stream" });
-    const chunk = Buffer.alloc(64 * 1024);
-    const pump = () => {
-      while (produced < SIZE) {
-        produced += chunk.length;
-        if (!res.write(chunk)) return void res.once("drain", pump);
-      }
-      res.end();
-    };
-    pump();
-  });
+  const counts: Counts = { produced: 0, consumed: 0 };
+  const origin = https.createServer({ cert: readFileSync(material.certFile), key: readFileSync(material.keyFile) }, countingOrigin(SIZE, counts));
   await new Promise<void>((resolve) => origin.listen(0, "127.0.0.1", resolve));
   const port = (origin.address() as net.AddressInfo).port;
   const gate = await startTestGate(
@@ -231,12 +225,12 @@ describe("backpressure through an inspected tunnel", async () => {
   };
 
   test("a client that stops reading a download stops the origin", async () => {
-    produced = 0;
+    counts.produced = 0;
     const secure = await tunnel();
     try {
       secure.on("data", () => secure.pause());
       secure.write(`GET /big HTTP/1.1\r\nHost: origin.gate.test:${port}\r\n\r\n`);
-      expect(await settled(() => produced)).toBeLessThan(SIZE / 4);
+      expect(await settled(() => counts.produced)).toBeLessThan(SIZE / 4);
     } finally {
       secure.destroy();
     }
