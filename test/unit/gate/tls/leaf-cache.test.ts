@@ -2,9 +2,10 @@ import { describe, expect, test } from "bun:test";
 import { createLeafCache } from "../../../../src/gate/tls/leaf-cache.ts";
 
 /** A cache whose mints are counted and return `host#n`. */
-function counted(options: { max?: number; ttlMs?: number; now?: () => number; fail?: (host: string) => boolean } = {}) {
+function counted(options: { max?: number; ttlMs?: number; now?: () => number; fail?: (host: string) => boolean; mintIntervalMs?: number } = {}) {
   const minted: string[] = [];
   const cache = createLeafCache<string>({
+    mintIntervalMs: 0,
     ...options,
     mint: async (host) => {
       minted.push(host);
@@ -68,5 +69,27 @@ describe("createLeafCache", () => {
     const { cache } = counted({ max: 16 });
     for (let index = 0; index < 500; index++) await cache.get(`h${index}.example`);
     expect(cache.size).toBe(16);
+  });
+
+  test("mints of new hosts start one at a time, paced: a flood of names waits its turn instead of taking the gate's thread", async () => {
+    // The attack (a hunt, this round): CONNECTs to 236 new names a second, each a ~5 ms mint.
+    const starts: number[] = [];
+    let running = 0;
+    let most = 0;
+    const cache = createLeafCache<string>({
+      mintIntervalMs: 15,
+      mint: async (host) => {
+        starts.push(performance.now());
+        most = Math.max(most, ++running);
+        await Bun.sleep(2);
+        running--;
+        return host;
+      },
+    });
+    await Promise.all(Array.from({ length: 6 }, (_, index) => cache.get(`flood-${index}.example`)));
+    expect(most).toBe(1);
+    for (let index = 1; index < starts.length; index++) expect(starts[index]! - starts[index - 1]!).toBeGreaterThanOrEqual(15);
+    // A cached host is not held up by the pacing.
+    expect(await cache.get("flood-0.example")).toBe("flood-0.example");
   });
 });
