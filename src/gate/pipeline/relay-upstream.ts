@@ -168,7 +168,9 @@ export async function relayUpstream(req: IncomingMessage, res: ServerResponse, t
     body?.release?.();
     res.off("close", onClose);
     if (abort.signal.aborted && !timedOut) return { ...result, failure: "client-closed" };
-    const why = timedOut ? "did not answer in time" : `failed: ${(error as Error).message}`;
+    // Bun's message names the URL fetched, the checked address in it: the agent is told
+    // the name it asked for (the address is the audit's, not a resolver's for the agent).
+    const why = timedOut ? "did not answer in time" : `failed: ${(error as Error).message.replaceAll(url, `${target.protocol}//${target.servername}${target.path}`).replaceAll(host, target.servername)}`;
     respond(res, 502, `bottle gate: upstream ${target.servername} ${why}`);
     return { ...result, failure: timedOut ? "upstream-timeout" : "upstream-failure" };
   }

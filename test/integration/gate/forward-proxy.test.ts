@@ -25,6 +25,18 @@ describe("forward proxy through real curl", async () => {
     await rm(tls.dir, { recursive: true, force: true });
   });
 
+  test("a 502 names the host asked for, not the address the gate resolved it to", async () => {
+    // A hunt, this round: Bun's fetch error named the URL it fetched, the checked address in it.
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as net.AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const result = await curl(["-x", gate.proxy, `http://app.gate.test:${port}/admin`]);
+    expect(result.status).toBe(502);
+    expect(result.body).toContain("app.gate.test");
+    expect(result.body).not.toContain("127.0.0.1");
+  });
+
   test("plain GET reaches the origin with its Host, and the response comes back", async () => {
     const result = await curl(["-x", gate.proxy, `http://app.gate.test:${origin.server.port}/hello?q=1`]);
     expect(result.status).toBe(200);
