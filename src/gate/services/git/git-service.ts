@@ -241,12 +241,19 @@ export function createGitService(config: GateConfig, context: GateServiceContext
       if (target.rpc === "git-receive-pack" && target.step === "rpc") return receivePack(repo, request, (changes) => finish({ ...base, ...changes }));
       const slot = await slots.take(request.signal);
       if (slot === undefined) return busy(target, (changes) => finish({ ...base, ...changes }));
+      let served: Served;
+      try {
+        const options = { runner, mirrorPath: repo.mirror.path, protocol, signal: request.signal };
+        served = track(target.step === "advertise" ? advertise(options, target.rpc) : rpcCall(options, target.rpc, requestBody(request)), slot);
+      } catch (error) {
+        // A child that never started gives its slot back at once.
+        slot();
+        throw error;
+      }
       if (target.step === "advertise") {
-        const served = track(advertise({ runner, mirrorPath: repo.mirror.path, protocol, signal: request.signal }, target.rpc), slot);
         void served.sent.then((bytes) => finish({ ...base, status: 200, bytes_down: bytes }));
         return served.response;
       }
-      const served = track(rpcCall({ runner, mirrorPath: repo.mirror.path, protocol, signal: request.signal }, target.rpc, requestBody(request)), slot);
       void Promise.all([served.child.exited, served.sent]).then(([result, bytes]) =>
         finish({ ...base, status: 200, bytes_down: bytes, ...(result.exitCode === 0 ? {} : { decision: "error", reason: "upload-pack-failed" }) }),
       );
