@@ -38,18 +38,28 @@ export interface RelayResult {
  */
 function bodyStream(req: IncomingMessage, prefix: BodyPrefix | undefined, count: (bytes: number) => void): ReadableStream<Uint8Array> {
   const QUEUED = 4;
+  // Once the stream is closed, errored or cancelled, what the body still brings (the
+  // server drains an unread body after the answer) is not the stream's.
+  let open = true;
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
         if (prefix !== undefined && prefix.prefix.length > 0) controller.enqueue(new Uint8Array(prefix.prefix));
         if (prefix?.complete) return controller.close();
         req.on("data", (chunk: Buffer) => {
+          if (!open) return;
           count(chunk.length);
           controller.enqueue(new Uint8Array(chunk));
           if ((controller.desiredSize ?? 1) <= 0) pauseBody(req);
         });
-        req.on("end", () => controller.close());
-        req.on("error", (error) => controller.error(error));
+        req.on("end", () => {
+          if (open) controller.close();
+          open = false;
+        });
+        req.on("error", (error) => {
+          if (open) controller.error(error);
+          open = false;
+        });
       },
       pull(controller) {
         // The queue is empty again: the upstream has taken the prefix.
@@ -57,6 +67,7 @@ function bodyStream(req: IncomingMessage, prefix: BodyPrefix | undefined, count:
         resumeBody(req);
       },
       cancel() {
+        open = false;
         req.destroy();
       },
     },
