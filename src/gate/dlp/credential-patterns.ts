@@ -253,7 +253,8 @@ export const credentialPatterns: readonly CredentialPattern[] = [
     kind: "anthropic-key",
     prefixes: ["sk-ant-"],
     raw: /sk-ant-[A-Za-z0-9_-]{20,300}/g,
-    glued: true,
+    // Glued, only a real key's shape: `desk-ant-design-pro-…` is a package name.
+    glued: (match) => /^sk-ant-(?:api|admin|oat)\d\d-[A-Za-z0-9_-]{40,}$/.test(match),
     compact: /skant([A-Za-z0-9]{20,300})/g,
     compactPrefixes: ["skant"],
   },
@@ -274,7 +275,9 @@ export const credentialPatterns: readonly CredentialPattern[] = [
     // Access key IDs: AKIA (long-term) or ASIA (STS) + 16 characters.
     kind: "aws-access-key",
     prefixes: ["AKIA", "ASIA"],
-    raw: /(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/g,
+    // Not followed by another upper-case letter or digit (inside a long upper-case run,
+    // base32 spells `AKIA` by chance); a lower-case letter glued after is still the key.
+    raw: /(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])/g,
     glued: true,
     compact: /(?:AKIA|ASIA)([A-Z0-9]{16})/g,
     compactPrefixes: ["AKIA", "ASIA"],
@@ -286,7 +289,7 @@ export const credentialPatterns: readonly CredentialPattern[] = [
     kind: "github-token",
     prefixes: ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"],
     raw: /(?:gh[pousr]_[A-Za-z0-9]{30,255}(?![A-Za-z0-9])|github_pat_[A-Za-z0-9_]{22,255})/g,
-    glued: (match) => match.startsWith("github_pat_") || match.length === 40,
+    glued: (match) => /^github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}$/.test(match) || match.length === 40,
     compact: /gh[pousr]([A-Za-z0-9]{30,255})|githubpat([A-Za-z0-9]{22,255})/g,
     compactPrefixes: ["ghp", "gho", "ghu", "ghs", "ghr", "githubpat"],
   },

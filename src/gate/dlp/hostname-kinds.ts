@@ -5,8 +5,8 @@ import { findHits, type FindHitsOptions } from "./find-hits.ts";
 import type { HeldSecretForms } from "./held-secret-forms.ts";
 import { labelLooksRandom } from "./label-looks-random.ts";
 
-/** An AWS key id in an upper-cased hostname: its prefix and 16 characters, not followed by more. */
-const LOWERED_AWS_KEY = /(?:AKIA|ASIA)([A-Z0-9]{16})(?![A-Z0-9])/g;
+/** An AWS key id in an upper-cased hostname: its prefix and 16 characters (anything may follow: the case that told them apart is gone). */
+const LOWERED_AWS_KEY = /(?:AKIA|ASIA)([A-Z0-9]{16})/g;
 
 /** By default, up to this many adjacent labels are joined and decoded, so data split
  * across labels (`<part1>.<part2>.evil.example`) is still decoded whole; all the
@@ -62,7 +62,14 @@ export function hostnameKinds(host: string, held: HeldSecretForms): string[] {
   // label is still the key, and the gate's own lookup carried it out (a hunt for leaks,
   // this round). Read upper-cased, glued or not, with the compact form's check that it
   // is no upper-case words (`asia-east2` regions have their dashes, and fail it joined).
-  for (const match of name.toUpperCase().matchAll(LOWERED_AWS_KEY)) if (isCompactAwsKey(match[1] as string)) kinds.add("aws-access-key");
+  const upper = name.toUpperCase();
+  for (const match of upper.matchAll(LOWERED_AWS_KEY)) if (isCompactAwsKey(match[1] as string)) kinds.add("aws-access-key");
+  // Split over labels or by dashes: joined, region names read as ids (`asia-east2-docker`
+  // is `ASIA` + `EAST2DOCKERPKGDE`), so a joined one needs two digits too.
+  for (const match of upper.replace(/[.-]/g, "").matchAll(LOWERED_AWS_KEY)) {
+    const id = match[1] as string;
+    if (isCompactAwsKey(id) && (id.match(/[2-7]/g)?.length ?? 0) >= 2) kinds.add("aws-access-key");
+  }
 
   // Joined windows of adjacent labels, leaving out the top-level domain.
   const inner = labels.slice(0, -1);

@@ -21,10 +21,15 @@ export const SLICE = 32 * 1024;
  * pair, MIME lines of an encoded key). JWTs can be longer (up to ~12 KiB): they are
  * also looked for over the whole text, in a step of their own. */
 export const SLICE_OVERLAP = 4 * 1024;
-/** By default, a form body up to this long also has its values scanned joined. */
-const MAX_JOINED_FORM = 64 * 1024;
-/** A body that is nothing but `name=value` pairs joined by `&` (a trailing newline allowed). */
-const FORM_PAIRS = /^[^=&\s]*=[^&\s]*(?:&[^=&\s]*=[^&\s]*)+\s*$/;
+/** The values of a text that reads as `name=value` pairs (two or more, split on `&` or
+ * `;`, at least half the pieces holding a `=`), joined; undefined for any other text. */
+function formValues(text: string): string | undefined {
+  if (!text.includes("=") || (!text.includes("&") && !text.includes(";"))) return undefined;
+  const pieces = text.split(/[&;]/);
+  const pairs = pieces.filter((piece) => piece.includes("="));
+  if (pairs.length < 2 || pairs.length * 2 < pieces.length) return undefined;
+  return pairs.map((pair) => pair.slice(pair.indexOf("=") + 1)).join("");
+}
 
 /** By default, decoded text past this is not pattern-scanned (held secrets still are). */
 export const MAX_SCANNED_TEXT = 8 * 1024 * 1024;
@@ -147,11 +152,14 @@ function* scanTextSlices(
   }
   // A form's values joined, as a query's are (detect-parts.ts): a key cut into short
   // values (`f0=ghp_tJ0w&f1=…`) is whole only so (a hunt for leaks, this round). For a
-  // body that is all `name=value` pairs, whatever its content type, up to 64 KiB.
-  if (text.length <= MAX_JOINED_FORM && text.includes("&") && FORM_PAIRS.test(text)) {
-    const joined = text.split("&").map((pair) => pair.slice(pair.indexOf("=") + 1)).join("");
-    for (const hit of scanText(joined, "form", held, cache)) addFinding(result, hit.kind, found);
-    yield;
+  // body that reads as `name=value` pairs (split on `&` or `;`, most pieces holding a
+  // `=`), whatever its content type, in slices as the text is.
+  const joined = formValues(text);
+  if (joined !== undefined) {
+    for (let start = 0; start < joined.length; start += SLICE) {
+      for (const hit of scanText(joined.slice(start, start + SLICE + SLICE_OVERLAP), "form", held, cache)) addFinding(result, hit.kind, found);
+      yield;
+    }
   }
   // A slice that starts inside a run of an encoding reads it from where its groups
   // fall, as the run's own start does (see `readsAt` in `decode-runs.ts`); a body that

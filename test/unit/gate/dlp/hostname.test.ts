@@ -129,3 +129,11 @@ describe("an AWS key id in a hostname, any case", () => {
     expect(kinds(host)).not.toContain("aws-access-key");
   });
 });
+
+test.each(["x", "-"])("a lower-cased AWS key id with %s after it or split by it across labels is still found", (char) => {
+  const key = fakeCredentials(41)["aws-access-key"]!.toLowerCase();
+  const found = (host: string) => scanner.scanHostname(host).map((finding) => finding.kind);
+  expect(found(`${key}${char}.evil.example`)).toContain("aws-access-key");
+  expect(found(`${key.slice(0, 9)}${char}${key.slice(9)}.evil.example`)).toContain("aws-access-key");
+  expect(found(`${key.slice(0, 9)}.${key.slice(9)}.evil.example`)).toContain("aws-access-key");
+});

@@ -36,3 +36,19 @@ test("glued only where the format is distinctive: a 36-character ghp_ tail, not 
   expect(body(`x${keys.github}abcd`)).toEqual([]);
   expect(body(`${keys.github}abcd`)).toContain("github-token");
 });
+
+test("a lower-case letter glued after an AWS key id does not hide it; an upper-case run that spells AKIA is no key", () => {
+  expect(body(JSON.stringify({ id: `${keys.aws}x` }))).toContain("aws-access-key");
+  expect(body(JSON.stringify({ id: `x${keys.aws}y` }))).toContain("aws-access-key");
+  expect(body(`QWERTYUIOPAKIAJHGFDSAZXCVBNMQWERTY23`)).toEqual([]);
+});
+
+test.each([
+  "desk-ant-design-pro-template-starter",
+  "npm install @acme/task-ant-colony-optimizer-toolkit",
+  "pip install flask-ant-design-admin-dashboard",
+  "let mygithub_pat_for_deploy_scripts_here = 1",
+])("glued only where the text has a real key's shape: %s is clean", (text) => {
+  // A review of this round: `sk-ant-` after any word ending in `sk`, and `github_pat_` inside a name, read as keys.
+  expect(body(JSON.stringify({ note: text }))).toEqual([]);
+});
