@@ -44,9 +44,12 @@ export function createFrameScan(context: GateContext, generation: GateGeneration
   let warned: string | undefined;
   const incomplete = new Set<string>();
   const budget = scanBudget(context, generation);
-  // A message's scans share one budget: each fragment is scanned with the tail of the
-  // ones before, so 2,000 one-byte fragments (7 bytes each on the wire) cost 2,000
-  // scans of 4 KiB, 2 s of the gate's CPU for 18 KB sent (a hunt, this round).
+  // A message's fragments shorter than the tail share one scan budget: each is scanned
+  // with the tail of the ones before, so 2,000 one-byte fragments (7 bytes each on the
+  // wire) cost 2,000 scans of 4 KiB, 2 s of the gate's CPU for 18 KB sent (a hunt, this
+  // round). Longer fragments are not charged: their scan is mostly their own bytes (a
+  // 16 MiB upload in 16 KiB fragments must pass), and past the budget the rest of the
+  // message is not scanned at all (it fails closed under `dlp: block`).
   const messageBudgetMs = budget.maxScanMs ?? DEFAULT_SCAN_BUDGET_MS;
   let messageSpentMs = 0;
   const decide = (report: ScanReport): FrameVerdict => {
@@ -73,11 +76,17 @@ export function createFrameScan(context: GateContext, generation: GateGeneration
       const ends = frame.fin && frame.partial !== true;
       if (data) tail = ends ? Buffer.alloc(0) : scanned.subarray(Math.max(0, scanned.length - overlap));
       const contentType = frame.opcode === 2 ? "application/octet-stream" : "text/plain";
+      const small = data && continues && frame.payload.length < overlap;
+      if (small && messageSpentMs > messageBudgetMs) {
+        if (ends) messageSpentMs = 0;
+        return decide({ findings: [], incomplete: ["scan-budget"] });
+      }
       // Scans at once are charged what they took; a sliced one has a budget of its own
       // (its wall time includes other clients' slices).
       const charge = (report: ScanReport, spentMs = 0): FrameVerdict => {
-        if (data) messageSpentMs = ends ? 0 : messageSpentMs + spentMs;
+        if (small) messageSpentMs += spentMs;
         const over = messageSpentMs > messageBudgetMs && !report.incomplete.includes("scan-budget");
+        if (ends) messageSpentMs = 0;
         return decide(over ? { findings: report.findings, incomplete: [...report.incomplete, "scan-budget"] } : report);
       };
       // A frame within one slice is scanned at once, as a request's target and headers

@@ -23,7 +23,10 @@ export function methodOverrides(headers: IncomingHttpHeaders, search: string): s
 /** Headers that frameworks, rewrite modules and vhost routers read as the request's real
  * path or host (IIS URL Rewrite, Zend, Symfony and Laravel behind proxies, Spring's
  * prefix, forwarded host routing). */
-const PATH_OVERRIDE_HEADERS = ["x-original-url", "x-rewrite-url", "x-forwarded-prefix", "x-forwarded-path", "x-forwarded-uri", "x-forwarded-host", "x-host", "forwarded"];
+const PATH_OVERRIDE_HEADERS = [
+  "x-original-url", "x-original-uri", "x-original-host", "x-rewrite-url", "x-envoy-original-path",
+  "x-forwarded-prefix", "x-forwarded-path", "x-forwarded-uri", "x-forwarded-host", "x-forwarded-server", "x-host", "forwarded",
+];
 
 /**
  * The path- and host-override headers a request carries, by name. Under a path rule
@@ -32,5 +35,6 @@ const PATH_OVERRIDE_HEADERS = ["x-original-url", "x-rewrite-url", "x-forwarded-p
  * round 2, finding 6, for paths).
  */
 export function pathOverrides(headers: IncomingHttpHeaders): string[] {
-  return PATH_OVERRIDE_HEADERS.filter((name) => headers[name] !== undefined);
+  // Underscores too: CGI and PHP read `X_Original_URL` as `HTTP_X_ORIGINAL_URL`.
+  return PATH_OVERRIDE_HEADERS.filter((name) => headers[name] !== undefined || headers[name.replaceAll("-", "_")] !== undefined);
 }

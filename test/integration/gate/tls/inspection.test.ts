@@ -184,7 +184,7 @@ describe("TLS inspection through a standalone gate", async () => {
     expect(origin.seen.length).toBe(seen);
   });
 
-  test.each(["X-Original-URL: /admin/delete", "X-Rewrite-URL: /admin", "X-Forwarded-Prefix: /..", "X-Forwarded-Host: admin.internal", "Forwarded: host=admin.internal"])(
+  test.each(["X-Original-URL: /admin/delete", "X-Rewrite-URL: /admin", "X-Forwarded-Prefix: /..", "X-Forwarded-Host: admin.internal", "Forwarded: host=admin.internal", "X-Envoy-Original-Path: /admin", "X_Original_URL: /admin"])(
     "rules: a request under a path rule that names another path or host to the origin (%s) is refused, the origin never asked",
     async (header) => {
       // The attack (a hunt, this round): these went through unchanged, and origins that

@@ -121,6 +121,17 @@ describe("WebSocket frames under the scan budget and the frame deadline (standal
     expect(received.slice(before)).toEqual([]);
   });
 
+  test("a message of many 16 KiB fragments is not charged as tiny ones are: it passes whole", async () => {
+    // A review of this round: charged like tiny fragments, a 16 MiB upload in 16 KiB
+    // fragments was refused scan-incomplete under the default budget.
+    const before = received.length;
+    const fragments: Buffer[] = [];
+    for (let index = 0; index < 64; index++) fragments.push(maskedFrame(Buffer.alloc(16 * 1024, 0x61 + (index % 26)), index === 0 ? 2 : 0, index === 63));
+    const result = await wsThroughGate(blocking.port, "ws.gate.test", origin.port!, "/big-fragments", cas.blocking, { send: [Buffer.concat(fragments)], expect: 1 });
+    expect(result.messages).toEqual([`got ${64 * 16 * 1024}`]);
+    expect(received.slice(before)).toEqual([64 * 16 * 1024]);
+  });
+
   test("under dlp: warn, the same frame goes on, and the audit line says its scan stopped short", async () => {
     const before = received.length;
     const payload = costly(4);
