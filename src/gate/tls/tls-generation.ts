@@ -1,6 +1,6 @@
 import { parseAllowEntry, type Egress } from "../../manifest/egress-schema.ts";
 import { allowEntryHost, type AllowRule } from "../../manifest/tls-schema.ts";
-import { canonicalHost, canonicalPattern, hostMatches, normalizeHost } from "../egress/host-match.ts";
+import { canonicalHost as canonicalHostOf, canonicalPattern, hostMatches, normalizeHost } from "../egress/host-match.ts";
 import type { Verdict } from "../egress/policy.ts";
 import { ambiguousPath } from "./ambiguous-path.ts";
 import { resolveCredentials, type ResolvedCredential } from "./resolve-credentials.ts";
@@ -90,7 +90,18 @@ export function buildTlsGeneration(egress: Egress, env: Record<string, string | 
   const inspect = egress.tls?.inspect === true;
   const passthrough = egress.tls?.passthrough ?? [];
   const { credentials, heldSecrets } = resolveCredentials(egress.credentials ?? [], env);
-  // Hosts and patterns compare in the policy's canonical form (an IP literal as its address).
+  // Hosts and patterns compare in the policy's canonical form (an IP literal as its
+  // address), kept per host: parsing an IP literal on every request cost the plain path.
+  const canonical = new Map<string, string>();
+  const canonicalHost = (host: string): string => {
+    let name = canonical.get(host);
+    if (name === undefined) {
+      name = canonicalHostOf(host);
+      if (canonical.size >= 1024) canonical.clear();
+      canonical.set(host, name);
+    }
+    return name;
+  };
   const passthroughPatterns = passthrough.map(canonicalPattern);
   const inspects = (host: string) => inspect && !passthroughPatterns.some((pattern) => hostMatches(pattern, canonicalHost(host)));
   const allowPatterns = egress.allow.map((entry) => ({ entry, pattern: canonicalPattern(parseAllowEntry(allowEntryHost(entry))?.pattern ?? "") }));
