@@ -2,6 +2,7 @@ import { normalise } from "./body-variants.ts";
 import type { DecodedCache } from "./find-hits.ts";
 import type { HeldSecretForms } from "./held-secret-forms.ts";
 import { hostnameKinds } from "./hostname-kinds.ts";
+import { joinedValues } from "./pair-values.ts";
 import type { Hit } from "./find-hits.ts";
 import { scanText, type TextProfile } from "./scan-text.ts";
 import { splitUrl } from "./split-url.ts";
@@ -99,20 +100,11 @@ export function detectUrl(target: string, held: HeldSecretForms, cache: DecodedC
     // A key split over parameters (`a=AKIA…&b=…`) has the parameter names in between;
     // the values alone, concatenated, are the key again. Such a hit's span is every
     // value it touches.
-    const pairs = parts.query.split("&");
-    if (pairs.length > 1) {
+    const joined = joinedValues(parts.query, /&/);
+    if (joined.pieces > 1) {
       // Where each value starts in the joined text and in the target.
-      const valueStarts: [joined: number, target: number, length: number][] = [];
-      let joinedAt = 0;
-      let targetAt = parts.starts.query;
-      for (const pair of pairs) {
-        const eq = pair.indexOf("=") + 1;
-        valueStarts.push([joinedAt, targetAt + eq, pair.length - eq]);
-        joinedAt += pair.length - eq;
-        targetAt += pair.length + 1;
-      }
-      const joined = pairs.map((pair) => pair.slice(pair.indexOf("=") + 1)).join("");
-      for (const hit of scanPart(joined, "url", held, cache, memo)) {
+      const valueStarts = joined.values.map(([at, source, length]): [number, number, number] => [at, parts.starts.query + source, length]);
+      for (const hit of scanPart(joined.text, "url", held, cache, memo)) {
         // Every value that holds 4+ characters of the hit: a greedy match that only
         // touches the next value (`token=<key>&page=2` read as `<key>2`) leaves it. When
         // those leave more than a few of the hit's characters out, the key was cut into

@@ -4,6 +4,7 @@ import { decodeContent } from "./content-encoding.ts";
 import { findJwts, isJwtAt } from "./credential-patterns.ts";
 import { findHits, type DecodedCache, type FindHitsOptions } from "./find-hits.ts";
 import type { HeldSecretForms } from "./held-secret-forms.ts";
+import { joinedValues } from "./pair-values.ts";
 import { csvLayout, csvRowHits, type KeyValueHit } from "./key-value-secrets.ts";
 import type { SlicedResult } from "./scan-budget.ts";
 import { CUT_ANYWHERE, NOT_CUT } from "./decode-aligned.ts";
@@ -21,17 +22,12 @@ export const SLICE = 32 * 1024;
  * pair, MIME lines of an encoded key). JWTs can be longer (up to ~12 KiB): they are
  * also looked for over the whole text, in a step of their own. */
 export const SLICE_OVERLAP = 4 * 1024;
-/** How a form's joined values are read: formats (their delimiters removed too) and held secrets. */
-const JOINED_VALUES = (held: HeldSecretForms): FindHitsOptions => ({ held, compact: "url", decode: false, structured: false });
-
 /** The values of a text that reads as `name=value` pairs (two or more, split on `&` or
  * `;`, at least half the pieces holding a `=`), joined; undefined for any other text. */
 function formValues(text: string): string | undefined {
   if (!text.includes("=") || (!text.includes("&") && !text.includes(";"))) return undefined;
-  const pieces = text.split(/[&;]/);
-  const pairs = pieces.filter((piece) => piece.includes("="));
-  if (pairs.length < 2 || pairs.length * 2 < pieces.length) return undefined;
-  return pairs.map((pair) => pair.slice(pair.indexOf("=") + 1)).join("");
+  const joined = joinedValues(text, /[&;]/);
+  return joined.pairs < 2 || joined.pairs * 2 < joined.pieces ? undefined : joined.text;
 }
 
 /** By default, decoded text past this is not pattern-scanned (held secrets still are). */
@@ -161,8 +157,9 @@ function* scanTextSlices(
   // already, and a second whole scan of a MiB of `password=` pairs cost a third more.
   const joined = formValues(text);
   if (joined !== undefined) {
+    const formatsAndHeld: FindHitsOptions = { held, compact: "url", decode: false, structured: false };
     for (let start = 0; start < joined.length; start += SLICE) {
-      for (const hit of findHits(joined.slice(start, start + SLICE + SLICE_OVERLAP), JOINED_VALUES(held), 0, cache)) addFinding(result, hit.kind, found);
+      for (const hit of findHits(joined.slice(start, start + SLICE + SLICE_OVERLAP), formatsAndHeld, 0, cache)) addFinding(result, hit.kind, found);
       yield;
     }
   }
