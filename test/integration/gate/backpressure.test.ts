@@ -19,6 +19,20 @@ async function settled(read: () => number, quietMs = 500): Promise<number> {
   return last;
 }
 
+/** Writes `size` bytes to `socket` as fast as it drains; `sent` is how many it took so far. */
+function uploading(socket: net.Socket, size: number): { sent: () => number } {
+  let sent = 0;
+  const chunk = Buffer.alloc(64 * 1024);
+  const pump = () => {
+    while (sent < size && !socket.destroyed) {
+      sent += chunk.length;
+      if (!socket.write(chunk)) return void socket.once("drain", pump);
+    }
+  };
+  pump();
+  return { sent: () => sent };
+}
+
 /** What a {@link countingOrigin} has sent of its GET answers and read of its POST bodies. */
 interface Counts {
   produced: number;
@@ -168,16 +182,8 @@ describe("backpressure through a plain HTTP request", async () => {
       await new Promise<void>((resolve) => socket.once("connect", resolve));
       socket.on("error", () => {});
       socket.write(`POST http://big.gate.test:${port}/ HTTP/1.1\r\nHost: big.gate.test:${port}\r\nContent-Length: ${SIZE}\r\n\r\n`);
-      let sent = 0;
-      const chunk = Buffer.alloc(64 * 1024);
-      const pump = () => {
-        while (sent < SIZE && !socket.destroyed) {
-          sent += chunk.length;
-          if (!socket.write(chunk)) return void socket.once("drain", pump);
-        }
-      };
-      pump();
-      expect(await settled(() => sent)).toBeLessThan(SIZE / 4);
+      const upload = uploading(socket, SIZE);
+      expect(await settled(upload.sent)).toBeLessThan(SIZE / 4);
     } finally {
       socket.destroy();
     }
@@ -240,16 +246,8 @@ describe("backpressure through an inspected tunnel", async () => {
     const secure = await tunnel();
     try {
       secure.write(`POST /upload HTTP/1.1\r\nHost: origin.gate.test:${port}\r\nContent-Length: ${SIZE}\r\n\r\n`);
-      let sent = 0;
-      const chunk = Buffer.alloc(64 * 1024);
-      const pump = () => {
-        while (sent < SIZE && !secure.destroyed) {
-          sent += chunk.length;
-          if (!secure.write(chunk)) return void secure.once("drain", pump);
-        }
-      };
-      pump();
-      expect(await settled(() => sent)).toBeLessThan(SIZE / 4);
+      const upload = uploading(secure, SIZE);
+      expect(await settled(upload.sent)).toBeLessThan(SIZE / 4);
     } finally {
       secure.destroy();
     }
