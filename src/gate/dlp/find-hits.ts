@@ -208,6 +208,7 @@ function compactHits(text: string, profile: "url" | "text", held: HeldSecretForm
         const [start = 0, end = 0] = span(at, at + match[0].length);
         if (atBoundary && (profile === "text" ? followsTokenChar(text, start) : followsAlnum(text, start))) continue;
         if (!accept(match.slice(1).find((group) => group !== undefined) ?? match[0])) continue;
+        if (pattern.compactShape !== undefined && !hasShape(text.slice(start, end), pattern.compactShape)) continue;
         hits.push({ kind: pattern.kind, start, end });
       }
     }
@@ -218,6 +219,17 @@ function compactHits(text: string, profile: "url" | "text", held: HeldSecretForm
       hits.push({ kind: "held-secret", start, end });
     }
   }
+}
+
+/** Whether `original` (a compact match's span) starts as its format does once every
+ * character but letters, digits and the format's own separator is taken out. */
+function hasShape(original: string, shape: NonNullable<CredentialPattern["compactShape"]>): boolean {
+  let kept = "";
+  for (let at = 0; at < original.length && kept.length < 16; at++) {
+    const char = original[at] as string;
+    if (char === shape.separator || isAlnumAt(original, at)) kept += char;
+  }
+  return shape.start.test(kept);
 }
 
 /** Where a compact regex must run in `compacted`: all of it, or the merged windows

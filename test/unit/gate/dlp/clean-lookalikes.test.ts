@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { createScanner } from "../../../../src/gate/dlp/create-scanner.ts";
-import { FakeSource } from "./fake-credentials.ts";
+import { FakeSource, fakeCredentials } from "./fake-credentials.ts";
 
 /**
  * Ordinary traffic that resembles credentials must pass: a DLP that blocks git SHAs
@@ -121,5 +121,26 @@ describe("clean bodies pass", () => {
 
   test("the held value's short prefix alone is not the held value", () => {
     expect(scanner.scanBody(new TextEncoder().encode("held- and more held-text"), undefined)).toEqual([]);
+  });
+});
+
+describe("MIME lines of random base64 are no tokens", () => {
+  // Found this round by a flaky test: a 76-column line of random base64 that began
+  // `ghp…` or `npm…` (about one 0.9 MiB upload in three) read as a token once its `+`
+  // and `/` were taken out, and one glued to `AIza` 30–50 before a line's end did too.
+  const plain = createScanner({ heldSecrets: [] });
+  const source = new FakeSource(77);
+  const line = (start: string) => (start + Buffer.from(source.bytes(60)).toString("base64").replace(/[^+/]/, "+")).slice(0, 76);
+  test.each(["ghp", "gho", "npm", "skant", "glpat"])("a line beginning %s", (start) => {
+    const body = Array.from({ length: 40 }, (_, index) => (index % 8 === 3 ? line(start) : line(""))).join("\n");
+    expect(plain.scanBody(new TextEncoder().encode(body), undefined)).toEqual([]);
+  });
+  test("AIza glued to a letter, near a line's end", () => {
+    const body = [line(""), `${line("").slice(0, 30)}qAIza${"Zx9Kp2Lm4Qr7Tv1Wy3Bd6Fh8Jn0Sc5G"}-`, line("")].join("\n");
+    expect(plain.scanBody(new TextEncoder().encode(body), undefined)).toEqual([]);
+  });
+  test("a key split by delimiters keeps its separator and is still found", () => {
+    const key = fakeCredentials(41)["github-token"]!;
+    expect(plain.scanBody(new TextEncoder().encode(`note: ${key.slice(0, 12)}-${key.slice(12, 24)}/${key.slice(24)}`), undefined).map((finding) => finding.kind)).toContain("github-token");
   });
 });
